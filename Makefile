@@ -1,0 +1,27 @@
+# Thin wrappers; the real work is in CMake and scripts/.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: run test build deps bench format clean
+
+run: build
+	@scripts/run $(BUILD)/sfapid
+
+test: deps
+	@scripts/build $(BUILD)
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+build: deps
+	@scripts/build $(BUILD)
+
+deps:
+	@scripts/install-deps
+
+bench: build
+	@bench/run-all $(BUILD)
+
+format:
+	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,33 @@
+// The NERSC Superfacility API v1.2 surface: registers every /api/v1.2 route on a router, each
+// API tag in its own file. Sibling APIs (for example DOE IRI) register beside it over the same
+// services.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+
+#include "config/config.h"
+#include "core/status/status_service.h"
+#include "http/router.h"
+
+namespace sfapid::sfapi {
+
+inline constexpr const char* kPrefix = "/api/v1.2";
+
+// What the API files need: where to register, and the services they map onto.
+struct ApiContext {
+  http::Router& router;
+  boost::json::object& schemas;  // OpenAPI component schemas, filled by each API file
+  const Config& config;
+  StatusService& status;
+};
+
+void AddStatusRoutes(ApiContext& ctx);
+void AddMetaRoutes(ApiContext& ctx);
+// The OpenAPI document of everything registered before it, and Swagger UI over it.
+void AddDocumentationRoutes(ApiContext& ctx);
+
+// All of the above, in order.
+void AddSfapiRoutes(ApiContext& ctx);
+
+}  // namespace sfapid::sfapi

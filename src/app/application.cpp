@@ -1,0 +1,62 @@
+#include "app/application.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/sfapi/sfapi_api.h"
+#include "api/site/health_api.h"
+#include "http/server.h"
+
+namespace sfapid {
+
+Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
+  return OpenSqliteStore(config.DataPath(config.store.sqlite_path));
+}
+
+Result<std::unique_ptr<Application>> Application::Create(Config config) {
+  std::unique_ptr<Application> app(new Application());
+  app->config_ = std::move(config);
+  const Config& c = app->config_;
+  auto store = OpenConfiguredStore(c);
+  if (!store) return store.status();
+  app->store_ = std::move(store).value();
+
+  std::map<std::string, Scheduler*> scheduler_views;
+  for (const auto& system : c.systems) {
+    if (system.system_type != SystemType::kCompute) continue;
+    auto scheduler = MakeScheduler(system, c);
+    if (!scheduler) return scheduler.status();
+    scheduler_views[system.name] = scheduler->get();
+    app->schedulers_[system.name] = std::move(scheduler).value();
+  }
+  app->status_ = std::make_unique<StatusService>(c, *app->store_, scheduler_views);
+
+  site::AddHealthRoutes(app->router_, *app->store_);
+  sfapi::ApiContext ctx{app->router_, app->schemas_, c, *app->status_};
+  sfapi::AddSfapiRoutes(ctx);
+  return app;
+}
+
+Application::~Application() {
+  if (status_) status_->Stop();
+}
+
+int Application::Serve() {
+  http::HttpServer server(config_.server, router_);
+  if (Status s = server.Bind(); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 1;
+  }
+  status_->Start();
+  const std::string base = "http://" +
+                           (config_.server.listen.find(':') != std::string::npos
+                                ? "[" + config_.server.listen + "]"
+                                : config_.server.listen) +
+                           ":" + std::to_string(server.port()) + sfapi::kPrefix + "/";
+  spdlog::info("sfapid {} listening on {} (data in {})", SFAPID_VERSION, base, config_.data_dir);
+  server.Run();
+  status_->Stop();
+  spdlog::info("sfapid stopped");
+  return 0;
+}
+
+}  // namespace sfapid

@@ -1,0 +1,30 @@
+// The sfapid command line: every subcommand is registered here, one file per command group, so
+// later groups (client, user, project, ...) have one obvious place to go.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "config/config.h"
+
+namespace sfapid::cmd {
+
+// Shared by all commands: the --config option, and how to load what it names.
+struct CommandContext {
+  std::string config_path;  // empty: the embedded default
+  // Loads and validates the config; on failure prints why and returns nullopt.
+  std::optional<Config> LoadConfig() const;
+  // Set by the chosen subcommand; its return value is the process's exit code.
+  std::function<int()> run;
+};
+
+void AddServeCommand(CLI::App& app, CommandContext& ctx);
+void AddConfigCommands(CLI::App& app, CommandContext& ctx);
+void AddStatusCommands(CLI::App& app, CommandContext& ctx);
+void AddRoutesCommand(CLI::App& app, CommandContext& ctx);
+
+// Prints "sfapid: error: <message>" to stderr and returns the exit code for a failed command.
+int Fail(const std::string& message);
+
+}  // namespace sfapid::cmd

@@ -1,0 +1,30 @@
+#include <cstdio>
+
+#include "cmd/command.h"
+
+namespace sfapid::cmd {
+
+void AddConfigCommands(CLI::App& app, CommandContext& ctx) {
+  auto* config = app.add_subcommand("config", "Print or check configuration");
+  config->require_subcommand(1);
+  config->add_subcommand("default", "Print the embedded default configuration")->callback([&ctx] {
+    ctx.run = [] {
+      std::fputs(DefaultConfigText().c_str(), stdout);
+      return 0;
+    };
+  });
+  auto* check = config->add_subcommand("check", "Validate a configuration file");
+  auto file = std::make_shared<std::string>();
+  check->add_option("file", *file, "The file to check")->required();
+  check->callback([&ctx, file] {
+    ctx.run = [file] {
+      auto c = LoadConfigFile(*file);
+      if (!c) return Fail(c.status().message());
+      std::printf("%s: OK (%zu systems, data in %s)\n", file->c_str(), c->systems.size(),
+                  c->data_dir.c_str());
+      return 0;
+    };
+  });
+}
+
+}  // namespace sfapid::cmd

@@ -1,0 +1,282 @@
+#include "config/config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "util/cidr.h"
+
+namespace sfapid {
+
+const char* ToString(SystemType t) {
+  switch (t) {
+    case SystemType::kCompute: return "compute";
+    case SystemType::kFilesystem: return "filesystem";
+    case SystemType::kService: return "service";
+    case SystemType::kStorage: return "storage";
+  }
+  return "service";
+}
+
+const SystemConfig* Config::FindSystem(std::string_view name) const {
+  for (const auto& s : systems)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::string Config::DataPath(const std::string& relative) const {
+  if (!relative.empty() && relative.front() == '/') return relative;
+  return (std::filesystem::path(data_dir) / relative).string();
+}
+
+namespace {
+
+// A validation failure, thrown only inside this file and turned into a Status at its edge.
+struct ConfigError {
+  std::string message;
+};
+
+// Reads one TOML table, remembering which keys were read so that the rest can be reported as
+// unknown. Every error names the source, line and dotted key.
+class TableReader {
+ public:
+  TableReader(const toml::table& t, std::string source, std::string prefix)
+      : table_(t), source_(std::move(source)), prefix_(std::move(prefix)) {}
+
+  [[noreturn]] void Fail(const toml::node& n, const std::string& key, const std::string& what) const {
+    throw ConfigError{source_ + ":" + std::to_string(n.source().begin.line) + ": " + Dotted(key) +
+                      ": " + what};
+  }
+
+  template <typename T>
+  void Read(const std::string& key, T& out) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (!n) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!n->is_string()) Fail(*n, key, "must be a string");
+      out = n->as_string()->get();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!n->is_boolean()) Fail(*n, key, "must be true or false");
+      out = n->as_boolean()->get();
+    } else if constexpr (std::is_same_v<T, double>) {
+      if (!n->is_number()) Fail(*n, key, "must be a number");
+      out = n->value<double>().value();
+      if (out < 0) Fail(*n, key, "must not be negative");
+    } else {
+      static_assert(std::is_integral_v<T>);
+      if (!n->is_integer()) Fail(*n, key, "must be a whole number");
+      const int64_t v = n->as_integer()->get();
+      if (v < 0 || static_cast<uint64_t>(v) > static_cast<uint64_t>(std::numeric_limits<T>::max()))
+        Fail(*n, key, "is out of range (0 to " + std::to_string(std::numeric_limits<T>::max()) + ")");
+      out = static_cast<T>(v);
+    }
+  }
+
+  void ReadStrings(const std::string& key, std::vector<std::string>& out) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (!n) return;
+    if (!n->is_array()) Fail(*n, key, "must be a list of strings");
+    out.clear();
+    for (const auto& item : *n->as_array()) {
+      if (!item.is_string()) Fail(item, key, "must be a list of strings");
+      out.push_back(item.as_string()->get());
+    }
+  }
+
+  // A sub-table, or nullptr when absent.
+  const toml::table* Table(const std::string& key) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (!n) return nullptr;
+    if (!n->is_table()) Fail(*n, key, "must be a table");
+    return n->as_table();
+  }
+
+  const toml::array* TableArray(const std::string& key) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (!n) return nullptr;
+    if (!n->is_array_of_tables()) Fail(*n, key, "must be an array of tables ([[" + key + "]])");
+    return n->as_array();
+  }
+
+  // Call last: every key that no Read* asked for is an error.
+  void RejectUnknown() const {
+    for (const auto& [k, v] : table_)
+      if (!seen_.count(std::string(k.str()))) Fail(v, std::string(k.str()), "unknown key");
+  }
+
+  const toml::node& NodeOr(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    return n ? *n : static_cast<const toml::node&>(table_);
+  }
+
+  std::string Dotted(const std::string& key) const {
+    return "'" + (prefix_.empty() ? key : prefix_ + "." + key) + "'";
+  }
+  const std::string& source() const { return source_; }
+
+ private:
+  const toml::table& table_;
+  std::string source_;
+  std::string prefix_;
+  std::set<std::string> seen_;
+};
+
+std::string ExpandHome(const std::string& path) {
+  if (path == "~" || path.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : "/") + path.substr(1);
+  }
+  return path;
+}
+
+bool ValidSystemName(const std::string& n) {
+  if (n.empty() || n.size() > 64) return false;
+  for (char c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+  return true;
+}
+
+SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t index) {
+  TableReader r(t, source, "systems[" + std::to_string(index) + "]");
+  SystemConfig s;
+  r.Read("name", s.name);
+  if (!ValidSystemName(s.name))
+    r.Fail(r.NodeOr("name"), "name", "must be 1-64 letters, digits, '_', '-' or '.'");
+  s.full_name = s.name;
+  r.Read("full_name", s.full_name);
+  r.Read("description", s.description);
+  std::string type = "service";
+  r.Read("system_type", type);
+  if (type == "compute") s.system_type = SystemType::kCompute;
+  else if (type == "filesystem") s.system_type = SystemType::kFilesystem;
+  else if (type == "service") s.system_type = SystemType::kService;
+  else if (type == "storage") s.system_type = SystemType::kStorage;
+  else r.Fail(r.NodeOr("system_type"), "system_type", "must be compute, filesystem, service or storage");
+
+  if (const toml::table* sched = r.Table("scheduler")) {
+    if (s.system_type != SystemType::kCompute)
+      r.Fail(*sched, "scheduler", "only compute systems have a scheduler");
+    TableReader sr(*sched, source, "systems[" + std::to_string(index) + "].scheduler");
+    sr.Read("backend", s.scheduler.backend);
+    sr.Read("spool_dir", s.scheduler.spool_dir);
+    sr.RejectUnknown();
+    if (s.scheduler.backend != "local")
+      sr.Fail(sr.NodeOr("backend"), "backend", "must be \"local\" (the only scheduler built in so far)");
+  } else if (s.system_type == SystemType::kCompute) {
+    s.scheduler.backend = "local";
+  }
+  if (s.system_type == SystemType::kCompute && s.scheduler.spool_dir.empty())
+    s.scheduler.spool_dir = "spool/" + s.name;
+  r.RejectUnknown();
+  return s;
+}
+
+Config ReadConfig(const toml::table& root, const std::string& source) {
+  Config c;
+  TableReader r(root, source, "");
+  c.data_dir = "~/.local/share/sfapid";
+  r.Read("data_dir", c.data_dir);
+  c.data_dir = ExpandHome(c.data_dir);
+  if (c.data_dir.empty()) r.Fail(r.NodeOr("data_dir"), "data_dir", "must not be empty");
+  c.data_dir = std::filesystem::absolute(c.data_dir).lexically_normal().string();
+
+  if (const toml::table* t = r.Table("server")) {
+    TableReader s(*t, source, "server");
+    auto& v = c.server;
+    s.Read("listen", v.listen);
+    s.Read("port", v.port);
+    s.Read("threads", v.threads);
+    s.Read("blocking_threads", v.blocking_threads);
+    s.Read("max_header_bytes", v.max_header_bytes);
+    s.Read("max_body_bytes", v.max_body_bytes);
+    s.Read("idle_timeout_seconds", v.idle_timeout_seconds);
+    s.Read("request_timeout_seconds", v.request_timeout_seconds);
+    s.Read("shutdown_grace_seconds", v.shutdown_grace_seconds);
+    s.Read("max_connections", v.max_connections);
+    s.ReadStrings("trusted_proxies", v.trusted_proxies);
+    s.Read("web_root", v.web_root);
+    s.Read("access_log", v.access_log);
+    s.RejectUnknown();
+    if (v.threads < 1) s.Fail(s.NodeOr("threads"), "threads", "must be at least 1");
+    if (v.blocking_threads < 1)
+      s.Fail(s.NodeOr("blocking_threads"), "blocking_threads", "must be at least 1");
+    if (v.max_connections < 1)
+      s.Fail(s.NodeOr("max_connections"), "max_connections", "must be at least 1");
+    if (v.max_header_bytes < 1024)
+      s.Fail(s.NodeOr("max_header_bytes"), "max_header_bytes", "must be at least 1024");
+    if (v.idle_timeout_seconds <= 0)
+      s.Fail(s.NodeOr("idle_timeout_seconds"), "idle_timeout_seconds", "must be positive");
+    if (v.request_timeout_seconds <= 0)
+      s.Fail(s.NodeOr("request_timeout_seconds"), "request_timeout_seconds", "must be positive");
+    for (const auto& p : v.trusted_proxies)
+      if (!ParseCidr(p))
+        s.Fail(s.NodeOr("trusted_proxies"), "trusted_proxies", "'" + p + "' is not a CIDR");
+  }
+  if (const toml::table* t = r.Table("store")) {
+    TableReader s(*t, source, "store");
+    s.Read("sqlite_path", c.store.sqlite_path);
+    s.RejectUnknown();
+    if (c.store.sqlite_path.empty())
+      s.Fail(s.NodeOr("sqlite_path"), "sqlite_path", "must not be empty");
+  }
+  if (const toml::table* t = r.Table("status")) {
+    TableReader s(*t, source, "status");
+    s.Read("probe_interval_seconds", c.status.probe_interval_seconds);
+    s.Read("refresh_interval_seconds", c.status.refresh_interval_seconds);
+    s.RejectUnknown();
+    if (c.status.probe_interval_seconds < 0.05)
+      s.Fail(s.NodeOr("probe_interval_seconds"), "probe_interval_seconds", "must be at least 0.05");
+    if (c.status.refresh_interval_seconds < 0.05)
+      s.Fail(s.NodeOr("refresh_interval_seconds"), "refresh_interval_seconds",
+             "must be at least 0.05");
+  }
+  if (const toml::array* systems = r.TableArray("systems")) {
+    size_t i = 0;
+    for (const auto& node : *systems) {
+      SystemConfig s = ReadSystem(*node.as_table(), source, i);
+      if (c.FindSystem(s.name))
+        r.Fail(node, "systems", "system '" + s.name + "' is defined twice");
+      c.systems.push_back(std::move(s));
+      ++i;
+    }
+  }
+  r.RejectUnknown();
+  if (c.systems.empty()) r.Fail(root, "systems", "at least one [[systems]] entry is needed");
+  return c;
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(const std::string& text, const std::string& source_name) {
+  try {
+    toml::table root = toml::parse(text, source_name);
+    return ReadConfig(root, source_name);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream m;
+    m << source_name << ":" << e.source().begin.line << ": " << e.description();
+    return Status::InvalidArgument(m.str());
+  } catch (const ConfigError& e) {
+    return Status::InvalidArgument(e.message);
+  }
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read config file '" + path + "'");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseConfig(buf.str(), path);
+}
+
+Result<Config> LoadDefaultConfig() { return ParseConfig(DefaultConfigText(), "<default config>"); }
+
+}  // namespace sfapid

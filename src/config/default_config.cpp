@@ -1,0 +1,79 @@
+// The embedded default configuration: a laptop-sized facility with the system names that the
+// official sfapi_client knows (perlmutter, dtns, dtn01) and the service resources it asks about.
+#include "config/config.h"
+
+namespace sfapid {
+
+const std::string& DefaultConfigText() {
+  static const std::string text = R"toml(# sfapid configuration (TOML). Unknown keys are errors.
+# Print this file with `sfapid config default`; check a file with `sfapid config check FILE`.
+
+# Where sfapid keeps its state (SQLite database, keys, scheduler spool). "~" is the home of the
+# account sfapid runs as.
+data_dir = "~/.local/share/sfapid"
+
+[server]
+listen = "127.0.0.1"          # address to bind; "0.0.0.0" or "::" for every interface
+port = 8080
+threads = 2                   # threads answering HTTP
+blocking_threads = 4          # threads for file, process and scheduler work
+max_header_bytes = 16384      # larger request headers get 431
+max_body_bytes = 1048576      # default body limit; some routes set their own
+idle_timeout_seconds = 30     # a connection that sends no request for this long is closed
+request_timeout_seconds = 60  # the longest a client may take to send one request
+shutdown_grace_seconds = 10   # on SIGTERM, how long in-flight requests may take to finish
+max_connections = 1024        # connections beyond this are answered 503 and closed
+trusted_proxies = []          # CIDRs of reverse proxies whose X-Forwarded-For is believed
+web_root = ""                 # Swagger UI assets; "" = the location the build installed
+access_log = true             # one line per request on standard error
+
+[store]
+sqlite_path = "sfapid.db"     # relative to data_dir unless absolute
+
+[status]
+probe_interval_seconds = 10   # how often each compute system's scheduler is asked if it answers
+refresh_interval_seconds = 1  # how soon changes made with `sfapid status/outage/note` are served
+
+[[systems]]
+name = "perlmutter"
+full_name = "Perlmutter"
+system_type = "compute"
+description = "Compute system (embedded local scheduler)"
+[systems.scheduler]
+backend = "local"
+spool_dir = "spool/perlmutter"
+
+[[systems]]
+name = "dtns"
+full_name = "Data Transfer Nodes"
+system_type = "filesystem"
+description = "Data transfer nodes"
+
+[[systems]]
+name = "dtn01"
+full_name = "Data Transfer Node 01"
+system_type = "filesystem"
+description = "Data transfer node"
+
+[[systems]]
+name = "globus"
+full_name = "Globus"
+system_type = "service"
+description = "Transfers between systems"
+
+[[systems]]
+name = "spin"
+full_name = "Spin"
+system_type = "service"
+description = "Container services"
+
+[[systems]]
+name = "iris"
+full_name = "Iris"
+system_type = "service"
+description = "Accounts and allocations"
+)toml";
+  return text;
+}
+
+}  // namespace sfapid

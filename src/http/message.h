@@ -1,0 +1,48 @@
+// Plain request and response types: what the API layer sees of HTTP. Beast and Asio stay inside
+// http/server.cpp, so the rest of the code compiles fast and can be tested without sockets.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sfapid::http {
+
+using Params = std::vector<std::pair<std::string, std::string>>;  // ordered, repeats kept
+
+// First value of a key, or nullptr.
+const std::string* FindParam(const Params& params, std::string_view key);
+// Every value of a key, in order.
+std::vector<std::string> AllParams(const Params& params, std::string_view key);
+
+struct Request {
+  std::string method;      // "GET", "POST", ...
+  std::string target;      // as sent: path and query, not decoded
+  std::string path;        // the target's path, not decoded
+  Params query;            // decoded query parameters
+  Params headers;          // names lower-cased
+  std::map<std::string, std::string> path_params;  // decoded
+  std::string body;
+  std::string remote_ip;   // the peer, or the client named by a trusted proxy
+  std::string request_id;
+
+  const std::string* Header(std::string_view lower_name) const { return FindParam(headers, lower_name); }
+  const std::string* Query(std::string_view key) const { return FindParam(query, key); }
+  const std::string& PathParam(const std::string& key) const { return path_params.at(key); }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  Params headers;  // extra headers
+  std::string body;
+
+  static Response Json(int status, const boost::json::value& v);
+  static Response Json(const boost::json::value& v) { return Json(200, v); }
+  static Response Text(int status, std::string body, std::string content_type);
+};
+
+}  // namespace sfapid::http

@@ -1,0 +1,63 @@
+// Routes: a method and a path pattern mapped to a handler, with the limits that apply to it and
+// its OpenAPI description. Patterns have literal segments, "{name}" (one segment) and a trailing
+// "{name:path}" that takes the rest of the path as it was sent, keeping a leading "//" and
+// decoding "%2F" (clients build file paths both ways).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/message.h"
+
+namespace sfapid::http {
+
+using Handler = std::function<Response(Request&)>;
+
+// Where a handler runs. kInline: on the I/O thread (in-memory work only). kBlocking: on the pool
+// for file, process, store and scheduler work, so the I/O threads never wait on it.
+enum class Execution { kInline, kBlocking };
+
+struct Route {
+  std::string method;
+  std::string pattern;             // e.g. "/status/{name}"
+  Handler handler;
+  Execution execution = Execution::kInline;
+  std::size_t max_body_bytes = 0;  // 0: the server's default
+  boost::json::object operation;   // OpenAPI operation object (summary, tags, parameters, ...)
+  bool documented = true;          // false for routes outside the API document (assets, probes)
+
+  // Parsed pattern.
+  struct Segment {
+    std::string text;  // literal text, or the parameter name
+    enum Kind { kLiteral, kParam, kRestPath } kind = kLiteral;
+  };
+  std::vector<Segment> segments;
+};
+
+struct Match {
+  const Route* route = nullptr;
+  std::map<std::string, std::string> params;
+  bool method_not_allowed = false;  // the path exists with another method
+  bool bad_escape = false;          // a path parameter had a malformed %-escape
+};
+
+class Router {
+ public:
+  // Registers a route; the pattern is parsed here. Aborts on a malformed pattern (a programming
+  // error found at start-up, never at request time).
+  Route& Add(Route route);
+
+  // Matches a raw (undecoded) request path. A single trailing "/" is ignored, so "/status" and
+  // "/status/" are the same route.
+  Match Find(const std::string& method, std::string_view raw_path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace sfapid::http

@@ -1,0 +1,386 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "http/errors.h"
+#include "http/form.h"
+#include "util/cidr.h"
+
+namespace sfapid::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* hex = "0123456789abcdef";
+  std::string id(16, '0');
+  uint64_t v = rng();
+  for (char& c : id) {
+    c = hex[v & 15];
+    v >>= 4;
+  }
+  return id;
+}
+
+// A client's X-Request-ID is echoed when it is short and plain; otherwise a new one is made, so
+// that logs never carry a client's control characters.
+bool UsableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':')
+      return false;
+  return true;
+}
+
+struct Connection {
+  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  std::atomic<bool> idle{true};  // waiting for the first byte of a request
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(const ServerConfig& c, const Router& r)
+      : config(c), router(r), ioc(c.threads), acceptor(ioc), signals(ioc, SIGINT, SIGTERM),
+        pool(static_cast<std::size_t>(c.blocking_threads)) {
+    for (const auto& p : c.trusted_proxies)
+      if (auto cidr = ParseCidr(p)) trusted_proxies.push_back(*cidr);
+  }
+
+  const ServerConfig& config;
+  const Router& router;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::thread_pool pool;
+  std::vector<Cidr> trusted_proxies;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<int> active{0};
+  std::mutex connections_mu;
+  std::set<std::shared_ptr<Connection>> connections;
+
+  asio::awaitable<void> AcceptLoop();
+  asio::awaitable<void> Session(std::shared_ptr<Connection> conn);
+  asio::awaitable<void> Reject(tcp::socket socket);
+  asio::awaitable<Response> Dispatch(const Match& m, bhttp::request<bhttp::string_body>& msg,
+                                     const std::string& peer, const std::string& request_id);
+  asio::awaitable<void> DrainThenStop();
+  void BeginShutdown();
+  std::string ClientIp(const std::string& peer, const bhttp::request<bhttp::string_body>& msg) const;
+};
+
+HttpServer::HttpServer(const ServerConfig& config, const Router& router)
+    : impl_(std::make_unique<Impl>(config, router)) {}
+
+HttpServer::~HttpServer() {
+  impl_->pool.join();
+}
+
+Status HttpServer::Bind() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->config.listen, ec);
+  if (ec) return Status::InvalidArgument("server.listen '" + impl_->config.listen + "' is not an IP address");
+  tcp::endpoint ep(address, impl_->config.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::Unavailable("cannot listen on " + impl_->config.listen + ":" +
+                               std::to_string(impl_->config.port) + ": " + ec.message());
+  return Status::Ok();
+}
+
+uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::Run() {
+  auto& im = *impl_;
+  im.signals.async_wait([&im](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("received signal {}; finishing in-flight requests", sig);
+    im.BeginShutdown();
+  });
+  asio::co_spawn(im.ioc, im.AcceptLoop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < im.config.threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });
+  im.ioc.run();
+  for (auto& t : threads) t.join();
+  im.pool.join();
+}
+
+void HttpServer::Stop() {
+  asio::post(impl_->ioc, [im = impl_.get()] { im->BeginShutdown(); });
+}
+
+void HttpServer::Impl::BeginShutdown() {
+  if (stopping.exchange(true)) return;
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  signals.cancel(ignored);
+  std::lock_guard lock(connections_mu);
+  for (const auto& c : connections)
+    asio::post(c->stream.get_executor(), [c] {
+      if (c->idle) c->stream.cancel();
+    });
+  asio::co_spawn(ioc, DrainThenStop(), asio::detached);
+}
+
+asio::awaitable<void> HttpServer::Impl::DrainThenStop() {
+  const auto deadline = std::chrono::steady_clock::now() + Millis(config.shutdown_grace_seconds);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (active.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(20ms);
+    co_await timer.async_wait(kNoThrow);
+  }
+  if (active.load() > 0)
+    spdlog::warn("shutdown grace period over; closing {} connection(s) still busy", active.load());
+  ioc.stop();
+}
+
+asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
+  while (!stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kNoThrow);
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) break;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    if (active.load() >= config.max_connections) {
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, Reject(std::move(socket)), asio::detached);
+      continue;
+    }
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard lock(connections_mu);
+      connections.insert(conn);
+    }
+    ++active;
+    asio::co_spawn(conn->stream.get_executor(), Session(conn), asio::detached);
+  }
+}
+
+// Over the connection limit: a short 503 (clients retry it with back-off), then close.
+asio::awaitable<void> HttpServer::Impl::Reject(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(1s);
+  bhttp::response<bhttp::string_body> res{bhttp::status::service_unavailable, 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::retry_after, "1");
+  res.body() = R"({"detail":"Too many connections; try again shortly"})";
+  res.keep_alive(false);
+  res.prepare_payload();
+  co_await bhttp::async_write(stream, res, kNoThrow);
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+std::string HttpServer::Impl::ClientIp(const std::string& peer,
+                                       const bhttp::request<bhttp::string_body>& msg) const {
+  if (trusted_proxies.empty()) return peer;
+  auto trusted = [&](std::string_view ip) {
+    for (const auto& c : trusted_proxies)
+      if (c.Contains(ip)) return true;
+    return false;
+  };
+  if (!trusted(peer)) return peer;
+  auto it = msg.find("X-Forwarded-For");
+  if (it == msg.end()) return peer;
+  // Walk from the nearest hop back; the first address that is not a trusted proxy is the client.
+  std::string_view list = it->value();
+  std::string client = peer;
+  while (!list.empty()) {
+    const size_t comma = list.rfind(',');
+    std::string_view hop = comma == std::string_view::npos ? list : list.substr(comma + 1);
+    while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+    while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+    if (!ParseIp(hop)) break;
+    client = std::string(hop);
+    if (!trusted(hop)) break;
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(0, comma);
+  }
+  return client;
+}
+
+asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
+                                                      bhttp::request<bhttp::string_body>& msg,
+                                                      const std::string& peer,
+                                                      const std::string& request_id) {
+  if (!m.route) {
+    if (m.method_not_allowed) co_return DetailError(405, "Method Not Allowed");
+    co_return NotFound();
+  }
+  if (m.bad_escape) co_return DetailError(400, "Malformed %-escape in the request path");
+
+  Request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  const size_t q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  if (q != std::string::npos) {
+    auto query = ParseUrlEncoded(std::string_view(req.target).substr(q + 1));
+    if (!query) co_return ValidationError({{"query"}, query.status().message(), "value_error"});
+    req.query = std::move(*query);
+  }
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  req.path_params = m.params;
+  req.body = std::move(msg.body());
+  req.remote_ip = ClientIp(peer, msg);
+  req.request_id = request_id;
+
+  auto run = [&req, route = m.route]() -> Response {
+    try {
+      return route->handler(req);
+    } catch (const std::exception& e) {
+      spdlog::error("request {}: handler for {} {} failed: {}", req.request_id, route->method,
+                    route->pattern, e.what());
+    } catch (...) {
+      spdlog::error("request {}: handler for {} {} failed", req.request_id, route->method,
+                    route->pattern);
+    }
+    return DetailError(500, "Internal server error; quote request id " + req.request_id +
+                                " to the operators");
+  };
+  if (m.route->execution == Execution::kInline) co_return run();
+  co_return co_await asio::co_spawn(
+      pool, [&run]() -> asio::awaitable<Response> { co_return run(); }, asio::use_awaitable);
+}
+
+asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn) {
+  beast::flat_buffer buffer;
+  boost::system::error_code addr_ec;
+  const auto remote = conn->stream.socket().remote_endpoint(addr_ec);
+  std::string peer = addr_ec ? "unknown" : remote.address().to_string();
+  if (peer.rfind("::ffff:", 0) == 0) peer = peer.substr(7);
+
+  while (!stopping) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+    parser.body_limit(config.max_body_bytes);
+    conn->idle = true;
+    conn->stream.expires_after(Millis(config.idle_timeout_seconds));
+    auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kNoThrow);
+    conn->idle = false;
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof)
+      break;
+
+    const auto started = std::chrono::steady_clock::now();
+    Response response;
+    bool close_after = false, head_only = false;
+    std::string method = "-", target = "-";
+    std::string request_id;
+    if (ec) {
+      close_after = true;
+      request_id = NewRequestId();
+      response = ec == bhttp::error::header_limit
+                     ? DetailError(431, "Request headers are larger than " +
+                                            std::to_string(config.max_header_bytes) + " bytes")
+                     : DetailError(400, "Malformed HTTP request: " + ec.message());
+    } else {
+      auto& msg = parser.get();
+      method = std::string(msg.method_string());
+      target = std::string(msg.target());
+      auto rid = msg.find("X-Request-ID");
+      request_id = rid != msg.end() && UsableRequestId(rid->value()) ? std::string(rid->value())
+                                                                     : NewRequestId();
+      const std::string_view path = std::string_view(target).substr(0, target.find('?'));
+      // HEAD is answered as GET without the body, as HTTP requires.
+      const bool head = method == "HEAD";
+      head_only = head;
+      const Match match = router.Find(head ? "GET" : method, path);
+      const std::size_t limit = match.route && match.route->max_body_bytes
+                                    ? match.route->max_body_bytes
+                                    : config.max_body_bytes;
+      parser.body_limit(limit);
+      auto too_large = [&] {
+        close_after = true;
+        return DetailError(413, "Request body is larger than this route accepts (" +
+                                    std::to_string(limit) + " bytes)");
+      };
+      if (parser.content_length() && *parser.content_length() > limit) {
+        response = too_large();
+      } else {
+        conn->stream.expires_after(Millis(config.request_timeout_seconds));
+        if (!parser.is_done()) {
+          if (beast::iequals(msg[bhttp::field::expect], "100-continue")) {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+            co_await bhttp::async_write(conn->stream, cont, kNoThrow);
+          }
+          auto [body_ec, body_n] = co_await bhttp::async_read(conn->stream, buffer, parser, kNoThrow);
+          if (body_ec == bhttp::error::body_limit) {
+            response = too_large();
+          } else if (body_ec == beast::error::timeout) {
+            close_after = true;
+            response = DetailError(408, "The request body did not arrive within " +
+                                            std::to_string(config.request_timeout_seconds) + " s");
+          } else if (body_ec) {
+            break;
+          }
+        }
+        if (!close_after) response = co_await Dispatch(match, parser.get(), peer, request_id);
+      }
+      if (!parser.get().keep_alive()) close_after = true;
+    }
+
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
+    res.set(bhttp::field::server, "sfapid");
+    res.set(bhttp::field::content_type, response.content_type);
+    res.set("X-Request-ID", request_id);
+    for (const auto& [k, v] : response.headers) res.set(k, v);
+    res.body() = std::move(response.body);
+    res.keep_alive(!close_after && !stopping);
+    res.prepare_payload();
+    const std::size_t bytes = res.body().size();
+    if (head_only) res.body().clear();  // Content-Length still tells the GET's size
+    conn->stream.expires_after(Millis(config.request_timeout_seconds));
+    auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, kNoThrow);
+    if (config.access_log) {
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      spdlog::info("{} \"{} {}\" {} {} {:.2f}ms rid={}", peer, method, target, response.status, bytes,
+                   ms, request_id);
+    }
+    if (write_ec || !res.keep_alive()) break;
+  }
+  boost::system::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  {
+    std::lock_guard lock(connections_mu);
+    connections.erase(conn);
+  }
+  --active;
+}
+
+}  // namespace sfapid::http

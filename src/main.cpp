@@ -1,0 +1,20 @@
+// sfapid: the facility API server and its operator commands.
+#include <spdlog/spdlog.h>
+
+#include "cmd/command.h"
+
+int main(int argc, char** argv) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  CLI::App app{"sfapid: a facility API server speaking the NERSC Superfacility API v1.2"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  sfapid::cmd::CommandContext ctx;
+  app.add_option("-c,--config", ctx.config_path, "Configuration file (default: the embedded one)")
+      ->envname("SFAPID_CONFIG");
+  sfapid::cmd::AddServeCommand(app, ctx);
+  sfapid::cmd::AddConfigCommands(app, ctx);
+  sfapid::cmd::AddStatusCommands(app, ctx);
+  sfapid::cmd::AddRoutesCommand(app, ctx);
+  CLI11_PARSE(app, argc, argv);
+  return ctx.run ? ctx.run() : 0;
+}

@@ -1,0 +1,86 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace sfapid::sqlite {
+
+namespace {
+
+// Append only: a released migration is never edited, a new one is added at the end.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> m = {
+      // 1: operator-managed system status, outages and notes.
+      R"sql(
+      CREATE TABLE system_status (
+        name TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE outages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER NOT NULL,
+        description TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT '',
+        status TEXT,
+        swo TEXT NOT NULL DEFAULT 'fals',
+        update_at INTEGER NOT NULL
+      );
+      CREATE INDEX outages_by_name ON outages(name, start_at);
+      CREATE TABLE notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        notes TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        timestamp INTEGER NOT NULL
+      );
+      CREATE INDEX notes_by_name ON notes(name, timestamp);
+      )sql",
+  };
+  return m;
+}
+
+Result<int> CurrentVersion(Database& db) {
+  auto stmt = db.Prepare("PRAGMA user_version");
+  if (!stmt) return stmt.status();
+  if (!stmt->Step()) return Status::Unavailable("database: cannot read its schema version");
+  return static_cast<int>(stmt->Int(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status Migrate(Database& db) {
+  auto version = CurrentVersion(db);
+  if (!version) return version.status();
+  if (*version > LatestSchemaVersion())
+    return Status::Unavailable("the database is at schema version " + std::to_string(*version) +
+                               ", newer than this sfapid knows (" +
+                               std::to_string(LatestSchemaVersion()) + "); upgrade sfapid");
+  for (int v = *version; v < LatestSchemaVersion(); ++v) {
+    // BEGIN IMMEDIATE: two processes opening a new database at once migrate one after the other.
+    if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    auto again = CurrentVersion(db);
+    if (!again) return again.status();
+    if (*again > v) {  // the other process did it
+      db.Exec("COMMIT");
+      v = *again - 1;
+      continue;
+    }
+    Status s = db.Exec(Migrations()[v]);
+    if (s.ok()) s = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+    if (!s.ok()) {
+      db.Exec("ROLLBACK");
+      return Status::Unavailable("migration to schema version " + std::to_string(v + 1) +
+                                 " failed: " + s.message());
+    }
+    if (Status c = db.Exec("COMMIT"); !c.ok()) return c;
+  }
+  return Status::Ok();
+}
+
+}  // namespace sfapid::sqlite

@@ -1,0 +1,31 @@
+// StatusStore on SQLite.
+#pragma once
+
+#include <mutex>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/status_store.h"
+
+namespace sfapid::sqlite {
+
+class SqliteStatusStore : public StatusStore {
+ public:
+  SqliteStatusStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+
+  Result<std::vector<SystemStatusRecord>> ListStatuses() override;
+  Status SetStatus(const SystemStatusRecord& record) override;
+  Status ClearStatus(const std::string& name) override;
+  Result<std::vector<OutageRecord>> ListOutages(const std::string& name) override;
+  Result<int64_t> AddOutage(const OutageRecord& record) override;
+  Status RemoveOutage(int64_t id) override;
+  Result<std::vector<NoteRecord>> ListNotes(const std::string& name) override;
+  Result<int64_t> AddNote(const NoteRecord& record) override;
+  Status RemoveNote(int64_t id) override;
+
+ private:
+  Status RemoveById(const char* table, const char* noun, int64_t id);
+  Database& db_;
+  std::mutex& mu_;
+};
+
+}  // namespace sfapid::sqlite

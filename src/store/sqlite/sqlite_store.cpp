@@ -1,0 +1,58 @@
+// Store on SQLite: one connection in WAL mode, owned here and shared by the domain stores under one
+// mutex. WAL lets the operator's CLI write while the server reads.
+#include <filesystem>
+#include <mutex>
+
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_status_store.h"
+#include "store/store.h"
+
+namespace sfapid {
+
+namespace {
+
+class SqliteStore : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
+      : db_(std::move(db)), status_(*db_, mu_) {}
+
+  StatusStore& status() override { return status_; }
+
+  Status Ping() override {
+    std::lock_guard lock(mu_);
+    auto stmt = db_->Prepare("SELECT 1");
+    if (!stmt) return stmt.status();
+    if (!stmt->Step()) return stmt->status().ok() ? Status::Unavailable("database gave no row") : stmt->status();
+    return Status::Ok();
+  }
+
+  int SchemaVersion() override {
+    std::lock_guard lock(mu_);
+    auto stmt = db_->Prepare("PRAGMA user_version");
+    return stmt && stmt->Step() ? static_cast<int>(stmt->Int(0)) : -1;
+  }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<sqlite::Database> db_;
+  sqlite::SqliteStatusStore status_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) return Status::Unavailable("cannot create folder '" + parent.string() + "': " + ec.message());
+  auto db = sqlite::Database::Open(path);
+  if (!db) return db.status();
+  if (Status s = (*db)->Exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+                             "PRAGMA synchronous = NORMAL;");
+      !s.ok())
+    return s;
+  if (Status s = sqlite::Migrate(**db); !s.ok()) return s;
+  return std::unique_ptr<Store>(new SqliteStore(std::move(db).value()));
+}
+
+}  // namespace sfapid

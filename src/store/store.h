@@ -1,0 +1,29 @@
+// The one persistence interface the services see. SQLite is the embedded implementation; a
+// PostgreSQL one for several API nodes will satisfy the same interface. Each domain has its own
+// sub-interface (status now; tasks, clients and accounts as they arrive).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/status_store.h"
+#include "util/status.h"
+
+namespace sfapid {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual StatusStore& status() = 0;
+
+  // Cheap liveness check for /readyz: the database answers a query.
+  virtual Status Ping() = 0;
+  // The schema version this store is at (migrations are versioned in code).
+  virtual int SchemaVersion() = 0;
+};
+
+// Opens (creating if needed) the SQLite database at path and migrates it to the latest schema.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+
+}  // namespace sfapid

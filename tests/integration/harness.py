@@ -1,0 +1,151 @@
+"""Starts the real sfapid binary on a loopback port with a throw-away data directory, and talks
+HTTP to it with nothing but the standard library. Every integration test goes through this."""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+SFAPID = os.environ.get("SFAPID_BINARY", "sfapid")
+PREFIX = "/api/v1.2"
+
+DEFAULT_SYSTEMS = """
+[[systems]]
+name = "perlmutter"
+full_name = "Perlmutter"
+system_type = "compute"
+description = "Test compute system"
+[systems.scheduler]
+backend = "local"
+
+[[systems]]
+name = "dtns"
+full_name = "Data Transfer Nodes"
+system_type = "filesystem"
+
+[[systems]]
+name = "globus"
+system_type = "service"
+"""
+
+
+class Server:
+    """One sfapid process. `server_options` are extra lines for the [server] table."""
+
+    def __init__(self, server_options="", extra="", systems=DEFAULT_SYSTEMS, status_options=""):
+        self.dir = tempfile.mkdtemp(prefix="sfapid-test-")
+        self.data_dir = os.path.join(self.dir, "data")
+        self.config_path = os.path.join(self.dir, "sfapid.toml")
+        with open(self.config_path, "w") as f:
+            f.write(f'data_dir = "{self.data_dir}"\n{extra}\n[server]\nport = 0\n{server_options}\n'
+                    f"[status]\nprobe_interval_seconds = 0.2\nrefresh_interval_seconds = 0.1\n"
+                    f"{status_options}\n{systems}")
+        self.proc = None
+        self.port = None
+        self.log_path = os.path.join(self.dir, "sfapid.log")
+
+    def start(self):
+        self.log = open(self.log_path, "w+")
+        self.proc = subprocess.Popen([SFAPID, "serve", "--config", self.config_path],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            m = re.search(r"listening on http://[^:]+:(\d+)/", self.read_log())
+            if m:
+                self.port = int(m.group(1))
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError("sfapid exited early:\n" + self.read_log())
+            time.sleep(0.02)
+        raise RuntimeError("sfapid did not start:\n" + self.read_log())
+
+    def read_log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode if self.proc else None
+
+    def cleanup(self):
+        self.stop()
+        if self.proc:
+            self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def cli(self, *args, check=True):
+        """Runs an operator command against this server's configuration."""
+        r = subprocess.run([SFAPID, "--config", self.config_path, *args], capture_output=True,
+                           text=True, timeout=30)
+        if check and r.returncode != 0:
+            raise AssertionError(f"sfapid {' '.join(args)} failed ({r.returncode}): {r.stderr}")
+        return r
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            data = resp.read()
+            return Reply(resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), data)
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def connect(self):
+        return socket.create_connection(("127.0.0.1", self.port), timeout=10)
+
+
+class Reply:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return f"Reply({self.status}, {self.body[:300]!r})"
+
+
+class ServerTest(unittest.TestCase):
+    """A test case with one server for the whole class."""
+
+    server_options = ""
+    extra = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(cls.server_options, cls.extra).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def api(self, path, **kw):
+        return self.server.get(PREFIX + path, **kw)
+
+    def wait_for(self, predicate, timeout=5, what="condition"):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.05)
+        self.fail(f"timed out waiting for {what}")
