@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <set>
@@ -286,7 +287,8 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
   while (!stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
-    parser.body_limit(config.max_body_bytes);
+    // The body limit depends on the route, known only after the header: no limit until then.
+    parser.body_limit((std::numeric_limits<std::uint64_t>::max)());
     conn->idle = true;
     conn->stream.expires_after(Millis(config.idle_timeout_seconds));
     auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kNoThrow);
@@ -341,12 +343,8 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
           auto [body_ec, body_n] = co_await bhttp::async_read(conn->stream, buffer, parser, kNoThrow);
           if (body_ec == bhttp::error::body_limit) {
             response = too_large();
-          } else if (body_ec == beast::error::timeout) {
-            close_after = true;
-            response = DetailError(408, "The request body did not arrive within " +
-                                            std::to_string(config.request_timeout_seconds) + " s");
           } else if (body_ec) {
-            break;
+            break;  // includes a body slower than request_timeout: the stream closed the socket
           }
         }
         if (!close_after) response = co_await Dispatch(match, parser.get(), peer, request_id);

@@ -1,0 +1,96 @@
+"""`sfapid config default|check` and how a bad configuration stops the server with a message
+that names the key and its line."""
+
+import os
+import subprocess
+import tempfile
+import unittest
+
+from harness import SFAPID
+
+
+def run(*args, env=None):
+    return subprocess.run([SFAPID, *args], capture_output=True, text=True, timeout=30, env=env)
+
+
+class ConfigCommands(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, text):
+        path = os.path.join(self.dir.name, "c.toml")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def check_fails(self, text, expected):
+        path = self.write(text)
+        r = run("config", "check", path)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertEqual(r.stderr.strip(), f"sfapid: error: {path}:{expected}")
+        # The server refuses to start on the same file, with the same message.
+        r = run("serve", "--config", path)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(expected, r.stderr)
+
+    def test_default_is_commented_and_valid(self):
+        r = run("config", "default")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("# ", r.stdout)
+        for name in ["perlmutter", "dtns", "dtn01", "globus", "spin", "iris"]:
+            self.assertIn(f'name = "{name}"', r.stdout)
+        path = self.write(r.stdout)
+        r = run("config", "check", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"OK \(6 systems, data in /.*/\.local/share/sfapid\)")
+
+    def test_unknown_key_names_key_and_line(self):
+        self.check_fails('[server]\nport = 1\nportt = 2\n[[systems]]\nname = "a"\n',
+                         "3: 'server.portt': unknown key")
+        self.check_fails('colour = "red"\n[[systems]]\nname = "a"\n', "1: 'colour': unknown key")
+        self.check_fails('[[systems]]\nname = "a"\nsystem_type = "compute"\n[systems.scheduler]\n'
+                         'backend = "local"\nqueue = "x"\n',
+                         "6: 'systems[0].scheduler.queue': unknown key")
+
+    def test_bad_values_name_key_and_line(self):
+        self.check_fails('[server]\nport = 70000\n[[systems]]\nname = "a"\n',
+                         "2: 'server.port': is out of range (0 to 65535)")
+        self.check_fails('[server]\nport = "80"\n[[systems]]\nname = "a"\n',
+                         "2: 'server.port': must be a whole number")
+        self.check_fails('[server]\ntrusted_proxies = ["10.0.0.0/33"]\n[[systems]]\nname = "a"\n',
+                         "2: 'server.trusted_proxies': '10.0.0.0/33' is not a CIDR")
+        self.check_fails('[[systems]]\nname = "a"\nsystem_type = "laptop"\n',
+                         "3: 'systems[0].system_type': must be compute, filesystem, service or storage")
+        self.check_fails('[[systems]]\nname = "a b"\n',
+                         "2: 'systems[0].name': must be 1-64 letters, digits, '_', '-' or '.'")
+        self.check_fails('[[systems]]\nname = "a"\n[[systems]]\nname = "a"\n',
+                         "3: 'systems': system 'a' is defined twice")
+        self.check_fails('[[systems]]\nname = "a"\nsystem_type = "compute"\n[systems.scheduler]\n'
+                         'backend = "pbs"\n',
+                         "5: 'systems[0].scheduler.backend': must be \"local\" (the only scheduler built in so far)")
+
+    def test_toml_syntax_error_names_line(self):
+        path = self.write('[server]\nport = \n')
+        r = run("config", "check", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, rf"^sfapid: error: {path}:2: ")
+
+    def test_missing_file(self):
+        r = run("config", "check", "/nonexistent/sfapid.toml")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.strip(),
+                         "sfapid: error: cannot read config file '/nonexistent/sfapid.toml'")
+
+    def test_config_from_environment(self):
+        path = self.write('data_dir = "' + self.dir.name + '/d"\n[[systems]]\nname = "solo"\n')
+        env = dict(os.environ, SFAPID_CONFIG=path)
+        r = run("status", "list", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^solo\s+active\s+\(default\)")
+
+
+if __name__ == "__main__":
+    unittest.main()
