@@ -1,0 +1,46 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace sfapid {
+namespace {
+
+TEST(Config, EmbeddedDefaultHasTheClientsMachineNames) {
+  auto c = LoadDefaultConfig();
+  ASSERT_TRUE(c) << c.status().message();
+  ASSERT_TRUE(c->FindSystem("perlmutter"));
+  EXPECT_EQ(c->FindSystem("perlmutter")->system_type, SystemType::kCompute);
+  EXPECT_EQ(c->FindSystem("perlmutter")->scheduler.backend, "local");
+  EXPECT_EQ(c->FindSystem("dtns")->system_type, SystemType::kFilesystem);
+  EXPECT_TRUE(c->FindSystem("dtn01"));
+  for (const char* s : {"globus", "spin", "iris"})
+    EXPECT_EQ(c->FindSystem(s)->system_type, SystemType::kService) << s;
+  EXPECT_EQ(c->server.port, 8080);
+  EXPECT_EQ(c->server.listen, "127.0.0.1");
+  EXPECT_EQ(c->data_dir.front(), '/');
+}
+
+TEST(Config, DefaultsFillWhatAFileLeavesOut) {
+  auto c = ParseConfig("data_dir = \"/srv/sfapid\"\n[[systems]]\nname = \"x\"\nsystem_type = \"compute\"\n", "t");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->DataPath("sfapid.db"), "/srv/sfapid/sfapid.db");
+  EXPECT_EQ(c->DataPath("/abs/db"), "/abs/db");
+  EXPECT_EQ(c->systems[0].scheduler.spool_dir, "spool/x");
+  EXPECT_EQ(c->systems[0].full_name, "x");
+  EXPECT_EQ(c->server.max_body_bytes, 1024u * 1024u);
+}
+
+TEST(Config, ErrorsNameSourceLineAndKey) {
+  auto c = ParseConfig("[status]\nprobe_interval_seconds = 0\n[[systems]]\nname = \"x\"\n", "f.toml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(), "f.toml:2: 'status.probe_interval_seconds': must be at least 0.05");
+  c = ParseConfig("[[systems]]\nname = \"x\"\nsystem_type = \"service\"\n[systems.scheduler]\nbackend = \"local\"\n", "f");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(), "f:4: 'systems[0].scheduler': only compute systems have a scheduler");
+  c = ParseConfig("[server]\n", "f");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.status().message().find("at least one [[systems]] entry is needed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfapid
