@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   sfapid::cmd::AddConfigCommands(app, ctx);
   sfapid::cmd::AddStatusCommands(app, ctx);
   sfapid::cmd::AddRoutesCommand(app, ctx);
+  sfapid::cmd::AddClientCommands(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.run ? ctx.run() : 0;
 }

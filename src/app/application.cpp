@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/oauth/token_api.h"
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/health_api.h"
 #include "http/server.h"
@@ -11,6 +12,8 @@ namespace sfapid {
 Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
   return OpenSqliteStore(config.DataPath(config.store.sqlite_path));
 }
+
+std::string SigningKeyDir(const Config& config) { return config.DataPath("keys"); }
 
 Result<std::unique_ptr<Application>> Application::Create(Config config) {
   std::unique_ptr<Application> app(new Application());
@@ -30,14 +33,24 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   }
   app->status_ = std::make_unique<StatusService>(c, *app->store_, scheduler_views);
 
+  app->clients_ = std::make_unique<ClientRegistry>(c.auth, app->store_->auth());
+  app->signing_keys_ =
+      std::make_unique<SigningKeys>(SigningKeyDir(c), c.auth.access_token_lifetime_seconds);
+  if (Status s = app->signing_keys_->LoadOrCreate(); !s.ok()) return s;
+  app->tokens_ = std::make_unique<TokenService>(c, *app->clients_, *app->signing_keys_, app->store_->auth());
+  app->verifier_ = std::make_unique<AccessTokenVerifier>(c, *app->clients_, *app->signing_keys_);
+  app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
+
   site::AddHealthRoutes(app->router_, *app->store_);
-  sfapi::ApiContext ctx{app->router_, app->schemas_, c, *app->status_};
+  oauth::AddTokenRoutes(app->router_, c, *app->tokens_, *app->signing_keys_);
+  sfapi::ApiContext ctx{app->router_, app->schemas_, c, *app->status_, *app->clients_, *app->guard_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }
 
 Application::~Application() {
   if (status_) status_->Stop();
+  if (clients_) clients_->Stop();
 }
 
 int Application::Serve() {
@@ -46,15 +59,20 @@ int Application::Serve() {
     spdlog::error("{}", s.message());
     return 1;
   }
+  // With port 0 the kernel picked one: URLs handed out (token endpoint, issuer) must name it.
+  config_.server.port = server.port();
   status_->Start();
+  clients_->Start();
   const std::string base = "http://" +
                            (config_.server.listen.find(':') != std::string::npos
                                 ? "[" + config_.server.listen + "]"
                                 : config_.server.listen) +
                            ":" + std::to_string(server.port()) + sfapi::kPrefix + "/";
   spdlog::info("sfapid {} listening on {} (data in {})", SFAPID_VERSION, base, config_.data_dir);
+  spdlog::info("token endpoint {} (assertion audience)", config_.TokenUrl());
   server.Run();
   status_->Stop();
+  clients_->Stop();
   spdlog::info("sfapid stopped");
   return 0;
 }

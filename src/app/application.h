@@ -6,6 +6,11 @@
 #include <map>
 #include <memory>
 
+#include "api/auth_guard.h"
+#include "auth/access_token_verifier.h"
+#include "auth/client_registry.h"
+#include "auth/signing_keys.h"
+#include "auth/token_service.h"
 #include "backends/scheduler/scheduler.h"
 #include "config/config.h"
 #include "core/status/status_service.h"
@@ -32,11 +37,18 @@ class Application {
   std::unique_ptr<Store> store_;
   std::map<std::string, std::unique_ptr<Scheduler>> schedulers_;
   std::unique_ptr<StatusService> status_;
+  std::unique_ptr<ClientRegistry> clients_;
+  std::unique_ptr<SigningKeys> signing_keys_;
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<AccessTokenVerifier> verifier_;
+  std::unique_ptr<api::AuthGuard> guard_;
   http::Router router_;
   boost::json::object schemas_;
 };
 
 // Opens the configured store (SQLite under data_dir): for the operator commands.
 Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config);
+// The folder of the server's token-signing keys.
+std::string SigningKeyDir(const Config& config);
 
 }  // namespace sfapid

@@ -34,6 +34,20 @@ std::string Config::DataPath(const std::string& relative) const {
   return (std::filesystem::path(data_dir) / relative).string();
 }
 
+std::string Config::PublicBaseUrl() const {
+  std::string host = server.listen;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(server.port);
+}
+
+std::string Config::TokenUrl() const {
+  return auth.token_url.empty() ? PublicBaseUrl() + auth.token_path : auth.token_url;
+}
+
+std::string Config::Issuer() const { return auth.issuer.empty() ? PublicBaseUrl() : auth.issuer; }
+
 namespace {
 
 // A validation failure, thrown only inside this file and turned into a Status at its edge.
@@ -238,6 +252,36 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     if (c.status.refresh_interval_seconds < 0.05)
       s.Fail(s.NodeOr("refresh_interval_seconds"), "refresh_interval_seconds",
              "must be at least 0.05");
+  }
+  if (const toml::table* t = r.Table("auth")) {
+    TableReader s(*t, source, "auth");
+    auto& a = c.auth;
+    s.Read("token_path", a.token_path);
+    s.Read("token_url", a.token_url);
+    s.Read("issuer", a.issuer);
+    s.Read("access_token_lifetime_seconds", a.access_token_lifetime_seconds);
+    s.Read("max_assertion_lifetime_seconds", a.max_assertion_lifetime_seconds);
+    s.Read("clock_leeway_seconds", a.clock_leeway_seconds);
+    s.Read("client_refresh_seconds", a.client_refresh_seconds);
+    s.Read("token_cache_entries", a.token_cache_entries);
+    for (auto [name, policy] : {std::pair{"green", &a.green}, {"yellow", &a.yellow}, {"red", &a.red}}) {
+      if (const toml::table* lt = s.Table(name)) {
+        TableReader l(*lt, source, std::string("auth.") + name);
+        l.Read("max_lifetime_days", policy->max_lifetime_days);
+        l.Read("max_ip_ranges", policy->max_ip_ranges);
+        l.RejectUnknown();
+        if (policy->max_lifetime_days <= 0)
+          l.Fail(l.NodeOr("max_lifetime_days"), "max_lifetime_days", "must be positive");
+      }
+    }
+    s.RejectUnknown();
+    if (a.token_path.empty() || a.token_path.front() != '/')
+      s.Fail(s.NodeOr("token_path"), "token_path", "must start with '/'");
+    if (a.access_token_lifetime_seconds < 10)
+      s.Fail(s.NodeOr("access_token_lifetime_seconds"), "access_token_lifetime_seconds",
+             "must be at least 10");
+    if (a.client_refresh_seconds < 0.05)
+      s.Fail(s.NodeOr("client_refresh_seconds"), "client_refresh_seconds", "must be at least 0.05");
   }
   if (const toml::array* systems = r.TableArray("systems")) {
     size_t i = 0;

@@ -52,16 +52,45 @@ struct StatusConfig {
   double refresh_interval_seconds = 1;  // how soon operator changes reach the API
 };
 
+// What each security level allows a client: how long it lives and how many source ranges it has.
+struct LevelPolicy {
+  double max_lifetime_days = 60;
+  int max_ip_ranges = 0;  // 0: no limit
+};
+
+struct AuthConfig {
+  std::string token_path = "/oauth2/token";
+  // The token endpoint's public URL, which client assertions name as their audience. Empty: derived
+  // from server.listen and server.port (right for local use; set it behind a proxy or TLS).
+  std::string token_url;
+  std::string issuer;  // "iss" of access tokens; empty: the public base URL
+  double access_token_lifetime_seconds = 600;
+  double max_assertion_lifetime_seconds = 86400;  // how far ahead an assertion's exp may be
+  double clock_leeway_seconds = 60;
+  double client_refresh_seconds = 2;  // how soon a revocation reaches live tokens
+  std::size_t token_cache_entries = 100000;
+  LevelPolicy green{60, 0};
+  LevelPolicy yellow{30, 0};
+  LevelPolicy red{2, 2};
+
+  const LevelPolicy& Policy(int level) const { return level == 0 ? green : level == 1 ? yellow : red; }
+};
+
 struct Config {
   std::string data_dir;  // absolute after loading ("~" expanded)
   ServerConfig server;
   StoreConfig store;
   StatusConfig status;
+  AuthConfig auth;
   std::vector<SystemConfig> systems;
 
   const SystemConfig* FindSystem(std::string_view name) const;
   // Absolute path of a file or folder named relative to data_dir.
   std::string DataPath(const std::string& relative) const;
+  // "http://127.0.0.1:8080": where clients reach this server, for URLs the server hands out.
+  std::string PublicBaseUrl() const;
+  std::string TokenUrl() const;
+  std::string Issuer() const;
 };
 
 // The commented default configuration, embedded in the binary.

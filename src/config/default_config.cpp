@@ -34,6 +34,27 @@ sqlite_path = "sfapid.db"     # relative to data_dir unless absolute
 probe_interval_seconds = 10   # how often each compute system's scheduler is asked if it answers
 refresh_interval_seconds = 1  # how soon changes made with `sfapid status/outage/note` are served
 
+[auth]
+token_path = "/oauth2/token"        # the OAuth2 token endpoint (client credentials, private-key JWT)
+token_url = ""                      # its public URL, the audience of client assertions; "" = derived
+issuer = ""                         # "iss" of access tokens; "" = the public base URL
+access_token_lifetime_seconds = 600
+max_assertion_lifetime_seconds = 86400  # how far in the future an assertion's exp may be
+clock_leeway_seconds = 60
+client_refresh_seconds = 2          # a revoked client's live tokens stop working within this
+token_cache_entries = 100000        # verified access tokens remembered (a hash lookup per request)
+# Security levels: green reads; yellow also submits and cancels jobs, uploads, changes groups and
+# starts transfers; red also runs commands. max_ip_ranges = 0 means no limit.
+[auth.green]
+max_lifetime_days = 60
+max_ip_ranges = 0
+[auth.yellow]
+max_lifetime_days = 30
+max_ip_ranges = 0
+[auth.red]
+max_lifetime_days = 2
+max_ip_ranges = 2
+
 [[systems]]
 name = "perlmutter"
 full_name = "Perlmutter"

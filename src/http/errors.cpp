@@ -25,6 +25,7 @@ Response FromStatus(const Status& s) {
     case Code::kInvalidArgument: return DetailError(400, s.message());
     case Code::kAlreadyExists: return DetailError(409, s.message());
     case Code::kPermissionDenied: return DetailError(403, s.message());
+    case Code::kUnauthenticated: return DetailError(401, s.message());
     case Code::kUnavailable: return DetailError(503, s.message());
     case Code::kInternal: return DetailError(500, s.message());
   }

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "auth/principal.h"
+
 namespace sfapid::http {
 
 using Params = std::vector<std::pair<std::string, std::string>>;  // ordered, repeats kept
@@ -28,6 +30,7 @@ struct Request {
   std::string body;
   std::string remote_ip;   // the peer, or the client named by a trusted proxy
   std::string request_id;
+  std::optional<Principal> principal;  // set when a valid access token came with the request
 
   const std::string* Header(std::string_view lower_name) const { return FindParam(headers, lower_name); }
   const std::string* Query(std::string_view key) const { return FindParam(query, key); }

@@ -55,6 +55,8 @@ class Router {
   Match Find(const std::string& method, std::string_view raw_path) const;
 
   const std::vector<Route>& routes() const { return routes_; }
+  // For wrapping handlers after registration (authentication, levels).
+  std::vector<Route>& mutable_routes() { return routes_; }
 
  private:
   std::vector<Route> routes_;

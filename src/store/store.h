@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "store/auth_store.h"
 #include "store/status_store.h"
 #include "util/status.h"
 
@@ -16,6 +17,7 @@ class Store {
   virtual ~Store() = default;
 
   virtual StatusStore& status() = 0;
+  virtual AuthStore& auth() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

@@ -10,8 +10,8 @@
 
 namespace sfapid {
 
-enum class Code { kOk, kInvalidArgument, kNotFound, kAlreadyExists, kPermissionDenied, kUnavailable,
-                  kInternal };
+enum class Code { kOk, kInvalidArgument, kNotFound, kAlreadyExists, kPermissionDenied,
+                  kUnauthenticated, kUnavailable, kInternal };
 
 class Status {
  public:
@@ -21,6 +21,7 @@ class Status {
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {Code::kAlreadyExists, std::move(m)}; }
   static Status PermissionDenied(std::string m) { return {Code::kPermissionDenied, std::move(m)}; }
+  static Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 

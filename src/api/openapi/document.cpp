@@ -50,7 +50,15 @@ json::object BuildDocument(const ApiInfo& info, const http::Router& router,
       {"info", {{"title", info.title}, {"version", info.version}, {"description", info.description}}},
       {"servers", json::array{json::object{{"url", info.prefix}}}},
       {"paths", std::move(paths)},
-      {"components", {{"schemas", schemas}}},
+      {"components",
+       {{"schemas", schemas},
+        {"securitySchemes",
+         {{"BearerAuth",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"bearerFormat", "JWT"},
+            {"description", "An access token from the OAuth2 token endpoint (client credentials "
+                            "with a private-key JWT assertion)"}}}}}}},
   };
   return doc;
 }

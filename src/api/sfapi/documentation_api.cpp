@@ -1,9 +1,12 @@
 // /api/v1.2/openapi.json and the Swagger UI page at /api/v1.2/ (spec §1: Swagger UI at the base
 // URL, the document beneath it).
 #include <boost/json.hpp>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "api/openapi/document.h"
+#include "api/sfapi/access_levels.h"
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/static_files.h"
 
@@ -58,9 +61,36 @@ void AddDocumentationRoutes(ApiContext& ctx) {
                   .documented = false});
 }
 
+namespace {
+
+// Puts every documented route behind the guard at its level from the one table, and shows the level
+// in the OpenAPI document. A documented route missing from the table stops start-up.
+void ApplyAccessLevels(ApiContext& ctx) {
+  const std::string prefix = kPrefix;
+  for (http::Route& route : ctx.router.mutable_routes()) {
+    if (!route.documented || route.pattern.rfind(prefix, 0) != 0) continue;
+    const AccessRule rule = AccessRuleFor(route.method, route.pattern.substr(prefix.size()));
+    if (!rule.known) {
+      std::fprintf(stderr, "route %s %s has no entry in access_levels.cpp\n", route.method.c_str(),
+                   route.pattern.c_str());
+      std::abort();
+    }
+    const char* level = rule.level ? ToString(*rule.level) : "public";
+    route.operation["x-sfapi-level"] = level;
+    route.operation["x-nersc-scope"] = level;
+    if (rule.level) route.operation["security"] = json::array{json::object{{"BearerAuth", json::array{}}}};
+    else route.operation["security"] = json::array{};
+    ctx.guard.Protect(route, rule.level);
+  }
+}
+
+}  // namespace
+
 void AddSfapiRoutes(ApiContext& ctx) {
   AddStatusRoutes(ctx);
   AddMetaRoutes(ctx);
+  AddAccountRoutes(ctx);
+  ApplyAccessLevels(ctx);
   AddDocumentationRoutes(ctx);  // last: it documents what came before
 }
 

@@ -6,6 +6,8 @@
 #include <boost/json/object.hpp>
 #include <string>
 
+#include "api/auth_guard.h"
+#include "auth/client_registry.h"
 #include "config/config.h"
 #include "core/status/status_service.h"
 #include "http/router.h"
@@ -20,14 +22,17 @@ struct ApiContext {
   boost::json::object& schemas;  // OpenAPI component schemas, filled by each API file
   const Config& config;
   StatusService& status;
+  ClientRegistry& clients;
+  api::AuthGuard& guard;
 };
 
 void AddStatusRoutes(ApiContext& ctx);
 void AddMetaRoutes(ApiContext& ctx);
+void AddAccountRoutes(ApiContext& ctx);
 // The OpenAPI document of everything registered before it, and Swagger UI over it.
 void AddDocumentationRoutes(ApiContext& ctx);
 
-// All of the above, in order.
+// All of the above, in order, each protected at the level access_levels.cpp gives it.
 void AddSfapiRoutes(ApiContext& ctx);
 
 }  // namespace sfapid::sfapi

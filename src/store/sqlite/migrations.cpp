@@ -39,6 +39,38 @@ const std::vector<std::string>& Migrations() {
       );
       CREATE INDEX notes_by_name ON notes(name, timestamp);
       )sql",
+      // 2: API clients, the assertion replay cache and the token audit trail.
+      R"sql(
+      CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        comments TEXT NOT NULL DEFAULT '',
+        level TEXT NOT NULL,
+        ip_ranges TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        public_key_pem TEXT NOT NULL
+      );
+      CREATE INDEX clients_by_owner ON clients(owner);
+      CREATE TABLE assertion_ids (
+        client_id TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (client_id, jti)
+      );
+      CREATE INDEX assertion_ids_by_expiry ON assertion_ids(expires_at);
+      CREATE TABLE auth_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        client_id TEXT NOT NULL,
+        user TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reason TEXT NOT NULL
+      );
+      )sql",
   };
   return m;
 }

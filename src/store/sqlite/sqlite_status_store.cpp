@@ -1,11 +1,8 @@
 #include "store/sqlite/sqlite_status_store.h"
 
-namespace sfapid::sqlite {
+#include "store/sqlite/time_columns.h"
 
-namespace {
-TimePoint FromUnix(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
-int64_t ToUnix(TimePoint t) { return t.time_since_epoch().count(); }
-}  // namespace
+namespace sfapid::sqlite {
 
 Result<std::vector<SystemStatusRecord>> SqliteStatusStore::ListStatuses() {
   std::lock_guard lock(mu_);

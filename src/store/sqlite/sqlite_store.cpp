@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_auth_store.h"
 #include "store/sqlite/sqlite_status_store.h"
 #include "store/store.h"
 
@@ -14,9 +15,10 @@ namespace {
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)), status_(*db_, mu_) {}
+      : db_(std::move(db)), status_(*db_, mu_), auth_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
+  AuthStore& auth() override { return auth_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -36,6 +38,7 @@ class SqliteStore : public Store {
   std::mutex mu_;
   std::unique_ptr<sqlite::Database> db_;
   sqlite::SqliteStatusStore status_;
+  sqlite::SqliteAuthStore auth_;
 };
 
 }  // namespace

@@ -1,0 +1,28 @@
+// Authentication at the API edge: reads the bearer token, asks the verifier who is calling, and
+// answers 401/403 in the shapes clients understand (never 429 or 5xx, which clients retry).
+#pragma once
+
+#include <optional>
+
+#include "auth/access_token_verifier.h"
+#include "auth/level.h"
+#include "http/router.h"
+
+namespace sfapid::api {
+
+class AuthGuard {
+ public:
+  explicit AuthGuard(AccessTokenVerifier& verifier) : verifier_(verifier) {}
+
+  // nullopt when the request may go on (req.principal is set when a token was given). `need`
+  // empty: a public route, where a token is optional but, when given, must be valid.
+  std::optional<http::Response> Check(http::Request& req, std::optional<Level> need);
+
+  // Wraps every route's handler with Check, using levels[i] for routes[i].
+  void Protect(http::Route& route, std::optional<Level> need);
+
+ private:
+  AccessTokenVerifier& verifier_;
+};
+
+}  // namespace sfapid::api

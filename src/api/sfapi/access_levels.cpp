@@ -1,0 +1,62 @@
+#include "api/sfapi/access_levels.h"
+
+#include <string_view>
+
+namespace sfapid::sfapi {
+
+namespace {
+
+struct Entry {
+  const char* method;
+  const char* path;  // a trailing '*' matches any rest
+  std::optional<Level> level;
+};
+
+constexpr std::optional<Level> kPublic = std::nullopt;
+constexpr std::optional<Level> kGreen = Level::kGreen;    // reads
+constexpr std::optional<Level> kYellow = Level::kYellow;  // changes: jobs, uploads, groups, transfers
+constexpr std::optional<Level> kRed = Level::kRed;        // running commands
+
+const Entry kTable[] = {
+    {"GET", "/status*", kPublic},
+    {"GET", "/meta/*", kPublic},
+    {"GET", "/openapi.json", kPublic},
+    {"GET", "/account", kGreen},
+    {"GET", "/account/projects", kGreen},
+    {"GET", "/account/roles", kGreen},
+    {"GET", "/account/groups", kGreen},
+    {"GET", "/account/groups/{group}", kGreen},
+    {"GET", "/account/clients", kGreen},
+    {"POST", "/account/groups", kYellow},
+    {"PUT", "/account/groups/{group}", kYellow},
+    {"GET", "/compute/jobs/{machine}", kGreen},
+    {"GET", "/compute/jobs/{machine}/{jobid}", kGreen},
+    {"POST", "/compute/jobs/{machine}", kYellow},
+    {"DELETE", "/compute/jobs/{machine}/{jobid}", kYellow},
+    {"GET", "/utilities/ls/{machine}/{path:path}", kGreen},
+    {"GET", "/utilities/download/{machine}/{path:path}", kGreen},
+    {"PUT", "/utilities/upload/{machine}/{path:path}", kYellow},
+    {"POST", "/utilities/command/{machine}", kRed},
+    {"GET", "/tasks", kGreen},
+    {"GET", "/tasks/{id}", kGreen},
+    {"DELETE", "/tasks/{id}", kYellow},
+    {"POST", "/storage/globus/transfer", kYellow},
+    {"GET", "/storage/globus/transfer/{id}", kGreen},
+};
+
+}  // namespace
+
+AccessRule AccessRuleFor(const std::string& method, const std::string& path) {
+  std::string_view p = path;
+  if (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+  for (const auto& e : kTable) {
+    if (method != e.method) continue;
+    std::string_view pattern = e.path;
+    const bool prefix = !pattern.empty() && pattern.back() == '*';
+    if (prefix ? p.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1) : p == pattern)
+      return {true, e.level};
+  }
+  return {};
+}
+
+}  // namespace sfapid::sfapi

@@ -1,0 +1,20 @@
+// The one table of what security level each SFAPI route needs. Every registered route must appear
+// here (start-up stops otherwise), so no route is ever left unprotected by accident.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/level.h"
+
+namespace sfapid::sfapi {
+
+struct AccessRule {
+  bool known = false;
+  std::optional<Level> level;  // empty: public
+};
+
+// method "GET", path as registered relative to the API prefix, e.g. "/compute/jobs/{machine}".
+AccessRule AccessRuleFor(const std::string& method, const std::string& path);
+
+}  // namespace sfapid::sfapi

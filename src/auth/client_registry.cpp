@@ -1,0 +1,179 @@
+#include "auth/client_registry.h"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+namespace sfapid {
+
+bool RegisteredClient::AllowsIp(std::string_view ip) const {
+  for (const auto& r : ranges)
+    if (r.Contains(ip)) return true;
+  return false;
+}
+
+std::string NewClientId() {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string id;
+  while (id.size() < 13) {
+    unsigned char bytes[32];
+    RAND_bytes(bytes, sizeof bytes);
+    for (unsigned char b : bytes)
+      if (b < 252 && id.size() < 13) id += kAlphabet[b % 36];  // 252 = 7 * 36: no modulo bias
+  }
+  return id;
+}
+
+bool IsValidClientId(std::string_view id) {
+  if (id.size() != 13) return false;
+  for (char c : id)
+    if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
+std::optional<double> ParseDurationSeconds(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  double unit = 1;
+  switch (text.back()) {
+    case 'd': unit = 86400; break;
+    case 'h': unit = 3600; break;
+    case 'm': unit = 60; break;
+    case 's': unit = 1; break;
+    default: unit = 0;
+  }
+  if (unit != 0) text.remove_suffix(1);
+  else unit = 1;
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v <= 0) return std::nullopt;
+  return v * unit;
+}
+
+namespace {
+
+Result<std::shared_ptr<const RegisteredClient>> Parse(ClientRecord record) {
+  auto key = Key::FromPem(record.public_key_pem);
+  if (!key) return Status::Internal("client " + record.client_id + ": stored key is unreadable: " +
+                                    key.status().message());
+  std::vector<Cidr> ranges;
+  for (const auto& r : record.ip_ranges)
+    if (auto c = ParseCidr(r)) ranges.push_back(*c);
+  return std::make_shared<const RegisteredClient>(
+      RegisteredClient{std::move(record), std::move(key).value(), std::move(ranges)});
+}
+
+}  // namespace
+
+Result<CreatedClient> ClientRegistry::Create(const NewClient& request) {
+  if (request.owner.empty()) return Status::InvalidArgument("a client needs an owner (--user)");
+  const LevelPolicy& policy = config_.Policy(static_cast<int>(request.level));
+  std::vector<std::string> ranges = request.ip_ranges;
+  if (ranges.empty()) ranges = {"127.0.0.1/32", "::1/128"};
+  for (const auto& r : ranges)
+    if (!ParseCidr(r)) return Status::InvalidArgument("'" + r + "' is not an IP range in CIDR notation");
+  if (policy.max_ip_ranges > 0 && static_cast<int>(ranges.size()) > policy.max_ip_ranges)
+    return Status::InvalidArgument(std::string(ToString(request.level)) + " clients may have at most " +
+                                   std::to_string(policy.max_ip_ranges) + " IP ranges; " +
+                                   std::to_string(ranges.size()) + " were given");
+  const double max_lifetime = policy.max_lifetime_days * 86400;
+  const double lifetime = request.lifetime_seconds.value_or(max_lifetime);
+  if (lifetime > max_lifetime + 0.5)
+    return Status::InvalidArgument(std::string(ToString(request.level)) + " clients live at most " +
+                                   std::to_string(static_cast<int64_t>(max_lifetime)) + " seconds (" +
+                                   std::to_string(policy.max_lifetime_days) + " days)");
+  if (request.name.size() > 200 || request.comments.size() > 2000)
+    return Status::InvalidArgument("name (200) or comments (2000 characters) too long");
+
+  CreatedClient created;
+  std::optional<Key> key;
+  if (request.public_key) {
+    auto k = Key::FromPemOrJwk(*request.public_key);
+    if (!k) return Status::InvalidArgument("public key: " + k.status().message());
+    key = std::move(k).value();
+  } else {
+    auto k = Key::Generate(request.key_type);
+    if (!k) return k.status();
+    key = std::move(k).value();
+    created.private_key = key;
+  }
+  ClientRecord& r = created.record;
+  r.owner = request.owner;
+  r.name = request.name;
+  r.comments = request.comments;
+  r.level = request.level;
+  r.ip_ranges = ranges;
+  r.created_at = Now();
+  r.expires_at = r.created_at + std::chrono::seconds(static_cast<int64_t>(lifetime));
+  r.public_key_pem = key->PublicPem();
+  for (int attempt = 0;; ++attempt) {
+    r.client_id = NewClientId();
+    Status s = store_.CreateClient(r);
+    if (s.ok()) break;
+    if (s.code() != Code::kAlreadyExists || attempt > 5) return s;
+  }
+  if (auto parsed = Parse(r)) {
+    std::lock_guard lock(mu_);
+    clients_[r.client_id] = *parsed;
+  }
+  return created;
+}
+
+ClientRegistry::~ClientRegistry() { Stop(); }
+
+Status ClientRegistry::Reload() {
+  auto list = store_.ListClients("");
+  if (!list) return list.status();
+  std::map<std::string, std::shared_ptr<const RegisteredClient>> fresh;
+  for (auto& record : *list) {
+    auto parsed = Parse(std::move(record));
+    if (!parsed) {
+      spdlog::warn("{}", parsed.status().message());
+      continue;
+    }
+    fresh[(*parsed)->record.client_id] = *parsed;
+  }
+  std::lock_guard lock(mu_);
+  clients_ = std::move(fresh);
+  return Status::Ok();
+}
+
+void ClientRegistry::Start() {
+  if (Status s = Reload(); !s.ok()) spdlog::warn("loading API clients failed: {}", s.message());
+  thread_ = std::thread([this] {
+    std::unique_lock lock(wake_mu_);
+    const auto every = std::chrono::duration<double>(config_.client_refresh_seconds);
+    while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
+      lock.unlock();
+      if (Status s = Reload(); !s.ok()) spdlog::warn("refreshing API clients failed: {}", s.message());
+      lock.lock();
+    }
+  });
+}
+
+void ClientRegistry::Stop() {
+  {
+    std::lock_guard lock(wake_mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<const RegisteredClient> ClientRegistry::Find(const std::string& client_id) const {
+  std::lock_guard lock(mu_);
+  auto it = clients_.find(client_id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const RegisteredClient> ClientRegistry::FindFresh(const std::string& client_id) {
+  auto record = store_.GetClient(client_id);
+  if (!record) return record.status().code() == Code::kNotFound ? nullptr : Find(client_id);
+  auto parsed = Parse(std::move(record).value());
+  if (!parsed) return nullptr;
+  std::lock_guard lock(mu_);
+  clients_[client_id] = *parsed;
+  return *parsed;
+}
+
+}  // namespace sfapid

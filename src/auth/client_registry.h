@@ -1,0 +1,82 @@
+// The registry of API clients: creates them with the rules of their security level, and keeps an
+// in-memory view of every client (parsed key, parsed IP ranges) that token checks read without
+// touching the store. The view is reloaded every auth.client_refresh_seconds, so a revocation made
+// by another process reaches live tokens within seconds.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "auth/key.h"
+#include "config/config.h"
+#include "store/auth_store.h"
+#include "util/cidr.h"
+
+namespace sfapid {
+
+struct RegisteredClient {
+  ClientRecord record;
+  Key key;
+  std::vector<Cidr> ranges;
+
+  bool AllowsIp(std::string_view ip) const;
+};
+
+struct NewClient {
+  std::string owner;
+  std::string name;
+  std::string comments;
+  Level level = Level::kGreen;
+  std::vector<std::string> ip_ranges;       // empty: loopback only
+  std::optional<double> lifetime_seconds;   // empty: the level's maximum
+  std::optional<std::string> public_key;    // PEM or JWK text; empty: generate a key pair
+  Key::Type key_type = Key::Type::kRsa;     // for a generated key pair
+};
+
+struct CreatedClient {
+  ClientRecord record;
+  std::optional<Key> private_key;  // only when the registry generated the key pair
+};
+
+// "13 lowercase alphanumerics", as NERSC's client ids and sfapi_client's key-file reader expect.
+std::string NewClientId();
+bool IsValidClientId(std::string_view id);
+// "2d", "12h", "30m", "45s" or plain seconds.
+std::optional<double> ParseDurationSeconds(std::string_view text);
+
+class ClientRegistry {
+ public:
+  ClientRegistry(const AuthConfig& config, AuthStore& store) : config_(config), store_(store) {}
+  ~ClientRegistry();
+
+  Result<CreatedClient> Create(const NewClient& request);
+  Result<std::vector<ClientRecord>> ListOwnedBy(const std::string& owner) { return store_.ListClients(owner); }
+
+  // Loads every client, then keeps the view fresh in the background.
+  void Start();
+  void Stop();
+  Status Reload();
+
+  // From the in-memory view; nullptr when unknown. Token issuance calls FindFresh, which also asks
+  // the store, so a client created a moment ago can get its first token at once.
+  std::shared_ptr<const RegisteredClient> Find(const std::string& client_id) const;
+  std::shared_ptr<const RegisteredClient> FindFresh(const std::string& client_id);
+
+ private:
+  const AuthConfig& config_;
+  AuthStore& store_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const RegisteredClient>> clients_;
+  std::mutex wake_mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sfapid

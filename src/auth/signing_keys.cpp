@@ -1,0 +1,129 @@
+#include "auth/signing_keys.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sfapid {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || !synced) return Status::Unavailable("cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status SigningKeys::Load() {
+  std::vector<std::shared_ptr<const SigningKey>> keys;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto dash = name.find('-');
+    if (dash == std::string::npos || entry.path().extension() != ".pem") continue;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto key = Key::FromPem(text.str());
+    if (!key || !key->has_private()) continue;
+    const std::string kid = name.substr(dash + 1, name.size() - dash - 1 - 4);
+    keys.push_back(std::make_shared<const SigningKey>(SigningKey{
+        kid, TimePoint{std::chrono::seconds{std::atoll(name.substr(0, dash).c_str())}}, std::move(key).value()}));
+  }
+  if (ec) return Status::Unavailable("cannot read key folder " + dir_ + ": " + ec.message());
+  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a->created < b->created; });
+  std::lock_guard lock(mu_);
+  keys_ = std::move(keys);
+  last_reload_ = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const SigningKey>> SigningKeys::Generate() {
+  auto key = Key::Generate(Key::Type::kEc);
+  if (!key) return key.status();
+  const std::string kid = key->Thumbprint().substr(0, 16);
+  const TimePoint now = Now();
+  const std::string path = dir_ + "/" + std::to_string(now.time_since_epoch().count()) + "-" + kid + ".pem";
+  if (Status s = WritePrivateFile(path, key->PrivatePem()); !s.ok()) return s;
+  return std::make_shared<const SigningKey>(SigningKey{kid, now, std::move(key).value()});
+}
+
+Status SigningKeys::LoadOrCreate() {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) return Status::Unavailable("cannot create key folder " + dir_ + ": " + ec.message());
+  ::chmod(dir_.c_str(), 0700);
+  if (Status s = Load(); !s.ok()) return s;
+  if (Current()) return Status::Ok();
+  auto key = Generate();
+  if (!key) return key.status();
+  return Load();
+}
+
+Result<std::string> SigningKeys::Rotate() {
+  if (Status s = LoadOrCreate(); !s.ok()) return s;
+  auto fresh = Generate();
+  if (!fresh) return fresh.status();
+  // A key retired when its successor was created; tokens it signed live token_lifetime after that.
+  const auto grace = std::chrono::seconds(static_cast<int64_t>(token_lifetime_seconds_) + 60);
+  {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i + 1 < keys_.size(); ++i)
+      if (keys_[i + 1]->created + grace < Now())
+        fs::remove(dir_ + "/" + std::to_string(keys_[i]->created.time_since_epoch().count()) + "-" +
+                   keys_[i]->kid + ".pem");
+  }
+  if (Status s = Load(); !s.ok()) return s;
+  return (*fresh)->kid;
+}
+
+std::shared_ptr<const SigningKey> SigningKeys::Current() const {
+  std::lock_guard lock(mu_);
+  return keys_.empty() ? nullptr : keys_.back();
+}
+
+std::shared_ptr<const SigningKey> SigningKeys::Find(const std::string& kid) {
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& k : keys_)
+      if (k->kid == kid) return k;
+    if (std::chrono::steady_clock::now() - last_reload_ < std::chrono::seconds(1)) return nullptr;
+  }
+  if (!Load().ok()) return nullptr;
+  std::lock_guard lock(mu_);
+  for (const auto& k : keys_)
+    if (k->kid == kid) return k;
+  return nullptr;
+}
+
+json::object SigningKeys::Jwks() const {
+  json::array keys;
+  std::lock_guard lock(mu_);
+  for (const auto& k : keys_) {
+    json::object jwk = k->key.PublicJwk();
+    jwk["kid"] = k->kid;
+    jwk["alg"] = k->key.Algorithm();
+    jwk["use"] = "sig";
+    keys.push_back(std::move(jwk));
+  }
+  return {{"keys", std::move(keys)}};
+}
+
+}  // namespace sfapid

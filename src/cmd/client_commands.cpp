@@ -1,0 +1,267 @@
+// `sfapid client ...`: operators (and `make run`) create, list, show and revoke API clients, and
+// `sfapid keys ...` rotates the server's token-signing key. `sfapid audit` shows recent token
+// decisions.
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/application.h"
+#include "auth/client_registry.h"
+#include "auth/signing_keys.h"
+#include "cmd/command.h"
+
+namespace sfapid::cmd {
+
+namespace json = boost::json;
+
+namespace {
+
+int WithAuthStore(const CommandContext& ctx,
+                  const std::function<Status(const Config&, AuthStore&)>& body) {
+  auto config = ctx.LoadConfig();
+  if (!config) return 2;
+  auto store = OpenConfiguredStore(*config);
+  if (!store) return Fail(store.status().message());
+  Status s = body(*config, (*store)->auth());
+  return s.ok() ? 0 : Fail(s.message());
+}
+
+// The key file sfapi_client reads: PEM with the client id on the first line, or JSON.
+std::string KeyFileText(const CreatedClient& c, const std::string& format) {
+  if (format == "json") {
+    json::object secret = c.private_key->PrivateJwk();
+    secret["kid"] = c.private_key->Thumbprint();
+    return json::serialize(json::object{{"client_id", c.record.client_id}, {"secret", secret}}) + "\n";
+  }
+  return c.record.client_id + "\n" + c.private_key->PrivatePem();
+}
+
+// Creates the file 0600 and never overwrites one. As root, hands it to the owner's Unix account.
+Status WriteKeyFile(const std::string& path, const std::string& text, const std::string& owner) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return Status::AlreadyExists(errno == EEXIST ? path + " exists; remove it or choose another --out"
+                                                 : "cannot create " + path + ": " + std::strerror(errno));
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (::geteuid() == 0)
+    if (const passwd* pw = ::getpwnam(owner.c_str())) (void)::fchown(fd, pw->pw_uid, pw->pw_gid);
+  ::close(fd);
+  return ok ? Status::Ok() : Status::Unavailable("cannot write " + path);
+}
+
+void PrintClient(const ClientRecord& c) {
+  std::string ranges;
+  for (const auto& r : c.ip_ranges) ranges += (ranges.empty() ? "" : ",") + r;
+  const char* state = c.revoked_at ? "revoked" : Now() >= c.expires_at ? "expired" : "valid";
+  std::printf("%s  %-10s %-6s %-7s expires %s  ip %s  %s\n", c.client_id.c_str(), c.owner.c_str(),
+              ToString(c.level), state, FormatIso8601(c.expires_at).c_str(), ranges.c_str(),
+              c.name.c_str());
+}
+
+struct CreateArgs {
+  std::string user, level = "green", name, comments, lifetime, public_key, key_type = "rsa", out,
+      out_dir, format = "pem";
+  std::vector<std::string> ips;
+};
+
+Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::string* written) {
+  auto level = ParseLevel(a.level);
+  if (!level) return Status::InvalidArgument("--level must be red, yellow or green");
+  NewClient request;
+  request.owner = a.user;
+  request.name = a.name;
+  request.comments = a.comments;
+  request.level = *level;
+  request.ip_ranges = a.ips;
+  request.key_type = a.key_type == "ec" ? Key::Type::kEc : Key::Type::kRsa;
+  if (!a.lifetime.empty()) {
+    request.lifetime_seconds = ParseDurationSeconds(a.lifetime);
+    if (!request.lifetime_seconds)
+      return Status::InvalidArgument("--lifetime '" + a.lifetime + "' is not a duration like 2d, 12h or 30m");
+  }
+  if (!a.public_key.empty()) {
+    std::ifstream in(a.public_key);
+    if (!in) return Status::NotFound("cannot read --public-key " + a.public_key);
+    std::stringstream text;
+    text << in.rdbuf();
+    request.public_key = text.str();
+  }
+  if (!a.out.empty() && std::filesystem::exists(a.out))
+    return Status::AlreadyExists(a.out + " exists; remove it or choose another --out");
+  ClientRegistry registry(config.auth, store);
+  auto created = registry.Create(request);
+  if (!created) return created.status();
+  const auto& c = *created;
+  if (c.private_key) {
+    const std::string text = KeyFileText(c, a.format);
+    std::string path = a.out;
+    if (path.empty() && !a.out_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(a.out_dir, ec);
+      ::chmod(a.out_dir.c_str(), 0700);
+      path = a.out_dir + "/" + c.record.client_id + (a.format == "json" ? ".json" : ".pem");
+    }
+    if (path.empty()) {
+      std::fputs(text.c_str(), stdout);
+      return Status::Ok();
+    }
+    if (Status s = WriteKeyFile(path, text, a.user); !s.ok()) {
+      store.RevokeClient(c.record.client_id, Now());  // nobody can hold its key: retire it
+      return s;
+    }
+    if (written) *written = path;
+    std::fprintf(stderr, "created %s client %s for %s, key in %s (mode 0600)\n", ToString(c.record.level),
+                 c.record.client_id.c_str(), c.record.owner.c_str(), path.c_str());
+  } else {
+    std::printf("%s\n", c.record.client_id.c_str());
+    std::fprintf(stderr, "registered %s client %s for %s with the given public key\n",
+                 ToString(c.record.level), c.record.client_id.c_str(), c.record.owner.c_str());
+  }
+  return Status::Ok();
+}
+
+void AddCreate(CLI::App* client, CommandContext& ctx) {
+  auto a = std::make_shared<CreateArgs>();
+  auto* create = client->add_subcommand("create", "Register an API client and hand out its key once");
+  create->add_option("--user", a->user, "The API user the client acts for")->required();
+  create->add_option("--level", a->level, "red, yellow or green")->check(CLI::IsMember({"red", "yellow", "green"}));
+  create->add_option("--name", a->name, "A name for the client");
+  create->add_option("--comments", a->comments, "Free text");
+  create->add_option("--ip", a->ips, "Allowed source range (CIDR), repeatable; default loopback only");
+  create->add_option("--lifetime", a->lifetime, "e.g. 2d, 12h; default the level's maximum");
+  create->add_option("--public-key", a->public_key, "Register this public key (PEM or JWK) instead of generating one");
+  create->add_option("--key-type", a->key_type, "rsa or ec, for a generated key")->check(CLI::IsMember({"rsa", "ec"}));
+  create->add_option("--out", a->out, "Write the private key file here (0600, never overwritten)");
+  create->add_option("--out-dir", a->out_dir, "Write <dir>/<client id>.pem (or .json)");
+  create->add_option("--format", a->format, "pem (client id line + PEM, as sfapi_client reads) or json")
+      ->check(CLI::IsMember({"pem", "json"}));
+  create->callback([&ctx, a] {
+    ctx.run = [&ctx, a] {
+      return WithAuthStore(ctx, [&](const Config& c, AuthStore& s) { return Create(c, s, *a, nullptr); });
+    };
+  });
+
+  // For `make run`: reuse the user's valid client whose key file is in the folder, or make one.
+  auto e = std::make_shared<CreateArgs>();
+  auto* ensure = client->add_subcommand("ensure", "Print the key file of a valid client of the user, creating one if needed");
+  ensure->add_option("--user", e->user, "The API user")->required();
+  ensure->add_option("--level", e->level, "red, yellow or green")->check(CLI::IsMember({"red", "yellow", "green"}));
+  ensure->add_option("--out-dir", e->out_dir, "Folder of key files")->required();
+  ensure->callback([&ctx, e] {
+    ctx.run = [&ctx, e] {
+      return WithAuthStore(ctx, [&](const Config& c, AuthStore& s) -> Status {
+        auto list = s.ListClients(e->user);
+        if (!list) return list.status();
+        for (auto it = list->rbegin(); it != list->rend(); ++it) {
+          const std::string path = e->out_dir + "/" + it->client_id + ".pem";
+          // An hour of life left at least, so a quick start does not hand out a dying client.
+          if (it->ValidAt(Now() + std::chrono::hours(1)) && ToString(it->level) == e->level &&
+              std::filesystem::exists(path)) {
+            std::printf("%s\n", path.c_str());
+            return Status::Ok();
+          }
+        }
+        e->name = "make run";
+        std::string written;
+        if (Status st = Create(c, s, *e, &written); !st.ok()) return st;
+        std::printf("%s\n", written.c_str());
+        return Status::Ok();
+      });
+    };
+  });
+}
+
+}  // namespace
+
+void AddClientCommands(CLI::App& app, CommandContext& ctx) {
+  auto* client = app.add_subcommand("client", "Manage API clients");
+  client->require_subcommand(1);
+  AddCreate(client, ctx);
+
+  auto user = std::make_shared<std::string>();
+  auto* list = client->add_subcommand("list", "List clients");
+  list->add_option("--user", *user, "Only this user's");
+  list->callback([&ctx, user] {
+    ctx.run = [&ctx, user] {
+      return WithAuthStore(ctx, [&](const Config&, AuthStore& s) -> Status {
+        auto clients = s.ListClients(*user);
+        if (!clients) return clients.status();
+        for (const auto& c : *clients) PrintClient(c);
+        return Status::Ok();
+      });
+    };
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  auto* show = client->add_subcommand("show", "Show one client, with its public key");
+  show->add_option("id", *show_id, "Client id")->required();
+  show->callback([&ctx, show_id] {
+    ctx.run = [&ctx, show_id] {
+      return WithAuthStore(ctx, [&](const Config&, AuthStore& s) -> Status {
+        auto c = s.GetClient(*show_id);
+        if (!c) return c.status();
+        PrintClient(*c);
+        std::printf("created %s%s\ncomments %s\n%s", FormatIso8601(c->created_at).c_str(),
+                    c->revoked_at ? (", revoked " + FormatIso8601(*c->revoked_at)).c_str() : "",
+                    c->comments.c_str(), c->public_key_pem.c_str());
+        return Status::Ok();
+      });
+    };
+  });
+
+  auto revoke_id = std::make_shared<std::string>();
+  auto* revoke = client->add_subcommand("revoke", "Revoke a client; its live tokens stop working within seconds");
+  revoke->add_option("id", *revoke_id, "Client id")->required();
+  revoke->callback([&ctx, revoke_id] {
+    ctx.run = [&ctx, revoke_id] {
+      return WithAuthStore(ctx, [&](const Config&, AuthStore& s) -> Status {
+        if (Status st = s.RevokeClient(*revoke_id, Now()); !st.ok()) return st;
+        std::printf("client %s revoked\n", revoke_id->c_str());
+        return Status::Ok();
+      });
+    };
+  });
+
+  auto* keys = app.add_subcommand("keys", "The server's token-signing keys");
+  keys->require_subcommand(1);
+  keys->add_subcommand("rotate", "Start signing with a new key; prune keys whose tokens have expired")
+      ->callback([&ctx] {
+        ctx.run = [&ctx] {
+          auto config = ctx.LoadConfig();
+          if (!config) return 2;
+          SigningKeys ring(SigningKeyDir(*config), config->auth.access_token_lifetime_seconds);
+          auto kid = ring.Rotate();
+          if (!kid) return Fail(kid.status().message());
+          std::printf("signing with key %s\n", kid->c_str());
+          return 0;
+        };
+      });
+
+  auto limit = std::make_shared<int>(50);
+  auto* audit = app.add_subcommand("audit", "Recent token decisions (issued and refused), newest first");
+  audit->add_option("--limit", *limit, "How many");
+  audit->callback([&ctx, limit] {
+    ctx.run = [&ctx, limit] {
+      return WithAuthStore(ctx, [&](const Config&, AuthStore& s) -> Status {
+        auto rows = s.ListAudit(*limit);
+        if (!rows) return rows.status();
+        for (const auto& r : *rows)
+          std::printf("%s %-7s client=%s user=%s ip=%s %s\n", FormatIso8601(r.at).c_str(), r.outcome.c_str(),
+                      r.client_id.empty() ? "-" : r.client_id.c_str(), r.user.empty() ? "-" : r.user.c_str(),
+                      r.ip.c_str(), r.reason.c_str());
+        return Status::Ok();
+      });
+    };
+  });
+}
+
+}  // namespace sfapid::cmd

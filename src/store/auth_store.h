@@ -1,0 +1,57 @@
+// Persistence for authentication: registered API clients, the replay cache of client-assertion
+// ids, and the audit trail of tokens issued and refused.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/level.h"
+#include "util/status.h"
+#include "util/time_format.h"
+
+namespace sfapid {
+
+struct ClientRecord {
+  std::string client_id;  // 13 lowercase alphanumerics
+  std::string owner;      // the API user the client acts for
+  std::string name;
+  std::string comments;
+  Level level = Level::kGreen;
+  std::vector<std::string> ip_ranges;  // CIDRs
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<TimePoint> revoked_at;
+  std::string public_key_pem;
+
+  bool ValidAt(TimePoint now) const { return !revoked_at && now < expires_at; }
+};
+
+struct AuthAuditRecord {
+  TimePoint at;
+  std::string client_id;  // as claimed; may be unknown
+  std::string user;       // empty when the client is unknown
+  std::string ip;
+  std::string outcome;    // "issued" | "refused"
+  std::string reason;
+};
+
+class AuthStore {
+ public:
+  virtual ~AuthStore() = default;
+
+  virtual Status CreateClient(const ClientRecord& client) = 0;  // AlreadyExists on a taken id
+  virtual Result<ClientRecord> GetClient(const std::string& client_id) = 0;
+  // Every client, or one owner's when owner is non-empty; oldest first.
+  virtual Result<std::vector<ClientRecord>> ListClients(const std::string& owner) = 0;
+  virtual Status RevokeClient(const std::string& client_id, TimePoint at) = 0;
+
+  // Records an assertion id until it expires. Returns false when it was already recorded: a replay.
+  virtual Result<bool> RememberAssertionId(const std::string& client_id, const std::string& jti,
+                                           TimePoint expires_at) = 0;
+
+  virtual Status AppendAudit(const AuthAuditRecord& record) = 0;
+  virtual Result<std::vector<AuthAuditRecord>> ListAudit(int limit) = 0;  // newest first
+};
+
+}  // namespace sfapid

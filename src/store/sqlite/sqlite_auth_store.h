@@ -1,0 +1,30 @@
+// AuthStore on SQLite.
+#pragma once
+
+#include <mutex>
+
+#include "store/auth_store.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace sfapid::sqlite {
+
+class SqliteAuthStore : public AuthStore {
+ public:
+  SqliteAuthStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+
+  Status CreateClient(const ClientRecord& client) override;
+  Result<ClientRecord> GetClient(const std::string& client_id) override;
+  Result<std::vector<ClientRecord>> ListClients(const std::string& owner) override;
+  Status RevokeClient(const std::string& client_id, TimePoint at) override;
+  Result<bool> RememberAssertionId(const std::string& client_id, const std::string& jti,
+                                   TimePoint expires_at) override;
+  Status AppendAudit(const AuthAuditRecord& record) override;
+  Result<std::vector<AuthAuditRecord>> ListAudit(int limit) override;
+
+ private:
+  Result<std::vector<ClientRecord>> QueryClients(const char* where, const std::string& arg);
+  Database& db_;
+  std::mutex& mu_;
+};
+
+}  // namespace sfapid::sqlite
