@@ -31,7 +31,25 @@ Status WritePrivateFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
+namespace {
+int64_t FolderMtimeNs(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return -1;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+}  // namespace
+
+void SigningKeys::ReloadIfChanged() {
+  const int64_t mtime = FolderMtimeNs(dir_);
+  {
+    std::lock_guard lock(mu_);
+    if (mtime == loaded_mtime_ns_) return;
+  }
+  Load();
+}
+
 Status SigningKeys::Load() {
+  const int64_t mtime = FolderMtimeNs(dir_);
   std::vector<std::shared_ptr<const SigningKey>> keys;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
@@ -52,6 +70,7 @@ Status SigningKeys::Load() {
   std::lock_guard lock(mu_);
   keys_ = std::move(keys);
   last_reload_ = std::chrono::steady_clock::now();
+  loaded_mtime_ns_ = mtime;
   return Status::Ok();
 }
 
@@ -94,7 +113,8 @@ Result<std::string> SigningKeys::Rotate() {
   return (*fresh)->kid;
 }
 
-std::shared_ptr<const SigningKey> SigningKeys::Current() const {
+std::shared_ptr<const SigningKey> SigningKeys::Current() {
+  ReloadIfChanged();
   std::lock_guard lock(mu_);
   return keys_.empty() ? nullptr : keys_.back();
 }

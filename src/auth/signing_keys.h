@@ -31,7 +31,7 @@ class SigningKeys {
   // Adds a new signing key and removes keys whose tokens have all expired. Returns the new kid.
   Result<std::string> Rotate();
 
-  std::shared_ptr<const SigningKey> Current() const;
+  std::shared_ptr<const SigningKey> Current();
   // A key by kid; an unknown kid reloads the folder (at most once a second) in case another
   // process rotated.
   std::shared_ptr<const SigningKey> Find(const std::string& kid);
@@ -40,6 +40,8 @@ class SigningKeys {
 
  private:
   Status Load();
+  // Reloads when the folder changed (another process rotated): one stat() per call.
+  void ReloadIfChanged();
   Result<std::shared_ptr<const SigningKey>> Generate();
 
   std::string dir_;
@@ -47,6 +49,7 @@ class SigningKeys {
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<const SigningKey>> keys_;  // oldest first
   std::chrono::steady_clock::time_point last_reload_{};
+  int64_t loaded_mtime_ns_ = -1;
 };
 
 }  // namespace sfapid
