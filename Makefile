@@ -1,5 +1,6 @@
 # Thin wrappers; the real work is in CMake and scripts/.
 BUILD ?= build
+FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 
 .PHONY: run test build deps bench format clean
@@ -8,7 +9,8 @@ run: build
 	@scripts/run $(BUILD)/sfapid
 
 test: deps
-	@scripts/build $(BUILD)
+	@scripts/build-fuzz $(FUZZ_BUILD)
+	@scripts/build $(BUILD) -DSFAPID_FUZZ_DIR=$(abspath $(FUZZ_BUILD))
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 build: deps
@@ -24,4 +26,4 @@ format:
 	@clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)
