@@ -62,11 +62,12 @@ Status SigningKeys::Load() {
     auto key = Key::FromPem(text.str());
     if (!key || !key->has_private()) continue;
     const std::string kid = name.substr(dash + 1, name.size() - dash - 1 - 4);
-    keys.push_back(std::make_shared<const SigningKey>(SigningKey{
-        kid, TimePoint{std::chrono::seconds{std::atoll(name.substr(0, dash).c_str())}}, std::move(key).value()}));
+    keys.push_back(std::make_shared<const SigningKey>(
+        SigningKey{kid, std::atoll(name.substr(0, dash).c_str()), std::move(key).value()}));
   }
   if (ec) return Status::Unavailable("cannot read key folder " + dir_ + ": " + ec.message());
-  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a->created < b->created; });
+  std::sort(keys.begin(), keys.end(),
+            [](const auto& a, const auto& b) { return a->created_ns < b->created_ns; });
   std::lock_guard lock(mu_);
   keys_ = std::move(keys);
   last_reload_ = std::chrono::steady_clock::now();
@@ -77,11 +78,13 @@ Status SigningKeys::Load() {
 Result<std::shared_ptr<const SigningKey>> SigningKeys::Generate() {
   auto key = Key::Generate(Key::Type::kEc);
   if (!key) return key.status();
-  const std::string kid = key->Thumbprint().substr(0, 16);
-  const TimePoint now = Now();
-  const std::string path = dir_ + "/" + std::to_string(now.time_since_epoch().count()) + "-" + kid + ".pem";
-  if (Status s = WritePrivateFile(path, key->PrivatePem()); !s.ok()) return s;
-  return std::make_shared<const SigningKey>(SigningKey{kid, now, std::move(key).value()});
+  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  auto made = std::make_shared<const SigningKey>(
+      SigningKey{key->Thumbprint().substr(0, 16), now_ns, std::move(key).value()});
+  if (Status s = WritePrivateFile(dir_ + "/" + made->FileName(), made->key.PrivatePem()); !s.ok()) return s;
+  return made;
 }
 
 Status SigningKeys::LoadOrCreate() {
@@ -105,9 +108,7 @@ Result<std::string> SigningKeys::Rotate() {
   {
     std::lock_guard lock(mu_);
     for (size_t i = 0; i + 1 < keys_.size(); ++i)
-      if (keys_[i + 1]->created + grace < Now())
-        fs::remove(dir_ + "/" + std::to_string(keys_[i]->created.time_since_epoch().count()) + "-" +
-                   keys_[i]->kid + ".pem");
+      if (keys_[i + 1]->created() + grace < Now()) fs::remove(dir_ + "/" + keys_[i]->FileName());
   }
   if (Status s = Load(); !s.ok()) return s;
   return (*fresh)->kid;

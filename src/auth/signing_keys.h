@@ -1,5 +1,5 @@
 // The server's own keys for signing access tokens (ES256), kept as 0600 PEM files in
-// <data_dir>/keys named "<created unix time>-<kid>.pem". The newest signs; older ones stay valid for
+// <data_dir>/keys named "<created, ns since 1970>-<kid>.pem". The newest signs; older ones stay valid for
 // verification until every token they signed has expired, then `sfapid keys rotate` prunes them.
 #pragma once
 
@@ -17,8 +17,11 @@ namespace sfapid {
 
 struct SigningKey {
   std::string kid;
-  TimePoint created;
+  int64_t created_ns = 0;  // orders keys made within the same second
   Key key;
+
+  TimePoint created() const { return TimePoint{std::chrono::seconds{created_ns / 1000000000}}; }
+  std::string FileName() const { return std::to_string(created_ns) + "-" + kid + ".pem"; }
 };
 
 class SigningKeys {
