@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # HTTP benchmark: wrk against sfapid's GET /api/v1.2/status and against bench/hello_server (a
-# minimal Beast keep-alive server) in the same run, with the same thread count; prints a markdown
-# table of req/s, p50/p99 latency and peak RSS. Usage: bench/http_status.sh [BUILD_DIR]
-# Environment: DURATION (seconds measured, default 10), WARMUP (default 2), CONNECTIONS (64),
-# THREADS (server threads, 2), WRK_THREADS (2), TARGET (sfapid path, /api/v1.2/status).
+# minimal Beast keep-alive server with the same thread count) in the same run; prints a markdown
+# table of req/s, p50/p99 latency and peak RSS, and the status/hello ratio.
+# Usage: bench/http_status.sh [BUILD_DIR]   (default: build)
+# Environment: ROUNDS (default 3), DURATION (seconds measured per round, 10), WARMUP (2),
+# CONNECTIONS (64), THREADS (server threads, 2), WRK_THREADS (2), TARGET (/api/v1.2/status).
+#
+# Each round warms up and measures both servers back to back (the order alternates between
+# rounds); the table shows the median over the rounds. Throughput on this kind of machine drifts
+# by tens of percent from minute to minute, so one pair of runs is not enough to judge a ratio.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +16,7 @@ build="${1:-build}"
 [[ "$build" = /* ]] || build="$here/$build"
 sfapid="$build/sfapid"
 hello="$build/bench/hello_server"
+rounds="${ROUNDS:-3}"
 duration="${DURATION:-10}"
 warmup="${WARMUP:-2}"
 connections="${CONNECTIONS:-64}"
@@ -18,9 +24,9 @@ threads="${THREADS:-2}"
 wrk_threads="${WRK_THREADS:-2}"
 target="${TARGET:-/api/v1.2/status}"
 
-for tool in wrk "$sfapid" "$hello"; do
+for tool in wrk curl "$sfapid" "$hello"; do
   if ! command -v "$tool" >/dev/null; then
-    echo "http_status.sh: $tool not found (build with -DSFAPID_BENCH=ON, install wrk)" >&2
+    echo "http_status.sh: $tool not found (configure with -DSFAPID_BENCH=ON; install wrk, curl)" >&2
     exit 1
   fi
 done
@@ -38,24 +44,31 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The default configuration (so /status lists the usual systems), on a kernel-chosen loopback
+# The default configuration (so /status lists the usual systems) on a kernel-chosen loopback
 # port, with its data in the temporary folder and no access log.
 "$sfapid" config default |
   sed -e "s|^data_dir = .*|data_dir = \"$work/data\"|" \
-      -e 's|^listen = .*|listen = "127.0.0.1"|' \
-      -e 's|^port = .*|port = 0|' \
-      -e "s|^threads = .*|threads = $threads|" \
-      -e 's|^access_log = .*|access_log = false|' >"$work/sfapid.toml"
+      -e 's|^listen = [^#]*|listen = "127.0.0.1" |' \
+      -e 's|^port = [^#]*|port = 0 |' \
+      -e "s|^threads = [^#]*|threads = $threads |" \
+      -e 's|^access_log = [^#]*|access_log = false |' >"$work/sfapid.toml"
+for key in "data_dir = \"$work/data\"" 'listen = "127.0.0.1"' 'port = 0' "threads = $threads" \
+  'access_log = false'; do
+  if ! grep -qF "$key" "$work/sfapid.toml"; then
+    echo "http_status.sh: could not set '$key' in sfapid's default configuration" >&2
+    exit 1
+  fi
+done
 "$sfapid" config check "$work/sfapid.toml" >/dev/null
 
-# Starts "$@" with output to $log and waits until the output matches $pattern; sets port from
-# the first capture group of $pattern.
+# Starts "$@" with output to $log and waits until the output matches $pattern; sets started_pid
+# and port (the first capture group of $pattern).
 start_server() {
   local log="$1" pattern="$2"
   shift 2
   "$@" >"$log" 2>&1 &
-  pids+=("$!")
   started_pid="$!"
+  pids+=("$started_pid")
   for _ in $(seq 100); do
     if [[ "$(cat "$log")" =~ $pattern ]]; then
       port="${BASH_REMATCH[1]}"
@@ -77,21 +90,34 @@ start_server "$work/hello.log" 'listening on ([0-9]+)' "$hello" 0 "$threads"
 hello_pid="$started_pid"
 hello_url="http://127.0.0.1:$port/"
 
-# Other work on the machine skews the numbers: say how busy it was just before the run.
-cpu_busy_percent() {
-  local a b
-  read -r -a a < <(head -1 /proc/stat)
-  sleep 1
-  read -r -a b < <(head -1 /proc/stat)
-  awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] - a[1] - a[2] - a[3] - a[6] - a[7]))" \
-      -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN {printf "%.0f", u + i ? 100 * u / (u + i) : 0}'
+for url in "$status_url" "$hello_url"; do
+  code="$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$url" || true)"
+  if [[ "$code" != 200 ]]; then
+    echo "http_status.sh: $url answered ${code:-nothing}" >&2
+    exit 1
+  fi
+done
+
+# CPU time in clock ticks: everyone's user+system time (/proc/stat), all time, and ours (both
+# servers and their children, plus wrk and the other finished children of this shell).
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4}' /proc/stat; }
+total_ticks() { awk '/^cpu / {s = 0; for (i = 2; i <= NF; i++) s += $i; print s}' /proc/stat; }
+our_ticks() {
+  cat "/proc/$sfapid_pid/stat" "/proc/$hello_pid/stat" "/proc/$$/stat" |
+    awk '{s += $14 + $15 + $16 + $17} END {print s}'
 }
-busy="$(cpu_busy_percent)"
+# The share of the CPU (%) that other processes used since busy0/our0/total0 were taken.
+others_percent() {
+  awk -v b="$(($(busy_ticks) - busy0))" -v o="$(($(our_ticks) - our0))" \
+    -v t="$(($(total_ticks) - total0))" \
+    'BEGIN {x = b > o ? b - o : 0; printf "%.0f", t ? 100 * x / t : 0}'
+}
 
-code="$(curl -s -o /dev/null -w '%{http_code}' "$status_url" 2>/dev/null || echo 000)"
-[[ "$code" == 200 ]] || { echo "http_status.sh: $status_url answered $code" >&2; exit 1; }
+busy0="$(busy_ticks)" our0="$(our_ticks)" total0="$(total_ticks)"
+sleep 1
+others_before="$(others_percent)"
 
-# Latency as wrk prints it (e.g. 812.00us, 1.20ms, 1.02s) in milliseconds.
+# A latency as wrk prints it (812.00us, 1.20ms, 1.02s, 1.50m) in milliseconds.
 to_ms() {
   awk -v v="$1" 'BEGIN {
     n = v + 0
@@ -100,67 +126,85 @@ to_ms() {
     printf "%.2f", n }'
 }
 
-# CPU time in clock ticks: all processes' user+system time (/proc/stat), and that of ours (both
-# servers and their children, plus wrk and the other finished children of this shell).
-all_ticks() { awk '/^cpu / {print $2 + $3 + $4}' /proc/stat; }
-total_ticks() { awk '/^cpu / {s = 0; for (i = 2; i <= NF; i++) s += $i; print s}' /proc/stat; }
-our_ticks() {
-  cat "/proc/$sfapid_pid/stat" "/proc/$hello_pid/stat" "/proc/$$/stat" |
-    awk '{s += $14 + $15 + $16 + $17} END {print s}'
-}
-
-# Runs wrk (warm-up, then the measurement) and sets rps, p50, p99 (ms), errors, and others (the
-# share of CPU that other processes on the machine used during the measurement, in %).
+# Warms up, then measures one server; appends "req/s p50 p99 others%" to $work/$name and wrk's
+# error counts, if any, to $work/errors.
 measure() {
-  local url="$1" out all0 our0 total0
+  local name="$1" url="$2" out rps p50 p99 errors others
   timeout $((warmup + 30)) wrk -t"$wrk_threads" -c"$connections" -d"${warmup}s" "$url" >/dev/null
-  all0="$(all_ticks)" our0="$(our_ticks)" total0="$(total_ticks)"
-  out="$(timeout $((duration + 30)) wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency "$url")"
-  others="$(awk -v a="$(($(all_ticks) - all0))" -v o="$(($(our_ticks) - our0))" \
-    -v t="$(($(total_ticks) - total0))" 'BEGIN {x = a > o ? a - o : 0; printf "%.0f", t ? 100 * x / t : 0}')"
-  echo "$out" >>"$work/wrk.txt"
+  busy0="$(busy_ticks)" our0="$(our_ticks)" total0="$(total_ticks)"
+  out="$(timeout $((duration + 30)) wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" \
+    --latency "$url")"
+  others="$(others_percent)"
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
-  errors="$(awk '/Socket errors|Non-2xx/ {print}' <<<"$out" | tr '\n' ' ')"
+  errors="$(awk '/Socket errors|Non-2xx/ {$1 = $1; printf "%s; ", $0}' <<<"$out")"
+  echo "$rps $p50 $p99 $others" >>"$work/$name"
+  if [[ -n "$errors" ]]; then echo "- $name, round $round: $errors" >>"$work/errors"; fi
 }
 
-# Peak resident memory of a process in MB (VmHWM).
-peak_rss_mb() {
-  awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"
-}
+for ((round = 1; round <= rounds; round++)); do
+  if ((round % 2)); then
+    measure status "$status_url"
+    measure hello "$hello_url"
+  else
+    measure hello "$hello_url"
+    measure status "$status_url"
+  fi
+done
 
-measure "$status_url"
-status_rps="$rps" status_p50="$p50" status_p99="$p99" status_errors="$errors" status_others="$others"
-measure "$hello_url"
-hello_rps="$rps" hello_p50="$p50" hello_p99="$p99" hello_errors="$errors" hello_others="$others"
+# Peak resident memory of a process in MB (VmHWM), after all rounds.
+peak_rss_mb() { awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 status_rss="$(peak_rss_mb "$sfapid_pid")"
 hello_rss="$(peak_rss_mb "$hello_pid")"
 
-ratio="$(awk -v a="$status_rps" -v b="$hello_rps" 'BEGIN {printf "%.0f", 100 * a / b}')"
-verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo "NOT met"; fi; }
+# The median of column $2 of file $1.
+median() {
+  cut -d' ' -f"$2" "$1" | sort -g |
+    awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+for name in status hello; do
+  declare "${name}_1=$(printf '%.0f' "$(median "$work/$name" 1)")"
+  for col in 2 3; do declare "${name}_$col=$(printf '%.2f' "$(median "$work/$name" "$col")")"; done
+done
+paste -d' ' "$work/status" "$work/hello" | awk '{print 100 * $1 / $5}' >"$work/ratios"
+ratio="$(printf '%.0f' "$(median "$work/ratios" 1)")"
+max_others="$(cat "$work/status" "$work/hello" | cut -d' ' -f4 | sort -g | tail -1)"
+verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo "**not met**"; fi; }
 
 echo "### GET $target vs. hello server"
 echo
-echo "wrk -t$wrk_threads -c$connections -d${duration}s --latency (after a ${warmup} s warm-up); server threads = $threads; access_log = false"
+echo "wrk -t$wrk_threads -c$connections -d${duration}s --latency, each after a ${warmup} s warm-up;" \
+  "$rounds round(s), medians shown; server threads = $threads; sfapid access_log = false"
 echo
 echo "| server | req/s | p50 (ms) | p99 (ms) | peak RSS (MB) |"
 echo "|---|---:|---:|---:|---:|"
-echo "| sfapid GET $target | $status_rps | $status_p50 | $status_p99 | $status_rss |"
-echo "| hello_server (Beast, ${threads} threads) | $hello_rps | $hello_p50 | $hello_p99 | $hello_rss |"
+echo "| sfapid GET $target | $status_1 | $status_2 | $status_3 | $status_rss |"
+echo "| hello_server (Beast, $threads threads) | $hello_1 | $hello_2 | $hello_3 | $hello_rss |"
 echo
-echo "status/hello: ${ratio}% of the hello server's req/s"
+echo "status/hello: ${ratio}% of the hello server's req/s (median of the rounds' ratios)"
 echo
 echo "| target | measured | |"
 echo "|---|---|---|"
 echo "| req/s ≥ 70% of hello | ${ratio}% | $(verdict "$ratio >= 70") |"
-echo "| p99 < 5 ms | $status_p99 ms | $(verdict "$status_p99 < 5") |"
+echo "| p99 < 5 ms | $status_3 ms | $(verdict "$status_3 < 5") |"
 echo "| peak RSS < 50 MB | $status_rss MB | $(verdict "$status_rss < 50") |"
 echo
-echo "Other processes' share of the CPU: ${busy}% in the second before the run, ${status_others}% and" \
-  "${hello_others}% during the two measurements$( ((busy > 5 || status_others > 5 || hello_others > 5)) &&
-    echo ' — other work was running: repeat on a quiet machine')."
-if [[ -n "$status_errors$hello_errors" ]]; then
+echo "Rounds (req/s, p50 ms, p99 ms; other processes' CPU share during the measurement):"
+echo
+echo "| round | sfapid | hello | status/hello |"
+echo "|---:|---|---|---:|"
+paste -d' ' "$work/status" "$work/hello" "$work/ratios" | awk '{
+  printf "| %d | %s, %s, %s; %s%% | %s, %s, %s; %s%% | %.0f%% |\n", NR, $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+if [[ -s "$work/errors" ]]; then
   echo
-  echo "wrk reported: ${status_errors:+status: $status_errors}${hello_errors:+hello: $hello_errors}"
+  echo "wrk reported errors:"
+  cat "$work/errors"
+fi
+echo
+if ((others_before > 5 || max_others > 5)); then
+  echo "Warning: other processes used up to ${max_others}% of the CPU during a measurement" \
+    "(${others_before}% just before): the numbers are skewed; repeat on a quiet machine."
+else
+  echo "Other processes used at most ${max_others}% of the CPU during the measurements."
 fi

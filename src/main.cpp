@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   sfapid::cmd::AddStatusCommands(app, ctx);
   sfapid::cmd::AddRoutesCommand(app, ctx);
   sfapid::cmd::AddClientCommands(app, ctx);
+  sfapid::cmd::AddWorkerCommand(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.run ? ctx.run() : 0;
 }

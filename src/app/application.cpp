@@ -1,6 +1,7 @@
 #include "app/application.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "api/oauth/token_api.h"
 #include "api/sfapi/sfapi_api.h"
@@ -41,14 +42,25 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->verifier_ = std::make_unique<AccessTokenVerifier>(c, *app->clients_, *app->signing_keys_);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
+  // Workers are this very binary, started as `sfapid worker`.
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return Status::Internal("cannot find the sfapid binary (/proc/self/exe)");
+  app->runas_ = std::make_unique<RunAs>(std::string(self, static_cast<size_t>(n)), c.runas);
+  app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks);
+  app->files_ = std::make_unique<FileService>(c, *app->runas_);
+  app->commands_ = std::make_unique<CommandService>(c, *app->runas_, *app->tasks_);
+
   site::AddHealthRoutes(app->router_, *app->store_);
   oauth::AddTokenRoutes(app->router_, c, *app->tokens_, *app->signing_keys_);
-  sfapi::ApiContext ctx{app->router_, app->schemas_, c, *app->status_, *app->clients_, *app->guard_};
+  sfapi::ApiContext ctx{app->router_, app->schemas_, c, *app->status_, *app->clients_, *app->guard_,
+                          *app->tasks_, *app->files_, *app->commands_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }
 
 Application::~Application() {
+  if (tasks_) tasks_->Stop();
   if (status_) status_->Stop();
   if (clients_) clients_->Stop();
 }
@@ -63,6 +75,7 @@ int Application::Serve() {
   config_.server.port = server.port();
   status_->Start();
   clients_->Start();
+  tasks_->Start();
   const std::string base = "http://" +
                            (config_.server.listen.find(':') != std::string::npos
                                 ? "[" + config_.server.listen + "]"
@@ -71,6 +84,7 @@ int Application::Serve() {
   spdlog::info("sfapid {} listening on {} (data in {})", SFAPID_VERSION, base, config_.data_dir);
   spdlog::info("token endpoint {} (assertion audience)", config_.TokenUrl());
   server.Run();
+  tasks_->Stop();
   status_->Stop();
   clients_->Stop();
   spdlog::info("sfapid stopped");

@@ -11,7 +11,11 @@
 #include "auth/client_registry.h"
 #include "auth/signing_keys.h"
 #include "auth/token_service.h"
+#include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
+#include "core/commands/command_service.h"
+#include "core/files/file_service.h"
+#include "core/tasks/task_engine.h"
 #include "config/config.h"
 #include "core/status/status_service.h"
 #include "http/router.h"
@@ -42,6 +46,10 @@ class Application {
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccessTokenVerifier> verifier_;
   std::unique_ptr<api::AuthGuard> guard_;
+  std::unique_ptr<RunAs> runas_;
+  std::unique_ptr<TaskEngine> tasks_;
+  std::unique_ptr<FileService> files_;
+  std::unique_ptr<CommandService> commands_;
   http::Router router_;
   boost::json::object schemas_;
 };

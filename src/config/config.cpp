@@ -188,6 +188,11 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
   } else if (s.system_type == SystemType::kCompute) {
     s.scheduler.backend = "local";
   }
+  r.ReadStrings("roots", s.roots);
+  for (const auto& root : s.roots)
+    if (root.empty() || root.front() != '/')
+      r.Fail(r.NodeOr("roots"), "roots", "'" + root + "' must be an absolute path");
+  if (s.roots.empty()) r.Fail(r.NodeOr("roots"), "roots", "must list at least one folder");
   if (s.system_type == SystemType::kCompute && s.scheduler.spool_dir.empty())
     s.scheduler.spool_dir = "spool/" + s.name;
   r.RejectUnknown();
@@ -282,6 +287,34 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
              "must be at least 10");
     if (a.client_refresh_seconds < 0.05)
       s.Fail(s.NodeOr("client_refresh_seconds"), "client_refresh_seconds", "must be at least 0.05");
+  }
+  if (const toml::table* t = r.Table("utilities")) {
+    TableReader s(*t, source, "utilities");
+    s.Read("command_timeout_seconds", c.utilities.command_timeout_seconds);
+    s.Read("command_output_max_bytes", c.utilities.command_output_max_bytes);
+    s.Read("upload_max_bytes", c.utilities.upload_max_bytes);
+    s.Read("download_max_bytes", c.utilities.download_max_bytes);
+    s.RejectUnknown();
+    if (c.utilities.command_timeout_seconds <= 0)
+      s.Fail(s.NodeOr("command_timeout_seconds"), "command_timeout_seconds", "must be positive");
+  }
+  if (const toml::table* t = r.Table("tasks")) {
+    TableReader s(*t, source, "tasks");
+    s.Read("workers", c.tasks.workers);
+    s.Read("retention_days", c.tasks.retention_days);
+    s.RejectUnknown();
+    if (c.tasks.workers < 1) s.Fail(s.NodeOr("workers"), "workers", "must be at least 1");
+  }
+  if (const toml::table* t = r.Table("runas")) {
+    TableReader s(*t, source, "runas");
+    if (const toml::table* accounts = s.Table("accounts")) {
+      for (const auto& [k, v] : *accounts) {
+        if (!v.is_string())
+          s.Fail(v, "accounts." + std::string(k.str()), "must be a string (a Unix account name)");
+        c.runas.accounts.emplace_back(std::string(k.str()), v.as_string()->get());
+      }
+    }
+    s.RejectUnknown();
   }
   if (const toml::array* systems = r.TableArray("systems")) {
     size_t i = 0;

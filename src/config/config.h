@@ -25,6 +25,15 @@ struct SystemConfig {
   SystemType system_type = SystemType::kService;
   std::string description;
   SchedulerConfig scheduler;  // compute systems only
+  // File-system roots the utilities may touch on this system (after resolving ".." and symlinks).
+  // The default "/" is the whole file system with Unix permissions as the guard, as on a login node.
+  std::vector<std::string> roots{"/"};
+
+  // Whether files and commands can be reached on this system.
+  bool HasFiles() const {
+    return system_type == SystemType::kCompute || system_type == SystemType::kFilesystem ||
+           system_type == SystemType::kStorage;
+  }
 };
 
 struct ServerConfig {
@@ -76,12 +85,32 @@ struct AuthConfig {
   const LevelPolicy& Policy(int level) const { return level == 0 ? green : level == 1 ? yellow : red; }
 };
 
+struct UtilitiesConfig {
+  double command_timeout_seconds = 600;
+  std::size_t command_output_max_bytes = 16 * 1024 * 1024;  // stdout and stderr together
+  std::size_t upload_max_bytes = 100 * 1024 * 1024;
+  std::size_t download_max_bytes = 100 * 1024 * 1024;
+};
+
+struct TasksConfig {
+  int workers = 4;
+  double retention_days = 7;  // finished tasks are purged after this
+};
+
+struct RunAsConfig {
+  // API user -> Unix account, for users whose account has another name.
+  std::vector<std::pair<std::string, std::string>> accounts;
+};
+
 struct Config {
   std::string data_dir;  // absolute after loading ("~" expanded)
   ServerConfig server;
   StoreConfig store;
   StatusConfig status;
   AuthConfig auth;
+  UtilitiesConfig utilities;
+  TasksConfig tasks;
+  RunAsConfig runas;
   std::vector<SystemConfig> systems;
 
   const SystemConfig* FindSystem(std::string_view name) const;

@@ -55,11 +55,27 @@ max_ip_ranges = 0
 max_lifetime_days = 2
 max_ip_ranges = 2
 
+[utilities]
+command_timeout_seconds = 600         # POST /utilities/command: longer commands are stopped
+command_output_max_bytes = 16777216   # stdout and stderr together; beyond it the command is stopped
+upload_max_bytes = 104857600          # PUT /utilities/upload
+download_max_bytes = 104857600        # GET /utilities/download
+
+[tasks]
+workers = 4                 # tasks (commands, job submissions, transfers) running at once
+retention_days = 7          # finished tasks are forgotten after this
+
+[runas]
+# Every user action runs as the user's Unix account: the account of the same name unless listed
+# here. When sfapid does not run as root it serves only users mapped to its own account.
+accounts = {}               # e.g. { "alice" = "alice2" }
+
 [[systems]]
 name = "perlmutter"
 full_name = "Perlmutter"
 system_type = "compute"
 description = "Compute system (embedded local scheduler)"
+roots = ["/"]                 # folders the utilities may touch; "/" = Unix permissions decide
 [systems.scheduler]
 backend = "local"
 spool_dir = "spool/perlmutter"

@@ -8,6 +8,7 @@
 
 #include "store/auth_store.h"
 #include "store/status_store.h"
+#include "store/task_store.h"
 #include "util/status.h"
 
 namespace sfapid {
@@ -18,6 +19,7 @@ class Store {
 
   virtual StatusStore& status() = 0;
   virtual AuthStore& auth() = 0;
+  virtual TaskStore& tasks() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

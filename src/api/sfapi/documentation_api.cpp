@@ -90,6 +90,8 @@ void AddSfapiRoutes(ApiContext& ctx) {
   AddStatusRoutes(ctx);
   AddMetaRoutes(ctx);
   AddAccountRoutes(ctx);
+  AddUtilitiesRoutes(ctx);
+  AddTasksRoutes(ctx);
   ApplyAccessLevels(ctx);
   AddDocumentationRoutes(ctx);  // last: it documents what came before
 }

@@ -9,6 +9,9 @@
 #include "api/auth_guard.h"
 #include "auth/client_registry.h"
 #include "config/config.h"
+#include "core/commands/command_service.h"
+#include "core/files/file_service.h"
+#include "core/tasks/task_engine.h"
 #include "core/status/status_service.h"
 #include "http/router.h"
 
@@ -24,11 +27,16 @@ struct ApiContext {
   StatusService& status;
   ClientRegistry& clients;
   api::AuthGuard& guard;
+  TaskEngine& tasks;
+  FileService& files;
+  CommandService& commands;
 };
 
 void AddStatusRoutes(ApiContext& ctx);
 void AddMetaRoutes(ApiContext& ctx);
 void AddAccountRoutes(ApiContext& ctx);
+void AddUtilitiesRoutes(ApiContext& ctx);
+void AddTasksRoutes(ApiContext& ctx);
 // The OpenAPI document of everything registered before it, and Swagger UI over it.
 void AddDocumentationRoutes(ApiContext& ctx);
 

@@ -71,6 +71,21 @@ const std::vector<std::string>& Migrations() {
         reason TEXT NOT NULL
       );
       )sql",
+      // 3: tasks.
+      R"sql(
+      CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        system TEXT NOT NULL,
+        status TEXT NOT NULL,
+        result TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX tasks_by_owner ON tasks(owner, id);
+      CREATE INDEX tasks_by_status ON tasks(status, updated_at);
+      )sql",
   };
   return m;
 }

@@ -5,6 +5,7 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_auth_store.h"
+#include "store/sqlite/sqlite_task_store.h"
 #include "store/sqlite/sqlite_status_store.h"
 #include "store/store.h"
 
@@ -15,10 +16,11 @@ namespace {
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)), status_(*db_, mu_), auth_(*db_, mu_) {}
+      : db_(std::move(db)), status_(*db_, mu_), auth_(*db_, mu_), tasks_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
+  TaskStore& tasks() override { return tasks_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -39,6 +41,7 @@ class SqliteStore : public Store {
   std::unique_ptr<sqlite::Database> db_;
   sqlite::SqliteStatusStore status_;
   sqlite::SqliteAuthStore auth_;
+  sqlite::SqliteTaskStore tasks_;
 };
 
 }  // namespace

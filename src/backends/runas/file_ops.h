@@ -1,0 +1,28 @@
+// File operations as the SFAPI's utilities define them (ls -la semantics, download, upload), run
+// inside the privilege-dropped worker process, so the kernel checks every access against the
+// user's own credentials.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace sfapid::fileops {
+
+// Is the path, with ".." and every symlink resolved, inside one of the roots? For a path that
+// does not exist yet, its parent folder is resolved. Returns the error the user sees otherwise.
+Status CheckRoots(const std::string& path, const std::vector<std::string>& roots);
+
+// {"status": "OK", "entries": [...], "error": null} or {"status": "ERROR", "entries": [], "error": "ls: ..."}
+boost::json::object List(const std::string& path);
+
+// The file's bytes, at most max_bytes.
+Result<std::string> Read(const std::string& path, std::size_t max_bytes);
+
+// Replaces (or creates) the file with content: written to a temporary file beside it and renamed,
+// so a failed upload never leaves a half-written file. Writes through symlinks.
+Status Write(const std::string& path, const std::string& content);
+
+}  // namespace sfapid::fileops

@@ -1,0 +1,151 @@
+#include "backends/runas/run_as.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace sfapid {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Pipe {
+  int read = -1, write = -1;
+  Status Open() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return Status::Unavailable(std::string("pipe: ") + std::strerror(errno));
+    read = fds[0];
+    write = fds[1];
+    return Status::Ok();
+  }
+  void Close() {
+    if (read >= 0) ::close(read);
+    if (write >= 0) ::close(write);
+    read = write = -1;
+  }
+};
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<pid_t> RunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+  posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
+  if (stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
+  // Nothing of the server (listening sockets, the database, keys) may reach the user's process.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  const char* argv[] = {worker_binary_.c_str(), "worker", "--account", who.account.c_str(), nullptr};
+  const char* env[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, worker_binary_.c_str(), &actions, nullptr,
+                               const_cast<char* const*>(argv), const_cast<char* const*>(env));
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return Status::Unavailable("cannot start the worker " + worker_binary_ + ": " + std::strerror(rc));
+  return pid;
+}
+
+Result<WorkerReply> RunAs::Call(const UnixIdentity& who, const json::object& request,
+                                std::string_view input, std::size_t body_size_limit) {
+  Pipe in, out;
+  if (Status s = in.Open(); !s.ok()) return s;
+  if (Status s = out.Open(); !s.ok()) {
+    in.Close();
+    return s;
+  }
+  auto pid = Spawn(who, in.read, out.write, -1);
+  ::close(in.read);
+  ::close(out.write);
+  in.read = out.write = -1;
+  if (!pid) {
+    in.Close();
+    out.Close();
+    return pid.status();
+  }
+  // The worker reads all of its input before it answers, so writing first cannot deadlock.
+  const std::string line = json::serialize(request) + "\n";
+  const bool sent = WriteAll(in.write, line) && WriteAll(in.write, input);
+  ::close(in.write);
+  in.write = -1;
+
+  std::string received;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(out.read, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    received.append(buf, static_cast<size_t>(n));
+    if (received.size() > body_size_limit + 65536) break;  // a worker never sends more than asked
+  }
+  out.Close();
+  int wstatus = 0;
+  while (::waitpid(*pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  const size_t eol = received.find('\n');
+  if (eol == std::string::npos)
+    return Status::Unavailable(sent ? "the worker ended without an answer" : "the worker did not take the request");
+  boost::system::error_code ec;
+  json::value header = json::parse(std::string_view(received).substr(0, eol), ec);
+  if (ec || !header.is_object()) return Status::Unavailable("the worker answered something unreadable");
+  WorkerReply reply{std::move(header.as_object()), received.substr(eol + 1)};
+  if (const json::value* code = reply.header.if_contains("code"); code && *code == "internal")
+    return Status::Internal(std::string(reply.header.at("error").as_string()));
+  return reply;
+}
+
+Result<RunningCommand> RunAs::Start(const UnixIdentity& who, const std::string& command) {
+  Pipe in, out, err;
+  if (Status s = in.Open(); !s.ok()) return s;
+  if (Status s = out.Open(); !s.ok()) {
+    in.Close();
+    return s;
+  }
+  if (Status s = err.Open(); !s.ok()) {
+    in.Close();
+    out.Close();
+    return s;
+  }
+  auto pid = Spawn(who, in.read, out.write, err.write);
+  ::close(in.read);
+  ::close(out.write);
+  ::close(err.write);
+  if (!pid) {
+    ::close(in.write);
+    ::close(out.read);
+    ::close(err.read);
+    return pid.status();
+  }
+  const std::string line = json::serialize(json::object{{"op", "exec"}, {"command", command}}) + "\n";
+  WriteAll(in.write, line);
+  ::close(in.write);
+  ::fcntl(out.read, F_SETFL, O_NONBLOCK);
+  ::fcntl(err.read, F_SETFL, O_NONBLOCK);
+  return RunningCommand{*pid, out.read, err.read};
+}
+
+void RunAs::Kill(pid_t pid) {
+  if (pid <= 0) return;
+  ::kill(-pid, SIGKILL);  // the session the worker made with setsid()
+  ::kill(pid, SIGKILL);   // in case it had not got that far
+}
+
+}  // namespace sfapid

@@ -1,0 +1,52 @@
+// Acting as a Unix user: every file operation and command on a user's behalf runs in a worker
+// process (see worker.h) that has dropped to the user's uid, gid and groups. The server itself never
+// touches user files.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <string_view>
+
+#include "backends/runas/unix_identity.h"
+#include "util/status.h"
+
+namespace sfapid {
+
+struct WorkerReply {
+  boost::json::object header;  // {"ok": true, ...} or {"ok": false, "code", "error"}
+  std::string body;            // bytes after the header (download content)
+};
+
+// A user's command, running in its own session (process group = pid).
+struct RunningCommand {
+  pid_t pid = -1;
+  int out_fd = -1;  // its stdout, non-blocking
+  int err_fd = -1;  // its stderr, non-blocking
+};
+
+class RunAs {
+ public:
+  RunAs(std::string worker_binary, const RunAsConfig& config)
+      : worker_binary_(std::move(worker_binary)), users_(config) {}
+
+  Result<UnixIdentity> Resolve(const std::string& api_user) const { return users_.Resolve(api_user); }
+
+  // One request to a fresh worker. body_size_limit bounds what is read back.
+  Result<WorkerReply> Call(const UnixIdentity& who, const boost::json::object& request,
+                           std::string_view input, std::size_t body_size_limit);
+
+  // Starts `bash -c command` as the user in their home.
+  Result<RunningCommand> Start(const UnixIdentity& who, const std::string& command);
+
+  // Stops a command and everything it started.
+  static void Kill(pid_t pid);
+
+ private:
+  Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd);
+  std::string worker_binary_;
+  UserMap users_;
+};
+
+}  // namespace sfapid

@@ -1,0 +1,139 @@
+#include "backends/runas/worker.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <iterator>
+#include <string>
+
+#include "backends/runas/file_ops.h"
+
+namespace sfapid {
+
+namespace json = boost::json;
+
+namespace {
+
+[[noreturn]] void Die(const std::string& why) {
+  const std::string line = json::serialize(json::object{{"ok", false}, {"code", "internal"}, {"error", why}}) + "\n";
+  (void)!::write(1, line.data(), line.size());
+  std::_Exit(3);
+}
+
+// Becomes the account for good: groups, then gid, then uid; and proves root cannot come back.
+void DropTo(const passwd& pw) {
+  if (::geteuid() != 0) {
+    if (::geteuid() != pw.pw_uid) Die("worker: not root and not " + std::string(pw.pw_name));
+    return;
+  }
+  if (pw.pw_uid == 0) Die("worker: refusing to act as root");
+  if (::initgroups(pw.pw_name, pw.pw_gid) != 0 || ::setgid(pw.pw_gid) != 0 || ::setuid(pw.pw_uid) != 0)
+    Die(std::string("worker: cannot drop privileges: ") + std::strerror(errno));
+  if (::setuid(0) == 0 || ::geteuid() == 0 || ::getegid() == 0) Die("worker: privileges could be regained");
+}
+
+void Reply(const json::object& header, const std::string& body = "") {
+  std::string out = json::serialize(header) + "\n";
+  out += body;
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::write(1, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) std::_Exit(4);
+    done += static_cast<size_t>(n);
+  }
+}
+
+void ReplyStatus(const Status& s) {
+  const char* code = s.code() == Code::kNotFound ? "not_found"
+                     : s.code() == Code::kPermissionDenied ? "permission_denied"
+                     : s.code() == Code::kInvalidArgument ? "invalid_argument"
+                                                           : "unavailable";
+  Reply({{"ok", false}, {"code", code}, {"error", s.message()}});
+}
+
+std::vector<std::string> Roots(const json::object& req) {
+  std::vector<std::string> roots;
+  if (auto* r = req.if_contains("roots"); r && r->is_array())
+    for (const auto& v : r->as_array())
+      if (v.is_string()) roots.emplace_back(v.as_string());
+  if (roots.empty()) roots.push_back("/");
+  return roots;
+}
+
+// Replaces this process with `bash -c command` in the user's home, with a clean environment and
+// its own session, so the server can stop the whole process group.
+[[noreturn]] void Exec(const passwd& pw, const std::string& command) {
+  const int devnull = ::open("/dev/null", O_RDONLY);
+  if (devnull >= 0) ::dup2(devnull, 0);
+  if (::chdir(pw.pw_dir) != 0) (void)!::chdir("/");
+  ::setsid();
+  const std::string home = std::string("HOME=") + pw.pw_dir, user = std::string("USER=") + pw.pw_name,
+                    logname = std::string("LOGNAME=") + pw.pw_name,
+                    shell = std::string("SHELL=") + (pw.pw_shell && *pw.pw_shell ? pw.pw_shell : "/bin/bash");
+  const char* env[] = {home.c_str(), user.c_str(), logname.c_str(), shell.c_str(),
+                       "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  const char* argv[] = {"bash", "-c", command.c_str(), nullptr};
+  ::execve("/bin/bash", const_cast<char* const*>(argv), const_cast<char* const*>(env));
+  std::fprintf(stderr, "cannot run bash: %s\n", std::strerror(errno));
+  std::_Exit(127);
+}
+
+}  // namespace
+
+int RunWorker(const std::string& account) {
+  const passwd* found = ::getpwnam(account.c_str());
+  if (!found) Die("worker: no account " + account);
+  const passwd pw = *found;  // getpwnam's buffer is reused by later look-ups
+  const std::string dir = pw.pw_dir ? pw.pw_dir : "/";
+  const std::string shell = pw.pw_shell ? pw.pw_shell : "";
+  const std::string name = pw.pw_name;
+  passwd self = pw;
+  self.pw_dir = const_cast<char*>(dir.c_str());
+  self.pw_shell = const_cast<char*>(shell.c_str());
+  self.pw_name = const_cast<char*>(name.c_str());
+  DropTo(self);
+
+  std::string line;
+  if (!std::getline(std::cin, line)) Die("worker: no request");
+  boost::system::error_code ec;
+  json::value v = json::parse(line, ec);
+  if (ec || !v.is_object()) Die("worker: malformed request");
+  const json::object& req = v.as_object();
+  const std::string op = req.contains("op") ? std::string(req.at("op").as_string()) : "";
+  const std::string path = req.contains("path") ? std::string(req.at("path").as_string()) : "";
+
+  if (op == "exec") Exec(self, std::string(req.at("command").as_string()));
+
+  if (Status s = fileops::CheckRoots(path, Roots(req)); !s.ok()) {
+    ReplyStatus(s);
+    return 0;
+  }
+  if (op == "ls") {
+    Reply({{"ok", true}, {"listing", fileops::List(path)}});
+  } else if (op == "read") {
+    auto data = fileops::Read(path, static_cast<size_t>(req.at("max_bytes").as_int64()));
+    if (!data) ReplyStatus(data.status());
+    else Reply({{"ok", true}, {"size", static_cast<int64_t>(data->size())}}, *data);
+  } else if (op == "write") {
+    const auto size = static_cast<size_t>(req.at("size").as_int64());
+    std::string content(size, '\0');
+    std::cin.read(content.data(), static_cast<std::streamsize>(size));
+    if (static_cast<size_t>(std::cin.gcount()) != size) Die("worker: upload content was cut short");
+    Status s = fileops::Write(path, content);
+    if (!s.ok()) ReplyStatus(s);
+    else Reply({{"ok", true}});
+  } else {
+    Die("worker: unknown operation '" + op + "'");
+  }
+  return 0;
+}
+
+}  // namespace sfapid

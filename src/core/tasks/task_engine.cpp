@@ -1,0 +1,169 @@
+#include "core/tasks/task_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+namespace sfapid {
+
+namespace json = boost::json;
+
+bool TaskContext::cancelled() const {
+  std::lock_guard lock(mu_);
+  return cancelled_;
+}
+
+void TaskContext::SetPartial(const json::value& result) {
+  std::string text = json::serialize(result);
+  {
+    std::lock_guard lock(mu_);
+    if (cancelled_) return;
+    last_result_ = text;
+  }
+  store_.UpdateTask(id_, "new", text);
+}
+
+void TaskContext::OnCancel(std::function<void()> hook) {
+  std::unique_lock lock(mu_);
+  if (cancelled_) {
+    lock.unlock();
+    hook();
+    return;
+  }
+  hook_ = std::move(hook);
+}
+
+void TaskContext::Cancel() {
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mu_);
+    if (cancelled_) return;
+    cancelled_ = true;
+    hook = std::move(hook_);
+  }
+  if (hook) hook();
+}
+
+TaskEngine::~TaskEngine() { Stop(); }
+
+void TaskEngine::Start() {
+  auto failed = store_.FailUnfinishedTasks(
+      json::serialize(json::object{{"status", "error"},
+                                   {"error", "sfapid restarted while this task ran; it did not finish. "
+                                             "Check its effects and run it again if needed."}}));
+  if (failed && *failed > 0) spdlog::warn("{} task(s) left unfinished by the previous run now failed", *failed);
+  auto purged = store_.PurgeTasks(Now() - std::chrono::seconds(static_cast<int64_t>(config_.retention_days * 86400)));
+  if (purged && *purged > 0) spdlog::info("purged {} finished task(s) older than {} days", *purged, config_.retention_days);
+  for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+}
+
+void TaskEngine::Stop() {
+  std::vector<std::shared_ptr<TaskContext>> running;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+    for (auto& [id, ctx] : running_) running.push_back(ctx);
+    for (auto& q : queue_)
+      store_.UpdateTask(q.id, "failed",
+                        json::serialize(json::object{{"status", "error"}, {"error", "sfapid stopped before this task started"}}));
+    queue_.clear();
+  }
+  wake_.notify_all();
+  for (auto& ctx : running) {
+    store_.UpdateTask(ctx->id(), "failed",
+                      json::serialize(json::object{{"status", "error"},
+                                                   {"error", "sfapid stopped while this task ran; it did not finish"}}));
+    ctx->Cancel();
+  }
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+Result<std::string> TaskEngine::Submit(const std::string& owner, const std::string& kind,
+                                       const std::string& system, TaskWork work) {
+  auto id = store_.CreateTask(owner, kind, system);
+  if (!id) return id.status();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      store_.UpdateTask(*id, "failed", json::serialize(json::object{{"status", "error"}, {"error", "sfapid is stopping"}}));
+      return Status::Unavailable("sfapid is stopping; try again shortly");
+    }
+    queue_.push_back({*id, std::move(work)});
+  }
+  wake_.notify_one();
+  return id;
+}
+
+void TaskEngine::WorkerLoop() {
+  for (;;) {
+    Queued item;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      item = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    Run(std::move(item));
+  }
+}
+
+void TaskEngine::Run(Queued item) {
+  auto ctx = std::make_shared<TaskContext>(item.id, store_);
+  {
+    std::lock_guard lock(mu_);
+    running_[item.id] = ctx;
+  }
+  TaskOutcome outcome;
+  try {
+    outcome = item.work(*ctx);
+  } catch (const std::exception& e) {
+    spdlog::error("task {} failed unexpectedly: {}", item.id, e.what());
+    outcome = {"failed", json::object{{"status", "error"}, {"error", std::string("internal error: ") + e.what()}}};
+  }
+  {
+    std::lock_guard lock(mu_);
+    running_.erase(item.id);
+  }
+  // A cancelled task already ended "cancelled"; this update then changes nothing.
+  store_.UpdateTask(item.id, outcome.status, json::serialize(outcome.result));
+}
+
+Result<TaskRecord> TaskEngine::Get(const std::string& id, const std::string& owner) {
+  auto task = store_.GetTask(id);
+  if (!task) return task.status();
+  if (task->owner != owner) return Status::NotFound("no task " + id);
+  return task;
+}
+
+Result<std::vector<TaskRecord>> TaskEngine::List(const std::string& owner) { return store_.ListTasks(owner); }
+
+Status TaskEngine::Cancel(const std::string& id, const std::string& owner) {
+  auto task = Get(id, owner);
+  if (!task) return task.status();
+  if (task->status != "new") return Status::Ok();  // already ended: nothing to do
+  std::shared_ptr<TaskContext> ctx;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = running_.find(id); it != running_.end()) ctx = it->second;
+    for (auto it = queue_.begin(); it != queue_.end(); ++it)
+      if (it->id == id) {
+        queue_.erase(it);
+        break;
+      }
+  }
+  std::optional<std::string> partial;
+  if (ctx) {
+    std::lock_guard lock(ctx->mu_);
+    partial = ctx->last_result_;
+  }
+  auto updated = store_.UpdateTask(id, "cancelled", partial);
+  if (!updated) return updated.status();
+  if (ctx) ctx->Cancel();
+  return Status::Ok();
+}
+
+}  // namespace sfapid

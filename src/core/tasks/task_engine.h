@@ -1,0 +1,87 @@
+// Runs slow work as tasks: a request stores a task and returns its id at once; a pool of worker
+// threads runs it; the result (JSON) is stored, partial results while it runs. Tasks survive a
+// restart as records: those that were running end "failed" with a result that says so.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.h"
+#include "store/task_store.h"
+
+namespace sfapid {
+
+class TaskContext {
+ public:
+  explicit TaskContext(std::string id, TaskStore& store) : id_(std::move(id)), store_(store) {}
+
+  const std::string& id() const { return id_; }
+  bool cancelled() const;
+  // Stores a result while the task is still running ("new").
+  void SetPartial(const boost::json::value& result);
+  // Registers what stops the work (e.g. killing a process group); runs at once if already cancelled.
+  void OnCancel(std::function<void()> hook);
+
+ private:
+  friend class TaskEngine;
+  void Cancel();  // sets the flag and runs the hook once
+
+  std::string id_;
+  TaskStore& store_;
+  mutable std::mutex mu_;
+  bool cancelled_ = false;
+  std::function<void()> hook_;
+  std::optional<std::string> last_result_;
+};
+
+struct TaskOutcome {
+  std::string status;  // "completed" or "failed"
+  boost::json::value result;
+};
+
+using TaskWork = std::function<TaskOutcome(TaskContext&)>;
+
+class TaskEngine {
+ public:
+  TaskEngine(TaskStore& store, const TasksConfig& config) : store_(store), config_(config) {}
+  ~TaskEngine();
+
+  // Ends tasks a previous run left unfinished, starts the workers and the purge of old tasks.
+  void Start();
+  // Stops taking work, cancels what runs (its tasks end "failed": the server stopped) and joins.
+  void Stop();
+
+  Result<std::string> Submit(const std::string& owner, const std::string& kind,
+                             const std::string& system, TaskWork work);
+  // Another user's task is NotFound, exactly like a missing one.
+  Result<TaskRecord> Get(const std::string& id, const std::string& owner);
+  Result<std::vector<TaskRecord>> List(const std::string& owner);
+  Status Cancel(const std::string& id, const std::string& owner);
+
+ private:
+  struct Queued {
+    std::string id;
+    TaskWork work;
+  };
+  void WorkerLoop();
+  void Run(Queued item);
+
+  TaskStore& store_;
+  const TasksConfig& config_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Queued> queue_;
+  std::map<std::string, std::shared_ptr<TaskContext>> running_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace sfapid

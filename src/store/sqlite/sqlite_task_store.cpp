@@ -1,0 +1,92 @@
+#include "store/sqlite/sqlite_task_store.h"
+
+#include "store/sqlite/time_columns.h"
+
+namespace sfapid::sqlite {
+
+namespace {
+
+constexpr const char* kColumns = "id, owner, kind, system, status, result, created_at, updated_at";
+
+TaskRecord Row(const Statement& s) {
+  return {std::to_string(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.OptionalText(5),
+          FromUnix(s.Int(6)), FromUnix(s.Int(7))};
+}
+
+// Task ids are decimal integers on the wire ("task_id": "42"); anything else names no task.
+std::optional<int64_t> ParseId(const std::string& id) {
+  if (id.empty() || id.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : id) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<std::string> SqliteTaskStore::CreateTask(const std::string& owner, const std::string& kind,
+                                                const std::string& system) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare(
+      "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at) "
+      "VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4)");
+  if (!stmt) return stmt.status();
+  if (Status s = stmt->Bind(1, owner).Bind(2, kind).Bind(3, system).Bind(4, ToUnix(Now())).Run(); !s.ok())
+    return s;
+  return std::to_string(db_.LastInsertId());
+}
+
+Result<bool> SqliteTaskStore::UpdateTask(const std::string& id, const std::string& status,
+                                         const std::optional<std::string>& result) {
+  auto n = ParseId(id);
+  if (!n) return Status::NotFound("no task " + id);
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare(
+      "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'new'");
+  if (!stmt) return stmt.status();
+  if (Status s = stmt->Bind(1, *n).Bind(2, status).BindOptional(3, result).Bind(4, ToUnix(Now())).Run(); !s.ok())
+    return s;
+  return db_.Changes() == 1;
+}
+
+Result<TaskRecord> SqliteTaskStore::GetTask(const std::string& id) {
+  auto n = ParseId(id);
+  if (!n) return Status::NotFound("no task " + id);
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?1");
+  if (!stmt) return stmt.status();
+  stmt->Bind(1, *n);
+  if (!stmt->Step()) return stmt->status().ok() ? Status::NotFound("no task " + id) : stmt->status();
+  return Row(*stmt);
+}
+
+Result<std::vector<TaskRecord>> SqliteTaskStore::ListTasks(const std::string& owner) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE owner = ?1 ORDER BY id DESC");
+  if (!stmt) return stmt.status();
+  stmt->Bind(1, owner);
+  std::vector<TaskRecord> out;
+  while (stmt->Step()) out.push_back(Row(*stmt));
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
+}
+
+Result<int> SqliteTaskStore::FailUnfinishedTasks(const std::string& result) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare("UPDATE tasks SET status = 'failed', result = ?1, updated_at = ?2 WHERE status = 'new'");
+  if (!stmt) return stmt.status();
+  if (Status s = stmt->Bind(1, result).Bind(2, ToUnix(Now())).Run(); !s.ok()) return s;
+  return db_.Changes();
+}
+
+Result<int> SqliteTaskStore::PurgeTasks(TimePoint ended_before) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare("DELETE FROM tasks WHERE status != 'new' AND updated_at < ?1");
+  if (!stmt) return stmt.status();
+  if (Status s = stmt->Bind(1, ToUnix(ended_before)).Run(); !s.ok()) return s;
+  return db_.Changes();
+}
+
+}  // namespace sfapid::sqlite

@@ -1,0 +1,29 @@
+// TaskStore on SQLite.
+#pragma once
+
+#include <mutex>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/task_store.h"
+
+namespace sfapid::sqlite {
+
+class SqliteTaskStore : public TaskStore {
+ public:
+  SqliteTaskStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+
+  Result<std::string> CreateTask(const std::string& owner, const std::string& kind,
+                                 const std::string& system) override;
+  Result<bool> UpdateTask(const std::string& id, const std::string& status,
+                          const std::optional<std::string>& result) override;
+  Result<TaskRecord> GetTask(const std::string& id) override;
+  Result<std::vector<TaskRecord>> ListTasks(const std::string& owner) override;
+  Result<int> FailUnfinishedTasks(const std::string& result) override;
+  Result<int> PurgeTasks(TimePoint ended_before) override;
+
+ private:
+  Database& db_;
+  std::mutex& mu_;
+};
+
+}  // namespace sfapid::sqlite
