@@ -149,3 +149,53 @@ class ServerTest(unittest.TestCase):
                 return value
             time.sleep(0.05)
         self.fail(f"timed out waiting for {what}")
+
+
+class UnixUsers:
+    """Real Unix accounts for a test module (needs root): name -> account, homes in a temp dir."""
+
+    def __init__(self, *names):
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("creating Unix users needs root; run the suite as root")
+        tag = os.urandom(3).hex()
+        self.base = tempfile.mkdtemp(prefix="sfapid-homes-")
+        os.chmod(self.base, 0o755)
+        self.accounts = {}
+        for name in names:
+            account = f"sfa{tag}{name}"[:32]
+            home = os.path.join(self.base, account)
+            subprocess.run(["useradd", "-m", "-d", home, "-s", "/bin/bash", account], check=True,
+                           capture_output=True)
+            self.accounts[name] = account
+
+    def home(self, name):
+        return os.path.join(self.base, self.accounts[name])
+
+    def remove(self):
+        for account in self.accounts.values():
+            subprocess.run(["pkill", "-KILL", "-u", account], capture_output=True)
+            subprocess.run(["userdel", "-r", account], capture_output=True)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def fetch_token(server, key_path):
+    """A token for a key file, with a minimal RS256/ES256 assertion."""
+    import urllib.parse
+    from jose_helpers import load_private_key, make_jwt, minimal_claims
+    client_id, key = load_private_key(key_path)
+    alg = "ES256" if "EC" in type(key).__name__ else "RS256"
+    url = f"http://127.0.0.1:{server.port}/oauth2/token"
+    body = urllib.parse.urlencode({
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": make_jwt(minimal_claims(client_id, url), key, alg)}).encode()
+    r = server.request("POST", "/oauth2/token", body=body,
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 200, r
+    return r.json()["access_token"]
+
+
+def client_token(server, user, level="red"):
+    path = os.path.join(server.dir, f"{user}-{level}-{time.monotonic_ns()}.pem")
+    server.cli("client", "create", "--user", user, "--level", level, "--out", path)
+    return fetch_token(server, path)
