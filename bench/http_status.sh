@@ -2,9 +2,10 @@
 # HTTP benchmark: wrk against sfapid's GET /api/v1.2/status and against bench/hello_server (a
 # minimal Beast keep-alive server with the same thread count) in the same run; prints a markdown
 # table of req/s, p50/p99 latency and peak RSS, and the status/hello ratio.
-# Usage: bench/http_status.sh [BUILD_DIR]   (default: build)
+# Usage: bench/http_status.sh [BUILD_DIR]   (default: the repository's build/)
 # Environment: ROUNDS (default 3), DURATION (seconds measured per round, 10), WARMUP (2),
-# CONNECTIONS (64), THREADS (server threads, 2), WRK_THREADS (2), TARGET (/api/v1.2/status).
+# CONNECTIONS (64), THREADS (server threads, 2), WRK_THREADS (2), TARGET (/api/v1.2/status),
+# ACCESS_LOG (false; true writes sfapid's access log to a file in the temporary folder).
 #
 # Each round warms up and measures both servers back to back (the order alternates between
 # rounds); the table shows the median over the rounds. Throughput on this kind of machine drifts
@@ -12,8 +13,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${1:-build}"
-[[ "$build" = /* ]] || build="$here/$build"
+build="${1:-$here/build}"
+[[ "$build" = /* ]] || build="$PWD/$build"
 sfapid="$build/sfapid"
 hello="$build/bench/hello_server"
 rounds="${ROUNDS:-3}"
@@ -23,6 +24,7 @@ connections="${CONNECTIONS:-64}"
 threads="${THREADS:-2}"
 wrk_threads="${WRK_THREADS:-2}"
 target="${TARGET:-/api/v1.2/status}"
+access_log="${ACCESS_LOG:-false}"
 
 for tool in wrk curl "$sfapid" "$hello"; do
   if ! command -v "$tool" >/dev/null; then
@@ -45,15 +47,15 @@ cleanup() {
 trap cleanup EXIT
 
 # The default configuration (so /status lists the usual systems) on a kernel-chosen loopback
-# port, with its data in the temporary folder and no access log.
+# port, with its data in the temporary folder and (unless ACCESS_LOG=true) no access log.
 "$sfapid" config default |
   sed -e "s|^data_dir = .*|data_dir = \"$work/data\"|" \
       -e 's|^listen = [^#]*|listen = "127.0.0.1" |' \
       -e 's|^port = [^#]*|port = 0 |' \
       -e "s|^threads = [^#]*|threads = $threads |" \
-      -e 's|^access_log = [^#]*|access_log = false |' >"$work/sfapid.toml"
+      -e "s|^access_log = [^#]*|access_log = $access_log |" >"$work/sfapid.toml"
 for key in "data_dir = \"$work/data\"" 'listen = "127.0.0.1"' 'port = 0' "threads = $threads" \
-  'access_log = false'; do
+  "access_log = $access_log"; do
   if ! grep -qF "$key" "$work/sfapid.toml"; then
     echo "http_status.sh: could not set '$key' in sfapid's default configuration" >&2
     exit 1
@@ -175,7 +177,7 @@ verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo "**not met**";
 echo "### GET $target vs. hello server"
 echo
 echo "wrk -t$wrk_threads -c$connections -d${duration}s --latency, each after a ${warmup} s warm-up;" \
-  "$rounds round(s), medians shown; server threads = $threads; sfapid access_log = false"
+  "$rounds round(s), medians shown; server threads = $threads; sfapid access_log = $access_log"
 echo
 echo "| server | req/s | p50 (ms) | p99 (ms) | peak RSS (MB) |"
 echo "|---|---:|---:|---:|---:|"

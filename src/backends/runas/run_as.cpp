@@ -113,6 +113,17 @@ Result<WorkerReply> RunAs::Call(const UnixIdentity& who, const json::object& req
 }
 
 Result<RunningCommand> RunAs::Start(const UnixIdentity& who, const std::string& command) {
+  return StartWorker(who, json::object{{"op", "exec"}, {"command", command}});
+}
+
+Result<RunningCommand> RunAs::StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
+                                           const json::array& paths) {
+  json::array args;
+  for (const auto& a : argv) args.emplace_back(a);
+  return StartWorker(who, json::object{{"op", "exec_argv"}, {"argv", std::move(args)}, {"paths", paths}});
+}
+
+Result<RunningCommand> RunAs::StartWorker(const UnixIdentity& who, const json::object& request) {
   Pipe in, out, err;
   if (Status s = in.Open(); !s.ok()) return s;
   if (Status s = out.Open(); !s.ok()) {
@@ -134,18 +145,17 @@ Result<RunningCommand> RunAs::Start(const UnixIdentity& who, const std::string& 
     ::close(err.read);
     return pid.status();
   }
-  const std::string line = json::serialize(json::object{{"op", "exec"}, {"command", command}}) + "\n";
-  WriteAll(in.write, line);
+  WriteAll(in.write, json::serialize(request) + "\n");
   ::close(in.write);
   ::fcntl(out.read, F_SETFL, O_NONBLOCK);
   ::fcntl(err.read, F_SETFL, O_NONBLOCK);
   return RunningCommand{*pid, out.read, err.read};
 }
 
-void RunAs::Kill(pid_t pid) {
+void RunAs::Signal(pid_t pid, int signal) {
   if (pid <= 0) return;
-  ::kill(-pid, SIGKILL);  // the session the worker made with setsid()
-  ::kill(pid, SIGKILL);   // in case it had not got that far
+  ::kill(-pid, signal);
+  ::kill(pid, signal);
 }
 
 }  // namespace sfapid

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "backends/runas/unix_identity.h"
 #include "util/status.h"
@@ -39,12 +40,18 @@ class RunAs {
 
   // Starts `bash -c command` as the user in their home.
   Result<RunningCommand> Start(const UnixIdentity& who, const std::string& command);
+  // Starts a program with these arguments (no shell) as the user, once every path in `paths`
+  // ({"path", "roots"}) is found inside its roots; otherwise it exits 126 with the reason on stderr.
+  Result<RunningCommand> StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
+                                      const boost::json::array& paths);
 
-  // Stops a command and everything it started.
-  static void Kill(pid_t pid);
+  // Signals a command's whole process group (and the process itself, in case it had not made its
+  // group yet). Only while the process is not reaped, so its pid cannot have been reused.
+  static void Signal(pid_t pid, int signal);
 
  private:
   Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd);
+  Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
   std::string worker_binary_;
   UserMap users_;
 };

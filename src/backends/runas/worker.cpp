@@ -12,6 +12,7 @@
 #include <iostream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "backends/runas/file_ops.h"
 
@@ -86,6 +87,32 @@ std::vector<std::string> Roots(const json::object& req) {
   std::_Exit(127);
 }
 
+// Replaces this process with a program run directly (no shell: its arguments are data, never
+// parsed), after checking that every path it will touch is inside that path's roots.
+[[noreturn]] void ExecArgv(const passwd& pw, const json::object& req) {
+  for (const auto& item : req.at("paths").as_array()) {
+    const json::object& p = item.as_object();
+    if (Status s = fileops::CheckRoots(std::string(p.at("path").as_string()), Roots(p)); !s.ok()) {
+      std::fprintf(stderr, "sfapid: %s\n", s.message().c_str());
+      std::_Exit(126);
+    }
+  }
+  std::vector<std::string> args;
+  for (const auto& a : req.at("argv").as_array()) args.emplace_back(a.as_string());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int devnull = ::open("/dev/null", O_RDONLY);
+  if (devnull >= 0) ::dup2(devnull, 0);
+  if (::chdir(pw.pw_dir) != 0) (void)!::chdir("/");
+  ::setsid();
+  const std::string home = std::string("HOME=") + pw.pw_dir, user = std::string("USER=") + pw.pw_name;
+  const char* env[] = {home.c_str(), user.c_str(), "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  ::execve(argv[0], argv.data(), const_cast<char* const*>(env));
+  std::fprintf(stderr, "sfapid: cannot run %s: %s\n", argv[0], std::strerror(errno));
+  std::_Exit(127);
+}
+
 }  // namespace
 
 int RunWorker(const std::string& account) {
@@ -111,6 +138,7 @@ int RunWorker(const std::string& account) {
   const std::string path = req.contains("path") ? std::string(req.at("path").as_string()) : "";
 
   if (op == "exec") Exec(self, std::string(req.at("command").as_string()));
+  if (op == "exec_argv") ExecArgv(self, req);
 
   if (Status s = fileops::CheckRoots(path, Roots(req)); !s.ok()) {
     ReplyStatus(s);

@@ -1,12 +1,10 @@
 #include "core/commands/command_service.h"
 
-#include <poll.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <boost/json.hpp>
-#include <cerrno>
 #include <chrono>
+
+#include "core/tasks/process_watch.h"
 
 namespace sfapid {
 
@@ -40,72 +38,48 @@ Result<std::string> CommandService::Run(const std::string& user, const std::stri
 }
 
 TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& command, TaskContext& ctx) {
-  using Clock = std::chrono::steady_clock;
   auto started = runas_.Start(who, command);
   if (!started)
     return {"failed", json::object{{"status", "error"}, {"output", ""}, {"error", started.status().message()}, {"exit_code", nullptr}}};
-  const RunningCommand cmd = *started;
-  ctx.OnCancel([pid = cmd.pid] { RunAs::Kill(pid); });
+  const auto& u = config_.utilities;
+  WatchLimits limits;
+  limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(u.command_timeout_seconds * 1000));
+  limits.max_output_bytes = u.command_output_max_bytes;
+  limits.term_grace = std::chrono::milliseconds(500);
 
-  std::string out, err, stopped_because;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(config_.utilities.command_timeout_seconds * 1000));
-  auto last_partial = Clock::now();
+  std::string out, err;
   bool changed = false;
-  pollfd fds[2] = {{cmd.out_fd, POLLIN, 0}, {cmd.err_fd, POLLIN, 0}};
-  int open_fds = 2;
-  char buf[65536];
-  while (open_fds > 0) {
-    const auto now = Clock::now();
-    if (now >= deadline && stopped_because.empty()) {
-      stopped_because = "sfapid: the command ran longer than " +
-                        std::to_string(static_cast<int64_t>(config_.utilities.command_timeout_seconds)) +
-                        " seconds and was stopped";
-      RunAs::Kill(cmd.pid);
-    }
-    const int rc = ::poll(fds, 2, 100);
-    if (rc < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        (i == 0 ? out : err).append(buf, static_cast<size_t>(n));
+  auto last_partial = std::chrono::steady_clock::now();
+  const WatchOutcome outcome = WatchProcess(
+      *started, ctx, limits,
+      [&](int stream, std::string_view data) {
+        // Past the cap the rest is dropped: the result stays a readable size.
+        const std::size_t room = u.command_output_max_bytes - std::min(u.command_output_max_bytes, out.size() + err.size());
+        (stream == 1 ? out : err).append(data.substr(0, room));
         changed = true;
-        if (out.size() + err.size() > config_.utilities.command_output_max_bytes && stopped_because.empty()) {
-          stopped_because = "sfapid: the command wrote more than " +
-                            std::to_string(config_.utilities.command_output_max_bytes) +
-                            " bytes of output and was stopped";
-          RunAs::Kill(cmd.pid);
+      },
+      [&] {
+        // Partial output for clients that poll the task, a few updates a second at most.
+        if (changed && std::chrono::steady_clock::now() - last_partial > std::chrono::milliseconds(250) && !ctx.cancelled()) {
+          ctx.SetPartial(json::object{{"status", "ok"}, {"output", out}, {"error", err}, {"exit_code", nullptr}});
+          last_partial = std::chrono::steady_clock::now();
+          changed = false;
         }
-      } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-    // Partial output for clients that poll the task (at most a few updates a second).
-    if (changed && Clock::now() - last_partial > std::chrono::milliseconds(250) && !ctx.cancelled()) {
-      ctx.SetPartial(json::object{{"status", "ok"}, {"output", out}, {"error", err}, {"exit_code", nullptr}});
-      last_partial = Clock::now();
-      changed = false;
-    }
-  }
-  for (auto& f : fds)
-    if (f.fd >= 0) ::close(f.fd);
-  int wstatus = 0;
-  while (::waitpid(cmd.pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
-  const int exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-  if (out.size() + err.size() > config_.utilities.command_output_max_bytes) {
-    // Keep what fits, so the result stays a readable size.
-    const size_t keep = config_.utilities.command_output_max_bytes;
-    if (out.size() > keep) out.resize(keep);
-    if (out.size() + err.size() > keep) err.resize(keep - out.size());
-  }
+      });
+
+  std::string stopped_because;
+  if (outcome.reason == WatchOutcome::kTimedOut)
+    stopped_because = "sfapid: the command ran longer than " + std::to_string(static_cast<int64_t>(u.command_timeout_seconds)) +
+                      " seconds and was stopped";
+  else if (outcome.reason == WatchOutcome::kOutputCapped)
+    stopped_because = "sfapid: the command wrote more than " + std::to_string(u.command_output_max_bytes) +
+                      " bytes of output and was stopped";
   if (!stopped_because.empty())
     return {"failed", json::object{{"status", "error"}, {"output", out},
                                    {"error", err + (err.empty() || err.back() == '\n' ? "" : "\n") + stopped_because},
-                                   {"exit_code", exit_code}}};
-  return {"completed", json::object{{"status", exit_code == 0 ? "ok" : "error"}, {"output", out}, {"error", err}, {"exit_code", exit_code}}};
+                                   {"exit_code", outcome.exit_code}}};
+  return {"completed", json::object{{"status", outcome.exit_code == 0 ? "ok" : "error"}, {"output", out},
+                                    {"error", err}, {"exit_code", outcome.exit_code}}};
 }
 
 }  // namespace sfapid

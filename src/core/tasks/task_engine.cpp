@@ -23,25 +23,9 @@ void TaskContext::SetPartial(const json::value& result) {
   store_.UpdateTask(id_, "new", text);
 }
 
-void TaskContext::OnCancel(std::function<void()> hook) {
-  std::unique_lock lock(mu_);
-  if (cancelled_) {
-    lock.unlock();
-    hook();
-    return;
-  }
-  hook_ = std::move(hook);
-}
-
 void TaskContext::Cancel() {
-  std::function<void()> hook;
-  {
-    std::lock_guard lock(mu_);
-    if (cancelled_) return;
-    cancelled_ = true;
-    hook = std::move(hook_);
-  }
-  if (hook) hook();
+  std::lock_guard lock(mu_);
+  cancelled_ = true;
 }
 
 TaskEngine::~TaskEngine() { Stop(); }

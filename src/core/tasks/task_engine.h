@@ -27,18 +27,16 @@ class TaskContext {
   bool cancelled() const;
   // Stores a result while the task is still running ("new").
   void SetPartial(const boost::json::value& result);
-  // Registers what stops the work (e.g. killing a process group); runs at once if already cancelled.
-  void OnCancel(std::function<void()> hook);
 
  private:
   friend class TaskEngine;
-  void Cancel();  // sets the flag and runs the hook once
+  // Work notices the flag by polling cancelled() (WatchProcess does, every 100 ms) and stops.
+  void Cancel();
 
   std::string id_;
   TaskStore& store_;
   mutable std::mutex mu_;
   bool cancelled_ = false;
-  std::function<void()> hook_;
   std::optional<std::string> last_result_;
 };
 
