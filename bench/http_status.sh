@@ -3,13 +3,15 @@
 # minimal Beast keep-alive server with the same thread count) in the same run; prints a markdown
 # table of req/s, p50/p99 latency and peak RSS, and the status/hello ratio.
 # Usage: bench/http_status.sh [BUILD_DIR]   (default: the repository's build/)
-# Environment: ROUNDS (default 3), DURATION (seconds measured per round, 10), WARMUP (2),
+# Environment: ROUNDS (clean rounds wanted, default 3), MAX_BUSY (the CPU share, %, that other
+# processes may use in a clean round, 5), DURATION (seconds measured per round, 10), WARMUP (2),
 # CONNECTIONS (64), THREADS (server threads, 2), WRK_THREADS (2), TARGET (/api/v1.2/status),
 # ACCESS_LOG (false; true writes sfapid's access log to a file in the temporary folder).
 #
 # Each round warms up and measures both servers back to back (the order alternates between
-# rounds); the table shows the median over the rounds. Throughput on this kind of machine drifts
-# by tens of percent from minute to minute, so one pair of runs is not enough to judge a ratio.
+# rounds); the table shows the medians over the clean rounds, those in which other processes left
+# the CPU alone. Throughput on this kind of machine drifts by tens of percent from minute to
+# minute, so one pair of runs is not enough to judge a ratio.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +20,7 @@ build="${1:-$here/build}"
 sfapid="$build/sfapid"
 hello="$build/bench/hello_server"
 rounds="${ROUNDS:-3}"
+max_busy="${MAX_BUSY:-5}"
 duration="${DURATION:-10}"
 warmup="${WARMUP:-2}"
 connections="${CONNECTIONS:-64}"
@@ -145,13 +148,25 @@ measure() {
   if [[ -n "$errors" ]]; then echo "- $name, round $round: $errors" >>"$work/errors"; fi
 }
 
-for ((round = 1; round <= rounds; round++)); do
+# A round is clean when other processes used at most $max_busy % of the CPU during both of its
+# measurements; busy rounds are repeated, up to twice as many rounds as asked for in all.
+clean=0
+round=0
+while ((clean < rounds && round < 2 * rounds)); do
+  round=$((round + 1))
   if ((round % 2)); then
     measure status "$status_url"
     measure hello "$hello_url"
   else
     measure hello "$hello_url"
     measure status "$status_url"
+  fi
+  if (($(tail -1 "$work/status" | cut -d' ' -f4) <= max_busy &&
+    $(tail -1 "$work/hello" | cut -d' ' -f4) <= max_busy)); then
+    clean=$((clean + 1))
+    echo 1 >>"$work/clean"
+  else
+    echo 0 >>"$work/clean"
   fi
 done
 
@@ -160,53 +175,61 @@ peak_rss_mb() { awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 status_rss="$(peak_rss_mb "$sfapid_pid")"
 hello_rss="$(peak_rss_mb "$hello_pid")"
 
-# The median of column $2 of file $1.
+# One line per round: status req/s p50 p99 others, hello req/s p50 p99 others, ratio %, clean.
+paste -d' ' "$work/status" "$work/hello" "$work/clean" |
+  awk '{print $1, $2, $3, $4, $5, $6, $7, $8, 100 * $1 / $5, $9}' >"$work/rounds"
+# The medians are over the clean rounds, or over all of them when none was clean.
+if ((clean > 0)); then awk '$10 == 1' "$work/rounds" >"$work/used"; else cp "$work/rounds" "$work/used"; fi
+used="$(wc -l <"$work/used")"
+
+# The median of column $1 of $work/used.
 median() {
-  cut -d' ' -f"$2" "$1" | sort -g |
+  cut -d' ' -f"$1" "$work/used" | sort -g |
     awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
-for name in status hello; do
-  declare "${name}_1=$(printf '%.0f' "$(median "$work/$name" 1)")"
-  for col in 2 3; do declare "${name}_$col=$(printf '%.2f' "$(median "$work/$name" "$col")")"; done
-done
-paste -d' ' "$work/status" "$work/hello" | awk '{print 100 * $1 / $5}' >"$work/ratios"
-ratio="$(printf '%.0f' "$(median "$work/ratios" 1)")"
-max_others="$(cat "$work/status" "$work/hello" | cut -d' ' -f4 | sort -g | tail -1)"
+status_rps="$(printf '%.0f' "$(median 1)")" hello_rps="$(printf '%.0f' "$(median 5)")"
+status_p50="$(printf '%.2f' "$(median 2)")" hello_p50="$(printf '%.2f' "$(median 6)")"
+status_p99="$(printf '%.2f' "$(median 3)")" hello_p99="$(printf '%.2f' "$(median 7)")"
+ratio="$(printf '%.0f' "$(median 9)")"
 verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo "**not met**"; fi; }
 
 echo "### GET $target vs. hello server"
 echo
 echo "wrk -t$wrk_threads -c$connections -d${duration}s --latency, each after a ${warmup} s warm-up;" \
-  "$rounds round(s), medians shown; server threads = $threads; sfapid access_log = $access_log"
+  "server threads = $threads; sfapid access_log = $access_log. Medians of $used round(s)."
 echo
 echo "| server | req/s | p50 (ms) | p99 (ms) | peak RSS (MB) |"
 echo "|---|---:|---:|---:|---:|"
-echo "| sfapid GET $target | $status_1 | $status_2 | $status_3 | $status_rss |"
-echo "| hello_server (Beast, $threads threads) | $hello_1 | $hello_2 | $hello_3 | $hello_rss |"
+echo "| sfapid GET $target | $status_rps | $status_p50 | $status_p99 | $status_rss |"
+echo "| hello_server (Beast, $threads threads) | $hello_rps | $hello_p50 | $hello_p99 | $hello_rss |"
 echo
 echo "status/hello: ${ratio}% of the hello server's req/s (median of the rounds' ratios)"
 echo
 echo "| target | measured | |"
 echo "|---|---|---|"
 echo "| req/s ≥ 70% of hello | ${ratio}% | $(verdict "$ratio >= 70") |"
-echo "| p99 < 5 ms | $status_3 ms | $(verdict "$status_3 < 5") |"
+echo "| p99 < 5 ms | $status_p99 ms | $(verdict "$status_p99 < 5") |"
 echo "| peak RSS < 50 MB | $status_rss MB | $(verdict "$status_rss < 50") |"
 echo
-echo "Rounds (req/s, p50 ms, p99 ms; other processes' CPU share during the measurement):"
+echo "Rounds (req/s, p50 ms, p99 ms; other processes' share of the CPU during the measurement):"
 echo
-echo "| round | sfapid | hello | status/hello |"
-echo "|---:|---|---|---:|"
-paste -d' ' "$work/status" "$work/hello" "$work/ratios" | awk '{
-  printf "| %d | %s, %s, %s; %s%% | %s, %s, %s; %s%% | %.0f%% |\n", NR, $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+echo "| round | sfapid | hello | status/hello | |"
+echo "|---:|---|---|---:|---|"
+awk '{printf "| %d | %s, %s, %s; %s%% | %s, %s, %s; %s%% | %.0f%% | %s |\n", NR, $1, $2, $3, $4,
+  $5, $6, $7, $8, $9, $10 ? "" : "busy: left out"}' "$work/rounds"
 if [[ -s "$work/errors" ]]; then
   echo
   echo "wrk reported errors:"
   cat "$work/errors"
 fi
 echo
-if ((others_before > 5 || max_others > 5)); then
-  echo "Warning: other processes used up to ${max_others}% of the CPU during a measurement" \
-    "(${others_before}% just before): the numbers are skewed; repeat on a quiet machine."
-else
-  echo "Other processes used at most ${max_others}% of the CPU during the measurements."
+if ((clean == 0)); then
+  echo "**Warning: other processes used more than ${max_busy}% of the CPU in every round; the" \
+    "numbers are skewed. Repeat on a quiet machine.**"
+elif ((clean < rounds)); then
+  echo "Warning: $clean of $round rounds clean (other processes at most ${max_busy}% of the CPU)," \
+    "$rounds wanted; repeat on a quieter machine."
+elif ((others_before > max_busy)); then
+  echo "Other processes used ${others_before}% of the CPU just before the run, at most ${max_busy}%" \
+    "during the rounds used."
 fi

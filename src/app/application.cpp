@@ -50,11 +50,12 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks);
   app->files_ = std::make_unique<FileService>(c, *app->runas_);
   app->commands_ = std::make_unique<CommandService>(c, *app->runas_, *app->tasks_);
+  app->transfers_ = std::make_unique<TransferService>(c, *app->runas_, *app->tasks_, app->store_->transfers(), *app->files_);
 
   site::AddHealthRoutes(app->router_, *app->store_);
   oauth::AddTokenRoutes(app->router_, c, *app->tokens_, *app->signing_keys_);
   sfapi::ApiContext ctx{app->router_, app->schemas_, c, *app->status_, *app->clients_, *app->guard_,
-                          *app->tasks_, *app->files_, *app->commands_};
+                          *app->tasks_, *app->files_, *app->commands_, *app->transfers_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }
@@ -75,6 +76,7 @@ int Application::Serve() {
   config_.server.port = server.port();
   status_->Start();
   clients_->Start();
+  transfers_->Recover();
   tasks_->Start();
   const std::string base = "http://" +
                            (config_.server.listen.find(':') != std::string::npos

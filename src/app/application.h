@@ -16,6 +16,7 @@
 #include "core/commands/command_service.h"
 #include "core/files/file_service.h"
 #include "core/tasks/task_engine.h"
+#include "core/transfers/transfer_service.h"
 #include "config/config.h"
 #include "core/status/status_service.h"
 #include "http/router.h"
@@ -50,6 +51,7 @@ class Application {
   std::unique_ptr<TaskEngine> tasks_;
   std::unique_ptr<FileService> files_;
   std::unique_ptr<CommandService> commands_;
+  std::unique_ptr<TransferService> transfers_;
   http::Router router_;
   boost::json::object schemas_;
 };

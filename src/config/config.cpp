@@ -305,6 +305,30 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.RejectUnknown();
     if (c.tasks.workers < 1) s.Fail(s.NodeOr("workers"), "workers", "must be at least 1");
   }
+  std::vector<std::pair<const toml::node*, TransferEndpointConfig>> endpoint_nodes;
+  if (const toml::table* t = r.Table("transfers")) {
+    TableReader s(*t, source, "transfers");
+    s.Read("max_active_per_user", c.transfers.max_active_per_user);
+    s.Read("max_active", c.transfers.max_active);
+    s.Read("rsync", c.transfers.rsync);
+    s.ReadStrings("rsync_options", c.transfers.rsync_options);
+    if (const toml::array* list = s.TableArray("endpoints")) {
+      size_t i = 0;
+      for (const auto& node : *list) {
+        TableReader e(*node.as_table(), source, "transfers.endpoints[" + std::to_string(i++) + "]");
+        TransferEndpointConfig ep;
+        e.Read("id", ep.id);
+        e.Read("system", ep.system);
+        e.RejectUnknown();
+        if (ep.id.empty()) e.Fail(node, "id", "must not be empty");
+        endpoint_nodes.emplace_back(&node, ep);
+        c.transfers.endpoints.push_back(ep);
+      }
+    }
+    s.RejectUnknown();
+    if (c.transfers.max_active_per_user < 1 || c.transfers.max_active < 1)
+      s.Fail(*t, "max_active", "transfer limits must be at least 1");
+  }
   if (const toml::table* t = r.Table("runas")) {
     TableReader s(*t, source, "runas");
     if (const toml::table* accounts = s.Table("accounts")) {
@@ -328,6 +352,12 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   }
   r.RejectUnknown();
   if (c.systems.empty()) r.Fail(root, "systems", "at least one [[systems]] entry is needed");
+  for (const auto& [node, ep] : endpoint_nodes) {
+    const SystemConfig* s = c.FindSystem(ep.system);
+    if (!s || !s->HasFiles())
+      r.Fail(*node, "transfers.endpoints", "endpoint '" + ep.id + "' names '" + ep.system +
+                                               "', which is not a compute or filesystem system");
+  }
   return c;
 }
 

@@ -97,6 +97,20 @@ struct TasksConfig {
   double retention_days = 7;  // finished tasks are purged after this
 };
 
+struct TransferEndpointConfig {
+  std::string id;      // what clients send as source_uuid / target_uuid
+  std::string system;  // whose roots bound the paths
+};
+
+struct TransfersConfig {
+  int max_active_per_user = 4;
+  int max_active = 16;
+  std::string rsync = "/usr/bin/rsync";
+  std::vector<std::string> rsync_options;  // added to every rsync, e.g. "--bwlimit=500M"
+  // Besides these, "dtn" (the first filesystem system) and every compute system's name are ids.
+  std::vector<TransferEndpointConfig> endpoints;
+};
+
 struct RunAsConfig {
   // API user -> Unix account, for users whose account has another name.
   std::vector<std::pair<std::string, std::string>> accounts;
@@ -111,6 +125,7 @@ struct Config {
   UtilitiesConfig utilities;
   TasksConfig tasks;
   RunAsConfig runas;
+  TransfersConfig transfers;
   std::vector<SystemConfig> systems;
 
   const SystemConfig* FindSystem(std::string_view name) const;

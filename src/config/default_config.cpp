@@ -65,6 +65,14 @@ download_max_bytes = 104857600        # GET /utilities/download
 workers = 4                 # tasks (commands, job submissions, transfers) running at once
 retention_days = 7          # finished tasks are forgotten after this
 
+[transfers]
+max_active_per_user = 4     # transfers running at once for one user; more are refused
+max_active = 16             # transfers running at once in all
+rsync = "/usr/bin/rsync"
+rsync_options = []          # added to every transfer's rsync, e.g. ["--bwlimit=500M"]
+# Endpoint ids for /storage/globus/transfer: "dtn" (the first filesystem system) and every compute
+# system's name exist already; add more as [[transfers.endpoints]] with id and system.
+
 [runas]
 # Every user action runs as the user's Unix account: the account of the same name unless listed
 # here. When sfapid does not run as root it serves only users mapped to its own account.

@@ -9,6 +9,7 @@
 #include "store/auth_store.h"
 #include "store/status_store.h"
 #include "store/task_store.h"
+#include "store/transfer_store.h"
 #include "util/status.h"
 
 namespace sfapid {
@@ -20,6 +21,7 @@ class Store {
   virtual StatusStore& status() = 0;
   virtual AuthStore& auth() = 0;
   virtual TaskStore& tasks() = 0;
+  virtual TransferStore& transfers() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

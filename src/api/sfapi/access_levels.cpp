@@ -42,6 +42,7 @@ const Entry kTable[] = {
     {"DELETE", "/tasks/{id}", kYellow},
     {"POST", "/storage/globus/transfer", kYellow},
     {"GET", "/storage/globus/transfer/{id}", kGreen},
+    {"DELETE", "/storage/globus/transfer/{id}", kYellow},
 };
 
 }  // namespace

@@ -92,6 +92,7 @@ void AddSfapiRoutes(ApiContext& ctx) {
   AddAccountRoutes(ctx);
   AddUtilitiesRoutes(ctx);
   AddTasksRoutes(ctx);
+  AddStorageRoutes(ctx);
   ApplyAccessLevels(ctx);
   AddDocumentationRoutes(ctx);  // last: it documents what came before
 }

@@ -12,6 +12,7 @@
 #include "core/commands/command_service.h"
 #include "core/files/file_service.h"
 #include "core/tasks/task_engine.h"
+#include "core/transfers/transfer_service.h"
 #include "core/status/status_service.h"
 #include "http/router.h"
 
@@ -30,6 +31,7 @@ struct ApiContext {
   TaskEngine& tasks;
   FileService& files;
   CommandService& commands;
+  TransferService& transfers;
 };
 
 void AddStatusRoutes(ApiContext& ctx);
@@ -37,6 +39,7 @@ void AddMetaRoutes(ApiContext& ctx);
 void AddAccountRoutes(ApiContext& ctx);
 void AddUtilitiesRoutes(ApiContext& ctx);
 void AddTasksRoutes(ApiContext& ctx);
+void AddStorageRoutes(ApiContext& ctx);
 // The OpenAPI document of everything registered before it, and Swagger UI over it.
 void AddDocumentationRoutes(ApiContext& ctx);
 

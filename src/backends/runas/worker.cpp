@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -116,6 +118,7 @@ std::vector<std::string> Roots(const json::object& req) {
 }  // namespace
 
 int RunWorker(const std::string& account) {
+  const pid_t server = ::getppid();
   const passwd* found = ::getpwnam(account.c_str());
   if (!found) Die("worker: no account " + account);
   const passwd pw = *found;  // getpwnam's buffer is reused by later look-ups
@@ -127,6 +130,11 @@ int RunWorker(const std::string& account) {
   self.pw_shell = const_cast<char*>(shell.c_str());
   self.pw_name = const_cast<char*>(name.c_str());
   DropTo(self);
+  // If sfapid dies, so does what it started for the user: a task it can no longer watch must not
+  // go on writing (a transfer would finish while its record says FAILED). Set after the uid
+  // change, which clears it.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != server) std::_Exit(5);
 
   std::string line;
   if (!std::getline(std::cin, line)) Die("worker: no request");

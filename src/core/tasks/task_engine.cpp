@@ -23,9 +23,15 @@ void TaskContext::SetPartial(const json::value& result) {
   store_.UpdateTask(id_, "new", text);
 }
 
-void TaskContext::Cancel() {
+void TaskContext::Cancel(bool shutting_down) {
   std::lock_guard lock(mu_);
   cancelled_ = true;
+  shutting_down_ = shutting_down;
+}
+
+bool TaskContext::shutting_down() const {
+  std::lock_guard lock(mu_);
+  return shutting_down_;
 }
 
 TaskEngine::~TaskEngine() { Stop(); }
@@ -58,7 +64,7 @@ void TaskEngine::Stop() {
     store_.UpdateTask(ctx->id(), "failed",
                       json::serialize(json::object{{"status", "error"},
                                                    {"error", "sfapid stopped while this task ran; it did not finish"}}));
-    ctx->Cancel();
+    ctx->Cancel(/*shutting_down=*/true);
   }
   for (auto& t : threads_)
     if (t.joinable()) t.join();

@@ -25,18 +25,21 @@ class TaskContext {
 
   const std::string& id() const { return id_; }
   bool cancelled() const;
+  // Cancelled because sfapid is stopping, not by the user.
+  bool shutting_down() const;
   // Stores a result while the task is still running ("new").
   void SetPartial(const boost::json::value& result);
 
  private:
   friend class TaskEngine;
   // Work notices the flag by polling cancelled() (WatchProcess does, every 100 ms) and stops.
-  void Cancel();
+  void Cancel(bool shutting_down = false);
 
   std::string id_;
   TaskStore& store_;
   mutable std::mutex mu_;
   bool cancelled_ = false;
+  bool shutting_down_ = false;
   std::optional<std::string> last_result_;
 };
 

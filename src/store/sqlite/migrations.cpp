@@ -86,6 +86,26 @@ const std::vector<std::string>& Migrations() {
       CREATE INDEX tasks_by_owner ON tasks(owner, id);
       CREATE INDEX tasks_by_status ON tasks(status, updated_at);
       )sql",
+      // 4: transfers.
+      R"sql(
+      CREATE TABLE transfers (
+        id TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        label TEXT NOT NULL,
+        source_endpoint TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        target_endpoint TEXT NOT NULL,
+        target_path TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        bytes_transferred INTEGER NOT NULL,
+        bytes_per_second INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER
+      );
+      CREATE INDEX transfers_by_status ON transfers(status, owner);
+      )sql",
   };
   return m;
 }

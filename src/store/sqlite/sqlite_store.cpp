@@ -6,6 +6,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_auth_store.h"
 #include "store/sqlite/sqlite_task_store.h"
+#include "store/sqlite/sqlite_transfer_store.h"
 #include "store/sqlite/sqlite_status_store.h"
 #include "store/store.h"
 
@@ -16,11 +17,12 @@ namespace {
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)), status_(*db_, mu_), auth_(*db_, mu_), tasks_(*db_, mu_) {}
+      : db_(std::move(db)), status_(*db_, mu_), auth_(*db_, mu_), tasks_(*db_, mu_), transfers_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
   TaskStore& tasks() override { return tasks_; }
+  TransferStore& transfers() override { return transfers_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -42,6 +44,7 @@ class SqliteStore : public Store {
   sqlite::SqliteStatusStore status_;
   sqlite::SqliteAuthStore auth_;
   sqlite::SqliteTaskStore tasks_;
+  sqlite::SqliteTransferStore transfers_;
 };
 
 }  // namespace

@@ -1,0 +1,29 @@
+// TransferStore on SQLite.
+#pragma once
+
+#include <functional>
+#include <mutex>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/transfer_store.h"
+
+namespace sfapid::sqlite {
+
+class SqliteTransferStore : public TransferStore {
+ public:
+  SqliteTransferStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  Status CreateTransfer(const TransferRecord& t) override;
+  Status SetTransferTask(const std::string& id, const std::string& task_id) override;
+  Status UpdateProgress(const std::string& id, int64_t bytes, int64_t bytes_per_second) override;
+  Status FinishTransfer(const std::string& id, const std::string& status, const std::string& reason) override;
+  Result<TransferRecord> GetTransfer(const std::string& id) override;
+  Result<int> CountActive(const std::string& owner) override;
+  Result<int> FailActiveTransfers(const std::string& reason) override;
+
+ private:
+  Status Exec(std::string_view sql, const std::function<void(Statement&)>& bind);
+  Database& db_;
+  std::mutex& mu_;
+};
+
+}  // namespace sfapid::sqlite

@@ -1,0 +1,203 @@
+"""Transfers (/storage/globus/transfer) through the real server, by rsync as real Unix users
+(needs root)."""
+
+import os
+import signal
+import subprocess
+import time
+import unittest
+import urllib.parse
+
+from harness import PREFIX, Server, UnixUsers, client_token
+
+USERS = None
+
+SYSTEMS = """
+[transfers]
+rsync_options = ["--bwlimit=150M"]
+
+[[systems]]
+name = "perlmutter"
+system_type = "compute"
+
+[[systems]]
+name = "dtns"
+system_type = "filesystem"
+
+[[systems]]
+name = "globus"
+system_type = "service"
+"""
+
+
+def setUpModule():
+    global USERS
+    USERS = UnixUsers("alice", "bob")
+
+
+def tearDownModule():
+    if USERS:
+        USERS.remove()
+
+
+def as_user(name, command):
+    subprocess.run(["su", "-s", "/bin/bash", "-c", command, USERS.accounts[name]], check=True,
+                   cwd="/")
+
+
+class TransferTest(unittest.TestCase):
+    def setUp(self):
+        self.server = Server(systems=SYSTEMS).start()
+        self.home = USERS.home("alice")
+        self.tokens = {n: client_token(self.server, USERS.accounts[n], "yellow") for n in ["alice", "bob"]}
+
+    def tearDown(self):
+        self.server.cleanup()
+
+    def call(self, method, path, body=None, user="alice"):
+        h = {"Authorization": f"Bearer {self.tokens[user]}",
+             "Content-Type": "application/x-www-form-urlencoded"}
+        return self.server.request(method, PREFIX + path, body=body, headers=h)
+
+    def start(self, source, target, src_ep="dtn", dst_ep="perlmutter", user="alice", label="t"):
+        body = urllib.parse.urlencode({"source_uuid": src_ep, "target_uuid": dst_ep, "source_dir": source,
+                                       "target_dir": target, "label": label}).encode()
+        r = self.call("POST", "/storage/globus/transfer", body, user)
+        self.assertEqual(r.status, 200, r)
+        body = r.json()
+        self.assertEqual(set(body), {"transfer_id", "status", "reason"})
+        return body
+
+    def check(self, transfer_id, user="alice"):
+        r = self.call("GET", f"/storage/globus/transfer/{transfer_id}", user=user)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def wait(self, transfer_id, user="alice", timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            t = self.check(transfer_id, user)
+            if t["globus_status"] != "ACTIVE":
+                return t
+            time.sleep(0.1)
+        self.fail("transfer did not end")
+
+    def test_file_to_file(self):
+        as_user("alice", f"printf 'hello transfer\\n' > {self.home}/a.txt")
+        started = self.start(f"{self.home}/a.txt", f"{self.home}/out/b.txt")
+        self.assertEqual(started["status"], "OK")
+        self.assertIsNone(started["reason"])
+        t = self.wait(started["transfer_id"])
+        self.assertEqual(t["globus_status"], "SUCCEEDED", t)
+        self.assertEqual(t["status"], "OK")
+        self.assertEqual(t["bytes_transferred"], 15)
+        self.assertIsNotNone(t["completion_time"])
+        self.assertIsInstance(t["effective_bytes_per_second"], int)
+        with open(f"{self.home}/out/b.txt") as f:
+            self.assertEqual(f.read(), "hello transfer\n")
+        st = os.stat(f"{self.home}/out/b.txt")
+        self.assertEqual(st.st_uid, int(subprocess.check_output(["id", "-u", USERS.accounts["alice"]])))
+
+    def test_folder_to_folder(self):
+        as_user("alice", f"mkdir -p {self.home}/tree/sub && echo 1 > {self.home}/tree/one && "
+                         f"echo 2 > {self.home}/tree/sub/two && ln -s one {self.home}/tree/link")
+        t = self.wait(self.start(f"{self.home}/tree", f"{self.home}/copy")["transfer_id"])
+        self.assertEqual(t["globus_status"], "SUCCEEDED", t)
+        self.assertEqual(open(f"{self.home}/copy/sub/two").read(), "2\n")
+        self.assertEqual(os.readlink(f"{self.home}/copy/link"), "one")
+
+    def test_large_file_with_progress(self):
+        size = 1024 ** 3
+        as_user("alice", f"head -c {size} /dev/zero > {self.home}/big")
+        transfer_id = self.start(f"{self.home}/big", f"{self.home}/big.copy")["transfer_id"]
+        seen = []
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            t = self.check(transfer_id)
+            if t["globus_status"] != "ACTIVE":
+                break
+            if 0 < t["bytes_transferred"] < size:
+                seen.append(t["bytes_transferred"])
+                self.assertGreater(t["effective_bytes_per_second"], 0)
+                self.assertFalse(os.path.exists(f"{self.home}/big.copy"), "half a file looks complete")
+            time.sleep(0.2)
+        self.assertEqual(t["globus_status"], "SUCCEEDED", t)
+        self.assertGreaterEqual(len(seen), 2, "no progress seen while it ran")
+        self.assertEqual(seen, sorted(seen))
+        self.assertEqual(t["bytes_transferred"], size)
+        self.assertEqual(os.path.getsize(f"{self.home}/big.copy"), size)
+
+    def test_permission_refused(self):
+        as_user("alice", f"echo secret > {self.home}/private && chmod 600 {self.home}/private")
+        bob_home = USERS.home("bob")
+        t = self.wait(self.start(f"{self.home}/private", f"{bob_home}/stolen", user="bob")["transfer_id"], user="bob")
+        self.assertEqual(t["globus_status"], "FAILED")
+        self.assertIn("Permission denied", t["reason"])
+        self.assertFalse(os.path.exists(f"{bob_home}/stolen"))
+        # Nor can bob write into alice's home.
+        as_user("bob", f"echo mine > {bob_home}/mine")
+        t = self.wait(self.start(f"{bob_home}/mine", f"{self.home}/planted", user="bob")["transfer_id"], user="bob")
+        self.assertEqual(t["globus_status"], "FAILED")
+        self.assertFalse(os.path.exists(f"{self.home}/planted"))
+        # Another user's transfer is not found.
+        mine = self.start(f"{bob_home}/mine", f"{bob_home}/mine2", user="bob")["transfer_id"]
+        self.assertEqual(self.call("GET", f"/storage/globus/transfer/{mine}").status, 404)
+
+    def test_missing_source_and_bad_input(self):
+        r = self.start(f"{self.home}/nope", f"{self.home}/x")
+        self.assertEqual(r["status"], "ERROR")
+        self.assertIn("No such file or directory", r["reason"])
+        r = self.start("relative/path", f"{self.home}/x")
+        self.assertEqual(r["status"], "ERROR")
+        self.assertIn("must be absolute", r["reason"])
+        r = self.start(f"{self.home}", f"{self.home}/x", src_ep="nowhere")
+        self.assertEqual((r["status"], r["reason"]), ("ERROR", "unknown source endpoint 'nowhere'"))
+        r = self.call("POST", "/storage/globus/transfer", b"source_uuid=dtn")
+        self.assertEqual(r.status, 422)
+        self.assertEqual(r.json()["detail"][0]["loc"], ["body", "target_uuid"])
+        self.assertEqual(self.call("GET", "/storage/globus/transfer/nosuch").status, 404)
+
+    def test_cancel(self):
+        as_user("alice", f"head -c {1024 ** 3} /dev/zero > {self.home}/big2")
+        transfer_id = self.start(f"{self.home}/big2", f"{self.home}/big2.copy")["transfer_id"]
+        deadline = time.time() + 30
+        while self.check(transfer_id)["bytes_transferred"] == 0 and time.time() < deadline:
+            time.sleep(0.1)
+        r = self.call("DELETE", f"/storage/globus/transfer/{transfer_id}")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json()["globus_status"], "CANCELED")
+        self.assertFalse(os.path.exists(f"{self.home}/big2.copy"))
+        self.assertFalse(self.rsync_runs(), "rsync still runs after the cancel answered")
+
+    def test_restart_mid_transfer(self):
+        as_user("alice", f"head -c {1024 ** 3} /dev/zero > {self.home}/big3")
+        transfer_id = self.start(f"{self.home}/big3", f"{self.home}/big3.copy")["transfer_id"]
+        deadline = time.time() + 30
+        while self.check(transfer_id)["bytes_transferred"] == 0 and time.time() < deadline:
+            time.sleep(0.1)
+        self.server.stop(signal.SIGKILL)
+        deadline = time.time() + 5
+        while self.rsync_runs() and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(self.rsync_runs(), "rsync outlived sfapid")
+        self.server.proc = None
+        self.server.start()
+        self.tokens["alice"] = client_token(self.server, USERS.accounts["alice"], "yellow")
+        t = self.check(transfer_id)
+        self.assertEqual(t["globus_status"], "FAILED")
+        self.assertIn("sfapid restarted during the transfer", t["reason"])
+        self.assertFalse(os.path.exists(f"{self.home}/big3.copy"))
+
+    def rsync_runs(self):
+        """Live (not zombie) rsync processes of alice."""
+        out = subprocess.run(["ps", "-u", USERS.accounts["alice"], "-o", "stat=,comm="],
+                             capture_output=True, text=True).stdout
+        return [l for l in out.splitlines() if l.split()[-1] == "rsync" and not l.startswith("Z")]
+
+    def test_globus_status_resource(self):
+        r = self.server.get(PREFIX + "/status/globus")
+        self.assertEqual(r.json()["name"], "globus")
+
+
+if __name__ == "__main__":
+    unittest.main()
