@@ -17,7 +17,7 @@ std::vector<std::string> AllParams(const Params& params, std::string_view key) {
   return out;
 }
 
-Response Response::Json(int status, const boost::json::value& v) {
+Response Response::Json(int status, boost::json::value v) {
   Response r;
   r.status = status;
   r.body = boost::json::serialize(v);

@@ -1,7 +1,6 @@
 #include "util/time_format.h"
 
 #include <cctype>
-#include <cstdio>
 
 namespace sfapid {
 
@@ -12,11 +11,18 @@ std::string FormatIso8601(TimePoint t) {
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss hms{t - day};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld+00:00", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
-                long(hms.minutes().count()), long(hms.seconds().count()));
-  return buf;
+  // Digit by digit: this runs for every date on hot paths, where snprintf showed up in profiles.
+  std::string out = "0000-00-00T00:00:00+00:00";
+  auto put = [&out](size_t at, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, int(ymd.year()), 4);
+  put(5, static_cast<int>(unsigned(ymd.month())), 2);
+  put(8, static_cast<int>(unsigned(ymd.day())), 2);
+  put(11, static_cast<int>(hms.hours().count()), 2);
+  put(14, static_cast<int>(hms.minutes().count()), 2);
+  put(17, static_cast<int>(hms.seconds().count()), 2);
+  return out;
 }
 
 namespace {

@@ -34,7 +34,7 @@ void AddAccountRoutes(ApiContext& ctx) {
                                                  {"clientId", c.client_id},
                                                  {"expiresAt", FormatIso8601(c.expires_at)},
                                                  {"comments", c.comments}});
-                    return http::Response::Json(out);
+                    return http::Response::Json(std::move(out));
                   },
                   .execution = http::Execution::kBlocking,
                   .operation = Operation("Read Clients", "account", "read_clients_account_clients_get")

@@ -63,7 +63,7 @@ void AddMetaRoutes(ApiContext& ctx) {
                     json::array out;
                     for (const auto& e : kChangelog)
                       out.push_back(json::object{{"date", e.date}, {"change", e.change}});
-                    return http::Response::Json(out);
+                    return http::Response::Json(std::move(out));
                   },
                   .operation = Operation("Read Changelog", "meta", "read_changelog_meta_changelog_get")
                                    .Returns(ArrayOf(Ref("ChangelogItem")))

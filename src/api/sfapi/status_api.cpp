@@ -1,5 +1,8 @@
 // /status: each system's status, outages and notes (spec §2.1). Public.
 #include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "api/openapi/operation.h"
 #include "api/sfapi/sfapi_api.h"
@@ -60,6 +63,40 @@ json::array OutagesJson(const std::vector<OutageRecord>& list, OutageKind kind) 
   return out;
 }
 
+// The /status bodies rendered once per snapshot (the service makes a new one when it refreshes),
+// so the hottest public endpoint costs a lookup, not a JSON build. Measured in docs/benchmarks.md.
+class RenderedStatuses {
+ public:
+  struct Bodies {
+    std::shared_ptr<const StatusSnapshot> source;
+    std::string all;
+    std::map<std::string, std::string> by_name;
+  };
+
+  std::shared_ptr<const Bodies> For(std::shared_ptr<const StatusSnapshot> snap) {
+    {
+      std::lock_guard lock(mu_);
+      if (bodies_ && bodies_->source == snap) return bodies_;
+    }
+    auto fresh = std::make_shared<Bodies>();
+    json::array all;
+    for (const auto& v : snap->systems) {
+      json::object one = StatusJson(v);
+      fresh->by_name[v.system->name] = json::serialize(one);
+      all.push_back(std::move(one));
+    }
+    fresh->all = json::serialize(all);
+    fresh->source = std::move(snap);
+    std::lock_guard lock(mu_);
+    bodies_ = fresh;
+    return fresh;
+  }
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<const Bodies> bodies_;
+};
+
 http::Response UnknownSystem(const std::string& name, const Config& config) {
   std::string known;
   for (const auto& s : config.systems) known += (known.empty() ? "" : ", ") + s.name;
@@ -111,12 +148,11 @@ void AddStatusRoutes(ApiContext& ctx) {
     return op.PathParam("name", "A system or resource name, e.g. perlmutter");
   };
 
+  auto rendered = std::make_shared<RenderedStatuses>();
   ctx.router.Add({.method = "GET",
                   .pattern = p + "/status",
-                  .handler = [&service](http::Request&) {
-                    json::array out;
-                    for (const auto& v : service.Snapshot()->systems) out.push_back(StatusJson(v));
-                    return http::Response::Json(out);
+                  .handler = [&service, rendered](http::Request&) {
+                    return http::Response::Text(200, rendered->For(service.Snapshot())->all, "application/json");
                   },
                   .operation = Operation("Read Statuses", "status", "read_statuses_status_get")
                                    .Returns(ArrayOf(Ref("Status")))
@@ -124,11 +160,11 @@ void AddStatusRoutes(ApiContext& ctx) {
 
   ctx.router.Add({.method = "GET",
                   .pattern = p + "/status/{name}",
-                  .handler = [&service, &config](http::Request& req) {
-                    const auto& name = req.PathParam("name");
-                    for (const auto& v : service.Snapshot()->systems)
-                      if (v.system->name == name) return http::Response::Json(StatusJson(v));
-                    return UnknownSystem(name, config);
+                  .handler = [&service, &config, rendered](http::Request& req) {
+                    const auto bodies = rendered->For(service.Snapshot());
+                    auto it = bodies->by_name.find(req.PathParam("name"));
+                    if (it == bodies->by_name.end()) return UnknownSystem(req.PathParam("name"), config);
+                    return http::Response::Text(200, it->second, "application/json");
                   },
                   .operation = name_param(Operation("Read Status", "status", "read_status_status__name__get"))
                                    .Returns(Ref("Status"))
@@ -146,7 +182,7 @@ void AddStatusRoutes(ApiContext& ctx) {
                         json::array items = render(*snap, v.system->name);
                         if (!items.empty()) out.push_back(std::move(items));
                       }
-                      return http::Response::Json(out);
+                      return http::Response::Json(std::move(out));
                     },
                     .operation = Operation(summary, "status", id + "_get")
                                      .Returns(ArrayOf(ArrayOf(Ref(schema))))

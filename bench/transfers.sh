@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Transfer benchmark: a 2 GiB file copied through sfapid (POST /storage/globus/transfer, rsync as
+# the user, checksummed) versus plain `cp` by the same user on the same disk, in the same run.
+# Both read the source from the page cache (it was just written); each copy is synced to disk
+# before its clock stops. Usage: bench/transfers.sh [BUILD_DIR]   Environment: ROUNDS (3), SIZE_MIB (2048).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init "${1:-build}"
+rounds="${ROUNDS:-3}"
+size_mib="${SIZE_MIB:-2048}"
+
+user="$(id -un)"
+if [[ $(id -u) -eq 0 ]]; then
+  user=sfapidbench
+  id "$user" >/dev/null 2>&1 || useradd -m -d "$work/home" -s /bin/bash "$user"
+  trap 'bench_cleanup; pkill -KILL -u sfapidbench 2>/dev/null; userdel -r sfapidbench 2>/dev/null || true' EXIT
+fi
+home="$(getent passwd "$user" | cut -d: -f6)"
+as_user() { if [[ $(id -u) -eq 0 ]]; then su -s /bin/bash -c "$1" "$user"; else bash -c "$1"; fi; }
+
+bench_config
+bench_start_sfapid
+key="$work/client.pem"
+"$sfapid" --config "$work/sfapid.toml" client create --user "$user" --level yellow --out "$key" 2>/dev/null
+token="$("$here/scripts/sfapi-token" "$key" "http://127.0.0.1:$port/oauth2/token")"
+base="http://127.0.0.1:$port/api/v1.2"
+
+as_user "head -c $((size_mib * 1024 * 1024)) /dev/urandom > $home/source.bin"
+now() { date +%s.%N; }
+
+for ((round = 1; round <= rounds; round++)); do
+  as_user "rm -f $home/cp.bin $home/rsync.bin; sync"
+  t0="$(now)"
+  as_user "cp $home/source.bin $home/cp.bin && sync $home/cp.bin"
+  echo "$(now) $t0" | awk '{print $1 - $2}' >>"$work/cp"
+
+  t0="$(now)"
+  id="$(curl -s -H "Authorization: Bearer $token" --data-urlencode source_uuid=dtn \
+    --data-urlencode target_uuid=perlmutter --data-urlencode "source_dir=$home/source.bin" \
+    --data-urlencode "target_dir=$home/rsync.bin" "$base/storage/globus/transfer" |
+    sed -n 's/.*"transfer_id":"\([^"]*\)".*/\1/p')"
+  while :; do
+    state="$(curl -s -H "Authorization: Bearer $token" "$base/storage/globus/transfer/$id" |
+      sed -n 's/.*"globus_status":"\([A-Z]*\)".*/\1/p')"
+    [[ "$state" == ACTIVE ]] || break
+    sleep 0.05
+  done
+  [[ "$state" == SUCCEEDED ]] || { echo "transfers.sh: transfer ended $state" >&2; exit 1; }
+  as_user "sync $home/rsync.bin"
+  echo "$(now) $t0" | awk '{print $1 - $2}' >>"$work/sfapid"
+  cmp -s "$home/source.bin" "$home/rsync.bin" || { echo "transfers.sh: copy differs" >&2; exit 1; }
+done
+
+median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+cp_s="$(median "$work/cp")"
+sf_s="$(median "$work/sfapid")"
+ratio="$(awk -v c="$cp_s" -v s="$sf_s" 'BEGIN {printf "%.0f", 100 * c / s}')"
+mibs() { awk -v s="$1" -v m="$size_mib" 'BEGIN {printf "%.0f", m / s}'; }
+
+echo "### Transfers: $size_mib MiB file, sfapid (rsync) vs cp"
+echo
+echo "$rounds rounds, medians; source in the page cache, each copy synced before its clock stops;"
+echo "sfapid's time is from POST to the transfer reading SUCCEEDED (polled every 50 ms)."
+echo
+echo "| copy | seconds | MiB/s |"
+echo "|---|---:|---:|"
+echo "| cp | $(printf '%.2f' "$cp_s") | $(mibs "$cp_s") |"
+echo "| sfapid transfer | $(printf '%.2f' "$sf_s") | $(mibs "$sf_s") |"
+echo
+echo "| target | measured | |"
+echo "|---|---|---|"
+echo "| ≥ 80% of cp's throughput | ${ratio}% | $(verdict "$ratio >= 80") |"
