@@ -91,3 +91,23 @@ wrk_run() {
 
 peak_rss_mb() { awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 verdict() { if awk "BEGIN {exit !($1)}"; then echo met; else echo "**not met**"; fi; }
+
+# The user the benchmark acts as: this account, or (as root, since sfapid never acts as root) a
+# fresh `sfapidbench` with its home in $work, removed at exit. Sets user and home.
+bench_user() {
+  user="$(id -un)"
+  if [[ $(id -u) -eq 0 ]]; then
+    user=sfapidbench
+    pkill -KILL -u "$user" 2>/dev/null || true
+    userdel -r "$user" >/dev/null 2>&1 || true
+    useradd -m -d "$work/home" -s /bin/bash "$user"
+    trap 'bench_cleanup; pkill -KILL -u sfapidbench 2>/dev/null; userdel -r sfapidbench >/dev/null 2>&1 || true' EXIT
+  fi
+  home="$(getent passwd "$user" | cut -d: -f6)"
+}
+
+# A client for $user at the given level and a token for it: sets token.
+bench_token() {
+  "$sfapid" --config "$work/sfapid.toml" client create --user "$user" --level "$1" --out "$work/client.pem" 2>/dev/null
+  token="$("$here/scripts/sfapi-token" "$work/client.pem" "http://127.0.0.1:$port/oauth2/token")"
+}

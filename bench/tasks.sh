@@ -8,18 +8,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init "${1:-build}"
 duration="${DURATION:-10}"
 
-user="$(id -un)"
-if [[ $(id -u) -eq 0 ]]; then
-  user=sfapidbench
-  id "$user" >/dev/null 2>&1 || useradd -m -d "$work/home" -s /bin/bash "$user"
-  trap 'bench_cleanup; pkill -KILL -u sfapidbench 2>/dev/null; userdel -r sfapidbench 2>/dev/null || true' EXIT
-fi
-home="$(getent passwd "$user" | cut -d: -f6)"
+bench_user
 bench_config
 bench_start_sfapid
-key="$work/client.pem"
-"$sfapid" --config "$work/sfapid.toml" client create --user "$user" --level red --out "$key" 2>/dev/null
-token="$("$here/scripts/sfapi-token" "$key" "http://127.0.0.1:$port/oauth2/token")"
+bench_token red
 auth="Authorization: Bearer $token"
 base="http://127.0.0.1:$port/api/v1.2"
 
@@ -28,9 +20,17 @@ read -r p50 p99 <<<"$(head -1 <<<"$driver")"
 rate="$(tail -1 <<<"$driver")"
 
 # A folder of 100 files for ls, and a 10 MiB text file for download, written as the user.
-curl -s -H "$auth" -d "executable=mkdir -p lsdir && for i in \$(seq 100); do : > lsdir/f\$i; done; head -c 10485760 /dev/zero | tr '\\\\0' a > big.txt" \
+curl -s -H "$auth" --data-urlencode \
+  "executable=mkdir -p lsdir && touch lsdir/f{1..100} && head -c 10485760 /dev/zero | tr '\\0' a > big.txt" \
   "$base/utilities/command/perlmutter" >/dev/null
 for _ in $(seq 100); do [[ -s "$home/big.txt" && $(stat -c %s "$home/big.txt") -eq 10485760 ]] && break; sleep 0.1; done
+for path in "ls/perlmutter/$home/lsdir" "download/perlmutter/$home/big.txt"; do
+  curl -s -H "$auth" -o "$work/probe" "$base/utilities/$path"
+  if [[ "$(head -c 15 "$work/probe")" != '{"status":"OK",' ]]; then
+    echo "tasks.sh: GET $path did not answer OK" >&2
+    exit 1
+  fi
+done
 read -r ls_rps ls_p50 ls_p99 ls_err < <(wrk_run "$duration" 8 "$base/utilities/ls/perlmutter/$home/lsdir" -H "$auth")
 read -r dl_rps dl_p50 dl_p99 dl_err < <(wrk_run "$duration" 2 "$base/utilities/download/perlmutter/$home/big.txt" -H "$auth")
 dl_mb="$(awk -v r="$dl_rps" 'BEGIN {printf "%.0f", r * 10}')"

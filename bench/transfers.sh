@@ -9,20 +9,12 @@ bench_init "${1:-build}"
 rounds="${ROUNDS:-3}"
 size_mib="${SIZE_MIB:-2048}"
 
-user="$(id -un)"
-if [[ $(id -u) -eq 0 ]]; then
-  user=sfapidbench
-  id "$user" >/dev/null 2>&1 || useradd -m -d "$work/home" -s /bin/bash "$user"
-  trap 'bench_cleanup; pkill -KILL -u sfapidbench 2>/dev/null; userdel -r sfapidbench 2>/dev/null || true' EXIT
-fi
-home="$(getent passwd "$user" | cut -d: -f6)"
+bench_user
 as_user() { if [[ $(id -u) -eq 0 ]]; then su -s /bin/bash -c "$1" "$user"; else bash -c "$1"; fi; }
 
 bench_config
 bench_start_sfapid
-key="$work/client.pem"
-"$sfapid" --config "$work/sfapid.toml" client create --user "$user" --level yellow --out "$key" 2>/dev/null
-token="$("$here/scripts/sfapi-token" "$key" "http://127.0.0.1:$port/oauth2/token")"
+bench_token yellow
 base="http://127.0.0.1:$port/api/v1.2"
 
 as_user "head -c $((size_mib * 1024 * 1024)) /dev/urandom > $home/source.bin"

@@ -169,6 +169,13 @@ std::shared_ptr<const RegisteredClient> ClientRegistry::Find(const std::string& 
 std::shared_ptr<const RegisteredClient> ClientRegistry::FindFresh(const std::string& client_id) {
   auto record = store_.GetClient(client_id);
   if (!record) return record.status().code() == Code::kNotFound ? nullptr : Find(client_id);
+  // The key is what costs to parse (OpenSSL 3's PEM decoder); reuse it when it did not change.
+  if (auto known = Find(client_id); known && known->record.public_key_pem == record->public_key_pem) {
+    auto fresh = std::make_shared<const RegisteredClient>(RegisteredClient{std::move(record).value(), known->key, known->ranges});
+    std::lock_guard lock(mu_);
+    clients_[client_id] = fresh;
+    return fresh;
+  }
   auto parsed = Parse(std::move(record).value());
   if (!parsed) return nullptr;
   std::lock_guard lock(mu_);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace sfapid {
@@ -27,6 +28,7 @@ WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task, cons
   std::size_t total = 0;
   char buf[65536];
   bool exited = false;
+  useconds_t idle_wait = 1000;  // after the pipes close: 1 ms, growing to 50 ms
   while (!exited) {
     if (task.cancelled()) stop(WatchOutcome::kCancelled);
     if (limits.timeout && Clock::now() - started > *limits.timeout) stop(WatchOutcome::kTimedOut);
@@ -49,12 +51,15 @@ WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task, cons
         }
       }
     } else {
-      ::usleep(50000);  // the pipes closed; the process may still run
+      ::usleep(idle_wait);  // the pipes closed; the process may still run
+      idle_wait = std::min<useconds_t>(idle_wait * 2, 50000);
     }
-    // Has it exited? Look without reaping, so the pid stays ours until the loop is done signalling.
+    // Has it exited (and said all it will)? Look without reaping, so the pid stays ours until the
+    // loop is done signalling.
     siginfo_t info{};
-    if (::waitid(P_PID, static_cast<id_t>(process.pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-        info.si_pid == process.pid && !pipes_open)
+    if (fds[0].fd < 0 && fds[1].fd < 0 &&
+        ::waitid(P_PID, static_cast<id_t>(process.pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == process.pid)
       exited = true;
     on_tick();
   }

@@ -42,8 +42,7 @@ void TaskEngine::Start() {
                                    {"error", "sfapid restarted while this task ran; it did not finish. "
                                              "Check its effects and run it again if needed."}}));
   if (failed && *failed > 0) spdlog::warn("{} task(s) left unfinished by the previous run now failed", *failed);
-  auto purged = store_.PurgeTasks(Now() - std::chrono::seconds(static_cast<int64_t>(config_.retention_days * 86400)));
-  if (purged && *purged > 0) spdlog::info("purged {} finished task(s) older than {} days", *purged, config_.retention_days);
+  PurgeOld();
   for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this] { WorkerLoop(); });
 }
 
@@ -71,8 +70,20 @@ void TaskEngine::Stop() {
   threads_.clear();
 }
 
+void TaskEngine::PurgeOld() {
+  {
+    std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_purge_ != std::chrono::steady_clock::time_point{} && now - last_purge_ < std::chrono::hours(1)) return;
+    last_purge_ = now;
+  }
+  auto purged = store_.PurgeTasks(Now() - std::chrono::seconds(static_cast<int64_t>(config_.retention_days * 86400)));
+  if (purged && *purged > 0) spdlog::info("purged {} finished task(s) older than {} days", *purged, config_.retention_days);
+}
+
 Result<std::string> TaskEngine::Submit(const std::string& owner, const std::string& kind,
                                        const std::string& system, TaskWork work) {
+  PurgeOld();  // cheap: a clock check, and a DELETE once an hour
   auto id = store_.CreateTask(owner, kind, system);
   if (!id) return id.status();
   {

@@ -74,6 +74,8 @@ class TaskEngine {
   };
   void WorkerLoop();
   void Run(Queued item);
+  // Forgets tasks that ended more than retention_days ago; at start and then at most hourly.
+  void PurgeOld();
 
   TaskStore& store_;
   const TasksConfig& config_;
@@ -83,6 +85,7 @@ class TaskEngine {
   std::map<std::string, std::shared_ptr<TaskContext>> running_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  std::chrono::steady_clock::time_point last_purge_{};
 };
 
 }  // namespace sfapid
