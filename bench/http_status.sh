@@ -13,6 +13,7 @@
 # the CPU alone. Throughput on this kind of machine drifts by tens of percent from minute to
 # minute, so one pair of runs is not enough to judge a ratio.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$here/build}"
@@ -38,16 +39,7 @@ done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/sfapid-bench.XXXXXX")"
 pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # The default configuration (so /status lists the usual systems) on a kernel-chosen loopback
 # port, with its data in the temporary folder and (unless ACCESS_LOG=true) no access log.
@@ -122,14 +114,6 @@ busy0="$(busy_ticks)" our0="$(our_ticks)" total0="$(total_ticks)"
 sleep 1
 others_before="$(others_percent)"
 
-# A latency as wrk prints it (812.00us, 1.20ms, 1.02s, 1.50m) in milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0
-    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000;
-    else if (v ~ /s$/) n *= 1000
-    printf "%.2f", n }'
-}
 
 # Warms up, then measures one server; appends "req/s p50 p99 others%" to $work/$name and wrk's
 # error counts, if any, to $work/errors.
