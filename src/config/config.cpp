@@ -312,6 +312,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Read("max_active", c.transfers.max_active);
     s.Read("rsync", c.transfers.rsync);
     s.ReadStrings("rsync_options", c.transfers.rsync_options);
+    s.Read("same_host_copy", c.transfers.same_host_copy);
     if (const toml::array* list = s.TableArray("endpoints")) {
       size_t i = 0;
       for (const auto& node : *list) {

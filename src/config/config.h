@@ -107,6 +107,9 @@ struct TransfersConfig {
   int max_active = 16;
   std::string rsync = "/usr/bin/rsync";
   std::vector<std::string> rsync_options;  // added to every rsync, e.g. "--bwlimit=500M"
+  // One regular file on this host is copied inside the kernel instead of by rsync (unless
+  // rsync_options are set, which then apply to every transfer).
+  bool same_host_copy = true;
   // Besides these, "dtn" (the first filesystem system) and every compute system's name are ids.
   std::vector<TransferEndpointConfig> endpoints;
 };

@@ -70,6 +70,8 @@ max_active_per_user = 4     # transfers running at once for one user; more are r
 max_active = 16             # transfers running at once in all
 rsync = "/usr/bin/rsync"
 rsync_options = []          # added to every transfer's rsync, e.g. ["--bwlimit=500M"]
+same_host_copy = true       # one file on this host: in-kernel copy (cp's speed); off, or any
+                            # rsync_options: rsync for everything
 # Endpoint ids for /storage/globus/transfer: "dtn" (the first filesystem system) and every compute
 # system's name exist already; add more as [[transfers.endpoints]] with id and system.
 

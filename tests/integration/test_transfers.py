@@ -46,8 +46,12 @@ def as_user(name, command):
 
 
 class TransferTest(unittest.TestCase):
+    """With rsync_options set, every transfer goes through rsync (slowed down, to watch it run)."""
+
+    systems = SYSTEMS
+
     def setUp(self):
-        self.server = Server(systems=SYSTEMS).start()
+        self.server = Server(systems=self.systems).start()
         self.home = USERS.home("alice")
         self.tokens = {n: client_token(self.server, USERS.accounts[n], "yellow") for n in ["alice", "bob"]}
 
@@ -197,6 +201,52 @@ class TransferTest(unittest.TestCase):
     def test_globus_status_resource(self):
         r = self.server.get(PREFIX + "/status/globus")
         self.assertEqual(r.json()["name"], "globus")
+
+
+class SameHostCopy(unittest.TestCase):
+    """Without rsync options, one file is copied inside the kernel (copy_file_range)."""
+
+    def setUp(self):
+        self.server = Server(systems=SYSTEMS.replace('rsync_options = ["--bwlimit=150M"]', "")).start()
+        self.home = USERS.home("alice")
+        self.tokens = {n: client_token(self.server, USERS.accounts[n], "yellow") for n in ["alice", "bob"]}
+
+    def tearDown(self):
+        self.server.cleanup()
+
+    call = TransferTest.call
+    start = TransferTest.start
+    check = TransferTest.check
+    wait = TransferTest.wait
+
+    def test_file_copy_keeps_content_mode_times_and_owner(self):
+        size = 300 * 1024 * 1024 + 7
+        as_user("alice", f"head -c {size} /dev/urandom > {self.home}/r.bin && chmod 640 {self.home}/r.bin "
+                         f"&& touch -d 2020-01-02T03:04:05 {self.home}/r.bin")
+        t = self.wait(self.start(f"{self.home}/r.bin", f"{self.home}/deep/er/r.copy")["transfer_id"])
+        self.assertEqual(t["globus_status"], "SUCCEEDED", t)
+        self.assertEqual(t["bytes_transferred"], size)
+        src, dst = os.stat(f"{self.home}/r.bin"), os.stat(f"{self.home}/deep/er/r.copy")
+        self.assertEqual((dst.st_size, dst.st_mode, int(dst.st_mtime), dst.st_uid),
+                         (src.st_size, src.st_mode, int(src.st_mtime), src.st_uid))
+        self.assertEqual(subprocess.run(["cmp", f"{self.home}/r.bin", f"{self.home}/deep/er/r.copy"]).returncode, 0)
+        self.assertEqual([n for n in os.listdir(f"{self.home}/deep/er") if n.startswith(".")], [])
+        # Into an existing folder, the file keeps its name.
+        t = self.wait(self.start(f"{self.home}/r.bin", f"{self.home}/deep")["transfer_id"])
+        self.assertEqual(t["globus_status"], "SUCCEEDED", t)
+        self.assertTrue(os.path.isfile(f"{self.home}/deep/r.bin"))
+
+    def test_permissions_still_apply(self):
+        as_user("alice", f"echo secret > {self.home}/private2 && chmod 600 {self.home}/private2")
+        bob_home = USERS.home("bob")
+        t = self.wait(self.start(f"{self.home}/private2", f"{bob_home}/stolen2", user="bob")["transfer_id"], user="bob")
+        self.assertEqual(t["globus_status"], "FAILED")
+        self.assertIn("Permission denied", t["reason"])
+        self.assertFalse(os.path.exists(f"{bob_home}/stolen2"))
+        as_user("bob", f"echo mine > {bob_home}/mine3")
+        t = self.wait(self.start(f"{bob_home}/mine3", f"{self.home}/planted3", user="bob")["transfer_id"], user="bob")
+        self.assertEqual(t["globus_status"], "FAILED")
+        self.assertFalse(os.path.exists(f"{self.home}/planted3"))
 
 
 if __name__ == "__main__":

@@ -123,6 +123,13 @@ Result<RunningCommand> RunAs::StartProgram(const UnixIdentity& who, const std::v
   return StartWorker(who, json::object{{"op", "exec_argv"}, {"argv", std::move(args)}, {"paths", paths}});
 }
 
+Result<RunningCommand> RunAs::StartFileCopy(const UnixIdentity& who, const std::string& source,
+                                            const json::array& source_roots, const std::string& target,
+                                            const json::array& target_roots) {
+  return StartWorker(who, json::object{{"op", "copy_file"}, {"source", source}, {"source_roots", source_roots},
+                                       {"target", target}, {"target_roots", target_roots}});
+}
+
 Result<RunningCommand> RunAs::StartWorker(const UnixIdentity& who, const json::object& request) {
   Pipe in, out, err;
   if (Status s = in.Open(); !s.ok()) return s;

@@ -45,6 +45,12 @@ class RunAs {
   Result<RunningCommand> StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
                                       const boost::json::array& paths);
 
+  // Starts a worker that copies one regular file inside the kernel (see file_copy.h), once both
+  // paths are found inside their roots.
+  Result<RunningCommand> StartFileCopy(const UnixIdentity& who, const std::string& source,
+                                       const boost::json::array& source_roots, const std::string& target,
+                                       const boost::json::array& target_roots);
+
   // Signals a command's whole process group (and the process itself, in case it had not made its
   // group yet). Only while the process is not reaped, so its pid cannot have been reused.
   static void Signal(pid_t pid, int signal);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/runas/file_copy.h"
 #include "backends/runas/file_ops.h"
 
 namespace sfapid {
@@ -115,6 +116,28 @@ std::vector<std::string> Roots(const json::object& req) {
   std::_Exit(127);
 }
 
+// A same-host file copy: progress lines "progress <bytes>" on stdout, errors on stderr (exit 1).
+[[noreturn]] void CopyFileOp(const json::object& req) {
+  const std::string source(req.at("source").as_string()), target(req.at("target").as_string());
+  for (auto [path, roots] : {std::pair{&source, "source_roots"}, {&target, "target_roots"}}) {
+    json::object r{{"roots", req.at(roots)}};
+    if (Status s = fileops::CheckRoots(*path, Roots(r)); !s.ok()) {
+      std::fprintf(stderr, "sfapid: %s\n", s.message().c_str());
+      std::_Exit(126);
+    }
+  }
+  ::setsid();
+  Status s = fileops::CopyFile(source, target, [](int64_t bytes) {
+    const std::string line = "progress " + std::to_string(bytes) + "\n";
+    (void)!::write(1, line.data(), line.size());
+  });
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.message().c_str());
+    std::_Exit(1);
+  }
+  std::_Exit(0);
+}
+
 }  // namespace
 
 int RunWorker(const std::string& account) {
@@ -147,6 +170,7 @@ int RunWorker(const std::string& account) {
 
   if (op == "exec") Exec(self, std::string(req.at("command").as_string()));
   if (op == "exec_argv") ExecArgv(self, req);
+  if (op == "copy_file") CopyFileOp(req);
 
   if (Status s = fileops::CheckRoots(path, Roots(req)); !s.ok()) {
     ReplyStatus(s);
