@@ -38,7 +38,9 @@ for ((round = 1; round <= rounds; round++)); do
     sleep 0.05
   done
   [[ "$state" == SUCCEEDED ]] || { echo "transfers.sh: transfer ended $state" >&2; exit 1; }
+  t1="$(now)"
   as_user "sync $home/rsync.bin"
+  echo "$(now) $t1 $t0" | awk '{printf "%.2f %.2f\n", $2 - $3, $1 - $2}' >>"$work/phases"
   echo "$(now) $t0" | awk '{print $1 - $2}' >>"$work/sfapid"
   cmp -s "$home/source.bin" "$home/rsync.bin" || { echo "transfers.sh: copy differs" >&2; exit 1; }
 done
@@ -58,6 +60,8 @@ echo "| copy | seconds | MiB/s |"
 echo "|---|---:|---:|"
 echo "| cp | $(printf '%.2f' "$cp_s") | $(mibs "$cp_s") |"
 echo "| sfapid transfer | $(printf '%.2f' "$sf_s") | $(mibs "$sf_s") |"
+echo
+echo "sfapid rounds, seconds to SUCCEEDED and then to synced: $(tr '\n' ';' <"$work/phases")"
 echo
 echo "| target | measured | |"
 echo "|---|---|---|"
