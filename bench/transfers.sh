@@ -20,12 +20,17 @@ base="http://127.0.0.1:$port/api/v1.2"
 as_user "head -c $((size_mib * 1024 * 1024)) /dev/urandom > $home/source.bin"
 now() { date +%s.%N; }
 
-for ((round = 1; round <= rounds; round++)); do
-  as_user "rm -f $home/cp.bin $home/rsync.bin; sync"
+time_cp() {
+  local t0
+  as_user "rm -f $home/cp.bin; sync"
   t0="$(now)"
   as_user "cp $home/source.bin $home/cp.bin && sync $home/cp.bin"
   echo "$(now) $t0" | awk '{print $1 - $2}' >>"$work/cp"
+}
 
+time_sfapid() {
+  local t0 t1 id state
+  as_user "rm -f $home/rsync.bin; sync"
   t0="$(now)"
   id="$(curl -s -H "Authorization: Bearer $token" --data-urlencode source_uuid=dtn \
     --data-urlencode target_uuid=perlmutter --data-urlencode "source_dir=$home/source.bin" \
@@ -43,6 +48,11 @@ for ((round = 1; round <= rounds; round++)); do
   echo "$(now) $t1 $t0" | awk '{printf "%.2f %.2f\n", $2 - $3, $1 - $2}' >>"$work/phases"
   echo "$(now) $t0" | awk '{print $1 - $2}' >>"$work/sfapid"
   cmp -s "$home/source.bin" "$home/rsync.bin" || { echo "transfers.sh: copy differs" >&2; exit 1; }
+}
+
+# The order alternates between rounds: whichever runs second may meet the first's write-back.
+for ((round = 1; round <= rounds; round++)); do
+  if ((round % 2)); then time_cp; time_sfapid; else time_sfapid; time_cp; fi
 done
 
 median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
@@ -53,7 +63,7 @@ mibs() { awk -v s="$1" -v m="$size_mib" 'BEGIN {printf "%.0f", m / s}'; }
 
 echo "### Transfers: $size_mib MiB file, sfapid (rsync) vs cp"
 echo
-echo "$rounds rounds, medians; source in the page cache, each copy synced before its clock stops;"
+echo "$rounds rounds (order alternating), medians; source in the page cache, each copy synced before its clock stops;"
 echo "sfapid's time is from POST to the transfer reading SUCCEEDED (polled every 50 ms)."
 echo
 echo "| copy | seconds | MiB/s |"
