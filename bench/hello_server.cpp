@@ -1,5 +1,6 @@
 // The baseline for bench/http_status.sh: the smallest fair Beast HTTP/1.1 keep-alive server on
-// C++20 coroutines, answering every request with 200 {"hello":"world"}. Usage: hello_server PORT THREADS
+// C++20 coroutines, answering every request with 200 {"hello":"world"}. Usage: hello_server PORT
+// THREADS
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>

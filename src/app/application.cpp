@@ -38,7 +38,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->signing_keys_ =
       std::make_unique<SigningKeys>(SigningKeyDir(c), c.auth.access_token_lifetime_seconds);
   if (Status s = app->signing_keys_->LoadOrCreate(); !s.ok()) return s;
-  app->tokens_ = std::make_unique<TokenService>(c, *app->clients_, *app->signing_keys_, app->store_->auth());
+  app->tokens_ =
+      std::make_unique<TokenService>(c, *app->clients_, *app->signing_keys_, app->store_->auth());
   app->verifier_ = std::make_unique<AccessTokenVerifier>(c, *app->clients_, *app->signing_keys_);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
@@ -50,12 +51,15 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks);
   app->files_ = std::make_unique<FileService>(c, *app->runas_);
   app->commands_ = std::make_unique<CommandService>(c, *app->runas_, *app->tasks_);
-  app->transfers_ = std::make_unique<TransferService>(c, *app->runas_, *app->tasks_, app->store_->transfers(), *app->files_);
+  app->transfers_ = std::make_unique<TransferService>(c, *app->runas_, *app->tasks_,
+                                                      app->store_->transfers(), *app->files_);
 
   site::AddHealthRoutes(app->router_, *app->store_);
   oauth::AddTokenRoutes(app->router_, c, *app->tokens_, *app->signing_keys_);
-  sfapi::ApiContext ctx{app->router_, app->schemas_, c, *app->status_, *app->clients_, *app->guard_,
-                          *app->tasks_, *app->files_, *app->commands_, *app->transfers_};
+  sfapi::ApiContext ctx{app->router_,    app->schemas_,  c,
+                        *app->status_,   *app->clients_, *app->guard_,
+                        *app->tasks_,    *app->files_,   *app->commands_,
+                        *app->transfers_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }
@@ -78,11 +82,11 @@ int Application::Serve() {
   clients_->Start();
   transfers_->Recover();
   tasks_->Start();
-  const std::string base = "http://" +
-                           (config_.server.listen.find(':') != std::string::npos
-                                ? "[" + config_.server.listen + "]"
-                                : config_.server.listen) +
-                           ":" + std::to_string(server.port()) + sfapi::kPrefix + "/";
+  const std::string base =
+      "http://" +
+      (config_.server.listen.find(':') != std::string::npos ? "[" + config_.server.listen + "]"
+                                                            : config_.server.listen) +
+      ":" + std::to_string(server.port()) + sfapi::kPrefix + "/";
   spdlog::info("sfapid {} listening on {} (data in {})", SFAPID_VERSION, base, config_.data_dir);
   spdlog::info("token endpoint {} (assertion audience)", config_.TokenUrl());
   server.Run();

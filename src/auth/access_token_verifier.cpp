@@ -4,7 +4,8 @@
 
 namespace sfapid {
 
-Result<AccessTokenVerifier::Verified> AccessTokenVerifier::VerifySignature(const std::string& token) {
+Result<AccessTokenVerifier::Verified> AccessTokenVerifier::VerifySignature(
+    const std::string& token) {
   auto parts = ParseJwtUnverified(token);
   if (!parts) return Status::Unauthenticated("malformed token: " + parts.status().message());
   auto key = keys_.Find(parts->kid);
@@ -39,11 +40,13 @@ Result<Principal> AccessTokenVerifier::Verify(const std::string& token, const st
     if (cache_.size() >= config_.auth.token_cache_entries) cache_.clear();
     cache_.emplace(token, *verified);
   }
-  if (now.time_since_epoch().count() >= verified->exp) return Status::Unauthenticated("the token has expired");
+  if (now.time_since_epoch().count() >= verified->exp)
+    return Status::Unauthenticated("the token has expired");
   auto client = clients_.Find(verified->principal.client_id);
   if (!client) return Status::Unauthenticated("the token's client no longer exists");
   if (client->record.revoked_at) return Status::Unauthenticated("the token's client was revoked");
-  if (now >= client->record.expires_at) return Status::Unauthenticated("the token's client has expired");
+  if (now >= client->record.expires_at)
+    return Status::Unauthenticated("the token's client has expired");
   if (!client->AllowsIp(ip))
     return Status::PermissionDenied("requests from " + ip + " are not allowed for client " +
                                     verified->principal.client_id);

@@ -36,14 +36,25 @@ std::optional<double> ParseDurationSeconds(std::string_view text) {
   if (text.empty()) return std::nullopt;
   double unit = 1;
   switch (text.back()) {
-    case 'd': unit = 86400; break;
-    case 'h': unit = 3600; break;
-    case 'm': unit = 60; break;
-    case 's': unit = 1; break;
-    default: unit = 0;
+    case 'd':
+      unit = 86400;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 's':
+      unit = 1;
+      break;
+    default:
+      unit = 0;
   }
-  if (unit != 0) text.remove_suffix(1);
-  else unit = 1;
+  if (unit != 0)
+    text.remove_suffix(1);
+  else
+    unit = 1;
   double v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v <= 0) return std::nullopt;
@@ -54,8 +65,9 @@ namespace {
 
 Result<std::shared_ptr<const RegisteredClient>> Parse(ClientRecord record) {
   auto key = Key::FromPem(record.public_key_pem);
-  if (!key) return Status::Internal("client " + record.client_id + ": stored key is unreadable: " +
-                                    key.status().message());
+  if (!key)
+    return Status::Internal("client " + record.client_id +
+                            ": stored key is unreadable: " + key.status().message());
   std::vector<Cidr> ranges;
   for (const auto& r : record.ip_ranges)
     if (auto c = ParseCidr(r)) ranges.push_back(*c);
@@ -71,17 +83,20 @@ Result<CreatedClient> ClientRegistry::Create(const NewClient& request) {
   std::vector<std::string> ranges = request.ip_ranges;
   if (ranges.empty()) ranges = {"127.0.0.1/32", "::1/128"};
   for (const auto& r : ranges)
-    if (!ParseCidr(r)) return Status::InvalidArgument("'" + r + "' is not an IP range in CIDR notation");
+    if (!ParseCidr(r))
+      return Status::InvalidArgument("'" + r + "' is not an IP range in CIDR notation");
   if (policy.max_ip_ranges > 0 && static_cast<int>(ranges.size()) > policy.max_ip_ranges)
-    return Status::InvalidArgument(std::string(ToString(request.level)) + " clients may have at most " +
+    return Status::InvalidArgument(std::string(ToString(request.level)) +
+                                   " clients may have at most " +
                                    std::to_string(policy.max_ip_ranges) + " IP ranges; " +
                                    std::to_string(ranges.size()) + " were given");
   const double max_lifetime = policy.max_lifetime_days * 86400;
   const double lifetime = request.lifetime_seconds.value_or(max_lifetime);
   if (lifetime > max_lifetime + 0.5)
     return Status::InvalidArgument(std::string(ToString(request.level)) + " clients live at most " +
-                                   std::to_string(static_cast<int64_t>(max_lifetime)) + " seconds (" +
-                                   std::to_string(policy.max_lifetime_days) + " days)");
+                                   std::to_string(static_cast<int64_t>(max_lifetime)) +
+                                   " seconds (" + std::to_string(policy.max_lifetime_days) +
+                                   " days)");
   if (request.name.size() > 200 || request.comments.size() > 2000)
     return Status::InvalidArgument("name (200) or comments (2000 characters) too long");
 
@@ -145,7 +160,8 @@ void ClientRegistry::Start() {
     const auto every = std::chrono::duration<double>(config_.client_refresh_seconds);
     while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
       lock.unlock();
-      if (Status s = Reload(); !s.ok()) spdlog::warn("refreshing API clients failed: {}", s.message());
+      if (Status s = Reload(); !s.ok())
+        spdlog::warn("refreshing API clients failed: {}", s.message());
       lock.lock();
     }
   });
@@ -170,8 +186,10 @@ std::shared_ptr<const RegisteredClient> ClientRegistry::FindFresh(const std::str
   auto record = store_.GetClient(client_id);
   if (!record) return record.status().code() == Code::kNotFound ? nullptr : Find(client_id);
   // The key is what costs to parse (OpenSSL 3's PEM decoder); reuse it when it did not change.
-  if (auto known = Find(client_id); known && known->record.public_key_pem == record->public_key_pem) {
-    auto fresh = std::make_shared<const RegisteredClient>(RegisteredClient{std::move(record).value(), known->key, known->ranges});
+  if (auto known = Find(client_id);
+      known && known->record.public_key_pem == record->public_key_pem) {
+    auto fresh = std::make_shared<const RegisteredClient>(
+        RegisteredClient{std::move(record).value(), known->key, known->ranges});
     std::lock_guard lock(mu_);
     clients_[client_id] = fresh;
     return fresh;

@@ -33,10 +33,10 @@ struct NewClient {
   std::string name;
   std::string comments;
   Level level = Level::kGreen;
-  std::vector<std::string> ip_ranges;       // empty: loopback only
-  std::optional<double> lifetime_seconds;   // empty: the level's maximum
-  std::optional<std::string> public_key;    // PEM or JWK text; empty: generate a key pair
-  Key::Type key_type = Key::Type::kRsa;     // for a generated key pair
+  std::vector<std::string> ip_ranges;      // empty: loopback only
+  std::optional<double> lifetime_seconds;  // empty: the level's maximum
+  std::optional<std::string> public_key;   // PEM or JWK text; empty: generate a key pair
+  Key::Type key_type = Key::Type::kRsa;    // for a generated key pair
 };
 
 struct CreatedClient {
@@ -56,7 +56,9 @@ class ClientRegistry {
   ~ClientRegistry();
 
   Result<CreatedClient> Create(const NewClient& request);
-  Result<std::vector<ClientRecord>> ListOwnedBy(const std::string& owner) { return store_.ListClients(owner); }
+  Result<std::vector<ClientRecord>> ListOwnedBy(const std::string& owner) {
+    return store_.ListClients(owner);
+  }
 
   // Loads every client, then keeps the view fresh in the background.
   void Start();

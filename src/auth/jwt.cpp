@@ -1,7 +1,5 @@
 #include "auth/jwt.h"
 
-#include "util/base64.h"
-
 #include <jwt.h>
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
@@ -12,6 +10,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+
+#include "util/base64.h"
 
 namespace sfapid {
 
@@ -40,10 +40,12 @@ Result<json::object> ClaimsOf(jwt_t* j) {
 Status CheckShape(std::string_view token) {
   if (token.empty()) return Status::InvalidArgument("the JWT is empty");
   if (token.size() > kMaxJwtBytes)
-    return Status::InvalidArgument("the JWT is longer than " + std::to_string(kMaxJwtBytes) + " bytes");
+    return Status::InvalidArgument("the JWT is longer than " + std::to_string(kMaxJwtBytes) +
+                                   " bytes");
   int dots = 0;
   for (char c : token) {
-    if (c == '.') ++dots;
+    if (c == '.')
+      ++dots;
     else if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '=')
       return Status::InvalidArgument("the JWT has characters outside base64url");
   }
@@ -114,8 +116,8 @@ Result<json::object> VerifyJwt(std::string_view token, const Key& key) {
   // stops "none" and HS256-keyed-with-the-public-key forgeries.
   if (parts->alg != key.Algorithm())
     return Status::PermissionDenied("the JWT is signed with " + parts->alg + ", but this " +
-                                    (key.type() == Key::Type::kRsa ? "RSA" : "EC") + " key requires " +
-                                    key.Algorithm());
+                                    (key.type() == Key::Type::kRsa ? "RSA" : "EC") +
+                                    " key requires " + key.Algorithm());
   const size_t dot = token.rfind('.');
   const std::string_view signing_input = token.substr(0, dot);
   auto signature = Base64Decode(token.substr(dot + 1));
@@ -126,8 +128,10 @@ Result<json::object> VerifyJwt(std::string_view token, const Key& key) {
   }
   MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
-      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature->data()), signature->size(),
-                       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) != 1) {
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature->data()),
+                       signature->size(),
+                       reinterpret_cast<const unsigned char*>(signing_input.data()),
+                       signing_input.size()) != 1) {
     ERR_clear_error();
     return Status::PermissionDenied("the JWT signature does not verify with the registered key");
   }
@@ -138,11 +142,13 @@ Result<std::string> SignJwt(const json::object& claims, const Key& key, const st
   if (!key.has_private()) return Status::Internal("signing needs a private key");
   json::object header{{"alg", key.Algorithm()}, {"typ", "JWT"}};
   if (!kid.empty()) header["kid"] = kid;
-  std::string token = Base64UrlEncode(json::serialize(header)) + "." + Base64UrlEncode(json::serialize(claims));
+  std::string token =
+      Base64UrlEncode(json::serialize(header)) + "." + Base64UrlEncode(json::serialize(claims));
   MdCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   size_t len = 0;
   if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(token.data()), token.size()) != 1)
+      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size()) != 1)
     return Status::Internal("JWT signing failed");
   std::string signature(len, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len,

@@ -31,7 +31,8 @@ Result<JwtParts> ParseJwtUnverified(std::string_view token);
 Result<boost::json::object> VerifyJwt(std::string_view token, const Key& key);
 
 // Signs claims with a private key, alg pinned to the key type, "kid" in the header when given.
-Result<std::string> SignJwt(const boost::json::object& claims, const Key& key, const std::string& kid);
+Result<std::string> SignJwt(const boost::json::object& claims, const Key& key,
+                            const std::string& kid);
 
 // Typed claim readers: nullopt when absent or of another type.
 std::optional<std::string> StringClaim(const boost::json::object& claims, const char* name);

@@ -49,7 +49,8 @@ std::string BnParam(EVP_PKEY* p, const char* name, int fixed_len = 0) {
 
 Result<BnPtr> JwkNumber(const json::object& jwk, const char* member) {
   const json::value* v = jwk.if_contains(member);
-  if (!v || !v->is_string()) return Status::InvalidArgument(std::string("JWK has no '") + member + "'");
+  if (!v || !v->is_string())
+    return Status::InvalidArgument(std::string("JWK has no '") + member + "'");
   auto bytes = Base64Decode(v->as_string());
   if (!bytes || bytes->empty())
     return Status::InvalidArgument(std::string("JWK member '") + member + "' is not base64url");
@@ -141,7 +142,8 @@ Result<Key> Key::FromPublicJwk(const json::object& jwk) {
       return Status::InvalidArgument("EC JWK 'x' and 'y' must be 32 bytes of base64url each");
     point = "\x04" + *xb + *yb;
     OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
-    OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+    OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                     point.size());
   } else {
     return Status::InvalidArgument("JWK kty must be RSA or EC");
   }
@@ -177,14 +179,17 @@ std::string Key::PublicPem() const {
 
 std::string Key::PrivatePem() const {
   BioPtr bio(BIO_new(BIO_s_mem()), BIO_free);
-  PEM_write_bio_PrivateKey_traditional(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  PEM_write_bio_PrivateKey_traditional(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr,
+                                       nullptr);
   return BioText(bio.get());
 }
 
 json::object Key::PublicJwk() const {
   EVP_PKEY* p = pkey_.get();
   if (type_ == Type::kRsa)
-    return {{"kty", "RSA"}, {"n", BnParam(p, OSSL_PKEY_PARAM_RSA_N)}, {"e", BnParam(p, OSSL_PKEY_PARAM_RSA_E)}};
+    return {{"kty", "RSA"},
+            {"n", BnParam(p, OSSL_PKEY_PARAM_RSA_N)},
+            {"e", BnParam(p, OSSL_PKEY_PARAM_RSA_E)}};
   return {{"kty", "EC"},
           {"crv", "P-256"},
           {"x", BnParam(p, OSSL_PKEY_PARAM_EC_PUB_X, 32)},

@@ -30,8 +30,9 @@ class Key {
   int bits() const;
   bool has_private() const { return has_private_; }
 
-  std::string PublicPem() const;   // SPKI ("BEGIN PUBLIC KEY")
-  std::string PrivatePem() const;  // "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY", as Iris hands out
+  std::string PublicPem() const;  // SPKI ("BEGIN PUBLIC KEY")
+  std::string PrivatePem()
+      const;  // "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY", as Iris hands out
   boost::json::object PublicJwk() const;
   boost::json::object PrivateJwk() const;
   // RFC 7638 JWK thumbprint (base64url SHA-256): a stable key id.

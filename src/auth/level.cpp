@@ -4,9 +4,12 @@ namespace sfapid {
 
 const char* ToString(Level level) {
   switch (level) {
-    case Level::kGreen: return "green";
-    case Level::kYellow: return "yellow";
-    case Level::kRed: return "red";
+    case Level::kGreen:
+      return "green";
+    case Level::kYellow:
+      return "yellow";
+    case Level::kRed:
+      return "red";
   }
   return "green";
 }

@@ -13,6 +13,8 @@ enum class Level { kGreen = 0, kYellow = 1, kRed = 2 };
 
 const char* ToString(Level level);
 std::optional<Level> ParseLevel(std::string_view text);
-inline bool Allows(Level have, Level need) { return static_cast<int>(have) >= static_cast<int>(need); }
+inline bool Allows(Level have, Level need) {
+  return static_cast<int>(have) >= static_cast<int>(need);
+}
 
 }  // namespace sfapid

@@ -83,7 +83,8 @@ Result<std::shared_ptr<const SigningKey>> SigningKeys::Generate() {
                              .count();
   auto made = std::make_shared<const SigningKey>(
       SigningKey{key->Thumbprint().substr(0, 16), now_ns, std::move(key).value()});
-  if (Status s = WritePrivateFile(dir_ + "/" + made->FileName(), made->key.PrivatePem()); !s.ok()) return s;
+  if (Status s = WritePrivateFile(dir_ + "/" + made->FileName(), made->key.PrivatePem()); !s.ok())
+    return s;
   return made;
 }
 

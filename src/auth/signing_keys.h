@@ -1,6 +1,7 @@
 // The server's own keys for signing access tokens (ES256), kept as 0600 PEM files in
-// <data_dir>/keys named "<created, ns since 1970>-<kid>.pem". The newest signs; older ones stay valid for
-// verification until every token they signed has expired, then `sfapid keys rotate` prunes them.
+// <data_dir>/keys named "<created, ns since 1970>-<kid>.pem". The newest signs; older ones stay
+// valid for verification until every token they signed has expired, then `sfapid keys rotate`
+// prunes them.
 #pragma once
 
 #include <boost/json/object.hpp>

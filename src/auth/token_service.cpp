@@ -47,21 +47,25 @@ std::variant<IssuedToken, OAuthError> TokenService::Issue(const TokenRequest& re
   if (auto* e = std::get_if<OAuthError>(&result)) {
     audit.outcome = "refused";
     audit.reason = e->error + ": " + e->description;
-    spdlog::warn("token refused: client={} user={} ip={} reason=\"{}\"", client_id.empty() ? "-" : client_id,
-                 user.empty() ? "-" : user, request.ip, audit.reason);
+    spdlog::warn("token refused: client={} user={} ip={} reason=\"{}\"",
+                 client_id.empty() ? "-" : client_id, user.empty() ? "-" : user, request.ip,
+                 audit.reason);
   } else {
     spdlog::info("token issued: client={} user={} ip={} scope={}", client_id, user, request.ip,
                  std::get<IssuedToken>(result).scope);
   }
-  if (Status s = store_.AppendAudit(audit); !s.ok()) spdlog::error("audit write failed: {}", s.message());
+  if (Status s = store_.AppendAudit(audit); !s.ok())
+    spdlog::error("audit write failed: {}", s.message());
   return result;
 }
 
-std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r, std::string& client_id,
+std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
+                                                          std::string& client_id,
                                                           std::string& user) {
   if (r.grant_type != "client_credentials")
-    return OAuthError{400, "unsupported_grant_type",
-                      "grant_type must be client_credentials, not '" + r.grant_type.substr(0, 64) + "'"};
+    return OAuthError{
+        400, "unsupported_grant_type",
+        "grant_type must be client_credentials, not '" + r.grant_type.substr(0, 64) + "'"};
   if (r.client_assertion_type != kJwtBearerAssertionType)
     return InvalidRequest(std::string("client_assertion_type must be ") + kJwtBearerAssertionType);
   if (r.client_assertion.empty()) return InvalidRequest("client_assertion is missing");
@@ -72,7 +76,8 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
   const auto sub = StringClaim(parts->claims, "sub");
   if (!iss || !sub || *iss != *sub)
     return InvalidClient("the assertion's iss and sub must both be the client id");
-  if (!IsValidClientId(*iss)) return InvalidClient("'" + iss->substr(0, 64) + "' is not a client id");
+  if (!IsValidClientId(*iss))
+    return InvalidClient("'" + iss->substr(0, 64) + "' is not a client id");
   client_id = *iss;
 
   auto client = clients_.FindFresh(client_id);
@@ -85,7 +90,8 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
   const TimePoint now = Now();
   if (client->record.revoked_at) return InvalidClient("client " + client_id + " was revoked");
   if (now >= client->record.expires_at)
-    return InvalidClient("client " + client_id + " expired at " + FormatIso8601(client->record.expires_at));
+    return InvalidClient("client " + client_id + " expired at " +
+                         FormatIso8601(client->record.expires_at));
 
   const std::string token_url = config_.TokenUrl();
   if (!AudienceMatches(claims->if_contains("aud"), token_url))
@@ -97,13 +103,16 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
   if (!exp) return InvalidClient("the assertion has no exp");
   if (*exp <= t - leeway) return InvalidClient("the assertion expired");
   if (*exp > t + static_cast<int64_t>(config_.auth.max_assertion_lifetime_seconds) + leeway)
-    return InvalidClient("the assertion's exp is too far ahead (at most " +
-                         std::to_string(static_cast<int64_t>(config_.auth.max_assertion_lifetime_seconds)) +
-                         " seconds)");
+    return InvalidClient(
+        "the assertion's exp is too far ahead (at most " +
+        std::to_string(static_cast<int64_t>(config_.auth.max_assertion_lifetime_seconds)) +
+        " seconds)");
   for (const char* name : {"nbf", "iat"}) {
     const auto v = IntClaim(*claims, name);
-    if (claims->if_contains(name) && !v) return InvalidClient(std::string("the assertion's ") + name + " is not a number");
-    if (v && *v > t + leeway) return InvalidClient(std::string("the assertion's ") + name + " is in the future");
+    if (claims->if_contains(name) && !v)
+      return InvalidClient(std::string("the assertion's ") + name + " is not a number");
+    if (v && *v > t + leeway)
+      return InvalidClient(std::string("the assertion's ") + name + " is in the future");
   }
   if (!client->AllowsIp(r.ip))
     return InvalidClient("requests from " + r.ip + " are not allowed for client " + client_id);
@@ -121,8 +130,8 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
   if (!signing) return OAuthError{400, "temporarily_unavailable", "no signing key"};
   const int64_t lifetime = static_cast<int64_t>(config_.auth.access_token_lifetime_seconds);
   const std::string scope = ToString(client->record.level);
-  json::object access{{"iss", config_.Issuer()}, {"sub", user},      {"client_id", client_id},
-                      {"scope", scope},           {"iat", t},         {"exp", t + lifetime},
+  json::object access{{"iss", config_.Issuer()}, {"sub", user}, {"client_id", client_id},
+                      {"scope", scope},          {"iat", t},    {"exp", t + lifetime},
                       {"jti", RandomId()}};
   auto token = SignJwt(access, signing->key, signing->kid);
   if (!token) return OAuthError{400, "temporarily_unavailable", token.status().message()};

@@ -1,6 +1,6 @@
-// The OAuth2 token endpoint's logic (client credentials with a private-key JWT assertion, RFC 7523):
-// checks an assertion against the registered client and issues a short-lived access token signed
-// by the server. Every outcome is written to the audit trail.
+// The OAuth2 token endpoint's logic (client credentials with a private-key JWT assertion, RFC
+// 7523): checks an assertion against the registered client and issues a short-lived access token
+// signed by the server. Every outcome is written to the audit trail.
 #pragma once
 
 #include <string>

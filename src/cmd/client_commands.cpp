@@ -40,7 +40,8 @@ std::string KeyFileText(const CreatedClient& c, const std::string& format) {
   if (format == "json") {
     json::object secret = c.private_key->PrivateJwk();
     secret["kid"] = c.private_key->Thumbprint();
-    return json::serialize(json::object{{"client_id", c.record.client_id}, {"secret", secret}}) + "\n";
+    return json::serialize(json::object{{"client_id", c.record.client_id}, {"secret", secret}}) +
+           "\n";
   }
   return c.record.client_id + "\n" + c.private_key->PrivatePem();
 }
@@ -49,8 +50,9 @@ std::string KeyFileText(const CreatedClient& c, const std::string& format) {
 Status WriteKeyFile(const std::string& path, const std::string& text, const std::string& owner) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
-    return Status::AlreadyExists(errno == EEXIST ? path + " exists; remove it or choose another --out"
-                                                 : "cannot create " + path + ": " + std::strerror(errno));
+    return Status::AlreadyExists(errno == EEXIST
+                                     ? path + " exists; remove it or choose another --out"
+                                     : "cannot create " + path + ": " + std::strerror(errno));
   const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   if (::geteuid() == 0)
     if (const passwd* pw = ::getpwnam(owner.c_str())) (void)::fchown(fd, pw->pw_uid, pw->pw_gid);
@@ -69,7 +71,7 @@ void PrintClient(const ClientRecord& c) {
 
 struct CreateArgs {
   std::string user, level = "green", name, comments, lifetime, public_key, key_type = "rsa", out,
-      out_dir, format = "pem";
+                    out_dir, format = "pem";
   std::vector<std::string> ips;
 };
 
@@ -86,7 +88,8 @@ Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::
   if (!a.lifetime.empty()) {
     request.lifetime_seconds = ParseDurationSeconds(a.lifetime);
     if (!request.lifetime_seconds)
-      return Status::InvalidArgument("--lifetime '" + a.lifetime + "' is not a duration like 2d, 12h or 30m");
+      return Status::InvalidArgument("--lifetime '" + a.lifetime +
+                                     "' is not a duration like 2d, 12h or 30m");
   }
   if (!a.public_key.empty()) {
     std::ifstream in(a.public_key);
@@ -119,8 +122,9 @@ Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::
       return s;
     }
     if (written) *written = path;
-    std::fprintf(stderr, "created %s client %s for %s, key in %s (mode 0600)\n", ToString(c.record.level),
-                 c.record.client_id.c_str(), c.record.owner.c_str(), path.c_str());
+    std::fprintf(stderr, "created %s client %s for %s, key in %s (mode 0600)\n",
+                 ToString(c.record.level), c.record.client_id.c_str(), c.record.owner.c_str(),
+                 path.c_str());
   } else {
     std::printf("%s\n", c.record.client_id.c_str());
     std::fprintf(stderr, "registered %s client %s for %s with the given public key\n",
@@ -131,30 +135,40 @@ Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::
 
 void AddCreate(CLI::App* client, CommandContext& ctx) {
   auto a = std::make_shared<CreateArgs>();
-  auto* create = client->add_subcommand("create", "Register an API client and hand out its key once");
+  auto* create =
+      client->add_subcommand("create", "Register an API client and hand out its key once");
   create->add_option("--user", a->user, "The API user the client acts for")->required();
-  create->add_option("--level", a->level, "red, yellow or green")->check(CLI::IsMember({"red", "yellow", "green"}));
+  create->add_option("--level", a->level, "red, yellow or green")
+      ->check(CLI::IsMember({"red", "yellow", "green"}));
   create->add_option("--name", a->name, "A name for the client");
   create->add_option("--comments", a->comments, "Free text");
-  create->add_option("--ip", a->ips, "Allowed source range (CIDR), repeatable; default loopback only");
+  create->add_option("--ip", a->ips,
+                     "Allowed source range (CIDR), repeatable; default loopback only");
   create->add_option("--lifetime", a->lifetime, "e.g. 2d, 12h; default the level's maximum");
-  create->add_option("--public-key", a->public_key, "Register this public key (PEM or JWK) instead of generating one");
-  create->add_option("--key-type", a->key_type, "rsa or ec, for a generated key")->check(CLI::IsMember({"rsa", "ec"}));
+  create->add_option("--public-key", a->public_key,
+                     "Register this public key (PEM or JWK) instead of generating one");
+  create->add_option("--key-type", a->key_type, "rsa or ec, for a generated key")
+      ->check(CLI::IsMember({"rsa", "ec"}));
   create->add_option("--out", a->out, "Write the private key file here (0600, never overwritten)");
   create->add_option("--out-dir", a->out_dir, "Write <dir>/<client id>.pem (or .json)");
-  create->add_option("--format", a->format, "pem (client id line + PEM, as sfapi_client reads) or json")
+  create
+      ->add_option("--format", a->format,
+                   "pem (client id line + PEM, as sfapi_client reads) or json")
       ->check(CLI::IsMember({"pem", "json"}));
   create->callback([&ctx, a] {
     ctx.run = [&ctx, a] {
-      return WithAuthStore(ctx, [&](const Config& c, AuthStore& s) { return Create(c, s, *a, nullptr); });
+      return WithAuthStore(
+          ctx, [&](const Config& c, AuthStore& s) { return Create(c, s, *a, nullptr); });
     };
   });
 
   // For `make run`: reuse the user's valid client whose key file is in the folder, or make one.
   auto e = std::make_shared<CreateArgs>();
-  auto* ensure = client->add_subcommand("ensure", "Print the key file of a valid client of the user, creating one if needed");
+  auto* ensure = client->add_subcommand(
+      "ensure", "Print the key file of a valid client of the user, creating one if needed");
   ensure->add_option("--user", e->user, "The API user")->required();
-  ensure->add_option("--level", e->level, "red, yellow or green")->check(CLI::IsMember({"red", "yellow", "green"}));
+  ensure->add_option("--level", e->level, "red, yellow or green")
+      ->check(CLI::IsMember({"red", "yellow", "green"}));
   ensure->add_option("--out-dir", e->out_dir, "Folder of key files")->required();
   ensure->callback([&ctx, e] {
     ctx.run = [&ctx, e] {
@@ -219,7 +233,8 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
   });
 
   auto revoke_id = std::make_shared<std::string>();
-  auto* revoke = client->add_subcommand("revoke", "Revoke a client; its live tokens stop working within seconds");
+  auto* revoke = client->add_subcommand(
+      "revoke", "Revoke a client; its live tokens stop working within seconds");
   revoke->add_option("id", *revoke_id, "Client id")->required();
   revoke->callback([&ctx, revoke_id] {
     ctx.run = [&ctx, revoke_id] {
@@ -233,7 +248,8 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
 
   auto* keys = app.add_subcommand("keys", "The server's token-signing keys");
   keys->require_subcommand(1);
-  keys->add_subcommand("rotate", "Start signing with a new key; prune keys whose tokens have expired")
+  keys->add_subcommand("rotate",
+                       "Start signing with a new key; prune keys whose tokens have expired")
       ->callback([&ctx] {
         ctx.run = [&ctx] {
           auto config = ctx.LoadConfig();
@@ -247,7 +263,8 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
       });
 
   auto limit = std::make_shared<int>(50);
-  auto* audit = app.add_subcommand("audit", "Recent token decisions (issued and refused), newest first");
+  auto* audit =
+      app.add_subcommand("audit", "Recent token decisions (issued and refused), newest first");
   audit->add_option("--limit", *limit, "How many");
   audit->callback([&ctx, limit] {
     ctx.run = [&ctx, limit] {
@@ -255,9 +272,9 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
         auto rows = s.ListAudit(*limit);
         if (!rows) return rows.status();
         for (const auto& r : *rows)
-          std::printf("%s %-7s client=%s user=%s ip=%s %s\n", FormatIso8601(r.at).c_str(), r.outcome.c_str(),
-                      r.client_id.empty() ? "-" : r.client_id.c_str(), r.user.empty() ? "-" : r.user.c_str(),
-                      r.ip.c_str(), r.reason.c_str());
+          std::printf("%s %-7s client=%s user=%s ip=%s %s\n", FormatIso8601(r.at).c_str(),
+                      r.outcome.c_str(), r.client_id.empty() ? "-" : r.client_id.c_str(),
+                      r.user.empty() ? "-" : r.user.c_str(), r.ip.c_str(), r.reason.c_str());
         return Status::Ok();
       });
     };

@@ -59,7 +59,9 @@ void AddStatus(CLI::App& app, CommandContext& ctx) {
           return Status::InvalidArgument("status '" + set_args->value +
                                          "' must be active, degraded, unavailable or other");
         const TimePoint now = Now();
-        if (Status s = store.status().SetStatus({set_args->system, set_args->value, set_args->description, now}); !s.ok())
+        if (Status s = store.status().SetStatus(
+                {set_args->system, set_args->value, set_args->description, now});
+            !s.ok())
           return s;
         if (!set_args->note.empty()) {
           auto id = store.status().AddNote({0, set_args->system, set_args->note, true, now});
@@ -79,7 +81,8 @@ void AddStatus(CLI::App& app, CommandContext& ctx) {
         for (const auto& system : c.systems) {
           std::string status = "active", description, when = "(default)";
           for (const auto& r : *list)
-            if (r.name == system.name) status = r.status, description = r.description, when = FormatIso8601(r.updated_at);
+            if (r.name == system.name)
+              status = r.status, description = r.description, when = FormatIso8601(r.updated_at);
           std::printf("%-12s %-12s %-26s %s\n", system.name.c_str(), status.c_str(), when.c_str(),
                       description.c_str());
         }
@@ -89,7 +92,8 @@ void AddStatus(CLI::App& app, CommandContext& ctx) {
   });
 
   auto clear_system = std::make_shared<std::string>();
-  auto* clear = status->add_subcommand("remove", "Forget a system's set status (it is active again)");
+  auto* clear =
+      status->add_subcommand("remove", "Forget a system's set status (it is active again)");
   clear->add_option("system", *clear_system, "System name")->required();
   clear->callback([&ctx, clear_system] {
     ctx.run = [&ctx, clear_system] {
@@ -128,11 +132,12 @@ void AddOutage(CLI::App& app, CommandContext& ctx) {
         auto end = ParseTimeOption("--end", args->end);
         if (!end) return end.status();
         if (*end < *start) return Status::InvalidArgument("--end must not be before --start");
-        OutageRecord o{0, args->system, *start, *end, args->description, args->notes, args->status,
-                       args->swo, Now()};
+        OutageRecord o{0,           args->system, *start,    *end, args->description,
+                       args->notes, args->status, args->swo, Now()};
         auto id = store.status().AddOutage(o);
         if (!id) return id.status();
-        std::printf("outage %lld added for %s\n", static_cast<long long>(*id), args->system.c_str());
+        std::printf("outage %lld added for %s\n", static_cast<long long>(*id),
+                    args->system.c_str());
         return Status::Ok();
       });
     };
@@ -150,8 +155,9 @@ void AddOutage(CLI::App& app, CommandContext& ctx) {
         if (!outages) return outages.status();
         for (const auto& o : *outages)
           std::printf("%-5lld %-12s %s .. %s  %-10s swo=%s  %s\n", static_cast<long long>(o.id),
-                      o.name.c_str(), FormatIso8601(o.start_at).c_str(), FormatIso8601(o.end_at).c_str(),
-                      o.status.value_or("-").c_str(), o.swo.c_str(), o.description.c_str());
+                      o.name.c_str(), FormatIso8601(o.start_at).c_str(),
+                      FormatIso8601(o.end_at).c_str(), o.status.value_or("-").c_str(),
+                      o.swo.c_str(), o.description.c_str());
         return Status::Ok();
       });
     };
@@ -162,7 +168,9 @@ void AddOutage(CLI::App& app, CommandContext& ctx) {
   remove->add_option("id", *remove_id, "Outage id (see `outage list`)")->required();
   remove->callback([&ctx, remove_id] {
     ctx.run = [&ctx, remove_id] {
-      return WithStore(ctx, [&](const Config&, Store& store) { return store.status().RemoveOutage(*remove_id); });
+      return WithStore(ctx, [&](const Config&, Store& store) {
+        return store.status().RemoveOutage(*remove_id);
+      });
     };
   });
 }
@@ -217,7 +225,8 @@ void AddNote(CLI::App& app, CommandContext& ctx) {
   remove->add_option("id", *remove_id, "Note id (see `note list`)")->required();
   remove->callback([&ctx, remove_id] {
     ctx.run = [&ctx, remove_id] {
-      return WithStore(ctx, [&](const Config&, Store& store) { return store.status().RemoveNote(*remove_id); });
+      return WithStore(
+          ctx, [&](const Config&, Store& store) { return store.status().RemoveNote(*remove_id); });
     };
   });
 }

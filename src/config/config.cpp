@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -7,7 +8,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "util/cidr.h"
 
@@ -15,10 +15,14 @@ namespace sfapid {
 
 const char* ToString(SystemType t) {
   switch (t) {
-    case SystemType::kCompute: return "compute";
-    case SystemType::kFilesystem: return "filesystem";
-    case SystemType::kService: return "service";
-    case SystemType::kStorage: return "storage";
+    case SystemType::kCompute:
+      return "compute";
+    case SystemType::kFilesystem:
+      return "filesystem";
+    case SystemType::kService:
+      return "service";
+    case SystemType::kStorage:
+      return "storage";
   }
   return "service";
 }
@@ -62,7 +66,8 @@ class TableReader {
   TableReader(const toml::table& t, std::string source, std::string prefix)
       : table_(t), source_(std::move(source)), prefix_(std::move(prefix)) {}
 
-  [[noreturn]] void Fail(const toml::node& n, const std::string& key, const std::string& what) const {
+  [[noreturn]] void Fail(const toml::node& n, const std::string& key,
+                         const std::string& what) const {
     throw ConfigError{source_ + ":" + std::to_string(n.source().begin.line) + ": " + Dotted(key) +
                       ": " + what};
   }
@@ -87,7 +92,8 @@ class TableReader {
       if (!n->is_integer()) Fail(*n, key, "must be a whole number");
       const int64_t v = n->as_integer()->get();
       if (v < 0 || static_cast<uint64_t>(v) > static_cast<uint64_t>(std::numeric_limits<T>::max()))
-        Fail(*n, key, "is out of range (0 to " + std::to_string(std::numeric_limits<T>::max()) + ")");
+        Fail(*n, key,
+             "is out of range (0 to " + std::to_string(std::numeric_limits<T>::max()) + ")");
       out = static_cast<T>(v);
     }
   }
@@ -155,7 +161,8 @@ std::string ExpandHome(const std::string& path) {
 bool ValidSystemName(const std::string& n) {
   if (n.empty() || n.size() > 64) return false;
   for (char c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
   return true;
 }
 
@@ -170,11 +177,17 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
   r.Read("description", s.description);
   std::string type = "service";
   r.Read("system_type", type);
-  if (type == "compute") s.system_type = SystemType::kCompute;
-  else if (type == "filesystem") s.system_type = SystemType::kFilesystem;
-  else if (type == "service") s.system_type = SystemType::kService;
-  else if (type == "storage") s.system_type = SystemType::kStorage;
-  else r.Fail(r.NodeOr("system_type"), "system_type", "must be compute, filesystem, service or storage");
+  if (type == "compute")
+    s.system_type = SystemType::kCompute;
+  else if (type == "filesystem")
+    s.system_type = SystemType::kFilesystem;
+  else if (type == "service")
+    s.system_type = SystemType::kService;
+  else if (type == "storage")
+    s.system_type = SystemType::kStorage;
+  else
+    r.Fail(r.NodeOr("system_type"), "system_type",
+           "must be compute, filesystem, service or storage");
 
   if (const toml::table* sched = r.Table("scheduler")) {
     if (s.system_type != SystemType::kCompute)
@@ -184,7 +197,8 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     sr.Read("spool_dir", s.scheduler.spool_dir);
     sr.RejectUnknown();
     if (s.scheduler.backend != "local")
-      sr.Fail(sr.NodeOr("backend"), "backend", "must be \"local\" (the only scheduler built in so far)");
+      sr.Fail(sr.NodeOr("backend"), "backend",
+              "must be \"local\" (the only scheduler built in so far)");
   } else if (s.system_type == SystemType::kCompute) {
     s.scheduler.backend = "local";
   }
@@ -269,7 +283,8 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Read("clock_leeway_seconds", a.clock_leeway_seconds);
     s.Read("client_refresh_seconds", a.client_refresh_seconds);
     s.Read("token_cache_entries", a.token_cache_entries);
-    for (auto [name, policy] : {std::pair{"green", &a.green}, {"yellow", &a.yellow}, {"red", &a.red}}) {
+    for (auto [name, policy] :
+         {std::pair{"green", &a.green}, {"yellow", &a.yellow}, {"red", &a.red}}) {
       if (const toml::table* lt = s.Table(name)) {
         TableReader l(*lt, source, std::string("auth.") + name);
         l.Read("max_lifetime_days", policy->max_lifetime_days);
@@ -345,8 +360,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     size_t i = 0;
     for (const auto& node : *systems) {
       SystemConfig s = ReadSystem(*node.as_table(), source, i);
-      if (c.FindSystem(s.name))
-        r.Fail(node, "systems", "system '" + s.name + "' is defined twice");
+      if (c.FindSystem(s.name)) r.Fail(node, "systems", "system '" + s.name + "' is defined twice");
       c.systems.push_back(std::move(s));
       ++i;
     }
@@ -356,8 +370,9 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   for (const auto& [node, ep] : endpoint_nodes) {
     const SystemConfig* s = c.FindSystem(ep.system);
     if (!s || !s->HasFiles())
-      r.Fail(*node, "transfers.endpoints", "endpoint '" + ep.id + "' names '" + ep.system +
-                                               "', which is not a compute or filesystem system");
+      r.Fail(*node, "transfers.endpoints",
+             "endpoint '" + ep.id + "' names '" + ep.system +
+                 "', which is not a compute or filesystem system");
   }
   return c;
 }

@@ -26,7 +26,8 @@ struct SystemConfig {
   std::string description;
   SchedulerConfig scheduler;  // compute systems only
   // File-system roots the utilities may touch on this system (after resolving ".." and symlinks).
-  // The default "/" is the whole file system with Unix permissions as the guard, as on a login node.
+  // The default "/" is the whole file system with Unix permissions as the guard, as on a login
+  // node.
   std::vector<std::string> roots{"/"};
 
   // Whether files and commands can be reached on this system.
@@ -82,7 +83,9 @@ struct AuthConfig {
   LevelPolicy yellow{30, 0};
   LevelPolicy red{2, 2};
 
-  const LevelPolicy& Policy(int level) const { return level == 0 ? green : level == 1 ? yellow : red; }
+  const LevelPolicy& Policy(int level) const {
+    return level == 0 ? green : level == 1 ? yellow : red;
+  }
 };
 
 struct UtilitiesConfig {

@@ -20,14 +20,22 @@ Response ValidationError(const std::vector<FieldError>& errors) {
 
 Response FromStatus(const Status& s) {
   switch (s.code()) {
-    case Code::kOk: return DetailError(200, "OK");
-    case Code::kNotFound: return DetailError(404, s.message());
-    case Code::kInvalidArgument: return DetailError(400, s.message());
-    case Code::kAlreadyExists: return DetailError(409, s.message());
-    case Code::kPermissionDenied: return DetailError(403, s.message());
-    case Code::kUnauthenticated: return DetailError(401, s.message());
-    case Code::kUnavailable: return DetailError(503, s.message());
-    case Code::kInternal: return DetailError(500, s.message());
+    case Code::kOk:
+      return DetailError(200, "OK");
+    case Code::kNotFound:
+      return DetailError(404, s.message());
+    case Code::kInvalidArgument:
+      return DetailError(400, s.message());
+    case Code::kAlreadyExists:
+      return DetailError(409, s.message());
+    case Code::kPermissionDenied:
+      return DetailError(403, s.message());
+    case Code::kUnauthenticated:
+      return DetailError(401, s.message());
+    case Code::kUnavailable:
+      return DetailError(503, s.message());
+    case Code::kInternal:
+      return DetailError(500, s.message());
   }
   return DetailError(500, s.message());
 }

@@ -12,7 +12,9 @@ namespace sfapid::http {
 
 // {"detail": detail} with the given status.
 Response DetailError(int status, const std::string& detail);
-inline Response NotFound(const std::string& detail = "Not Found") { return DetailError(404, detail); }
+inline Response NotFound(const std::string& detail = "Not Found") {
+  return DetailError(404, detail);
+}
 
 // One entry of a 422 answer. loc is e.g. {"query", "sacct"} or {"body", "job"}.
 struct FieldError {

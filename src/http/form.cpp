@@ -38,10 +38,12 @@ Result<Params> ParseUrlEncoded(std::string_view text) {
       const std::string_view raw_value =
           eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
       auto key = PercentDecode(raw_key, true);
-      if (!key) return Status::InvalidArgument("malformed %-escape in the name '" +
-                                               std::string(raw_key) + "'");
+      if (!key)
+        return Status::InvalidArgument("malformed %-escape in the name '" + std::string(raw_key) +
+                                       "'");
       auto value = PercentDecode(raw_value, true);
-      if (!value) return Status::InvalidArgument("malformed %-escape in the value of '" + *key + "'");
+      if (!value)
+        return Status::InvalidArgument("malformed %-escape in the value of '" + *key + "'");
       out.emplace_back(std::move(*key), std::move(*value));
     }
     pos = amp + 1;
@@ -60,7 +62,8 @@ std::string Lower(std::string_view s) {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -77,9 +80,12 @@ std::optional<std::string> HeaderParam(std::string_view header, std::string_view
     if (!v.empty() && v.front() == '"') {
       std::string out;
       for (size_t i = 1; i < v.size(); ++i) {
-        if (v[i] == '\\' && i + 1 < v.size()) out.push_back(v[++i]);
-        else if (v[i] == '"') return out;
-        else out.push_back(v[i]);
+        if (v[i] == '\\' && i + 1 < v.size())
+          out.push_back(v[++i]);
+        else if (v[i] == '"')
+          return out;
+        else
+          out.push_back(v[i]);
       }
       return std::nullopt;  // unterminated quote
     }
@@ -159,8 +165,9 @@ Result<Form> ParseForm(std::string_view content_type, std::string_view body) {
   }
   if (type == "multipart/form-data") return ParseMultipart(content_type, body);
   if (body.empty()) return Form{};
-  return Status::InvalidArgument("unsupported Content-Type '" + std::string(content_type) +
-                                 "': send application/x-www-form-urlencoded or multipart/form-data");
+  return Status::InvalidArgument(
+      "unsupported Content-Type '" + std::string(content_type) +
+      "': send application/x-www-form-urlencoded or multipart/form-data");
 }
 
 }  // namespace sfapid::http

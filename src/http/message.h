@@ -21,18 +21,20 @@ const std::string* FindParam(const Params& params, std::string_view key);
 std::vector<std::string> AllParams(const Params& params, std::string_view key);
 
 struct Request {
-  std::string method;      // "GET", "POST", ...
-  std::string target;      // as sent: path and query, not decoded
-  std::string path;        // the target's path, not decoded
-  Params query;            // decoded query parameters
-  Params headers;          // names lower-cased
+  std::string method;                              // "GET", "POST", ...
+  std::string target;                              // as sent: path and query, not decoded
+  std::string path;                                // the target's path, not decoded
+  Params query;                                    // decoded query parameters
+  Params headers;                                  // names lower-cased
   std::map<std::string, std::string> path_params;  // decoded
   std::string body;
-  std::string remote_ip;   // the peer, or the client named by a trusted proxy
+  std::string remote_ip;  // the peer, or the client named by a trusted proxy
   std::string request_id;
   std::optional<Principal> principal;  // set when a valid access token came with the request
 
-  const std::string* Header(std::string_view lower_name) const { return FindParam(headers, lower_name); }
+  const std::string* Header(std::string_view lower_name) const {
+    return FindParam(headers, lower_name);
+  }
   const std::string* Query(std::string_view key) const { return FindParam(query, key); }
   const std::string& PathParam(const std::string& key) const { return path_params.at(key); }
 };

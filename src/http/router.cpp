@@ -83,26 +83,44 @@ Match Router::Find(const std::string& method, std::string_view raw_path) const {
       const auto& seg = route.segments[i];
       if (seg.kind == Route::Segment::kRestPath) {
         // Everything after the previous segment's "/", taken from the untrimmed path.
-        if (offset > raw_path.size()) { matched = false; break; }
+        if (offset > raw_path.size()) {
+          matched = false;
+          break;
+        }
         auto rest = DecodeRestPath(raw_path.substr(offset));
-        if (!rest) { bad_escape = true; break; }
+        if (!rest) {
+          bad_escape = true;
+          break;
+        }
         params[seg.text] = std::move(*rest);
         i = route.segments.size();
         break;
       }
-      if (i >= parts.size()) { matched = false; break; }
+      if (i >= parts.size()) {
+        matched = false;
+        break;
+      }
       if (seg.kind == Route::Segment::kLiteral) {
-        if (parts[i] != seg.text) { matched = false; break; }
+        if (parts[i] != seg.text) {
+          matched = false;
+          break;
+        }
       } else {
-        if (parts[i].empty()) { matched = false; break; }
+        if (parts[i].empty()) {
+          matched = false;
+          break;
+        }
         auto v = PercentDecode(parts[i], false);
-        if (!v) { bad_escape = true; break; }
+        if (!v) {
+          bad_escape = true;
+          break;
+        }
         params[seg.text] = std::move(*v);
       }
       offset += parts[i].size() + 1;
     }
-    const bool rest_path = !route.segments.empty() &&
-                           route.segments.back().kind == Route::Segment::kRestPath;
+    const bool rest_path =
+        !route.segments.empty() && route.segments.back().kind == Route::Segment::kRestPath;
     if (!matched) continue;
     if (!bad_escape && !rest_path && parts.size() != route.segments.size()) continue;
     if (route.method != method) {

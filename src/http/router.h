@@ -22,7 +22,7 @@ enum class Execution { kInline, kBlocking };
 
 struct Route {
   std::string method;
-  std::string pattern;             // e.g. "/status/{name}"
+  std::string pattern;  // e.g. "/status/{name}"
   Handler handler;
   Execution execution = Execution::kInline;
   std::size_t max_body_bytes = 0;  // 0: the server's default

@@ -51,7 +51,8 @@ std::string NewRequestId() {
 bool UsableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':')
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
+        c != ':')
       return false;
   return true;
 }
@@ -66,7 +67,11 @@ struct Connection {
 
 struct HttpServer::Impl {
   Impl(const ServerConfig& c, const Router& r)
-      : config(c), router(r), ioc(c.threads), acceptor(ioc), signals(ioc, SIGINT, SIGTERM),
+      : config(c),
+        router(r),
+        ioc(c.threads),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM),
         pool(static_cast<std::size_t>(c.blocking_threads)) {
     for (const auto& p : c.trusted_proxies)
       if (auto cidr = ParseCidr(p)) trusted_proxies.push_back(*cidr);
@@ -92,20 +97,21 @@ struct HttpServer::Impl {
                                      const std::string& peer, const std::string& request_id);
   asio::awaitable<void> DrainThenStop();
   void BeginShutdown();
-  std::string ClientIp(const std::string& peer, const bhttp::request<bhttp::string_body>& msg) const;
+  std::string ClientIp(const std::string& peer,
+                       const bhttp::request<bhttp::string_body>& msg) const;
 };
 
 HttpServer::HttpServer(const ServerConfig& config, const Router& router)
     : impl_(std::make_unique<Impl>(config, router)) {}
 
-HttpServer::~HttpServer() {
-  impl_->pool.join();
-}
+HttpServer::~HttpServer() { impl_->pool.join(); }
 
 Status HttpServer::Bind() {
   boost::system::error_code ec;
   auto address = asio::ip::make_address(impl_->config.listen, ec);
-  if (ec) return Status::InvalidArgument("server.listen '" + impl_->config.listen + "' is not an IP address");
+  if (ec)
+    return Status::InvalidArgument("server.listen '" + impl_->config.listen +
+                                   "' is not an IP address");
   tcp::endpoint ep(address, impl_->config.port);
   auto& a = impl_->acceptor;
   a.open(ep.protocol(), ec);
@@ -230,9 +236,9 @@ std::string HttpServer::Impl::ClientIp(const std::string& peer,
 }
 
 asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
-                                                      bhttp::request<bhttp::string_body>& msg,
-                                                      const std::string& peer,
-                                                      const std::string& request_id) {
+                                                     bhttp::request<bhttp::string_body>& msg,
+                                                     const std::string& peer,
+                                                     const std::string& request_id) {
   if (!m.route) {
     if (m.method_not_allowed) co_return DetailError(405, "Method Not Allowed");
     co_return NotFound();
@@ -269,8 +275,8 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
       spdlog::error("request {}: handler for {} {} failed", req.request_id, route->method,
                     route->pattern);
     }
-    return DetailError(500, "Internal server error; quote request id " + req.request_id +
-                                " to the operators");
+    return DetailError(
+        500, "Internal server error; quote request id " + req.request_id + " to the operators");
   };
   if (m.route->execution == Execution::kInline) co_return run();
   co_return co_await asio::co_spawn(
@@ -340,7 +346,8 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
             co_await bhttp::async_write(conn->stream, cont, kNoThrow);
           }
-          auto [body_ec, body_n] = co_await bhttp::async_read(conn->stream, buffer, parser, kNoThrow);
+          auto [body_ec, body_n] =
+              co_await bhttp::async_read(conn->stream, buffer, parser, kNoThrow);
           if (body_ec == bhttp::error::body_limit) {
             response = too_large();
           } else if (body_ec) {
@@ -366,9 +373,10 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
     auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, kNoThrow);
     if (config.access_log) {
       const double ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-      spdlog::info("{} \"{} {}\" {} {} {:.2f}ms rid={}", peer, method, target, response.status, bytes,
-                   ms, request_id);
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count();
+      spdlog::info("{} \"{} {}\" {} {} {:.2f}ms rid={}", peer, method, target, response.status,
+                   bytes, ms, request_id);
     }
     if (write_ec || !res.keep_alive()) break;
   }

@@ -32,7 +32,7 @@ struct AuthAuditRecord {
   std::string client_id;  // as claimed; may be unknown
   std::string user;       // empty when the client is unknown
   std::string ip;
-  std::string outcome;    // "issued" | "refused"
+  std::string outcome;  // "issued" | "refused"
   std::string reason;
 };
 

@@ -13,10 +13,10 @@ namespace sfapid {
 
 struct TaskRecord {
   std::string id;
-  std::string owner;   // API user
-  std::string kind;    // "command", "submit_job", ...
+  std::string owner;  // API user
+  std::string kind;   // "command", "submit_job", ...
   std::string system;
-  std::string status;  // new | completed | failed | cancelled ("new" while it runs)
+  std::string status;                 // new | completed | failed | cancelled ("new" while it runs)
   std::optional<std::string> result;  // a JSON document, as text
   TimePoint created_at;
   TimePoint updated_at;

@@ -1,4 +1,5 @@
-// Persistence of transfers (POST /storage/globus/transfer): what is copied where, and how far it got.
+// Persistence of transfers (POST /storage/globus/transfer): what is copied where, and how far it
+// got.
 #pragma once
 
 #include <optional>
@@ -30,7 +31,8 @@ class TransferStore {
   virtual Status SetTransferTask(const std::string& id, const std::string& task_id) = 0;
   virtual Status UpdateProgress(const std::string& id, int64_t bytes, int64_t bytes_per_second) = 0;
   // Ends an ACTIVE transfer; an ended one stays as it is.
-  virtual Status FinishTransfer(const std::string& id, const std::string& status, const std::string& reason) = 0;
+  virtual Status FinishTransfer(const std::string& id, const std::string& status,
+                                const std::string& reason) = 0;
   virtual Result<TransferRecord> GetTransfer(const std::string& id) = 0;
   virtual Result<int> CountActive(const std::string& owner) = 0;  // owner empty: everyone's
   // Every ACTIVE transfer ends FAILED with the reason: at start-up after a stop or crash.

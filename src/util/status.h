@@ -10,8 +10,16 @@
 
 namespace sfapid {
 
-enum class Code { kOk, kInvalidArgument, kNotFound, kAlreadyExists, kPermissionDenied,
-                  kUnauthenticated, kUnavailable, kInternal };
+enum class Code {
+  kOk,
+  kInvalidArgument,
+  kNotFound,
+  kAlreadyExists,
+  kPermissionDenied,
+  kUnauthenticated,
+  kUnavailable,
+  kInternal
+};
 
 class Status {
  public:
@@ -39,7 +47,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like std::expected
+  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design, like std::expected
   Result(Status error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }

@@ -14,7 +14,8 @@ std::string FormatIso8601(TimePoint t) {
   // Digit by digit: this runs for every date on hot paths, where snprintf showed up in profiles.
   std::string out = "0000-00-00T00:00:00+00:00";
   auto put = [&out](size_t at, int value, int width) {
-    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
   };
   put(0, int(ymd.year()), 4);
   put(5, static_cast<int>(unsigned(ymd.month())), 2);
@@ -61,7 +62,8 @@ std::optional<TimePoint> ParseIso8601(std::string_view s) {
   if (pos < s.size()) {
     if (s[pos] != 'T' && s[pos] != ' ') return std::nullopt;
     ++pos;
-    if (!Digits(s, pos, 2, h) || !Expect(s, pos, ':') || !Digits(s, pos, 2, mi)) return std::nullopt;
+    if (!Digits(s, pos, 2, h) || !Expect(s, pos, ':') || !Digits(s, pos, 2, mi))
+      return std::nullopt;
     if (pos < s.size() && s[pos] == ':' && (++pos, !Digits(s, pos, 2, sec))) return std::nullopt;
     if (pos < s.size() && s[pos] == '.') {  // fractional seconds are accepted and dropped
       ++pos;

@@ -82,8 +82,9 @@ class OperatorChanges(ServerTest):
         r = self.server.cli("status", "set", "perlmutter", "degraded", "--description",
                             "Scratch is slow", "--note", "Investigating the scratch file system")
         self.assertIn("perlmutter is now degraded", r.stdout)
-        s = self.wait_for(lambda: (lambda s: s if s["status"] == "degraded" else None)(
-            self.api("/status/perlmutter").json()), what="degraded status")
+        # The status and the note are two writes: wait until a refresh has seen both.
+        s = self.wait_for(lambda: (lambda s: s if s["status"] == "degraded" and s["notes"] else None)(
+            self.api("/status/perlmutter").json()), what="degraded status with its note")
         self.assertEqual(s["description"], "Scratch is slow")
         self.assertEqual(s["notes"], ["Investigating the scratch file system"])
         notes = self.api("/status/notes/perlmutter").json()
@@ -120,8 +121,8 @@ class OperatorChanges(ServerTest):
         self.server.cli("outage", "add", "perlmutter", "--start", iso(now + timedelta(days=3)),
                         "--end", iso(now + timedelta(days=3, hours=8)), "--description",
                         "Scheduled Maintenance", "--swo", "degr")
-        outages = self.wait_for(lambda: self.api("/status/outages/perlmutter").json(),
-                                what="outage")
+        self.wait_for(lambda: self.api("/status/outages/planned/perlmutter").json(), what="both outages")
+        outages = self.api("/status/outages/perlmutter").json()
         self.assertEqual(len(outages), 1)
         o = outages[0]
         self.assertEqual(set(o), OUTAGE_KEYS)
@@ -170,7 +171,8 @@ class OperatorChanges(ServerTest):
     def test_notes_add_list_remove(self):
         self.server.cli("note", "add", "globus", "Endpoint renewed")
         self.server.cli("note", "add", "globus", "Old news", "--inactive")
-        notes = self.wait_for(lambda: self.api("/status/notes/globus").json(), what="notes")
+        notes = self.wait_for(lambda: (lambda n: n if len(n) == 2 else None)(
+            self.api("/status/notes/globus").json()), what="both notes")
         self.assertEqual([(n["notes"], n["active"]) for n in notes],
                          [("Endpoint renewed", True), ("Old news", False)])
         self.assertEqual(self.api("/status/globus").json()["notes"], ["Endpoint renewed"])

@@ -45,6 +45,22 @@ def as_user(name, command):
                    cwd="/")
 
 
+def check_permissions(test, suffix):
+    """Bob can neither copy alice's 0600 file nor write into her home."""
+    home, bob_home = USERS.home("alice"), USERS.home("bob")
+    as_user("alice", f"echo secret > {home}/private{suffix} && chmod 600 {home}/private{suffix}")
+    t = test.wait(test.start(f"{home}/private{suffix}", f"{bob_home}/stolen{suffix}", user="bob")["transfer_id"],
+                  user="bob")
+    test.assertEqual(t["globus_status"], "FAILED")
+    test.assertIn("Permission denied", t["reason"])
+    test.assertFalse(os.path.exists(f"{bob_home}/stolen{suffix}"))
+    as_user("bob", f"echo mine > {bob_home}/mine{suffix}x")
+    t = test.wait(test.start(f"{bob_home}/mine{suffix}x", f"{home}/planted{suffix}", user="bob")["transfer_id"],
+                  user="bob")
+    test.assertEqual(t["globus_status"], "FAILED")
+    test.assertFalse(os.path.exists(f"{home}/planted{suffix}"))
+
+
 class TransferTest(unittest.TestCase):
     """With rsync_options set, every transfer goes through rsync (slowed down, to watch it run)."""
 
@@ -132,17 +148,9 @@ class TransferTest(unittest.TestCase):
         self.assertEqual(os.path.getsize(f"{self.home}/big.copy"), size)
 
     def test_permission_refused(self):
-        as_user("alice", f"echo secret > {self.home}/private && chmod 600 {self.home}/private")
+        check_permissions(self, "")
         bob_home = USERS.home("bob")
-        t = self.wait(self.start(f"{self.home}/private", f"{bob_home}/stolen", user="bob")["transfer_id"], user="bob")
-        self.assertEqual(t["globus_status"], "FAILED")
-        self.assertIn("Permission denied", t["reason"])
-        self.assertFalse(os.path.exists(f"{bob_home}/stolen"))
-        # Nor can bob write into alice's home.
         as_user("bob", f"echo mine > {bob_home}/mine")
-        t = self.wait(self.start(f"{bob_home}/mine", f"{self.home}/planted", user="bob")["transfer_id"], user="bob")
-        self.assertEqual(t["globus_status"], "FAILED")
-        self.assertFalse(os.path.exists(f"{self.home}/planted"))
         # Another user's transfer is not found.
         mine = self.start(f"{bob_home}/mine", f"{bob_home}/mine2", user="bob")["transfer_id"]
         self.assertEqual(self.call("GET", f"/storage/globus/transfer/{mine}").status, 404)
@@ -237,16 +245,7 @@ class SameHostCopy(unittest.TestCase):
         self.assertTrue(os.path.isfile(f"{self.home}/deep/r.bin"))
 
     def test_permissions_still_apply(self):
-        as_user("alice", f"echo secret > {self.home}/private2 && chmod 600 {self.home}/private2")
-        bob_home = USERS.home("bob")
-        t = self.wait(self.start(f"{self.home}/private2", f"{bob_home}/stolen2", user="bob")["transfer_id"], user="bob")
-        self.assertEqual(t["globus_status"], "FAILED")
-        self.assertIn("Permission denied", t["reason"])
-        self.assertFalse(os.path.exists(f"{bob_home}/stolen2"))
-        as_user("bob", f"echo mine > {bob_home}/mine3")
-        t = self.wait(self.start(f"{bob_home}/mine3", f"{self.home}/planted3", user="bob")["transfer_id"], user="bob")
-        self.assertEqual(t["globus_status"], "FAILED")
-        self.assertFalse(os.path.exists(f"{self.home}/planted3"))
+        check_permissions(self, "2")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,8 @@ class AuthGuardTest : public ::testing::Test {
                                {"exp", Now().time_since_epoch().count() + 60}};
     auto assertion = SignJwt(claims, *created->private_key, "");
     EXPECT_TRUE(assertion);
-    auto issued = tokens_->Issue({"client_credentials", kJwtBearerAssertionType, *assertion, "127.0.0.1"});
+    auto issued =
+        tokens_->Issue({"client_credentials", kJwtBearerAssertionType, *assertion, "127.0.0.1"});
     EXPECT_TRUE(std::holds_alternative<IssuedToken>(issued));
     return std::get<IssuedToken>(issued).access_token;
   }

@@ -25,8 +25,8 @@ TEST(Cidr, Ipv6Ranges) {
 }
 
 TEST(Cidr, RejectsMalformed) {
-  for (const char* bad : {"", "10.0.0.0/33", "10.0.0.0/", "10.0.0/8", "::/129", "host/8", "1.2.3.4/x",
-                          "10.0.0.0/-1"})
+  for (const char* bad :
+       {"", "10.0.0.0/33", "10.0.0.0/", "10.0.0/8", "::/129", "host/8", "1.2.3.4/x", "10.0.0.0/-1"})
     EXPECT_FALSE(ParseCidr(bad)) << bad;
 }
 

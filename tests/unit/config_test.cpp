@@ -21,7 +21,8 @@ TEST(Config, EmbeddedDefaultHasTheClientsMachineNames) {
 }
 
 TEST(Config, DefaultsFillWhatAFileLeavesOut) {
-  auto c = ParseConfig("data_dir = \"/srv/sfapid\"\n[[systems]]\nname = \"x\"\nsystem_type = \"compute\"\n", "t");
+  auto c = ParseConfig(
+      "data_dir = \"/srv/sfapid\"\n[[systems]]\nname = \"x\"\nsystem_type = \"compute\"\n", "t");
   ASSERT_TRUE(c) << c.status().message();
   EXPECT_EQ(c->DataPath("sfapid.db"), "/srv/sfapid/sfapid.db");
   EXPECT_EQ(c->DataPath("/abs/db"), "/abs/db");
@@ -31,15 +32,22 @@ TEST(Config, DefaultsFillWhatAFileLeavesOut) {
 }
 
 TEST(Config, ErrorsNameSourceLineAndKey) {
-  auto c = ParseConfig("[status]\nprobe_interval_seconds = 0\n[[systems]]\nname = \"x\"\n", "f.toml");
+  auto c =
+      ParseConfig("[status]\nprobe_interval_seconds = 0\n[[systems]]\nname = \"x\"\n", "f.toml");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.status().message(), "f.toml:2: 'status.probe_interval_seconds': must be at least 0.05");
-  c = ParseConfig("[[systems]]\nname = \"x\"\nsystem_type = \"service\"\n[systems.scheduler]\nbackend = \"local\"\n", "f");
+  EXPECT_EQ(c.status().message(),
+            "f.toml:2: 'status.probe_interval_seconds': must be at least 0.05");
+  c = ParseConfig(
+      "[[systems]]\nname = \"x\"\nsystem_type = \"service\"\n[systems.scheduler]\nbackend = "
+      "\"local\"\n",
+      "f");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.status().message(), "f:4: 'systems[0].scheduler': only compute systems have a scheduler");
+  EXPECT_EQ(c.status().message(),
+            "f:4: 'systems[0].scheduler': only compute systems have a scheduler");
   c = ParseConfig("[server]\n", "f");
   ASSERT_FALSE(c);
-  EXPECT_NE(c.status().message().find("at least one [[systems]] entry is needed"), std::string::npos);
+  EXPECT_NE(c.status().message().find("at least one [[systems]] entry is needed"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ TEST(Multipart, MalformedBodiesAreRejected) {
   const char* type = "multipart/form-data; boundary=b";
   EXPECT_FALSE(ParseForm("multipart/form-data", "--b--"));  // no boundary parameter
   EXPECT_FALSE(ParseForm(type, "no boundary here"));
-  EXPECT_FALSE(ParseForm(type, "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nunterminated"));
+  EXPECT_FALSE(
+      ParseForm(type, "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nunterminated"));
   EXPECT_FALSE(ParseForm(type, "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--"));  // no name
   EXPECT_FALSE(ParseForm(type, "--b\r\nbroken header line\r\n\r\nx\r\n--b--"));
   EXPECT_FALSE(ParseForm(type, "--b\r\nContent-Disposition: form-data; name=\"x\"\r\nx\r\n--b--"));

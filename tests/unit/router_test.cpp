@@ -43,7 +43,8 @@ TEST(Router, RestPathKeepsDoubleSlashAndDecodesSlashes) {
   EXPECT_EQ(r.Find("GET", "/api/ls/perlmutter//global/homes/u/x").params.at("path"),
             "/global/homes/u/x");
   // SuperfacilityConnector: %2F-encoded slashes.
-  EXPECT_EQ(r.Find("GET", "/api/ls/perlmutter/%2Fglobal%2Fhomes").params.at("path"), "/global/homes");
+  EXPECT_EQ(r.Find("GET", "/api/ls/perlmutter/%2Fglobal%2Fhomes").params.at("path"),
+            "/global/homes");
   // A relative path gets its leading slash.
   EXPECT_EQ(r.Find("GET", "/api/ls/perlmutter/tmp/x").params.at("path"), "/tmp/x");
   // A trailing slash is part of the path, not dropped.

@@ -38,7 +38,8 @@ TEST_F(SqliteStoreTest, DataSurvivesReopen) {
     auto& s = (*store)->status();
     ASSERT_TRUE(s.SetStatus({"perlmutter", "degraded", "slow", t}).ok());
     ASSERT_TRUE(s.SetStatus({"perlmutter", "unavailable", "", t}).ok());  // upsert
-    ASSERT_TRUE(s.AddOutage({0, "perlmutter", t, t + std::chrono::hours(2), "Maint", "n", std::nullopt, "degr", t}));
+    ASSERT_TRUE(s.AddOutage(
+        {0, "perlmutter", t, t + std::chrono::hours(2), "Maint", "n", std::nullopt, "degr", t}));
     ASSERT_TRUE(s.AddNote({0, "dtns", "hello", false, t}));
   }
   auto store = OpenSqliteStore(path_);

@@ -20,8 +20,9 @@ TEST(TimeFormat, AppliesOffsets) {
 }
 
 TEST(TimeFormat, RejectsImpossibleAndMalformed) {
-  for (const char* bad : {"", "2026", "2026-13-01", "2026-02-30", "2026-01-01T25:00", "2026-01-01T10",
-                          "2026-01-01T10:00+", "2026-01-01T10:00 junk", "yesterday", "2026-1-1"})
+  for (const char* bad :
+       {"", "2026", "2026-13-01", "2026-02-30", "2026-01-01T25:00", "2026-01-01T10",
+        "2026-01-01T10:00+", "2026-01-01T10:00 junk", "yesterday", "2026-1-1"})
     EXPECT_FALSE(ParseIso8601(bad)) << bad;
 }
 

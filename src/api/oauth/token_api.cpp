@@ -19,44 +19,48 @@ http::Response OAuthJson(int status, const json::object& body) {
 }
 
 http::Response ErrorResponse(const OAuthError& e) {
-  http::Response r = OAuthJson(e.http_status, {{"error", e.error}, {"error_description", e.description}});
+  http::Response r =
+      OAuthJson(e.http_status, {{"error", e.error}, {"error_description", e.description}});
   if (e.http_status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }
 
 }  // namespace
 
-void AddTokenRoutes(http::Router& router, const Config& config, TokenService& tokens, SigningKeys& keys) {
-  router.Add({.method = "POST",
-              .pattern = config.auth.token_path,
-              .handler = [&tokens](http::Request& req) {
-                const std::string* type = req.Header("content-type");
-                auto form = http::ParseForm(type ? *type : "", req.body);
-                if (!form) return ErrorResponse({400, "invalid_request", form.status().message()});
-                // The form body, or (as the Julia client sends them) the query string.
-                auto param = [&](const char* name) -> std::string {
-                  if (const std::string* v = form->Get(name)) return *v;
-                  if (const std::string* v = req.Query(name)) return *v;
-                  return "";
-                };
-                TokenRequest request{param("grant_type"), param("client_assertion_type"),
-                                     param("client_assertion"), req.remote_ip};
-                if (request.client_assertion.size() > kMaxJwtBytes)
-                  return ErrorResponse({400, "invalid_request",
-                                        "client_assertion is longer than " + std::to_string(kMaxJwtBytes) +
-                                            " bytes"});
-                auto result = tokens.Issue(request);
-                if (auto* e = std::get_if<OAuthError>(&result)) return ErrorResponse(*e);
-                const auto& t = std::get<IssuedToken>(result);
-                return OAuthJson(200, {{"access_token", t.access_token},
-                                       {"token_type", "Bearer"},
-                                       {"expires_in", t.expires_in},
-                                       {"scope", t.scope}});
-              },
-              .execution = http::Execution::kBlocking,
-              // Room for an oversized assertion to be refused in OAuth's error shape, not a bare 413.
-              .max_body_bytes = 2 * 1024 * 1024,
-              .documented = false});
+void AddTokenRoutes(http::Router& router, const Config& config, TokenService& tokens,
+                    SigningKeys& keys) {
+  router.Add(
+      {.method = "POST",
+       .pattern = config.auth.token_path,
+       .handler =
+           [&tokens](http::Request& req) {
+             const std::string* type = req.Header("content-type");
+             auto form = http::ParseForm(type ? *type : "", req.body);
+             if (!form) return ErrorResponse({400, "invalid_request", form.status().message()});
+             // The form body, or (as the Julia client sends them) the query string.
+             auto param = [&](const char* name) -> std::string {
+               if (const std::string* v = form->Get(name)) return *v;
+               if (const std::string* v = req.Query(name)) return *v;
+               return "";
+             };
+             TokenRequest request{param("grant_type"), param("client_assertion_type"),
+                                  param("client_assertion"), req.remote_ip};
+             if (request.client_assertion.size() > kMaxJwtBytes)
+               return ErrorResponse(
+                   {400, "invalid_request",
+                    "client_assertion is longer than " + std::to_string(kMaxJwtBytes) + " bytes"});
+             auto result = tokens.Issue(request);
+             if (auto* e = std::get_if<OAuthError>(&result)) return ErrorResponse(*e);
+             const auto& t = std::get<IssuedToken>(result);
+             return OAuthJson(200, {{"access_token", t.access_token},
+                                    {"token_type", "Bearer"},
+                                    {"expires_in", t.expires_in},
+                                    {"scope", t.scope}});
+           },
+       .execution = http::Execution::kBlocking,
+       // Room for an oversized assertion to be refused in OAuth's error shape, not a bare 413.
+       .max_body_bytes = 2 * 1024 * 1024,
+       .documented = false});
 
   router.Add({.method = "GET",
               .pattern = "/oauth2/jwks",
@@ -65,17 +69,19 @@ void AddTokenRoutes(http::Router& router, const Config& config, TokenService& to
 
   router.Add({.method = "GET",
               .pattern = "/.well-known/openid-configuration",
-              .handler = [&config](http::Request&) {
-                // Rendered per request: the port is known only once the server has bound.
-                return http::Response::Json(json::object{
-                    {"issuer", config.Issuer()},
-                    {"token_endpoint", config.TokenUrl()},
-                    {"jwks_uri", config.PublicBaseUrl() + "/oauth2/jwks"},
-                    {"grant_types_supported", json::array{"client_credentials"}},
-                    {"token_endpoint_auth_methods_supported", json::array{"private_key_jwt"}},
-                    {"token_endpoint_auth_signing_alg_values_supported", json::array{"RS256", "ES256"}},
-                    {"scopes_supported", json::array{"green", "yellow", "red"}}});
-              },
+              .handler =
+                  [&config](http::Request&) {
+                    // Rendered per request: the port is known only once the server has bound.
+                    return http::Response::Json(json::object{
+                        {"issuer", config.Issuer()},
+                        {"token_endpoint", config.TokenUrl()},
+                        {"jwks_uri", config.PublicBaseUrl() + "/oauth2/jwks"},
+                        {"grant_types_supported", json::array{"client_credentials"}},
+                        {"token_endpoint_auth_methods_supported", json::array{"private_key_jwt"}},
+                        {"token_endpoint_auth_signing_alg_values_supported",
+                         json::array{"RS256", "ES256"}},
+                        {"scopes_supported", json::array{"green", "yellow", "red"}}});
+                  },
               .documented = false});
 }
 

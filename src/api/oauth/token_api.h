@@ -9,6 +9,7 @@
 
 namespace sfapid::oauth {
 
-void AddTokenRoutes(http::Router& router, const Config& config, TokenService& tokens, SigningKeys& keys);
+void AddTokenRoutes(http::Router& router, const Config& config, TokenService& tokens,
+                    SigningKeys& keys);
 
 }  // namespace sfapid::oauth

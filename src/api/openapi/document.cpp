@@ -7,12 +7,11 @@ namespace sfapid::openapi {
 namespace json = boost::json;
 
 void AddErrorSchemas(json::object& schemas) {
-  schemas["HTTPError"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"detail"}},
-      {"properties", {{"detail", {{"type", "string"}}}}}};
-  json::object loc_item{{"anyOf", json::array{json::object{{"type", "string"}},
-                                                json::object{{"type", "integer"}}}}};
+  schemas["HTTPError"] = json::object{{"type", "object"},
+                                      {"required", json::array{"detail"}},
+                                      {"properties", {{"detail", {{"type", "string"}}}}}};
+  json::object loc_item{
+      {"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "integer"}}}}};
   json::object validation_props;
   validation_props["loc"] = json::object{{"type", "array"}, {"items", loc_item}};
   validation_props["msg"] = json::object{{"type", "string"}};
@@ -23,7 +22,8 @@ void AddErrorSchemas(json::object& schemas) {
   schemas["HTTPValidationError"] = json::object{
       {"type", "object"},
       {"properties",
-       {{"detail", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/ValidationError"}}}}}}}};
+       {{"detail",
+         {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/ValidationError"}}}}}}}};
 }
 
 std::string DocumentPath(const std::string& pattern, const std::string& prefix) {
@@ -47,7 +47,8 @@ json::object BuildDocument(const ApiInfo& info, const http::Router& router,
   }
   json::object doc{
       {"openapi", "3.1.0"},
-      {"info", {{"title", info.title}, {"version", info.version}, {"description", info.description}}},
+      {"info",
+       {{"title", info.title}, {"version", info.version}, {"description", info.description}}},
       {"servers", json::array{json::object{{"url", info.prefix}}}},
       {"paths", std::move(paths)},
       {"components",
@@ -57,8 +58,9 @@ json::object BuildDocument(const ApiInfo& info, const http::Router& router,
            {{"type", "http"},
             {"scheme", "bearer"},
             {"bearerFormat", "JWT"},
-            {"description", "An access token from the OAuth2 token endpoint (client credentials "
-                            "with a private-key JWT assertion)"}}}}}}},
+            {"description",
+             "An access token from the OAuth2 token endpoint (client credentials "
+             "with a private-key JWT assertion)"}}}}}}},
   };
   return doc;
 }

@@ -75,13 +75,15 @@ Operation& Operation::MultipartBody(const std::string& schema_name) {
 }
 
 Operation& Operation::Returns(json::value schema, const std::string& description) {
-  op_["responses"].as_object()["200"] = json::object{
-      {"description", description}, {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
+  op_["responses"].as_object()["200"] =
+      json::object{{"description", description},
+                   {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
   return *this;
 }
 
 Operation& Operation::Error(int status, const std::string& description) {
-  json::value schema = status == 422 ? json::value(Ref("HTTPValidationError")) : json::value(Ref("HTTPError"));
+  json::value schema =
+      status == 422 ? json::value(Ref("HTTPValidationError")) : json::value(Ref("HTTPError"));
   op_["responses"].as_object()[std::to_string(status)] = json::object{
       {"description", description}, {"content", {{"application/json", {{"schema", schema}}}}}};
   return *this;

@@ -27,7 +27,8 @@ class Operation {
   // described by a component schema.
   Operation& FormBody(const std::string& schema_name);
   Operation& MultipartBody(const std::string& schema_name);
-  Operation& Returns(boost::json::value schema, const std::string& description = "Successful Response");
+  Operation& Returns(boost::json::value schema,
+                     const std::string& description = "Successful Response");
   Operation& Error(int status, const std::string& description);
 
   boost::json::object Build() const;

@@ -13,9 +13,10 @@ struct Entry {
 };
 
 constexpr std::optional<Level> kPublic = std::nullopt;
-constexpr std::optional<Level> kGreen = Level::kGreen;    // reads
-constexpr std::optional<Level> kYellow = Level::kYellow;  // changes: jobs, uploads, groups, transfers
-constexpr std::optional<Level> kRed = Level::kRed;        // running commands
+constexpr std::optional<Level> kGreen = Level::kGreen;  // reads
+constexpr std::optional<Level> kYellow =
+    Level::kYellow;                                 // changes: jobs, uploads, groups, transfers
+constexpr std::optional<Level> kRed = Level::kRed;  // running commands
 
 const Entry kTable[] = {
     {"GET", "/status*", kPublic},
@@ -54,7 +55,8 @@ AccessRule AccessRuleFor(const std::string& method, const std::string& path) {
     if (method != e.method) continue;
     std::string_view pattern = e.path;
     const bool prefix = !pattern.empty() && pattern.back() == '*';
-    if (prefix ? p.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1) : p == pattern)
+    if (prefix ? p.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1)
+               : p == pattern)
       return {true, e.level};
   }
   return {};

@@ -14,34 +14,36 @@ using openapi::Operation;
 using openapi::Ref;
 
 void AddAccountRoutes(ApiContext& ctx) {
-  ctx.schemas["Client"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"name", "clientId", "expiresAt"}},
-      {"properties",
-       {{"name", {{"type", "string"}}},
-        {"clientId", {{"type", "string"}}},
-        {"expiresAt", {{"type", "string"}, {"format", "date-time"}}},
-        {"comments", {{"type", "string"}}}}}};
+  ctx.schemas["Client"] =
+      json::object{{"type", "object"},
+                   {"required", json::array{"name", "clientId", "expiresAt"}},
+                   {"properties",
+                    {{"name", {{"type", "string"}}},
+                     {"clientId", {{"type", "string"}}},
+                     {"expiresAt", {{"type", "string"}, {"format", "date-time"}}},
+                     {"comments", {{"type", "string"}}}}}};
   ClientRegistry& clients = ctx.clients;
-  ctx.router.Add({.method = "GET",
-                  .pattern = std::string(kPrefix) + "/account/clients",
-                  .handler = [&clients](http::Request& req) {
-                    auto list = clients.ListOwnedBy(req.principal->user);
-                    if (!list) return http::FromStatus(list.status());
-                    json::array out;
-                    for (const auto& c : *list)
-                      out.push_back(json::object{{"name", c.name},
-                                                 {"clientId", c.client_id},
-                                                 {"expiresAt", FormatIso8601(c.expires_at)},
-                                                 {"comments", c.comments}});
-                    return http::Response::Json(std::move(out));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Read Clients", "account", "read_clients_account_clients_get")
-                                   .Description("The API clients of the calling user, revoked and "
-                                                "expired ones included.")
-                                   .Returns(ArrayOf(Ref("Client")))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = std::string(kPrefix) + "/account/clients",
+       .handler =
+           [&clients](http::Request& req) {
+             auto list = clients.ListOwnedBy(req.principal->user);
+             if (!list) return http::FromStatus(list.status());
+             json::array out;
+             for (const auto& c : *list)
+               out.push_back(json::object{{"name", c.name},
+                                          {"clientId", c.client_id},
+                                          {"expiresAt", FormatIso8601(c.expires_at)},
+                                          {"comments", c.comments}});
+             return http::Response::Json(std::move(out));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Read Clients", "account", "read_clients_account_clients_get")
+                        .Description("The API clients of the calling user, revoked and "
+                                     "expired ones included.")
+                        .Returns(ArrayOf(Ref("Client")))
+                        .Build()});
 }
 
 }  // namespace sfapid::sfapi

@@ -22,20 +22,22 @@ void AddDocumentationRoutes(ApiContext& ctx) {
   auto once = std::make_shared<std::once_flag>();
   http::Router& router = ctx.router;
   const json::object& schemas = ctx.schemas;
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/openapi.json",
-                  .handler = [document, once, &router, &schemas](http::Request&) {
-                    std::call_once(*once, [&] {
-                      openapi::ApiInfo info{
-                          "Superfacility API", "1.2",
-                          "The NERSC Superfacility API v1.2, served by sfapid: status, accounts, "
-                          "jobs, files, commands, tasks and transfers of an HPC facility.",
-                          kPrefix};
-                      *document = json::serialize(openapi::BuildDocument(info, router, schemas));
-                    });
-                    return http::Response::Text(200, *document, "application/json");
-                  },
-                  .documented = false});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/openapi.json",
+       .handler =
+           [document, once, &router, &schemas](http::Request&) {
+             std::call_once(*once, [&] {
+               openapi::ApiInfo info{
+                   "Superfacility API", "1.2",
+                   "The NERSC Superfacility API v1.2, served by sfapid: status, accounts, "
+                   "jobs, files, commands, tasks and transfers of an HPC facility.",
+                   kPrefix};
+               *document = json::serialize(openapi::BuildDocument(info, router, schemas));
+             });
+             return http::Response::Text(200, *document, "application/json");
+           },
+       .documented = false});
 
   auto files = std::make_shared<site::StaticFiles>(ctx.config.server.web_root.empty()
                                                        ? std::string(SFAPID_WEB_DIR)
@@ -45,18 +47,20 @@ void AddDocumentationRoutes(ApiContext& ctx) {
                   .handler = [files](http::Request&) { return files->Serve("swagger/index.html"); },
                   .execution = http::Execution::kBlocking,
                   .documented = false});
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/static/{file}",
-                  .handler = [files](http::Request& req) {
-                    return files->Serve("swagger/" + req.PathParam("file"));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .documented = false});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/static/{file}",
+       .handler =
+           [files](http::Request& req) { return files->Serve("swagger/" + req.PathParam("file")); },
+       .execution = http::Execution::kBlocking,
+       .documented = false});
   ctx.router.Add({.method = "GET",
                   .pattern = p + "/static/swagger-ui/{file}",
-                  .handler = [files](http::Request& req) {
-                    return files->Serve("node_modules/swagger-ui-dist/" + req.PathParam("file"));
-                  },
+                  .handler =
+                      [files](http::Request& req) {
+                        return files->Serve("node_modules/swagger-ui-dist/" +
+                                            req.PathParam("file"));
+                      },
                   .execution = http::Execution::kBlocking,
                   .documented = false});
 }
@@ -78,8 +82,10 @@ void ApplyAccessLevels(ApiContext& ctx) {
     const char* level = rule.level ? ToString(*rule.level) : "public";
     route.operation["x-sfapi-level"] = level;
     route.operation["x-nersc-scope"] = level;
-    if (rule.level) route.operation["security"] = json::array{json::object{{"BearerAuth", json::array{}}}};
-    else route.operation["security"] = json::array{};
+    if (rule.level)
+      route.operation["security"] = json::array{json::object{{"BearerAuth", json::array{}}}};
+    else
+      route.operation["security"] = json::array{};
     ctx.guard.Protect(route, rule.level);
   }
 }

@@ -21,7 +21,8 @@ struct ChangelogEntry {
 // Changes to this server's API surface, newest first. Add a line with every user-visible change.
 constexpr ChangelogEntry kChangelog[] = {
     {"2026-11-27",
-     "sfapid serves the SFAPI v1.2 status and meta endpoints, an OpenAPI 3.1 document and Swagger UI"},
+     "sfapid serves the SFAPI v1.2 status and meta endpoints, an OpenAPI 3.1 document and Swagger "
+     "UI"},
 };
 
 json::array ConfigEntries(const Config& config) {
@@ -48,33 +49,39 @@ void AddMetaRoutes(ApiContext& ctx) {
   ctx.schemas["ChangelogItem"] = json::object{
       {"type", "object"},
       {"required", json::array{"date", "change"}},
-      {"properties", {{"date", {{"type", "string"}, {"format", "date"}}}, {"change", {{"type", "string"}}}}}};
+      {"properties",
+       {{"date", {{"type", "string"}, {"format", "date"}}}, {"change", {{"type", "string"}}}}}};
   ctx.schemas["ConfItem"] = json::object{
       {"type", "object"},
       {"required", json::array{"key"}},
       {"properties",
        {{"key", {{"type", "string"}}},
-        {"value", {{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}}}}}};
+        {"value",
+         {{"anyOf",
+           json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}}}}}};
 
   const std::string p = kPrefix;
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/meta/changelog",
-                  .handler = [](http::Request&) {
-                    json::array out;
-                    for (const auto& e : kChangelog)
-                      out.push_back(json::object{{"date", e.date}, {"change", e.change}});
-                    return http::Response::Json(std::move(out));
-                  },
-                  .operation = Operation("Read Changelog", "meta", "read_changelog_meta_changelog_get")
-                                   .Returns(ArrayOf(Ref("ChangelogItem")))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/meta/changelog",
+       .handler =
+           [](http::Request&) {
+             json::array out;
+             for (const auto& e : kChangelog)
+               out.push_back(json::object{{"date", e.date}, {"change", e.change}});
+             return http::Response::Json(std::move(out));
+           },
+       .operation = Operation("Read Changelog", "meta", "read_changelog_meta_changelog_get")
+                        .Returns(ArrayOf(Ref("ChangelogItem")))
+                        .Build()});
   // Rendered once: the configuration does not change while the server runs.
   const std::string config_body = json::serialize(ConfigEntries(ctx.config));
   ctx.router.Add({.method = "GET",
                   .pattern = p + "/meta/config",
-                  .handler = [config_body](http::Request&) {
-                    return http::Response::Text(200, config_body, "application/json");
-                  },
+                  .handler =
+                      [config_body](http::Request&) {
+                        return http::Response::Text(200, config_body, "application/json");
+                      },
                   .operation = Operation("Read Config", "meta", "read_config_meta_config_get")
                                    .Returns(ArrayOf(Ref("ConfItem")))
                                    .Build()});

@@ -14,7 +14,8 @@ namespace sfapid::sfapi {
 std::optional<bool> ParseBool(std::string_view text);
 
 // A boolean query parameter; `error` is set to the 422 answer when present but not a boolean.
-bool QueryBool(const http::Request& req, const char* name, bool fallback, std::optional<http::Response>& error);
+bool QueryBool(const http::Request& req, const char* name, bool fallback,
+               std::optional<http::Response>& error);
 
 // The request body as a form; the 422 answer when it cannot be parsed.
 Result<http::Form> BodyForm(const http::Request& req);

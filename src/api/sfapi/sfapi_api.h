@@ -11,9 +11,9 @@
 #include "config/config.h"
 #include "core/commands/command_service.h"
 #include "core/files/file_service.h"
+#include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
 #include "core/transfers/transfer_service.h"
-#include "core/status/status_service.h"
 #include "http/router.h"
 
 namespace sfapid::sfapi {

@@ -124,17 +124,19 @@ void AddSchemas(json::object& schemas) {
         {"end_at", {{"type", "string"}, {"format", "date-time"}}},
         {"description", {{"type", "string"}}},
         {"notes", {{"type", "string"}}},
-        {"status", {{"anyOf", json::array{openapi::EnumSchema({"Active", "Cancelled", "Completed", "Extended", "Planned"}), json::object{{"type", "null"}}}}}},
+        {"status",
+         {{"anyOf", json::array{openapi::EnumSchema(
+                                    {"Active", "Cancelled", "Completed", "Extended", "Planned"}),
+                                json::object{{"type", "null"}}}}}},
         {"swo", openapi::EnumSchema({"true", "degr", "fals"})},
         {"update_at", {{"type", "string"}, {"format", "date-time"}}}}}};
-  schemas["Note"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"name"}},
-      {"properties",
-       {{"name", {{"type", "string"}}},
-        {"notes", {{"type", "string"}}},
-        {"active", {{"type", "boolean"}}},
-        {"timestamp", {{"type", "string"}, {"format", "date-time"}}}}}};
+  schemas["Note"] = json::object{{"type", "object"},
+                                 {"required", json::array{"name"}},
+                                 {"properties",
+                                  {{"name", {{"type", "string"}}},
+                                   {"notes", {{"type", "string"}}},
+                                   {"active", {{"type", "boolean"}}},
+                                   {"timestamp", {{"type", "string"}, {"format", "date-time"}}}}}};
 }
 
 }  // namespace
@@ -151,51 +153,57 @@ void AddStatusRoutes(ApiContext& ctx) {
   auto rendered = std::make_shared<RenderedStatuses>();
   ctx.router.Add({.method = "GET",
                   .pattern = p + "/status",
-                  .handler = [&service, rendered](http::Request&) {
-                    return http::Response::Text(200, rendered->For(service.Snapshot())->all, "application/json");
-                  },
+                  .handler =
+                      [&service, rendered](http::Request&) {
+                        return http::Response::Text(200, rendered->For(service.Snapshot())->all,
+                                                    "application/json");
+                      },
                   .operation = Operation("Read Statuses", "status", "read_statuses_status_get")
                                    .Returns(ArrayOf(Ref("Status")))
                                    .Build()});
 
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/status/{name}",
-                  .handler = [&service, &config, rendered](http::Request& req) {
-                    const auto bodies = rendered->For(service.Snapshot());
-                    auto it = bodies->by_name.find(req.PathParam("name"));
-                    if (it == bodies->by_name.end()) return UnknownSystem(req.PathParam("name"), config);
-                    return http::Response::Text(200, it->second, "application/json");
-                  },
-                  .operation = name_param(Operation("Read Status", "status", "read_status_status__name__get"))
-                                   .Returns(Ref("Status"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/status/{name}",
+       .handler =
+           [&service, &config, rendered](http::Request& req) {
+             const auto bodies = rendered->For(service.Snapshot());
+             auto it = bodies->by_name.find(req.PathParam("name"));
+             if (it == bodies->by_name.end()) return UnknownSystem(req.PathParam("name"), config);
+             return http::Response::Text(200, it->second, "application/json");
+           },
+       .operation = name_param(Operation("Read Status", "status", "read_status_status__name__get"))
+                        .Returns(Ref("Status"))
+                        .Build()});
 
   // The list endpoints: one inner list per system that has any entries.
   auto add_grouped = [&](const std::string& path, const std::string& summary, const std::string& id,
                          const std::string& schema, auto render) {
     ctx.router.Add({.method = "GET",
                     .pattern = p + path,
-                    .handler = [&service, render](http::Request&) {
-                      auto snap = service.Snapshot();
-                      json::array out;
-                      for (const auto& v : snap->systems) {
-                        json::array items = render(*snap, v.system->name);
-                        if (!items.empty()) out.push_back(std::move(items));
-                      }
-                      return http::Response::Json(std::move(out));
-                    },
+                    .handler =
+                        [&service, render](http::Request&) {
+                          auto snap = service.Snapshot();
+                          json::array out;
+                          for (const auto& v : snap->systems) {
+                            json::array items = render(*snap, v.system->name);
+                            if (!items.empty()) out.push_back(std::move(items));
+                          }
+                          return http::Response::Json(std::move(out));
+                        },
                     .operation = Operation(summary, "status", id + "_get")
                                      .Returns(ArrayOf(ArrayOf(Ref(schema))))
                                      .Build()});
     ctx.router.Add({.method = "GET",
                     .pattern = p + path + "/{name}",
-                    .handler = [&service, &config, render](http::Request& req) {
-                      const auto& name = req.PathParam("name");
-                      if (!config.FindSystem(name)) return UnknownSystem(name, config);
-                      return http::Response::Json(render(*service.Snapshot(), name));
-                    },
-                    .operation = name_param(Operation(summary.substr(0, summary.size() - 1), "status",
-                                                      id + "__name__get"))
+                    .handler =
+                        [&service, &config, render](http::Request& req) {
+                          const auto& name = req.PathParam("name");
+                          if (!config.FindSystem(name)) return UnknownSystem(name, config);
+                          return http::Response::Json(render(*service.Snapshot(), name));
+                        },
+                    .operation = name_param(Operation(summary.substr(0, summary.size() - 1),
+                                                      "status", id + "__name__get"))
                                      .Returns(ArrayOf(Ref(schema)))
                                      .Build()});
   };

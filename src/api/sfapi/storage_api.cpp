@@ -29,12 +29,15 @@ json::object ResultJson(const TransferRecord& t) {
 }
 
 void AddSchemas(json::object& schemas) {
-  json::object nullable_string{{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}};
-  schemas["GlobusTransfer"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"transfer_id", "status", "reason"}},
-      {"properties",
-       {{"transfer_id", {{"type", "string"}}}, {"status", openapi::EnumSchema({"OK", "ERROR"})}, {"reason", nullable_string}}}};
+  json::object nullable_string{
+      {"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}};
+  schemas["GlobusTransfer"] =
+      json::object{{"type", "object"},
+                   {"required", json::array{"transfer_id", "status", "reason"}},
+                   {"properties",
+                    {{"transfer_id", {{"type", "string"}}},
+                     {"status", openapi::EnumSchema({"OK", "ERROR"})},
+                     {"reason", nullable_string}}}};
   schemas["GlobusTransferResult"] = json::object{
       {"type", "object"},
       {"required", json::array{"status", "reason"}},
@@ -43,15 +46,20 @@ void AddSchemas(json::object& schemas) {
         {"reason", nullable_string},
         {"globus_status", openapi::EnumSchema({"ACTIVE", "SUCCEEDED", "FAILED", "CANCELED"})},
         {"bytes_transferred", {{"type", "integer"}}},
-        {"completion_time", {{"anyOf", json::array{json::object{{"type", "string"}, {"format", "date-time"}}, json::object{{"type", "null"}}}}}},
+        {"completion_time",
+         {{"anyOf", json::array{json::object{{"type", "string"}, {"format", "date-time"}},
+                                json::object{{"type", "null"}}}}}},
         {"effective_bytes_per_second", {{"type", "integer"}}}}}};
   schemas["Body_start_globus_transfer"] = json::object{
       {"type", "object"},
       {"required", json::array{"source_uuid", "target_uuid", "source_dir", "target_dir"}},
       {"properties",
-       {{"source_uuid", {{"type", "string"}, {"description", "Endpoint id: dtn, a compute system, or one from config"}}},
+       {{"source_uuid",
+         {{"type", "string"},
+          {"description", "Endpoint id: dtn, a compute system, or one from config"}}},
         {"target_uuid", {{"type", "string"}}},
-        {"source_dir", {{"type", "string"}, {"description", "A file or a folder (its contents are copied)"}}},
+        {"source_dir",
+         {{"type", "string"}, {"description", "A file or a folder (its contents are copied)"}}},
         {"target_dir", {{"type", "string"}}},
         {"label", {{"type", "string"}, {"default", ""}}}}}};
 }
@@ -63,63 +71,76 @@ void AddStorageRoutes(ApiContext& ctx) {
   TransferService& transfers = ctx.transfers;
   const std::string p = std::string(kPrefix) + "/storage/globus/transfer";
 
-  ctx.router.Add({.method = "POST",
-                  .pattern = p,
-                  .handler = [&transfers](http::Request& req) {
-                    auto form = BodyForm(req);
-                    if (!form) return FormError(form.status());
-                    TransferRequest r;
-                    for (auto [name, field] : {std::pair{"source_uuid", &r.source_endpoint},
-                                               {"target_uuid", &r.target_endpoint},
-                                               {"source_dir", &r.source_path},
-                                               {"target_dir", &r.target_path}}) {
-                      const std::string* v = form->Get(name);
-                      if (!v) return MissingField("body", name);
-                      *field = *v;
-                    }
-                    if (const std::string* label = form->Get("label")) r.label = *label;
-                    auto id = transfers.Start(req.principal->user, r);
-                    if (!id && id.status().code() == Code::kPermissionDenied) return http::FromStatus(id.status());
-                    if (!id)
-                      return http::Response::Json(json::object{{"transfer_id", ""}, {"status", "ERROR"}, {"reason", id.status().message()}});
-                    return http::Response::Json(json::object{{"transfer_id", *id}, {"status", "OK"}, {"reason", nullptr}});
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Start Globus Transfer", "storage", "start_globus_transfer_storage_globus_transfer_post")
-                                   .Description("Copies a file or a folder between endpoints with rsync, as the user")
-                                   .FormBody("Body_start_globus_transfer")
-                                   .Returns(Ref("GlobusTransfer"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "POST",
+       .pattern = p,
+       .handler =
+           [&transfers](http::Request& req) {
+             auto form = BodyForm(req);
+             if (!form) return FormError(form.status());
+             TransferRequest r;
+             for (auto [name, field] : {std::pair{"source_uuid", &r.source_endpoint},
+                                        {"target_uuid", &r.target_endpoint},
+                                        {"source_dir", &r.source_path},
+                                        {"target_dir", &r.target_path}}) {
+               const std::string* v = form->Get(name);
+               if (!v) return MissingField("body", name);
+               *field = *v;
+             }
+             if (const std::string* label = form->Get("label")) r.label = *label;
+             auto id = transfers.Start(req.principal->user, r);
+             if (!id && id.status().code() == Code::kPermissionDenied)
+               return http::FromStatus(id.status());
+             if (!id)
+               return http::Response::Json(json::object{
+                   {"transfer_id", ""}, {"status", "ERROR"}, {"reason", id.status().message()}});
+             return http::Response::Json(
+                 json::object{{"transfer_id", *id}, {"status", "OK"}, {"reason", nullptr}});
+           },
+       .execution = http::Execution::kBlocking,
+       .operation =
+           Operation("Start Globus Transfer", "storage",
+                     "start_globus_transfer_storage_globus_transfer_post")
+               .Description("Copies a file or a folder between endpoints with rsync, as the user")
+               .FormBody("Body_start_globus_transfer")
+               .Returns(Ref("GlobusTransfer"))
+               .Build()});
 
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/{id}",
-                  .handler = [&transfers](http::Request& req) {
-                    auto t = transfers.Get(req.PathParam("id"), req.principal->user);
-                    if (!t) return http::FromStatus(t.status());
-                    return http::Response::Json(ResultJson(*t));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Check Globus Transfer", "storage",
-                                         "check_globus_transfer_storage_globus_transfer__globus_uuid__get")
-                                   .PathParam("id", "The transfer id")
-                                   .Returns(Ref("GlobusTransferResult"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/{id}",
+       .handler =
+           [&transfers](http::Request& req) {
+             auto t = transfers.Get(req.PathParam("id"), req.principal->user);
+             if (!t) return http::FromStatus(t.status());
+             return http::Response::Json(ResultJson(*t));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Check Globus Transfer", "storage",
+                              "check_globus_transfer_storage_globus_transfer__globus_uuid__get")
+                        .PathParam("id", "The transfer id")
+                        .Returns(Ref("GlobusTransferResult"))
+                        .Build()});
 
-  ctx.router.Add({.method = "DELETE",
-                  .pattern = p + "/{id}",
-                  .handler = [&transfers](http::Request& req) {
-                    const std::string& id = req.PathParam("id");
-                    if (Status s = transfers.Cancel(id, req.principal->user); !s.ok()) return http::FromStatus(s);
-                    auto t = transfers.Get(id, req.principal->user);
-                    if (!t) return http::FromStatus(t.status());
-                    return http::Response::Json(ResultJson(*t));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Cancel Globus Transfer", "storage", "cancel_globus_transfer_storage_globus_transfer__id__delete")
-                                   .Description("sfapid extension: stops a running transfer; it ends CANCELED")
-                                   .PathParam("id", "The transfer id")
-                                   .Returns(Ref("GlobusTransferResult"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "DELETE",
+       .pattern = p + "/{id}",
+       .handler =
+           [&transfers](http::Request& req) {
+             const std::string& id = req.PathParam("id");
+             if (Status s = transfers.Cancel(id, req.principal->user); !s.ok())
+               return http::FromStatus(s);
+             auto t = transfers.Get(id, req.principal->user);
+             if (!t) return http::FromStatus(t.status());
+             return http::Response::Json(ResultJson(*t));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Cancel Globus Transfer", "storage",
+                              "cancel_globus_transfer_storage_globus_transfer__id__delete")
+                        .Description("sfapid extension: stops a running transfer; it ends CANCELED")
+                        .PathParam("id", "The transfer id")
+                        .Returns(Ref("GlobusTransferResult"))
+                        .Build()});
 }
 
 }  // namespace sfapid::sfapi

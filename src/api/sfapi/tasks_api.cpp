@@ -14,10 +14,14 @@ using openapi::Ref;
 namespace {
 
 json::object TaskJson(const TaskRecord& t) {
-  return {{"id", t.id}, {"status", t.status}, {"result", t.result ? json::value(*t.result) : json::value(nullptr)}};
+  return {{"id", t.id},
+          {"status", t.status},
+          {"result", t.result ? json::value(*t.result) : json::value(nullptr)}};
 }
 
-http::Response TaskNotFound(const std::string& id) { return http::NotFound("Task " + id + " not found"); }
+http::Response TaskNotFound(const std::string& id) {
+  return http::NotFound("Task " + id + " not found");
+}
 
 }  // namespace
 
@@ -28,55 +32,68 @@ void AddTasksRoutes(ApiContext& ctx) {
       {"properties",
        {{"id", {{"type", "string"}}},
         {"status", openapi::EnumSchema({"new", "completed", "failed", "cancelled"})},
-        {"result", {{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}},
-                    {"description", "A JSON document, as a string; present while the task runs"}}}}}};
-  ctx.schemas["Tasks"] = json::object{
-      {"type", "object"}, {"required", json::array{"tasks"}}, {"properties", {{"tasks", openapi::ArrayOf(Ref("Task"))}}}};
+        {"result",
+         {{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}},
+          {"description", "A JSON document, as a string; present while the task runs"}}}}}};
+  ctx.schemas["Tasks"] = json::object{{"type", "object"},
+                                      {"required", json::array{"tasks"}},
+                                      {"properties", {{"tasks", openapi::ArrayOf(Ref("Task"))}}}};
   TaskEngine& tasks = ctx.tasks;
   const std::string p = std::string(kPrefix) + "/tasks";
 
-  ctx.router.Add({.method = "GET",
-                  .pattern = p,
-                  .handler = [&tasks](http::Request& req) {
-                    auto list = tasks.List(req.principal->user);
-                    if (!list) return http::FromStatus(list.status());
-                    json::array out;
-                    for (const auto& t : *list) out.push_back(TaskJson(t));
-                    return http::Response::Json(json::object{{"tasks", out}});
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Read Tasks", "tasks", "read_tasks_tasks_get").Returns(Ref("Tasks")).Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p,
+       .handler =
+           [&tasks](http::Request& req) {
+             auto list = tasks.List(req.principal->user);
+             if (!list) return http::FromStatus(list.status());
+             json::array out;
+             for (const auto& t : *list) out.push_back(TaskJson(t));
+             return http::Response::Json(json::object{{"tasks", out}});
+           },
+       .execution = http::Execution::kBlocking,
+       .operation =
+           Operation("Read Tasks", "tasks", "read_tasks_tasks_get").Returns(Ref("Tasks")).Build()});
 
   ctx.router.Add({.method = "GET",
                   .pattern = p + "/{id}",
-                  .handler = [&tasks](http::Request& req) {
-                    auto t = tasks.Get(req.PathParam("id"), req.principal->user);
-                    if (!t) return t.status().code() == Code::kNotFound ? TaskNotFound(req.PathParam("id"))
-                                                                        : http::FromStatus(t.status());
-                    return http::Response::Json(TaskJson(*t));
-                  },
+                  .handler =
+                      [&tasks](http::Request& req) {
+                        auto t = tasks.Get(req.PathParam("id"), req.principal->user);
+                        if (!t)
+                          return t.status().code() == Code::kNotFound
+                                     ? TaskNotFound(req.PathParam("id"))
+                                     : http::FromStatus(t.status());
+                        return http::Response::Json(TaskJson(*t));
+                      },
                   .execution = http::Execution::kBlocking,
                   .operation = Operation("Read Task", "tasks", "read_task_tasks__id__get")
                                    .PathParam("id", "The task id")
                                    .Returns(Ref("Task"))
                                    .Build()});
 
-  ctx.router.Add({.method = "DELETE",
-                  .pattern = p + "/{id}",
-                  .handler = [&tasks](http::Request& req) {
-                    const std::string& id = req.PathParam("id");
-                    Status s = tasks.Cancel(id, req.principal->user);
-                    if (!s.ok()) return s.code() == Code::kNotFound ? TaskNotFound(id) : http::FromStatus(s);
-                    auto t = tasks.Get(id, req.principal->user);
-                    if (!t) return http::FromStatus(t.status());
-                    return http::Response::Json(TaskJson(*t));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Cancel Task", "tasks", "cancel_task_tasks__id__delete")
-                                   .Description("Stops a running task (its whole process group); it then reports 'cancelled'.")
-                                   .PathParam("id", "The task id")
-                                   .Returns(Ref("Task"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "DELETE",
+       .pattern = p + "/{id}",
+       .handler =
+           [&tasks](http::Request& req) {
+             const std::string& id = req.PathParam("id");
+             Status s = tasks.Cancel(id, req.principal->user);
+             if (!s.ok())
+               return s.code() == Code::kNotFound ? TaskNotFound(id) : http::FromStatus(s);
+             auto t = tasks.Get(id, req.principal->user);
+             if (!t) return http::FromStatus(t.status());
+             return http::Response::Json(TaskJson(*t));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation =
+           Operation("Cancel Task", "tasks", "cancel_task_tasks__id__delete")
+               .Description(
+                   "Stops a running task (its whole process group); it then reports 'cancelled'.")
+               .PathParam("id", "The task id")
+               .Returns(Ref("Task"))
+               .Build()});
 }
 
 }  // namespace sfapid::sfapi

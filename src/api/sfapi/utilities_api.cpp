@@ -18,45 +18,50 @@ json::object NullableString() {
 }
 
 void AddSchemas(json::object& schemas) {
-  schemas["DirectoryEntry"] = json::object{
-      {"type", "object"},
-      {"properties",
-       {{"perms", {{"type", "string"}}}, {"hardlinks", {{"type", "integer"}}}, {"user", {{"type", "string"}}},
-        {"group", {{"type", "string"}}}, {"size", {{"type", "number"}}}, {"date", {{"type", "string"}}},
-        {"name", {{"type", "string"}}}}}};
-  schemas["DirectoryOutput"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"status", "entries"}},
-      {"properties",
-       {{"status", openapi::EnumSchema({"OK", "ERROR"})},
-        {"entries", openapi::ArrayOf(Ref("DirectoryEntry"))},
-        {"error", NullableString()}}}};
-  schemas["FileDownload"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"status"}},
-      {"properties",
-       {{"status", openapi::EnumSchema({"OK", "ERROR"})},
-        {"file", NullableString()},
-        {"is_binary", {{"type", "boolean"}}},
-        {"error", NullableString()}}}};
-  schemas["UploadResult"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"status"}},
-      {"properties",
-       {{"status", openapi::EnumSchema({"OK", "ERROR"})}, {"output", NullableString()}, {"error", NullableString()}}}};
-  schemas["CommandOutput"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"task_id", "status"}},
-      {"properties",
-       {{"task_id", {{"type", "string"}}}, {"status", openapi::EnumSchema({"OK", "ERROR"})}, {"error", NullableString()}}}};
-  schemas["Body_upload_file"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"file"}},
-      {"properties", {{"file", {{"type", "string"}, {"format", "binary"}}}}}};
+  schemas["DirectoryEntry"] = json::object{{"type", "object"},
+                                           {"properties",
+                                            {{"perms", {{"type", "string"}}},
+                                             {"hardlinks", {{"type", "integer"}}},
+                                             {"user", {{"type", "string"}}},
+                                             {"group", {{"type", "string"}}},
+                                             {"size", {{"type", "number"}}},
+                                             {"date", {{"type", "string"}}},
+                                             {"name", {{"type", "string"}}}}}};
+  schemas["DirectoryOutput"] = json::object{{"type", "object"},
+                                            {"required", json::array{"status", "entries"}},
+                                            {"properties",
+                                             {{"status", openapi::EnumSchema({"OK", "ERROR"})},
+                                              {"entries", openapi::ArrayOf(Ref("DirectoryEntry"))},
+                                              {"error", NullableString()}}}};
+  schemas["FileDownload"] = json::object{{"type", "object"},
+                                         {"required", json::array{"status"}},
+                                         {"properties",
+                                          {{"status", openapi::EnumSchema({"OK", "ERROR"})},
+                                           {"file", NullableString()},
+                                           {"is_binary", {{"type", "boolean"}}},
+                                           {"error", NullableString()}}}};
+  schemas["UploadResult"] = json::object{{"type", "object"},
+                                         {"required", json::array{"status"}},
+                                         {"properties",
+                                          {{"status", openapi::EnumSchema({"OK", "ERROR"})},
+                                           {"output", NullableString()},
+                                           {"error", NullableString()}}}};
+  schemas["CommandOutput"] = json::object{{"type", "object"},
+                                          {"required", json::array{"task_id", "status"}},
+                                          {"properties",
+                                           {{"task_id", {{"type", "string"}}},
+                                            {"status", openapi::EnumSchema({"OK", "ERROR"})},
+                                            {"error", NullableString()}}}};
+  schemas["Body_upload_file"] =
+      json::object{{"type", "object"},
+                   {"required", json::array{"file"}},
+                   {"properties", {{"file", {{"type", "string"}, {"format", "binary"}}}}}};
   schemas["Body_run_command"] = json::object{
       {"type", "object"},
       {"required", json::array{"executable"}},
-      {"properties", {{"executable", {{"type", "string"}, {"description", "Run with bash -c as the user, in their home"}}}}}};
+      {"properties",
+       {{"executable",
+         {{"type", "string"}, {"description", "Run with bash -c as the user, in their home"}}}}}};
 }
 
 Operation PathOp(const char* summary, const char* id) {
@@ -76,69 +81,80 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
     return r ? http::Response::Json(*r) : http::FromStatus(r.status());
   };
 
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/ls/{machine}/{path:path}",
-                  .handler = [&files, render](http::Request& req) {
-                    return render(files.List(req.principal->user, req.PathParam("machine"), req.PathParam("path")));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = PathOp("Read Directory", "read_directory_utilities_ls__machine___path__get")
-                                   .Description("ls -la of a folder (. and .. first), a file or a symlink")
-                                   .Returns(Ref("DirectoryOutput"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/ls/{machine}/{path:path}",
+       .handler =
+           [&files, render](http::Request& req) {
+             return render(
+                 files.List(req.principal->user, req.PathParam("machine"), req.PathParam("path")));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = PathOp("Read Directory", "read_directory_utilities_ls__machine___path__get")
+                        .Description("ls -la of a folder (. and .. first), a file or a symlink")
+                        .Returns(Ref("DirectoryOutput"))
+                        .Build()});
 
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/download/{machine}/{path:path}",
-                  .handler = [&files, render](http::Request& req) {
-                    std::optional<http::Response> bad;
-                    const bool binary = QueryBool(req, "binary", false, bad);
-                    if (bad) return *bad;
-                    return render(files.Download(req.principal->user, req.PathParam("machine"),
-                                                 req.PathParam("path"), binary));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = PathOp("Download File", "download_file_utilities_download__machine___path__get")
-                                   .QueryParam("binary", {{"type", "boolean"}, {"default", false}},
-                                               "If true the file will be returned base64-encoded")
-                                   .Returns(Ref("FileDownload"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/download/{machine}/{path:path}",
+       .handler =
+           [&files, render](http::Request& req) {
+             std::optional<http::Response> bad;
+             const bool binary = QueryBool(req, "binary", false, bad);
+             if (bad) return *bad;
+             return render(files.Download(req.principal->user, req.PathParam("machine"),
+                                          req.PathParam("path"), binary));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = PathOp("Download File", "download_file_utilities_download__machine___path__get")
+                        .QueryParam("binary", {{"type", "boolean"}, {"default", false}},
+                                    "If true the file will be returned base64-encoded")
+                        .Returns(Ref("FileDownload"))
+                        .Build()});
 
-  ctx.router.Add({.method = "PUT",
-                  .pattern = p + "/upload/{machine}/{path:path}",
-                  .handler = [&files, render](http::Request& req) {
-                    auto form = BodyForm(req);
-                    if (!form) return FormError(form.status());
-                    const http::FormField* file = form->Field("file");
-                    if (!file) return MissingField("body", "file");
-                    return render(files.Upload(req.principal->user, req.PathParam("machine"),
-                                               req.PathParam("path"), file->value));
-                  },
-                  .execution = http::Execution::kBlocking,
-                  // Room for the largest upload plus the multipart framing.
-                  .max_body_bytes = ctx.config.utilities.upload_max_bytes + 64 * 1024,
-                  .operation = PathOp("Upload File", "upload_file_utilities_upload__machine___path__put")
-                                   .Description("Writes the multipart field 'file' to the path, replacing it")
-                                   .MultipartBody("Body_upload_file")
-                                   .Returns(Ref("UploadResult"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "PUT",
+       .pattern = p + "/upload/{machine}/{path:path}",
+       .handler =
+           [&files, render](http::Request& req) {
+             auto form = BodyForm(req);
+             if (!form) return FormError(form.status());
+             const http::FormField* file = form->Field("file");
+             if (!file) return MissingField("body", "file");
+             return render(files.Upload(req.principal->user, req.PathParam("machine"),
+                                        req.PathParam("path"), file->value));
+           },
+       .execution = http::Execution::kBlocking,
+       // Room for the largest upload plus the multipart framing.
+       .max_body_bytes = ctx.config.utilities.upload_max_bytes + 64 * 1024,
+       .operation = PathOp("Upload File", "upload_file_utilities_upload__machine___path__put")
+                        .Description("Writes the multipart field 'file' to the path, replacing it")
+                        .MultipartBody("Body_upload_file")
+                        .Returns(Ref("UploadResult"))
+                        .Build()});
 
-  ctx.router.Add({.method = "POST",
-                  .pattern = p + "/command/{machine}",
-                  .handler = [&commands](http::Request& req) {
-                    auto form = BodyForm(req);
-                    if (!form) return FormError(form.status());
-                    const std::string* executable = form->Get("executable");
-                    if (!executable) return MissingField("body", "executable");
-                    auto task = commands.Run(req.principal->user, req.PathParam("machine"), *executable);
-                    if (!task) return http::FromStatus(task.status());
-                    return http::Response::Json(json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
-                  },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Run Command", "utilities", "run_command_utilities_command__machine__post")
-                                   .PathParam("machine", "The system, e.g. perlmutter")
-                                   .FormBody("Body_run_command")
-                                   .Returns(Ref("CommandOutput"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "POST",
+       .pattern = p + "/command/{machine}",
+       .handler =
+           [&commands](http::Request& req) {
+             auto form = BodyForm(req);
+             if (!form) return FormError(form.status());
+             const std::string* executable = form->Get("executable");
+             if (!executable) return MissingField("body", "executable");
+             auto task = commands.Run(req.principal->user, req.PathParam("machine"), *executable);
+             if (!task) return http::FromStatus(task.status());
+             return http::Response::Json(
+                 json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
+           },
+       .execution = http::Execution::kBlocking,
+       .operation =
+           Operation("Run Command", "utilities", "run_command_utilities_command__machine__post")
+               .PathParam("machine", "The system, e.g. perlmutter")
+               .FormBody("Body_run_command")
+               .Returns(Ref("CommandOutput"))
+               .Build()});
 }
 
 }  // namespace sfapid::sfapi

@@ -9,17 +9,20 @@ namespace sfapid::site {
 void AddHealthRoutes(http::Router& router, Store& store) {
   router.Add({.method = "GET",
               .pattern = "/healthz",
-              .handler = [](http::Request&) {
-                return http::Response::Json(boost::json::object{{"status", "ok"}});
-              },
+              .handler =
+                  [](http::Request&) {
+                    return http::Response::Json(boost::json::object{{"status", "ok"}});
+                  },
               .documented = false});
   router.Add({.method = "GET",
               .pattern = "/readyz",
-              .handler = [&store](http::Request&) {
-                Status s = store.Ping();
-                if (!s.ok()) return http::DetailError(503, "store is not answering: " + s.message());
-                return http::Response::Json(boost::json::object{{"status", "ready"}});
-              },
+              .handler =
+                  [&store](http::Request&) {
+                    Status s = store.Ping();
+                    if (!s.ok())
+                      return http::DetailError(503, "store is not answering: " + s.message());
+                    return http::Response::Json(boost::json::object{{"status", "ready"}});
+                  },
               .execution = http::Execution::kBlocking,
               .documented = false});
 }

@@ -8,9 +8,9 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <thread>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 namespace sfapid::fileops {
 
@@ -24,7 +24,9 @@ void RemoveTempAndExit(int) {
   ::_exit(143);
 }
 
-Status Errno(const std::string& what) { return Status::Unavailable(what + ": " + std::strerror(errno)); }
+Status Errno(const std::string& what) {
+  return Status::Unavailable(what + ": " + std::strerror(errno));
+}
 
 }  // namespace
 
@@ -40,7 +42,8 @@ Status CopyFile(const std::string& source, const std::string& target_in,
   std::string target = target_in;
   struct stat tst;
   if (target.back() == '/' || (::stat(target.c_str(), &tst) == 0 && S_ISDIR(tst.st_mode)))
-    target = (target.back() == '/' ? target : target + "/") + std::filesystem::path(source).filename().string();
+    target = (target.back() == '/' ? target : target + "/") +
+             std::filesystem::path(source).filename().string();
   const std::filesystem::path parent = std::filesystem::path(target).parent_path();
   std::error_code ec;
   std::filesystem::create_directories(parent, ec);
@@ -48,8 +51,9 @@ Status CopyFile(const std::string& source, const std::string& target_in,
     ::close(in);
     return Status::PermissionDenied("cannot create " + parent.string() + ": " + ec.message());
   }
-  std::string temp = parent.string() + "/." + std::filesystem::path(target).filename().string() + ".sfapid-XXXXXX";
-  struct sigaction sa{};
+  std::string temp =
+      parent.string() + "/." + std::filesystem::path(target).filename().string() + ".sfapid-XXXXXX";
+  struct sigaction sa {};
   sa.sa_handler = RemoveTempAndExit;
   ::sigaction(SIGTERM, &sa, nullptr);
   const int out = ::mkstemp(temp.data());
@@ -105,8 +109,10 @@ Status CopyFile(const std::string& source, const std::string& target_in,
   }
   on_progress(done);
   const timespec times[2] = {st.st_atim, st.st_mtim};
-  if (::fchmod(out, st.st_mode & 07777) != 0 || ::futimens(out, times) != 0) return fail(Errno("cannot set mode or times of " + target));
-  if (::rename(temp.c_str(), target.c_str()) != 0) return fail(Errno("cannot rename into " + target));
+  if (::fchmod(out, st.st_mode & 07777) != 0 || ::futimens(out, times) != 0)
+    return fail(Errno("cannot set mode or times of " + target));
+  if (::rename(temp.c_str(), target.c_str()) != 0)
+    return fail(Errno("cannot rename into " + target));
   g_temp_path[0] = 0;
   ::close(in);
   ::close(out);

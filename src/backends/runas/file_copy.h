@@ -1,6 +1,7 @@
 // A same-host copy of one regular file inside the kernel (copy_file_range, as cp does), for
 // transfers: written to a hidden temporary file beside the target and renamed when complete, mode
-// and times kept (like rsync --archive), progress reported as it goes. Runs in the worker as the user.
+// and times kept (like rsync --archive), progress reported as it goes. Runs in the worker as the
+// user.
 #pragma once
 
 #include <cstdint>

@@ -50,7 +50,13 @@ bool Under(const std::string& resolved, const std::string& root) {
 
 std::string Perms(mode_t m) {
   std::string s(10, '-');
-  s[0] = S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b' : S_ISFIFO(m) ? 'p' : S_ISSOCK(m) ? 's' : '-';
+  s[0] = S_ISDIR(m)    ? 'd'
+         : S_ISLNK(m)  ? 'l'
+         : S_ISCHR(m)  ? 'c'
+         : S_ISBLK(m)  ? 'b'
+         : S_ISFIFO(m) ? 'p'
+         : S_ISSOCK(m) ? 's'
+                       : '-';
   const char* rwx = "rwxrwxrwx";
   for (int i = 0; i < 9; ++i)
     if (m & (1 << (8 - i))) s[i + 1] = rwx[i];
@@ -93,8 +99,10 @@ json::object LsError(const std::string& message) {
 }  // namespace
 
 Status CheckRoots(const std::string& path, const std::vector<std::string>& roots) {
-  if (path.find('\0') != std::string::npos) return Status::InvalidArgument("the path contains a NUL byte");
-  if (path.empty() || path.front() != '/') return Status::InvalidArgument("the path must be absolute");
+  if (path.find('\0') != std::string::npos)
+    return Status::InvalidArgument("the path contains a NUL byte");
+  if (path.empty() || path.front() != '/')
+    return Status::InvalidArgument("the path must be absolute");
   if (std::find(roots.begin(), roots.end(), "/") != roots.end()) return Status::Ok();
   // The existing part resolved (every symlink and ".." followed), the rest normalized: a
   // component that does not exist cannot be a symlink.
@@ -144,7 +152,8 @@ json::object List(const std::string& path) {
 
 Result<std::string> Read(const std::string& path, std::size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return Status::NotFound("download: cannot open '" + path + "': " + std::strerror(errno));
+  if (fd < 0)
+    return Status::NotFound("download: cannot open '" + path + "': " + std::strerror(errno));
   struct stat st;
   ::fstat(fd, &st);
   if (S_ISDIR(st.st_mode)) {
@@ -187,11 +196,14 @@ Status Write(const std::string& path, const std::string& content) {
   struct stat existing;
   const bool had = ::stat(target.c_str(), &existing) == 0;
   if (had && S_ISDIR(existing.st_mode))
-    return Status::InvalidArgument("upload: '" + path + "' is a directory; give the full path of the file");
+    return Status::InvalidArgument("upload: '" + path +
+                                   "' is a directory; give the full path of the file");
   const std::string dir = ParentOf(target);
   std::string tmp = dir + "/." + BaseName(target) + ".sfapid-upload-XXXXXX";
   const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return Status::PermissionDenied("upload: cannot write in '" + dir + "': " + std::strerror(errno));
+  if (fd < 0)
+    return Status::PermissionDenied("upload: cannot write in '" + dir +
+                                    "': " + std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -199,7 +211,11 @@ Status Write(const std::string& path, const std::string& content) {
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  const mode_t mode = had ? (existing.st_mode & 07777) : (0666 & ~[] { mode_t u = ::umask(0); ::umask(u); return u; }());
+  const mode_t mode = had ? (existing.st_mode & 07777) : (0666 & ~[] {
+    mode_t u = ::umask(0);
+    ::umask(u);
+    return u;
+  }());
   const bool ok = done == content.size() && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
   const int saved = errno;
   ::close(fd);

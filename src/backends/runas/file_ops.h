@@ -15,7 +15,8 @@ namespace sfapid::fileops {
 // does not exist yet, its parent folder is resolved. Returns the error the user sees otherwise.
 Status CheckRoots(const std::string& path, const std::vector<std::string>& roots);
 
-// {"status": "OK", "entries": [...], "error": null} or {"status": "ERROR", "entries": [], "error": "ls: ..."}
+// {"status": "OK", "entries": [...], "error": null} or {"status": "ERROR", "entries": [], "error":
+// "ls: ..."}
 boost::json::object List(const std::string& path);
 
 // The file's bytes, at most max_bytes.

@@ -22,7 +22,8 @@ struct Pipe {
   int read = -1, write = -1;
   Status Open() {
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return Status::Unavailable(std::string("pipe: ") + std::strerror(errno));
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+      return Status::Unavailable(std::string("pipe: ") + std::strerror(errno));
     read = fds[0];
     write = fds[1];
     return Status::Ok();
@@ -54,13 +55,16 @@ Result<pid_t> RunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd,
   if (stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
   // Nothing of the server (listening sockets, the database, keys) may reach the user's process.
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  const char* argv[] = {worker_binary_.c_str(), "worker", "--account", who.account.c_str(), nullptr};
+  const char* argv[] = {worker_binary_.c_str(), "worker", "--account", who.account.c_str(),
+                        nullptr};
   const char* env[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
   pid_t pid = -1;
   const int rc = ::posix_spawn(&pid, worker_binary_.c_str(), &actions, nullptr,
                                const_cast<char* const*>(argv), const_cast<char* const*>(env));
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return Status::Unavailable("cannot start the worker " + worker_binary_ + ": " + std::strerror(rc));
+  if (rc != 0)
+    return Status::Unavailable("cannot start the worker " + worker_binary_ + ": " +
+                               std::strerror(rc));
   return pid;
 }
 
@@ -102,10 +106,12 @@ Result<WorkerReply> RunAs::Call(const UnixIdentity& who, const json::object& req
   }
   const size_t eol = received.find('\n');
   if (eol == std::string::npos)
-    return Status::Unavailable(sent ? "the worker ended without an answer" : "the worker did not take the request");
+    return Status::Unavailable(sent ? "the worker ended without an answer"
+                                    : "the worker did not take the request");
   boost::system::error_code ec;
   json::value header = json::parse(std::string_view(received).substr(0, eol), ec);
-  if (ec || !header.is_object()) return Status::Unavailable("the worker answered something unreadable");
+  if (ec || !header.is_object())
+    return Status::Unavailable("the worker answered something unreadable");
   WorkerReply reply{std::move(header.as_object()), received.substr(eol + 1)};
   if (const json::value* code = reply.header.if_contains("code"); code && *code == "internal")
     return Status::Internal(std::string(reply.header.at("error").as_string()));
@@ -116,18 +122,24 @@ Result<RunningCommand> RunAs::Start(const UnixIdentity& who, const std::string& 
   return StartWorker(who, json::object{{"op", "exec"}, {"command", command}});
 }
 
-Result<RunningCommand> RunAs::StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
+Result<RunningCommand> RunAs::StartProgram(const UnixIdentity& who,
+                                           const std::vector<std::string>& argv,
                                            const json::array& paths) {
   json::array args;
   for (const auto& a : argv) args.emplace_back(a);
-  return StartWorker(who, json::object{{"op", "exec_argv"}, {"argv", std::move(args)}, {"paths", paths}});
+  return StartWorker(
+      who, json::object{{"op", "exec_argv"}, {"argv", std::move(args)}, {"paths", paths}});
 }
 
 Result<RunningCommand> RunAs::StartFileCopy(const UnixIdentity& who, const std::string& source,
-                                            const json::array& source_roots, const std::string& target,
+                                            const json::array& source_roots,
+                                            const std::string& target,
                                             const json::array& target_roots) {
-  return StartWorker(who, json::object{{"op", "copy_file"}, {"source", source}, {"source_roots", source_roots},
-                                       {"target", target}, {"target_roots", target_roots}});
+  return StartWorker(who, json::object{{"op", "copy_file"},
+                                       {"source", source},
+                                       {"source_roots", source_roots},
+                                       {"target", target},
+                                       {"target_roots", target_roots}});
 }
 
 Result<RunningCommand> RunAs::StartWorker(const UnixIdentity& who, const json::object& request) {

@@ -1,6 +1,6 @@
 // Acting as a Unix user: every file operation and command on a user's behalf runs in a worker
-// process (see worker.h) that has dropped to the user's uid, gid and groups. The server itself never
-// touches user files.
+// process (see worker.h) that has dropped to the user's uid, gid and groups. The server itself
+// never touches user files.
 #pragma once
 
 #include <sys/types.h>
@@ -32,7 +32,9 @@ class RunAs {
   RunAs(std::string worker_binary, const RunAsConfig& config)
       : worker_binary_(std::move(worker_binary)), users_(config) {}
 
-  Result<UnixIdentity> Resolve(const std::string& api_user) const { return users_.Resolve(api_user); }
+  Result<UnixIdentity> Resolve(const std::string& api_user) const {
+    return users_.Resolve(api_user);
+  }
 
   // One request to a fresh worker. body_size_limit bounds what is read back.
   Result<WorkerReply> Call(const UnixIdentity& who, const boost::json::object& request,
@@ -41,14 +43,16 @@ class RunAs {
   // Starts `bash -c command` as the user in their home.
   Result<RunningCommand> Start(const UnixIdentity& who, const std::string& command);
   // Starts a program with these arguments (no shell) as the user, once every path in `paths`
-  // ({"path", "roots"}) is found inside its roots; otherwise it exits 126 with the reason on stderr.
+  // ({"path", "roots"}) is found inside its roots; otherwise it exits 126 with the reason on
+  // stderr.
   Result<RunningCommand> StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
                                       const boost::json::array& paths);
 
   // Starts a worker that copies one regular file inside the kernel (see file_copy.h), once both
   // paths are found inside their roots.
   Result<RunningCommand> StartFileCopy(const UnixIdentity& who, const std::string& source,
-                                       const boost::json::array& source_roots, const std::string& target,
+                                       const boost::json::array& source_roots,
+                                       const std::string& target,
                                        const boost::json::array& target_roots);
 
   // Signals a command's whole process group (and the process itself, in case it had not made its

@@ -18,15 +18,17 @@ Result<UnixIdentity> UserMap::Resolve(const std::string& api_user) const {
     return Status::PermissionDenied("user " + api_user + " has no Unix account ('" + account +
                                     "') on this system");
   if (found->pw_uid == 0)
-    return Status::PermissionDenied("user " + api_user + " maps to root; sfapid never acts as root");
+    return Status::PermissionDenied("user " + api_user +
+                                    " maps to root; sfapid never acts as root");
   if (::geteuid() != 0 && found->pw_uid != ::geteuid()) {
     passwd* self = getpwuid(::geteuid());
-    return Status::PermissionDenied(
-        "sfapid runs without root as '" + std::string(self ? self->pw_name : "?") +
-        "', so it acts only for API users mapped to that account; " + api_user + " maps to '" +
-        account + "'");
+    return Status::PermissionDenied("sfapid runs without root as '" +
+                                    std::string(self ? self->pw_name : "?") +
+                                    "', so it acts only for API users mapped to that account; " +
+                                    api_user + " maps to '" + account + "'");
   }
-  return UnixIdentity{api_user, account, found->pw_uid, found->pw_gid, found->pw_dir ? found->pw_dir : "/"};
+  return UnixIdentity{api_user, account, found->pw_uid, found->pw_gid,
+                      found->pw_dir ? found->pw_dir : "/"};
 }
 
 }  // namespace sfapid

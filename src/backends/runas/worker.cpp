@@ -26,7 +26,8 @@ namespace json = boost::json;
 namespace {
 
 [[noreturn]] void Die(const std::string& why) {
-  const std::string line = json::serialize(json::object{{"ok", false}, {"code", "internal"}, {"error", why}}) + "\n";
+  const std::string line =
+      json::serialize(json::object{{"ok", false}, {"code", "internal"}, {"error", why}}) + "\n";
   (void)!::write(1, line.data(), line.size());
   std::_Exit(3);
 }
@@ -38,9 +39,11 @@ void DropTo(const passwd& pw) {
     return;
   }
   if (pw.pw_uid == 0) Die("worker: refusing to act as root");
-  if (::initgroups(pw.pw_name, pw.pw_gid) != 0 || ::setgid(pw.pw_gid) != 0 || ::setuid(pw.pw_uid) != 0)
+  if (::initgroups(pw.pw_name, pw.pw_gid) != 0 || ::setgid(pw.pw_gid) != 0 ||
+      ::setuid(pw.pw_uid) != 0)
     Die(std::string("worker: cannot drop privileges: ") + std::strerror(errno));
-  if (::setuid(0) == 0 || ::geteuid() == 0 || ::getegid() == 0) Die("worker: privileges could be regained");
+  if (::setuid(0) == 0 || ::geteuid() == 0 || ::getegid() == 0)
+    Die("worker: privileges could be regained");
 }
 
 void Reply(const json::object& header, const std::string& body = "") {
@@ -56,9 +59,9 @@ void Reply(const json::object& header, const std::string& body = "") {
 }
 
 void ReplyStatus(const Status& s) {
-  const char* code = s.code() == Code::kNotFound ? "not_found"
+  const char* code = s.code() == Code::kNotFound           ? "not_found"
                      : s.code() == Code::kPermissionDenied ? "permission_denied"
-                     : s.code() == Code::kInvalidArgument ? "invalid_argument"
+                     : s.code() == Code::kInvalidArgument  ? "invalid_argument"
                                                            : "unavailable";
   Reply({{"ok", false}, {"code", code}, {"error", s.message()}});
 }
@@ -79,11 +82,18 @@ std::vector<std::string> Roots(const json::object& req) {
   if (devnull >= 0) ::dup2(devnull, 0);
   if (::chdir(pw.pw_dir) != 0) (void)!::chdir("/");
   ::setsid();
-  const std::string home = std::string("HOME=") + pw.pw_dir, user = std::string("USER=") + pw.pw_name,
+  const std::string home = std::string("HOME=") + pw.pw_dir,
+                    user = std::string("USER=") + pw.pw_name,
                     logname = std::string("LOGNAME=") + pw.pw_name,
-                    shell = std::string("SHELL=") + (pw.pw_shell && *pw.pw_shell ? pw.pw_shell : "/bin/bash");
-  const char* env[] = {home.c_str(), user.c_str(), logname.c_str(), shell.c_str(),
-                       "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+                    shell = std::string("SHELL=") +
+                            (pw.pw_shell && *pw.pw_shell ? pw.pw_shell : "/bin/bash");
+  const char* env[] = {home.c_str(),
+                       user.c_str(),
+                       logname.c_str(),
+                       shell.c_str(),
+                       "PATH=/usr/local/bin:/usr/bin:/bin",
+                       "LANG=C.UTF-8",
+                       nullptr};
   const char* argv[] = {"bash", "-c", command.c_str(), nullptr};
   ::execve("/bin/bash", const_cast<char* const*>(argv), const_cast<char* const*>(env));
   std::fprintf(stderr, "cannot run bash: %s\n", std::strerror(errno));
@@ -109,8 +119,10 @@ std::vector<std::string> Roots(const json::object& req) {
   if (devnull >= 0) ::dup2(devnull, 0);
   if (::chdir(pw.pw_dir) != 0) (void)!::chdir("/");
   ::setsid();
-  const std::string home = std::string("HOME=") + pw.pw_dir, user = std::string("USER=") + pw.pw_name;
-  const char* env[] = {home.c_str(), user.c_str(), "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  const std::string home = std::string("HOME=") + pw.pw_dir,
+                    user = std::string("USER=") + pw.pw_name;
+  const char* env[] = {home.c_str(), user.c_str(), "PATH=/usr/local/bin:/usr/bin:/bin",
+                       "LANG=C.UTF-8", nullptr};
   ::execve(argv[0], argv.data(), const_cast<char* const*>(env));
   std::fprintf(stderr, "sfapid: cannot run %s: %s\n", argv[0], std::strerror(errno));
   std::_Exit(127);
@@ -180,16 +192,20 @@ int RunWorker(const std::string& account) {
     Reply({{"ok", true}, {"listing", fileops::List(path)}});
   } else if (op == "read") {
     auto data = fileops::Read(path, static_cast<size_t>(req.at("max_bytes").as_int64()));
-    if (!data) ReplyStatus(data.status());
-    else Reply({{"ok", true}, {"size", static_cast<int64_t>(data->size())}}, *data);
+    if (!data)
+      ReplyStatus(data.status());
+    else
+      Reply({{"ok", true}, {"size", static_cast<int64_t>(data->size())}}, *data);
   } else if (op == "write") {
     const auto size = static_cast<size_t>(req.at("size").as_int64());
     std::string content(size, '\0');
     std::cin.read(content.data(), static_cast<std::streamsize>(size));
     if (static_cast<size_t>(std::cin.gcount()) != size) Die("worker: upload content was cut short");
     Status s = fileops::Write(path, content);
-    if (!s.ok()) ReplyStatus(s);
-    else Reply({{"ok", true}});
+    if (!s.ok())
+      ReplyStatus(s);
+    else
+      Reply({{"ok", true}});
   } else {
     Die("worker: unknown operation '" + op + "'");
   }

@@ -5,7 +5,8 @@ namespace sfapid {
 
 Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config) {
   if (system.scheduler.backend == "local")
-    return std::unique_ptr<Scheduler>(new LocalScheduler(config.DataPath(system.scheduler.spool_dir)));
+    return std::unique_ptr<Scheduler>(
+        new LocalScheduler(config.DataPath(system.scheduler.spool_dir)));
   return Status::InvalidArgument("system '" + system.name + "': unknown scheduler backend '" +
                                  system.scheduler.backend + "'");
 }

@@ -16,11 +16,13 @@ Result<const SystemConfig*> SystemWithFiles(const Config& config, const std::str
     std::string known;
     for (const auto& s : config.systems)
       if (s.HasFiles()) known += (known.empty() ? "" : ", ") + s.name;
-    return Status::NotFound("Unknown machine '" + name + "'. Machines with files and commands: " + known);
+    return Status::NotFound("Unknown machine '" + name +
+                            "'. Machines with files and commands: " + known);
   }
   if (!system->HasFiles())
-    return Status::InvalidArgument("'" + name + "' is a " + ToString(system->system_type) +
-                                   " resource; files and commands are on compute and filesystem systems");
+    return Status::InvalidArgument(
+        "'" + name + "' is a " + ToString(system->system_type) +
+        " resource; files and commands are on compute and filesystem systems");
   return system;
 }
 
@@ -29,7 +31,8 @@ Result<std::string> CommandService::Run(const std::string& user, const std::stri
   auto s = SystemWithFiles(config_, system);
   if (!s) return s.status();
   if (command.empty()) return Status::InvalidArgument("executable must not be empty");
-  if (command.find('\0') != std::string::npos) return Status::InvalidArgument("executable contains a NUL byte");
+  if (command.find('\0') != std::string::npos)
+    return Status::InvalidArgument("executable contains a NUL byte");
   auto who = runas_.Resolve(user);
   if (!who) return who.status();
   return tasks_.Submit(user, "command", system, [this, who = *who, command](TaskContext& ctx) {
@@ -37,13 +40,18 @@ Result<std::string> CommandService::Run(const std::string& user, const std::stri
   });
 }
 
-TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& command, TaskContext& ctx) {
+TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& command,
+                                    TaskContext& ctx) {
   auto started = runas_.Start(who, command);
   if (!started)
-    return {"failed", json::object{{"status", "error"}, {"output", ""}, {"error", started.status().message()}, {"exit_code", nullptr}}};
+    return {"failed", json::object{{"status", "error"},
+                                   {"output", ""},
+                                   {"error", started.status().message()},
+                                   {"exit_code", nullptr}}};
   const auto& u = config_.utilities;
   WatchLimits limits;
-  limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(u.command_timeout_seconds * 1000));
+  limits.timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(u.command_timeout_seconds * 1000));
   limits.max_output_bytes = u.command_output_max_bytes;
   limits.term_grace = std::chrono::milliseconds(500);
 
@@ -54,14 +62,18 @@ TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& 
       *started, ctx, limits,
       [&](int stream, std::string_view data) {
         // Past the cap the rest is dropped: the result stays a readable size.
-        const std::size_t room = u.command_output_max_bytes - std::min(u.command_output_max_bytes, out.size() + err.size());
+        const std::size_t room = u.command_output_max_bytes -
+                                 std::min(u.command_output_max_bytes, out.size() + err.size());
         (stream == 1 ? out : err).append(data.substr(0, room));
         changed = true;
       },
       [&] {
         // Partial output for clients that poll the task, a few updates a second at most.
-        if (changed && std::chrono::steady_clock::now() - last_partial > std::chrono::milliseconds(250) && !ctx.cancelled()) {
-          ctx.SetPartial(json::object{{"status", "ok"}, {"output", out}, {"error", err}, {"exit_code", nullptr}});
+        if (changed &&
+            std::chrono::steady_clock::now() - last_partial > std::chrono::milliseconds(250) &&
+            !ctx.cancelled()) {
+          ctx.SetPartial(json::object{
+              {"status", "ok"}, {"output", out}, {"error", err}, {"exit_code", nullptr}});
           last_partial = std::chrono::steady_clock::now();
           changed = false;
         }
@@ -69,17 +81,23 @@ TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& 
 
   std::string stopped_because;
   if (outcome.reason == WatchOutcome::kTimedOut)
-    stopped_because = "sfapid: the command ran longer than " + std::to_string(static_cast<int64_t>(u.command_timeout_seconds)) +
+    stopped_because = "sfapid: the command ran longer than " +
+                      std::to_string(static_cast<int64_t>(u.command_timeout_seconds)) +
                       " seconds and was stopped";
   else if (outcome.reason == WatchOutcome::kOutputCapped)
-    stopped_because = "sfapid: the command wrote more than " + std::to_string(u.command_output_max_bytes) +
+    stopped_because = "sfapid: the command wrote more than " +
+                      std::to_string(u.command_output_max_bytes) +
                       " bytes of output and was stopped";
   if (!stopped_because.empty())
-    return {"failed", json::object{{"status", "error"}, {"output", out},
-                                   {"error", err + (err.empty() || err.back() == '\n' ? "" : "\n") + stopped_because},
+    return {"failed", json::object{{"status", "error"},
+                                   {"output", out},
+                                   {"error", err + (err.empty() || err.back() == '\n' ? "" : "\n") +
+                                                 stopped_because},
                                    {"exit_code", outcome.exit_code}}};
-  return {"completed", json::object{{"status", outcome.exit_code == 0 ? "ok" : "error"}, {"output", out},
-                                    {"error", err}, {"exit_code", outcome.exit_code}}};
+  return {"completed", json::object{{"status", outcome.exit_code == 0 ? "ok" : "error"},
+                                    {"output", out},
+                                    {"error", err},
+                                    {"exit_code", outcome.exit_code}}};
 }
 
 }  // namespace sfapid

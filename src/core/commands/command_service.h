@@ -18,7 +18,8 @@ class CommandService {
 
   // The task id. NotFound: unknown system; InvalidArgument: a system without a shell, or an empty
   // command; PermissionDenied: the user cannot be acted as.
-  Result<std::string> Run(const std::string& user, const std::string& system, const std::string& command);
+  Result<std::string> Run(const std::string& user, const std::string& system,
+                          const std::string& command);
 
  private:
   TaskOutcome Execute(const UnixIdentity& who, const std::string& command, TaskContext& ctx);

@@ -18,8 +18,9 @@ std::string ErrorText(const WorkerReply& r) {
 bool Ok(const WorkerReply& r) { return r.header.at("ok").as_bool(); }
 }  // namespace
 
-Result<WorkerReply> FileService::Ask(const std::string& user, const std::string& system, json::object request,
-                                     const std::string& input, std::size_t body_limit) {
+Result<WorkerReply> FileService::Ask(const std::string& user, const std::string& system,
+                                     json::object request, const std::string& input,
+                                     std::size_t body_limit) {
   auto s = SystemWithFiles(config_, system);
   if (!s) return s.status();
   auto who = runas_.Resolve(user);
@@ -30,20 +31,28 @@ Result<WorkerReply> FileService::Ask(const std::string& user, const std::string&
   return runas_.Call(*who, request, input, body_limit);
 }
 
-Result<json::object> FileService::List(const std::string& user, const std::string& system, const std::string& path) {
+Result<json::object> FileService::List(const std::string& user, const std::string& system,
+                                       const std::string& path) {
   auto reply = Ask(user, system, {{"op", "ls"}, {"path", path}}, "", 0);
   if (!reply) return reply.status();
-  if (!Ok(*reply)) return json::object{{"status", "ERROR"}, {"entries", json::array{}}, {"error", ErrorText(*reply)}};
+  if (!Ok(*reply))
+    return json::object{
+        {"status", "ERROR"}, {"entries", json::array{}}, {"error", ErrorText(*reply)}};
   return std::move(reply->header.at("listing").as_object());
 }
 
 Result<json::object> FileService::Download(const std::string& user, const std::string& system,
                                            const std::string& path, bool binary) {
   const std::size_t limit = config_.utilities.download_max_bytes;
-  auto reply = Ask(user, system, {{"op", "read"}, {"path", path}, {"max_bytes", static_cast<int64_t>(limit)}}, "", limit);
+  auto reply =
+      Ask(user, system,
+          {{"op", "read"}, {"path", path}, {"max_bytes", static_cast<int64_t>(limit)}}, "", limit);
   if (!reply) return reply.status();
   if (!Ok(*reply))
-    return json::object{{"status", "ERROR"}, {"file", nullptr}, {"is_binary", binary}, {"error", ErrorText(*reply)}};
+    return json::object{{"status", "ERROR"},
+                        {"file", nullptr},
+                        {"is_binary", binary},
+                        {"error", ErrorText(*reply)}};
   // Text that is not UTF-8 cannot travel in JSON as it is: it goes base64-encoded like binary.
   const bool as_binary = binary || !IsValidUtf8(reply->body);
   return json::object{{"status", "OK"},
@@ -55,13 +64,19 @@ Result<json::object> FileService::Download(const std::string& user, const std::s
 Result<json::object> FileService::Upload(const std::string& user, const std::string& system,
                                          const std::string& path, const std::string& content) {
   if (content.size() > config_.utilities.upload_max_bytes)
-    return json::object{{"status", "ERROR"}, {"output", ""},
-                        {"error", "upload: the file is " + std::to_string(content.size()) +
-                                      " bytes; uploads are limited to " +
-                                      std::to_string(config_.utilities.upload_max_bytes) + " bytes"}};
-  auto reply = Ask(user, system, {{"op", "write"}, {"path", path}, {"size", static_cast<int64_t>(content.size())}}, content, 0);
+    return json::object{
+        {"status", "ERROR"},
+        {"output", ""},
+        {"error", "upload: the file is " + std::to_string(content.size()) +
+                      " bytes; uploads are limited to " +
+                      std::to_string(config_.utilities.upload_max_bytes) + " bytes"}};
+  auto reply =
+      Ask(user, system,
+          {{"op", "write"}, {"path", path}, {"size", static_cast<int64_t>(content.size())}},
+          content, 0);
   if (!reply) return reply.status();
-  if (!Ok(*reply)) return json::object{{"status", "ERROR"}, {"output", ""}, {"error", ErrorText(*reply)}};
+  if (!Ok(*reply))
+    return json::object{{"status", "ERROR"}, {"output", ""}, {"error", ErrorText(*reply)}};
   return json::object{{"status", "OK"},
                       {"output", "wrote " + std::to_string(content.size()) + " bytes to " + path},
                       {"error", nullptr}};

@@ -16,7 +16,8 @@ class FileService {
   FileService(const Config& config, RunAs& runas) : config_(config), runas_(runas) {}
 
   // DirectoryOutput: {"status", "entries", "error"}
-  Result<boost::json::object> List(const std::string& user, const std::string& system, const std::string& path);
+  Result<boost::json::object> List(const std::string& user, const std::string& system,
+                                   const std::string& path);
   // FileDownload: {"status", "file", "is_binary", "error"}
   Result<boost::json::object> Download(const std::string& user, const std::string& system,
                                        const std::string& path, bool binary);
@@ -26,8 +27,9 @@ class FileService {
 
  private:
   // Resolves system and user, then asks a worker; in-band errors are the worker's message.
-  Result<WorkerReply> Ask(const std::string& user, const std::string& system, boost::json::object request,
-                          const std::string& input, std::size_t body_limit);
+  Result<WorkerReply> Ask(const std::string& user, const std::string& system,
+                          boost::json::object request, const std::string& input,
+                          std::size_t body_limit);
   const Config& config_;
   RunAs& runas_;
 };

@@ -65,8 +65,10 @@ void StatusService::Refresh() {
   auto notes = store_.status().ListNotes("");
   if (!statuses || !outages || !notes) {
     // Keep serving the last snapshot: a status page must not go blank when the store hiccups.
-    spdlog::warn("status refresh failed: {}",
-                 (!statuses ? statuses.status() : !outages ? outages.status() : notes.status()).message());
+    spdlog::warn("status refresh failed: {}", (!statuses  ? statuses.status()
+                                               : !outages ? outages.status()
+                                                          : notes.status())
+                                                  .message());
     return;
   }
   auto snap = std::make_shared<StatusSnapshot>();

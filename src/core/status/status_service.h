@@ -28,7 +28,7 @@ struct SystemStatusView {
 };
 
 struct StatusSnapshot {
-  std::vector<SystemStatusView> systems;  // in configuration order
+  std::vector<SystemStatusView> systems;                     // in configuration order
   std::map<std::string, std::vector<OutageRecord>> outages;  // by system, every system present
   std::map<std::string, std::vector<NoteRecord>> notes;      // by system, every system present
 };
@@ -37,8 +37,7 @@ bool IsValidSystemStatus(std::string_view s);
 
 class StatusService {
  public:
-  StatusService(const Config& config, Store& store,
-                std::map<std::string, Scheduler*> schedulers);
+  StatusService(const Config& config, Store& store, std::map<std::string, Scheduler*> schedulers);
   ~StatusService();
 
   // Loads the first snapshot and probes once, then keeps both fresh in the background.

@@ -10,7 +10,8 @@
 
 namespace sfapid {
 
-WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task, const WatchLimits& limits,
+WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task,
+                          const WatchLimits& limits,
                           const std::function<void(int, std::string_view)>& on_output,
                           const std::function<void()>& on_tick) {
   using Clock = std::chrono::steady_clock;
@@ -44,7 +45,8 @@ WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task, cons
         if (n > 0) {
           total += static_cast<std::size_t>(n);
           on_output(i + 1, std::string_view(buf, static_cast<std::size_t>(n)));
-          if (limits.max_output_bytes && total > limits.max_output_bytes) stop(WatchOutcome::kOutputCapped);
+          if (limits.max_output_bytes && total > limits.max_output_bytes)
+            stop(WatchOutcome::kOutputCapped);
         } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
           ::close(fds[i].fd);
           fds[i].fd = -1;

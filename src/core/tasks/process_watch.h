@@ -27,7 +27,8 @@ struct WatchOutcome {
 };
 
 // on_output(stream, bytes): stream 1 is stdout, 2 is stderr. on_tick() runs about every 100 ms.
-WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task, const WatchLimits& limits,
+WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task,
+                          const WatchLimits& limits,
                           const std::function<void(int, std::string_view)>& on_output,
                           const std::function<void()>& on_tick);
 

@@ -39,9 +39,11 @@ TaskEngine::~TaskEngine() { Stop(); }
 void TaskEngine::Start() {
   auto failed = store_.FailUnfinishedTasks(
       json::serialize(json::object{{"status", "error"},
-                                   {"error", "sfapid restarted while this task ran; it did not finish. "
-                                             "Check its effects and run it again if needed."}}));
-  if (failed && *failed > 0) spdlog::warn("{} task(s) left unfinished by the previous run now failed", *failed);
+                                   {"error",
+                                    "sfapid restarted while this task ran; it did not finish. "
+                                    "Check its effects and run it again if needed."}}));
+  if (failed && *failed > 0)
+    spdlog::warn("{} task(s) left unfinished by the previous run now failed", *failed);
   PurgeOld();
   for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this] { WorkerLoop(); });
 }
@@ -54,15 +56,18 @@ void TaskEngine::Stop() {
     stopping_ = true;
     for (auto& [id, ctx] : running_) running.push_back(ctx);
     for (auto& q : queue_)
-      store_.UpdateTask(q.id, "failed",
-                        json::serialize(json::object{{"status", "error"}, {"error", "sfapid stopped before this task started"}}));
+      store_.UpdateTask(
+          q.id, "failed",
+          json::serialize(json::object{{"status", "error"},
+                                       {"error", "sfapid stopped before this task started"}}));
     queue_.clear();
   }
   wake_.notify_all();
   for (auto& ctx : running) {
     store_.UpdateTask(ctx->id(), "failed",
-                      json::serialize(json::object{{"status", "error"},
-                                                   {"error", "sfapid stopped while this task ran; it did not finish"}}));
+                      json::serialize(json::object{
+                          {"status", "error"},
+                          {"error", "sfapid stopped while this task ran; it did not finish"}}));
     ctx->Cancel(/*shutting_down=*/true);
   }
   for (auto& t : threads_)
@@ -74,11 +79,15 @@ void TaskEngine::PurgeOld() {
   {
     std::lock_guard lock(mu_);
     const auto now = std::chrono::steady_clock::now();
-    if (last_purge_ != std::chrono::steady_clock::time_point{} && now - last_purge_ < std::chrono::hours(1)) return;
+    if (last_purge_ != std::chrono::steady_clock::time_point{} &&
+        now - last_purge_ < std::chrono::hours(1))
+      return;
     last_purge_ = now;
   }
-  auto purged = store_.PurgeTasks(Now() - std::chrono::seconds(static_cast<int64_t>(config_.retention_days * 86400)));
-  if (purged && *purged > 0) spdlog::info("purged {} finished task(s) older than {} days", *purged, config_.retention_days);
+  auto purged = store_.PurgeTasks(
+      Now() - std::chrono::seconds(static_cast<int64_t>(config_.retention_days * 86400)));
+  if (purged && *purged > 0)
+    spdlog::info("purged {} finished task(s) older than {} days", *purged, config_.retention_days);
 }
 
 Result<std::string> TaskEngine::Submit(const std::string& owner, const std::string& kind,
@@ -89,7 +98,9 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
-      store_.UpdateTask(*id, "failed", json::serialize(json::object{{"status", "error"}, {"error", "sfapid is stopping"}}));
+      store_.UpdateTask(
+          *id, "failed",
+          json::serialize(json::object{{"status", "error"}, {"error", "sfapid is stopping"}}));
       return Status::Unavailable("sfapid is stopping; try again shortly");
     }
     queue_.push_back({*id, std::move(work)});
@@ -123,7 +134,8 @@ void TaskEngine::Run(Queued item) {
     outcome = item.work(*ctx);
   } catch (const std::exception& e) {
     spdlog::error("task {} failed unexpectedly: {}", item.id, e.what());
-    outcome = {"failed", json::object{{"status", "error"}, {"error", std::string("internal error: ") + e.what()}}};
+    outcome = {"failed", json::object{{"status", "error"},
+                                      {"error", std::string("internal error: ") + e.what()}}};
   }
   {
     std::lock_guard lock(mu_);
@@ -140,7 +152,9 @@ Result<TaskRecord> TaskEngine::Get(const std::string& id, const std::string& own
   return task;
 }
 
-Result<std::vector<TaskRecord>> TaskEngine::List(const std::string& owner) { return store_.ListTasks(owner); }
+Result<std::vector<TaskRecord>> TaskEngine::List(const std::string& owner) {
+  return store_.ListTasks(owner);
+}
 
 Status TaskEngine::Cancel(const std::string& id, const std::string& owner) {
   auto task = Get(id, owner);

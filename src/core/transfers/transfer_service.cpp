@@ -21,8 +21,10 @@ std::string NewUuid() {
   b[6] = (b[6] & 0x0f) | 0x40;  // version 4
   b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
   char out[37];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
   return out;
 }
 
@@ -39,7 +41,8 @@ std::optional<int64_t> ParseRsyncProgressBytes(std::string_view line) {
   while (i < line.size() && line[i] == ' ') ++i;
   int64_t v = 0;
   bool any = false;
-  for (; i < line.size() && (std::isdigit(static_cast<unsigned char>(line[i])) || line[i] == ','); ++i) {
+  for (; i < line.size() && (std::isdigit(static_cast<unsigned char>(line[i])) || line[i] == ',');
+       ++i) {
     if (line[i] == ',') continue;
     v = v * 10 + (line[i] - '0');
     any = true;
@@ -68,8 +71,10 @@ void TransferService::Recover() {
 Result<std::string> TransferService::Start(const std::string& user, const TransferRequest& r) {
   const SystemConfig* source = EndpointSystem(r.source_endpoint);
   const SystemConfig* target = EndpointSystem(r.target_endpoint);
-  if (!source) return Status::InvalidArgument("unknown source endpoint '" + r.source_endpoint + "'");
-  if (!target) return Status::InvalidArgument("unknown target endpoint '" + r.target_endpoint + "'");
+  if (!source)
+    return Status::InvalidArgument("unknown source endpoint '" + r.source_endpoint + "'");
+  if (!target)
+    return Status::InvalidArgument("unknown target endpoint '" + r.target_endpoint + "'");
   for (const auto* p : {&r.source_path, &r.target_path})
     if (p->empty() || p->front() != '/' || p->find('\0') != std::string::npos)
       return Status::InvalidArgument("source_dir and target_dir must be absolute paths");
@@ -87,10 +92,12 @@ Result<std::string> TransferService::Start(const std::string& user, const Transf
   auto all = store_.CountActive("");
   if (!mine || !all) return !mine ? mine.status() : all.status();
   if (*mine >= config_.transfers.max_active_per_user)
-    return Status::InvalidArgument("you have " + std::to_string(*mine) + " transfers running; the limit is " +
-                                   std::to_string(config_.transfers.max_active_per_user) + ": wait for one to end");
+    return Status::InvalidArgument(
+        "you have " + std::to_string(*mine) + " transfers running; the limit is " +
+        std::to_string(config_.transfers.max_active_per_user) + ": wait for one to end");
   if (*all >= config_.transfers.max_active)
-    return Status::InvalidArgument("the server runs " + std::to_string(*all) + " transfers, its limit; try again later");
+    return Status::InvalidArgument("the server runs " + std::to_string(*all) +
+                                   " transfers, its limit; try again later");
 
   TransferRecord t;
   t.id = NewUuid();
@@ -102,9 +109,9 @@ Result<std::string> TransferService::Start(const std::string& user, const Transf
   t.target_path = r.target_path;
   t.created_at = Now();
   if (Status s = store_.CreateTransfer(t); !s.ok()) return s;
-  auto task = tasks_.Submit(user, "transfer", source->name, [this, who = *who, t, is_folder](TaskContext& ctx) {
-    return Run(who, t, is_folder, ctx);
-  });
+  auto task = tasks_.Submit(
+      user, "transfer", source->name,
+      [this, who = *who, t, is_folder](TaskContext& ctx) { return Run(who, t, is_folder, ctx); });
   if (!task) {
     store_.FinishTransfer(t.id, "FAILED", task.status().message());
     return task.status();
@@ -113,8 +120,8 @@ Result<std::string> TransferService::Start(const std::string& user, const Transf
   return t.id;
 }
 
-TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& t, bool source_is_folder,
-                                 TaskContext& ctx) {
+TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& t,
+                                 bool source_is_folder, TaskContext& ctx) {
   const SystemConfig* source = EndpointSystem(t.source_endpoint);
   const SystemConfig* target = EndpointSystem(t.target_endpoint);
   std::string src = t.source_path, dst = t.target_path;
@@ -127,15 +134,23 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
   // One regular file on this host: an in-kernel copy, as cp does (rsync moves every byte through a
   // pipe between two processes: 20-25 % of cp's speed here, docs/benchmarks.md). Folders, and any
   // operator rsync options (bandwidth limits, ...), go to rsync.
-  const bool kernel_copy = !source_is_folder && config_.transfers.same_host_copy && config_.transfers.rsync_options.empty();
+  const bool kernel_copy = !source_is_folder && config_.transfers.same_host_copy &&
+                           config_.transfers.rsync_options.empty();
   Result<RunningCommand> started = Status::Internal("not started");
   if (kernel_copy) {
-    started = runas_.StartFileCopy(who, t.source_path, RootsOf(*source), t.target_path, RootsOf(*target));
+    started =
+        runas_.StartFileCopy(who, t.source_path, RootsOf(*source), t.target_path, RootsOf(*target));
   } else {
-    std::vector<std::string> argv = {config_.transfers.rsync, "--archive", "--checksum",
-                                     "--checksum-choice=xxh128", "--mkpath", "--no-inc-recursive",
-                                     "--info=progress2,stats0", "--partial-dir=.sfapid-partial"};
-    argv.insert(argv.end(), config_.transfers.rsync_options.begin(), config_.transfers.rsync_options.end());
+    std::vector<std::string> argv = {config_.transfers.rsync,
+                                     "--archive",
+                                     "--checksum",
+                                     "--checksum-choice=xxh128",
+                                     "--mkpath",
+                                     "--no-inc-recursive",
+                                     "--info=progress2,stats0",
+                                     "--partial-dir=.sfapid-partial"};
+    argv.insert(argv.end(), config_.transfers.rsync_options.begin(),
+                config_.transfers.rsync_options.end());
     argv.insert(argv.end(), {"--", src, dst});
     const json::array paths{json::object{{"path", t.source_path}, {"roots", RootsOf(*source)}},
                             json::object{{"path", t.target_path}, {"roots", RootsOf(*target)}}};
@@ -161,8 +176,10 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
         size_t cut;
         while ((cut = progress.find_first_of("\r\n")) != std::string::npos) {
           const std::string_view line = std::string_view(progress).substr(0, cut);
-          if (kernel_copy && line.rfind("progress ", 0) == 0) bytes = std::atoll(std::string(line.substr(9)).c_str());
-          else if (auto b = ParseRsyncProgressBytes(line)) bytes = *b;
+          if (kernel_copy && line.rfind("progress ", 0) == 0)
+            bytes = std::atoll(std::string(line.substr(9)).c_str());
+          else if (auto b = ParseRsyncProgressBytes(line))
+            bytes = *b;
           progress.erase(0, cut + 1);
         }
       },
@@ -175,11 +192,14 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
           last_save = now;
         }
       });
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   store_.UpdateProgress(t.id, bytes, secs > 0 ? static_cast<int64_t>(bytes / secs) : 0);
   while (!errors.empty() && errors.back() == '\n') errors.pop_back();
   if (outcome.reason == WatchOutcome::kCancelled && ctx.shutting_down()) {
-    store_.FinishTransfer(t.id, "FAILED", "sfapid stopped during the transfer; start it again (rsync skips what is already copied)");
+    store_.FinishTransfer(
+        t.id, "FAILED",
+        "sfapid stopped during the transfer; start it again (rsync skips what is already copied)");
     return {"failed", json::object{{"status", "error"}, {"transfer_id", t.id}}};
   }
   if (outcome.reason == WatchOutcome::kCancelled) {
@@ -187,12 +207,14 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
     return {"completed", json::object{{"status", "cancelled"}, {"transfer_id", t.id}}};
   }
   if (outcome.exit_code != 0) {
-    std::string reason = errors.empty() ? (kernel_copy ? "the copy" : "rsync") + std::string(" exited with status ") +
+    std::string reason = errors.empty() ? (kernel_copy ? "the copy" : "rsync") +
+                                              std::string(" exited with status ") +
                                               std::to_string(outcome.exit_code)
                                         : errors;
     if (reason.rfind("sfapid: ", 0) == 0) reason = reason.substr(8);
     store_.FinishTransfer(t.id, "FAILED", reason);
-    return {"completed", json::object{{"status", "error"}, {"transfer_id", t.id}, {"error", reason}}};
+    return {"completed",
+            json::object{{"status", "error"}, {"transfer_id", t.id}, {"error", reason}}};
   }
   store_.FinishTransfer(t.id, "SUCCEEDED", "");
   return {"completed", json::object{{"status", "ok"}, {"transfer_id", t.id}, {"bytes", bytes}}};

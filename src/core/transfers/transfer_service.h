@@ -19,7 +19,8 @@ struct TransferRequest {
 
 class TransferService {
  public:
-  TransferService(const Config& config, RunAs& runas, TaskEngine& tasks, TransferStore& store, FileService& files)
+  TransferService(const Config& config, RunAs& runas, TaskEngine& tasks, TransferStore& store,
+                  FileService& files)
       : config_(config), runas_(runas), tasks_(tasks), store_(store), files_(files) {}
 
   // Ends transfers a previous run left ACTIVE (they are FAILED with a reason).
@@ -34,7 +35,8 @@ class TransferService {
   const SystemConfig* EndpointSystem(const std::string& id) const;
 
  private:
-  TaskOutcome Run(const UnixIdentity& who, const TransferRecord& t, bool source_is_folder, TaskContext& ctx);
+  TaskOutcome Run(const UnixIdentity& who, const TransferRecord& t, bool source_is_folder,
+                  TaskContext& ctx);
   const Config& config_;
   RunAs& runas_;
   TaskEngine& tasks_;

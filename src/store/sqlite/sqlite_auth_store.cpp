@@ -92,15 +92,16 @@ Result<std::vector<ClientRecord>> SqliteAuthStore::ListClients(const std::string
 
 Status SqliteAuthStore::RevokeClient(const std::string& client_id, TimePoint at) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare("UPDATE clients SET revoked_at = COALESCE(revoked_at, ?2) WHERE client_id = ?1");
+  auto stmt =
+      db_.Prepare("UPDATE clients SET revoked_at = COALESCE(revoked_at, ?2) WHERE client_id = ?1");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, client_id).Bind(2, ToUnix(at)).Run(); !s.ok()) return s;
   if (db_.Changes() == 0) return Status::NotFound("no client with id " + client_id);
   return Status::Ok();
 }
 
-Result<bool> SqliteAuthStore::RememberAssertionId(const std::string& client_id, const std::string& jti,
-                                                  TimePoint expires_at) {
+Result<bool> SqliteAuthStore::RememberAssertionId(const std::string& client_id,
+                                                  const std::string& jti, TimePoint expires_at) {
   std::lock_guard lock(mu_);
   // Expired ids can never be replayed (their assertions are refused as expired): forget them.
   auto purge = db_.Prepare("DELETE FROM assertion_ids WHERE expires_at < ?1");
@@ -110,14 +111,16 @@ Result<bool> SqliteAuthStore::RememberAssertionId(const std::string& client_id, 
       "INSERT INTO assertion_ids(client_id, jti, expires_at) VALUES(?1, ?2, ?3) "
       "ON CONFLICT(client_id, jti) DO NOTHING");
   if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, client_id).Bind(2, jti).Bind(3, ToUnix(expires_at)).Run(); !s.ok()) return s;
+  if (Status s = stmt->Bind(1, client_id).Bind(2, jti).Bind(3, ToUnix(expires_at)).Run(); !s.ok())
+    return s;
   return db_.Changes() == 1;
 }
 
 Status SqliteAuthStore::AppendAudit(const AuthAuditRecord& r) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
-      "INSERT INTO auth_audit(at, client_id, user, ip, outcome, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO auth_audit(at, client_id, user, ip, outcome, reason) VALUES(?1, ?2, ?3, ?4, ?5, "
+      "?6)");
   if (!stmt) return stmt.status();
   return stmt->Bind(1, ToUnix(r.at))
       .Bind(2, r.client_id)
@@ -136,8 +139,8 @@ Result<std::vector<AuthAuditRecord>> SqliteAuthStore::ListAudit(int limit) {
   stmt->Bind(1, int64_t{limit});
   std::vector<AuthAuditRecord> out;
   while (stmt->Step())
-    out.push_back({FromUnix(stmt->Int(0)), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
-                   stmt->Text(5)});
+    out.push_back({FromUnix(stmt->Int(0)), stmt->Text(1), stmt->Text(2), stmt->Text(3),
+                   stmt->Text(4), stmt->Text(5)});
   if (!stmt->status().ok()) return stmt->status();
   return out;
 }

@@ -24,7 +24,8 @@ Statement& Statement::BindOptional(int index, const std::optional<std::string>& 
 bool Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) status_ = Status::Unavailable(std::string("database: ") + sqlite3_errmsg(db_));
+  if (rc != SQLITE_DONE)
+    status_ = Status::Unavailable(std::string("database: ") + sqlite3_errmsg(db_));
   return false;
 }
 
@@ -50,9 +51,9 @@ int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, co
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -76,7 +77,8 @@ Status Database::Exec(const std::string& sql) {
 
 Result<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK)
     return Status::Internal(std::string("database: ") + sqlite3_errmsg(db_));
   return Statement(db_, stmt);
 }

@@ -21,7 +21,11 @@ Status SqliteStatusStore::SetStatus(const SystemStatusRecord& r) {
       "INSERT INTO system_status(name, status, description, updated_at) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(name) DO UPDATE SET status = ?2, description = ?3, updated_at = ?4");
   if (!stmt) return stmt.status();
-  return stmt->Bind(1, r.name).Bind(2, r.status).Bind(3, r.description).Bind(4, ToUnix(r.updated_at)).Run();
+  return stmt->Bind(1, r.name)
+      .Bind(2, r.status)
+      .Bind(3, r.description)
+      .Bind(4, ToUnix(r.updated_at))
+      .Run();
 }
 
 Status SqliteStatusStore::ClearStatus(const std::string& name) {
@@ -86,16 +90,22 @@ Result<std::vector<NoteRecord>> SqliteStatusStore::ListNotes(const std::string& 
   stmt->Bind(1, name);
   std::vector<NoteRecord> out;
   while (stmt->Step())
-    out.push_back({stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Int(3) != 0, FromUnix(stmt->Int(4))});
+    out.push_back(
+        {stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Int(3) != 0, FromUnix(stmt->Int(4))});
   if (!stmt->status().ok()) return stmt->status();
   return out;
 }
 
 Result<int64_t> SqliteStatusStore::AddNote(const NoteRecord& n) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare("INSERT INTO notes(name, notes, active, timestamp) VALUES(?1, ?2, ?3, ?4)");
+  auto stmt =
+      db_.Prepare("INSERT INTO notes(name, notes, active, timestamp) VALUES(?1, ?2, ?3, ?4)");
   if (!stmt) return stmt.status();
-  Status s = stmt->Bind(1, n.name).Bind(2, n.notes).Bind(3, int64_t{n.active}).Bind(4, ToUnix(n.timestamp)).Run();
+  Status s = stmt->Bind(1, n.name)
+                 .Bind(2, n.notes)
+                 .Bind(3, int64_t{n.active})
+                 .Bind(4, ToUnix(n.timestamp))
+                 .Run();
   if (!s.ok()) return s;
   return db_.LastInsertId();
 }
@@ -105,7 +115,8 @@ Status SqliteStatusStore::RemoveById(const char* table, const char* noun, int64_
   auto stmt = db_.Prepare(std::string("DELETE FROM ") + table + " WHERE id = ?1");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, id).Run(); !s.ok()) return s;
-  if (db_.Changes() == 0) return Status::NotFound(std::string("no ") + noun + " with id " + std::to_string(id));
+  if (db_.Changes() == 0)
+    return Status::NotFound(std::string("no ") + noun + " with id " + std::to_string(id));
   return Status::Ok();
 }
 

@@ -5,9 +5,9 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_auth_store.h"
+#include "store/sqlite/sqlite_status_store.h"
 #include "store/sqlite/sqlite_task_store.h"
 #include "store/sqlite/sqlite_transfer_store.h"
-#include "store/sqlite/sqlite_status_store.h"
 #include "store/store.h"
 
 namespace sfapid {
@@ -17,7 +17,11 @@ namespace {
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
-      : db_(std::move(db)), status_(*db_, mu_), auth_(*db_, mu_), tasks_(*db_, mu_), transfers_(*db_, mu_) {}
+      : db_(std::move(db)),
+        status_(*db_, mu_),
+        auth_(*db_, mu_),
+        tasks_(*db_, mu_),
+        transfers_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -28,7 +32,8 @@ class SqliteStore : public Store {
     std::lock_guard lock(mu_);
     auto stmt = db_->Prepare("SELECT 1");
     if (!stmt) return stmt.status();
-    if (!stmt->Step()) return stmt->status().ok() ? Status::Unavailable("database gave no row") : stmt->status();
+    if (!stmt->Step())
+      return stmt->status().ok() ? Status::Unavailable("database gave no row") : stmt->status();
     return Status::Ok();
   }
 
@@ -53,7 +58,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return Status::Unavailable("cannot create folder '" + parent.string() + "': " + ec.message());
+  if (ec)
+    return Status::Unavailable("cannot create folder '" + parent.string() + "': " + ec.message());
   auto db = sqlite::Database::Open(path);
   if (!db) return db.status();
   if (Status s = (*db)->Exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "

@@ -9,8 +9,8 @@ namespace {
 constexpr const char* kColumns = "id, owner, kind, system, status, result, created_at, updated_at";
 
 TaskRecord Row(const Statement& s) {
-  return {std::to_string(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.OptionalText(5),
-          FromUnix(s.Int(6)), FromUnix(s.Int(7))};
+  return {std::to_string(s.Int(0)), s.Text(1),          s.Text(2),         s.Text(3), s.Text(4),
+          s.OptionalText(5),        FromUnix(s.Int(6)), FromUnix(s.Int(7))};
 }
 
 // Task ids are decimal integers on the wire ("task_id": "42"); anything else names no task.
@@ -33,7 +33,8 @@ Result<std::string> SqliteTaskStore::CreateTask(const std::string& owner, const 
       "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at) "
       "VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4)");
   if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, owner).Bind(2, kind).Bind(3, system).Bind(4, ToUnix(Now())).Run(); !s.ok())
+  if (Status s = stmt->Bind(1, owner).Bind(2, kind).Bind(3, system).Bind(4, ToUnix(Now())).Run();
+      !s.ok())
     return s;
   return std::to_string(db_.LastInsertId());
 }
@@ -44,9 +45,12 @@ Result<bool> SqliteTaskStore::UpdateTask(const std::string& id, const std::strin
   if (!n) return Status::NotFound("no task " + id);
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
-      "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'new'");
+      "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4 WHERE id = ?1 AND status = "
+      "'new'");
   if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, *n).Bind(2, status).BindOptional(3, result).Bind(4, ToUnix(Now())).Run(); !s.ok())
+  if (Status s =
+          stmt->Bind(1, *n).Bind(2, status).BindOptional(3, result).Bind(4, ToUnix(Now())).Run();
+      !s.ok())
     return s;
   return db_.Changes() == 1;
 }
@@ -58,13 +62,15 @@ Result<TaskRecord> SqliteTaskStore::GetTask(const std::string& id) {
   auto stmt = db_.Prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?1");
   if (!stmt) return stmt.status();
   stmt->Bind(1, *n);
-  if (!stmt->Step()) return stmt->status().ok() ? Status::NotFound("no task " + id) : stmt->status();
+  if (!stmt->Step())
+    return stmt->status().ok() ? Status::NotFound("no task " + id) : stmt->status();
   return Row(*stmt);
 }
 
 Result<std::vector<TaskRecord>> SqliteTaskStore::ListTasks(const std::string& owner) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE owner = ?1 ORDER BY id DESC");
+  auto stmt = db_.Prepare(std::string("SELECT ") + kColumns +
+                          " FROM tasks WHERE owner = ?1 ORDER BY id DESC");
   if (!stmt) return stmt.status();
   stmt->Bind(1, owner);
   std::vector<TaskRecord> out;
@@ -75,7 +81,8 @@ Result<std::vector<TaskRecord>> SqliteTaskStore::ListTasks(const std::string& ow
 
 Result<int> SqliteTaskStore::FailUnfinishedTasks(const std::string& result) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare("UPDATE tasks SET status = 'failed', result = ?1, updated_at = ?2 WHERE status = 'new'");
+  auto stmt = db_.Prepare(
+      "UPDATE tasks SET status = 'failed', result = ?1, updated_at = ?2 WHERE status = 'new'");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, result).Bind(2, ToUnix(Now())).Run(); !s.ok()) return s;
   return db_.Changes();

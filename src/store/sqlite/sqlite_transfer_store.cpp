@@ -6,7 +6,8 @@
 
 namespace sfapid::sqlite {
 
-Status SqliteTransferStore::Exec(std::string_view sql, const std::function<void(Statement&)>& bind) {
+Status SqliteTransferStore::Exec(std::string_view sql,
+                                 const std::function<void(Statement&)>& bind) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(sql);
   if (!stmt) return stmt.status();
@@ -16,11 +17,16 @@ Status SqliteTransferStore::Exec(std::string_view sql, const std::function<void(
 
 Status SqliteTransferStore::CreateTransfer(const TransferRecord& t) {
   return Exec(
-      "INSERT INTO transfers(id, owner, label, source_endpoint, source_path, target_endpoint, target_path, "
+      "INSERT INTO transfers(id, owner, label, source_endpoint, source_path, target_endpoint, "
+      "target_path, "
       "task_id, status, reason, bytes_transferred, bytes_per_second, created_at, completed_at) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, '', 'ACTIVE', '', 0, 0, ?8, NULL)",
       [&](Statement& s) {
-        s.Bind(1, t.id).Bind(2, t.owner).Bind(3, t.label).Bind(4, t.source_endpoint).Bind(5, t.source_path);
+        s.Bind(1, t.id)
+            .Bind(2, t.owner)
+            .Bind(3, t.label)
+            .Bind(4, t.source_endpoint)
+            .Bind(5, t.source_path);
         s.Bind(6, t.target_endpoint).Bind(7, t.target_path).Bind(8, ToUnix(t.created_at));
       });
 }
@@ -31,25 +37,34 @@ Status SqliteTransferStore::SetTransferTask(const std::string& id, const std::st
 }
 
 Status SqliteTransferStore::UpdateProgress(const std::string& id, int64_t bytes, int64_t rate) {
-  return Exec("UPDATE transfers SET bytes_transferred = ?2, bytes_per_second = ?3 WHERE id = ?1 AND status = 'ACTIVE'",
-              [&](Statement& s) { s.Bind(1, id).Bind(2, bytes).Bind(3, rate); });
+  return Exec(
+      "UPDATE transfers SET bytes_transferred = ?2, bytes_per_second = ?3 WHERE id = ?1 AND status "
+      "= 'ACTIVE'",
+      [&](Statement& s) { s.Bind(1, id).Bind(2, bytes).Bind(3, rate); });
 }
 
-Status SqliteTransferStore::FinishTransfer(const std::string& id, const std::string& status, const std::string& reason) {
-  return Exec("UPDATE transfers SET status = ?2, reason = ?3, completed_at = ?4 WHERE id = ?1 AND status = 'ACTIVE'",
-              [&](Statement& s) { s.Bind(1, id).Bind(2, status).Bind(3, reason).Bind(4, ToUnix(Now())); });
+Status SqliteTransferStore::FinishTransfer(const std::string& id, const std::string& status,
+                                           const std::string& reason) {
+  return Exec(
+      "UPDATE transfers SET status = ?2, reason = ?3, completed_at = ?4 WHERE id = ?1 AND status = "
+      "'ACTIVE'",
+      [&](Statement& s) { s.Bind(1, id).Bind(2, status).Bind(3, reason).Bind(4, ToUnix(Now())); });
 }
 
 Result<TransferRecord> SqliteTransferStore::GetTransfer(const std::string& id) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
-      "SELECT id, owner, label, source_endpoint, source_path, target_endpoint, target_path, task_id, status, "
-      "reason, bytes_transferred, bytes_per_second, created_at, completed_at FROM transfers WHERE id = ?1");
+      "SELECT id, owner, label, source_endpoint, source_path, target_endpoint, target_path, "
+      "task_id, status, "
+      "reason, bytes_transferred, bytes_per_second, created_at, completed_at FROM transfers WHERE "
+      "id = ?1");
   if (!stmt) return stmt.status();
   stmt->Bind(1, id);
-  if (!stmt->Step()) return stmt->status().ok() ? Status::NotFound("no transfer " + id) : stmt->status();
-  TransferRecord t{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5),
-                   stmt->Text(6), stmt->Text(7), stmt->Text(8), stmt->Text(9), stmt->Int(10), stmt->Int(11),
+  if (!stmt->Step())
+    return stmt->status().ok() ? Status::NotFound("no transfer " + id) : stmt->status();
+  TransferRecord t{stmt->Text(0),           stmt->Text(1), stmt->Text(2), stmt->Text(3),
+                   stmt->Text(4),           stmt->Text(5), stmt->Text(6), stmt->Text(7),
+                   stmt->Text(8),           stmt->Text(9), stmt->Int(10), stmt->Int(11),
                    FromUnix(stmt->Int(12)), std::nullopt};
   if (stmt->OptionalText(13)) t.completed_at = FromUnix(stmt->Int(13));
   return t;
@@ -57,7 +72,8 @@ Result<TransferRecord> SqliteTransferStore::GetTransfer(const std::string& id) {
 
 Result<int> SqliteTransferStore::CountActive(const std::string& owner) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare("SELECT COUNT(*) FROM transfers WHERE status = 'ACTIVE' AND (?1 = '' OR owner = ?1)");
+  auto stmt = db_.Prepare(
+      "SELECT COUNT(*) FROM transfers WHERE status = 'ACTIVE' AND (?1 = '' OR owner = ?1)");
   if (!stmt) return stmt.status();
   stmt->Bind(1, owner);
   if (!stmt->Step()) return stmt->status();
@@ -66,7 +82,9 @@ Result<int> SqliteTransferStore::CountActive(const std::string& owner) {
 
 Result<int> SqliteTransferStore::FailActiveTransfers(const std::string& reason) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare("UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 WHERE status = 'ACTIVE'");
+  auto stmt = db_.Prepare(
+      "UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 WHERE status = "
+      "'ACTIVE'");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, reason).Bind(2, ToUnix(Now())).Run(); !s.ok()) return s;
   return db_.Changes();

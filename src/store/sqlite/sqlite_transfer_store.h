@@ -15,7 +15,8 @@ class SqliteTransferStore : public TransferStore {
   Status CreateTransfer(const TransferRecord& t) override;
   Status SetTransferTask(const std::string& id, const std::string& task_id) override;
   Status UpdateProgress(const std::string& id, int64_t bytes, int64_t bytes_per_second) override;
-  Status FinishTransfer(const std::string& id, const std::string& status, const std::string& reason) override;
+  Status FinishTransfer(const std::string& id, const std::string& status,
+                        const std::string& reason) override;
   Result<TransferRecord> GetTransfer(const std::string& id) override;
   Result<int> CountActive(const std::string& owner) override;
   Result<int> FailActiveTransfers(const std::string& reason) override;
