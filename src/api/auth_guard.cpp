@@ -45,6 +45,7 @@ std::optional<http::Response> AuthGuard::Check(http::Request& req, std::optional
 }
 
 void AuthGuard::Protect(http::Route& route, std::optional<Level> need) {
+  route.precheck = [this, need](http::Request& req) { return Check(req, need); };
   route.handler = [this, need, inner = std::move(route.handler)](http::Request& req) {
     if (auto refused = Check(req, need)) return std::move(*refused);
     return inner(req);

@@ -1,6 +1,7 @@
 #include "app/application.h"
 
 #include <spdlog/spdlog.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "api/oauth/token_api.h"
@@ -43,11 +44,9 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->verifier_ = std::make_unique<AccessTokenVerifier>(c, *app->clients_, *app->signing_keys_);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
-  // Workers are this very binary, started as `sfapid worker`.
-  char self[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return Status::Internal("cannot find the sfapid binary (/proc/self/exe)");
-  app->runas_ = std::make_unique<RunAs>(std::string(self, static_cast<size_t>(n)), c.runas);
+  // Workers are this very binary, started as `sfapid worker`: /proc/self/exe is the running image
+  // even after an upgrade replaced the file on disk.
+  app->runas_ = std::make_unique<RunAs>("/proc/self/exe", c.runas);
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks);
   app->files_ = std::make_unique<FileService>(c, *app->runas_);
   app->commands_ = std::make_unique<CommandService>(c, *app->runas_, *app->tasks_);
@@ -71,6 +70,9 @@ Application::~Application() {
 }
 
 int Application::Serve() {
+  // A worker that exits before reading all its input must not kill the server with SIGPIPE: writes
+  // then fail with EPIPE, which RunAs handles. (Workers get the default disposition back.)
+  ::signal(SIGPIPE, SIG_IGN);
   http::HttpServer server(config_.server, router_);
   if (Status s = server.Bind(); !s.ok()) {
     spdlog::error("{}", s.message());

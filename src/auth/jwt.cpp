@@ -46,7 +46,7 @@ Status CheckShape(std::string_view token) {
   for (char c : token) {
     if (c == '.')
       ++dots;
-    else if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '=')
+    else if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
       return Status::InvalidArgument("the JWT has characters outside base64url");
   }
   if (dots != 2) return Status::InvalidArgument("the JWT must have three parts separated by '.'");
@@ -120,8 +120,11 @@ Result<json::object> VerifyJwt(std::string_view token, const Key& key) {
                                     " key requires " + key.Algorithm());
   const size_t dot = token.rfind('.');
   const std::string_view signing_input = token.substr(0, dot);
+  // Canonical base64url only: one signature has exactly one spelling, so a token cannot be varied
+  // to get past the verified-token cache.
   auto signature = Base64Decode(token.substr(dot + 1));
-  if (!signature) return Status::PermissionDenied("the JWT signature is not base64url");
+  if (!signature || Base64UrlEncode(*signature) != token.substr(dot + 1))
+    return Status::PermissionDenied("the JWT signature is not canonical base64url");
   if (key.type() == Key::Type::kEc) {
     signature = RawToDer(*signature);
     if (!signature) return Status::PermissionDenied("an ES256 signature must be 64 bytes");

@@ -347,6 +347,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   }
   if (const toml::table* t = r.Table("runas")) {
     TableReader s(*t, source, "runas");
+    s.Read("min_uid", c.runas.min_uid);
     if (const toml::table* accounts = s.Table("accounts")) {
       for (const auto& [k, v] : *accounts) {
         if (!v.is_string())

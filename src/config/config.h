@@ -120,6 +120,8 @@ struct TransfersConfig {
 struct RunAsConfig {
   // API user -> Unix account, for users whose account has another name.
   std::vector<std::pair<std::string, std::string>> accounts;
+  // Accounts below this uid (system and daemon accounts: slurm, munge, ...) are never acted as.
+  uint32_t min_uid = 1000;
 };
 
 struct Config {

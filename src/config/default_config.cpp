@@ -79,6 +79,7 @@ same_host_copy = true       # one file on this host: in-kernel copy (cp's speed)
 # Every user action runs as the user's Unix account: the account of the same name unless listed
 # here. When sfapid does not run as root it serves only users mapped to its own account.
 accounts = {}               # e.g. { "alice" = "alice2" }
+min_uid = 1000              # system and daemon accounts below this uid are never acted as
 
 [[systems]]
 name = "perlmutter"

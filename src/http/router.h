@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct Route {
   std::size_t max_body_bytes = 0;  // 0: the server's default
   boost::json::object operation;   // OpenAPI operation object (summary, tags, parameters, ...)
   bool documented = true;          // false for routes outside the API document (assets, probes)
+  // Runs after the headers and before the body is read (the body is empty then): an answer here
+  // is sent without reading the body, so unauthenticated clients cannot make the server buffer
+  // large uploads. Inline, on the I/O thread.
+  std::function<std::optional<Response>(Request&)> precheck;
 
   // Parsed pattern.
   struct Segment {

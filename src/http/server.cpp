@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <variant>
 
 #include "http/errors.h"
 #include "http/form.h"
@@ -95,6 +96,9 @@ struct HttpServer::Impl {
   asio::awaitable<void> Reject(tcp::socket socket);
   asio::awaitable<Response> Dispatch(const Match& m, bhttp::request<bhttp::string_body>& msg,
                                      const std::string& peer, const std::string& request_id);
+  // Everything of the request but its body; or the error answer for a malformed query.
+  std::variant<Request, Response> BuildRequest(const Match& m, const bhttp::request<bhttp::string_body>& msg,
+                                               const std::string& peer, const std::string& request_id) const;
   asio::awaitable<void> DrainThenStop();
   void BeginShutdown();
   std::string ClientIp(const std::string& peer,
@@ -217,22 +221,51 @@ std::string HttpServer::Impl::ClientIp(const std::string& peer,
     return false;
   };
   if (!trusted(peer)) return peer;
-  auto it = msg.find("X-Forwarded-For");
-  if (it == msg.end()) return peer;
-  // Walk from the nearest hop back; the first address that is not a trusted proxy is the client.
-  std::string_view list = it->value();
-  std::string client = peer;
-  while (!list.empty()) {
-    const size_t comma = list.rfind(',');
-    std::string_view hop = comma == std::string_view::npos ? list : list.substr(comma + 1);
+  // Every X-Forwarded-For field, in order: a proxy may add its own line instead of appending.
+  std::string list;
+  for (auto [it, end] = msg.equal_range("X-Forwarded-For"); it != end; ++it)
+    list += (list.empty() ? "" : ",") + std::string(it->value());
+  // No header: a request the proxy itself makes (health checks), or a direct local client. A hop
+  // we cannot read leaves the caller unknown: an address no client range contains, never the
+  // proxy's own.
+  if (list.empty()) return peer;
+  constexpr const char* kUnknown = "unknown";
+  std::string_view rest = list;
+  while (!rest.empty()) {
+    const size_t comma = rest.rfind(',');
+    std::string_view hop = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
     while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
     while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
-    if (!ParseIp(hop)) break;
-    client = std::string(hop);
-    if (!trusted(hop)) break;
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(0, comma);
+    if (!ParseIp(hop)) return kUnknown;
+    if (!trusted(hop)) return std::string(hop);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
   }
-  return client;
+  return kUnknown;
+}
+
+std::variant<Request, Response> HttpServer::Impl::BuildRequest(const Match& m,
+                                                               const bhttp::request<bhttp::string_body>& msg,
+                                                               const std::string& peer,
+                                                               const std::string& request_id) const {
+  Request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  const size_t q = req.target.find('?');
+  req.path = req.target.substr(0, q);
+  if (q != std::string::npos) {
+    auto query = ParseUrlEncoded(std::string_view(req.target).substr(q + 1));
+    if (!query) return ValidationError({{"query"}, query.status().message(), "value_error"});
+    req.query = std::move(*query);
+  }
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  req.path_params = m.params;
+  req.remote_ip = ClientIp(peer, msg);
+  req.request_id = request_id;
+  return req;
 }
 
 asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
@@ -245,25 +278,10 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
   }
   if (m.bad_escape) co_return DetailError(400, "Malformed %-escape in the request path");
 
-  Request req;
-  req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
-  const size_t q = req.target.find('?');
-  req.path = req.target.substr(0, q);
-  if (q != std::string::npos) {
-    auto query = ParseUrlEncoded(std::string_view(req.target).substr(q + 1));
-    if (!query) co_return ValidationError({{"query"}, query.status().message(), "value_error"});
-    req.query = std::move(*query);
-  }
-  for (const auto& field : msg) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    req.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  req.path_params = m.params;
+  auto built = BuildRequest(m, msg, peer, request_id);
+  if (auto* refused = std::get_if<Response>(&built)) co_return std::move(*refused);
+  Request& req = std::get<Request>(built);
   req.body = std::move(msg.body());
-  req.remote_ip = ClientIp(peer, msg);
-  req.request_id = request_id;
 
   auto run = [&req, route = m.route]() -> Response {
     try {
@@ -337,7 +355,17 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
         return DetailError(413, "Request body is larger than this route accepts (" +
                                     std::to_string(limit) + " bytes)");
       };
-      if (parser.content_length() && *parser.content_length() > limit) {
+      // A body is coming: let the route refuse the request (authentication) before it is read.
+      std::optional<Response> refused;
+      if (match.route && match.route->precheck && !match.bad_escape && !parser.is_done()) {
+        auto built = BuildRequest(match, msg, peer, request_id);
+        if (auto* req = std::get_if<Request>(&built)) refused = match.route->precheck(*req);
+        else refused = std::move(std::get<Response>(built));
+      }
+      if (refused) {
+        response = std::move(*refused);
+        close_after = true;  // the unread body is still on the connection
+      } else if (parser.content_length() && *parser.content_length() > limit) {
         response = too_large();
       } else {
         conn->stream.expires_after(Millis(config.request_timeout_seconds));
@@ -372,6 +400,9 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
     conn->stream.expires_after(Millis(config.request_timeout_seconds));
     auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, kNoThrow);
     if (config.access_log) {
+      // Query strings can carry secrets (the token endpoint accepts the assertion there): logged
+      // for no route that takes a body.
+      if (method == "POST" || method == "PUT") target = target.substr(0, target.find('?'));
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
               .count();

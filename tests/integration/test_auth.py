@@ -288,8 +288,11 @@ class TokenRefusals(AuthTest):
     def test_malformed_assertions(self):
         good = make_jwt(self.good_claims(), self.key)
         head, payload, sig = good.split(".")
-        # Cut inside the signature: well-formed, but no longer signed by the key.
-        self.assertRefused(self.post_token(good[:-20]), "invalid_client", "signature does not verify")
+        # Cut inside the signature: no longer canonical base64url, or no longer the key's signature.
+        for cut in [good[:-20], good[:-21], good[:-22], good[:-4]]:
+            self.assertRefused(self.post_token(cut), "invalid_client", "the JWT signature ")
+        padded = good + "=="
+        self.assertRefused(self.post_token(padded), "invalid_request", "characters outside base64url", status=400)
         cases = [
             (f"{head}.{payload[:len(payload) // 2]}.{sig}", "cannot be decoded"),
             (good[: len(head) + 10], "three parts"),

@@ -325,6 +325,13 @@ class Roots(UtilitiesTest):
         self.assertIn("outside", self.download(f"{home}/in/out/hostname", machine="dtns")["error"])
         self.assertIn("outside", self.upload(f"{home}/in/out/evil", b"x", machine="dtns")["error"])
         self.assertIn("NUL byte", self.ls(f"{home}/in%00/f", machine="dtns")["error"])
+        # A worker that refuses a path exits without reading the upload: the server must survive
+        # the broken pipe (it once died of SIGPIPE here).
+        for path in [f"{home}/in/out/evil2", f"{home}/in%00b"]:
+            r = self.upload(path, os.urandom(300 * 1024), machine="dtns")
+            self.assertEqual(r["status"], "ERROR")
+        self.assertEqual(self.server.get("/healthz").status, 200)
+        self.assertIsNone(self.server.proc.poll())
         # perlmutter exposes "/": the same paths are allowed there (Unix permissions decide).
         self.assertEqual(self.ls("/etc/hostname")["status"], "OK")
 

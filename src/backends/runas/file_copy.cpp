@@ -32,13 +32,15 @@ Status Errno(const std::string& what) {
 
 Status CopyFile(const std::string& source, const std::string& target_in,
                 const std::function<void(int64_t)>& on_progress) {
-  const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking so that a FIFO cannot hang the copy; cleared below once it is a regular file.
+  const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (in < 0) return Errno("cannot open " + source);
   struct stat st;
   if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(in);
     return Status::InvalidArgument(source + " is not a regular file");
   }
+  ::fcntl(in, F_SETFL, ::fcntl(in, F_GETFL) & ~O_NONBLOCK);
   std::string target = target_in;
   struct stat tst;
   if (target.back() == '/' || (::stat(target.c_str(), &tst) == 0 && S_ISDIR(tst.st_mode)))

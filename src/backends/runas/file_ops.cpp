@@ -151,7 +151,7 @@ json::object List(const std::string& path) {
 }
 
 Result<std::string> Read(const std::string& path, std::size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return Status::NotFound("download: cannot open '" + path + "': " + std::strerror(errno));
   struct stat st;

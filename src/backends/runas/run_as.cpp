@@ -58,9 +58,21 @@ Result<pid_t> RunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd,
   const char* argv[] = {worker_binary_.c_str(), "worker", "--account", who.account.c_str(),
                         nullptr};
   const char* env[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  // The server ignores SIGPIPE and may block signals in its threads: the user's processes get the
+  // defaults back.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults, none;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, worker_binary_.c_str(), &actions, nullptr,
+  const int rc = ::posix_spawn(&pid, worker_binary_.c_str(), &actions, &attr,
                                const_cast<char* const*>(argv), const_cast<char* const*>(env));
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0)
     return Status::Unavailable("cannot start the worker " + worker_binary_ + ": " +

@@ -71,14 +71,13 @@ std::vector<std::string> Roots(const json::object& req) {
   if (auto* r = req.if_contains("roots"); r && r->is_array())
     for (const auto& v : r->as_array())
       if (v.is_string()) roots.emplace_back(v.as_string());
-  if (roots.empty()) roots.push_back("/");
-  return roots;
+  return roots;  // empty: nothing is inside (config validation never lets it be empty)
 }
 
 // Replaces this process with `bash -c command` in the user's home, with a clean environment and
 // its own session, so the server can stop the whole process group.
 [[noreturn]] void Exec(const passwd& pw, const std::string& command) {
-  const int devnull = ::open("/dev/null", O_RDONLY);
+  const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull >= 0) ::dup2(devnull, 0);
   if (::chdir(pw.pw_dir) != 0) (void)!::chdir("/");
   ::setsid();
@@ -115,7 +114,7 @@ std::vector<std::string> Roots(const json::object& req) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const int devnull = ::open("/dev/null", O_RDONLY);
+  const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull >= 0) ::dup2(devnull, 0);
   if (::chdir(pw.pw_dir) != 0) (void)!::chdir("/");
   ::setsid();

@@ -23,6 +23,9 @@ Result<WorkerReply> FileService::Ask(const std::string& user, const std::string&
                                      std::size_t body_limit) {
   auto s = SystemWithFiles(config_, system);
   if (!s) return s.status();
+  const json::value* path = request.if_contains("path");
+  if (path && path->as_string().find('\0') != json::string::npos)
+    return WorkerReply{{{"ok", false}, {"code", "invalid_argument"}, {"error", "the path contains a NUL byte"}}, ""};
   auto who = runas_.Resolve(user);
   if (!who) return who.status();
   json::array roots;
@@ -33,7 +36,8 @@ Result<WorkerReply> FileService::Ask(const std::string& user, const std::string&
 
 Result<json::object> FileService::List(const std::string& user, const std::string& system,
                                        const std::string& path) {
-  auto reply = Ask(user, system, {{"op", "ls"}, {"path", path}}, "", 0);
+  // The listing travels in the reply's header line: a folder of 100 000 entries is ~20 MB.
+  auto reply = Ask(user, system, {{"op", "ls"}, {"path", path}}, "", std::size_t{256} << 20);
   if (!reply) return reply.status();
   if (!Ok(*reply))
     return json::object{
