@@ -401,6 +401,19 @@ class AccessTokens(AuthTest):
         self.assertEqual(r.status, 403)
         self.assertIn("requests from 10.2.2.2 are not allowed", r.json()["detail"])
 
+    def test_body_is_not_read_before_the_token_is_checked(self):
+        # 50 MB announced, nothing sent: the answer must come at once, not after a body or a timeout.
+        sock = self.server.connect()
+        sock.sendall(b"PUT " + PREFIX.encode() + b"/utilities/upload/perlmutter//tmp/x HTTP/1.1\r\n"
+                     b"Host: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                     b"Content-Length: 50000000\r\n\r\n")
+        sock.settimeout(5)
+        reply = sock.recv(4096)
+        sock.close()
+        self.assertTrue(reply.startswith(b"HTTP/1.1 401"), reply[:100])
+        self.assertIn(b"Connection: close", reply)
+        self.assertIn(b'{"detail":"Not authenticated"}', reply)
+
     def test_public_routes_take_no_token_but_refuse_a_bad_one(self):
         self.assertEqual(self.api("/status").status, 200)
         r = self.api("/status", headers={"Authorization": "Bearer garbage"})
