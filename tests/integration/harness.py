@@ -178,6 +178,30 @@ class UnixUsers:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
+class ModuleUsers:
+    """Real Unix users for a whole test module: `users = ModuleUsers("alice", "bob")`, then
+    `setUpModule = users.create` and `tearDownModule = users.remove`; afterwards `users.accounts`
+    and `users.home(name)` as in UnixUsers."""
+
+    def __init__(self, *names):
+        self.names = names
+        self.created = None
+
+    def create(self):
+        self.created = UnixUsers(*self.names)
+
+    def remove(self):
+        if self.created:
+            self.created.remove()
+
+    @property
+    def accounts(self):
+        return self.created.accounts
+
+    def home(self, name):
+        return self.created.home(name)
+
+
 def fetch_token(server, key_path):
     """A token for a key file, with a minimal RS256/ES256 assertion."""
     import urllib.parse

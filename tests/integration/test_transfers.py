@@ -8,9 +8,11 @@ import time
 import unittest
 import urllib.parse
 
-from harness import PREFIX, Server, UnixUsers, client_token
+from harness import PREFIX, ModuleUsers, Server, client_token
 
-USERS = None
+USERS = ModuleUsers("alice", "bob")
+setUpModule = USERS.create
+tearDownModule = USERS.remove
 
 SYSTEMS = """
 [transfers]
@@ -28,16 +30,6 @@ system_type = "filesystem"
 name = "globus"
 system_type = "service"
 """
-
-
-def setUpModule():
-    global USERS
-    USERS = UnixUsers("alice", "bob")
-
-
-def tearDownModule():
-    if USERS:
-        USERS.remove()
 
 
 def as_user(name, command):

@@ -9,19 +9,11 @@ import time
 import unittest
 import urllib.parse
 
-from harness import PREFIX, Server, UnixUsers, client_token
+from harness import PREFIX, ModuleUsers, Server, client_token
 
-USERS = None
-
-
-def setUpModule():
-    global USERS
-    USERS = UnixUsers("alice", "bob")
-
-
-def tearDownModule():
-    if USERS:
-        USERS.remove()
+USERS = ModuleUsers("alice", "bob")
+setUpModule = USERS.create
+tearDownModule = USERS.remove
 
 
 def systems(extra_roots=""):
