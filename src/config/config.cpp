@@ -133,6 +133,11 @@ class TableReader {
       if (!seen_.count(std::string(k.str()))) Fail(v, std::string(k.str()), "unknown key");
   }
 
+  // Fails with the key's line when a value that was read breaks a rule.
+  void Require(bool ok, const std::string& key, const std::string& what) const {
+    if (!ok) Fail(NodeOr(key), key, what);
+  }
+
   const toml::node& NodeOr(const std::string& key) const {
     const toml::node* n = table_.get(key);
     return n ? *n : static_cast<const toml::node&>(table_);
@@ -170,8 +175,7 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
   TableReader r(t, source, "systems[" + std::to_string(index) + "]");
   SystemConfig s;
   r.Read("name", s.name);
-  if (!ValidSystemName(s.name))
-    r.Fail(r.NodeOr("name"), "name", "must be 1-64 letters, digits, '_', '-' or '.'");
+  r.Require(ValidSystemName(s.name), "name", "must be 1-64 letters, digits, '_', '-' or '.'");
   s.full_name = s.name;
   r.Read("full_name", s.full_name);
   r.Read("description", s.description);
@@ -206,7 +210,7 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
   for (const auto& root : s.roots)
     if (root.empty() || root.front() != '/')
       r.Fail(r.NodeOr("roots"), "roots", "'" + root + "' must be an absolute path");
-  if (s.roots.empty()) r.Fail(r.NodeOr("roots"), "roots", "must list at least one folder");
+  r.Require(!s.roots.empty(), "roots", "must list at least one folder");
   if (s.system_type == SystemType::kCompute && s.scheduler.spool_dir.empty())
     s.scheduler.spool_dir = "spool/" + s.name;
   r.RejectUnknown();
@@ -219,7 +223,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   c.data_dir = "~/.local/share/sfapid";
   r.Read("data_dir", c.data_dir);
   c.data_dir = ExpandHome(c.data_dir);
-  if (c.data_dir.empty()) r.Fail(r.NodeOr("data_dir"), "data_dir", "must not be empty");
+  r.Require(!c.data_dir.empty(), "data_dir", "must not be empty");
   c.data_dir = std::filesystem::absolute(c.data_dir).lexically_normal().string();
 
   if (const toml::table* t = r.Table("server")) {
@@ -239,17 +243,12 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Read("web_root", v.web_root);
     s.Read("access_log", v.access_log);
     s.RejectUnknown();
-    if (v.threads < 1) s.Fail(s.NodeOr("threads"), "threads", "must be at least 1");
-    if (v.blocking_threads < 1)
-      s.Fail(s.NodeOr("blocking_threads"), "blocking_threads", "must be at least 1");
-    if (v.max_connections < 1)
-      s.Fail(s.NodeOr("max_connections"), "max_connections", "must be at least 1");
-    if (v.max_header_bytes < 1024)
-      s.Fail(s.NodeOr("max_header_bytes"), "max_header_bytes", "must be at least 1024");
-    if (v.idle_timeout_seconds <= 0)
-      s.Fail(s.NodeOr("idle_timeout_seconds"), "idle_timeout_seconds", "must be positive");
-    if (v.request_timeout_seconds <= 0)
-      s.Fail(s.NodeOr("request_timeout_seconds"), "request_timeout_seconds", "must be positive");
+    s.Require(v.threads >= 1, "threads", "must be at least 1");
+    s.Require(v.blocking_threads >= 1, "blocking_threads", "must be at least 1");
+    s.Require(v.max_connections >= 1, "max_connections", "must be at least 1");
+    s.Require(v.max_header_bytes >= 1024, "max_header_bytes", "must be at least 1024");
+    s.Require(v.idle_timeout_seconds > 0, "idle_timeout_seconds", "must be positive");
+    s.Require(v.request_timeout_seconds > 0, "request_timeout_seconds", "must be positive");
     for (const auto& p : v.trusted_proxies)
       if (!ParseCidr(p))
         s.Fail(s.NodeOr("trusted_proxies"), "trusted_proxies", "'" + p + "' is not a CIDR");
@@ -258,19 +257,17 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     TableReader s(*t, source, "store");
     s.Read("sqlite_path", c.store.sqlite_path);
     s.RejectUnknown();
-    if (c.store.sqlite_path.empty())
-      s.Fail(s.NodeOr("sqlite_path"), "sqlite_path", "must not be empty");
+    s.Require(!c.store.sqlite_path.empty(), "sqlite_path", "must not be empty");
   }
   if (const toml::table* t = r.Table("status")) {
     TableReader s(*t, source, "status");
     s.Read("probe_interval_seconds", c.status.probe_interval_seconds);
     s.Read("refresh_interval_seconds", c.status.refresh_interval_seconds);
     s.RejectUnknown();
-    if (c.status.probe_interval_seconds < 0.05)
-      s.Fail(s.NodeOr("probe_interval_seconds"), "probe_interval_seconds", "must be at least 0.05");
-    if (c.status.refresh_interval_seconds < 0.05)
-      s.Fail(s.NodeOr("refresh_interval_seconds"), "refresh_interval_seconds",
-             "must be at least 0.05");
+    s.Require(c.status.probe_interval_seconds >= 0.05, "probe_interval_seconds",
+              "must be at least 0.05");
+    s.Require(c.status.refresh_interval_seconds >= 0.05, "refresh_interval_seconds",
+              "must be at least 0.05");
   }
   if (const toml::table* t = r.Table("auth")) {
     TableReader s(*t, source, "auth");
@@ -290,18 +287,15 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
         l.Read("max_lifetime_days", policy->max_lifetime_days);
         l.Read("max_ip_ranges", policy->max_ip_ranges);
         l.RejectUnknown();
-        if (policy->max_lifetime_days <= 0)
-          l.Fail(l.NodeOr("max_lifetime_days"), "max_lifetime_days", "must be positive");
+        l.Require(policy->max_lifetime_days > 0, "max_lifetime_days", "must be positive");
       }
     }
     s.RejectUnknown();
-    if (a.token_path.empty() || a.token_path.front() != '/')
-      s.Fail(s.NodeOr("token_path"), "token_path", "must start with '/'");
-    if (a.access_token_lifetime_seconds < 10)
-      s.Fail(s.NodeOr("access_token_lifetime_seconds"), "access_token_lifetime_seconds",
-             "must be at least 10");
-    if (a.client_refresh_seconds < 0.05)
-      s.Fail(s.NodeOr("client_refresh_seconds"), "client_refresh_seconds", "must be at least 0.05");
+    s.Require(!a.token_path.empty() && a.token_path.front() == '/', "token_path",
+              "must start with '/'");
+    s.Require(a.access_token_lifetime_seconds >= 10, "access_token_lifetime_seconds",
+              "must be at least 10");
+    s.Require(a.client_refresh_seconds >= 0.05, "client_refresh_seconds", "must be at least 0.05");
   }
   if (const toml::table* t = r.Table("utilities")) {
     TableReader s(*t, source, "utilities");
@@ -310,15 +304,15 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Read("upload_max_bytes", c.utilities.upload_max_bytes);
     s.Read("download_max_bytes", c.utilities.download_max_bytes);
     s.RejectUnknown();
-    if (c.utilities.command_timeout_seconds <= 0)
-      s.Fail(s.NodeOr("command_timeout_seconds"), "command_timeout_seconds", "must be positive");
+    s.Require(c.utilities.command_timeout_seconds > 0, "command_timeout_seconds",
+              "must be positive");
   }
   if (const toml::table* t = r.Table("tasks")) {
     TableReader s(*t, source, "tasks");
     s.Read("workers", c.tasks.workers);
     s.Read("retention_days", c.tasks.retention_days);
     s.RejectUnknown();
-    if (c.tasks.workers < 1) s.Fail(s.NodeOr("workers"), "workers", "must be at least 1");
+    s.Require(c.tasks.workers >= 1, "workers", "must be at least 1");
   }
   std::vector<std::pair<const toml::node*, TransferEndpointConfig>> endpoint_nodes;
   if (const toml::table* t = r.Table("transfers")) {

@@ -162,11 +162,7 @@ class TransferTest(unittest.TestCase):
         self.assertEqual(self.call("GET", "/storage/globus/transfer/nosuch").status, 404)
 
     def test_cancel(self):
-        as_user("alice", f"head -c {1024 ** 3} /dev/zero > {self.home}/big2")
-        transfer_id = self.start(f"{self.home}/big2", f"{self.home}/big2.copy")["transfer_id"]
-        deadline = time.time() + 30
-        while self.check(transfer_id)["bytes_transferred"] == 0 and time.time() < deadline:
-            time.sleep(0.1)
+        transfer_id = self.start_big_copy("big2")
         r = self.call("DELETE", f"/storage/globus/transfer/{transfer_id}")
         self.assertEqual(r.status, 200)
         self.assertEqual(r.json()["globus_status"], "CANCELED")
@@ -174,11 +170,7 @@ class TransferTest(unittest.TestCase):
         self.assertFalse(self.rsync_runs(), "rsync still runs after the cancel answered")
 
     def test_restart_mid_transfer(self):
-        as_user("alice", f"head -c {1024 ** 3} /dev/zero > {self.home}/big3")
-        transfer_id = self.start(f"{self.home}/big3", f"{self.home}/big3.copy")["transfer_id"]
-        deadline = time.time() + 30
-        while self.check(transfer_id)["bytes_transferred"] == 0 and time.time() < deadline:
-            time.sleep(0.1)
+        transfer_id = self.start_big_copy("big3")
         self.server.stop(signal.SIGKILL)
         deadline = time.time() + 5
         while self.rsync_runs() and time.time() < deadline:
@@ -191,6 +183,15 @@ class TransferTest(unittest.TestCase):
         self.assertEqual(t["globus_status"], "FAILED")
         self.assertIn("sfapid restarted during the transfer", t["reason"])
         self.assertFalse(os.path.exists(f"{self.home}/big3.copy"))
+
+    def start_big_copy(self, name):
+        """Starts copying a 1 GiB file and returns once bytes have moved."""
+        as_user("alice", f"head -c {1024 ** 3} /dev/zero > {self.home}/{name}")
+        transfer_id = self.start(f"{self.home}/{name}", f"{self.home}/{name}.copy")["transfer_id"]
+        deadline = time.time() + 30
+        while self.check(transfer_id)["bytes_transferred"] == 0 and time.time() < deadline:
+            time.sleep(0.1)
+        return transfer_id
 
     def rsync_runs(self):
         """Live (not zombie) rsync processes of alice."""

@@ -118,17 +118,17 @@ Result<bool> SqliteAuthStore::RememberAssertionId(const std::string& client_id,
 
 Status SqliteAuthStore::AppendAudit(const AuthAuditRecord& r) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(
-      "INSERT INTO auth_audit(at, client_id, user, ip, outcome, reason) VALUES(?1, ?2, ?3, ?4, ?5, "
-      "?6)");
-  if (!stmt) return stmt.status();
-  return stmt->Bind(1, ToUnix(r.at))
-      .Bind(2, r.client_id)
-      .Bind(3, r.user)
-      .Bind(4, r.ip)
-      .Bind(5, r.outcome)
-      .Bind(6, r.reason)
-      .Run();
+  return db_.Run(
+      "INSERT INTO auth_audit(at, client_id, user, ip, outcome, reason) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+      [&](Statement& s) {
+        s.Bind(1, ToUnix(r.at))
+            .Bind(2, r.client_id)
+            .Bind(3, r.user)
+            .Bind(4, r.ip)
+            .Bind(5, r.outcome)
+            .Bind(6, r.reason);
+      });
 }
 
 Result<std::vector<AuthAuditRecord>> SqliteAuthStore::ListAudit(int limit) {

@@ -83,4 +83,11 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   return Statement(db_, stmt);
 }
 
+Status Database::Run(std::string_view sql, const std::function<void(Statement&)>& bind) {
+  auto stmt = Prepare(sql);
+  if (!stmt) return stmt.status();
+  bind(*stmt);
+  return stmt->Run();
+}
+
 }  // namespace sfapid::sqlite

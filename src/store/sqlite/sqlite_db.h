@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,8 @@ class Database {
 
   Status Exec(const std::string& sql);
   Result<Statement> Prepare(std::string_view sql);
+  // Prepares, binds (bind fills the parameters) and runs a statement that returns no rows.
+  Status Run(std::string_view sql, const std::function<void(Statement&)>& bind);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() { return db_; }

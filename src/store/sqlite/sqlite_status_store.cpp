@@ -17,15 +17,12 @@ Result<std::vector<SystemStatusRecord>> SqliteStatusStore::ListStatuses() {
 
 Status SqliteStatusStore::SetStatus(const SystemStatusRecord& r) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(
+  return db_.Run(
       "INSERT INTO system_status(name, status, description, updated_at) VALUES(?1, ?2, ?3, ?4) "
-      "ON CONFLICT(name) DO UPDATE SET status = ?2, description = ?3, updated_at = ?4");
-  if (!stmt) return stmt.status();
-  return stmt->Bind(1, r.name)
-      .Bind(2, r.status)
-      .Bind(3, r.description)
-      .Bind(4, ToUnix(r.updated_at))
-      .Run();
+      "ON CONFLICT(name) DO UPDATE SET status = ?2, description = ?3, updated_at = ?4",
+      [&](Statement& s) {
+        s.Bind(1, r.name).Bind(2, r.status).Bind(3, r.description).Bind(4, ToUnix(r.updated_at));
+      });
 }
 
 Status SqliteStatusStore::ClearStatus(const std::string& name) {

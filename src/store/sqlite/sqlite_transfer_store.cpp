@@ -6,15 +6,6 @@
 
 namespace sfapid::sqlite {
 
-Status SqliteTransferStore::Exec(std::string_view sql,
-                                 const std::function<void(Statement&)>& bind) {
-  std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(sql);
-  if (!stmt) return stmt.status();
-  bind(*stmt);
-  return stmt->Run();
-}
-
 Status SqliteTransferStore::CreateTransfer(const TransferRecord& t) {
   return Exec(
       "INSERT INTO transfers(id, owner, label, source_endpoint, source_path, target_endpoint, "

@@ -22,7 +22,10 @@ class SqliteTransferStore : public TransferStore {
   Result<int> FailActiveTransfers(const std::string& reason) override;
 
  private:
-  Status Exec(std::string_view sql, const std::function<void(Statement&)>& bind);
+  Status Exec(std::string_view sql, const std::function<void(Statement&)>& bind) {
+    std::lock_guard lock(mu_);
+    return db_.Run(sql, bind);
+  }
   Database& db_;
   std::mutex& mu_;
 };
