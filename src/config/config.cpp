@@ -199,7 +199,23 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     TableReader sr(*sched, source, "systems[" + std::to_string(index) + "].scheduler");
     sr.Read("backend", s.scheduler.backend);
     sr.Read("spool_dir", s.scheduler.spool_dir);
+    SchedulerConfig& sc = s.scheduler;
+    sr.Read("nodes", sc.nodes);
+    sr.Read("cpus_per_node", sc.cpus_per_node);
+    sr.Read("memory_mb_per_node", sc.memory_mb_per_node);
+    sr.ReadStrings("partitions", sc.partitions);
+    sr.Read("default_time", sc.default_time);
+    sr.Read("max_time", sc.max_time);
+    sr.Read("default_account", sc.default_account);
+    sr.Read("min_job_age_seconds", sc.min_job_age_seconds);
+    sr.Read("kill_wait_seconds", sc.kill_wait_seconds);
     sr.RejectUnknown();
+    sr.Require(sc.nodes >= 1, "nodes", "must be at least 1");
+    sr.Require(!sc.partitions.empty(), "partitions", "must list at least one partition");
+    for (const auto& p : sc.partitions)
+      sr.Require(ValidSystemName(p), "partitions",
+                 "'" + p + "' must be 1-64 letters, digits, '_', '-' or '.'");
+    sr.Require(!sc.default_account.empty(), "default_account", "must not be empty");
     if (s.scheduler.backend != "local")
       sr.Fail(sr.NodeOr("backend"), "backend",
               "must be \"local\" (the only scheduler built in so far)");
@@ -306,6 +322,24 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.RejectUnknown();
     s.Require(c.utilities.command_timeout_seconds > 0, "command_timeout_seconds",
               "must be positive");
+  }
+  if (const toml::table* t = r.Table("callbacks")) {
+    TableReader s(*t, source, "callbacks");
+    CallbacksConfig& cb = c.callbacks;
+    s.Read("default_timeout_seconds", cb.default_timeout_seconds);
+    s.Read("max_timeout_seconds", cb.max_timeout_seconds);
+    s.Read("attempt_timeout_seconds", cb.attempt_timeout_seconds);
+    s.Read("first_retry_seconds", cb.first_retry_seconds);
+    s.Read("max_retry_seconds", cb.max_retry_seconds);
+    s.ReadStrings("mail_command", cb.mail_command);
+    s.Read("outbox_dir", cb.outbox_dir);
+    s.Read("mail_from", cb.mail_from);
+    s.RejectUnknown();
+    s.Require(cb.attempt_timeout_seconds > 0, "attempt_timeout_seconds", "must be positive");
+    s.Require(cb.first_retry_seconds > 0, "first_retry_seconds", "must be positive");
+    s.Require(cb.max_retry_seconds >= cb.first_retry_seconds, "max_retry_seconds",
+              "must be at least first_retry_seconds");
+    s.Require(!cb.outbox_dir.empty(), "outbox_dir", "must not be empty");
   }
   if (const toml::table* t = r.Table("tasks")) {
     TableReader s(*t, source, "tasks");

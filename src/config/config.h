@@ -17,6 +17,16 @@ const char* ToString(SystemType t);
 struct SchedulerConfig {
   std::string backend;    // "local" (embedded); "slurm" arrives with its own backend
   std::string spool_dir;  // local scheduler: where job state lives; relative to data_dir
+  // The local scheduler's cluster: identical nodes. 0 = this machine's CPUs / memory.
+  int nodes = 1;
+  int cpus_per_node = 0;
+  int64_t memory_mb_per_node = 0;
+  std::vector<std::string> partitions{"regular", "debug"};  // the first is the default
+  std::string default_time = "01:00:00";  // a job without --time gets this limit
+  std::string max_time = "2-00:00:00";    // longer --time is refused (Slurm's MaxTime)
+  std::string default_account = "default";
+  double min_job_age_seconds = 300;  // finished jobs stay in the queue this long (Slurm's MinJobAge)
+  double kill_wait_seconds = 5;      // SIGTERM to SIGKILL on time limit or cancel (KillWait)
 };
 
 struct SystemConfig {
@@ -117,6 +127,20 @@ struct TransfersConfig {
   std::vector<TransferEndpointConfig> endpoints;
 };
 
+// Job-end notifications asked for with callbackUrl / callbackEmail on job submission.
+struct CallbacksConfig {
+  double default_timeout_seconds = 3600;  // how long a callback is retried without callbackTimeout
+  double max_timeout_seconds = 7 * 86400;  // a larger callbackTimeout is refused
+  double attempt_timeout_seconds = 10;     // one POST: connect, send and answer
+  double first_retry_seconds = 1;          // then doubling ...
+  double max_retry_seconds = 300;          // ... up to this between attempts
+  // Mail for callbackEmail: a program given the message (RFC 5322, with To:) on stdin, e.g.
+  // ["/usr/sbin/sendmail", "-t"]. Empty: each message is written to a file in outbox_dir.
+  std::vector<std::string> mail_command;
+  std::string outbox_dir = "outbox";  // relative to data_dir
+  std::string mail_from = "sfapid@localhost";
+};
+
 struct RunAsConfig {
   // API user -> Unix account, for users whose account has another name.
   std::vector<std::pair<std::string, std::string>> accounts;
@@ -134,6 +158,7 @@ struct Config {
   TasksConfig tasks;
   RunAsConfig runas;
   TransfersConfig transfers;
+  CallbacksConfig callbacks;
   std::vector<SystemConfig> systems;
 
   const SystemConfig* FindSystem(std::string_view name) const;

@@ -75,6 +75,18 @@ same_host_copy = true       # one file on this host: in-kernel copy (cp's speed)
 # Endpoint ids for /storage/globus/transfer: "dtn" (the first filesystem system) and every compute
 # system's name exist already; add more as [[transfers.endpoints]] with id and system.
 
+[callbacks]
+# Job-end notifications (POST /compute/jobs with callbackUrl or callbackEmail). Each POST is signed:
+# X-Sfapi-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with the client's callback secret>.
+default_timeout_seconds = 3600    # retried with back-off for this long unless callbackTimeout says
+max_timeout_seconds = 604800      # a longer callbackTimeout is refused
+attempt_timeout_seconds = 10      # one delivery attempt
+first_retry_seconds = 1           # back-off doubles from here ...
+max_retry_seconds = 300           # ... up to this
+mail_command = []                 # e.g. ["/usr/sbin/sendmail", "-t"]; empty: files in outbox_dir
+outbox_dir = "outbox"             # relative to data_dir
+mail_from = "sfapid@localhost"
+
 [runas]
 # Every user action runs as the user's Unix account: the account of the same name unless listed
 # here. When sfapid does not run as root it serves only users mapped to its own account.
@@ -90,6 +102,15 @@ roots = ["/"]                 # folders the utilities may touch; "/" = Unix perm
 [systems.scheduler]
 backend = "local"
 spool_dir = "spool/perlmutter"
+nodes = 1                     # the local cluster: identical nodes of
+cpus_per_node = 0             # ... this many CPUs (0: this machine's)
+memory_mb_per_node = 0        # ... and this much memory (0: this machine's)
+partitions = ["regular", "debug"]  # the first is the default
+default_time = "01:00:00"     # a job without --time gets this limit
+max_time = "2-00:00:00"       # longer --time is refused
+default_account = "default"   # a job without --account is charged here
+min_job_age_seconds = 300     # finished jobs stay in squeue-style listings this long
+kill_wait_seconds = 5         # SIGTERM, then SIGKILL this much later (time limit, cancel)
 
 [[systems]]
 name = "dtns"
