@@ -1,7 +1,7 @@
 #include "app/application.h"
 
-#include <spdlog/spdlog.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "api/oauth/token_api.h"
@@ -53,17 +53,23 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->transfers_ = std::make_unique<TransferService>(c, *app->runas_, *app->tasks_,
                                                       app->store_->transfers(), *app->files_);
 
+  app->callbacks_ = std::make_unique<CallbackService>(c, app->store_->compute(), SigningKeyDir(c));
+  app->compute_ = std::make_unique<ComputeService>(c, *app->runas_, *app->tasks_, scheduler_views,
+                                                   *app->callbacks_);
+
   site::AddHealthRoutes(app->router_, *app->store_);
   oauth::AddTokenRoutes(app->router_, c, *app->tokens_, *app->signing_keys_);
-  sfapi::ApiContext ctx{app->router_,    app->schemas_,  c,
-                        *app->status_,   *app->clients_, *app->guard_,
-                        *app->tasks_,    *app->files_,   *app->commands_,
-                        *app->transfers_};
+  sfapi::ApiContext ctx{app->router_,     app->schemas_,  c,
+                        *app->status_,    *app->clients_, *app->guard_,
+                        *app->tasks_,     *app->files_,   *app->commands_,
+                        *app->transfers_, *app->compute_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }
 
 Application::~Application() {
+  if (compute_) compute_->Stop();
+  if (callbacks_) callbacks_->Stop();
   if (tasks_) tasks_->Stop();
   if (status_) status_->Stop();
   if (clients_) clients_->Stop();
@@ -83,6 +89,11 @@ int Application::Serve() {
   status_->Start();
   clients_->Start();
   transfers_->Recover();
+  if (Status s = callbacks_->Start(); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 1;
+  }
+  compute_->Start();
   tasks_->Start();
   const std::string base =
       "http://" +
@@ -93,6 +104,8 @@ int Application::Serve() {
   spdlog::info("token endpoint {} (assertion audience)", config_.TokenUrl());
   server.Run();
   tasks_->Stop();
+  compute_->Stop();
+  callbacks_->Stop();
   status_->Stop();
   clients_->Stop();
   spdlog::info("sfapid stopped");

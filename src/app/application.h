@@ -14,7 +14,9 @@
 #include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
 #include "config/config.h"
+#include "core/callbacks/callback_service.h"
 #include "core/commands/command_service.h"
+#include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
 #include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
@@ -52,6 +54,8 @@ class Application {
   std::unique_ptr<FileService> files_;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<TransferService> transfers_;
+  std::unique_ptr<CallbackService> callbacks_;
+  std::unique_ptr<ComputeService> compute_;
   http::Router router_;
   boost::json::object schemas_;
 };

@@ -1,6 +1,6 @@
 // `sfapid client ...`: operators (and `make run`) create, list, show and revoke API clients, and
-// `sfapid keys ...` rotates the server's token-signing key. `sfapid audit` shows recent token
-// decisions.
+// print a client's callback secret; `sfapid keys ...` rotates the server's token-signing key.
+// `sfapid audit` shows recent token decisions.
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -18,6 +18,7 @@
 #include "auth/client_registry.h"
 #include "auth/signing_keys.h"
 #include "cmd/command.h"
+#include "core/callbacks/callback_key.h"
 
 namespace sfapid::cmd {
 
@@ -241,6 +242,24 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
       return WithAuthStore(ctx, [&](const Config&, AuthStore& s) -> Status {
         if (Status st = s.RevokeClient(*revoke_id, Now()); !st.ok()) return st;
         std::printf("client %s revoked\n", revoke_id->c_str());
+        return Status::Ok();
+      });
+    };
+  });
+
+  auto secret_id = std::make_shared<std::string>();
+  auto* secret = client->add_subcommand(
+      "callback-secret",
+      "Print the secret that signs this client's job-end callbacks (X-Sfapi-Signature), to hand "
+      "to its user");
+  secret->add_option("id", *secret_id, "Client id")->required();
+  secret->callback([&ctx, secret_id] {
+    ctx.run = [&ctx, secret_id] {
+      return WithAuthStore(ctx, [&](const Config& config, AuthStore& s) -> Status {
+        if (auto c = s.GetClient(*secret_id); !c) return c.status();  // a typo is not a client
+        auto key = CallbackKey::LoadOrCreate(SigningKeyDir(config));
+        if (!key) return key.status();
+        std::printf("%s\n", key->SecretFor(*secret_id).c_str());
         return Status::Ok();
       });
     };

@@ -1,4 +1,5 @@
 #include "backends/runas/worker.h"
+#include "backends/scheduler/local/job_supervisor.h"
 #include "cmd/command.h"
 
 namespace sfapid::cmd {
@@ -9,6 +10,13 @@ void AddWorkerCommand(CLI::App& app, CommandContext& ctx) {
   auto account = std::make_shared<std::string>();
   worker->add_option("--account", *account)->required();
   worker->callback([&ctx, account] { ctx.run = [account] { return RunWorker(*account); }; });
+
+  // Internal: the local scheduler starts `sfapid job-supervisor DIR` for each job it runs.
+  auto* supervisor = app.add_subcommand("job-supervisor", "");
+  auto job_dir = std::make_shared<std::string>();
+  supervisor->add_option("job_dir", *job_dir)->required();
+  supervisor->callback(
+      [&ctx, job_dir] { ctx.run = [job_dir] { return local::RunJobSupervisor(*job_dir); }; });
 }
 
 }  // namespace sfapid::cmd

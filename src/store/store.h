@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/auth_store.h"
+#include "store/compute_store.h"
 #include "store/status_store.h"
 #include "store/task_store.h"
 #include "store/transfer_store.h"
@@ -22,6 +23,7 @@ class Store {
   virtual AuthStore& auth() = 0;
   virtual TaskStore& tasks() = 0;
   virtual TransferStore& transfers() = 0;
+  virtual ComputeStore& compute() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

@@ -97,6 +97,7 @@ void AddSfapiRoutes(ApiContext& ctx) {
   AddMetaRoutes(ctx);
   AddAccountRoutes(ctx);
   AddUtilitiesRoutes(ctx);
+  AddComputeRoutes(ctx);
   AddTasksRoutes(ctx);
   AddStorageRoutes(ctx);
   ApplyAccessLevels(ctx);

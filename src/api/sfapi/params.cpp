@@ -1,6 +1,7 @@
 #include "api/sfapi/params.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace sfapid::sfapi {
 
@@ -25,6 +26,38 @@ bool QueryBool(const http::Request& req, const char* name, bool fallback,
     return fallback;
   }
   return *b;
+}
+
+std::optional<int64_t> ParseInt(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  int64_t v = 0;
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> QueryInt(const http::Request& req, const char* name, int64_t min,
+                                std::optional<http::Response>& error) {
+  const std::string* v = req.Query(name);
+  if (!v) return std::nullopt;
+  auto n = ParseInt(*v);
+  if (!n) {
+    error = http::ValidationError({{"query", name},
+                                   "Input should be a valid integer, unable to parse string as an "
+                                   "integer",
+                                   "int_parsing"});
+    return std::nullopt;
+  }
+  if (*n < min) {
+    error =
+        http::ValidationError({{"query", name},
+                               "Input should be greater than or equal to " + std::to_string(min),
+                               "greater_than_equal"});
+    return std::nullopt;
+  }
+  return n;
 }
 
 Result<http::Form> BodyForm(const http::Request& req) {

@@ -17,6 +17,12 @@ std::optional<bool> ParseBool(std::string_view text);
 bool QueryBool(const http::Request& req, const char* name, bool fallback,
                std::optional<http::Response>& error);
 
+// A whole-number query parameter of at least `min`; `error` is set to the 422 answer otherwise.
+std::optional<int64_t> QueryInt(const http::Request& req, const char* name, int64_t min,
+                                std::optional<http::Response>& error);
+// A whole number as pydantic reads one ("12", " 12 "); nullopt otherwise.
+std::optional<int64_t> ParseInt(std::string_view text);
+
 // The request body as a form; the 422 answer when it cannot be parsed.
 Result<http::Form> BodyForm(const http::Request& req);
 http::Response FormError(const Status& s);

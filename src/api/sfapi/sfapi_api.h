@@ -10,6 +10,7 @@
 #include "auth/client_registry.h"
 #include "config/config.h"
 #include "core/commands/command_service.h"
+#include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
 #include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
@@ -32,6 +33,7 @@ struct ApiContext {
   FileService& files;
   CommandService& commands;
   TransferService& transfers;
+  ComputeService& compute;
 };
 
 void AddStatusRoutes(ApiContext& ctx);
@@ -40,6 +42,7 @@ void AddAccountRoutes(ApiContext& ctx);
 void AddUtilitiesRoutes(ApiContext& ctx);
 void AddTasksRoutes(ApiContext& ctx);
 void AddStorageRoutes(ApiContext& ctx);
+void AddComputeRoutes(ApiContext& ctx);
 // The OpenAPI document of everything registered before it, and Swagger UI over it.
 void AddDocumentationRoutes(ApiContext& ctx);
 

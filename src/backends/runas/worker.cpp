@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/runas/drop_privileges.h"
 #include "backends/runas/file_copy.h"
 #include "backends/runas/file_ops.h"
 
@@ -32,18 +34,8 @@ namespace {
   std::_Exit(3);
 }
 
-// Becomes the account for good: groups, then gid, then uid; and proves root cannot come back.
 void DropTo(const passwd& pw) {
-  if (::geteuid() != 0) {
-    if (::geteuid() != pw.pw_uid) Die("worker: not root and not " + std::string(pw.pw_name));
-    return;
-  }
-  if (pw.pw_uid == 0) Die("worker: refusing to act as root");
-  if (::initgroups(pw.pw_name, pw.pw_gid) != 0 || ::setgid(pw.pw_gid) != 0 ||
-      ::setuid(pw.pw_uid) != 0)
-    Die(std::string("worker: cannot drop privileges: ") + std::strerror(errno));
-  if (::setuid(0) == 0 || ::geteuid() == 0 || ::getegid() == 0)
-    Die("worker: privileges could be regained");
+  if (Status s = DropPrivileges(pw); !s.ok()) Die("worker: " + s.message());
 }
 
 void Reply(const json::object& header, const std::string& body = "") {
@@ -149,6 +141,13 @@ std::vector<std::string> Roots(const json::object& req) {
   std::_Exit(0);
 }
 
+// Creates the missing folders above path, readable by the user alone.
+void MakePrivateParents(const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1))
+    ::mkdir(path.substr(0, slash).c_str(), 0700);
+}
+
 }  // namespace
 
 int RunWorker(const std::string& account) {
@@ -183,6 +182,8 @@ int RunWorker(const std::string& account) {
   if (op == "exec_argv") ExecArgv(self, req);
   if (op == "copy_file") CopyFileOp(req);
 
+  // A job script sfapid writes for an inline submission lives in a private folder it creates.
+  if (op == "write_script") MakePrivateParents(path);
   if (Status s = fileops::CheckRoots(path, Roots(req)); !s.ok()) {
     ReplyStatus(s);
     return 0;
@@ -195,12 +196,14 @@ int RunWorker(const std::string& account) {
       ReplyStatus(data.status());
     else
       Reply({{"ok", true}, {"size", static_cast<int64_t>(data->size())}}, *data);
-  } else if (op == "write") {
+  } else if (op == "write" || op == "write_script") {
     const auto size = static_cast<size_t>(req.at("size").as_int64());
     std::string content(size, '\0');
     std::cin.read(content.data(), static_cast<std::streamsize>(size));
     if (static_cast<size_t>(std::cin.gcount()) != size) Die("worker: upload content was cut short");
     Status s = fileops::Write(path, content);
+    if (s.ok() && op == "write_script" && ::chmod(path.c_str(), 0700) != 0)
+      s = Status::PermissionDenied("cannot make " + path + " executable");
     if (!s.ok())
       ReplyStatus(s);
     else

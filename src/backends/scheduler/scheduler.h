@@ -1,23 +1,73 @@
 // The batch scheduler behind a compute system. The local scheduler (embedded default) and Slurm
-// implement it; services never know which one they talk to. Job submission, queue and accounting
-// arrive with the compute issue; health is what the status service needs now.
+// implement it; services never know which one they talk to. Everything a user sees of a job
+// (queue and accounting rows, sbatch/scancel errors) is already in Slurm's words here.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "backends/runas/unix_identity.h"
 #include "config/config.h"
+#include "core/compute/finished_job.h"
 #include "util/status.h"
 
 namespace sfapid {
 
+// A batch script to submit, already read (or written) as the user.
+struct JobScript {
+  UnixIdentity who;
+  std::string path;        // the script file, owned or readable by the user
+  std::string text;        // its content at submission time (the job runs this copy)
+  std::string submit_dir;  // where sbatch would have been run: SLURM_SUBMIT_DIR, default outputs
+  std::vector<std::string> args;
+};
+
+// One kwargs filter: name=value (spec §3).
+struct JobFilter {
+  std::string name;
+  std::string value;
+};
+
+struct JobQuery {
+  bool sacct = false;  // accounting rows instead of queue rows
+  std::vector<JobFilter> filters;
+  std::size_t index = 0;             // rows to skip (after filtering)
+  std::optional<std::size_t> limit;  // rows to return at most
+  bool fresh = false;                // cached=false: nothing older than the request
+  std::string requester;             // the API user asking (read-your-writes for cached views)
+};
+
+// A queue (squeue) or accounting (sacct) row: every field name of spec §3, every value a string.
+using JobRow = boost::json::object;
+
 class Scheduler {
  public:
+  using JobEndedHandler = std::function<void(const FinishedJob&)>;
+
   virtual ~Scheduler() = default;
   // "local" or "slurm": for messages.
   virtual std::string backend_name() const = 0;
   // Does the scheduler answer? A failure says why, for the system's status note.
   virtual Status Health() = 0;
+
+  // Called once for every job that ends (at least once, also for jobs that ended while sfapid was
+  // down). Set before Start().
+  virtual void SetJobEndedHandler(JobEndedHandler handler) = 0;
+  virtual void Start() = 0;
+  virtual void Stop() = 0;
+
+  // The job id ("123"). InvalidArgument carries sbatch's own error text ("sbatch: error: ...");
+  // Unavailable when the scheduler cannot be reached.
+  virtual Result<std::string> Submit(const JobScript& script) = 0;
+  // Rows sorted by job id. InvalidArgument carries the command's error text.
+  virtual Result<std::vector<JobRow>> Query(const JobQuery& query) = 0;
+  // Cancels a job (every task of an array) as `who`. InvalidArgument carries scancel's error text.
+  virtual Status Cancel(const UnixIdentity& who, const std::string& jobid) = 0;
 };
 
 // The scheduler a compute system's config names.

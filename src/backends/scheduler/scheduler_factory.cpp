@@ -1,4 +1,4 @@
-#include "backends/scheduler/local_scheduler.h"
+#include "backends/scheduler/local/local_scheduler.h"
 #include "backends/scheduler/scheduler.h"
 
 namespace sfapid {
@@ -6,7 +6,7 @@ namespace sfapid {
 Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config) {
   if (system.scheduler.backend == "local")
     return std::unique_ptr<Scheduler>(
-        new LocalScheduler(config.DataPath(system.scheduler.spool_dir)));
+        new LocalScheduler(system, config.DataPath(system.scheduler.spool_dir)));
   return Status::InvalidArgument("system '" + system.name + "': unknown scheduler backend '" +
                                  system.scheduler.backend + "'");
 }

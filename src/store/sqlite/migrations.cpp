@@ -106,6 +106,54 @@ const std::vector<std::string>& Migrations() {
       );
       CREATE INDEX transfers_by_status ON transfers(status, owner);
       )sql",
+      // 5: finished jobs (usage charges), job-end callback registrations and their deliveries.
+      R"sql(
+      CREATE TABLE finished_jobs (
+        system TEXT NOT NULL,
+        jobid TEXT NOT NULL,
+        user TEXT NOT NULL,
+        account TEXT NOT NULL,
+        state TEXT NOT NULL,
+        exit_code TEXT NOT NULL,
+        submit_time INTEGER NOT NULL,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER NOT NULL,
+        nodes INTEGER NOT NULL,
+        node_seconds INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        PRIMARY KEY (system, jobid)
+      );
+      CREATE INDEX finished_jobs_by_account ON finished_jobs(account, system);
+      CREATE TABLE callback_registrations (
+        system TEXT NOT NULL,
+        jobid TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        user TEXT NOT NULL,
+        url TEXT NOT NULL,
+        email TEXT NOT NULL,
+        timeout_ms INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (system, jobid)
+      );
+      CREATE TABLE callback_deliveries (
+        id TEXT PRIMARY KEY,
+        system TEXT NOT NULL,
+        jobid TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        next_attempt_ms INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        delivered_at INTEGER,
+        body TEXT NOT NULL,
+        UNIQUE (system, jobid, kind)
+      );
+      CREATE INDEX callback_deliveries_due ON callback_deliveries(state, next_attempt_ms);
+      )sql",
   };
   return m;
 }

@@ -5,6 +5,7 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_auth_store.h"
+#include "store/sqlite/sqlite_compute_store.h"
 #include "store/sqlite/sqlite_status_store.h"
 #include "store/sqlite/sqlite_task_store.h"
 #include "store/sqlite/sqlite_transfer_store.h"
@@ -21,12 +22,14 @@ class SqliteStore : public Store {
         status_(*db_, mu_),
         auth_(*db_, mu_),
         tasks_(*db_, mu_),
-        transfers_(*db_, mu_) {}
+        transfers_(*db_, mu_),
+        compute_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
   TaskStore& tasks() override { return tasks_; }
   TransferStore& transfers() override { return transfers_; }
+  ComputeStore& compute() override { return compute_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -50,6 +53,7 @@ class SqliteStore : public Store {
   sqlite::SqliteAuthStore auth_;
   sqlite::SqliteTaskStore tasks_;
   sqlite::SqliteTransferStore transfers_;
+  sqlite::SqliteComputeStore compute_;
 };
 
 }  // namespace

@@ -1,0 +1,270 @@
+// /compute/jobs: submit, list, read and cancel batch jobs on a compute system (spec §2.4, §3).
+// Queue and accounting answers are in-band ({"status": "ERROR", "output": [], "error"}) as the
+// clients expect; only a bad request or an unknown machine is an HTTP error.
+#include <boost/json.hpp>
+
+#include "api/openapi/operation.h"
+#include "api/sfapi/params.h"
+#include "api/sfapi/sfapi_api.h"
+#include "backends/scheduler/job_fields.h"
+
+namespace sfapid::sfapi {
+
+namespace json = boost::json;
+using openapi::Operation;
+using openapi::Ref;
+
+namespace {
+
+json::object NullableString() {
+  return {{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}};
+}
+
+void AddSchemas(json::object& schemas) {
+  json::array states;
+  for (std::string_view s : slurm::JobStates()) states.emplace_back(s);
+  schemas["JobState"] =
+      json::object{{"type", "string"},
+                   {"enum", std::move(states)},
+                   {"description",
+                    "A job's state. sacct also shows \"CANCELLED by <uid>\" for cancelled jobs."}};
+  auto rows = [](std::span<const std::string_view> fields, const char* what) {
+    json::object props;
+    for (std::string_view f : fields) props[f] = json::object{{"type", "string"}};
+    return json::object{{"type", "object"},
+                        {"description", what},
+                        {"properties", std::move(props)},
+                        {"additionalProperties", {{"type", "string"}}}};
+  };
+  schemas["JobStatusResponseSqueue"] =
+      rows(slurm::SqueueFields(), "One job as squeue shows it; every value is a string");
+  schemas["JobStatusResponseSacct"] =
+      rows(slurm::SacctFields(), "One job as sacct shows it; every value is a string");
+  schemas["QueueOutput"] = json::object{
+      {"type", "object"},
+      {"required", json::array{"status", "output"}},
+      {"properties",
+       {{"status", openapi::EnumSchema({"OK", "ERROR"})},
+        {"output",
+         openapi::ArrayOf(json::object{{"anyOf", json::array{Ref("JobStatusResponseSqueue"),
+                                                             Ref("JobStatusResponseSacct")}}})},
+        {"error", NullableString()}}}};
+  schemas["Body_submit_job_compute_jobs__machine__post"] = json::object{
+      {"type", "object"},
+      {"required", json::array{"job", "isPath"}},
+      {"properties",
+       {{"job", {{"type", "string"}, {"description", "A path to the batch script, or the script"}}},
+        {"isPath", {{"type", "boolean"}, {"description", "Whether `job` is a path"}}},
+        {"args",
+         {{"type", "array"},
+          {"items", {{"type", "string"}}},
+          {"default", json::array{}},
+          {"description", "Arguments of the script (repeat the field for each)"}}},
+        {"callbackTimeout",
+         {{"type", "integer"}, {"description", "Seconds to keep retrying the callback"}}},
+        {"callbackEmail", {{"type", "string"}, {"description", "Mailed when the job ends"}}},
+        {"callbackUrl",
+         {{"type", "string"},
+          {"description",
+           "POSTed (signed: X-Sfapi-Signature) when the job ends; see docs/callbacks.md"}}}}}};
+  schemas["SubmitJobResponse"] =
+      json::object{{"type", "object"},
+                   {"required", json::array{"task_id", "status", "error"}},
+                   {"properties",
+                    {{"task_id", {{"type", "string"}}},
+                     {"status", openapi::EnumSchema({"OK", "ERROR"})},
+                     {"error", NullableString()}}}};
+}
+
+http::Response TaskAccepted(const Result<std::string>& task) {
+  if (!task) return http::FromStatus(task.status());
+  return http::Response::Json(
+      json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
+}
+
+http::Response JobsReply(const Result<JobsAnswer>& answer) {
+  if (!answer) return http::FromStatus(answer.status());
+  json::array out;
+  out.reserve(answer->rows.size());
+  for (const auto& row : answer->rows) out.emplace_back(row);
+  return http::Response::Json(
+      json::object{{"status", answer->ok ? "OK" : "ERROR"},
+                   {"output", std::move(out)},
+                   {"error", answer->ok ? json::value(nullptr) : json::value(answer->error)}});
+}
+
+// kwargs=name=value, each item exactly one '=' with something on both sides (spec §3).
+std::optional<http::Response> ReadFilters(const http::Request& req, JobQuery& q) {
+  for (const auto& kv : http::AllParams(req.query, "kwargs")) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == kv.size() ||
+        kv.find('=', eq + 1) != std::string::npos)
+      return http::ValidationError({{"query", "kwargs"},
+                                    "Each kwargs item must be name=value, e.g. kwargs=user=alice",
+                                    "value_error"});
+    q.filters.push_back({kv.substr(0, eq), kv.substr(eq + 1)});
+  }
+  return std::nullopt;
+}
+
+std::optional<http::Response> ReadViewFlags(const http::Request& req, JobQuery& q) {
+  std::optional<http::Response> bad;
+  q.sacct = QueryBool(req, "sacct", false, bad);
+  if (bad) return bad;
+  q.fresh = !QueryBool(req, "cached", true, bad);
+  return bad;
+}
+
+Operation JobsOp(const char* summary, const char* id) {
+  return Operation(summary, "compute", id)
+      .PathParam("machine", "The compute system, e.g. perlmutter");
+}
+
+// The callback fields of a submission; a 422 naming the field when one is malformed.
+std::optional<http::Response> ReadCallback(const http::Form& form, const CallbacksConfig& config,
+                                           CallbackRequest& out) {
+  if (const std::string* url = form.Get("callbackUrl")) out.url = *url;
+  if (const std::string* email = form.Get("callbackEmail")) out.email = *email;
+  if (const std::string* t = form.Get("callbackTimeout"); t && !t->empty()) {
+    auto n = ParseInt(*t);
+    if (!n)
+      return http::ValidationError({{"body", "callbackTimeout"},
+                                    "Input should be a valid integer, unable to parse string as an "
+                                    "integer",
+                                    "int_parsing"});
+    out.timeout_seconds = static_cast<double>(*n);
+  }
+  // Each field checked alone, so the 422 names the one that is wrong.
+  auto check = [&config](const char* field,
+                         const CallbackRequest& part) -> std::optional<http::Response> {
+    if (Status s = ValidateCallbackRequest(part, config); !s.ok())
+      return http::ValidationError({{"body", field}, s.message(), "value_error"});
+    return std::nullopt;
+  };
+  if (!out.url.empty())
+    if (auto bad = check("callbackUrl", {out.url, "", std::nullopt})) return bad;
+  if (!out.email.empty())
+    if (auto bad = check("callbackEmail", {"", out.email, std::nullopt})) return bad;
+  if (out.timeout_seconds)
+    if (auto bad = check("callbackTimeout", {"http://localhost/", "", out.timeout_seconds}))
+      return bad;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void AddComputeRoutes(ApiContext& ctx) {
+  AddSchemas(ctx.schemas);
+  const std::string p = std::string(kPrefix) + "/compute/jobs/{machine}";
+  ComputeService& compute = ctx.compute;
+  const Config& config = ctx.config;
+
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p,
+       .handler =
+           [&compute](http::Request& req) {
+             JobQuery q;
+             if (auto bad = ReadViewFlags(req, q)) return *bad;
+             if (auto bad = ReadFilters(req, q)) return *bad;
+             std::optional<http::Response> bad;
+             auto index = QueryInt(req, "index", 0, bad);
+             if (bad) return *bad;
+             auto limit = QueryInt(req, "limit", 0, bad);
+             if (bad) return *bad;
+             q.index = static_cast<std::size_t>(index.value_or(0));
+             if (limit) q.limit = static_cast<std::size_t>(*limit);
+             return JobsReply(compute.Jobs(req.principal->user, req.PathParam("machine"), q));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation =
+           JobsOp("Read Jobs", "read_jobs_compute_jobs__machine__get")
+               .Description("The queue (squeue) or, with sacct=true, accounting (sacct) rows of "
+                            "the system's jobs, filtered by kwargs")
+               .QueryParam("index", {{"type", "integer"}, {"default", 0}, {"minimum", 0}},
+                           "Index of the first job info to retrieve")
+               .QueryParam("limit", {{"type", "integer"}, {"minimum", 0}},
+                           "How many job infos to retrieve")
+               .QueryParam("sacct", {{"type", "boolean"}, {"default", false}},
+                           "If true, use sacct, otherwise squeue")
+               .QueryParam("cached", {{"type", "boolean"}, {"default", true}},
+                           "If false, nothing older than the request is returned")
+               .QueryParam("kwargs", openapi::ArrayOf(json::object{{"type", "string"}}),
+                           "Filters, name=value: jobid (comma list), user, partition, state, "
+                           "name, account, or any output field")
+               .Returns(Ref("QueueOutput"))
+               .Build()});
+
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/{jobid}",
+       .handler =
+           [&compute](http::Request& req) {
+             JobQuery q;
+             if (auto bad = ReadViewFlags(req, q)) return *bad;
+             return JobsReply(compute.Jobs(req.principal->user, req.PathParam("machine"), q,
+                                           req.PathParam("jobid")));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = JobsOp("Read Job", "read_job_compute_jobs__machine___jobid__get")
+                        .PathParam("jobid", "The job id, e.g. 123 or 123_4 (an array task)")
+                        .QueryParam("sacct", {{"type", "boolean"}, {"default", false}},
+                                    "If true, use sacct, otherwise squeue")
+                        .QueryParam("cached", {{"type", "boolean"}, {"default", true}},
+                                    "If false, nothing older than the request is returned")
+                        .Returns(Ref("QueueOutput"))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "POST",
+       .pattern = p,
+       .handler =
+           [&compute, &config](http::Request& req) {
+             auto form = BodyForm(req);
+             if (!form) return FormError(form.status());
+             SubmitRequest r;
+             const std::string* job = form->Get("job");
+             if (!job) return MissingField("body", "job");
+             const std::string* is_path = form->Get("isPath");
+             if (!is_path) return MissingField("body", "isPath");
+             auto flag = ParseBool(*is_path);
+             if (!flag)
+               return http::ValidationError(
+                   {{"body", "isPath"},
+                    "Input should be a valid boolean, unable to interpret input",
+                    "bool_parsing"});
+             if (auto bad = ReadCallback(*form, config.callbacks, r.callback)) return *bad;
+             r.user = req.principal->user;
+             r.client_id = req.principal->client_id;
+             r.system = req.PathParam("machine");
+             r.job = *job;
+             r.is_path = *flag;
+             r.args = form->GetAll("args");
+             return TaskAccepted(compute.Submit(r));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = JobsOp("Submit Job", "submit_job_compute_jobs__machine__post")
+                        .Description("Submits a batch script as the user (sbatch); the task's "
+                                     "result is {\"status\",\"jobid\",\"error\"}")
+                        .FormBody("Body_submit_job_compute_jobs__machine__post")
+                        .Returns(Ref("SubmitJobResponse"))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "DELETE",
+       .pattern = p + "/{jobid}",
+       .handler =
+           [&compute](http::Request& req) {
+             return TaskAccepted(compute.Cancel(req.principal->user, req.PathParam("machine"),
+                                                req.PathParam("jobid")));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = JobsOp("Cancel Job", "cancel_job_compute_jobs__machine___jobid__delete")
+                        .PathParam("jobid", "The job id, e.g. 123 or 123_4 (an array task)")
+                        .Description("Cancels the job as the user (scancel); the task's result "
+                                     "is {\"status\",\"jobid\",\"error\"}")
+                        .Returns(Ref("SubmitJobResponse"))
+                        .Build()});
+}
+
+}  // namespace sfapid::sfapi

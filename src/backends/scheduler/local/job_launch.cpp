@@ -1,0 +1,136 @@
+#include "backends/scheduler/local/job_launch.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sfapid::local {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0) return Status::Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return Status::Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::Unavailable("cannot rename " + tmp + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+std::string ReadSmallFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec) {
+  std::error_code ec;
+  fs::remove_all(job_dir, ec);  // a folder left by a launch that never started
+  if (::mkdir(job_dir.c_str(), 0700) != 0)
+    return Status::Unavailable("cannot create " + job_dir + ": " + std::strerror(errno));
+  if (Status s = WriteFileAtomically(job_dir + "/job.json", json::serialize(spec), 0600); !s.ok())
+    return s;
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  const std::string log = job_dir + "/supervisor.log";
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  // Its own session: a signal to sfapid's process group (Ctrl-C, a service manager) must not
+  // reach the jobs, which keep running while sfapid restarts.
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  const char* argv[] = {"/proc/self/exe", "job-supervisor", job_dir.c_str(), nullptr};
+  const char* env[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, const_cast<char* const*>(argv),
+                               const_cast<char* const*>(env));
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0)
+    return Status::Unavailable(std::string("cannot start the job supervisor: ") +
+                               std::strerror(rc));
+  return pid;
+}
+
+std::optional<JobResult> ReadJobResult(const std::string& job_dir) {
+  const std::string text = ReadSmallFile(job_dir + "/result.json");
+  if (text.empty()) return std::nullopt;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const json::object& o = v.as_object();
+  JobResult r;
+  r.state = std::string(o.at("state").as_string());
+  r.exit_code = static_cast<int>(o.at("exit_code").as_int64());
+  r.exit_signal = static_cast<int>(o.at("exit_signal").as_int64());
+  r.start_time = o.at("start_time").as_int64();
+  r.end_time = o.at("end_time").as_int64();
+  return r;
+}
+
+bool SupervisorAlive(pid_t pid, const std::string& job_dir) {
+  if (pid <= 0) return false;
+  const std::string proc = "/proc/" + std::to_string(pid);
+  const std::string stat = ReadSmallFile(proc + "/stat");
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  if (stat[paren + 2] == 'Z' || stat[paren + 2] == 'X') return false;
+  // cmdline is NUL-separated: the job folder must be one of the words.
+  const std::string cmdline = ReadSmallFile(proc + "/cmdline");
+  return cmdline.find(std::string(1, '\0') + job_dir + '\0') != std::string::npos;
+}
+
+void ReapSupervisor(pid_t pid) {
+  if (pid <= 0) return;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) < 0 && errno == EINTR) {
+  }
+}
+
+void SignalSupervisor(pid_t pid, const std::string& job_dir) {
+  if (SupervisorAlive(pid, job_dir)) ::kill(pid, SIGTERM);
+}
+
+void RemoveJobDir(const std::string& job_dir) {
+  std::error_code ec;
+  fs::remove_all(job_dir, ec);
+}
+
+}  // namespace sfapid::local

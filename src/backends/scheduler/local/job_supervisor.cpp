@@ -1,0 +1,219 @@
+#include "backends/scheduler/local/job_supervisor.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "backends/runas/drop_privileges.h"
+#include "backends/scheduler/slurm_time.h"
+
+namespace sfapid::local {
+
+namespace json = boost::json;
+
+namespace {
+
+int64_t Now() { return static_cast<int64_t>(::time(nullptr)); }
+
+std::vector<std::string> Strings(const json::value& v) {
+  std::vector<std::string> out;
+  for (const auto& s : v.as_array()) out.emplace_back(s.as_string());
+  return out;
+}
+
+std::vector<char*> CStrings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+void WriteAll(int fd, const std::string& s) {
+  size_t done = 0;
+  while (done < s.size()) {
+    const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+// Opens an output file as the user would (after the privilege drop): their permissions decide.
+int OpenOutput(const std::string& path, bool append) {
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644);
+}
+
+// The job process: becomes the user, wires its outputs, enters its folder and runs the script.
+[[noreturn]] void RunJob(const json::object& spec, int script_fd) {
+  ::setpgid(0, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  const std::string account(spec.at("account").as_string());
+  const passwd* found = ::getpwnam(account.c_str());
+  if (!found) std::_Exit(1);
+  passwd pw = *found;
+  if (pw.pw_uid != static_cast<uid_t>(spec.at("uid").as_int64())) std::_Exit(1);
+  if (!DropPrivileges(pw).ok()) std::_Exit(1);
+  ::umask(022);
+  const std::string out(spec.at("stdout").as_string()), err(spec.at("stderr").as_string());
+  const bool append = spec.at("append").as_bool();
+  const int devnull = ::open("/dev/null", O_RDONLY);
+  if (devnull >= 0) ::dup2(devnull, 0);
+  const int out_fd = OpenOutput(out, append);
+  if (out_fd < 0) std::_Exit(1);  // like slurmstepd, which cannot report it anywhere else
+  ::dup2(out_fd, 1);
+  if (err == out) {
+    ::dup2(1, 2);
+  } else {
+    const int err_fd = OpenOutput(err, append);
+    if (err_fd < 0) std::_Exit(1);
+    ::dup2(err_fd, 2);
+  }
+  const std::string work_dir(spec.at("work_dir").as_string());
+  if (::chdir(work_dir.c_str()) != 0) {
+    std::fprintf(stderr, "slurmstepd: error: couldn't chdir to `%s': %s: going to /tmp instead\n",
+                 work_dir.c_str(), std::strerror(errno));
+    (void)!::chdir("/tmp");
+  }
+  std::vector<std::string> args = Strings(spec.at("args"));
+  args.insert(args.begin(), std::string(spec.at("command").as_string()));
+  std::vector<std::string> env = Strings(spec.at("env"));
+  auto argv = CStrings(args);
+  auto envp = CStrings(env);
+  // The script is the copy taken at submission, in memory: later edits of the file do not change
+  // the job, as with Slurm.
+  ::fexecve(script_fd, argv.data(), envp.data());
+  std::fprintf(stderr, "slurmstepd: error: execve(): %s: %s\n", args[0].c_str(),
+               std::strerror(errno));
+  std::_Exit(errno == ENOENT ? 127 : 126);
+}
+
+// Writes a line to the job's error file as the user (never as root: the path is theirs).
+void TellJob(const json::object& spec, const std::string& line) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const passwd* found = ::getpwnam(std::string(spec.at("account").as_string()).c_str());
+    if (!found) std::_Exit(1);
+    passwd pw = *found;
+    if (!DropPrivileges(pw).ok()) std::_Exit(1);
+    const int fd =
+        ::open(std::string(spec.at("stderr").as_string()).c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd >= 0) WriteAll(fd, line);
+    std::_Exit(0);
+  }
+  if (pid > 0) {
+    int st = 0;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+int MakeScriptFd(const std::string& script) {
+  const int fd = ::memfd_create("slurm_script", 0);  // not CLOEXEC: fexecve of a #! script needs it
+  if (fd < 0) return -1;
+  WriteAll(fd, script);
+  ::fchmod(fd, 0555);
+  return fd;
+}
+
+}  // namespace
+
+int RunJobSupervisor(const std::string& job_dir) {
+  std::ifstream in(job_dir + "/job.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::value v = json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) {
+    std::fprintf(stderr, "job-supervisor: cannot read %s/job.json\n", job_dir.c_str());
+    return 2;
+  }
+  const json::object& spec = v.as_object();
+  const int64_t time_limit = spec.at("time_limit").as_int64();
+  const int64_t kill_wait = spec.at("kill_wait").as_int64();
+
+  // Signals arrive through sigtimedwait only.
+  sigset_t waited;
+  sigemptyset(&waited);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&waited, s);
+  ::sigprocmask(SIG_BLOCK, &waited, nullptr);
+
+  const int script_fd = MakeScriptFd(std::string(spec.at("script").as_string()));
+  const int64_t start = Now();
+  const pid_t job = script_fd < 0 ? -1 : ::fork();
+  if (job == 0) RunJob(spec, script_fd);
+  std::string state;
+  int exit_code = 1, exit_signal = 0;
+  if (job < 0) {
+    state = "FAILED";
+  } else {
+    ::setpgid(job, job);  // also here, so that a kill right after fork reaches the group
+    int64_t kill_at = 0;  // when SIGKILL follows the SIGTERM
+    auto stop = [&](const std::string& why) {
+      if (!state.empty()) return;
+      state = why;
+      ::kill(-job, SIGTERM);
+      kill_at = Now() + kill_wait;
+      const std::string at = slurm::FormatTimestamp(Now());
+      TellJob(spec, "slurmstepd: error: *** JOB " + std::string(spec.at("jobid").as_string()) +
+                        " ON " + std::string(spec.at("node").as_string()) + " CANCELLED AT " + at +
+                        (why == "TIMEOUT" ? " DUE TO TIME LIMIT" : "") + " ***\n");
+    };
+    for (;;) {
+      int status = 0;
+      const pid_t done = ::waitpid(job, &status, WNOHANG);
+      if (done == job) {
+        if (WIFEXITED(status)) {
+          exit_code = WEXITSTATUS(status);
+          exit_signal = 0;
+        } else if (WIFSIGNALED(status)) {
+          exit_code = 0;
+          exit_signal = WTERMSIG(status);
+        }
+        break;
+      }
+      int64_t wake = Now() + 60;
+      if (time_limit >= 0 && state.empty()) wake = std::min(wake, start + time_limit);
+      if (kill_at > 0) wake = std::min(wake, kill_at);
+      const int64_t wait_s = std::max<int64_t>(0, wake - Now());
+      timespec ts{static_cast<time_t>(wait_s), wait_s == 0 ? 100'000'000L : 0};
+      const int sig = ::sigtimedwait(&waited, nullptr, &ts);
+      if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stop("CANCELLED");
+      if (time_limit >= 0 && Now() >= start + time_limit) stop("TIMEOUT");
+      if (kill_at > 0 && Now() >= kill_at) ::kill(-job, SIGKILL);
+    }
+    // Whatever the script left behind in its group goes with it, as Slurm's process tracking does.
+    ::kill(-job, SIGKILL);
+  }
+  if (state.empty()) state = exit_code == 0 && exit_signal == 0 ? "COMPLETED" : "FAILED";
+  const json::object result{{"state", state},
+                            {"exit_code", exit_code},
+                            {"exit_signal", exit_signal},
+                            {"start_time", start},
+                            {"end_time", Now()}};
+  const std::string tmp = job_dir + "/result.json.tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << json::serialize(result);
+    out.flush();
+    if (!out) return 3;
+  }
+  if (::rename(tmp.c_str(), (job_dir + "/result.json").c_str()) != 0) return 3;
+  return 0;
+}
+
+}  // namespace sfapid::local

@@ -1,0 +1,81 @@
+#include "backends/scheduler/local/job_table.h"
+
+#include <boost/json.hpp>
+
+namespace sfapid::local {
+
+namespace json = boost::json;
+
+Result<std::unique_ptr<JobTable>> JobTable::Open(const std::string& path) {
+  auto db = sqlite::Database::Open(path);
+  if (!db) return db.status();
+  // One table: the record is JSON (its shape is versioned with the code), the script apart so
+  // queue scans never read it.
+  if (Status s = (*db)->Exec(
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+          "CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, record TEXT NOT NULL);"
+          "CREATE TABLE IF NOT EXISTS scripts (id INTEGER PRIMARY KEY, script TEXT NOT NULL);");
+      !s.ok())
+    return s;
+  return std::unique_ptr<JobTable>(new JobTable(std::move(db).value()));
+}
+
+Result<std::vector<LocalJob>> JobTable::LoadAll() {
+  auto st = db_->Prepare("SELECT record FROM jobs ORDER BY id");
+  if (!st) return st.status();
+  std::vector<LocalJob> jobs;
+  while (st->Step()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(st->Text(0), ec);
+    if (ec || !v.is_object())
+      return Status::Internal("local scheduler: a job record is unreadable");
+    jobs.push_back(FromJson(v.as_object()));
+  }
+  if (!st->status().ok()) return st->status();
+  return jobs;
+}
+
+Status JobTable::Insert(const std::vector<LocalJob>& jobs, const std::string& script) {
+  if (Status s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Status result = db_->Run("INSERT INTO scripts (id, script) VALUES (?, ?)",
+                           [&](auto& st) { st.Bind(1, jobs.front().id).Bind(2, script); });
+  for (const auto& job : jobs) {
+    if (!result.ok()) break;
+    result = db_->Run("INSERT INTO jobs (id, record) VALUES (?, ?)",
+                      [&](auto& st) { st.Bind(1, job.id).Bind(2, json::serialize(ToJson(job))); });
+  }
+  if (!result.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return result;
+  }
+  return db_->Exec("COMMIT");
+}
+
+Status JobTable::Update(const std::vector<const LocalJob*>& jobs) {
+  if (jobs.empty()) return Status::Ok();
+  if (Status s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Status result;
+  for (const LocalJob* job : jobs) {
+    result = db_->Run("UPDATE jobs SET record = ? WHERE id = ?", [&](auto& st) {
+      st.Bind(1, json::serialize(ToJson(*job))).Bind(2, job->id);
+    });
+    if (!result.ok()) break;
+  }
+  if (!result.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return result;
+  }
+  return db_->Exec("COMMIT");
+}
+
+Result<std::string> JobTable::Script(int64_t id) {
+  // An array's tasks share the script stored under the first task's id.
+  auto st = db_->Prepare("SELECT script FROM scripts WHERE id <= ? ORDER BY id DESC LIMIT 1");
+  if (!st) return st.status();
+  st->Bind(1, id);
+  if (st->Step()) return st->Text(0);
+  if (!st->status().ok()) return st->status();
+  return Status::NotFound("no script for job " + std::to_string(id));
+}
+
+}  // namespace sfapid::local

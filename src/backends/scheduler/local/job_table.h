@@ -1,0 +1,32 @@
+// The local scheduler's own state: every job it knows, in a SQLite file in its spool folder (as
+// slurmctld keeps its state in StateSaveLocation), so a restart loses none. A job is stored as
+// one JSON record beside its script.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/scheduler/local/local_job.h"
+#include "store/sqlite/sqlite_db.h"
+#include "util/status.h"
+
+namespace sfapid::local {
+
+class JobTable {
+ public:
+  static Result<std::unique_ptr<JobTable>> Open(const std::string& path);
+
+  Result<std::vector<LocalJob>> LoadAll();
+  // New jobs (an array's tasks together) with the script they run.
+  Status Insert(const std::vector<LocalJob>& jobs, const std::string& script);
+  // Saves changed records together.
+  Status Update(const std::vector<const LocalJob*>& jobs);
+  Result<std::string> Script(int64_t id);
+
+ private:
+  explicit JobTable(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace sfapid::local

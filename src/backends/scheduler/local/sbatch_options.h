@@ -1,0 +1,49 @@
+// What a batch script asks for, read from its #SBATCH lines the way sbatch reads them: directives
+// up to the first command line, long and short forms, and sbatch's own error texts for what it
+// would refuse. Options the local scheduler cannot honour on one machine are kept in `ignored`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/status.h"
+
+namespace sfapid::local {
+
+struct Dependency {
+  std::string type;   // "after", "afterok", "afterany", "afternotok"
+  std::string jobid;  // "123" (a whole array when 123 is one) or "123_4"
+};
+
+struct ArraySpec {
+  std::vector<int64_t> indices;  // ascending, unique
+  int max_running = 0;           // "%N"; 0 = no limit
+};
+
+struct SbatchOptions {
+  std::optional<std::string> name;
+  std::optional<int64_t> time_limit;  // seconds, or slurm::kUnlimited
+  std::optional<std::string> output, error, chdir, account, qos, partition, constraint, comment;
+  bool append_output = false;  // --open-mode=append
+  int nodes = 1;
+  int ntasks = 1;
+  int cpus_per_task = 1;
+  int64_t mem_mb = 0;  // 0: not asked (or --mem=0: the whole node)
+  bool mem_whole_node = false;
+  std::string dependency_text;
+  std::vector<Dependency> dependencies;
+  std::optional<ArraySpec> array;
+  std::string array_text;
+  std::optional<int64_t> begin;  // Unix seconds
+  bool hold = false;
+  std::vector<std::string> ignored;  // e.g. "--mail-type=END", as written
+};
+
+// Reads the directives of a script. `now` anchors --begin. InvalidArgument carries the text sbatch
+// prints (one or more "sbatch: error: ..." lines).
+Result<SbatchOptions> ParseSbatchScript(std::string_view script, int64_t now);
+
+}  // namespace sfapid::local

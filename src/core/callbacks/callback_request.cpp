@@ -1,0 +1,90 @@
+#include "core/callbacks/callback_request.h"
+
+#include <boost/url/parse.hpp>
+#include <cctype>
+#include <cmath>
+#include <string_view>
+
+namespace sfapid {
+
+namespace {
+
+constexpr size_t kMaxUrl = 2048;
+constexpr size_t kMaxEmail = 254;  // RFC 5321's limit on a path
+
+bool HasControl(const std::string& s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+Status ValidateUrl(const std::string& url) {
+  if (url.size() > kMaxUrl)
+    return Status::InvalidArgument("callbackUrl is longer than " + std::to_string(kMaxUrl) +
+                                   " characters");
+  if (HasControl(url))
+    return Status::InvalidArgument(
+        "callbackUrl must not contain line breaks or control characters");
+  auto starts = [&url](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    return true;
+  };
+  if (!starts("http://") && !starts("https://"))
+    return Status::InvalidArgument("callbackUrl must start with http:// or https://");
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed)
+    return Status::InvalidArgument("callbackUrl is not a valid URL: " + parsed.error().message());
+  const auto scheme = parsed->scheme_id();
+  if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
+    return Status::InvalidArgument("callbackUrl must start with http:// or https://");
+  if (!parsed->has_authority() || parsed->encoded_host().empty())
+    return Status::InvalidArgument("callbackUrl must name a host, e.g. https://example.org/hook");
+  // Credentials in a URL end up in logs and process listings; the signature authenticates us.
+  if (parsed->has_userinfo())
+    return Status::InvalidArgument(
+        "callbackUrl must not contain a user name or password; check X-Sfapi-Signature instead");
+  if (parsed->has_port() && parsed->port_number() == 0)
+    return Status::InvalidArgument("callbackUrl has an invalid port");
+  return Status::Ok();
+}
+
+Status ValidateEmail(const std::string& email) {
+  const Status bad = Status::InvalidArgument(
+      "callbackEmail must be one mail address such as alice@example.org (no name, spaces, commas "
+      "or line breaks)");
+  if (email.size() > kMaxEmail || HasControl(email)) return bad;
+  for (char c : email)
+    if (c == ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '(' || c == ')' ||
+        c == '"' || c == '\\' || c == '[' || c == ']' || c == ':')
+      return bad;
+  const auto at = email.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == email.size() ||
+      email.find('@', at + 1) != std::string::npos)
+    return bad;
+  const std::string domain = email.substr(at + 1);
+  if (domain.front() == '.' || domain.front() == '-' || domain.back() == '.' ||
+      domain.find("..") != std::string::npos)
+    return bad;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateCallbackRequest(const CallbackRequest& r, const CallbacksConfig& config) {
+  if (!r.url.empty())
+    if (Status s = ValidateUrl(r.url); !s.ok()) return s;
+  if (!r.email.empty())
+    if (Status s = ValidateEmail(r.email); !s.ok()) return s;
+  if (r.timeout_seconds) {
+    const double t = *r.timeout_seconds;
+    if (!std::isfinite(t) || t <= 0 || t > config.max_timeout_seconds)
+      return Status::InvalidArgument(
+          "callbackTimeout must be a number of seconds above 0 and at " + std::string("most ") +
+          std::to_string(static_cast<int64_t>(config.max_timeout_seconds)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace sfapid

@@ -1,0 +1,293 @@
+#include "core/callbacks/callback_service.h"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+
+#include "core/callbacks/http_post.h"
+#include "core/callbacks/job_ended_event.h"
+#include "core/callbacks/mail_sender.h"
+
+namespace sfapid {
+
+namespace {
+
+// Attempts in parallel: a receiver that never answers holds one worker for attempt_timeout, so a
+// few dead receivers must not hold up everyone else's callbacks.
+constexpr int kWorkers = 4;
+// Workers look at the store this often even when nothing woke them (a clock step, a delivery
+// written by another process).
+constexpr auto kIdlePoll = std::chrono::seconds(10);
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TimePoint ToTimePoint(int64_t ms) { return TimePoint{std::chrono::seconds{ms / 1000}}; }
+
+std::string NewUuid() {
+  unsigned char b[16];
+  RAND_bytes(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
+  return out;
+}
+
+// "20261127T172333Z-perlmutter-123.eml"; anything odd in a name becomes '_'.
+std::string OutboxFileName(int64_t now_ms, const std::string& system, const std::string& jobid) {
+  const auto t = ToTimePoint(now_ms);
+  std::string stamp = FormatIso8601(t).substr(0, 19);  // 2026-11-27T17:23:33
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), '-'), stamp.end());
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
+  auto clean = [](std::string s) {
+    for (char& c : s)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+    return s.empty() || s[0] == '.' ? "_" + s : s;
+  };
+  return stamp + "Z-" + clean(system) + "-" + clean(jobid) + ".eml";
+}
+
+// first_retry, doubling per failed attempt, capped at max_retry.
+int64_t BackoffMs(const CallbacksConfig& c, int attempts) {
+  const double s = std::min(c.max_retry_seconds,
+                            c.first_retry_seconds * std::pow(2.0, std::max(0, attempts - 1)));
+  return static_cast<int64_t>(s * 1000);
+}
+
+std::string TargetForLogs(const CallbackDelivery& d) {
+  return d.kind == "url" ? UrlForLogs(d.target) : "<" + d.target + ">";
+}
+
+}  // namespace
+
+CallbackService::CallbackService(const Config& config, ComputeStore& store, std::string key_dir)
+    : config_(config), store_(store), key_dir_(std::move(key_dir)) {}
+
+CallbackService::~CallbackService() { Stop(); }
+
+Status CallbackService::Validate(const CallbackRequest& request) const {
+  return ValidateCallbackRequest(request, config_.callbacks);
+}
+
+Result<const CallbackKey*> CallbackService::Key() {
+  std::lock_guard lock(key_mu_);
+  if (!key_) {
+    auto key = CallbackKey::LoadOrCreate(key_dir_);
+    if (!key) return key.status();
+    key_ = std::move(key).value();
+  }
+  return &*key_;
+}
+
+Result<std::string> CallbackService::SecretFor(const std::string& client_id) {
+  auto key = Key();
+  if (!key) return key.status();
+  return (*key)->SecretFor(client_id);
+}
+
+Status CallbackService::Register(const std::string& system, const std::string& jobid,
+                                 const std::string& client_id, const std::string& user,
+                                 const CallbackRequest& request) {
+  if (Status s = Validate(request); !s.ok()) return s;
+  if (request.empty()) return Status::Ok();
+  const CallbackRegistration r{
+      system,
+      jobid,
+      client_id,
+      user,
+      request.url,
+      request.email,
+      request.timeout_seconds.value_or(config_.callbacks.default_timeout_seconds),
+      Now()};
+  if (Status s = store_.SaveRegistration(r); !s.ok()) return s;
+  // The job may have ended before its submitter got here (a short job, a busy server).
+  auto ended = store_.GetFinishedJob(system, jobid);
+  if (!ended) return ended.status();
+  return *ended ? CreateDeliveries(r, **ended) : Status::Ok();
+}
+
+Status CallbackService::JobEnded(const FinishedJob& job) {
+  auto recorded = store_.RecordUsage(job);
+  if (!recorded) {
+    spdlog::error("job {} on {} ended but its usage was not recorded: {}", job.jobid, job.system,
+                  recorded.status().message());
+    return recorded.status();
+  }
+  if (*recorded)
+    spdlog::debug("job {} on {} ended {}: {:.4f} node-hours charged to {}", job.jobid, job.system,
+                  job.state, job.NodeHours(), job.account);
+  auto r = store_.GetRegistration(job.system, job.jobid);
+  if (!r) return r.status();
+  return *r ? CreateDeliveries(**r, job) : Status::Ok();
+}
+
+Status CallbackService::CreateDeliveries(const CallbackRegistration& r, const FinishedJob& job) {
+  const int64_t now = NowMs();
+  bool added = false;
+  for (const auto& [kind, target] : {std::pair{"url", r.url}, std::pair{"email", r.email}}) {
+    if (target.empty()) continue;
+    CallbackDelivery d;
+    d.id = NewUuid();
+    d.system = r.system;
+    d.jobid = r.jobid;
+    d.client_id = r.client_id;
+    d.kind = kind;
+    d.target = target;
+    d.state = "pending";
+    d.created_ms = now;
+    // The timeout counts from the job's end, not from submission: a job may queue for days.
+    d.expires_ms = now + static_cast<int64_t>(r.timeout_seconds * 1000);
+    d.next_attempt_ms = now;
+    d.body = JobEndedBody(job, d.id, ToTimePoint(now));
+    auto a = store_.AddDelivery(d);
+    if (!a) return a.status();
+    added = added || *a;
+  }
+  if (added) Wake();
+  return Status::Ok();
+}
+
+void CallbackService::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    ++wakeups_;
+  }
+  cv_.notify_all();
+}
+
+Status CallbackService::Start() {
+  if (auto key = Key(); !key) return key.status();
+  std::lock_guard lock(mu_);
+  if (!workers_.empty()) return Status::Ok();
+  stopping_ = false;
+  stop_.Reset();
+  if (auto pending = store_.PendingDeliveries(100000); pending && !pending->empty())
+    spdlog::info("resuming {} pending callback deliver{}", pending->size(),
+                 pending->size() == 1 ? "y" : "ies");
+  for (int i = 0; i < kWorkers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  return Status::Ok();
+}
+
+void CallbackService::Stop() {
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    workers.swap(workers_);
+  }
+  cv_.notify_all();
+  stop_.Fire();  // cuts short the POSTs and mail commands in flight
+  for (auto& t : workers) t.join();
+}
+
+void CallbackService::WorkerLoop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    const uint64_t seen = wakeups_;
+    auto woken = [&] { return stopping_ || wakeups_ != seen; };
+    // At most in_flight_.size() of the soonest are taken by other workers: one more row is enough
+    // to find the soonest free one, if there is any.
+    auto pending = store_.PendingDeliveries(static_cast<int>(in_flight_.size()) + 1);
+    if (!pending) {
+      spdlog::error("callbacks: cannot read pending deliveries: {}", pending.status().message());
+      cv_.wait_for(lock, std::chrono::seconds(5), woken);
+      continue;
+    }
+    auto next = std::find_if(pending->begin(), pending->end(),
+                             [&](const CallbackDelivery& d) { return !in_flight_.count(d.id); });
+    if (next == pending->end()) {
+      cv_.wait_for(lock, kIdlePoll, woken);
+      continue;
+    }
+    if (const int64_t wait = next->next_attempt_ms - NowMs(); wait > 0) {
+      cv_.wait_for(lock,
+                   std::min<std::chrono::milliseconds>(std::chrono::milliseconds(wait), kIdlePoll),
+                   woken);
+      continue;
+    }
+    const CallbackDelivery d = *next;
+    in_flight_.insert(d.id);
+    lock.unlock();
+    const bool recorded = Attempt(d);
+    lock.lock();
+    in_flight_.erase(d.id);
+    // Its outcome could not be written, so it still looks due: do not hammer the receiver.
+    if (!recorded) cv_.wait_for(lock, std::chrono::seconds(5), [&] { return stopping_; });
+  }
+}
+
+AttemptOutcome CallbackService::Send(const CallbackDelivery& d, int64_t now_ms) {
+  const double timeout = config_.callbacks.attempt_timeout_seconds;
+  if (d.kind == "email") {
+    const std::string message =
+        JobEndedMail(d.body, config_.callbacks.mail_from, d.target, ToTimePoint(now_ms));
+    if (config_.callbacks.mail_command.empty())
+      return WriteToOutbox(config_.DataPath(config_.callbacks.outbox_dir),
+                           OutboxFileName(now_ms, d.system, d.jobid), message);
+    return RunMailCommand(config_.callbacks.mail_command, message, timeout, stop_);
+  }
+  auto key = Key();
+  if (!key) return {AttemptOutcome::kFailed, "no callback key: " + key.status().message()};
+  HttpPost post;
+  post.url = d.target;
+  post.body = d.body;
+  post.timeout_seconds = timeout;
+  post.headers = {
+      {"Content-Type", "application/json"},
+      {"User-Agent", std::string("sfapid/") + SFAPID_VERSION},
+      {"X-Sfapi-Event", "job.ended"},
+      {"X-Sfapi-Delivery", d.id},
+      // Keyed with the secret's hex text, the form users are given.
+      {"X-Sfapi-Signature", "sha256=" + HmacSha256Hex((*key)->SecretFor(d.client_id), d.body)},
+  };
+  return PostOnce(post, stop_);
+}
+
+bool CallbackService::Attempt(const CallbackDelivery& pending) {
+  const int64_t started = NowMs();
+  CallbackDelivery d = pending;
+  d.attempts += 1;
+  d.body = WithSentAt(pending.body, ToTimePoint(started));
+  const AttemptOutcome out = Send(d, started);
+  // Cut short by Stop(): nothing is recorded, the next run tries again.
+  if (out.kind == AttemptOutcome::kInterrupted) return true;
+  const int64_t now = NowMs();
+  const std::string what =
+      fmt::format("callback {} for job {} on {} to {}", d.id, d.jobid, d.system, TargetForLogs(d));
+  if (out.kind == AttemptOutcome::kDelivered) {
+    d.state = "delivered";
+    d.last_error.clear();
+    d.delivered_at = ToTimePoint(now);
+    spdlog::info("{} delivered ({}, attempt {})", what, out.detail, d.attempts);
+  } else if (now >= d.expires_ms) {
+    d.state = "expired";
+    d.last_error = out.detail;
+    spdlog::warn("{} expired after {} attempt{}: {}", what, d.attempts, d.attempts == 1 ? "" : "s",
+                 out.detail);
+  } else {
+    d.last_error = out.detail;
+    // The last retry happens at the deadline itself rather than being skipped.
+    d.next_attempt_ms = std::min(now + BackoffMs(config_.callbacks, d.attempts), d.expires_ms);
+    spdlog::info("{} failed (attempt {}): {}; retry in {:g} s", what, d.attempts, out.detail,
+                 static_cast<double>(d.next_attempt_ms - now) / 1000.0);
+  }
+  if (Status s = store_.UpdateDelivery(d); !s.ok()) {
+    spdlog::error("{}: outcome not recorded: {}", what, s.message());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace sfapid

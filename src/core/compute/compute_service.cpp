@@ -1,0 +1,178 @@
+#include "core/compute/compute_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <random>
+
+namespace sfapid {
+
+namespace json = boost::json;
+
+namespace {
+
+// sbatch refuses scripts over 4 MB (Slurm's default max_script_size).
+constexpr std::size_t kMaxScriptBytes = 4 * 1024 * 1024;
+
+json::array Roots(const SystemConfig& system) {
+  json::array roots;
+  for (const auto& r : system.roots) roots.emplace_back(r);
+  return roots;
+}
+
+std::string Dirname(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+// "~/.sfapid/jobs/sfapi-20261127-210304-1a2b3c.sh": unique, sortable, and recognisable.
+std::string InlineScriptPath(const std::string& home) {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &utc);
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char tag[16];
+  std::snprintf(tag, sizeof tag, "%06llx", static_cast<unsigned long long>(rng() & 0xffffff));
+  return home + "/.sfapid/jobs/sfapi-" + stamp + "-" + tag + ".sh";
+}
+
+json::object SubmitResult(const Result<std::string>& jobid) {
+  if (jobid) return {{"status", "ok"}, {"jobid", *jobid}, {"error", nullptr}};
+  return {{"status", "error"}, {"jobid", nullptr}, {"error", jobid.status().message()}};
+}
+
+}  // namespace
+
+void ComputeService::Start() {
+  for (auto& [name, scheduler] : schedulers_) {
+    scheduler->SetJobEndedHandler([this](const FinishedJob& job) {
+      if (Status s = callbacks_.JobEnded(job); !s.ok())
+        spdlog::error("job {} on {} ended but could not be recorded: {}", job.jobid, job.system,
+                      s.message());
+    });
+    scheduler->Start();
+  }
+}
+
+void ComputeService::Stop() {
+  for (auto& [name, scheduler] : schedulers_) scheduler->Stop();
+}
+
+Result<Scheduler*> ComputeService::SchedulerFor(const std::string& system) const {
+  auto it = schedulers_.find(system);
+  if (it != schedulers_.end()) return it->second;
+  std::string known;
+  for (const auto& [name, s] : schedulers_) known += (known.empty() ? "" : ", ") + name;
+  if (const SystemConfig* s = config_.FindSystem(system))
+    return Status::InvalidArgument("'" + system + "' is a " + ToString(s->system_type) +
+                                   " resource, not a compute system. Compute systems: " + known);
+  return Status::NotFound("Unknown machine '" + system + "'. Compute systems: " + known);
+}
+
+Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
+  auto scheduler = SchedulerFor(r.system);
+  if (!scheduler) return scheduler.status();
+  if (Status s = callbacks_.Validate(r.callback); !s.ok()) return s;
+  if (r.job.empty()) return Status::InvalidArgument("job must not be empty");
+  auto who = runas_.Resolve(r.user);
+  if (!who) return who.status();
+  return tasks_.Submit(r.user, "submit_job", r.system,
+                       [this, who = *who, scheduler = *scheduler, r](TaskContext&) {
+                         return RunSubmit(who, *scheduler, r);
+                       });
+}
+
+Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const SubmitRequest& r) {
+  const SystemConfig& system = *config_.FindSystem(r.system);
+  JobScript script;
+  script.who = who;
+  script.args = r.args;
+  if (r.is_path) {
+    script.path = r.job.front() == '/' ? r.job : who.home + "/" + r.job;
+    auto reply = runas_.Call(who,
+                             json::object{{"op", "read"},
+                                          {"path", script.path},
+                                          {"roots", Roots(system)},
+                                          {"max_bytes", static_cast<int64_t>(kMaxScriptBytes)}},
+                             "", kMaxScriptBytes);
+    if (!reply) return Status::InvalidArgument("sbatch: error: " + reply.status().message());
+    if (!reply->header.at("ok").as_bool())
+      return Status::InvalidArgument("sbatch: error: Unable to open file " + script.path);
+    script.text = std::move(reply->body);
+    script.submit_dir = Dirname(script.path);
+    return script;
+  }
+  // An inline script becomes a file of the user's, as if they had written it and run sbatch on it
+  // from their home.
+  script.text = r.job;
+  script.path = InlineScriptPath(who.home);
+  script.submit_dir = who.home;
+  auto reply = runas_.Call(who,
+                           json::object{{"op", "write_script"},
+                                        {"path", script.path},
+                                        {"roots", Roots(system)},
+                                        {"size", static_cast<int64_t>(script.text.size())}},
+                           script.text, 4096);
+  if (!reply) return Status::InvalidArgument("sbatch: error: " + reply.status().message());
+  if (!reply->header.at("ok").as_bool())
+    return Status::InvalidArgument("sbatch: error: cannot write the script to " + script.path +
+                                   ": " + std::string(reply->header.at("error").as_string()));
+  return script;
+}
+
+TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& scheduler,
+                                      const SubmitRequest& r) {
+  auto script = PrepareScript(who, r);
+  if (!script) return {"completed", SubmitResult(script.status())};
+  if (r.is_path == false && r.job.size() > kMaxScriptBytes)
+    return {"completed",
+            SubmitResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};
+  auto jobid = scheduler.Submit(*script);
+  if (!jobid) {
+    if (jobid.status().code() != Code::kInvalidArgument)
+      return {"completed",
+              SubmitResult(Status::Unavailable("sbatch: error: Batch job submission failed: " +
+                                               jobid.status().message()))};
+    return {"completed", SubmitResult(jobid)};
+  }
+  if (Status s = callbacks_.Register(r.system, *jobid, r.client_id, r.user, r.callback); !s.ok())
+    spdlog::error("job {} on {}: its callback could not be registered: {}", *jobid, r.system,
+                  s.message());
+  spdlog::info("job {} submitted on {} by {}", *jobid, r.system, r.user);
+  return {"completed", SubmitResult(jobid)};
+}
+
+Result<std::string> ComputeService::Cancel(const std::string& user, const std::string& system,
+                                           const std::string& jobid) {
+  auto scheduler = SchedulerFor(system);
+  if (!scheduler) return scheduler.status();
+  auto who = runas_.Resolve(user);
+  if (!who) return who.status();
+  return tasks_.Submit(
+      user, "cancel_job", system, [who = *who, scheduler = *scheduler, jobid](TaskContext&) {
+        Status s = scheduler->Cancel(who, jobid);
+        return TaskOutcome{"completed", json::object{{"status", s.ok() ? "ok" : "error"},
+                                                     {"jobid", jobid},
+                                                     {"error", s.ok() ? json::value(nullptr)
+                                                                      : json::value(s.message())}}};
+      });
+}
+
+Result<JobsAnswer> ComputeService::Jobs(const std::string& user, const std::string& system,
+                                        JobQuery query, const std::string& single_jobid) {
+  auto scheduler = SchedulerFor(system);
+  if (!scheduler) return scheduler.status();
+  query.requester = user;
+  if (!single_jobid.empty()) query.filters.push_back({"jobid", single_jobid});
+  auto rows = (*scheduler)->Query(query);
+  if (!rows) return JobsAnswer{false, {}, rows.status().message()};
+  if (!single_jobid.empty() && !query.sacct && rows->empty())
+    return JobsAnswer{false, {}, "slurm_load_jobs error: Invalid job id specified"};
+  return JobsAnswer{true, std::move(*rows), ""};
+}
+
+}  // namespace sfapid

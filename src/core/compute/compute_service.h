@@ -1,0 +1,72 @@
+// Jobs on compute systems (spec §2.4), over whichever Scheduler each system has: submission and
+// cancellation as tasks, queue and accounting queries answered at once. Scripts are read, and
+// inline scripts written, as the user. Every job's end reaches the callback service, which
+// charges usage and notifies.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "backends/runas/run_as.h"
+#include "backends/scheduler/scheduler.h"
+#include "config/config.h"
+#include "core/callbacks/callback_service.h"
+#include "core/tasks/task_engine.h"
+
+namespace sfapid {
+
+struct SubmitRequest {
+  std::string user;
+  std::string client_id;
+  std::string system;
+  std::string job;  // a path, or the script itself
+  bool is_path = false;
+  std::vector<std::string> args;
+  CallbackRequest callback;
+};
+
+// Queue and accounting answers are in-band (QueueOutput): {"status","output","error"}.
+struct JobsAnswer {
+  bool ok = true;
+  std::vector<JobRow> rows;
+  std::string error;
+};
+
+class ComputeService {
+ public:
+  ComputeService(const Config& config, RunAs& runas, TaskEngine& tasks,
+                 std::map<std::string, Scheduler*> schedulers, CallbackService& callbacks)
+      : config_(config),
+        runas_(runas),
+        tasks_(tasks),
+        schedulers_(std::move(schedulers)),
+        callbacks_(callbacks) {}
+
+  // Starts every scheduler, reporting ended jobs to the callback service.
+  void Start();
+  void Stop();
+
+  // The task id. NotFound: unknown system; InvalidArgument: not a compute system, or a bad
+  // callback; PermissionDenied: the user cannot be acted as.
+  Result<std::string> Submit(const SubmitRequest& request);
+  Result<std::string> Cancel(const std::string& user, const std::string& system,
+                             const std::string& jobid);
+  // `single`: the job endpoint, where squeue's "Invalid job id" is an error, as with squeue -j.
+  Result<JobsAnswer> Jobs(const std::string& user, const std::string& system, JobQuery query,
+                          const std::string& single_jobid = "");
+
+ private:
+  Result<Scheduler*> SchedulerFor(const std::string& system) const;
+  TaskOutcome RunSubmit(const UnixIdentity& who, Scheduler& scheduler, const SubmitRequest& r);
+  // Reads the script (isPath) or writes it (inline) as the user: the JobScript, or sbatch's error.
+  Result<JobScript> PrepareScript(const UnixIdentity& who, const SubmitRequest& r);
+
+  const Config& config_;
+  RunAs& runas_;
+  TaskEngine& tasks_;
+  std::map<std::string, Scheduler*> schedulers_;
+  CallbackService& callbacks_;
+};
+
+}  // namespace sfapid

@@ -1,0 +1,206 @@
+#include "store/sqlite/sqlite_compute_store.h"
+
+#include "store/sqlite/time_columns.h"
+
+namespace sfapid::sqlite {
+
+namespace {
+
+constexpr const char* kJobColumns =
+    "system, jobid, user, account, state, exit_code, submit_time, start_time, end_time, nodes";
+
+FinishedJob JobRow(const Statement& s) {
+  FinishedJob j;
+  j.system = s.Text(0);
+  j.jobid = s.Text(1);
+  j.user = s.Text(2);
+  j.account = s.Text(3);
+  j.state = s.Text(4);
+  j.exit_code = s.Text(5);
+  j.submit_time = s.Int(6);
+  j.start_time = s.Int(7);
+  j.end_time = s.Int(8);
+  j.nodes = static_cast<int>(s.Int(9));
+  return j;
+}
+
+UsageRow UsageRowOf(const Statement& s) {
+  // Charges are kept as whole node-seconds so that sums are exact; hours only for display.
+  return {s.Text(0), s.Text(1), s.Int(2), static_cast<double>(s.Int(3)) / 3600.0};
+}
+
+constexpr const char* kRegistrationColumns =
+    "system, jobid, client_id, user, url, email, timeout_ms, created_at";
+
+CallbackRegistration RegistrationRow(const Statement& s) {
+  return {s.Text(0),
+          s.Text(1),
+          s.Text(2),
+          s.Text(3),
+          s.Text(4),
+          s.Text(5),
+          static_cast<double>(s.Int(6)) / 1000.0,
+          FromUnix(s.Int(7))};
+}
+
+constexpr const char* kDeliveryColumns =
+    "id, system, jobid, client_id, kind, target, state, attempts, created_ms, expires_ms, "
+    "next_attempt_ms, last_error, delivered_at, body";
+
+CallbackDelivery DeliveryRow(const Statement& s) {
+  CallbackDelivery d;
+  d.id = s.Text(0);
+  d.system = s.Text(1);
+  d.jobid = s.Text(2);
+  d.client_id = s.Text(3);
+  d.kind = s.Text(4);
+  d.target = s.Text(5);
+  d.state = s.Text(6);
+  d.attempts = static_cast<int>(s.Int(7));
+  d.created_ms = s.Int(8);
+  d.expires_ms = s.Int(9);
+  d.next_attempt_ms = s.Int(10);
+  d.last_error = s.Text(11);
+  if (s.OptionalText(12)) d.delivered_at = FromUnix(s.Int(12));
+  d.body = s.Text(13);
+  return d;
+}
+
+}  // namespace
+
+template <typename T>
+Result<std::vector<T>> SqliteComputeStore::Rows(std::string_view sql,
+                                                const std::function<void(Statement&)>& bind,
+                                                T (*row)(const Statement&)) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare(sql);
+  if (!stmt) return stmt.status();
+  bind(*stmt);
+  std::vector<T> out;
+  while (stmt->Step()) out.push_back(row(*stmt));
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
+}
+
+Result<bool> SqliteComputeStore::RecordUsage(const FinishedJob& j) {
+  const int64_t elapsed =
+      j.start_time > 0 && j.end_time > j.start_time ? j.end_time - j.start_time : 0;
+  std::lock_guard lock(mu_);
+  // OR IGNORE on the (system, jobid) key: schedulers report an end at least once, we charge once.
+  auto stmt = db_.Prepare(std::string("INSERT OR IGNORE INTO finished_jobs(") + kJobColumns +
+                          ", node_seconds, recorded_at) "
+                          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!stmt) return stmt.status();
+  stmt->Bind(1, j.system).Bind(2, j.jobid).Bind(3, j.user).Bind(4, j.account).Bind(5, j.state);
+  stmt->Bind(6, j.exit_code).Bind(7, j.submit_time).Bind(8, j.start_time).Bind(9, j.end_time);
+  stmt->Bind(10, static_cast<int64_t>(j.nodes)).Bind(11, elapsed * j.nodes).Bind(12, ToUnix(Now()));
+  if (Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+Result<std::optional<FinishedJob>> SqliteComputeStore::GetFinishedJob(const std::string& system,
+                                                                      const std::string& jobid) {
+  auto rows = Rows<FinishedJob>(
+      std::string("SELECT ") + kJobColumns + " FROM finished_jobs WHERE system = ?1 AND jobid = ?2",
+      [&](Statement& s) { s.Bind(1, system).Bind(2, jobid); }, &JobRow);
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<FinishedJob>();
+  return std::optional<FinishedJob>(std::move(rows->front()));
+}
+
+Result<std::vector<UsageRow>> SqliteComputeStore::UsageByAccount(const std::string& account) {
+  return Rows<UsageRow>(
+      "SELECT system, account, COUNT(*), SUM(node_seconds) FROM finished_jobs "
+      "WHERE ?1 = '' OR account = ?1 GROUP BY system, account ORDER BY system, account",
+      [&](Statement& s) { s.Bind(1, account); }, &UsageRowOf);
+}
+
+Status SqliteComputeStore::SaveRegistration(const CallbackRegistration& r) {
+  std::lock_guard lock(mu_);
+  return db_.Run(
+      std::string("INSERT OR REPLACE INTO callback_registrations(") + kRegistrationColumns +
+          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      [&](Statement& s) {
+        s.Bind(1, r.system).Bind(2, r.jobid).Bind(3, r.client_id).Bind(4, r.user);
+        s.Bind(5, r.url).Bind(6, r.email);
+        s.Bind(7, static_cast<int64_t>(r.timeout_seconds * 1000.0)).Bind(8, ToUnix(r.created_at));
+      });
+}
+
+Result<std::optional<CallbackRegistration>> SqliteComputeStore::GetRegistration(
+    const std::string& system, const std::string& jobid) {
+  auto rows = Rows<CallbackRegistration>(
+      std::string("SELECT ") + kRegistrationColumns +
+          " FROM callback_registrations WHERE system = ?1 AND jobid = ?2",
+      [&](Statement& s) { s.Bind(1, system).Bind(2, jobid); }, &RegistrationRow);
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<CallbackRegistration>();
+  return std::optional<CallbackRegistration>(std::move(rows->front()));
+}
+
+Result<bool> SqliteComputeStore::AddDelivery(const CallbackDelivery& d) {
+  std::lock_guard lock(mu_);
+  // OR IGNORE on UNIQUE(system, jobid, kind): a job's end reported twice notifies once.
+  Status s = db_.Run(std::string("INSERT OR IGNORE INTO callback_deliveries(") + kDeliveryColumns +
+                         ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     [&](Statement& st) {
+                       st.Bind(1, d.id).Bind(2, d.system).Bind(3, d.jobid).Bind(4, d.client_id);
+                       st.Bind(5, d.kind).Bind(6, d.target).Bind(7, d.state);
+                       st.Bind(8, static_cast<int64_t>(d.attempts))
+                           .Bind(9, d.created_ms)
+                           .Bind(10, d.expires_ms)
+                           .Bind(11, d.next_attempt_ms);
+                       st.Bind(12, d.last_error);
+                       if (d.delivered_at)
+                         st.Bind(13, ToUnix(*d.delivered_at));
+                       else
+                         st.BindNull(13);
+                       st.Bind(14, d.body);
+                     });
+  if (!s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+Result<CallbackDelivery> SqliteComputeStore::GetDelivery(const std::string& id) {
+  auto rows = Rows<CallbackDelivery>(
+      std::string("SELECT ") + kDeliveryColumns + " FROM callback_deliveries WHERE id = ?1",
+      [&](Statement& s) { s.Bind(1, id); }, &DeliveryRow);
+  if (!rows) return rows.status();
+  if (rows->empty()) return Status::NotFound("no callback delivery " + id);
+  return std::move(rows->front());
+}
+
+Result<std::vector<CallbackDelivery>> SqliteComputeStore::DeliveriesOfJob(
+    const std::string& system, const std::string& jobid) {
+  return Rows<CallbackDelivery>(
+      std::string("SELECT ") + kDeliveryColumns +
+          " FROM callback_deliveries WHERE system = ?1 AND jobid = ?2 "
+          "ORDER BY kind",
+      [&](Statement& s) { s.Bind(1, system).Bind(2, jobid); }, &DeliveryRow);
+}
+
+Result<std::vector<CallbackDelivery>> SqliteComputeStore::PendingDeliveries(int limit) {
+  return Rows<CallbackDelivery>(
+      std::string("SELECT ") + kDeliveryColumns +
+          " FROM callback_deliveries WHERE state = 'pending' "
+          "ORDER BY next_attempt_ms, id LIMIT ?1",
+      [&](Statement& s) { s.Bind(1, static_cast<int64_t>(limit)); }, &DeliveryRow);
+}
+
+Status SqliteComputeStore::UpdateDelivery(const CallbackDelivery& d) {
+  std::lock_guard lock(mu_);
+  return db_.Run(
+      "UPDATE callback_deliveries SET state = ?2, attempts = ?3, next_attempt_ms = ?4, "
+      "last_error = ?5, delivered_at = ?6, body = ?7 WHERE id = ?1 AND state = 'pending'",
+      [&](Statement& s) {
+        s.Bind(1, d.id).Bind(2, d.state).Bind(3, static_cast<int64_t>(d.attempts));
+        s.Bind(4, d.next_attempt_ms).Bind(5, d.last_error);
+        if (d.delivered_at)
+          s.Bind(6, ToUnix(*d.delivered_at));
+        else
+          s.BindNull(6);
+        s.Bind(7, d.body);
+      });
+}
+
+}  // namespace sfapid::sqlite

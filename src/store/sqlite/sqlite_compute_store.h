@@ -1,0 +1,40 @@
+// ComputeStore on SQLite.
+#pragma once
+
+#include <functional>
+#include <mutex>
+
+#include "store/compute_store.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace sfapid::sqlite {
+
+class SqliteComputeStore : public ComputeStore {
+ public:
+  SqliteComputeStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+
+  Result<bool> RecordUsage(const FinishedJob& job) override;
+  Result<std::optional<FinishedJob>> GetFinishedJob(const std::string& system,
+                                                    const std::string& jobid) override;
+  Result<std::vector<UsageRow>> UsageByAccount(const std::string& account) override;
+
+  Status SaveRegistration(const CallbackRegistration& r) override;
+  Result<std::optional<CallbackRegistration>> GetRegistration(const std::string& system,
+                                                              const std::string& jobid) override;
+  Result<bool> AddDelivery(const CallbackDelivery& d) override;
+  Result<CallbackDelivery> GetDelivery(const std::string& id) override;
+  Result<std::vector<CallbackDelivery>> DeliveriesOfJob(const std::string& system,
+                                                        const std::string& jobid) override;
+  Result<std::vector<CallbackDelivery>> PendingDeliveries(int limit) override;
+  Status UpdateDelivery(const CallbackDelivery& d) override;
+
+ private:
+  // Runs a query under the lock and turns each row into a T.
+  template <typename T>
+  Result<std::vector<T>> Rows(std::string_view sql, const std::function<void(Statement&)>& bind,
+                              T (*row)(const Statement&));
+  Database& db_;
+  std::mutex& mu_;
+};
+
+}  // namespace sfapid::sqlite
