@@ -62,7 +62,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   sfapi::ApiContext ctx{app->router_,     app->schemas_,  c,
                         *app->status_,    *app->clients_, *app->guard_,
                         *app->tasks_,     *app->files_,   *app->commands_,
-                        *app->transfers_, *app->compute_};
+                        *app->transfers_, *app->compute_, *app->callbacks_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }

@@ -34,6 +34,7 @@ const Entry kTable[] = {
     {"GET", "/compute/jobs/{machine}/{jobid}", kGreen},
     {"POST", "/compute/jobs/{machine}", kYellow},
     {"DELETE", "/compute/jobs/{machine}/{jobid}", kYellow},
+    {"GET", "/compute/callbacks/secret", kYellow},
     {"GET", "/utilities/ls/{machine}/{path:path}", kGreen},
     {"GET", "/utilities/download/{machine}/{path:path}", kGreen},
     {"PUT", "/utilities/upload/{machine}/{path:path}", kYellow},

@@ -250,6 +250,31 @@ void AddComputeRoutes(ApiContext& ctx) {
                         .Returns(Ref("SubmitJobResponse"))
                         .Build()});
 
+  // An sfapid extension: the calling client's callback signing secret, so users need not ask the
+  // operator for it. Yellow, like job submission, which is what it serves.
+  CallbackService& callbacks = ctx.callbacks;
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = std::string(kPrefix) + "/compute/callbacks/secret",
+       .handler =
+           [&callbacks](http::Request& req) {
+             auto secret = callbacks.SecretFor(req.principal->client_id);
+             if (!secret) return http::FromStatus(secret.status());
+             return http::Response::Json(json::object{
+                 {"client_id", req.principal->client_id},
+                 {"secret", *secret},
+                 {"header", "X-Sfapi-Signature"},
+                 {"algorithm",
+                  "sha256=<lowercase hex HMAC-SHA256 of the body, keyed with secret>"}});
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Read Callback Secret", "compute",
+                              "read_callback_secret_compute_callbacks_secret_get")
+                        .Description("sfapid extension: the secret this client's job callbacks "
+                                     "are signed with (docs/callbacks.md)")
+                        .Returns(json::object{{"type", "object"}})
+                        .Build()});
+
   ctx.router.Add(
       {.method = "DELETE",
        .pattern = p + "/{jobid}",

@@ -34,6 +34,7 @@ struct ApiContext {
   CommandService& commands;
   TransferService& transfers;
   ComputeService& compute;
+  CallbackService& callbacks;
 };
 
 void AddStatusRoutes(ApiContext& ctx);
