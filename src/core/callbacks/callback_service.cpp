@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "core/callbacks/http_post.h"
+#include "backends/notify/http_post.h"
 #include "core/callbacks/job_ended_event.h"
 #include "core/callbacks/mail_sender.h"
 

@@ -1,4 +1,4 @@
-#include "core/callbacks/http_post.h"
+#include "backends/notify/http_post.h"
 
 #include <fmt/format.h>
 #include <openssl/ssl.h>
