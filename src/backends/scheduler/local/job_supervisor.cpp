@@ -52,8 +52,12 @@ void WriteAll(int fd, const std::string& s) {
 }
 
 // Opens an output file as the user would (after the privilege drop): their permissions decide.
+// Writes always append (after the truncation --open-mode=truncate asks for), so the supervisor's
+// "CANCELLED AT ... DUE TO TIME LIMIT" line, written through another descriptor, is never
+// overwritten by the job's own output.
 int OpenOutput(const std::string& path, bool append) {
-  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644);
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND | (append ? 0 : O_TRUNC),
+                0644);
 }
 
 // The job process: becomes the user, wires its outputs, enters its folder and runs the script.
