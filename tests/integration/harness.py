@@ -52,6 +52,9 @@ class Server:
         self.log_path = os.path.join(self.dir, "sfapid.log")
 
     def start(self):
+        """Starts sfapid; again after stop() it restarts on the same data (the log starts anew)."""
+        if getattr(self, "log", None):
+            self.log.close()
         self.log = open(self.log_path, "w+")
         self.proc = subprocess.Popen([SFAPID, "serve", "--config", self.config_path],
                                      stdout=self.log, stderr=subprocess.STDOUT)
@@ -219,7 +222,13 @@ def fetch_token(server, key_path):
     return r.json()["access_token"]
 
 
-def client_token(server, user, level="red"):
+def client_key(server, user, level="red"):
+    """Creates a client for `user` and returns (key file path, client id)."""
+    from jose_helpers import load_private_key
     path = os.path.join(server.dir, f"{user}-{level}-{time.monotonic_ns()}.pem")
     server.cli("client", "create", "--user", user, "--level", level, "--out", path)
-    return fetch_token(server, path)
+    return path, load_private_key(path)[0]
+
+
+def client_token(server, user, level="red"):
+    return fetch_token(server, client_key(server, user, level)[0])

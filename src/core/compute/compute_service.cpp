@@ -77,7 +77,6 @@ Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
   auto scheduler = SchedulerFor(r.system);
   if (!scheduler) return scheduler.status();
   if (Status s = callbacks_.Validate(r.callback); !s.ok()) return s;
-  if (r.job.empty()) return Status::InvalidArgument("job must not be empty");
   auto who = runas_.Resolve(r.user);
   if (!who) return who.status();
   return tasks_.Submit(r.user, "submit_job", r.system,

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "backends/runas/drop_privileges.h"
+#include "backends/scheduler/local/job_cgroup.h"
 #include "backends/scheduler/slurm_time.h"
 
 namespace sfapid::local {
@@ -61,8 +62,9 @@ int OpenOutput(const std::string& path, bool append) {
 }
 
 // The job process: becomes the user, wires its outputs, enters its folder and runs the script.
-[[noreturn]] void RunJob(const json::object& spec, int script_fd) {
+[[noreturn]] void RunJob(const json::object& spec, int script_fd, const JobCgroup& cgroup) {
   ::setpgid(0, 0);
+  cgroup.Enter();  // while still root: the cgroup is root's
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -75,8 +77,8 @@ int OpenOutput(const std::string& path, bool append) {
   ::umask(022);
   const std::string out(spec.at("stdout").as_string()), err(spec.at("stderr").as_string());
   const bool append = spec.at("append").as_bool();
-  const int devnull = ::open("/dev/null", O_RDONLY);
-  if (devnull >= 0) ::dup2(devnull, 0);
+  const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (devnull >= 0) ::dup2(devnull, 0);  // dup2's copy is not close-on-exec
   const int out_fd = OpenOutput(out, append);
   if (out_fd < 0) std::_Exit(1);  // like slurmstepd, which cannot report it anywhere else
   ::dup2(out_fd, 1);
@@ -137,11 +139,16 @@ int MakeScriptFd(const std::string& script) {
 }  // namespace
 
 int RunJobSupervisor(const std::string& job_dir) {
-  std::ifstream in(job_dir + "/job.json");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  {
+    // Closed before the job is forked: the job must not inherit a descriptor of the spool.
+    std::ifstream in(job_dir + "/job.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
   boost::system::error_code ec;
-  json::value v = json::parse(ss.str(), ec);
+  json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) {
     std::fprintf(stderr, "job-supervisor: cannot read %s/job.json\n", job_dir.c_str());
     return 2;
@@ -157,9 +164,12 @@ int RunJobSupervisor(const std::string& job_dir) {
   ::sigprocmask(SIG_BLOCK, &waited, nullptr);
 
   const int script_fd = MakeScriptFd(std::string(spec.at("script").as_string()));
+  const JobCgroup cgroup = JobCgroup::Create("job-" + std::to_string(::getpid()));
+  if (!cgroup.usable())
+    std::fprintf(stderr, "job-supervisor: no cgroup; the job is tracked by its process group\n");
   const int64_t start = Now();
   const pid_t job = script_fd < 0 ? -1 : ::fork();
-  if (job == 0) RunJob(spec, script_fd);
+  if (job == 0) RunJob(spec, script_fd, cgroup);
   std::string state;
   int exit_code = 1, exit_signal = 0;
   if (job < 0) {
@@ -171,6 +181,7 @@ int RunJobSupervisor(const std::string& job_dir) {
       if (!state.empty()) return;
       state = why;
       ::kill(-job, SIGTERM);
+      cgroup.Signal(SIGTERM);
       kill_at = Now() + kill_wait;
       const std::string at = slurm::FormatTimestamp(Now());
       TellJob(spec, "slurmstepd: error: *** JOB " + std::string(spec.at("jobid").as_string()) +
@@ -198,10 +209,15 @@ int RunJobSupervisor(const std::string& job_dir) {
       const int sig = ::sigtimedwait(&waited, nullptr, &ts);
       if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stop("CANCELLED");
       if (time_limit >= 0 && Now() >= start + time_limit) stop("TIMEOUT");
-      if (kill_at > 0 && Now() >= kill_at) ::kill(-job, SIGKILL);
+      if (kill_at > 0 && Now() >= kill_at) {
+        ::kill(-job, SIGKILL);
+        cgroup.Signal(SIGKILL);
+      }
     }
-    // Whatever the script left behind in its group goes with it, as Slurm's process tracking does.
+    // Whatever the script left behind goes with it, as with Slurm's process tracking: its process
+    // group, and with a cgroup also what escaped the group.
     ::kill(-job, SIGKILL);
+    cgroup.KillAndRemove();
   }
   if (state.empty()) state = exit_code == 0 && exit_signal == 0 ? "COMPLETED" : "FAILED";
   const json::object result{{"state", state},

@@ -1,0 +1,113 @@
+"""sfapid stopped (SIGTERM) and started again on the same data directory while jobs run: the jobs
+keep running, those that ended meanwhile are recorded with their real end, and queued jobs and
+job ids carry on (needs root for real Unix users)."""
+
+import signal
+import subprocess
+import time
+
+from compute_helpers import ComputeTest, script
+from harness import ModuleUsers
+
+USERS = ModuleUsers("alice", "bob")
+setUpModule = USERS.create
+tearDownModule = USERS.remove
+
+
+def running(user, pattern):
+    return subprocess.run(["pgrep", "-u", user, "-f", pattern], capture_output=True).returncode == 0
+
+
+class Restart(ComputeTest):
+    users = USERS
+    scheduler = {"nodes": 1, "cpus_per_node": 4}
+
+    def test_jobs_survive_a_restart(self):
+        home = self.home()
+        ends_while_down = self.submit(script("sleep 3.01; echo a-done"))
+        fails_while_down = self.submit(script("sleep 3.02; echo b-failing; exit 3"))
+        ends_after = self.submit(script("sleep 9.01; echo c-done"))
+        held = self.submit(script("true", "-H"))
+        dependent = self.submit(script("echo d-done", f"-d afterok:{ends_after}"))
+        for jobid in (ends_while_down, fails_while_down, ends_after):
+            self.wait_running(jobid)
+        stopped_at = time.time()
+        self.server.stop()
+        self.assertTrue(running(self.alice, "sleep 9.01"), "stopping sfapid killed a running job")
+        # Stay down until the first two have ended.
+        deadline = time.time() + 15
+        while (running(self.alice, "sleep 3.01") or running(self.alice, "sleep 3.02")) and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        self.assertTrue(running(self.alice, "sleep 9.01"))
+        restarted_at = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime())
+        self.server.start()
+        self.refresh_tokens()
+        print(f"\n  (sfapid was down {time.time() - stopped_at:.1f} s)", end=" ")
+
+        acct = self.wait_ended(ends_while_down)
+        self.assertEqual(acct["exitcode"], "0:0")
+        self.assertLessEqual(acct["end"], restarted_at, "the end recorded is the restart, not the job's end")
+        self.assertEqual(self.read_when_present(f"{home}/slurm-{ends_while_down}.out", contains="\n"), "a-done\n")
+        acct = self.wait_ended(fails_while_down, "FAILED")
+        self.assertEqual(acct["exitcode"], "3:0")
+        self.assertEqual(self.read_when_present(f"{home}/slurm-{fails_while_down}.out", contains="\n"),
+                         "b-failing\n")
+        row = self.row(ends_after)
+        self.assertIn(row["state"], ("RUNNING", "COMPLETED"), row)
+        acct = self.wait_ended(ends_after, timeout=20)
+        self.assertEqual(acct["exitcode"], "0:0")
+        self.assertEqual(self.read_when_present(f"{home}/slurm-{ends_after}.out", contains="\n"), "c-done\n")
+        # Its dependent was released by an end seen after the restart.
+        self.wait_ended(dependent)
+        self.assertEqual(self.read_when_present(f"{home}/slurm-{dependent}.out", contains="\n"), "d-done\n")
+        # The job ran once, not again after the restart.
+        time.sleep(0.5)
+        self.assertFalse(running(self.alice, "sleep 9.01"))
+        # The held job is still queued, and new job ids carry on after the old ones.
+        row = self.row(held)
+        self.assertEqual((row["state"], row["reason"]), ("PENDING", "JobHeldUser"))
+        newer = self.submit(script("echo new"))
+        self.assertGreater(int(newer), max(int(j) for j in (ends_while_down, fails_while_down, ends_after, held,
+                                                               dependent)))
+        self.wait_ended(newer)
+        # A second restart changes nothing that was recorded.
+        self.server.stop()
+        self.server.start()
+        self.refresh_tokens()
+        for jobid, state in [(ends_while_down, "COMPLETED"), (fails_while_down, "FAILED"),
+                             (ends_after, "COMPLETED"), (newer, "COMPLETED")]:
+            self.assertEqual(self.row(jobid, sacct=True)["state"], state)
+        self.assertEqual(self.row(held)["state"], "PENDING")
+
+    def test_cancel_after_restart(self):
+        jobid = self.submit(script("sleep 3003"))
+        self.wait_running(jobid)
+        self.server.stop()
+        self.server.start()
+        self.refresh_tokens()
+        self.assertEqual(self.row(jobid)["state"], "RUNNING")
+        self.assertEqual(self.cancel(jobid)["status"], "ok")
+        self.wait_state(jobid, "CANCELLED", timeout=15)
+        deadline = time.time() + 10
+        while running(self.alice, "sleep 3003") and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(running(self.alice, "sleep 3003"), "the job survived its cancel after a restart")
+
+    def test_jobs_survive_a_crash(self):
+        # SIGKILL: no orderly shutdown. Jobs keep running; one ends while sfapid is dead.
+        ends_while_dead = self.submit(script("sleep 2.03; echo e-done"))
+        ends_after = self.submit(script("sleep 5.03; exit 4"))
+        for jobid in (ends_while_dead, ends_after):
+            self.wait_running(jobid)
+        self.server.stop(signal.SIGKILL)
+        deadline = time.time() + 10
+        while running(self.alice, "sleep 2.03") and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertTrue(running(self.alice, "sleep 5.03"), "killing sfapid killed a running job")
+        self.server.start()
+        self.refresh_tokens()
+        self.assertEqual(self.wait_ended(ends_while_dead)["exitcode"], "0:0")
+        self.assertEqual(self.read_when_present(f"{self.home()}/slurm-{ends_while_dead}.out", contains="\n"),
+                         "e-done\n")
+        self.assertEqual(self.wait_ended(ends_after, "FAILED", timeout=15)["exitcode"], "4:0")
