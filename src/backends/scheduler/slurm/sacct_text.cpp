@@ -1,0 +1,56 @@
+#include "backends/scheduler/slurm/sacct_text.h"
+
+#include <cctype>
+
+#include "backends/scheduler/job_fields.h"
+
+namespace sfapid::slurm {
+
+namespace {
+
+std::vector<std::string_view> Split(std::string_view line, char delimiter) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    const size_t at = line.find(delimiter);
+    out.push_back(line.substr(0, at));
+    if (at == std::string_view::npos) return out;
+    line.remove_prefix(at + 1);
+  }
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<JobRow>> ParseSacctText(std::string_view text, char delimiter) {
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start < text.size();) {
+    const size_t nl = text.find('\n', start);
+    std::string_view line = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
+    if (!line.empty()) lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  if (lines.empty()) return Status::InvalidArgument("sacct gave no header");
+  std::vector<std::string> header;
+  for (auto h : Split(lines.front(), delimiter)) header.push_back(Lower(h));
+  if (header.empty() || header.front() != "account")
+    return Status::InvalidArgument("sacct gave an unexpected header");
+  std::vector<JobRow> rows;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const auto values = Split(lines[i], delimiter);
+    JobRow row;
+    row.reserve(SacctFields().size());
+    for (std::string_view f : SacctFields()) row[f] = "";
+    for (size_t c = 0; c < header.size() && c < values.size(); ++c)
+      if (auto* slot = row.if_contains(header[c])) *slot = values[c];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace sfapid::slurm
