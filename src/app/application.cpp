@@ -53,6 +53,16 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->transfers_ = std::make_unique<TransferService>(c, *app->runas_, *app->tasks_,
                                                       app->store_->transfers(), *app->files_);
 
+  // Accounts: project groups are real Unix groups only when sfapid can create them (root).
+  app->user_directory_ = std::make_unique<UserDirectory>(c.runas);
+  app->group_directory_ = std::make_unique<UnixGroupDirectory>();
+  app->groups_ = std::make_unique<GroupService>(c.accounts, app->store_->accounts(),
+                                                *app->user_directory_, *app->group_directory_,
+                                                c.accounts.unix_groups && ::geteuid() == 0);
+  app->accounts_ = std::make_unique<AccountService>(c, app->store_->accounts(),
+                                                    *app->user_directory_, *app->groups_);
+  if (Status s = app->accounts_->Seed(); !s.ok()) return s;
+
   app->callbacks_ = std::make_unique<CallbackService>(c, app->store_->compute(), SigningKeyDir(c));
   app->compute_ = std::make_unique<ComputeService>(c, *app->runas_, *app->tasks_, scheduler_views,
                                                    *app->callbacks_);
@@ -62,7 +72,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   sfapi::ApiContext ctx{app->router_,     app->schemas_,  c,
                         *app->status_,    *app->clients_, *app->guard_,
                         *app->tasks_,     *app->files_,   *app->commands_,
-                        *app->transfers_, *app->compute_, *app->callbacks_};
+                        *app->transfers_, *app->compute_, *app->callbacks_,
+                        *app->accounts_,  *app->groups_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }
@@ -86,6 +97,9 @@ int Application::Serve() {
   }
   // With port 0 the kernel picked one: URLs handed out (token endpoint, issuer) must name it.
   config_.server.port = server.port();
+  // Unix groups as the store says (a crash or an operator may have left them otherwise).
+  if (Status s = groups_->Reconcile(); !s.ok())
+    spdlog::error("project groups are not all in step: {}", s.message());
   status_->Start();
   clients_->Start();
   transfers_->Recover();

@@ -14,6 +14,10 @@
 #include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
 #include "config/config.h"
+#include "core/accounts/account_service.h"
+#include "core/accounts/group_directory.h"
+#include "core/accounts/group_service.h"
+#include "core/accounts/user_directory.h"
 #include "core/callbacks/callback_service.h"
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
@@ -54,6 +58,10 @@ class Application {
   std::unique_ptr<FileService> files_;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<TransferService> transfers_;
+  std::unique_ptr<UserDirectory> user_directory_;
+  std::unique_ptr<GroupDirectory> group_directory_;
+  std::unique_ptr<GroupService> groups_;
+  std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<CallbackService> callbacks_;
   std::unique_ptr<ComputeService> compute_;
   http::Router router_;

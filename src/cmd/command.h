@@ -26,6 +26,8 @@ void AddRoutesCommand(CLI::App& app, CommandContext& ctx);
 void AddClientCommands(CLI::App& app, CommandContext& ctx);
 void AddWorkerCommand(CLI::App& app, CommandContext& ctx);
 void AddUsageCommand(CLI::App& app, CommandContext& ctx);
+// `sfapid user ...` and `sfapid project ...`.
+void AddAccountCommands(CLI::App& app, CommandContext& ctx);
 
 // Prints "sfapid: error: <message>" to stderr and returns the exit code for a failed command.
 int Fail(const std::string& message);

@@ -148,6 +148,35 @@ struct RunAsConfig {
   uint32_t min_uid = 1000;
 };
 
+// Accounts (users, projects, groups): operators manage them with `sfapid user` / `sfapid project`;
+// [[users]] and [[projects]] seed the store at start (created when missing, never overwritten).
+struct UserSeedConfig {
+  std::string name;      // the API user
+  int64_t uid = -1;      // -1: the Unix account's
+  std::string firstname, lastname, middlename, email, workphone, other_phones;
+};
+
+struct ProjectSeedConfig {
+  std::string repo_name;  // also the account jobs are charged to
+  std::string description;
+  double cpu_hours = 0, gpu_hours = 0;  // node-hours given
+  std::string project_dir;              // measured for projdir_usage; "" = none
+  int64_t project_dir_bytes = 0, project_dir_files = 0;  // quotas, 0 = none
+  std::string archive_dir;
+  int64_t archive_bytes = 0, archive_files = 0;
+  // Members by role; "$USER" is the account sfapid runs as.
+  std::vector<std::string> pis, pi_proxies, members;
+};
+
+struct AccountsConfig {
+  // As root, project groups are real Unix groups (groupadd/gpasswd) with gids from this range.
+  bool unix_groups = true;
+  uint32_t gid_min = 60000, gid_max = 60999;
+  double disk_usage_cache_seconds = 60;  // how long a measured project folder's usage is reused
+  std::vector<UserSeedConfig> users;        // [[users]]
+  std::vector<ProjectSeedConfig> projects;  // [[projects]]
+};
+
 struct Config {
   std::string data_dir;  // absolute after loading ("~" expanded)
   ServerConfig server;
@@ -159,6 +188,7 @@ struct Config {
   RunAsConfig runas;
   TransfersConfig transfers;
   CallbacksConfig callbacks;
+  AccountsConfig accounts;
   std::vector<SystemConfig> systems;
 
   const SystemConfig* FindSystem(std::string_view name) const;

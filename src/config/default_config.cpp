@@ -93,6 +93,41 @@ mail_from = "sfapid@localhost"
 accounts = {}               # e.g. { "alice" = "alice2" }
 min_uid = 1000              # system and daemon accounts below this uid are never acted as
 
+[accounts]
+# Project groups (POST /account/groups): when sfapid runs as root they are real Unix groups
+# (groupadd/gpasswd) with gids from this range; otherwise, or with unix_groups = false, they live in
+# sfapid's store only.
+unix_groups = true
+gid_min = 60000
+gid_max = 60999
+disk_usage_cache_seconds = 60  # project folders are measured on disk at most this often
+
+# Users and projects seed the store at start: each is created when missing and never overwritten
+# (change them with `sfapid user ...` / `sfapid project ...`). Once any project exists, a job may
+# only charge (sbatch -A, else default_account) a project its user belongs to, while the
+# project's node-hours last. With no project at all, accounts are not checked.
+# [[users]]                   # details GET /account shows; Unix accounts need no entry
+# name = "alice"
+# firstname = "Alice"
+# lastname = "Liddell"
+# email = "alice@example.org"
+# uid = 1001                  # default: the Unix account's
+
+[[projects]]
+repo_name = "default"         # also the account jobs charge: default_account below
+description = "Default project"
+cpu_hours = 100000            # node-hours given
+gpu_hours = 0
+project_dir = ""              # measured for projdir_usage, e.g. "/global/cfs/cdirs/default"
+project_dir_quota = "0"       # e.g. "20TiB"; "0" = none
+project_dir_files = 0
+archive_dir = ""
+archive_quota = "0"
+archive_files = 0
+pis = ["$USER"]               # "$USER" = the account sfapid runs as
+pi_proxies = []
+members = []
+
 [[systems]]
 name = "perlmutter"
 full_name = "Perlmutter"

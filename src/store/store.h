@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "store/account_store.h"
 #include "store/auth_store.h"
 #include "store/compute_store.h"
 #include "store/status_store.h"
@@ -24,6 +25,7 @@ class Store {
   virtual TaskStore& tasks() = 0;
   virtual TransferStore& transfers() = 0;
   virtual ComputeStore& compute() = 0;
+  virtual AccountStore& accounts() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

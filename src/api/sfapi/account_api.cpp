@@ -1,10 +1,12 @@
-// /account: the caller's user, projects, roles, groups and API clients (spec §2.3). Only the API
-// client list exists so far; the rest arrives with the accounts service.
+// /account: the caller's user, projects, roles, groups and API clients (spec §2.3). Each route
+// reads the request, calls the accounts or groups service and renders the exact wire shape.
 #include <boost/json.hpp>
 
 #include "api/openapi/operation.h"
+#include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
 #include "http/errors.h"
+#include "util/byte_size.h"
 
 namespace sfapid::sfapi {
 
@@ -13,19 +15,353 @@ using openapi::ArrayOf;
 using openapi::Operation;
 using openapi::Ref;
 
-void AddAccountRoutes(ApiContext& ctx) {
-  ctx.schemas["Client"] =
+namespace {
+
+// Optional strings are null when there is nothing to say, never "" (pydantic's Optional[str]).
+json::value OrNull(const std::string& s) {
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+json::object UserJson(const UserInfo& u) {
+  return {{"uid", u.uid},
+          {"name", u.name},
+          {"firstname", OrNull(u.details.firstname)},
+          {"lastname", OrNull(u.details.lastname)},
+          {"middlename", OrNull(u.details.middlename)},
+          {"workphone", OrNull(u.details.workphone)},
+          {"otherPhones", OrNull(u.details.other_phones)},
+          {"email", OrNull(u.details.email)}};
+}
+
+json::object StorageJson(const StorageReport& s) {
+  return {{"name", s.name},
+          {"bytes_given", static_cast<double>(s.bytes_given)},
+          {"bytes_used", static_cast<double>(s.bytes_used)},
+          {"bytes_given_human", FormatByteSize(static_cast<double>(s.bytes_given))},
+          {"bytes_used_human", FormatByteSize(static_cast<double>(s.bytes_used))},
+          {"files_given", static_cast<double>(s.files_given)},
+          {"files_used", static_cast<double>(s.files_used)}};
+}
+
+json::object ProjectJson(const ProjectReport& r) {
+  const ProjectRecord& p = r.project;
+  const double given = p.cpu_hours_given + p.gpu_hours_given;
+  // Every charge counts as CPU time: schedulers do not yet report which jobs ran on GPU nodes.
+  json::array projdir, hpss;
+  for (const auto& s : r.projdir_usage) projdir.push_back(StorageJson(s));
+  for (const auto& s : r.hpss_usage) hpss.push_back(StorageJson(s));
+  return {{"id", p.id},
+          {"description", p.description},
+          {"repo_name", p.repo_name},
+          {"iris_role", RoleTitle(r.role)},
+          {"hours_given", given},
+          {"hours_used", r.user_hours_used},
+          {"project_hours_given", given},
+          {"project_hours_used", r.project_hours_used},
+          {"cpu_hours_given", p.cpu_hours_given},
+          {"cpu_hours_used", r.user_hours_used},
+          {"cpu_project_hours_given", p.cpu_hours_given},
+          {"cpu_project_hours_used", r.project_hours_used},
+          {"gpu_hours_given", p.gpu_hours_given},
+          {"gpu_hours_used", 0.0},
+          {"gpu_project_hours_given", p.gpu_hours_given},
+          {"gpu_project_hours_used", 0.0},
+          {"projdir_usage", std::move(projdir)},
+          {"project_projdir_usage",
+           r.project_projdir_usage ? json::value(StorageJson(*r.project_projdir_usage)) : nullptr},
+          {"hpss_usage", std::move(hpss)}};
+}
+
+json::object GroupJson(const GroupReport& g) {
+  json::array users;  // always a list, [] when the group is empty (spec §5 #10)
+  for (const auto& u : g.users) users.push_back(json::object{{"uid", u.uid}, {"name", u.name}});
+  return {{"gid", g.record.gid}, {"name", g.record.name}, {"users", std::move(users)}};
+}
+
+// The routes without input answer for the caller only; a `username` naming someone else is
+// refused rather than silently answered for the caller.
+std::optional<http::Response> OnlySelf(const http::Request& req, const char* what) {
+  const std::string* username = req.Query("username");
+  if (username && *username != req.principal->user)
+    return http::DetailError(403, std::string("You can only read your own ") + what);
+  return std::nullopt;
+}
+
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// 422 in pydantic's words for a group name the form validation would refuse.
+std::optional<http::Response> BadGroupName(const std::string& name) {
+  const std::string problem = GroupNameProblem(name);
+  if (problem.empty()) return std::nullopt;
+  if (Utf8Length(name) > 8)
+    return http::ValidationError(
+        {{"body", "name"}, "String should have at most 8 characters", "string_too_long"});
+  return http::ValidationError({{"body", "name"}, problem, "value_error"});
+}
+
+std::vector<std::string> SplitUsernames(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string name = text.substr(start, comma - start);
+    const size_t a = name.find_first_not_of(" \t"), b = name.find_last_not_of(" \t");
+    if (a != std::string::npos) out.push_back(name.substr(a, b - a + 1));
+    start = comma + 1;
+  }
+  return out;
+}
+
+json::object NullableOf(json::object schema) {
+  return {{"anyOf", json::array{std::move(schema), json::object{{"type", "null"}}}}};
+}
+
+void AddSchemas(json::object& schemas) {
+  const json::object str{{"type", "string"}}, num{{"type", "number"}}, integer{{"type", "integer"}};
+  schemas["Client"] = json::object{{"type", "object"},
+                                   {"required", json::array{"name", "clientId", "expiresAt"}},
+                                   {"properties",
+                                    {{"name", str},
+                                     {"clientId", str},
+                                     {"expiresAt", {{"type", "string"}, {"format", "date-time"}}},
+                                     {"comments", str}}}};
+  json::object user_props{{"uid", integer}, {"name", str}};
+  for (const char* k : {"firstname", "lastname", "middlename", "workphone", "otherPhones", "email"})
+    user_props[k] = NullableOf(str);
+  schemas["UserInfo"] = json::object{
+      {"type", "object"}, {"required", json::array{"uid", "name"}}, {"properties", user_props}};
+  schemas["UserStats"] = json::object{{"type", "object"},
+                                      {"required", json::array{"uid", "name"}},
+                                      {"properties", {{"uid", integer}, {"name", str}}}};
+  schemas["GroupStats"] = json::object{
+      {"type", "object"},
+      {"required", json::array{"gid", "name", "users"}},
+      {"properties", {{"gid", integer}, {"name", str}, {"users", ArrayOf(Ref("UserStats"))}}}};
+  schemas["GroupList"] =
+      json::object{{"type", "object"}, {"properties", {{"groups", ArrayOf(Ref("GroupStats"))}}}};
+  schemas["StorageStats"] = json::object{{"type", "object"},
+                                         {"required", json::array{"name"}},
+                                         {"properties",
+                                          {{"name", str},
+                                           {"bytes_given", num},
+                                           {"bytes_used", num},
+                                           {"bytes_given_human", str},
+                                           {"bytes_used_human", str},
+                                           {"files_given", num},
+                                           {"files_used", num}}}};
+  schemas["RoleStats"] = json::object{
+      {"type", "object"},
+      {"required", json::array{"id", "description", "repo_name"}},
+      {"properties",
+       {{"id", integer},
+        {"description", str},
+        {"repo_name", str},
+        {"iris_role", NullableOf(openapi::EnumSchema({"PI", "PI Proxy", "Member"}))}}}};
+  json::object project_props{
+      {"id", integer}, {"description", str}, {"repo_name", str}, {"iris_role", NullableOf(str)}};
+  for (const char* prefix : {"", "cpu_", "gpu_"})
+    for (const char* k : {"hours_given", "hours_used", "project_hours_given", "project_hours_used"})
+      project_props[std::string(prefix) + k] = num;
+  project_props["projdir_usage"] = ArrayOf(Ref("StorageStats"));
+  project_props["project_projdir_usage"] = NullableOf(Ref("StorageStats"));
+  project_props["hpss_usage"] = ArrayOf(Ref("StorageStats"));
+  schemas["ProjectStats"] =
       json::object{{"type", "object"},
-                   {"required", json::array{"name", "clientId", "expiresAt"}},
-                   {"properties",
-                    {{"name", {{"type", "string"}}},
-                     {"clientId", {{"type", "string"}}},
-                     {"expiresAt", {{"type", "string"}, {"format", "date-time"}}},
-                     {"comments", {{"type", "string"}}}}}};
+                   {"required", json::array{"id", "description", "repo_name"}},
+                   {"properties", project_props}};
+  schemas["Body_create_group_account_groups_post"] = json::object{
+      {"type", "object"},
+      {"required", json::array{"name", "repo_name"}},
+      {"properties",
+       {{"name",
+         {{"type", "string"},
+          {"maxLength", 8},
+          {"description", "1-8 ASCII characters: lower-case letters, digits, '_' or '-'"}}},
+        {"repo_name", {{"type", "string"}, {"description", "The project the group belongs to"}}}}}};
+  schemas["Body_update_group_membership_account_groups__group__put"] = json::object{
+      {"type", "object"},
+      {"required", json::array{"usernames", "action"}},
+      {"properties",
+       {{"usernames", {{"type", "string"}, {"description", "Comma-separated user names"}}},
+        {"action", openapi::EnumSchema({"batch_add", "batch_remove"})}}}};
+}
+
+}  // namespace
+
+void AddAccountRoutes(ApiContext& ctx) {
+  AddSchemas(ctx.schemas);
+  const std::string p = std::string(kPrefix) + "/account";
   ClientRegistry& clients = ctx.clients;
+  AccountService& accounts = ctx.accounts;
+  GroupService& groups = ctx.groups;
+
   ctx.router.Add(
       {.method = "GET",
-       .pattern = std::string(kPrefix) + "/account/clients",
+       .pattern = p,
+       .handler =
+           [&accounts](http::Request& req) {
+             const std::string* username = req.Query("username");
+             const std::string& caller = req.principal->user;
+             auto user =
+                 accounts.User(username ? *username : caller, !username || *username == caller);
+             if (!user) return http::FromStatus(user.status());
+             return http::Response::Json(UserJson(*user));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Get User", "account", "get_user_account__get")
+                        .Description("A user's public details: the caller's, or another user's "
+                                     "with `username`.")
+                        .QueryParam("username", openapi::StringSchema(),
+                                    "The user to look up (default: the caller)")
+                        .Returns(Ref("UserInfo"))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/projects",
+       .handler =
+           [&accounts](http::Request& req) {
+             if (auto refused = OnlySelf(req, "projects")) return *refused;
+             auto list = accounts.Projects(req.principal->user);
+             if (!list) return http::FromStatus(list.status());
+             json::array out;
+             for (const auto& r : *list) out.push_back(ProjectJson(r));
+             return http::Response::Json(std::move(out));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Get Projects", "account", "get_projects_account_projects_get")
+                        .Description("The caller's projects: node-hours given and used (by the "
+                                     "caller, and by the whole project), project folder and "
+                                     "archive usage.")
+                        .Returns(ArrayOf(Ref("ProjectStats")))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/roles",
+       .handler =
+           [&accounts](http::Request& req) {
+             if (auto refused = OnlySelf(req, "roles")) return *refused;
+             auto list = accounts.Roles(req.principal->user);
+             if (!list) return http::FromStatus(list.status());
+             json::array out;
+             for (const auto& r : *list)
+               out.push_back(json::object{{"id", r.membership.project_id},
+                                          {"description", r.description},
+                                          {"repo_name", r.membership.repo_name},
+                                          {"iris_role", RoleTitle(r.membership.role)}});
+             return http::Response::Json(std::move(out));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Get Roles", "account", "get_roles_account_roles_get")
+                        .Description("The caller's role (PI, PI Proxy or Member) in each of "
+                                     "their projects.")
+                        .Returns(ArrayOf(Ref("RoleStats")))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/groups",
+       .handler =
+           [&groups](http::Request& req) {
+             if (auto refused = OnlySelf(req, "groups")) return *refused;
+             auto list = groups.GroupsOf(req.principal->user);
+             if (!list) return http::FromStatus(list.status());
+             json::array out;
+             for (const auto& g : *list) out.push_back(GroupJson(g));
+             return http::Response::Json(json::object{{"groups", std::move(out)}});
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Get Groups", "account", "get_groups_account_groups_get")
+                        .Description("The groups the caller is in, and those of the projects "
+                                     "where the caller is PI or PI proxy.")
+                        .Returns(Ref("GroupList"))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "POST",
+       .pattern = p + "/groups",
+       .handler =
+           [&groups](http::Request& req) {
+             auto form = BodyForm(req);
+             if (!form) return FormError(form.status());
+             const std::string* name = form->Get("name");
+             if (!name) return MissingField("body", "name");
+             const std::string* repo = form->Get("repo_name");
+             if (!repo) return MissingField("body", "repo_name");
+             if (auto bad = BadGroupName(*name)) return *bad;
+             auto g = groups.Create(req.principal->user, *name, *repo);
+             if (!g) return http::FromStatus(g.status());
+             return http::Response::Json(GroupJson(*g));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Create Group", "account", "create_group_account_groups_post")
+                        .Description("Creates a group of a project; the caller must be its PI or "
+                                     "a PI proxy. A Unix group when sfapid runs as root.")
+                        .FormBody("Body_create_group_account_groups_post")
+                        .Returns(Ref("GroupStats"))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/groups/{group}",
+       .handler =
+           [&groups](http::Request& req) {
+             auto g = groups.Get(req.principal->user, req.PathParam("group"));
+             if (!g) return http::FromStatus(g.status());
+             return http::Response::Json(GroupJson(*g));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = Operation("Get Group", "account", "get_group_account_groups__group__get")
+                        .PathParam("group", "The group's name")
+                        .Returns(Ref("GroupStats"))
+                        .Build()});
+
+  ctx.router.Add(
+      {.method = "PUT",
+       .pattern = p + "/groups/{group}",
+       .handler =
+           [&groups](http::Request& req) {
+             auto form = BodyForm(req);
+             if (!form) return FormError(form.status());
+             const std::string* usernames = form->Get("usernames");
+             if (!usernames) return MissingField("body", "usernames");
+             const std::string* action = form->Get("action");
+             if (!action) return MissingField("body", "action");
+             if (*action != "batch_add" && *action != "batch_remove")
+               return http::ValidationError(
+                   {{"body", "action"}, "Input should be 'batch_add' or 'batch_remove'", "enum"});
+             const auto names = SplitUsernames(*usernames);
+             if (names.empty())
+               return http::ValidationError(
+                   {{"body", "usernames"}, "usernames lists no user", "value_error"});
+             auto g = groups.Update(req.principal->user, req.PathParam("group"), names, *action);
+             if (!g && g.status().code() == Code::kInvalidArgument)
+               return http::ValidationError(
+                   {{"body", "usernames"}, g.status().message(), "value_error"});
+             if (!g) return http::FromStatus(g.status());
+             return http::Response::Json(GroupJson(*g));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation =
+           Operation("Update Group Membership", "account",
+                     "update_group_membership_account_groups__group__put")
+               .Description("Adds (batch_add) or removes (batch_remove) the comma-separated "
+                            "usernames; the caller must be PI or PI proxy of the group's project. "
+                            "Answers the group as it is afterwards.")
+               .PathParam("group", "The group's name")
+               .FormBody("Body_update_group_membership_account_groups__group__put")
+               .Returns(Ref("GroupStats"))
+               .Build()});
+
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/clients",
        .handler =
            [&clients](http::Request& req) {
              auto list = clients.ListOwnedBy(req.principal->user);

@@ -9,6 +9,8 @@
 #include "api/auth_guard.h"
 #include "auth/client_registry.h"
 #include "config/config.h"
+#include "core/accounts/account_service.h"
+#include "core/accounts/group_service.h"
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
@@ -35,6 +37,8 @@ struct ApiContext {
   TransferService& transfers;
   ComputeService& compute;
   CallbackService& callbacks;
+  AccountService& accounts;
+  GroupService& groups;
 };
 
 void AddStatusRoutes(ApiContext& ctx);

@@ -154,6 +154,53 @@ const std::vector<std::string>& Migrations() {
       );
       CREATE INDEX callback_deliveries_due ON callback_deliveries(state, next_attempt_ms);
       )sql",
+      // 6: accounts: users' public details, projects with allocations and roles, project groups.
+      R"sql(
+      CREATE TABLE account_users (
+        name TEXT PRIMARY KEY,
+        uid INTEGER,
+        firstname TEXT NOT NULL DEFAULT '',
+        lastname TEXT NOT NULL DEFAULT '',
+        middlename TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        workphone TEXT NOT NULL DEFAULT '',
+        other_phones TEXT NOT NULL DEFAULT ''
+      );
+      CREATE TABLE projects (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        repo_name TEXT NOT NULL UNIQUE,
+        description TEXT NOT NULL,
+        cpu_hours_given REAL NOT NULL,
+        gpu_hours_given REAL NOT NULL,
+        project_dir TEXT NOT NULL,
+        project_dir_bytes INTEGER NOT NULL,
+        project_dir_files INTEGER NOT NULL,
+        archive_dir TEXT NOT NULL,
+        archive_bytes INTEGER NOT NULL,
+        archive_files INTEGER NOT NULL
+      );
+      CREATE TABLE project_members (
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        user TEXT NOT NULL,
+        role TEXT NOT NULL,
+        PRIMARY KEY (project_id, user)
+      );
+      CREATE INDEX project_members_by_user ON project_members(user);
+      CREATE TABLE project_groups (
+        name TEXT PRIMARY KEY,
+        gid INTEGER NOT NULL UNIQUE,
+        project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        is_unix INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE group_members (
+        group_name TEXT NOT NULL REFERENCES project_groups(name) ON DELETE CASCADE,
+        user TEXT NOT NULL,
+        PRIMARY KEY (group_name, user)
+      );
+      CREATE INDEX group_members_by_user ON group_members(user);
+      )sql",
   };
   return m;
 }

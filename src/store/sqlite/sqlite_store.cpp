@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_auth_store.h"
 #include "store/sqlite/sqlite_compute_store.h"
 #include "store/sqlite/sqlite_status_store.h"
@@ -23,13 +24,15 @@ class SqliteStore : public Store {
         auth_(*db_, mu_),
         tasks_(*db_, mu_),
         transfers_(*db_, mu_),
-        compute_(*db_, mu_) {}
+        compute_(*db_, mu_),
+        accounts_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
   TaskStore& tasks() override { return tasks_; }
   TransferStore& transfers() override { return transfers_; }
   ComputeStore& compute() override { return compute_; }
+  AccountStore& accounts() override { return accounts_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -54,6 +57,7 @@ class SqliteStore : public Store {
   sqlite::SqliteTaskStore tasks_;
   sqlite::SqliteTransferStore transfers_;
   sqlite::SqliteComputeStore compute_;
+  sqlite::SqliteAccountStore accounts_;
 };
 
 }  // namespace

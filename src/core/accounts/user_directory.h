@@ -1,0 +1,37 @@
+// Which Unix account an API user is (the same name, or as [runas] accounts maps it), read from the
+// system's user database: the uid GET /account reports, and who may be put in a Unix group.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+
+namespace sfapid {
+
+struct UnixAccount {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+class UserDirectory {
+ public:
+  explicit UserDirectory(const RunAsConfig& config) : config_(config) {}
+  virtual ~UserDirectory() = default;
+
+  // The Unix account name the API user maps to (whether or not it exists).
+  std::string AccountName(const std::string& api_user) const;
+  // The account, when it exists.
+  virtual std::optional<UnixAccount> Lookup(const std::string& api_user) const;
+  // Whether an account may be changed on a user's behalf: never root or system accounts
+  // (uid below runas.min_uid), the same rule as acting as one.
+  bool Ordinary(const UnixAccount& a) const { return a.uid != 0 && a.uid >= config_.min_uid; }
+
+ private:
+  const RunAsConfig& config_;
+};
+
+}  // namespace sfapid

@@ -1,0 +1,60 @@
+// AccountStore on SQLite.
+#pragma once
+
+#include <functional>
+#include <mutex>
+
+#include "store/account_store.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace sfapid::sqlite {
+
+class SqliteAccountStore : public AccountStore {
+ public:
+  SqliteAccountStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+
+  Status AddUser(const UserRecord& u) override;
+  Result<std::optional<UserRecord>> GetUser(const std::string& name) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status RemoveUser(const std::string& name) override;
+
+  Result<int64_t> AddProject(const ProjectRecord& p) override;
+  Result<std::optional<ProjectRecord>> GetProject(const std::string& repo_name) override;
+  Result<std::vector<ProjectRecord>> ListProjects() override;
+  Result<bool> HasProjects() override;
+  Status UpdateProject(const ProjectRecord& p) override;
+  Status RemoveProject(const std::string& repo_name) override;
+  Status SetMember(int64_t project_id, const std::string& user, const std::string& role) override;
+  Status RemoveMember(int64_t project_id, const std::string& user) override;
+  Result<std::vector<Membership>> MembersOf(int64_t project_id) override;
+  Result<std::vector<Membership>> ProjectsOf(const std::string& user) override;
+  Result<std::vector<ChargeRow>> ChargesTo(const std::string& account) override;
+
+  Status AddGroup(const GroupRecord& g) override;
+  Result<std::optional<GroupRecord>> GetGroup(const std::string& name) override;
+  Result<std::vector<GroupRecord>> ListGroups() override;
+  Status SetGroupMembers(const std::string& name, const std::vector<std::string>& members) override;
+  Status RemoveGroup(const std::string& name) override;
+
+ private:
+  // Runs a query (the caller holds the lock) and turns each row into a T.
+  template <typename T>
+  Result<std::vector<T>> RowsLocked(std::string_view sql,
+                                    const std::function<void(Statement&)>& bind,
+                                    T (*row)(const Statement&));
+  template <typename T>
+  Result<std::vector<T>> Rows(std::string_view sql, const std::function<void(Statement&)>& bind,
+                              T (*row)(const Statement&)) {
+    std::lock_guard lock(mu_);
+    return RowsLocked(sql, bind, row);
+  }
+  // Runs body inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK when it fails); the caller holds the
+  // lock.
+  Status InTransaction(const std::function<Status()>& body);
+  // Fills each group's member list.
+  Status LoadMembers(std::vector<GroupRecord>& groups);
+  Database& db_;
+  std::mutex& mu_;
+};
+
+}  // namespace sfapid::sqlite
