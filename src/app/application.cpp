@@ -7,6 +7,7 @@
 #include "api/oauth/token_api.h"
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/health_api.h"
+#include "api/site/metrics_api.h"
 #include "http/server.h"
 
 namespace sfapid {
@@ -25,10 +26,13 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   if (!store) return store.status();
   app->store_ = std::move(store).value();
 
+  // Workers are this very binary, started as `sfapid worker`: /proc/self/exe is the running image
+  // even after an upgrade replaced the file on disk.
+  app->runas_ = std::make_unique<RunAs>("/proc/self/exe", c.runas);
   std::map<std::string, Scheduler*> scheduler_views;
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
-    auto scheduler = MakeScheduler(system, c);
+    auto scheduler = MakeScheduler(system, c, *app->runas_);
     if (!scheduler) return scheduler.status();
     scheduler_views[system.name] = scheduler->get();
     app->schedulers_[system.name] = std::move(scheduler).value();
@@ -44,9 +48,6 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->verifier_ = std::make_unique<AccessTokenVerifier>(c, *app->clients_, *app->signing_keys_);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
-  // Workers are this very binary, started as `sfapid worker`: /proc/self/exe is the running image
-  // even after an upgrade replaced the file on disk.
-  app->runas_ = std::make_unique<RunAs>("/proc/self/exe", c.runas);
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks);
   app->files_ = std::make_unique<FileService>(c, *app->runas_);
   app->commands_ = std::make_unique<CommandService>(c, *app->runas_, *app->tasks_);
@@ -65,9 +66,10 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 
   app->callbacks_ = std::make_unique<CallbackService>(c, app->store_->compute(), SigningKeyDir(c));
   app->compute_ = std::make_unique<ComputeService>(c, *app->runas_, *app->tasks_, scheduler_views,
-                                                   *app->callbacks_);
+                                                   *app->callbacks_, *app->accounts_);
 
   site::AddHealthRoutes(app->router_, *app->store_);
+  site::AddMetricsRoutes(app->router_, app->schedulers_);
   oauth::AddTokenRoutes(app->router_, c, *app->tokens_, *app->signing_keys_);
   sfapi::ApiContext ctx{app->router_,     app->schemas_,  c,
                         *app->status_,    *app->clients_, *app->guard_,

@@ -211,16 +211,22 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     sr.Read("default_account", sc.default_account);
     sr.Read("min_job_age_seconds", sc.min_job_age_seconds);
     sr.Read("kill_wait_seconds", sc.kill_wait_seconds);
+    sr.Read("slurm_bin_dir", sc.slurm_bin_dir);
+    sr.Read("refresh_interval_seconds", sc.refresh_interval_seconds);
+    sr.Read("sacct_window_days", sc.sacct_window_days);
+    sr.Read("command_timeout_seconds", sc.command_timeout_seconds);
     sr.RejectUnknown();
+    sr.Require(sc.refresh_interval_seconds >= 0.1, "refresh_interval_seconds",
+               "must be at least 0.1");
+    sr.Require(sc.command_timeout_seconds > 0, "command_timeout_seconds", "must be positive");
     sr.Require(sc.nodes >= 1, "nodes", "must be at least 1");
     sr.Require(!sc.partitions.empty(), "partitions", "must list at least one partition");
     for (const auto& p : sc.partitions)
       sr.Require(ValidSystemName(p), "partitions",
                  "'" + p + "' must be 1-64 letters, digits, '_', '-' or '.'");
     sr.Require(!sc.default_account.empty(), "default_account", "must not be empty");
-    if (s.scheduler.backend != "local")
-      sr.Fail(sr.NodeOr("backend"), "backend",
-              "must be \"local\" (the only scheduler built in so far)");
+    if (s.scheduler.backend != "local" && s.scheduler.backend != "slurm")
+      sr.Fail(sr.NodeOr("backend"), "backend", "must be \"local\" or \"slurm\"");
   } else if (s.system_type == SystemType::kCompute) {
     s.scheduler.backend = "local";
   }

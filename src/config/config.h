@@ -15,7 +15,7 @@ enum class SystemType { kCompute, kFilesystem, kService, kStorage };
 const char* ToString(SystemType t);
 
 struct SchedulerConfig {
-  std::string backend;    // "local" (embedded); "slurm" arrives with its own backend
+  std::string backend;    // "local" (embedded) or "slurm"
   std::string spool_dir;  // local scheduler: where job state lives; relative to data_dir
   // The local scheduler's cluster: identical nodes. 0 = this machine's CPUs / memory.
   int nodes = 1;
@@ -27,6 +27,11 @@ struct SchedulerConfig {
   std::string default_account = "default";
   double min_job_age_seconds = 300;  // finished jobs stay in the queue this long (Slurm's MinJobAge)
   double kill_wait_seconds = 5;      // SIGTERM to SIGKILL on time limit or cancel (KillWait)
+  // Slurm backend.
+  std::string slurm_bin_dir = "/usr/bin";  // where sbatch, squeue, sacct, scancel, scontrol are
+  double refresh_interval_seconds = 2;     // cached queue/accounting views are at most this old
+  double sacct_window_days = 7;            // accounting rows cover jobs this recent
+  double command_timeout_seconds = 30;     // a Slurm command taking longer is killed
 };
 
 struct SystemConfig {

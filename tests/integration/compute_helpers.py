@@ -50,7 +50,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 def compute_systems(**scheduler):
     """The systems tables with perlmutter's [systems.scheduler] keys set from `scheduler`
     (strings are quoted, lists written as TOML arrays)."""
-    lines = ['backend = "local"']
+    lines = [] if "backend" in scheduler else ['backend = "local"']
     for key, value in scheduler.items():
         if isinstance(value, str):
             value = json.dumps(value)
@@ -81,10 +81,12 @@ class ComputeTest(unittest.TestCase):
     users = None
     scheduler = {"nodes": 1, "cpus_per_node": 2}
     extra = ""
+    server_options = ""  # lines for the [server] table
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(extra=cls.extra, systems=compute_systems(**cls.scheduler)).start()
+        cls.server = Server(cls.server_options, extra=cls.extra,
+                            systems=compute_systems(**cls.scheduler)).start()
         cls.alice = cls.users.accounts["alice"]
         cls.bob = cls.users.accounts["bob"]
         cls.keys = {}

@@ -329,3 +329,26 @@ class Submission(ComputeTest):
         self.assertEqual(len([r for r in rows if r["jobid"] == jobid]), 1)
         self.assertEqual(sorted(rows[0]), sorted(SACCT_KEYS))
         self.assertEqual((rows[0]["state"], rows[0]["jobname"]), ("PENDING", "shape"))
+
+
+class AccountCheck(ComputeTest):
+    """With projects configured, a job is charged only to a project of the user's that has hours
+    left; sbatch's own words say why not."""
+
+    users = USERS
+
+    @classmethod
+    def setUpClass(cls):
+        alice, bob = USERS.accounts["alice"], USERS.accounts["bob"]
+        cls.extra = (f'[[projects]]\nrepo_name = "default"\ncpu_hours = 1000\nmembers = ["{alice}"]\n'
+                     f'[[projects]]\nrepo_name = "spent"\ncpu_hours = 0\nmembers = ["{alice}", "{bob}"]\n')
+        super().setUpClass()
+
+    def test_only_members_with_hours_left_can_charge_a_project(self):
+        jobid = self.submit(script("true"))
+        self.wait_ended(jobid)
+        invalid = ("sbatch: error: Batch job submission failed: Invalid account or "
+                   "account/partition combination specified")
+        self.assertEqual(self.submit_error(script("true"), user=self.bob), invalid)
+        self.assertEqual(self.submit_error(script("true", "-A nosuch")), invalid)
+        self.assertIn("Job violates accounting/QOS policy", self.submit_error(script("true", "-A spent")))

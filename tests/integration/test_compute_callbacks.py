@@ -134,6 +134,23 @@ class Callbacks(ComputeTest):
         finally:
             receiver.close()
 
+    def test_an_array_is_announced_once_when_its_last_task_ends(self):
+        receiver = Receiver()
+        try:
+            secret = self.secret()
+            array = self.submit(script("sleep 0.$SLURM_ARRAY_TASK_ID; exit $SLURM_ARRAY_TASK_ID",
+                                       "--array=0-2"),
+                                callbackUrl=receiver.url("/array"))
+            for task in range(3):
+                self.wait_ended(f"{array}_{task}", "COMPLETED" if task == 0 else "FAILED")
+            requests = self.wait_requests(receiver, 1)
+            time.sleep(1.5)
+            self.assertEqual(len(receiver.requests), 1, [r[0] for r in receiver.requests])
+            payload = self.check_signed(requests[0][1], requests[0][2], secret)
+            self.assertEqual((payload["jobid"], payload["state"]), (array, "FAILED"))
+        finally:
+            receiver.close()
+
     def test_retried_while_the_receiver_is_down(self):
         port = free_port()  # nothing listens here yet: connections are refused
         jobid = self.submit(script("true"), callbackUrl=f"http://127.0.0.1:{port}/late")

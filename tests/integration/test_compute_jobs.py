@@ -89,6 +89,24 @@ class JobStates(ComputeTest):
         self.wait_no_process("sleep 3012")
         self.wait_no_process("sleep 3011")
 
+    def test_a_fifo_in_place_of_the_error_file_does_not_delay_the_kill(self):
+        # The job ignores SIGTERM and swaps its error file for a FIFO, where the time-limit notice
+        # is written: the notice is skipped and SIGKILL still comes KillWait later.
+        text = script("""
+            trap '' TERM
+            rm -f "err-$SLURM_JOB_ID"; mkfifo "err-$SLURM_JOB_ID"
+            sleep 3013
+            """, "--time=0:02", "-e err-%j")
+        jobid = self.submit(text)
+        self.wait_state(jobid, "TIMEOUT", timeout=30)
+        self.wait_no_process("sleep 3013")
+
+    def test_padding_of_output_patterns_is_bounded(self):
+        jobid = self.submit(script("echo padded", "-o pad-%300000000j.out"))
+        self.wait_ended(jobid)
+        self.assertEqual(self.read_when_present(f"{self.home()}/pad-{int(jobid):010d}.out",
+                                                contains="\n"), "padded\n")
+
     def test_cancel_notice_and_the_jobs_own_output_both_survive(self):
         # The job writes after SIGTERM (a cleanup trap), after sfapid has added Slurm's notice to
         # the same file: neither may overwrite the other.

@@ -22,6 +22,17 @@ class Restart(ComputeTest):
     users = USERS
     scheduler = {"nodes": 1, "cpus_per_node": 4}
 
+    def test_ended_jobs_hold_no_cpus_after_a_restart(self):
+        # Four 1-CPU jobs end; after a restart a job wanting all four CPUs must still start.
+        ids = [self.submit(script("true")) for _ in range(4)]
+        for jobid in ids:
+            self.wait_ended(jobid)
+        self.server.stop()
+        self.server.start()
+        self.refresh_tokens()
+        whole = self.submit(script("echo whole", "-c 4"))
+        self.wait_ended(whole, timeout=20)
+
     def test_jobs_survive_a_restart(self):
         home = self.home()
         ends_while_down = self.submit(script("sleep 3.01; echo a-done"))

@@ -70,7 +70,7 @@ class ConfigCommands(unittest.TestCase):
                          "3: 'systems': system 'a' is defined twice")
         self.check_fails('[[systems]]\nname = "a"\nsystem_type = "compute"\n[systems.scheduler]\n'
                          'backend = "pbs"\n',
-                         "5: 'systems[0].scheduler.backend': must be \"local\" (the only scheduler built in so far)")
+                         "5: 'systems[0].scheduler.backend': must be \"local\" or \"slurm\"")
 
     def test_toml_syntax_error_names_line(self):
         path = self.write('[server]\nport = \n')

@@ -91,6 +91,17 @@ TEST(SqueueJson, RejectsWhatIsNotSqueue) {
   EXPECT_FALSE(ParseSqueueJson("squeue: error: ...", 0).ok());
 }
 
+TEST(SqueueJson, AControllerThatIsDownIsAnErrorNotAnEmptyQueue) {
+  // What squeue --json printed (exit 0) with slurmctld stopped.
+  auto r = ParseSqueueJson(
+      R"({"errors":[{"description":"Failed while looking for jobs","error_number":-1,)"
+      R"("error":"Unspecified error","source":"slurm_load_jobs"}],"jobs":[]})",
+      0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  EXPECT_EQ(r.status().message(), "squeue: Failed while looking for jobs: Unspecified error");
+}
+
 // The recorded samples use '|'; the backend asks for the unit separator.
 std::vector<JobRow> SacctRows(const std::string& sample) {
   auto rows = ParseSacctText(Sample(sample), '|');

@@ -18,6 +18,10 @@ json::object StringSchema(const std::string& description) {
   return s;
 }
 
+json::object NullableString() {
+  return {{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}};
+}
+
 json::object EnumSchema(std::initializer_list<const char*> values) {
   json::array e;
   for (const char* v : values) e.emplace_back(v);

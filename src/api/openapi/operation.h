@@ -13,6 +13,8 @@ boost::json::object Ref(const std::string& schema_name);
 boost::json::object ArrayOf(boost::json::value items);
 boost::json::object StringSchema(const std::string& description = "");
 boost::json::object EnumSchema(std::initializer_list<const char*> values);
+// A string that may be null (pydantic's Optional[str]).
+boost::json::object NullableString();
 
 class Operation {
  public:

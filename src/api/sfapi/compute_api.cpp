@@ -16,10 +16,6 @@ using openapi::Ref;
 
 namespace {
 
-json::object NullableString() {
-  return {{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}};
-}
-
 void AddSchemas(json::object& schemas) {
   json::array states;
   for (std::string_view s : slurm::JobStates()) states.emplace_back(s);
@@ -48,7 +44,7 @@ void AddSchemas(json::object& schemas) {
         {"output",
          openapi::ArrayOf(json::object{{"anyOf", json::array{Ref("JobStatusResponseSqueue"),
                                                              Ref("JobStatusResponseSacct")}}})},
-        {"error", NullableString()}}}};
+        {"error", openapi::NullableString()}}}};
   schemas["Body_submit_job_compute_jobs__machine__post"] = json::object{
       {"type", "object"},
       {"required", json::array{"job", "isPath"}},
@@ -73,7 +69,7 @@ void AddSchemas(json::object& schemas) {
                    {"properties",
                     {{"task_id", {{"type", "string"}}},
                      {"status", openapi::EnumSchema({"OK", "ERROR"})},
-                     {"error", NullableString()}}}};
+                     {"error", openapi::NullableString()}}}};
 }
 
 http::Response TaskAccepted(const Result<std::string>& task) {

@@ -13,10 +13,6 @@ using openapi::Ref;
 
 namespace {
 
-json::object NullableString() {
-  return {{"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}};
-}
-
 void AddSchemas(json::object& schemas) {
   schemas["DirectoryEntry"] = json::object{{"type", "object"},
                                            {"properties",
@@ -32,26 +28,26 @@ void AddSchemas(json::object& schemas) {
                                             {"properties",
                                              {{"status", openapi::EnumSchema({"OK", "ERROR"})},
                                               {"entries", openapi::ArrayOf(Ref("DirectoryEntry"))},
-                                              {"error", NullableString()}}}};
+                                              {"error", openapi::NullableString()}}}};
   schemas["FileDownload"] = json::object{{"type", "object"},
                                          {"required", json::array{"status"}},
                                          {"properties",
                                           {{"status", openapi::EnumSchema({"OK", "ERROR"})},
-                                           {"file", NullableString()},
+                                           {"file", openapi::NullableString()},
                                            {"is_binary", {{"type", "boolean"}}},
-                                           {"error", NullableString()}}}};
+                                           {"error", openapi::NullableString()}}}};
   schemas["UploadResult"] = json::object{{"type", "object"},
                                          {"required", json::array{"status"}},
                                          {"properties",
                                           {{"status", openapi::EnumSchema({"OK", "ERROR"})},
-                                           {"output", NullableString()},
-                                           {"error", NullableString()}}}};
+                                           {"output", openapi::NullableString()},
+                                           {"error", openapi::NullableString()}}}};
   schemas["CommandOutput"] = json::object{{"type", "object"},
                                           {"required", json::array{"task_id", "status"}},
                                           {"properties",
                                            {{"task_id", {{"type", "string"}}},
                                             {"status", openapi::EnumSchema({"OK", "ERROR"})},
-                                            {"error", NullableString()}}}};
+                                            {"error", openapi::NullableString()}}}};
   schemas["Body_upload_file"] =
       json::object{{"type", "object"},
                    {"required", json::array{"file"}},

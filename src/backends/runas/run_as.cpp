@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/spawn.h"
+
 extern char** environ;
 
 namespace sfapid {
@@ -48,35 +50,14 @@ bool WriteAll(int fd, std::string_view data) {
 }  // namespace
 
 Result<pid_t> RunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
-  posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
-  if (stderr_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
-  // Nothing of the server (listening sockets, the database, keys) may reach the user's process.
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  const char* argv[] = {worker_binary_.c_str(), "worker", "--account", who.account.c_str(),
-                        nullptr};
-  const char* env[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
-  // The server ignores SIGPIPE and may block signals in its threads: the user's processes get the
-  // defaults back.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults, none;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, worker_binary_.c_str(), &actions, &attr,
-                               const_cast<char* const*>(argv), const_cast<char* const*>(env));
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0)
+  auto pid = sfapid::Spawn({.argv = {worker_binary_, "worker", "--account", who.account},
+                            .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"},
+                            .stdin_fd = stdin_fd,
+                            .stdout_fd = stdout_fd,
+                            .stderr_fd = stderr_fd});
+  if (!pid)
     return Status::Unavailable("cannot start the worker " + worker_binary_ + ": " +
-                               std::strerror(rc));
+                               pid.status().message());
   return pid;
 }
 

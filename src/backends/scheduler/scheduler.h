@@ -68,9 +68,14 @@ class Scheduler {
   virtual Result<std::vector<JobRow>> Query(const JobQuery& query) = 0;
   // Cancels a job (every task of an array) as `who`. InvalidArgument carries scancel's error text.
   virtual Status Cancel(const UnixIdentity& who, const std::string& jobid) = 0;
+
+  // Prometheus text lines about this scheduler (commands run, snapshot age, ...), or "".
+  virtual std::string Metrics() const { return ""; }
 };
 
-// The scheduler a compute system's config names.
-Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config);
+class RunAs;
+// The scheduler a compute system's config names. Slurm submits and cancels through `runas`.
+Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config,
+                                                 RunAs& runas);
 
 }  // namespace sfapid

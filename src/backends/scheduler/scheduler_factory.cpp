@@ -1,12 +1,16 @@
 #include "backends/scheduler/local/local_scheduler.h"
 #include "backends/scheduler/scheduler.h"
+#include "backends/scheduler/slurm/slurm_scheduler.h"
 
 namespace sfapid {
 
-Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config) {
+Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config,
+                                                 RunAs& runas) {
+  const std::string spool = config.DataPath(system.scheduler.spool_dir);
   if (system.scheduler.backend == "local")
-    return std::unique_ptr<Scheduler>(
-        new LocalScheduler(system, config.DataPath(system.scheduler.spool_dir)));
+    return std::unique_ptr<Scheduler>(new LocalScheduler(system, spool));
+  if (system.scheduler.backend == "slurm")
+    return std::unique_ptr<Scheduler>(new SlurmScheduler(system, runas, spool));
   return Status::InvalidArgument("system '" + system.name + "': unknown scheduler backend '" +
                                  system.scheduler.backend + "'");
 }

@@ -119,6 +119,11 @@ Status CallbackService::Register(const std::string& system, const std::string& j
 }
 
 Status CallbackService::JobEnded(const FinishedJob& job) {
+  if (job.array_summary) {
+    auto r = store_.GetRegistration(job.system, job.jobid);
+    if (!r) return r.status();
+    return *r ? CreateDeliveries(**r, job) : Status::Ok();
+  }
   auto recorded = store_.RecordUsage(job);
   if (!recorded) {
     spdlog::error("job {} on {} ended but its usage was not recorded: {}", job.jobid, job.system,

@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "util/spawn.h"
+
 extern char** environ;
 
 namespace sfapid {
@@ -88,36 +90,22 @@ AttemptOutcome RunMailCommand(const std::vector<std::string>& argv, const std::s
     return Failed("cannot pass the message to the mail command");
   }
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-  // The database, keys and listening sockets stay with the server.
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  // The server ignores SIGPIPE and may block signals in its threads: the command gets defaults.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults, none;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
+  // The mail command gets the server's environment (sendmail may need its settings).
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  auto spawned = Spawn({.argv = argv,
+                        .env = std::move(env),
+                        .stdin_fd = in[0],
+                        .stdout_fd = out[1],
+                        .stderr_fd = out[1],
+                        .search_path = true});
   ::close(in[0]);
   ::close(out[1]);
-  if (rc != 0) {
+  if (!spawned) {
     ::close(out[0]);
-    return Failed("cannot start " + argv[0] + ": " + std::strerror(rc));
+    return Failed(spawned.status().message());
   }
+  const pid_t pid = *spawned;
 
   // Polls rather than blocks, so that the deadline and Stop() are noticed within 50 ms.
   const auto deadline = std::chrono::steady_clock::now() +

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <random>
 
+#include "backends/scheduler/local/sbatch_options.h"
+
 namespace sfapid {
 
 namespace json = boost::json;
@@ -125,8 +127,24 @@ Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const S
 
 TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& scheduler,
                                       const SubmitRequest& r) {
+  // Arguments are stored with every job (every task of an array): bounded like a command line.
+  std::size_t arg_bytes = 0;
+  for (const auto& a : r.args) arg_bytes += a.size() + 1;
+  if (r.args.size() > 4096 || arg_bytes > 128 * 1024)
+    return {"completed", SubmitResult(Status::InvalidArgument(
+                             "sbatch: error: the script's arguments are too long (at most 4096 "
+                             "arguments and 128 KiB)"))};
   auto script = PrepareScript(who, r);
   if (!script) return {"completed", SubmitResult(script.status())};
+  // The account charged must be one of the user's projects with hours left (when projects are
+  // configured at all). A script sbatch would refuse is left to the scheduler's own error.
+  if (auto options =
+          local::ParseSbatchScript(script->text, static_cast<int64_t>(::time(nullptr)))) {
+    const std::string account =
+        options->account.value_or(config_.FindSystem(r.system)->scheduler.default_account);
+    if (Status s = accounts_.CheckCanCharge(r.user, account); !s.ok())
+      return {"completed", SubmitResult(s)};
+  }
   if (r.is_path == false && r.job.size() > kMaxScriptBytes)
     return {"completed",
             SubmitResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};

@@ -11,6 +11,7 @@
 #include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
 #include "config/config.h"
+#include "core/accounts/account_service.h"
 #include "core/callbacks/callback_service.h"
 #include "core/tasks/task_engine.h"
 
@@ -36,12 +37,14 @@ struct JobsAnswer {
 class ComputeService {
  public:
   ComputeService(const Config& config, RunAs& runas, TaskEngine& tasks,
-                 std::map<std::string, Scheduler*> schedulers, CallbackService& callbacks)
+                 std::map<std::string, Scheduler*> schedulers, CallbackService& callbacks,
+                 AccountService& accounts)
       : config_(config),
         runas_(runas),
         tasks_(tasks),
         schedulers_(std::move(schedulers)),
-        callbacks_(callbacks) {}
+        callbacks_(callbacks),
+        accounts_(accounts) {}
 
   // Starts every scheduler, reporting ended jobs to the callback service.
   void Start();
@@ -67,6 +70,7 @@ class ComputeService {
   TaskEngine& tasks_;
   std::map<std::string, Scheduler*> schedulers_;
   CallbackService& callbacks_;
+  AccountService& accounts_;
 };
 
 }  // namespace sfapid

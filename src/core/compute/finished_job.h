@@ -18,6 +18,9 @@ struct FinishedJob {
   int64_t start_time = 0;   // 0: never started (cancelled while pending)
   int64_t end_time = 0;
   int nodes = 1;
+  // The whole of an array, reported once after its last task (each task is reported too): what a
+  // callback registered under the array's id announces. Charges nothing (the tasks did).
+  bool array_summary = false;
   // Node-hours charged to the account: elapsed (start to end) x nodes.
   double NodeHours() const {
     return start_time > 0 && end_time > start_time

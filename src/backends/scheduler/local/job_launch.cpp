@@ -14,6 +14,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/spawn.h"
+
 namespace sfapid::local {
 
 namespace json = boost::json;
@@ -58,35 +60,19 @@ Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec) {
   if (Status s = WriteFileAtomically(job_dir + "/job.json", json::serialize(spec), 0600); !s.ok())
     return s;
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   const std::string log = job_dir + "/supervisor.log";
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
+  const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   // Its own session: a signal to sfapid's process group (Ctrl-C, a service manager) must not
   // reach the jobs, which keep running while sfapid restarts.
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  const char* argv[] = {"/proc/self/exe", "job-supervisor", job_dir.c_str(), nullptr};
-  const char* env[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, const_cast<char* const*>(argv),
-                               const_cast<char* const*>(env));
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0)
-    return Status::Unavailable(std::string("cannot start the job supervisor: ") +
-                               std::strerror(rc));
-  return pid;
+  auto pid = Spawn({.argv = {"/proc/self/exe", "job-supervisor", job_dir},
+                    .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"},
+                    .stdout_fd = log_fd,
+                    .stderr_fd = kSameAsStdout,
+                    .new_session = true});
+  if (log_fd >= 0) ::close(log_fd);
+  if (!pid)
+    return Status::Unavailable("cannot start the job supervisor: " + pid.status().message());
+  return *pid;
 }
 
 std::optional<JobResult> ReadJobResult(const std::string& job_dir) {

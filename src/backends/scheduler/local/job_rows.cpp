@@ -20,7 +20,7 @@ int64_t Elapsed(const LocalJob& j, int64_t now) {
 }
 
 std::string Tres(const LocalJob& j) {
-  const int cpus = j.CpusPerNode() * j.nodes;
+  const int64_t cpus = j.CpusPerNode() * j.nodes;
   std::string tres = "billing=" + std::to_string(cpus) + ",cpu=" + std::to_string(cpus);
   if (j.mem_mb > 0) tres += ",mem=" + std::to_string(j.mem_mb * j.nodes) + "M";
   return tres + ",node=" + std::to_string(j.nodes);
@@ -137,7 +137,7 @@ JobRow SqueueRow(const LocalJob& j, const ClusterView& v) {
 JobRow SacctRow(const LocalJob& j, const ClusterView& v) {
   const bool started = j.start_time > 0;
   const int64_t elapsed = Elapsed(j, v.now);
-  const int cpus = j.CpusPerNode() * j.nodes;
+  const int64_t cpus = j.CpusPerNode() * j.nodes;
   const std::string alloc_cpus = started ? std::to_string(cpus) : "0";
   const std::string nodes = NodeList(j, v);
   JobRow row;
@@ -218,7 +218,7 @@ std::string ExpandOutputPattern(const std::string& pattern, const LocalJob& job,
     size_t k = i + 1;
     int width = 0;
     while (k < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[k])))
-      width = width * 10 + (pattern[k++] - '0');
+      width = std::min(10, width * 10 + (pattern[k++] - '0'));  // Slurm pads to 10 at most
     if (k >= pattern.size()) {
       out += pattern.substr(i);
       break;

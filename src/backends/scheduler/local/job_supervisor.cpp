@@ -108,17 +108,22 @@ int OpenOutput(const std::string& path, bool append) {
   std::_Exit(errno == ENOENT ? 127 : 126);
 }
 
-// Writes a line to the job's error file as the user (never as root: the path is theirs).
+// Writes a line to the job's error file as the user (never as root: the path is theirs). Bounded:
+// the user may have replaced the file with a FIFO or anything else, which is skipped, and the
+// writer gives up after two seconds whatever happens.
 void TellJob(const json::object& spec, const std::string& line) {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::alarm(2);
     const passwd* found = ::getpwnam(std::string(spec.at("account").as_string()).c_str());
     if (!found) std::_Exit(1);
     passwd pw = *found;
+    if (pw.pw_uid != static_cast<uid_t>(spec.at("uid").as_int64())) std::_Exit(1);
     if (!DropPrivileges(pw).ok()) std::_Exit(1);
-    const int fd =
-        ::open(std::string(spec.at("stderr").as_string()).c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd >= 0) WriteAll(fd, line);
+    const int fd = ::open(std::string(spec.at("stderr").as_string()).c_str(),
+                          O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    struct stat st;
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) WriteAll(fd, line);
     std::_Exit(0);
   }
   if (pid > 0) {
@@ -180,9 +185,9 @@ int RunJobSupervisor(const std::string& job_dir) {
     auto stop = [&](const std::string& why) {
       if (!state.empty()) return;
       state = why;
+      kill_at = Now() + kill_wait;  // first: nothing below may delay the SIGKILL
       ::kill(-job, SIGTERM);
       cgroup.Signal(SIGTERM);
-      kill_at = Now() + kill_wait;
       const std::string at = slurm::FormatTimestamp(Now());
       TellJob(spec, "slurmstepd: error: *** JOB " + std::string(spec.at("jobid").as_string()) +
                         " ON " + std::string(spec.at("node").as_string()) + " CANCELLED AT " + at +

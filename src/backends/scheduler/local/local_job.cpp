@@ -13,9 +13,9 @@ std::string LocalJob::DisplayId() const {
   return std::to_string(array_job_id) + "_" + std::to_string(array_task_id);
 }
 
-int LocalJob::CpusPerNode() const {
-  const int tasks_per_node = (ntasks + nodes - 1) / nodes;
-  return tasks_per_node * cpus_per_task;
+int64_t LocalJob::CpusPerNode() const {
+  const int64_t tasks_per_node = (int64_t{ntasks} + nodes - 1) / nodes;
+  return tasks_per_node * cpus_per_task;  // each factor is at most 100000: no overflow
 }
 
 bool LocalJob::Ended() const { return slurm::IsTerminalState(state); }

@@ -56,7 +56,7 @@ struct LocalJob {
 
   // "123" or "123_4": what squeue and sacct show and what users filter on.
   std::string DisplayId() const;
-  int CpusPerNode() const;
+  int64_t CpusPerNode() const;
   bool Ended() const;
 };
 

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,6 +129,13 @@ void LocalScheduler::Start() {
   std::error_code ec;
   fs::create_directories(spool_dir_ + "/jobs", ec);
   ::chmod(spool_dir_.c_str(), 0700);
+  // One server per spool: a second would hand out the same job ids and start the same jobs.
+  lock_fd_ = ::open((spool_dir_ + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    spdlog::error("{}: the spool {} is in use by another sfapid; jobs are refused", system_.name,
+                  spool_dir_);
+    return;
+  }
   auto table = local::JobTable::Open(spool_dir_ + "/jobs.db");
   if (!table) {
     spdlog::error("{}: local scheduler cannot open its state: {}", system_.name,
@@ -149,7 +157,8 @@ void LocalScheduler::Start() {
       active_.insert(job.id);
     else if (!job.reported)
       unreported_.insert(job.id);
-    for (int n : job.node_ids) {
+    // Only jobs still running hold nodes (ended ones keep node_ids for sacct's NodeList).
+    for (int n : job.supervisor > 0 ? job.node_ids : std::vector<int>{}) {
       if (n < 0 || static_cast<size_t>(n) >= free_cpus_.size()) continue;
       free_cpus_[static_cast<size_t>(n)] -= job.CpusPerNode();
       free_mem_[static_cast<size_t>(n)] -= job.mem_mb;
@@ -174,6 +183,10 @@ void LocalScheduler::Stop() {
   }
   wake_.notify_all();
   if (loop_.joinable()) loop_.join();
+  if (lock_fd_ >= 0) {
+    ::close(lock_fd_);  // releases the flock
+    lock_fd_ = -1;
+  }
   // Running jobs are left to their supervisors: they finish and are recorded at the next start.
 }
 
@@ -386,6 +399,8 @@ Status LocalScheduler::Cancel(const UnixIdentity& who, const std::string& jobid)
   std::vector<const LocalJob*> changed;
   for (LocalJob* j : targets) {
     if (j->Ended()) continue;
+    // Finished but not collected yet: too late to cancel, as Slurm would say.
+    if (j->state == "RUNNING" && local::ReadJobResult(JobDir(j->id))) continue;
     if (j->state == "RUNNING") {
       j->releasing = true;
       local::SignalSupervisor(j->supervisor, JobDir(j->id));
@@ -436,7 +451,18 @@ void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
     }
     if (job.state != "PENDING") continue;
     const std::string reason = PendingReason(job, now);
-    if (reason.empty() && TryStart(job, now)) {
+    bool started = false;
+    try {
+      started = reason.empty() && TryStart(job, now);
+    } catch (const std::exception& e) {
+      spdlog::error("{}: job {} cannot start: {}", system_.name, job.DisplayId(), e.what());
+      job.state = "FAILED";
+      job.exit_code = 1;
+      job.start_time = job.end_time = now;
+      job.node_ids.clear();
+      started = true;
+    }
+    if (started) {
       changed.push_back(&job);
       continue;
     }
@@ -620,12 +646,37 @@ void LocalScheduler::ReportEnded() {
   std::vector<int64_t> ids;
   {
     std::shared_lock lock(mu_);
+    std::set<int64_t> arrays;
     for (int64_t id : unreported_) {
       const LocalJob& job = jobs_.at(id);
       ended.push_back(FinishedJob{system_.name, job.DisplayId(), job.user, job.account, job.state,
                                   local::ExitCode(job), job.submit_time, job.start_time,
                                   job.end_time, job.nodes});
       ids.push_back(id);
+      if (job.array_job_id != 0) arrays.insert(job.array_job_id);
+    }
+    // An array whose last task just ended: one summary under the array's own id, as callbacks
+    // registered at submission know it. Its state is the first task's that did not complete.
+    for (int64_t array : arrays) {
+      FinishedJob sum{system_.name, std::to_string(array), "", "", "COMPLETED", "0:0", 0, 0, 0, 0};
+      sum.array_summary = true;
+      bool all_ended = true;
+      for (auto it = jobs_.find(array); it != jobs_.end() && it->second.array_job_id == array;
+           ++it) {
+        const LocalJob& t = it->second;
+        all_ended &= t.Ended() && t.supervisor == 0;
+        sum.user = t.user;
+        sum.account = t.account;
+        if (t.state != "COMPLETED" && sum.state == "COMPLETED") {
+          sum.state = t.state;
+          sum.exit_code = local::ExitCode(t);
+        }
+        sum.submit_time = t.submit_time;
+        if (t.start_time > 0 && (sum.start_time == 0 || t.start_time < sum.start_time))
+          sum.start_time = t.start_time;
+        sum.end_time = std::max(sum.end_time, t.end_time);
+      }
+      if (all_ended) ended.push_back(sum);
     }
   }
   if (ids.empty()) return;

@@ -64,7 +64,7 @@ class LocalScheduler : public Scheduler {
   int64_t memory_mb_per_node_ = 0;
   int64_t default_time_ = 3600, max_time_ = 2 * 86400;
   std::vector<std::string> node_names_;
-  std::vector<int> free_cpus_;
+  std::vector<int64_t> free_cpus_;
   std::vector<int64_t> free_mem_;
 
   std::unique_ptr<local::JobTable> table_;
@@ -78,6 +78,7 @@ class LocalScheduler : public Scheduler {
   bool wake_flag_ = false;
   std::condition_variable_any wake_;
   std::thread loop_;
+  int lock_fd_ = -1;  // flock on the spool: one server per spool
   JobEndedHandler on_end_;
 };
 

@@ -71,7 +71,7 @@ Result<int64_t> Memory(std::string_view v) {
       return Error("Invalid --mem specification");
   }
   auto n = Int(digits);
-  if (!n || *n < 0) return Error("Invalid --mem specification");
+  if (!n || *n < 0 || *n > (int64_t{1} << 40)) return Error("Invalid --mem specification");
   return scale < 0 ? (*n + 1023) / 1024 : *n * scale;
 }
 
@@ -81,7 +81,7 @@ Result<ArraySpec> Array(std::string_view v) {
   if (const size_t pct = v.find('%'); pct != std::string_view::npos) {
     auto m = Int(v.substr(pct + 1));
     if (!m || *m < 1) return bad;
-    spec.max_running = static_cast<int>(*m);
+    spec.max_running = static_cast<int>(std::min<int64_t>(*m, 1001));
     v = v.substr(0, pct);
   }
   std::set<int64_t> seen;
@@ -93,7 +93,7 @@ Result<ArraySpec> Array(std::string_view v) {
     if (const size_t colon = item.find(':'); colon != std::string_view::npos) {
       auto s = Int(item.substr(colon + 1));
       if (!s || *s < 1) return bad;
-      step = *s;
+      step = std::min<int64_t>(*s, 1001);
       item = item.substr(0, colon);
     }
     int64_t first, last;
@@ -334,6 +334,8 @@ const Option* FindShort(char c) {
 
 Status Apply(const Option& o, const std::string& written, const std::string& value,
              SbatchOptions& out, int64_t now) {
+  // Every value is stored with the job and shown in the queue: keep them a sane size.
+  if (value.size() > 4096) return Error("--" + std::string(o.long_name) + " is too long");
   if (!o.apply) {
     out.ignored.push_back(written);
     return Status::Ok();

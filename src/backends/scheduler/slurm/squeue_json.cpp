@@ -152,6 +152,22 @@ Result<std::vector<SqueueJob>> ParseSqueueJson(std::string_view text, int64_t no
   if (ec || !doc.is_object() || !doc.as_object().contains("jobs") ||
       !doc.as_object().at("jobs").is_array())
     return Status::InvalidArgument("squeue --json gave something that is not its job list");
+  // squeue --json answers 0 with an empty job list when slurmctld is down: the reason is in
+  // "errors", and an empty queue must not be reported as the truth.
+  if (const json::value* errors = doc.as_object().if_contains("errors");
+      errors && errors->is_array() && !errors->as_array().empty()) {
+    std::string why;
+    for (const auto& e : errors->as_array()) {
+      std::string one;
+      for (const char* key : {"description", "error"}) {
+        const json::value* text = e.is_object() ? e.as_object().if_contains(key) : nullptr;
+        if (text && text->is_string() && !text->as_string().empty())
+          one += (one.empty() ? "" : ": ") + std::string(text->as_string());
+      }
+      why += (why.empty() ? "" : "; ") + (one.empty() ? json::serialize(e) : one);
+    }
+    return Status::Unavailable("squeue: " + why);
+  }
   std::vector<SqueueJob> jobs;
   for (const auto& v : doc.as_object().at("jobs").as_array()) {
     if (!v.is_object()) continue;

@@ -1,0 +1,143 @@
+#include "backends/scheduler/slurm/slurm_command.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "util/spawn.h"
+
+namespace sfapid::slurm {
+
+namespace json = boost::json;
+
+CommandResult Collect(const RunningCommand& p, std::chrono::steady_clock::duration timeout) {
+  CommandResult r;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int fds[2] = {p.out_fd, p.err_fd};
+  std::string* sinks[2] = {&r.out, &r.err};
+  bool open[2] = {p.out_fd >= 0, p.err_fd >= 0};
+  char buf[65536];
+  while (open[0] || open[1]) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      r.timed_out = true;
+      RunAs::Signal(p.pid, SIGKILL);
+      break;
+    }
+    pollfd pfds[2];
+    int n = 0, map[2];
+    for (int i = 0; i < 2; ++i)
+      if (open[i]) {
+        pfds[n] = {fds[i], POLLIN, 0};
+        map[n++] = i;
+      }
+    if (::poll(pfds, static_cast<nfds_t>(n),
+               static_cast<int>(std::min<int64_t>(left.count(), 1000))) < 0 &&
+        errno != EINTR)
+      break;
+    for (int k = 0; k < n; ++k) {
+      if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const int i = map[k];
+      const ssize_t got = ::read(fds[i], buf, sizeof buf);
+      if (got > 0)
+        sinks[i]->append(buf, static_cast<size_t>(got));
+      else if (got == 0 || (errno != EAGAIN && errno != EINTR))
+        open[i] = false;
+    }
+  }
+  for (int fd : fds)
+    if (fd >= 0) ::close(fd);
+  int status = 0;
+  while (::waitpid(p.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+namespace {
+
+Result<RunningCommand> SpawnAsServer(const std::string& path,
+                                     const std::vector<std::string>& args) {
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return Status::Unavailable(std::strerror(errno));
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return Status::Unavailable(std::strerror(errno));
+  }
+  SpawnSpec spec{.argv = {path},
+                 .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_TIME_FORMAT=standard"},
+                 .stdout_fd = out[1],
+                 .stderr_fd = err[1],
+                 .new_session = true};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  auto pid = Spawn(spec);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (!pid) {
+    ::close(out[0]);
+    ::close(err[0]);
+    return pid.status();
+  }
+  ::fcntl(out[0], F_SETFL, O_NONBLOCK);
+  ::fcntl(err[0], F_SETFL, O_NONBLOCK);
+  return RunningCommand{*pid, out[0], err[0]};
+}
+
+CommandResult Failed(const Status& s) {
+  CommandResult r;
+  r.err = s.message();
+  return r;
+}
+
+}  // namespace
+
+void SlurmCommands::Count(const std::string& command) {
+  if (command == "squeue")
+    ++squeue_runs_;
+  else if (command == "sacct")
+    ++sacct_runs_;
+  else if (command == "sbatch")
+    ++sbatch_runs_;
+  else if (command == "scancel")
+    ++scancel_runs_;
+  else
+    ++other_runs_;
+}
+
+uint64_t SlurmCommands::runs(const std::string& command) const {
+  if (command == "squeue") return squeue_runs_;
+  if (command == "sacct") return sacct_runs_;
+  if (command == "sbatch") return sbatch_runs_;
+  if (command == "scancel") return scancel_runs_;
+  return other_runs_;
+}
+
+CommandResult SlurmCommands::AsServer(const std::string& command,
+                                      const std::vector<std::string>& args) {
+  Count(command);
+  auto p = SpawnAsServer(Path(command), args);
+  if (!p) return Failed(p.status());
+  return Collect(*p, std::chrono::milliseconds(static_cast<int64_t>(timeout_ * 1000)));
+}
+
+CommandResult SlurmCommands::AsUser(const UnixIdentity& who, const std::string& command,
+                                    const std::vector<std::string>& args,
+                                    const json::array& paths) {
+  Count(command);
+  std::vector<std::string> argv{Path(command)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto p = runas_.StartProgram(who, argv, paths);
+  if (!p) return Failed(p.status());
+  return Collect(*p, std::chrono::milliseconds(static_cast<int64_t>(timeout_ * 1000)));
+}
+
+}  // namespace sfapid::slurm

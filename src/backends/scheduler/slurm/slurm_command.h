@@ -1,0 +1,50 @@
+// Running Slurm's commands: queue and accounting reads as sfapid itself (one read serves every
+// user), submissions and cancels as the user through the privilege-dropping worker (never
+// `sbatch --uid`, which runs the job with gid 0). Output is collected with a deadline, and every
+// run is counted for the metrics.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "backends/runas/run_as.h"
+#include "util/status.h"
+
+namespace sfapid::slurm {
+
+struct CommandResult {
+  int exit_code = -1;  // 128 + signal when killed; -1 when it never ran
+  std::string out, err;
+  bool timed_out = false;
+};
+
+class SlurmCommands {
+ public:
+  SlurmCommands(std::string bin_dir, double timeout_seconds, RunAs& runas)
+      : bin_dir_(std::move(bin_dir)), timeout_(timeout_seconds), runas_(runas) {}
+
+  // `command` is a Slurm program name ("squeue"); run as sfapid.
+  CommandResult AsServer(const std::string& command, const std::vector<std::string>& args);
+  // Run as the user, in their home; `paths` ({"path","roots"}) must lie inside their roots.
+  CommandResult AsUser(const UnixIdentity& who, const std::string& command,
+                       const std::vector<std::string>& args, const boost::json::array& paths);
+
+  std::string Path(const std::string& command) const { return bin_dir_ + "/" + command; }
+  uint64_t runs(const std::string& command) const;
+
+ private:
+  void Count(const std::string& command);
+  std::string bin_dir_;
+  double timeout_;
+  RunAs& runas_;
+  std::atomic<uint64_t> squeue_runs_{0}, sacct_runs_{0}, sbatch_runs_{0}, scancel_runs_{0},
+      other_runs_{0};
+};
+
+// Reads a started process's stdout and stderr to the end (killing its group at the deadline) and
+// reaps it.
+CommandResult Collect(const RunningCommand& process, std::chrono::steady_clock::duration timeout);
+
+}  // namespace sfapid::slurm

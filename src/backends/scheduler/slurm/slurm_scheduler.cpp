@@ -1,0 +1,351 @@
+#include "backends/scheduler/slurm/slurm_scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "backends/scheduler/job_fields.h"
+#include "backends/scheduler/row_filter.h"
+#include "backends/scheduler/slurm/sacct_text.h"
+
+namespace sfapid {
+
+namespace json = boost::json;
+
+namespace {
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  size_t start = 0;
+  while (start < s.size() && (s[start] == '\n' || s[start] == ' ')) ++start;
+  return s.substr(start);
+}
+
+std::string Field(const JobRow& row, const char* key) {
+  const auto* v = row.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// sacct's local "2026-11-27T21:03:04" as Unix seconds; 0 for "Unknown", "None", "".
+int64_t ParseLocalTime(const std::string& text) {
+  tm t{};
+  if (text.size() != 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &t)) return 0;
+  t.tm_isdst = -1;
+  return static_cast<int64_t>(mktime(&t));
+}
+
+int64_t NowSeconds() { return static_cast<int64_t>(::time(nullptr)); }
+
+}  // namespace
+
+SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir)
+    : system_(system),
+      commands_(system.scheduler.slurm_bin_dir, system.scheduler.command_timeout_seconds, runas),
+      state_dir_(std::move(state_dir)),
+      queue_([this] { return FetchQueue(); }, Millis(system.scheduler.refresh_interval_seconds)),
+      accounting_([this] { return FetchAccounting(); },
+                  Millis(system.scheduler.refresh_interval_seconds)) {}
+
+SlurmScheduler::~SlurmScheduler() { Stop(); }
+
+Status SlurmScheduler::Health() {
+  auto r = commands_.AsServer("scontrol", {"ping"});
+  if (r.exit_code == 0 && r.out.find("is UP") != std::string::npos) return Status::Ok();
+  return Status::Unavailable("slurmctld does not answer: " + Trim(r.out.empty() ? r.err : r.out));
+}
+
+Result<SlurmScheduler::Rows> SlurmScheduler::FetchQueue() {
+  auto r = commands_.AsServer("squeue", {"--json"});
+  if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "squeue failed" : r.err));
+  auto jobs = slurm::ParseSqueueJson(r.out, NowSeconds());
+  if (!jobs) return jobs.status();
+  Rows rows;
+  rows.reserve(jobs->size());
+  for (auto& j : *jobs) rows.push_back(std::move(j.row));
+  // squeue's own order is by priority; the API's is by job id, as the local scheduler's.
+  std::sort(rows.begin(), rows.end(), [](const JobRow& a, const JobRow& b) {
+    const std::string x = Field(a, "jobid"), y = Field(b, "jobid");
+    return x.size() != y.size() ? x.size() < y.size() : x < y;
+  });
+  return rows;
+}
+
+Result<SlurmScheduler::Rows> SlurmScheduler::FetchAccounting() {
+  const int64_t window_hours =
+      std::max<int64_t>(1, static_cast<int64_t>(system_.scheduler.sacct_window_days * 24));
+  auto r = commands_.AsServer(
+      "sacct",
+      {"-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter, "--format=ALL",
+       "--starttime=now-" + std::to_string(window_hours) + "hours", "--endtime=now"});
+  if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
+  return slurm::ParseSacctText(r.out);
+}
+
+SlurmScheduler::Clock::time_point SlurmScheduler::NotBefore(const JobQuery& q) const {
+  const auto now = Clock::now();
+  Clock::time_point not_before = q.fresh ? now : now - queue_.max_age();
+  std::lock_guard lock(mu_);
+  if (auto it = last_submit_.find(q.requester); it != last_submit_.end())
+    not_before = std::max(not_before, it->second);
+  return not_before;
+}
+
+// Jobs asked for by id that the accounting window does not hold (older, or cancelled before they
+// were ever eligible, which a time window leaves out) are looked up by id: one more sacct.
+Result<SlurmScheduler::Rows> SlurmScheduler::MissingAccounting(const Rows& window,
+                                                               const JobQuery& q) {
+  std::vector<std::string> missing;
+  for (const auto& f : q.filters) {
+    if (f.name != "jobid") continue;
+    size_t start = 0;
+    for (;;) {
+      const size_t comma = f.value.find(',', start);
+      const std::string id =
+          f.value.substr(start, comma == std::string::npos ? comma : comma - start);
+      const bool digits =
+          !id.empty() && id.size() < 20 && id.find_first_not_of("0123456789_") == std::string::npos;
+      bool found = false;
+      for (const JobRow& row : window) {
+        const std::string jobid = Field(row, "jobid");
+        if (jobid == id || jobid.substr(0, jobid.find('_')) == id) {
+          found = true;
+          break;
+        }
+      }
+      if (digits && !found && missing.size() < 100) missing.push_back(id);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (missing.empty()) return Rows{};
+  std::string ids;
+  for (const auto& id : missing) ids += (ids.empty() ? "" : ",") + id;
+  auto r = commands_.AsServer(
+      "sacct", {"-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter,
+                "--format=ALL", "-j", ids});
+  if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
+  return slurm::ParseSacctText(r.out);
+}
+
+Result<std::vector<JobRow>> SlurmScheduler::Query(const JobQuery& q) {
+  auto snapshot = (q.sacct ? accounting_ : queue_).GetStartedAfter(NotBefore(q));
+  if (!snapshot) return snapshot.status();
+  std::shared_ptr<const Rows> rows = *snapshot;
+  if (q.sacct) {
+    auto extra = MissingAccounting(*rows, q);
+    if (!extra) return extra.status();
+    if (!extra->empty()) {
+      auto merged = std::make_shared<Rows>(*rows);
+      merged->insert(merged->end(), extra->begin(), extra->end());
+      rows = merged;
+    }
+  }
+  const RowFilter filter(q.filters, q.sacct);
+  std::vector<JobRow> out;
+  size_t skipped = 0;
+  for (const JobRow& row : *rows) {
+    if (q.limit && out.size() >= *q.limit) break;
+    if (!filter.Matches(row)) continue;
+    if (skipped < q.index) {
+      ++skipped;
+      continue;
+    }
+    out.push_back(row);
+  }
+  return out;
+}
+
+Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
+  json::array roots;
+  for (const auto& r : system_.roots) roots.emplace_back(r);
+  std::vector<std::string> args{"--parsable", "--chdir=" + script.submit_dir, script.path};
+  args.insert(args.end(), script.args.begin(), script.args.end());
+  auto r = commands_.AsUser(script.who, "sbatch", args,
+                            json::array{json::object{{"path", script.path}, {"roots", roots}}});
+  const std::string out = Trim(r.out);
+  if (r.exit_code != 0 || out.empty()) {
+    std::string err = Trim(r.err);
+    if (err.empty())
+      err = "sbatch: error: Batch job submission failed (exit " + std::to_string(r.exit_code) + ")";
+    if (r.timed_out) return Status::Unavailable(err + " (timed out)");
+    return Status::InvalidArgument(err);
+  }
+  const std::string jobid = out.substr(0, out.find(';'));
+  {
+    std::lock_guard lock(mu_);
+    // Read-your-writes: this user's next read comes from a view taken after this moment.
+    last_submit_[script.who.api_user] = Clock::now();
+    watched_[jobid] = Watched{script.who.api_user, NowSeconds()};
+  }
+  SaveWatched();
+  return jobid;
+}
+
+Status SlurmScheduler::Cancel(const UnixIdentity& who, const std::string& jobid) {
+  auto r = commands_.AsUser(who, "scancel", {jobid}, json::array{});
+  const std::string err = Trim(r.err);
+  if (r.exit_code != 0 || !err.empty())
+    return Status::InvalidArgument(
+        err.empty() ? "scancel: error: exit " + std::to_string(r.exit_code) : err);
+  std::lock_guard lock(mu_);
+  last_submit_[who.api_user] = Clock::now();  // the cancel shows in their next read
+  return Status::Ok();
+}
+
+void SlurmScheduler::Start() {
+  LoadWatched();
+  stopping_ = false;
+  watcher_ = std::thread([this] { WatchLoop(); });
+}
+
+void SlurmScheduler::Stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+void SlurmScheduler::WatchLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(stop_mu_);
+      stop_cv_.wait_for(lock, Millis(system_.scheduler.refresh_interval_seconds),
+                        [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    bool any;
+    {
+      std::lock_guard lock(mu_);
+      any = !watched_.empty();
+    }
+    if (any) CheckWatched();
+  }
+}
+
+// A watched job that squeue no longer shows as pending or running is looked up in sacct; once
+// sacct has its final state, the job-ended handler hears of it (every array task on its own).
+void SlurmScheduler::CheckWatched() {
+  auto queue = queue_.Get();
+  if (!queue) return;
+  std::set<std::string> active;
+  for (const JobRow& row : **queue)
+    if (!slurm::IsTerminalState(Field(row, "state"))) {
+      const std::string id = Field(row, "jobid");
+      active.insert(id.substr(0, id.find('_')));
+    }
+  std::map<std::string, Watched> candidates;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, w] : watched_)
+      if (!active.count(id)) candidates.emplace(id, w);
+  }
+  if (candidates.empty()) return;
+  auto accounting = accounting_.Get();
+  if (!accounting) return;
+  std::vector<std::string> done;
+  for (const auto& [id, w] : candidates) {
+    std::vector<const JobRow*> rows;
+    for (const JobRow& row : **accounting) {
+      const std::string jobid = Field(row, "jobid");
+      if (jobid == id || jobid.substr(0, jobid.find('_')) == id) rows.push_back(&row);
+    }
+    bool all_ended = !rows.empty();
+    for (const JobRow* row : rows) {
+      std::string state = Field(*row, "state");
+      state = state.substr(0, state.find(' '));
+      all_ended &= slurm::IsTerminalState(state);
+    }
+    // Not in accounting a day after submission: it will not come; stop watching.
+    if (!all_ended) {
+      if (NowSeconds() - w.submitted > 86400) done.push_back(id);
+      continue;
+    }
+    for (const JobRow* row : rows) {
+      std::string state = Field(*row, "state");
+      state = state.substr(0, state.find(' '));
+      FinishedJob f{system_.name,
+                    Field(*row, "jobid"),
+                    w.user,
+                    Field(*row, "account"),
+                    state,
+                    Field(*row, "exitcode"),
+                    ParseLocalTime(Field(*row, "submit")),
+                    ParseLocalTime(Field(*row, "start")),
+                    ParseLocalTime(Field(*row, "end")),
+                    std::max(1, std::atoi(Field(*row, "nnodes").c_str()))};
+      if (on_end_) on_end_(f);
+    }
+    done.push_back(id);
+  }
+  if (done.empty()) return;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& id : done) watched_.erase(id);
+  }
+  SaveWatched();
+}
+
+std::string SlurmScheduler::Metrics() const {
+  std::ostringstream m;
+  const std::string label = "{system=\"" + system_.name + "\"";
+  for (const char* c : {"squeue", "sacct", "sbatch", "scancel"})
+    m << "sfapid_slurm_commands_total" << label << ",command=\"" << c << "\"} " << commands_.runs(c)
+      << "\n";
+  for (const auto& [name, snap] : {std::pair{"queue", &queue_}, {"accounting", &accounting_}}) {
+    const auto s = snap->stats();
+    m << "sfapid_snapshot_refreshes_total" << label << ",view=\"" << name << "\"} " << s.refreshes
+      << "\n";
+    m << "sfapid_snapshot_callers_total" << label << ",view=\"" << name << "\"} " << s.callers
+      << "\n";
+    m << "sfapid_snapshot_age_seconds" << label << ",view=\"" << name << "\"} " << s.age_seconds
+      << "\n";
+  }
+  std::lock_guard lock(mu_);
+  m << "sfapid_slurm_watched_jobs" << label << "} " << watched_.size() << "\n";
+  return m.str();
+}
+
+// Watched jobs survive a restart in a small file beside the system's state.
+void SlurmScheduler::SaveWatched() {
+  json::object o;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, w] : watched_)
+      o[id] = json::object{{"user", w.user}, {"submitted", w.submitted}};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir_, ec);
+  const std::string path = state_dir_ + "/slurm-watched.json", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << json::serialize(o);
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) spdlog::warn("{}: cannot save watched jobs: {}", system_.name, ec.message());
+}
+
+void SlurmScheduler::LoadWatched() {
+  std::ifstream in(state_dir_ + "/slurm-watched.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::value v = json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) return;
+  std::lock_guard lock(mu_);
+  for (const auto& [id, w] : v.as_object())
+    if (w.is_object() && w.as_object().contains("user"))
+      watched_[std::string(id)] =
+          Watched{std::string(w.at("user").as_string()), w.at("submitted").to_number<int64_t>()};
+}
+
+}  // namespace sfapid

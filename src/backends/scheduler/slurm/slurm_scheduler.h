@@ -1,0 +1,74 @@
+// The Slurm backend: sbatch and scancel run as the user; the queue is one `squeue --json` for all
+// users per refresh and accounting one `sacct` over a bounded window, both shared snapshots
+// (snapshot.h) filtered in memory, so slurmctld sees one query per refresh however many clients
+// poll. A user's own submission is always in what they read next (a fresh snapshot is taken when
+// theirs is older than it). Jobs submitted through sfapid are watched until they end, so callbacks
+// and usage work as with the local scheduler.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "backends/runas/run_as.h"
+#include "backends/scheduler/scheduler.h"
+#include "backends/scheduler/slurm/slurm_command.h"
+#include "backends/scheduler/slurm/squeue_json.h"
+#include "backends/scheduler/snapshot.h"
+
+namespace sfapid {
+
+class SlurmScheduler : public Scheduler {
+ public:
+  SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir);
+  ~SlurmScheduler() override;
+
+  std::string backend_name() const override { return "slurm"; }
+  // `scontrol ping`: Unavailable with its words when slurmctld does not answer.
+  Status Health() override;
+  void SetJobEndedHandler(JobEndedHandler handler) override { on_end_ = std::move(handler); }
+  void Start() override;
+  void Stop() override;
+
+  Result<std::string> Submit(const JobScript& script) override;
+  Result<std::vector<JobRow>> Query(const JobQuery& query) override;
+  Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
+  std::string Metrics() const override;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  using Rows = std::vector<JobRow>;
+  struct Watched {
+    std::string user;
+    int64_t submitted = 0;  // Unix seconds
+  };
+  Result<Rows> FetchQueue();
+  Result<Rows> FetchAccounting();
+  Result<Rows> MissingAccounting(const Rows& window, const JobQuery& q);
+  // The oldest snapshot this caller may see: cached, fresh, or after their own last submission.
+  Clock::time_point NotBefore(const JobQuery& q) const;
+  void WatchLoop();
+  void CheckWatched();
+  void SaveWatched();
+  void LoadWatched();
+
+  const SystemConfig& system_;
+  slurm::SlurmCommands commands_;
+  std::string state_dir_;
+  Snapshot<Rows> queue_;
+  Snapshot<Rows> accounting_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, Clock::time_point> last_submit_;  // by API user
+  std::map<std::string, Watched> watched_;                // job id -> who
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread watcher_;
+  JobEndedHandler on_end_;
+};
+
+}  // namespace sfapid

@@ -1,0 +1,30 @@
+// Starting a child program with nothing of the server's: every descriptor above 2 closed (the
+// database, keys and listening sockets stay with the server), every signal back to its default
+// and none blocked (the server ignores SIGPIPE and blocks signals in its threads). One place for
+// what every process sfapid starts needs.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace sfapid {
+
+struct SpawnSpec {
+  std::vector<std::string> argv;  // argv[0]: the program's path (or name, with search_path)
+  std::vector<std::string> env;   // "NAME=value"
+  int stdin_fd = -1;              // -1: /dev/null
+  int stdout_fd = -1;             // -1: /dev/null
+  int stderr_fd = -1;             // -1: /dev/null; kSameAsStdout: the stdout descriptor
+  bool new_session = false;       // its own session and process group (setsid)
+  bool search_path = false;       // look argv[0] up in PATH
+};
+inline constexpr int kSameAsStdout = -2;
+
+// The child's pid; Unavailable with the reason when it cannot start.
+Result<pid_t> Spawn(const SpawnSpec& spec);
+
+}  // namespace sfapid

@@ -1,0 +1,32 @@
+"""A real single-node Slurm cluster for a test module (scripts/slurm-up, which needs root and the
+packages scripts/install-slurm installs; `make test` as root does both). Skips with the reason
+otherwise, so the Slurm tests are reported, never silently dropped."""
+
+import os
+import shutil
+import subprocess
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = os.path.join(HERE, "..", "..", "scripts")
+
+
+def require_slurm():
+    if os.geteuid() != 0:
+        raise unittest.SkipTest("the Slurm tests start slurmctld and slurmd, which needs root")
+    if not shutil.which("slurmctld", path="/usr/sbin:/usr/bin"):
+        raise unittest.SkipTest("Slurm is not installed: run scripts/install-slurm as root")
+
+
+def up(accounts):
+    """Starts (or keeps) the cluster with these Unix accounts associated to account `default`."""
+    require_slurm()
+    env = dict(os.environ, TEST_USERS=" ".join(accounts))
+    r = subprocess.run([os.path.join(SCRIPTS, "slurm-up")], env=env, capture_output=True,
+                       text=True, timeout=300)
+    if r.returncode != 0:
+        raise RuntimeError(f"slurm-up failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+
+
+def down():
+    subprocess.run([os.path.join(SCRIPTS, "slurm-down")], capture_output=True, timeout=120)

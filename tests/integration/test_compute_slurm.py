@@ -1,0 +1,124 @@
+"""Compute through the real server on the Slurm backend, against a real single-node Slurm
+(scripts/slurm-up: slurmctld, slurmd, slurmdbd with MariaDB): sbatch and scancel run as the user,
+the queue and accounting come from shared squeue/sacct snapshots, Slurm's own errors reach the task
+result, and 200 pollers asking for fresh data share the refreshes (needs root)."""
+
+import concurrent.futures
+import os
+import re
+import signal
+import time
+import urllib.parse
+
+import slurm_cluster
+from compute_helpers import ComputeTest, script
+from harness import ModuleUsers
+
+USERS = ModuleUsers("alice", "bob")
+
+
+def setUpModule():
+    slurm_cluster.require_slurm()
+    USERS.create()
+    slurm_cluster.up(USERS.accounts.values())
+
+
+def tearDownModule():
+    slurm_cluster.down()
+    USERS.remove()
+
+
+def metric(text, name, **labels):
+    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    for line in text.splitlines():
+        if line.startswith(name + "{") and want in line:
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"no metric {name} {labels} in:\n{text}")
+
+
+class SlurmCompute(ComputeTest):
+    users = USERS
+    scheduler = {"backend": "slurm", "refresh_interval_seconds": 1}
+    # Callers waiting for a fresh view wait in the blocking pool: its size is how many can share
+    # one refresh.
+    server_options = "blocking_threads = 64"
+
+    def test_by_path_with_args_is_visible_at_once_and_completes(self):
+        path = self.write_file(f"{self.home()}/args.sh", script('echo "$@"; id -un'), owner=self.alice)
+        jobid = self.submit(path, is_path=True, args=["1", "2", "3"])
+        self.assertRegex(jobid, r"^\d+$")
+        self.assertIsNotNone(self.row(jobid), "the job just submitted is not in the queue")
+        acct = self.wait_ended(jobid, timeout=60)
+        self.assertEqual((acct["exitcode"], acct["user"], acct["account"]), ("0:0", self.alice, "default"))
+        self.assertEqual(self.read_when_present(f"{self.home()}/slurm-{jobid}.out", contains=self.alice),
+                         f"1 2 3\n{self.alice}\n")
+
+    def test_failing_job_and_slurms_own_errors(self):
+        jobid = self.submit(script("exit 3"))
+        acct = self.wait_ended(jobid, "FAILED", timeout=60)
+        self.assertEqual(acct["exitcode"], "3:0")
+        self.assertIn("Requested time limit is invalid", self.submit_error(script("true", "-t 5000")))
+        self.assertIn("Invalid account or account/partition combination specified",
+                      self.submit_error(script("true", "-A nosuchaccount")))
+
+    def test_cancel_and_nobody_elses(self):
+        jobid = self.submit(script("true", "--begin=now+1hour"))
+        self.wait_state(jobid, "PENDING")
+        refused = self.cancel(jobid, self.bob)
+        self.assertEqual(refused["status"], "error", refused)
+        self.assertIn("scancel: error:", refused["error"])
+        self.assertEqual(self.row(jobid)["state"], "PENDING")
+        self.assertEqual(self.cancel(jobid)["status"], "ok")
+        self.wait_state(jobid, "CANCELLED")
+        self.wait_state(jobid, f"CANCELLED by {self.uid()}", sacct=True, timeout=30)
+
+    def test_200_fresh_pollers_share_each_squeue(self):
+        before = self.server.get("/metrics").body.decode()
+        jobid = self.submit(script("true", "--hold"))
+        token = self.tokens[self.alice]
+        path = ("/api/v1.2/compute/jobs/perlmutter?" +
+                urllib.parse.urlencode([("kwargs", f"jobid={jobid}"), ("cached", "false")]))
+
+        def poll(_):
+            r = self.server.get(path, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+            return [row["jobid"] for row in r.json()["output"]]
+
+        with concurrent.futures.ThreadPoolExecutor(200) as pool:
+            seen = list(pool.map(poll, range(200)))
+        self.assertEqual([s for s in seen if s != [jobid]], [], "a poller missed the job")
+        after = self.server.get("/metrics").body.decode()
+        squeues = (metric(after, "sfapid_slurm_commands_total", command="squeue")
+                   - metric(before, "sfapid_slurm_commands_total", command="squeue"))
+        refreshes = (metric(after, "sfapid_snapshot_refreshes_total", view="queue")
+                     - metric(before, "sfapid_snapshot_refreshes_total", view="queue"))
+        callers = (metric(after, "sfapid_snapshot_callers_total", view="queue")
+                   - metric(before, "sfapid_snapshot_callers_total", view="queue"))
+        self.assertEqual(squeues, refreshes, "a squeue ran outside a snapshot refresh")
+        self.assertGreaterEqual(callers, 200)
+        self.assertLessEqual(refreshes, 40, f"{refreshes:.0f} squeues for 200 pollers: not shared")
+        print(f"\n  (200 fresh pollers: {refreshes:.0f} squeue runs)", end=" ")
+        self.cancel(jobid)
+
+    def test_z_slurmctld_down_is_reported_and_recovers(self):
+        # Runs last (by name): it stops slurmctld and brings it back.
+        with open("/tmp/sfapid-slurm/run/slurmctld.pid") as f:
+            pid = int(f.read().strip())
+        os.kill(pid, signal.SIGTERM)
+        try:
+            def status():
+                return self.server.get("/api/v1.2/status/perlmutter").json()
+            deadline = time.time() + 60
+            while time.time() < deadline and status()["status"] != "unavailable":
+                time.sleep(0.2)
+            self.assertEqual(status()["status"], "unavailable", status())
+            self.assertIn("slurmctld", status()["description"] + str(status().get("notes")))
+            body = self.query([], check=False)
+            self.assertEqual((body["status"], body["output"]), ("ERROR", []), body)
+            self.assertTrue(body["error"], body)
+        finally:
+            slurm_cluster.up(USERS.accounts.values())
+        deadline = time.time() + 60
+        while time.time() < deadline and status()["status"] != "active":
+            time.sleep(0.2)
+        self.assertEqual(status()["status"], "active", status())
+        self.assertEqual(self.query([])["status"], "OK")
