@@ -262,8 +262,7 @@ void ReadBytes(TableReader& r, const toml::table& t, const std::string& key, int
 }
 
 // [accounts], [[users]] and [[projects]].
-void ReadAccounts(TableReader& r, const std::string& source,
-                  AccountsConfig& a) {
+void ReadAccounts(TableReader& r, const std::string& source, AccountsConfig& a) {
   if (const toml::table* t = r.Table("accounts")) {
     TableReader s(*t, source, "accounts");
     s.Read("unix_groups", a.unix_groups);
@@ -291,9 +290,11 @@ void ReadAccounts(TableReader& r, const std::string& source,
       u.Read("other_phones", user.other_phones);
       u.RejectUnknown();
       user.name = ExpandUser(user.name);
-      u.Require(ValidSystemName(user.name), "name", "must be 1-64 letters, digits, '_', '-' or '.'");
+      u.Require(ValidSystemName(user.name), "name",
+                "must be 1-64 letters, digits, '_', '-' or '.'");
       for (const auto& other : a.users)
-        if (other.name == user.name) u.Fail(node, "name", "user '" + user.name + "' is listed twice");
+        if (other.name == user.name)
+          u.Fail(node, "name", "user '" + user.name + "' is listed twice");
       a.users.push_back(std::move(user));
     }
   }
@@ -440,6 +441,9 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.ReadStrings("mail_command", cb.mail_command);
     s.Read("outbox_dir", cb.outbox_dir);
     s.Read("mail_from", cb.mail_from);
+    s.ReadStrings("blocked_networks", cb.blocked_networks);
+    for (const auto& n : cb.blocked_networks)
+      s.Require(ParseCidr(n).has_value(), "blocked_networks", "'" + n + "' is not a CIDR");
     s.RejectUnknown();
     s.Require(cb.attempt_timeout_seconds > 0, "attempt_timeout_seconds", "must be positive");
     s.Require(cb.first_retry_seconds > 0, "first_retry_seconds", "must be positive");

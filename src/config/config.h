@@ -22,11 +22,12 @@ struct SchedulerConfig {
   int cpus_per_node = 0;
   int64_t memory_mb_per_node = 0;
   std::vector<std::string> partitions{"regular", "debug"};  // the first is the default
-  std::string default_time = "01:00:00";  // a job without --time gets this limit
-  std::string max_time = "2-00:00:00";    // longer --time is refused (Slurm's MaxTime)
+  std::string default_time = "01:00:00";                    // a job without --time gets this limit
+  std::string max_time = "2-00:00:00";  // longer --time is refused (Slurm's MaxTime)
   std::string default_account = "default";
-  double min_job_age_seconds = 300;  // finished jobs stay in the queue this long (Slurm's MinJobAge)
-  double kill_wait_seconds = 5;      // SIGTERM to SIGKILL on time limit or cancel (KillWait)
+  double min_job_age_seconds =
+      300;                       // finished jobs stay in the queue this long (Slurm's MinJobAge)
+  double kill_wait_seconds = 5;  // SIGTERM to SIGKILL on time limit or cancel (KillWait)
   // Slurm backend.
   std::string slurm_bin_dir = "/usr/bin";  // where sbatch, squeue, sacct, scancel, scontrol are
   double refresh_interval_seconds = 2;     // cached queue/accounting views are at most this old
@@ -134,7 +135,7 @@ struct TransfersConfig {
 
 // Job-end notifications asked for with callbackUrl / callbackEmail on job submission.
 struct CallbacksConfig {
-  double default_timeout_seconds = 3600;  // how long a callback is retried without callbackTimeout
+  double default_timeout_seconds = 3600;   // how long a callback is retried without callbackTimeout
   double max_timeout_seconds = 7 * 86400;  // a larger callbackTimeout is refused
   double attempt_timeout_seconds = 10;     // one POST: connect, send and answer
   double first_retry_seconds = 1;          // then doubling ...
@@ -144,6 +145,12 @@ struct CallbacksConfig {
   std::vector<std::string> mail_command;
   std::string outbox_dir = "outbox";  // relative to data_dir
   std::string mail_from = "sfapid@localhost";
+  // Callback URLs resolving into these networks are refused (checked on the addresses connected
+  // to, so DNS cannot swap them): the server's own network position must not be a user's proxy.
+  // Empty: anything goes (a test or a closed site).
+  std::vector<std::string> blocked_networks{
+      "0.0.0.0/8",     "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+      "172.16.0.0/12", "192.168.0.0/16", "::1/128",       "fc00::/7",    "fe80::/10"};
 };
 
 struct RunAsConfig {
@@ -156,16 +163,16 @@ struct RunAsConfig {
 // Accounts (users, projects, groups): operators manage them with `sfapid user` / `sfapid project`;
 // [[users]] and [[projects]] seed the store at start (created when missing, never overwritten).
 struct UserSeedConfig {
-  std::string name;      // the API user
-  int64_t uid = -1;      // -1: the Unix account's
+  std::string name;  // the API user
+  int64_t uid = -1;  // -1: the Unix account's
   std::string firstname, lastname, middlename, email, workphone, other_phones;
 };
 
 struct ProjectSeedConfig {
   std::string repo_name;  // also the account jobs are charged to
   std::string description;
-  double cpu_hours = 0, gpu_hours = 0;  // node-hours given
-  std::string project_dir;              // measured for projdir_usage; "" = none
+  double cpu_hours = 0, gpu_hours = 0;                   // node-hours given
+  std::string project_dir;                               // measured for projdir_usage; "" = none
   int64_t project_dir_bytes = 0, project_dir_files = 0;  // quotas, 0 = none
   std::string archive_dir;
   int64_t archive_bytes = 0, archive_files = 0;
@@ -177,7 +184,7 @@ struct AccountsConfig {
   // As root, project groups are real Unix groups (groupadd/gpasswd) with gids from this range.
   bool unix_groups = true;
   uint32_t gid_min = 60000, gid_max = 60999;
-  double disk_usage_cache_seconds = 60;  // how long a measured project folder's usage is reused
+  double disk_usage_cache_seconds = 60;     // how long a measured project folder's usage is reused
   std::vector<UserSeedConfig> users;        // [[users]]
   std::vector<ProjectSeedConfig> projects;  // [[projects]]
 };

@@ -86,6 +86,10 @@ max_retry_seconds = 300           # ... up to this
 mail_command = []                 # e.g. ["/usr/sbin/sendmail", "-t"]; empty: files in outbox_dir
 outbox_dir = "outbox"             # relative to data_dir
 mail_from = "sfapid@localhost"
+# Callback URLs resolving into these networks are refused (loopback, private, link-local: the
+# server must not be a proxy into its own network). [] allows everything.
+blocked_networks = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+                    "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7", "fe80::/10"]
 
 [runas]
 # Every user action runs as the user's Unix account: the account of the same name unless listed

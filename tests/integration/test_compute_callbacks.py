@@ -69,7 +69,8 @@ def free_port():
 class Callbacks(ComputeTest):
     users = USERS
     scheduler = {"nodes": 1, "cpus_per_node": 2}
-    extra = "[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
+    extra = ("[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
+             "blocked_networks = []  # the test receivers are on loopback\n")
 
     def secret(self, user=None):
         client_id = self.keys[self.user(user)][1]
@@ -295,3 +296,25 @@ class MailCommand(ComputeTest):
         self.assertIn("FAILED", messages[0])
         outbox = os.path.join(self.server.data_dir, "outbox")
         self.assertFalse(os.path.isdir(outbox) and os.listdir(outbox), "mail went to the outbox too")
+
+
+class BlockedNetworks(ComputeTest):
+    """With the default callbacks.blocked_networks, a callback to the server's own loopback (or any
+    private network) is never sent: users cannot make sfapid a proxy into its network."""
+
+    users = USERS
+    scheduler = {"nodes": 1, "cpus_per_node": 2}
+    extra = "[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
+
+    def test_loopback_callback_is_refused(self):
+        receiver = Receiver()
+        try:
+            jobid = self.submit(script("true"), callbackUrl=receiver.url("/internal-admin"))
+            self.wait_ended(jobid)
+            deadline = time.time() + 10
+            while time.time() < deadline and "blocked network" not in self.server.read_log():
+                time.sleep(0.1)
+            self.assertIn("blocked network", self.server.read_log())
+            self.assertEqual(receiver.requests, [], "a callback reached a blocked network")
+        finally:
+            receiver.close()

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <memory>
 
+#include "util/cidr.h"
+
 namespace sfapid {
 
 namespace asio = boost::asio;
@@ -91,6 +93,18 @@ asio::awaitable<void> Run(Target t, HttpPost post, std::shared_ptr<Exchange> x) 
   tcp::resolver resolver(ex);
   auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, kNoThrow);
   if (rec) co_return Fail(*x, "cannot resolve " + t.host, rec);
+  // Checked on the very addresses connected to below, so a second lookup cannot swap them.
+  for (const auto& entry : endpoints) {
+    const std::string ip = entry.endpoint().address().to_string();
+    for (const auto& net : post.blocked_networks)
+      if (auto cidr = ParseCidr(net); cidr && cidr->Contains(ip)) {
+        x->outcome = {AttemptOutcome::kFailed, t.host + " resolves to " + ip +
+                                                   ", in a blocked network (" + net +
+                                                   "; callbacks.blocked_networks)"};
+        x->finished = true;
+        co_return;
+      }
+  }
   if (!t.https) {
     tcp::socket socket(ex);
     if (auto [ec, ep] = co_await asio::async_connect(socket, endpoints, kNoThrow); ec)

@@ -15,6 +15,7 @@ struct HttpPost {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   double timeout_seconds = 10;  // the whole attempt: resolve, connect, TLS, send, answer
+  std::vector<std::string> blocked_networks;  // CIDRs never connected to (see CallbacksConfig)
 };
 
 // Delivered on a 2xx answer. TLS verifies the peer against the system's CA store, by host name

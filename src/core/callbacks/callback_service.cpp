@@ -249,6 +249,7 @@ AttemptOutcome CallbackService::Send(const CallbackDelivery& d, int64_t now_ms) 
   post.url = d.target;
   post.body = d.body;
   post.timeout_seconds = timeout;
+  post.blocked_networks = config_.callbacks.blocked_networks;
   post.headers = {
       {"Content-Type", "application/json"},
       {"User-Agent", std::string("sfapid/") + SFAPID_VERSION},
