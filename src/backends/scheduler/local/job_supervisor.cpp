@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -28,6 +29,14 @@ namespace json = boost::json;
 namespace {
 
 int64_t Now() { return static_cast<int64_t>(::time(nullptr)); }
+
+// Deadlines in milliseconds of a monotonic clock: whole seconds would make KillWait anything
+// between 0 and 1 s early, and the wall clock may jump.
+int64_t NowMs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
 
 std::vector<std::string> Strings(const json::value& v) {
   std::vector<std::string> out;
@@ -173,6 +182,7 @@ int RunJobSupervisor(const std::string& job_dir) {
   if (!cgroup.usable())
     std::fprintf(stderr, "job-supervisor: no cgroup; the job is tracked by its process group\n");
   const int64_t start = Now();
+  const int64_t start_ms = NowMs();
   const pid_t job = script_fd < 0 ? -1 : ::fork();
   if (job == 0) RunJob(spec, script_fd, cgroup);
   std::string state;
@@ -181,11 +191,11 @@ int RunJobSupervisor(const std::string& job_dir) {
     state = "FAILED";
   } else {
     ::setpgid(job, job);  // also here, so that a kill right after fork reaches the group
-    int64_t kill_at = 0;  // when SIGKILL follows the SIGTERM
+    int64_t kill_at = 0;  // when SIGKILL follows the SIGTERM (NowMs)
     auto stop = [&](const std::string& why) {
       if (!state.empty()) return;
       state = why;
-      kill_at = Now() + kill_wait;  // first: nothing below may delay the SIGKILL
+      kill_at = NowMs() + kill_wait * 1000;  // first: nothing below may delay the SIGKILL
       ::kill(-job, SIGTERM);
       cgroup.Signal(SIGTERM);
       const std::string at = slurm::FormatTimestamp(Now());
@@ -206,15 +216,16 @@ int RunJobSupervisor(const std::string& job_dir) {
         }
         break;
       }
-      int64_t wake = Now() + 60;
-      if (time_limit >= 0 && state.empty()) wake = std::min(wake, start + time_limit);
+      const int64_t limit_at = time_limit >= 0 ? start_ms + time_limit * 1000 : -1;
+      int64_t wake = NowMs() + 60'000;
+      if (limit_at >= 0 && state.empty()) wake = std::min(wake, limit_at);
       if (kill_at > 0) wake = std::min(wake, kill_at);
-      const int64_t wait_s = std::max<int64_t>(0, wake - Now());
-      timespec ts{static_cast<time_t>(wait_s), wait_s == 0 ? 100'000'000L : 0};
+      const int64_t wait_ms = std::clamp<int64_t>(wake - NowMs(), 1, 60'000);
+      timespec ts{static_cast<time_t>(wait_ms / 1000), (wait_ms % 1000) * 1'000'000L};
       const int sig = ::sigtimedwait(&waited, nullptr, &ts);
       if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stop("CANCELLED");
-      if (time_limit >= 0 && Now() >= start + time_limit) stop("TIMEOUT");
-      if (kill_at > 0 && Now() >= kill_at) {
+      if (limit_at >= 0 && NowMs() >= limit_at) stop("TIMEOUT");
+      if (kill_at > 0 && NowMs() >= kill_at) {
         ::kill(-job, SIGKILL);
         cgroup.Signal(SIGKILL);
       }

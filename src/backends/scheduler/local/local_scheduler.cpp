@@ -442,6 +442,13 @@ void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
     LocalJob& job = jobs_.at(id);
     if (job.supervisor > 0) Collect(job, now, changed);
   }
+  // Running tasks per array, counted once per pass (the %N throttle), not once per pending task.
+  array_running_.clear();
+  for (int64_t id : ids) {
+    const LocalJob& job = jobs_.at(id);
+    if (job.array_job_id != 0 && (job.state == "RUNNING" || job.supervisor > 0))
+      ++array_running_[job.array_job_id];
+  }
   for (int64_t id : ids) {
     LocalJob& job = jobs_.at(id);
     if (job.Ended() && job.supervisor == 0) {
@@ -463,6 +470,7 @@ void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
       started = true;
     }
     if (started) {
+      if (job.array_job_id != 0 && job.supervisor > 0) ++array_running_[job.array_job_id];
       changed.push_back(&job);
       continue;
     }
@@ -527,11 +535,9 @@ std::string LocalScheduler::PendingReason(const LocalJob& job, int64_t now) {
     if (waiting) return "Dependency";
   }
   if (job.array_job_id != 0 && job.array_max_running > 0) {
-    int running = 0;
-    for (auto it = jobs_.find(job.array_job_id);
-         it != jobs_.end() && it->second.array_job_id == job.array_job_id; ++it)
-      running += it->second.state == "RUNNING" || it->second.supervisor > 0;
-    if (running >= job.array_max_running) return "JobArrayTaskLimit";
+    auto it = array_running_.find(job.array_job_id);
+    if (it != array_running_.end() && it->second >= job.array_max_running)
+      return "JobArrayTaskLimit";
   }
   return "";
 }

@@ -69,9 +69,10 @@ class LocalScheduler : public Scheduler {
 
   std::unique_ptr<local::JobTable> table_;
   mutable std::shared_mutex mu_;
-  std::map<int64_t, Job> jobs_;   // by raw id
-  std::set<int64_t> active_;      // pending, running, or still being stopped
-  std::set<int64_t> unreported_;  // ended for good; the job-ended handler has not seen them
+  std::map<int64_t, Job> jobs_;           // by raw id
+  std::set<int64_t> active_;              // pending, running, or still being stopped
+  std::map<int64_t, int> array_running_;  // per array, during a scheduling pass
+  std::set<int64_t> unreported_;          // ended for good; the job-ended handler has not seen them
   int64_t next_id_ = 1;
   bool started_ = false;
   bool stopping_ = false;
