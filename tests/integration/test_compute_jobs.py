@@ -111,7 +111,7 @@ class JobStates(ComputeTest):
         # The job writes after SIGTERM (a cleanup trap), after sfapid has added Slurm's notice to
         # the same file: neither may overwrite the other.
         text = script("""
-            trap 'sleep 0.5; echo "cleanup after TERM"; exit 0' TERM
+            trap 'sleep 0.1; echo "cleanup after TERM"; exit 0' TERM
             echo before
             sleep 3010 &
             wait
