@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+#include "util/spawn.h"
+
 namespace sfapid {
 
 namespace {
@@ -19,35 +21,14 @@ namespace {
 Status RunTool(const std::vector<std::string>& argv) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return Status::Unavailable(std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-  // The database, keys and listening sockets stay with the server.
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults, none;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  char path_env[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-  char* env[] = {path_env, nullptr};
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, args[0], &actions, &attr, args.data(), env);
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
+  auto pid = Spawn({.argv = argv,
+                    .env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"},
+                    .stdout_fd = out[1],
+                    .stderr_fd = out[1]});
   ::close(out[1]);
-  if (rc != 0) {
+  if (!pid) {
     ::close(out[0]);
-    return Status::Unavailable("cannot start " + argv[0] + ": " + std::strerror(rc));
+    return pid.status();
   }
   std::string output;
   char buf[1024];
@@ -58,7 +39,7 @@ Status RunTool(const std::vector<std::string>& argv) {
   }
   ::close(out[0]);
   int wstatus = 0;
-  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  while (::waitpid(*pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return Status::Ok();
   while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
