@@ -12,6 +12,7 @@
 #include "backends/notify/http_post.h"
 #include "core/callbacks/job_ended_event.h"
 #include "core/callbacks/mail_sender.h"
+#include "util/uuid.h"
 
 namespace sfapid {
 
@@ -31,19 +32,6 @@ int64_t NowMs() {
 }
 
 TimePoint ToTimePoint(int64_t ms) { return TimePoint{std::chrono::seconds{ms / 1000}}; }
-
-std::string NewUuid() {
-  unsigned char b[16];
-  RAND_bytes(b, sizeof b);
-  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
-  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
-}
 
 // "20261127T172333Z-perlmutter-123.eml"; anything odd in a name becomes '_'.
 std::string OutboxFileName(int64_t now_ms, const std::string& system, const std::string& jobid) {
