@@ -49,7 +49,9 @@ class SlurmCompute(ComputeTest):
         self.assertRegex(jobid, r"^\d+$")
         self.assertIsNotNone(self.row(jobid), "the job just submitted is not in the queue")
         acct = self.wait_ended(jobid, timeout=60)
-        self.assertEqual((acct["exitcode"], acct["user"], acct["account"]), ("0:0", self.alice, "default"))
+        # Complete as soon as it shows COMPLETED (slurmdbd's first record of a job is a stub).
+        self.assertEqual((acct["exitcode"], acct["user"], acct["account"], acct["partition"],
+                          acct["jobname"]), ("0:0", self.alice, "default", "regular", "args.sh"))
         self.assertEqual(self.read_when_present(f"{self.home()}/slurm-{jobid}.out", contains=self.alice),
                          f"1 2 3\n{self.alice}\n")
 

@@ -135,6 +135,32 @@ Result<SlurmScheduler::Rows> SlurmScheduler::MissingAccounting(const Rows& windo
   return slurm::ParseSacctText(r.out);
 }
 
+// For about a second after a job ends, slurmdbd holds only a stub of it (JobName "allocation", no
+// partition, QOS "Unknown"); the queue still shows the job then (MinJobAge), so its fields fill in.
+std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::CompleteFromQueue(
+    std::shared_ptr<const Rows> rows) {
+  bool stubs = false;
+  for (const JobRow& row : *rows) stubs |= Field(row, "partition").empty();
+  if (!stubs) return rows;
+  auto queue = queue_.Get();
+  if (!queue) return rows;
+  std::map<std::string, const JobRow*> by_id;
+  for (const JobRow& q : **queue) by_id[Field(q, "jobid")] = &q;
+  auto completed = std::make_shared<Rows>(*rows);
+  for (JobRow& row : *completed) {
+    if (!Field(row, "partition").empty()) continue;
+    auto it = by_id.find(Field(row, "jobid"));
+    if (it == by_id.end()) continue;
+    const JobRow& q = *it->second;
+    row["jobname"] = Field(q, "name");
+    row["partition"] = Field(q, "partition");
+    row["qos"] = Field(q, "qos");
+    if (Field(row, "account").empty()) row["account"] = Field(q, "account");
+    if (Field(row, "workdir").empty()) row["workdir"] = Field(q, "work_dir");
+  }
+  return completed;
+}
+
 Result<std::vector<JobRow>> SlurmScheduler::Query(const JobQuery& q) {
   auto snapshot = (q.sacct ? accounting_ : queue_).GetStartedAfter(NotBefore(q));
   if (!snapshot) return snapshot.status();
@@ -148,6 +174,7 @@ Result<std::vector<JobRow>> SlurmScheduler::Query(const JobQuery& q) {
       rows = merged;
     }
   }
+  if (q.sacct) rows = CompleteFromQueue(std::move(rows));
   const RowFilter filter(q.filters, q.sacct);
   std::vector<JobRow> out;
   size_t skipped = 0;

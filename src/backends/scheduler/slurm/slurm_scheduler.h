@@ -48,6 +48,7 @@ class SlurmScheduler : public Scheduler {
   Result<Rows> FetchQueue();
   Result<Rows> FetchAccounting();
   Result<Rows> MissingAccounting(const Rows& window, const JobQuery& q);
+  std::shared_ptr<const Rows> CompleteFromQueue(std::shared_ptr<const Rows> rows);
   // The oldest snapshot this caller may see: cached, fresh, or after their own last submission.
   Clock::time_point NotBefore(const JobQuery& q) const;
   void WatchLoop();
