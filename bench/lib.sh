@@ -23,7 +23,9 @@ bench_cleanup() {
 }
 
 # The default configuration on a kernel-chosen loopback port, data in $work, no access log, plus
-# any extra TOML given as arguments (appended). Writes $work/sfapid.toml.
+# any extra TOML given as arguments: "[table] key = value" replaces the key in that table (it must
+# be there), "+[table] key = value" adds it at the end of the table's first occurrence. Writes
+# $work/sfapid.toml.
 bench_config() {
   "$sfapid" config default |
     sed -e "s|^data_dir = .*|data_dir = \"$work/data\"|" \
@@ -36,16 +38,24 @@ bench_config() {
 import sys
 path, extra = sys.argv[1], sys.argv[2]
 text = open(path).read()
-# "[table] key = value": replace the key inside that table.
+# "[table] key = value": replace the key inside that table; "+[table] key = value": add it.
 table, assignment = extra.split(" ", 1)
+add = table.startswith("+")
+table = table.lstrip("+")
 key = assignment.split("=")[0].strip()
 lines, out, inside, done = text.splitlines(), [], False, False
 for line in lines:
     if line.startswith("["):
+        if inside and add and not done:
+            while out and not out[-1].strip():
+                out.pop()
+            out += [assignment, ""]; done = True
         inside = line.strip() == table
-    if inside and not done and line.split("=")[0].strip() == key:
+    if inside and not add and not done and line.split("=")[0].strip() == key:
         out.append(assignment); done = True; continue
     out.append(line)
+if inside and add and not done:
+    out.append(assignment); done = True
 if not done:
     sys.exit(f"bench_config: no key {key} in {table}")
 open(path, "w").write("\n".join(out) + "\n")
