@@ -78,15 +78,22 @@ http::Response TaskAccepted(const Result<std::string>& task) {
       json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
 }
 
+// QueueOutput, assembled from rows the scheduler serialised (once per snapshot for Slurm).
 http::Response JobsReply(const Result<JobsAnswer>& answer) {
   if (!answer) return http::FromStatus(answer.status());
-  json::array out;
-  out.reserve(answer->rows.size());
-  for (const auto& row : answer->rows) out.emplace_back(row);
-  return http::Response::Json(
-      json::object{{"status", answer->ok ? "OK" : "ERROR"},
-                   {"output", std::move(out)},
-                   {"error", answer->ok ? json::value(nullptr) : json::value(answer->error)}});
+  std::size_t size = 64;
+  for (const auto& row : answer->rows) size += row->size() + 1;
+  std::string body;
+  body.reserve(size + answer->error.size());
+  body += answer->ok ? R"({"status":"OK","output":[)" : R"({"status":"ERROR","output":[)";
+  for (std::size_t i = 0; i < answer->rows.size(); ++i) {
+    if (i > 0) body += ',';
+    body += *answer->rows[i];
+  }
+  body += R"(],"error":)";
+  body += answer->ok ? "null" : json::serialize(json::value(answer->error));
+  body += '}';
+  return http::Response::Text(200, std::move(body), "application/json");
 }
 
 // kwargs=name=value, each item exactly one '=' with something on both sides (spec §3).

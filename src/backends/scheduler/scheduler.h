@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,6 +45,12 @@ struct JobQuery {
 
 // A queue (squeue) or accounting (sacct) row: every field name of spec §3, every value a string.
 using JobRow = boost::json::object;
+// The same row serialised as JSON, shared: a backend that keeps rows between requests (Slurm's
+// snapshots) serialises each once, and answers are then built by copying text.
+using SerializedRow = std::shared_ptr<const std::string>;
+inline SerializedRow Serialize(const JobRow& row) {
+  return std::make_shared<const std::string>(boost::json::serialize(row));
+}
 
 class Scheduler {
  public:
@@ -65,7 +72,7 @@ class Scheduler {
   // Unavailable when the scheduler cannot be reached.
   virtual Result<std::string> Submit(const JobScript& script) = 0;
   // Rows sorted by job id. InvalidArgument carries the command's error text.
-  virtual Result<std::vector<JobRow>> Query(const JobQuery& query) = 0;
+  virtual Result<std::vector<SerializedRow>> Query(const JobQuery& query) = 0;
   // Cancels a job (every task of an array) as `who`. InvalidArgument carries scancel's error text.
   virtual Status Cancel(const UnixIdentity& who, const std::string& jobid) = 0;
 

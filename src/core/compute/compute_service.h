@@ -30,7 +30,7 @@ struct SubmitRequest {
 // Queue and accounting answers are in-band (QueueOutput): {"status","output","error"}.
 struct JobsAnswer {
   bool ok = true;
-  std::vector<JobRow> rows;
+  std::vector<SerializedRow> rows;
   std::string error;
 };
 

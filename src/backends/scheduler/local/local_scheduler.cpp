@@ -315,7 +315,7 @@ std::vector<LocalJob*> LocalScheduler::Resolve(const std::string& jobid) {
   return out;
 }
 
-Result<std::vector<JobRow>> LocalScheduler::Query(const JobQuery& q) {
+Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
   const int64_t now = NowSeconds();
   const double min_age = system_.scheduler.min_job_age_seconds;
   // Filters on the job's own fields first (cheap), then on rendered output fields.
@@ -359,7 +359,7 @@ Result<std::vector<JobRow>> LocalScheduler::Query(const JobQuery& q) {
     candidates.reserve(jobs_.size());
     for (const auto& [id, job] : jobs_) candidates.push_back(&job);
   }
-  std::vector<JobRow> rows;
+  std::vector<SerializedRow> rows;
   size_t skipped = 0;
   for (const LocalJob* j : candidates) {
     if (q.limit && rows.size() >= *q.limit) break;
@@ -383,7 +383,7 @@ Result<std::vector<JobRow>> LocalScheduler::Query(const JobQuery& q) {
       ++skipped;
       continue;
     }
-    rows.push_back(std::move(row));
+    rows.push_back(Serialize(row));
   }
   return rows;
 }

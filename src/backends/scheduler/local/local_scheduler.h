@@ -38,7 +38,7 @@ class LocalScheduler : public Scheduler {
   void Stop() override;
 
   Result<std::string> Submit(const JobScript& script) override;
-  Result<std::vector<JobRow>> Query(const JobQuery& query) override;
+  Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
 
   const std::string& spool_dir() const { return spool_dir_; }

@@ -67,7 +67,7 @@ Result<SlurmScheduler::Rows> SlurmScheduler::FetchQueue() {
   if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "squeue failed" : r.err));
   auto jobs = slurm::ParseSqueueJson(r.out, NowSeconds());
   if (!jobs) return jobs.status();
-  Rows rows;
+  std::vector<JobRow> rows;
   rows.reserve(jobs->size());
   for (auto& j : *jobs) rows.push_back(std::move(j.row));
   // squeue's own order is by priority; the API's is by job id, as the local scheduler's.
@@ -75,7 +75,7 @@ Result<SlurmScheduler::Rows> SlurmScheduler::FetchQueue() {
     const std::string x = Field(a, "jobid"), y = Field(b, "jobid");
     return x.size() != y.size() ? x.size() < y.size() : x < y;
   });
-  return rows;
+  return WithJson(std::move(rows));
 }
 
 Result<SlurmScheduler::Rows> SlurmScheduler::FetchAccounting() {
@@ -86,7 +86,19 @@ Result<SlurmScheduler::Rows> SlurmScheduler::FetchAccounting() {
       {"-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter, "--format=ALL",
        "--starttime=now-" + std::to_string(window_hours) + "hours", "--endtime=now"});
   if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
-  return slurm::ParseSacctText(r.out);
+  auto rows = slurm::ParseSacctText(r.out);
+  if (!rows) return rows.status();
+  return WithJson(std::move(rows).value());
+}
+
+SlurmScheduler::Rows SlurmScheduler::WithJson(std::vector<JobRow> rows) {
+  Rows out;
+  out.reserve(rows.size());
+  for (auto& row : rows) {
+    SerializedRow json = Serialize(row);
+    out.push_back(Row{std::move(row), std::move(json)});
+  }
+  return out;
 }
 
 SlurmScheduler::Clock::time_point SlurmScheduler::NotBefore(const JobQuery& q) const {
@@ -113,8 +125,8 @@ Result<SlurmScheduler::Rows> SlurmScheduler::MissingAccounting(const Rows& windo
       const bool digits =
           !id.empty() && id.size() < 20 && id.find_first_not_of("0123456789_") == std::string::npos;
       bool found = false;
-      for (const JobRow& row : window) {
-        const std::string jobid = Field(row, "jobid");
+      for (const Row& row : window) {
+        const std::string jobid = Field(row.fields, "jobid");
         if (jobid == id || jobid.substr(0, jobid.find('_')) == id) {
           found = true;
           break;
@@ -132,7 +144,9 @@ Result<SlurmScheduler::Rows> SlurmScheduler::MissingAccounting(const Rows& windo
       "sacct", {"-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter,
                 "--format=ALL", "-j", ids});
   if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
-  return slurm::ParseSacctText(r.out);
+  auto rows = slurm::ParseSacctText(r.out);
+  if (!rows) return rows.status();
+  return WithJson(std::move(rows).value());
 }
 
 // For about a second after a job ends, slurmdbd holds only a stub of it (JobName "allocation", no
@@ -140,14 +154,15 @@ Result<SlurmScheduler::Rows> SlurmScheduler::MissingAccounting(const Rows& windo
 std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::CompleteFromQueue(
     std::shared_ptr<const Rows> rows) {
   bool stubs = false;
-  for (const JobRow& row : *rows) stubs |= Field(row, "partition").empty();
+  for (const Row& row : *rows) stubs |= Field(row.fields, "partition").empty();
   if (!stubs) return rows;
   auto queue = queue_.Get();
   if (!queue) return rows;
   std::map<std::string, const JobRow*> by_id;
-  for (const JobRow& q : **queue) by_id[Field(q, "jobid")] = &q;
+  for (const Row& q : **queue) by_id[Field(q.fields, "jobid")] = &q.fields;
   auto completed = std::make_shared<Rows>(*rows);
-  for (JobRow& row : *completed) {
+  for (Row& slot : *completed) {
+    JobRow& row = slot.fields;
     if (!Field(row, "partition").empty()) continue;
     auto it = by_id.find(Field(row, "jobid"));
     if (it == by_id.end()) continue;
@@ -157,11 +172,12 @@ std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::CompleteFromQueue(
     row["qos"] = Field(q, "qos");
     if (Field(row, "account").empty()) row["account"] = Field(q, "account");
     if (Field(row, "workdir").empty()) row["workdir"] = Field(q, "work_dir");
+    slot.json = Serialize(row);
   }
   return completed;
 }
 
-Result<std::vector<JobRow>> SlurmScheduler::Query(const JobQuery& q) {
+Result<std::vector<SerializedRow>> SlurmScheduler::Query(const JobQuery& q) {
   auto snapshot = (q.sacct ? accounting_ : queue_).GetStartedAfter(NotBefore(q));
   if (!snapshot) return snapshot.status();
   std::shared_ptr<const Rows> rows = *snapshot;
@@ -176,16 +192,16 @@ Result<std::vector<JobRow>> SlurmScheduler::Query(const JobQuery& q) {
   }
   if (q.sacct) rows = CompleteFromQueue(std::move(rows));
   const RowFilter filter(q.filters, q.sacct);
-  std::vector<JobRow> out;
+  std::vector<SerializedRow> out;
   size_t skipped = 0;
-  for (const JobRow& row : *rows) {
+  for (const Row& row : *rows) {
     if (q.limit && out.size() >= *q.limit) break;
-    if (!filter.Matches(row)) continue;
+    if (!filter.Matches(row.fields)) continue;
     if (skipped < q.index) {
       ++skipped;
       continue;
     }
-    out.push_back(row);
+    out.push_back(row.json);
   }
   return out;
 }
@@ -265,9 +281,9 @@ void SlurmScheduler::CheckWatched() {
   auto queue = queue_.Get();
   if (!queue) return;
   std::set<std::string> active;
-  for (const JobRow& row : **queue)
-    if (!slurm::IsTerminalState(Field(row, "state"))) {
-      const std::string id = Field(row, "jobid");
+  for (const Row& row : **queue)
+    if (!slurm::IsTerminalState(Field(row.fields, "state"))) {
+      const std::string id = Field(row.fields, "jobid");
       active.insert(id.substr(0, id.find('_')));
     }
   std::map<std::string, Watched> candidates;
@@ -282,9 +298,9 @@ void SlurmScheduler::CheckWatched() {
   std::vector<std::string> done;
   for (const auto& [id, w] : candidates) {
     std::vector<const JobRow*> rows;
-    for (const JobRow& row : **accounting) {
-      const std::string jobid = Field(row, "jobid");
-      if (jobid == id || jobid.substr(0, jobid.find('_')) == id) rows.push_back(&row);
+    for (const Row& row : **accounting) {
+      const std::string jobid = Field(row.fields, "jobid");
+      if (jobid == id || jobid.substr(0, jobid.find('_')) == id) rows.push_back(&row.fields);
     }
     bool all_ended = !rows.empty();
     for (const JobRow* row : rows) {

@@ -34,13 +34,19 @@ class SlurmScheduler : public Scheduler {
   void Stop() override;
 
   Result<std::string> Submit(const JobScript& script) override;
-  Result<std::vector<JobRow>> Query(const JobQuery& query) override;
+  Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
   std::string Metrics() const override;
 
  private:
   using Clock = std::chrono::steady_clock;
-  using Rows = std::vector<JobRow>;
+  // A row and its JSON, serialised once when the snapshot is taken.
+  struct Row {
+    JobRow fields;
+    SerializedRow json;
+  };
+  using Rows = std::vector<Row>;
+  static Rows WithJson(std::vector<JobRow> rows);
   struct Watched {
     std::string user;
     int64_t submitted = 0;  // Unix seconds
