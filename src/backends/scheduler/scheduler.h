@@ -48,6 +48,11 @@ using JobRow = boost::json::object;
 // The same row serialised as JSON, shared: a backend that keeps rows between requests (Slurm's
 // snapshots) serialises each once, and answers are then built by copying text.
 using SerializedRow = std::shared_ptr<const std::string>;
+// A field of a row, "" when absent.
+inline std::string RowField(const JobRow& row, std::string_view key) {
+  const auto* v = row.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
 inline SerializedRow Serialize(const JobRow& row) {
   return std::make_shared<const std::string>(boost::json::serialize(row));
 }

@@ -86,29 +86,6 @@ Status Taken(const Status& s, const std::string& what) {
 
 }  // namespace
 
-template <typename T>
-Result<std::vector<T>> SqliteAccountStore::RowsLocked(std::string_view sql,
-                                                      const std::function<void(Statement&)>& bind,
-                                                      T (*row)(const Statement&)) {
-  auto stmt = db_.Prepare(sql);
-  if (!stmt) return stmt.status();
-  bind(*stmt);
-  std::vector<T> out;
-  while (stmt->Step()) out.push_back(row(*stmt));
-  if (!stmt->status().ok()) return stmt->status();
-  return out;
-}
-
-Status SqliteAccountStore::InTransaction(const std::function<Status()>& body) {
-  if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Status s = body();
-  if (!s.ok()) {
-    db_.Exec("ROLLBACK");
-    return s;
-  }
-  return db_.Exec("COMMIT");
-}
-
 // --- users ---
 
 Status SqliteAccountStore::AddUser(const UserRecord& u) {
@@ -144,7 +121,7 @@ Result<std::vector<UserRecord>> SqliteAccountStore::ListUsers() {
 
 Status SqliteAccountStore::RemoveUser(const std::string& name) {
   std::lock_guard lock(mu_);
-  return InTransaction([&]() -> Status {
+  return db_.InTransaction([&]() -> Status {
     int removed = 0;
     for (const char* sql : {"DELETE FROM account_users WHERE name = ?1",
                             "DELETE FROM project_members WHERE user = ?1",
@@ -266,7 +243,7 @@ Result<std::vector<ChargeRow>> SqliteAccountStore::ChargesTo(const std::string& 
 
 Status SqliteAccountStore::AddGroup(const GroupRecord& g) {
   std::lock_guard lock(mu_);
-  return InTransaction([&]() -> Status {
+  return db_.InTransaction([&]() -> Status {
     Status s = db_.Run(
         "INSERT INTO project_groups(name, gid, project_id, is_unix, created_by, created_at) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -286,7 +263,7 @@ Status SqliteAccountStore::AddGroup(const GroupRecord& g) {
 }
 
 Status SqliteAccountStore::LoadMembers(std::vector<GroupRecord>& groups) {
-  auto rows = RowsLocked<std::pair<std::string, std::string>>(
+  auto rows = db_.Query<std::pair<std::string, std::string>>(
       "SELECT group_name, user FROM group_members ORDER BY group_name, user", [](Statement&) {},
       &MemberRow);
   if (!rows) return rows.status();
@@ -298,13 +275,13 @@ Status SqliteAccountStore::LoadMembers(std::vector<GroupRecord>& groups) {
 
 Result<std::optional<GroupRecord>> SqliteAccountStore::GetGroup(const std::string& name) {
   std::lock_guard lock(mu_);
-  auto rows = RowsLocked<GroupRecord>(
+  auto rows = db_.Query<GroupRecord>(
       std::string("SELECT ") + kGroupColumns +
           " FROM project_groups g JOIN projects p ON p.id = g.project_id WHERE g.name = ?1",
       [&](Statement& s) { s.Bind(1, name); }, &GroupRow);
   if (!rows) return rows.status();
   if (rows->empty()) return std::optional<GroupRecord>();
-  auto members = RowsLocked<std::pair<std::string, std::string>>(
+  auto members = db_.Query<std::pair<std::string, std::string>>(
       "SELECT group_name, user FROM group_members WHERE group_name = ?1 ORDER BY user",
       [&](Statement& s) { s.Bind(1, name); }, &MemberRow);
   if (!members) return members.status();
@@ -314,7 +291,7 @@ Result<std::optional<GroupRecord>> SqliteAccountStore::GetGroup(const std::strin
 
 Result<std::vector<GroupRecord>> SqliteAccountStore::ListGroups() {
   std::lock_guard lock(mu_);
-  auto rows = RowsLocked<GroupRecord>(
+  auto rows = db_.Query<GroupRecord>(
       std::string("SELECT ") + kGroupColumns +
           " FROM project_groups g JOIN projects p ON p.id = g.project_id ORDER BY g.name",
       [](Statement&) {}, &GroupRow);
@@ -326,7 +303,7 @@ Result<std::vector<GroupRecord>> SqliteAccountStore::ListGroups() {
 Status SqliteAccountStore::SetGroupMembers(const std::string& name,
                                            const std::vector<std::string>& members) {
   std::lock_guard lock(mu_);
-  return InTransaction([&]() -> Status {
+  return db_.InTransaction([&]() -> Status {
     if (Status s = db_.Run("DELETE FROM group_members WHERE group_name = ?1",
                            [&](Statement& st) { st.Bind(1, name); });
         !s.ok())

@@ -37,20 +37,13 @@ class SqliteAccountStore : public AccountStore {
   Status RemoveGroup(const std::string& name) override;
 
  private:
-  // Runs a query (the caller holds the lock) and turns each row into a T.
-  template <typename T>
-  Result<std::vector<T>> RowsLocked(std::string_view sql,
-                                    const std::function<void(Statement&)>& bind,
-                                    T (*row)(const Statement&));
+  // Runs a query under the lock and turns each row into a T.
   template <typename T>
   Result<std::vector<T>> Rows(std::string_view sql, const std::function<void(Statement&)>& bind,
                               T (*row)(const Statement&)) {
     std::lock_guard lock(mu_);
-    return RowsLocked(sql, bind, row);
+    return db_.Query(sql, bind, row);
   }
-  // Runs body inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK when it fails); the caller holds the
-  // lock.
-  Status InTransaction(const std::function<Status()>& body);
   // Fills each group's member list.
   Status LoadMembers(std::vector<GroupRecord>& groups);
   Database& db_;

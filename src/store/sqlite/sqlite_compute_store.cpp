@@ -68,20 +68,6 @@ CallbackDelivery DeliveryRow(const Statement& s) {
 
 }  // namespace
 
-template <typename T>
-Result<std::vector<T>> SqliteComputeStore::Rows(std::string_view sql,
-                                                const std::function<void(Statement&)>& bind,
-                                                T (*row)(const Statement&)) {
-  std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(sql);
-  if (!stmt) return stmt.status();
-  bind(*stmt);
-  std::vector<T> out;
-  while (stmt->Step()) out.push_back(row(*stmt));
-  if (!stmt->status().ok()) return stmt->status();
-  return out;
-}
-
 Result<bool> SqliteComputeStore::RecordUsage(const FinishedJob& j) {
   const int64_t elapsed =
       j.start_time > 0 && j.end_time > j.start_time ? j.end_time - j.start_time : 0;

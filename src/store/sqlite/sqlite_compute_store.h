@@ -32,7 +32,10 @@ class SqliteComputeStore : public ComputeStore {
   // Runs a query under the lock and turns each row into a T.
   template <typename T>
   Result<std::vector<T>> Rows(std::string_view sql, const std::function<void(Statement&)>& bind,
-                              T (*row)(const Statement&));
+                              T (*row)(const Statement&)) {
+    std::lock_guard lock(mu_);
+    return db_.Query(sql, bind, row);
+  }
   Database& db_;
   std::mutex& mu_;
 };

@@ -65,6 +65,16 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
 
 Database::~Database() { sqlite3_close(db_); }
 
+Status Database::InTransaction(const std::function<Status()>& body) {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  Status s = body();
+  if (!s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
+}
+
 Status Database::Exec(const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/status.h"
 
@@ -51,6 +52,20 @@ class Database {
   Result<Statement> Prepare(std::string_view sql);
   // Prepares, binds (bind fills the parameters) and runs a statement that returns no rows.
   Status Run(std::string_view sql, const std::function<void(Statement&)>& bind);
+  // Prepares, binds and steps a query, turning each row into a T.
+  template <typename T>
+  Result<std::vector<T>> Query(std::string_view sql, const std::function<void(Statement&)>& bind,
+                               T (*row)(const Statement&)) {
+    auto stmt = Prepare(sql);
+    if (!stmt) return stmt.status();
+    bind(*stmt);
+    std::vector<T> out;
+    while (stmt->Step()) out.push_back(row(*stmt));
+    if (!stmt->status().ok()) return stmt->status();
+    return out;
+  }
+  // Runs body inside BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when it fails.
+  Status InTransaction(const std::function<Status()>& body);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() { return db_; }

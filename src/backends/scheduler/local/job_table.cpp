@@ -36,36 +36,29 @@ Result<std::vector<LocalJob>> JobTable::LoadAll() {
 }
 
 Status JobTable::Insert(const std::vector<LocalJob>& jobs, const std::string& script) {
-  if (Status s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Status result = db_->Run("INSERT INTO scripts (id, script) VALUES (?, ?)",
-                           [&](auto& st) { st.Bind(1, jobs.front().id).Bind(2, script); });
-  for (const auto& job : jobs) {
-    if (!result.ok()) break;
-    result = db_->Run("INSERT INTO jobs (id, record) VALUES (?, ?)",
-                      [&](auto& st) { st.Bind(1, job.id).Bind(2, json::serialize(ToJson(job))); });
-  }
-  if (!result.ok()) {
-    (void)db_->Exec("ROLLBACK");
-    return result;
-  }
-  return db_->Exec("COMMIT");
+  return db_->InTransaction([&]() -> Status {
+    Status s = db_->Run("INSERT INTO scripts (id, script) VALUES (?, ?)",
+                        [&](auto& st) { st.Bind(1, jobs.front().id).Bind(2, script); });
+    for (const auto& job : jobs) {
+      if (!s.ok()) break;
+      s = db_->Run("INSERT INTO jobs (id, record) VALUES (?, ?)",
+                   [&](auto& st) { st.Bind(1, job.id).Bind(2, json::serialize(ToJson(job))); });
+    }
+    return s;
+  });
 }
 
 Status JobTable::Update(const std::vector<const LocalJob*>& jobs) {
   if (jobs.empty()) return Status::Ok();
-  if (Status s = db_->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  Status result;
-  for (const LocalJob* job : jobs) {
-    result = db_->Run("UPDATE jobs SET record = ? WHERE id = ?", [&](auto& st) {
-      st.Bind(1, json::serialize(ToJson(*job))).Bind(2, job->id);
-    });
-    if (!result.ok()) break;
-  }
-  if (!result.ok()) {
-    (void)db_->Exec("ROLLBACK");
-    return result;
-  }
-  return db_->Exec("COMMIT");
+  return db_->InTransaction([&]() -> Status {
+    for (const LocalJob* job : jobs)
+      if (Status s = db_->Run(
+              "UPDATE jobs SET record = ? WHERE id = ?",
+              [&](auto& st) { st.Bind(1, json::serialize(ToJson(*job))).Bind(2, job->id); });
+          !s.ok())
+        return s;
+    return Status::Ok();
+  });
 }
 
 Result<std::string> JobTable::Script(int64_t id) {

@@ -17,6 +17,7 @@
 #include "backends/scheduler/job_fields.h"
 #include "backends/scheduler/local/job_launch.h"
 #include "backends/scheduler/slurm_time.h"
+#include "util/split.h"
 
 namespace sfapid {
 
@@ -56,19 +57,6 @@ std::string Hostname() {
   char buf[256] = {};
   ::gethostname(buf, sizeof buf - 1);
   return buf;
-}
-
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = s.find(',', start);
-    std::string item =
-        s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) out.push_back(std::move(item));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
 }
 
 bool Contains(const std::vector<std::string>& list, const std::string& v) {
@@ -323,21 +311,21 @@ Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
   std::vector<const JobFilter*> by_field;
   for (const auto& f : q.filters) {
     if (f.name == "jobid") {
-      auto v = SplitComma(f.value);
+      auto v = SplitList(f.value);
       ids.insert(ids.end(), v.begin(), v.end());
     } else if (f.name == "user") {
-      users = SplitComma(f.value);
+      users = SplitList(f.value);
     } else if (f.name == "partition") {
-      partitions = SplitComma(f.value);
+      partitions = SplitList(f.value);
     } else if (f.name == "state") {
-      for (const auto& s : SplitComma(f.value)) {
+      for (const auto& s : SplitList(f.value)) {
         const std::string_view n = slurm::NormalizeState(s);
         states.emplace_back(n.empty() ? s : std::string(n));
       }
     } else if (f.name == "name") {
-      names = SplitComma(f.value);
+      names = SplitList(f.value);
     } else if (f.name == "account") {
-      accounts = SplitComma(f.value);
+      accounts = SplitList(f.value);
     } else {
       by_field.push_back(&f);
     }

@@ -11,6 +11,7 @@
 #include "backends/scheduler/job_fields.h"
 #include "backends/scheduler/row_filter.h"
 #include "backends/scheduler/slurm/sacct_text.h"
+#include "util/split.h"
 
 namespace sfapid {
 
@@ -27,11 +28,6 @@ std::string Trim(std::string s) {
   size_t start = 0;
   while (start < s.size() && (s[start] == '\n' || s[start] == ' ')) ++start;
   return s.substr(start);
-}
-
-std::string Field(const JobRow& row, const char* key) {
-  const auto* v = row.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 // sacct's local "2026-11-27T21:03:04" as Unix seconds; 0 for "Unknown", "None", "".
@@ -72,23 +68,28 @@ Result<SlurmScheduler::Rows> SlurmScheduler::FetchQueue() {
   for (auto& j : *jobs) rows.push_back(std::move(j.row));
   // squeue's own order is by priority; the API's is by job id, as the local scheduler's.
   std::sort(rows.begin(), rows.end(), [](const JobRow& a, const JobRow& b) {
-    const std::string x = Field(a, "jobid"), y = Field(b, "jobid");
+    const std::string x = RowField(a, "jobid"), y = RowField(b, "jobid");
     return x.size() != y.size() ? x.size() < y.size() : x < y;
   });
   return WithJson(std::move(rows));
 }
 
-Result<SlurmScheduler::Rows> SlurmScheduler::FetchAccounting() {
-  const int64_t window_hours =
-      std::max<int64_t>(1, static_cast<int64_t>(system_.scheduler.sacct_window_days * 24));
-  auto r = commands_.AsServer(
-      "sacct",
-      {"-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter, "--format=ALL",
-       "--starttime=now-" + std::to_string(window_hours) + "hours", "--endtime=now"});
+// Every user's jobs (-a), allocations only (-X), every field, unit-separated, for `selection`.
+Result<SlurmScheduler::Rows> SlurmScheduler::Sacct(const std::vector<std::string>& selection) {
+  std::vector<std::string> args{
+      "-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter, "--format=ALL"};
+  args.insert(args.end(), selection.begin(), selection.end());
+  auto r = commands_.AsServer("sacct", args);
   if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
   auto rows = slurm::ParseSacctText(r.out);
   if (!rows) return rows.status();
   return WithJson(std::move(rows).value());
+}
+
+Result<SlurmScheduler::Rows> SlurmScheduler::FetchAccounting() {
+  const int64_t window_hours =
+      std::max<int64_t>(1, static_cast<int64_t>(system_.scheduler.sacct_window_days * 24));
+  return Sacct({"--starttime=now-" + std::to_string(window_hours) + "hours", "--endtime=now"});
 }
 
 SlurmScheduler::Rows SlurmScheduler::WithJson(std::vector<JobRow> rows) {
@@ -117,36 +118,24 @@ Result<SlurmScheduler::Rows> SlurmScheduler::MissingAccounting(const Rows& windo
   std::vector<std::string> missing;
   for (const auto& f : q.filters) {
     if (f.name != "jobid") continue;
-    size_t start = 0;
-    for (;;) {
-      const size_t comma = f.value.find(',', start);
-      const std::string id =
-          f.value.substr(start, comma == std::string::npos ? comma : comma - start);
+    for (const std::string& id : SplitList(f.value)) {
       const bool digits =
           !id.empty() && id.size() < 20 && id.find_first_not_of("0123456789_") == std::string::npos;
       bool found = false;
       for (const Row& row : window) {
-        const std::string jobid = Field(row.fields, "jobid");
+        const std::string jobid = RowField(row.fields, "jobid");
         if (jobid == id || jobid.substr(0, jobid.find('_')) == id) {
           found = true;
           break;
         }
       }
       if (digits && !found && missing.size() < 100) missing.push_back(id);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
     }
   }
   if (missing.empty()) return Rows{};
   std::string ids;
   for (const auto& id : missing) ids += (ids.empty() ? "" : ",") + id;
-  auto r = commands_.AsServer(
-      "sacct", {"-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter,
-                "--format=ALL", "-j", ids});
-  if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
-  auto rows = slurm::ParseSacctText(r.out);
-  if (!rows) return rows.status();
-  return WithJson(std::move(rows).value());
+  return Sacct({"-j", ids});
 }
 
 // For about a second after a job ends, slurmdbd holds only a stub of it (JobName "allocation", no
@@ -154,24 +143,24 @@ Result<SlurmScheduler::Rows> SlurmScheduler::MissingAccounting(const Rows& windo
 std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::CompleteFromQueue(
     std::shared_ptr<const Rows> rows) {
   bool stubs = false;
-  for (const Row& row : *rows) stubs |= Field(row.fields, "partition").empty();
+  for (const Row& row : *rows) stubs |= RowField(row.fields, "partition").empty();
   if (!stubs) return rows;
   auto queue = queue_.Get();
   if (!queue) return rows;
   std::map<std::string, const JobRow*> by_id;
-  for (const Row& q : **queue) by_id[Field(q.fields, "jobid")] = &q.fields;
+  for (const Row& q : **queue) by_id[RowField(q.fields, "jobid")] = &q.fields;
   auto completed = std::make_shared<Rows>(*rows);
   for (Row& slot : *completed) {
     JobRow& row = slot.fields;
-    if (!Field(row, "partition").empty()) continue;
-    auto it = by_id.find(Field(row, "jobid"));
+    if (!RowField(row, "partition").empty()) continue;
+    auto it = by_id.find(RowField(row, "jobid"));
     if (it == by_id.end()) continue;
     const JobRow& q = *it->second;
-    row["jobname"] = Field(q, "name");
-    row["partition"] = Field(q, "partition");
-    row["qos"] = Field(q, "qos");
-    if (Field(row, "account").empty()) row["account"] = Field(q, "account");
-    if (Field(row, "workdir").empty()) row["workdir"] = Field(q, "work_dir");
+    row["jobname"] = RowField(q, "name");
+    row["partition"] = RowField(q, "partition");
+    row["qos"] = RowField(q, "qos");
+    if (RowField(row, "account").empty()) row["account"] = RowField(q, "account");
+    if (RowField(row, "workdir").empty()) row["workdir"] = RowField(q, "work_dir");
     slot.json = Serialize(row);
   }
   return completed;
@@ -282,8 +271,8 @@ void SlurmScheduler::CheckWatched() {
   if (!queue) return;
   std::set<std::string> active;
   for (const Row& row : **queue)
-    if (!slurm::IsTerminalState(Field(row.fields, "state"))) {
-      const std::string id = Field(row.fields, "jobid");
+    if (!slurm::IsTerminalState(RowField(row.fields, "state"))) {
+      const std::string id = RowField(row.fields, "jobid");
       active.insert(id.substr(0, id.find('_')));
     }
   std::map<std::string, Watched> candidates;
@@ -299,12 +288,12 @@ void SlurmScheduler::CheckWatched() {
   for (const auto& [id, w] : candidates) {
     std::vector<const JobRow*> rows;
     for (const Row& row : **accounting) {
-      const std::string jobid = Field(row.fields, "jobid");
+      const std::string jobid = RowField(row.fields, "jobid");
       if (jobid == id || jobid.substr(0, jobid.find('_')) == id) rows.push_back(&row.fields);
     }
     bool all_ended = !rows.empty();
     for (const JobRow* row : rows) {
-      std::string state = Field(*row, "state");
+      std::string state = RowField(*row, "state");
       state = state.substr(0, state.find(' '));
       all_ended &= slurm::IsTerminalState(state);
     }
@@ -314,18 +303,18 @@ void SlurmScheduler::CheckWatched() {
       continue;
     }
     for (const JobRow* row : rows) {
-      std::string state = Field(*row, "state");
+      std::string state = RowField(*row, "state");
       state = state.substr(0, state.find(' '));
       FinishedJob f{system_.name,
-                    Field(*row, "jobid"),
+                    RowField(*row, "jobid"),
                     w.user,
-                    Field(*row, "account"),
+                    RowField(*row, "account"),
                     state,
-                    Field(*row, "exitcode"),
-                    ParseLocalTime(Field(*row, "submit")),
-                    ParseLocalTime(Field(*row, "start")),
-                    ParseLocalTime(Field(*row, "end")),
-                    std::max(1, std::atoi(Field(*row, "nnodes").c_str()))};
+                    RowField(*row, "exitcode"),
+                    ParseLocalTime(RowField(*row, "submit")),
+                    ParseLocalTime(RowField(*row, "start")),
+                    ParseLocalTime(RowField(*row, "end")),
+                    std::max(1, std::atoi(RowField(*row, "nnodes").c_str()))};
       if (on_end_) on_end_(f);
     }
     done.push_back(id);

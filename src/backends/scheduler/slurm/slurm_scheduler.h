@@ -52,6 +52,7 @@ class SlurmScheduler : public Scheduler {
     int64_t submitted = 0;  // Unix seconds
   };
   Result<Rows> FetchQueue();
+  Result<Rows> Sacct(const std::vector<std::string>& selection);
   Result<Rows> FetchAccounting();
   Result<Rows> MissingAccounting(const Rows& window, const JobQuery& q);
   std::shared_ptr<const Rows> CompleteFromQueue(std::shared_ptr<const Rows> rows);
