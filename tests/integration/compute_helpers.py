@@ -11,6 +11,7 @@ import time
 import unittest
 import urllib.parse
 
+import slurm_cluster
 from harness import PREFIX, Server, client_key, fetch_token
 
 # spec §3: the lower-cased headers of `squeue --format=%all`, including the empty one.
@@ -74,11 +75,31 @@ def job_key(jobid):
     return (int(master), int(task) if task.isdigit() else -1)
 
 
+class OnSlurm:
+    """Mixin that runs a ComputeTest class on the Slurm backend against the test cluster
+    (slurm_cluster.up), whose slurm.conf stands in for the class's [systems.scheduler] keys:
+    `class SlurmQueries(OnSlurm, test_compute_queries.Queries)`. Subclass in the module that brings
+    the cluster up, importing the module rather than the class (or it runs twice)."""
+
+    backend = "slurm"
+    scheduler = {"backend": "slurm", "refresh_interval_seconds": 1}
+    # Callers waiting for a fresh view wait in the blocking pool: its size is how many can share
+    # one refresh.
+    server_options = "blocking_threads = 64"
+    min_job_age = slurm_cluster.MIN_JOB_AGE
+    scheduler_slack = 120
+
+
 class ComputeTest(unittest.TestCase):
     """One server per class. Subclasses set `users` (a harness.ModuleUsers), `scheduler` (keys of
     [systems.scheduler]) and `extra` (top-level TOML, e.g. a [callbacks] table)."""
 
     users = None
+    backend = "local"  # OnSlurm: "slurm"
+    # Seconds a scheduler may take beyond a time limit or a begin time before it acts on it: Slurm
+    # rounds limits up to whole minutes, checks them every 30 s and starts jobs whose begin time
+    # has come at its next scheduling pass.
+    scheduler_slack = 0
     scheduler = {"nodes": 1, "cpus_per_node": 2}
     extra = ""
     server_options = ""  # lines for the [server] table
@@ -302,6 +323,18 @@ class ComputeTest(unittest.TestCase):
             time.sleep(0.1)
         log = "\n".join(self.server.read_log().splitlines()[-15:])
         self.fail(f"job {jobid} did not reach {states} in {timeout} s; last row: {row}\nsfapid log:\n{log}")
+
+    def wait_reason(self, jobid, reason, timeout=10):
+        """Waits until the pending job's reason is `reason` (a scheduler sets it at its next pass);
+        returns its row."""
+        deadline = time.time() + timeout
+        row = self.row(jobid)
+        while (row is None or row["reason"] != reason) and time.time() < deadline:
+            time.sleep(0.2)
+            row = self.row(jobid)
+        self.assertIsNotNone(row, f"job {jobid} is not in the queue")
+        self.assertEqual((row["state"], row["reason"]), ("PENDING", reason), row)
+        return row
 
     def wait_running(self, jobid, timeout=20):
         return self.wait_state(jobid, "RUNNING", timeout=timeout)

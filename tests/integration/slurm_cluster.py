@@ -18,10 +18,19 @@ def require_slurm():
         raise unittest.SkipTest("Slurm is not installed: run scripts/install-slurm as root")
 
 
-def up(accounts):
-    """Starts (or keeps) the cluster with these Unix accounts associated to account `default`."""
+# What the shared compute suite (compute_helpers) expects of the cluster: the Slurm accounts its
+# scripts charge (every test user a member) and slurm.conf's MinJobAge and KillWait in seconds.
+SUITE_ACCOUNTS = ["accta", "acctb", "projenv", "ageacct", "cbproj", "usageproj"]
+MIN_JOB_AGE = 10
+KILL_WAIT = 2
+
+
+def up(users):
+    """Starts (or keeps) the cluster with these Unix users associated to account `default` and to
+    SUITE_ACCOUNTS."""
     require_slurm()
-    env = dict(os.environ, TEST_USERS=" ".join(accounts))
+    env = dict(os.environ, TEST_USERS=" ".join(users), TEST_ACCOUNTS=" ".join(SUITE_ACCOUNTS),
+               SLURM_MIN_JOB_AGE=str(MIN_JOB_AGE), SLURM_KILL_WAIT=str(KILL_WAIT))
     r = subprocess.run([os.path.join(SCRIPTS, "slurm-up")], env=env, capture_output=True,
                        text=True, timeout=300)
     if r.returncode != 0:

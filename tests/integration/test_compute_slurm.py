@@ -11,7 +11,11 @@ import time
 import urllib.parse
 
 import slurm_cluster
-from compute_helpers import ComputeTest, script
+import test_compute
+import test_compute_callbacks
+import test_compute_jobs
+import test_compute_queries
+from compute_helpers import ComputeTest, OnSlurm, script
 from harness import ModuleUsers
 
 USERS = ModuleUsers("alice", "bob")
@@ -36,12 +40,36 @@ def metric(text, name, **labels):
     raise AssertionError(f"no metric {name} {labels} in:\n{text}")
 
 
-class SlurmCompute(ComputeTest):
+# The shared compute suite, run against Slurm: the same tests and expectations as on the local
+# scheduler (compute_helpers.OnSlurm).
+class SlurmSubmission(OnSlurm, test_compute.Submission):
     users = USERS
-    scheduler = {"backend": "slurm", "refresh_interval_seconds": 1}
-    # Callers waiting for a fresh view wait in the blocking pool: its size is how many can share
-    # one refresh.
-    server_options = "blocking_threads = 64"
+
+
+class SlurmAccountCheck(OnSlurm, test_compute.AccountCheck):
+    users = USERS
+
+
+class SlurmJobStates(OnSlurm, test_compute_jobs.JobStates):
+    users = USERS
+
+
+class SlurmArrays(OnSlurm, test_compute_jobs.Arrays):
+    users = USERS
+
+
+class SlurmQueries(OnSlurm, test_compute_queries.Queries):
+    users = USERS
+
+
+class SlurmCallbacks(OnSlurm, test_compute_callbacks.Callbacks):
+    users = USERS
+
+
+class SlurmCompute(OnSlurm, ComputeTest):
+    """What only the Slurm backend has: Slurm's own errors, shared refreshes, slurmctld down."""
+
+    users = USERS
 
     def test_by_path_with_args_is_visible_at_once_and_completes(self):
         path = self.write_file(f"{self.home()}/args.sh", script('echo "$@"; id -un'), owner=self.alice)

@@ -1,11 +1,13 @@
 // The Slurm backend's readers against real Slurm 22.05 output recorded by scripts/slurm-samples.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "backends/scheduler/job_fields.h"
+#include "backends/scheduler/slurm/queue_to_sacct.h"
 #include "backends/scheduler/slurm/sacct_text.h"
 #include "backends/scheduler/slurm/squeue_json.h"
 
@@ -66,12 +68,33 @@ TEST(SqueueJson, PendingArrayAndHeldJobs) {
   EXPECT_EQ(S(pending, "reason"), "Resources");
   EXPECT_EQ(S(pending, "nodelist(reason)"), "(Resources)");
   EXPECT_EQ(S(pending, "start_time").size() == 19 || S(pending, "start_time") == "N/A", true);
-  JobRow array = OnlySqueueJob("array-pending.squeue.json");
-  EXPECT_EQ(S(array, "jobid"), "6_[0-2]");
-  EXPECT_EQ(S(array, "array_job_id"), "6");
   JobRow held = OnlySqueueJob("held-odd-name.squeue.json");
   EXPECT_EQ(S(held, "reason"), "JobHeldUser");
   EXPECT_EQ(S(held, "name"), "sample-held|odd \"name\"");
+}
+
+TEST(SqueueJson, PendingArrayIsListedOneTaskPerRow) {
+  // Slurm keeps the tasks that have not started in one record, "6_[0-2]"; squeue -r and the local
+  // scheduler list them one by one.
+  auto tasks = ParseSqueueJson(Sample("array-pending.squeue.json"), 1795814500);
+  ASSERT_TRUE(tasks.ok());
+  std::vector<std::string> ids, task_ids;
+  for (const auto& t : *tasks) {
+    ids.push_back(S(t.row, "jobid"));
+    task_ids.push_back(S(t.row, "array_task_id"));
+    EXPECT_EQ(S(t.row, "array_job_id"), "6");
+    EXPECT_EQ(S(t.row, "state"), "PENDING");
+    ExpectExactFields(t.row, SqueueFields());
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"6_0", "6_1", "6_2"}));
+  EXPECT_EQ(task_ids, (std::vector<std::string>{"0", "1", "2"}));
+}
+
+TEST(JobIdOrder, NumericThenTaskThenPendingRemainder) {
+  std::vector<std::string> ids{"10_[11-12]", "10_10", "9", "10", "10_2", "100", "9_1"};
+  std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) { return JobIdLess(a, b); });
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"9", "9_1", "10", "10_2", "10_10", "10_[11-12]", "100"}));
 }
 
 TEST(SqueueJson, EndedJobsAndArrayTasks) {
@@ -139,6 +162,38 @@ TEST(SacctText, UnitSeparatorKeepsPipesInNames) {
   EXPECT_EQ(S((*rows)[0], "jobname"), "a|b \"c\"");
   EXPECT_EQ(S((*rows)[0], "elapsed"), "");  // not asked: present and empty
   EXPECT_FALSE(ParseSacctText("sacct: error: Invalid field requested\n").ok());
+}
+
+TEST(SacctText, PendingArrayIsListedOneTaskPerRow) {
+  std::vector<JobRow> rows = SacctRows("array-pending.sacct.txt");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(S(rows[0], "jobid"), "6_[0-2]");
+  rows.push_back(rows[0]);
+  rows[1]["jobid"] = "7_[1,4-8:3%2]";
+  rows.push_back(rows[0]);
+  rows[2]["jobid"] = "8_[0-3+";  // cut short: kept as it is
+  ListPendingArrayTasks(rows);
+  std::vector<std::string> ids;
+  for (const auto& row : rows) ids.push_back(S(row, "jobid"));
+  EXPECT_EQ(ids, (std::vector<std::string>{"6_0", "6_1", "6_2", "7_1", "7_4", "7_7", "8_[0-3+"}));
+  EXPECT_EQ(S(rows[1], "jobidraw"), "6");
+  EXPECT_EQ(S(rows[1], "state"), "PENDING");
+}
+
+TEST(QueueToSacct, AJobNotYetAccountedLooksAsSacctWillShowIt) {
+  JobRow pending = SacctRowFromQueue(OnlySqueueJob("pending.squeue.json"), "perlmutter");
+  ExpectExactFields(pending, SacctFields());
+  JobRow recorded = SacctRows("pending.sacct.txt").at(0);
+  for (const char* f : {"jobid",     "jobidraw",     "jobname",   "user",    "account", "partition",
+                        "qos",       "state",        "reason",    "submit",  "start",   "end",
+                        "timelimit", "timelimitraw", "alloccpus", "ncpus",   "nnodes",  "reqmem",
+                        "nodelist",  "workdir",      "cluster",   "exitcode"})
+    EXPECT_EQ(S(pending, f), S(recorded, f)) << f;
+  JobRow running = SacctRowFromQueue(OnlySqueueJob("running.squeue.json"), "perlmutter");
+  EXPECT_EQ(S(running, "state"), "RUNNING");
+  EXPECT_EQ(S(running, "elapsed"), "00:00:34");
+  EXPECT_EQ(S(running, "nodelist"), "localhost");
+  EXPECT_EQ(S(running, "timelimit"), "00:10:00");
 }
 
 }  // namespace

@@ -117,11 +117,12 @@ Result<RunningCommand> RunAs::Start(const UnixIdentity& who, const std::string& 
 
 Result<RunningCommand> RunAs::StartProgram(const UnixIdentity& who,
                                            const std::vector<std::string>& argv,
-                                           const json::array& paths) {
+                                           const json::array& paths, const std::string& cwd) {
   json::array args;
   for (const auto& a : argv) args.emplace_back(a);
   return StartWorker(
-      who, json::object{{"op", "exec_argv"}, {"argv", std::move(args)}, {"paths", paths}});
+      who,
+      json::object{{"op", "exec_argv"}, {"argv", std::move(args)}, {"paths", paths}, {"cwd", cwd}});
 }
 
 Result<RunningCommand> RunAs::StartFileCopy(const UnixIdentity& who, const std::string& source,

@@ -42,11 +42,11 @@ class RunAs {
 
   // Starts `bash -c command` as the user in their home.
   Result<RunningCommand> Start(const UnixIdentity& who, const std::string& command);
-  // Starts a program with these arguments (no shell) as the user, once every path in `paths`
-  // ({"path", "roots"}) is found inside its roots; otherwise it exits 126 with the reason on
-  // stderr.
+  // Starts a program with these arguments (no shell) as the user, in `cwd` (default: their home),
+  // once every path in `paths` ({"path", "roots"}) is found inside its roots; otherwise it exits
+  // 126 with the reason on stderr.
   Result<RunningCommand> StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
-                                      const boost::json::array& paths);
+                                      const boost::json::array& paths, const std::string& cwd = "");
 
   // Starts a worker that copies one regular file inside the kernel (see file_copy.h), once both
   // paths are found inside their roots.

@@ -21,9 +21,10 @@ Result<UnixIdentity> UserMap::Resolve(const std::string& api_user) const {
     return Status::PermissionDenied("user " + api_user +
                                     " maps to root; sfapid never acts as root");
   if (::geteuid() == 0 && found->pw_uid < config_.min_uid)
-    return Status::PermissionDenied("user " + api_user + " maps to system account '" + account + "' (uid " +
-                                    std::to_string(found->pw_uid) + " < runas.min_uid " +
-                                    std::to_string(config_.min_uid) + "); sfapid does not act as it");
+    return Status::PermissionDenied("user " + api_user + " maps to system account '" + account +
+                                    "' (uid " + std::to_string(found->pw_uid) +
+                                    " < runas.min_uid " + std::to_string(config_.min_uid) +
+                                    "); sfapid does not act as it");
   if (::geteuid() != 0 && found->pw_uid != ::geteuid()) {
     passwd* self = getpwuid(::geteuid());
     return Status::PermissionDenied("sfapid runs without root as '" +

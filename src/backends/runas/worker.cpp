@@ -108,7 +108,18 @@ std::vector<std::string> Roots(const json::object& req) {
   argv.push_back(nullptr);
   const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull >= 0) ::dup2(devnull, 0);
-  if (::chdir(pw.pw_dir) != 0) (void)!::chdir("/");
+  // In the folder asked for, as the user (the worker has dropped privileges): one they cannot
+  // enter is an error, not a silent fallback.
+  const json::value* cwd = req.if_contains("cwd");
+  if (cwd && cwd->is_string() && !cwd->as_string().empty()) {
+    const std::string dir(cwd->as_string());
+    if (::chdir(dir.c_str()) != 0) {
+      std::fprintf(stderr, "sfapid: cannot enter %s: %s\n", dir.c_str(), std::strerror(errno));
+      std::_Exit(126);
+    }
+  } else if (::chdir(pw.pw_dir) != 0) {
+    (void)!::chdir("/");
+  }
   ::setsid();
   const std::string home = std::string("HOME=") + pw.pw_dir,
                     user = std::string("USER=") + pw.pw_name;

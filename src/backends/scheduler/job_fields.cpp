@@ -220,4 +220,26 @@ bool IsTerminalState(std::string_view state) {
          state != "RESV_DEL_HOLD";
 }
 
+namespace {
+
+// A run of digits without leading zeros compares as a number by length first.
+int CompareNumbers(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  return a.compare(b);
+}
+
+}  // namespace
+
+bool JobIdLess(std::string_view a, std::string_view b) {
+  const size_t ua = a.find('_'), ub = b.find('_');
+  if (int c = CompareNumbers(a.substr(0, ua), b.substr(0, ub)); c != 0) return c < 0;
+  if (ua == std::string_view::npos || ub == std::string_view::npos)
+    return ua == std::string_view::npos && ub != std::string_view::npos;
+  const std::string_view ta = a.substr(ua + 1), tb = b.substr(ub + 1);
+  // A pending remainder "[11-12]" after the tasks listed one by one.
+  const bool la = !ta.empty() && ta[0] == '[', lb = !tb.empty() && tb[0] == '[';
+  if (la != lb) return lb;
+  return CompareNumbers(ta, tb) < 0;
+}
+
 }  // namespace sfapid::slurm

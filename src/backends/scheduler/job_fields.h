@@ -21,4 +21,8 @@ std::string_view NormalizeState(std::string_view name);
 // Whether a job in this state has ended.
 bool IsTerminalState(std::string_view state);
 
+// The order rows are listed in: by job id as a number, then array task ("9" < "10" < "10_2" <
+// "10_10" < "10_[11-12]").
+bool JobIdLess(std::string_view a, std::string_view b);
+
 }  // namespace sfapid::slurm

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sfapid {
 
@@ -28,5 +29,10 @@ struct FinishedJob {
                : 0.0;
   }
 };
+
+// The summary of an array whose tasks (in task order, all ended) are `tasks`: under the array's
+// own id, in the state (and with the exit code) of the first task that did not complete, from the
+// earliest start to the last end. Every scheduler backend reports it after the last task.
+FinishedJob SummariseArray(const std::string& array_id, const std::vector<FinishedJob>& tasks);
 
 }  // namespace sfapid

@@ -51,6 +51,15 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
   return out;
 }
 
+// How slurmstepd (22.05) starts the errors it writes into a job's error file: "slurmstepd-<node>:
+// error:".
+std::string StepdError(const json::object& spec) {
+  std::string prefix = "slurmstepd-";
+  prefix.append(spec.at("node").as_string());
+  prefix.append(": error:");
+  return prefix;
+}
+
 void WriteAll(int fd, const std::string& s) {
   size_t done = 0;
   while (done < s.size()) {
@@ -100,8 +109,8 @@ int OpenOutput(const std::string& path, bool append) {
   }
   const std::string work_dir(spec.at("work_dir").as_string());
   if (::chdir(work_dir.c_str()) != 0) {
-    std::fprintf(stderr, "slurmstepd: error: couldn't chdir to `%s': %s: going to /tmp instead\n",
-                 work_dir.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "%s couldn't chdir to `%s': %s: going to /tmp instead\n",
+                 StepdError(spec).c_str(), work_dir.c_str(), std::strerror(errno));
     (void)!::chdir("/tmp");
   }
   std::vector<std::string> args = Strings(spec.at("args"));
@@ -112,7 +121,7 @@ int OpenOutput(const std::string& path, bool append) {
   // The script is the copy taken at submission, in memory: later edits of the file do not change
   // the job, as with Slurm.
   ::fexecve(script_fd, argv.data(), envp.data());
-  std::fprintf(stderr, "slurmstepd: error: execve(): %s: %s\n", args[0].c_str(),
+  std::fprintf(stderr, "%s execve(): %s: %s\n", StepdError(spec).c_str(), args[0].c_str(),
                std::strerror(errno));
   std::_Exit(errno == ENOENT ? 127 : 126);
 }
@@ -199,7 +208,7 @@ int RunJobSupervisor(const std::string& job_dir) {
       ::kill(-job, SIGTERM);
       cgroup.Signal(SIGTERM);
       const std::string at = slurm::FormatTimestamp(Now());
-      TellJob(spec, "slurmstepd: error: *** JOB " + std::string(spec.at("jobid").as_string()) +
+      TellJob(spec, StepdError(spec) + " *** JOB " + std::string(spec.at("jobid").as_string()) +
                         " ON " + std::string(spec.at("node").as_string()) + " CANCELLED AT " + at +
                         (why == "TIMEOUT" ? " DUE TO TIME LIMIT" : "") + " ***\n");
     };

@@ -217,10 +217,15 @@ Result<std::vector<LocalJob>> LocalScheduler::MakeJobs(const JobScript& script, 
     return SbatchError(
         "Batch job submission failed: Requested time limit is invalid (missing or exceeds some "
         "limit)");
-  if (static_cast<size_t>(job.nodes) > node_names_.size() || job.CpusPerNode() > cpus_per_node_ ||
-      job.mem_mb > memory_mb_per_node_)
+  // Jobs that could never run are refused, in Slurm's words for each case.
+  if (static_cast<size_t>(job.nodes) > node_names_.size())
+    return SbatchError("Batch job submission failed: Node count specification invalid");
+  if (job.CpusPerNode() > cpus_per_node_)
+    return SbatchError("Batch job submission failed: More processors requested than permitted");
+  if (job.mem_mb > memory_mb_per_node_)
     return SbatchError(
-        "Batch job submission failed: Requested node configuration is not available");
+        "Memory specification can not be satisfied\nsbatch: error: Batch job submission failed: "
+        "Requested node configuration is not available");
   job.append_output = o.append_output;
   job.dependencies = o.dependencies;
   job.dependency_text = o.dependency_text;
@@ -251,6 +256,26 @@ Result<std::vector<LocalJob>> LocalScheduler::MakeJobs(const JobScript& script, 
   return jobs;
 }
 
+// As Slurm: a dependency on a job it does not know (long gone, or never was) is dropped, not an
+// error; squeue then shows only the dependencies that remain.
+void LocalScheduler::DropUnknownDependencies(std::vector<LocalJob>& jobs) {
+  std::vector<local::Dependency> known;
+  for (const auto& dep : jobs.front().dependencies)
+    if (!Resolve(dep.jobid).empty()) known.push_back(dep);
+  if (known.size() == jobs.front().dependencies.size()) return;
+  std::string text;
+  for (const auto& dep : known) {
+    if (!text.empty()) text.push_back(',');
+    text.append(dep.type);
+    text.push_back(':');
+    text.append(dep.jobid);
+  }
+  for (LocalJob& job : jobs) {
+    job.dependencies = known;
+    job.dependency_text = text;
+  }
+}
+
 Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   const int64_t now = NowSeconds();
   auto made = MakeJobs(script, now);
@@ -258,9 +283,7 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   std::vector<LocalJob>& jobs = *made;
   std::unique_lock lock(mu_);
   if (!started_ || !table_) return Status::Unavailable("the local scheduler is not running");
-  for (const auto& dep : jobs.front().dependencies)
-    if (Resolve(dep.jobid).empty())
-      return SbatchError("Batch job submission failed: Job dependency problem");
+  DropUnknownDependencies(jobs);
   const int64_t first = next_id_;
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].id = first + static_cast<int64_t>(i);
@@ -352,6 +375,8 @@ Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
   for (const LocalJob* j : candidates) {
     if (q.limit && rows.size() >= *q.limit) break;
     if (!q.sacct && j->Ended() && j->end_time < now - static_cast<int64_t>(min_age)) continue;
+    // Slurm's accounting learns of a job held at submission only once it is released or ends.
+    if (q.sacct && j->held && j->state == "PENDING") continue;
     if (!users.empty() && !Contains(users, j->account_unix) && !Contains(users, j->user)) continue;
     if (!partitions.empty() && !Contains(partitions, j->partition)) continue;
     if (!states.empty() && !Contains(states, j->state)) continue;
@@ -379,11 +404,17 @@ Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
 Status LocalScheduler::Cancel(const UnixIdentity& who, const std::string& jobid) {
   std::unique_lock lock(mu_);
   if (!started_) return Status::Unavailable("the local scheduler is not running");
+  const int64_t now = NowSeconds();
   std::vector<LocalJob*> targets = Resolve(jobid);
-  if (targets.empty()) return ScancelError(jobid, "Invalid job id specified");
+  // Jobs that ended longer than MinJobAge ago are gone from slurmctld, so from scancel's view.
+  const auto forgotten = [&](const LocalJob* j) {
+    return j->Ended() &&
+           j->end_time < now - static_cast<int64_t>(system_.scheduler.min_job_age_seconds);
+  };
+  if (std::all_of(targets.begin(), targets.end(), forgotten))
+    return ScancelError(jobid, "Invalid job id specified");
   for (LocalJob* j : targets)
     if (j->uid != who.uid) return ScancelError(jobid, "Access/permission denied");
-  const int64_t now = NowSeconds();
   std::vector<const LocalJob*> changed;
   for (LocalJob* j : targets) {
     if (j->Ended()) continue;
@@ -640,37 +671,30 @@ void LocalScheduler::ReportEnded() {
   std::vector<int64_t> ids;
   {
     std::shared_lock lock(mu_);
+    const auto finished = [&](const LocalJob& job) {
+      return FinishedJob{
+          system_.name,         job.DisplayId(), job.user,       job.account,  job.state,
+          local::ExitCode(job), job.submit_time, job.start_time, job.end_time, job.nodes};
+    };
     std::set<int64_t> arrays;
     for (int64_t id : unreported_) {
       const LocalJob& job = jobs_.at(id);
-      ended.push_back(FinishedJob{system_.name, job.DisplayId(), job.user, job.account, job.state,
-                                  local::ExitCode(job), job.submit_time, job.start_time,
-                                  job.end_time, job.nodes});
+      ended.push_back(finished(job));
       ids.push_back(id);
       if (job.array_job_id != 0) arrays.insert(job.array_job_id);
     }
     // An array whose last task just ended: one summary under the array's own id, as callbacks
     // registered at submission know it. Its state is the first task's that did not complete.
     for (int64_t array : arrays) {
-      FinishedJob sum{system_.name, std::to_string(array), "", "", "COMPLETED", "0:0", 0, 0, 0, 0};
-      sum.array_summary = true;
+      std::vector<FinishedJob> tasks;
       bool all_ended = true;
       for (auto it = jobs_.find(array); it != jobs_.end() && it->second.array_job_id == array;
            ++it) {
         const LocalJob& t = it->second;
         all_ended &= t.Ended() && t.supervisor == 0;
-        sum.user = t.user;
-        sum.account = t.account;
-        if (t.state != "COMPLETED" && sum.state == "COMPLETED") {
-          sum.state = t.state;
-          sum.exit_code = local::ExitCode(t);
-        }
-        sum.submit_time = t.submit_time;
-        if (t.start_time > 0 && (sum.start_time == 0 || t.start_time < sum.start_time))
-          sum.start_time = t.start_time;
-        sum.end_time = std::max(sum.end_time, t.end_time);
+        tasks.push_back(finished(t));
       }
-      if (all_ended) ended.push_back(sum);
+      if (all_ended) ended.push_back(SummariseArray(std::to_string(array), tasks));
     }
   }
   if (ids.empty()) return;

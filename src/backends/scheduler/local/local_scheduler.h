@@ -48,6 +48,8 @@ class LocalScheduler : public Scheduler {
   // Turns parsed directives into jobs (one per array task), or sbatch's error.
   Result<std::vector<Job>> MakeJobs(const JobScript& script, int64_t now);
   std::vector<Job*> Resolve(const std::string& jobid);  // "J" (all tasks of an array) or "J_i"
+  // Under mu_.
+  void DropUnknownDependencies(std::vector<Job>& jobs);
   void Loop();
   // One pass: collects ended jobs, starts what fits, updates reasons. Under mu_.
   void Tick(int64_t now, std::vector<const Job*>& changed);

@@ -75,45 +75,12 @@ Result<int64_t> Memory(std::string_view v) {
   return scale < 0 ? (*n + 1023) / 1024 : *n * scale;
 }
 
-Result<ArraySpec> Array(std::string_view v) {
-  ArraySpec spec;
-  const Status bad = Error("Invalid job array specification");
-  if (const size_t pct = v.find('%'); pct != std::string_view::npos) {
-    auto m = Int(v.substr(pct + 1));
-    if (!m || *m < 1) return bad;
-    spec.max_running = static_cast<int>(std::min<int64_t>(*m, 1001));
-    v = v.substr(0, pct);
-  }
-  std::set<int64_t> seen;
-  while (!v.empty()) {
-    const size_t comma = v.find(',');
-    std::string_view item = v.substr(0, comma);
-    v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
-    int64_t step = 1;
-    if (const size_t colon = item.find(':'); colon != std::string_view::npos) {
-      auto s = Int(item.substr(colon + 1));
-      if (!s || *s < 1) return bad;
-      step = std::min<int64_t>(*s, 1001);
-      item = item.substr(0, colon);
-    }
-    int64_t first, last;
-    if (const size_t dash = item.find('-'); dash != std::string_view::npos) {
-      auto a = Int(item.substr(0, dash)), b = Int(item.substr(dash + 1));
-      if (!a || !b || *a < 0 || *b < *a) return bad;
-      first = *a;
-      last = *b;
-    } else {
-      auto a = Int(item);
-      if (!a || *a < 0) return bad;
-      first = last = *a;
-    }
-    // Slurm's default MaxArraySize is 1001: indices 0..1000.
-    if (last > 1000) return Error("Batch job submission failed: Invalid job array specification");
-    for (int64_t i = first; i <= last; i += step) seen.insert(i);
-  }
-  if (seen.empty()) return bad;
-  spec.indices.assign(seen.begin(), seen.end());
-  return spec;
+Result<ArrayIndices> Array(std::string_view v) {
+  auto indices = ParseArrayIndices(v);
+  if (indices.ok()) return indices;
+  if (indices.status().code() == Code::kNotFound)
+    return Error("Batch job submission failed: Invalid job array specification");
+  return Error("Invalid job array specification");
 }
 
 Result<std::vector<Dependency>> Dependencies(std::string_view v) {

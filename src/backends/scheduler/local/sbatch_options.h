@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backends/scheduler/array_indices.h"
 #include "util/status.h"
 
 namespace sfapid::local {
@@ -16,11 +17,6 @@ namespace sfapid::local {
 struct Dependency {
   std::string type;   // "after", "afterok", "afterany", "afternotok"
   std::string jobid;  // "123" (a whole array when 123 is one) or "123_4"
-};
-
-struct ArraySpec {
-  std::vector<int64_t> indices;  // ascending, unique
-  int max_running = 0;           // "%N"; 0 = no limit
 };
 
 struct SbatchOptions {
@@ -35,7 +31,7 @@ struct SbatchOptions {
   bool mem_whole_node = false;
   std::string dependency_text;
   std::vector<Dependency> dependencies;
-  std::optional<ArraySpec> array;
+  std::optional<ArrayIndices> array;
   std::string array_text;
   std::optional<int64_t> begin;  // Unix seconds
   bool hold = false;

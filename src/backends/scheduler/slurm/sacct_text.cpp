@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "backends/scheduler/array_indices.h"
 #include "backends/scheduler/job_fields.h"
 
 namespace sfapid::slurm {
@@ -51,6 +52,32 @@ Result<std::vector<JobRow>> ParseSacctText(std::string_view text, char delimiter
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+void ListPendingArrayTasks(std::vector<JobRow>& rows) {
+  std::vector<JobRow> out;
+  out.reserve(rows.size());
+  for (JobRow& row : rows) {
+    const std::string jobid = RowField(row, "jobid");
+    const size_t open = jobid.find("_[");
+    auto tasks = open != std::string::npos && jobid.back() == ']'
+                     ? ParseArrayIndices(std::string_view(jobid).substr(open + 2).substr(
+                                             0, jobid.size() - open - 3),
+                                         kMaxSlurmArrayIndex)
+                     : Result<ArrayIndices>(Status::NotFound(""));
+    if (!tasks) {
+      out.push_back(std::move(row));
+      continue;
+    }
+    for (int64_t index : tasks->indices) {
+      JobRow task = row;
+      std::string id = jobid.substr(0, open + 1);
+      id.append(std::to_string(index));
+      task["jobid"] = id;
+      out.push_back(std::move(task));
+    }
+  }
+  rows = std::move(out);
 }
 
 }  // namespace sfapid::slurm

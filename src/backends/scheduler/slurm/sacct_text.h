@@ -18,4 +18,9 @@ inline constexpr char kSacctDelimiter = '\x1f';
 // is not sacct's.
 Result<std::vector<JobRow>> ParseSacctText(std::string_view text, char delimiter = kSacctDelimiter);
 
+// sacct (22.05 has no --array) shows the tasks of an array that have not started as one row,
+// "6_[0-2%2]": replaces each such row by one row per task ("6_0", "6_1", "6_2"), as the queue lists
+// them. A row whose expression cannot be read is kept as it is.
+void ListPendingArrayTasks(std::vector<JobRow>& rows);
+
 }  // namespace sfapid::slurm

@@ -74,7 +74,10 @@ Result<RunningCommand> SpawnAsServer(const std::string& path,
     return Status::Unavailable(std::strerror(errno));
   }
   SpawnSpec spec{.argv = {path},
-                 .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_TIME_FORMAT=standard"},
+                 // Full array index expressions (not cut at 64 bytes), so that pending arrays can
+                 // be listed task by task.
+                 .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_TIME_FORMAT=standard",
+                         "SLURM_BITSTR_LEN=0"},
                  .stdout_fd = out[1],
                  .stderr_fd = err[1],
                  .new_session = true};
@@ -130,12 +133,12 @@ CommandResult SlurmCommands::AsServer(const std::string& command,
 }
 
 CommandResult SlurmCommands::AsUser(const UnixIdentity& who, const std::string& command,
-                                    const std::vector<std::string>& args,
-                                    const json::array& paths) {
+                                    const std::vector<std::string>& args, const json::array& paths,
+                                    const std::string& cwd) {
   Count(command);
   std::vector<std::string> argv{Path(command)};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto p = runas_.StartProgram(who, argv, paths);
+  auto p = runas_.StartProgram(who, argv, paths, cwd);
   if (!p) return Failed(p.status());
   return Collect(*p, std::chrono::milliseconds(static_cast<int64_t>(timeout_ * 1000)));
 }

@@ -27,9 +27,11 @@ class SlurmCommands {
 
   // `command` is a Slurm program name ("squeue"); run as sfapid.
   CommandResult AsServer(const std::string& command, const std::vector<std::string>& args);
-  // Run as the user, in their home; `paths` ({"path","roots"}) must lie inside their roots.
+  // Run as the user, in `cwd` (default: their home); `paths` ({"path","roots"}) must lie inside
+  // their roots.
   CommandResult AsUser(const UnixIdentity& who, const std::string& command,
-                       const std::vector<std::string>& args, const boost::json::array& paths);
+                       const std::vector<std::string>& args, const boost::json::array& paths,
+                       const std::string& cwd = "");
 
   std::string Path(const std::string& command) const { return bin_dir_ + "/" + command; }
   uint64_t runs(const std::string& command) const;

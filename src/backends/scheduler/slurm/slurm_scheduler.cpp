@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "backends/scheduler/job_fields.h"
 #include "backends/scheduler/row_filter.h"
+#include "backends/scheduler/slurm/queue_to_sacct.h"
 #include "backends/scheduler/slurm/sacct_text.h"
 #include "util/split.h"
 
@@ -18,6 +20,16 @@ namespace sfapid {
 namespace json = boost::json;
 
 namespace {
+
+// Rows in the API's order (slurm::JobIdLess); `fields` gives a row's JobRow.
+template <typename Row, typename Fields>
+void SortByJobId(std::vector<Row>& rows, Fields fields) {
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    return slurm::JobIdLess(RowField(fields(a), "jobid"), RowField(fields(b), "jobid"));
+  });
+}
+
+const JobRow& Itself(const JobRow& row) { return row; }
 
 std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -67,14 +79,12 @@ Result<SlurmScheduler::Rows> SlurmScheduler::FetchQueue() {
   rows.reserve(jobs->size());
   for (auto& j : *jobs) rows.push_back(std::move(j.row));
   // squeue's own order is by priority; the API's is by job id, as the local scheduler's.
-  std::sort(rows.begin(), rows.end(), [](const JobRow& a, const JobRow& b) {
-    const std::string x = RowField(a, "jobid"), y = RowField(b, "jobid");
-    return x.size() != y.size() ? x.size() < y.size() : x < y;
-  });
+  SortByJobId(rows, Itself);
   return WithJson(std::move(rows));
 }
 
-// Every user's jobs (-a), allocations only (-X), every field, unit-separated, for `selection`.
+// Every user's jobs (-a), allocations only (-X), a pending array one task per row (as the queue
+// lists it), every field, unit-separated, for `selection`.
 Result<SlurmScheduler::Rows> SlurmScheduler::Sacct(const std::vector<std::string>& selection) {
   std::vector<std::string> args{
       "-a", "-X", "-P", std::string("--delimiter=") + slurm::kSacctDelimiter, "--format=ALL"};
@@ -83,13 +93,18 @@ Result<SlurmScheduler::Rows> SlurmScheduler::Sacct(const std::vector<std::string
   if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
   auto rows = slurm::ParseSacctText(r.out);
   if (!rows) return rows.status();
+  slurm::ListPendingArrayTasks(*rows);
+  SortByJobId(*rows, Itself);
   return WithJson(std::move(rows).value());
 }
 
 Result<SlurmScheduler::Rows> SlurmScheduler::FetchAccounting() {
   const int64_t window_hours =
       std::max<int64_t>(1, static_cast<int64_t>(system_.scheduler.sacct_window_days * 24));
-  return Sacct({"--starttime=now-" + std::to_string(window_hours) + "hours", "--endtime=now"});
+  // The end is a year ahead: a job waiting for a begin time is eligible only from then, and a
+  // window ending now would leave it out.
+  return Sacct(
+      {"--starttime=now-" + std::to_string(window_hours) + "hours", "--endtime=now+365days"});
 }
 
 SlurmScheduler::Rows SlurmScheduler::WithJson(std::vector<JobRow> rows) {
@@ -166,16 +181,56 @@ std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::CompleteFromQueue(
   return completed;
 }
 
+// slurmdbd learns of a job seconds after sbatch returns (and a job waiting for its begin time only
+// then), so accounting alone would miss what a user just submitted: jobs the queue shows pending
+// or running that accounting does not have yet are added in sacct's shape. Jobs held since
+// submission stay out, as Slurm records them only once released.
+std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::WithQueuedJobs(
+    std::shared_ptr<const Rows> accounting, Clock::time_point not_before) {
+  auto queue = queue_.GetStartedAfter(not_before);
+  if (!queue) return accounting;
+  std::lock_guard lock(merged_mu_);
+  if (merged_.accounting == accounting && merged_.queue == *queue) return merged_.rows;
+  std::unordered_set<std::string> accounted;
+  for (const Row& row : *accounting) accounted.insert(RowField(row.fields, "jobid"));
+  const std::string cluster =
+      accounting->empty() ? system_.name : RowField(accounting->front().fields, "cluster");
+  Rows added;
+  for (const Row& q : **queue) {
+    const std::string state = RowField(q.fields, "state");
+    if ((state != "PENDING" && state != "RUNNING") ||
+        RowField(q.fields, "reason") == "JobHeldUser" ||
+        accounted.count(RowField(q.fields, "jobid")))
+      continue;
+    JobRow row = slurm::SacctRowFromQueue(q.fields, cluster);
+    SerializedRow json = Serialize(row);
+    added.push_back(Row{std::move(row), std::move(json)});
+  }
+  std::shared_ptr<const Rows> rows = accounting;
+  if (!added.empty()) {
+    auto all = std::make_shared<Rows>(*accounting);
+    all->insert(all->end(), std::make_move_iterator(added.begin()),
+                std::make_move_iterator(added.end()));
+    SortByJobId(*all, [](const Row& row) -> const JobRow& { return row.fields; });
+    rows = std::move(all);
+  }
+  merged_ = Merged{accounting, *queue, rows};
+  return rows;
+}
+
 Result<std::vector<SerializedRow>> SlurmScheduler::Query(const JobQuery& q) {
-  auto snapshot = (q.sacct ? accounting_ : queue_).GetStartedAfter(NotBefore(q));
+  const Clock::time_point not_before = NotBefore(q);
+  auto snapshot = (q.sacct ? accounting_ : queue_).GetStartedAfter(not_before);
   if (!snapshot) return snapshot.status();
   std::shared_ptr<const Rows> rows = *snapshot;
   if (q.sacct) {
+    rows = WithQueuedJobs(std::move(rows), not_before);
     auto extra = MissingAccounting(*rows, q);
     if (!extra) return extra.status();
     if (!extra->empty()) {
       auto merged = std::make_shared<Rows>(*rows);
       merged->insert(merged->end(), extra->begin(), extra->end());
+      SortByJobId(*merged, [](const Row& row) -> const JobRow& { return row.fields; });
       rows = merged;
     }
   }
@@ -198,10 +253,14 @@ Result<std::vector<SerializedRow>> SlurmScheduler::Query(const JobQuery& q) {
 Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
   json::array roots;
   for (const auto& r : system_.roots) roots.emplace_back(r);
-  std::vector<std::string> args{"--parsable", "--chdir=" + script.submit_dir, script.path};
+  // sbatch runs in the submit folder, as a user who typed it there: the job's working folder is
+  // that one unless the script's own #SBATCH --chdir says otherwise (an option on the command line
+  // would override the script's).
+  std::vector<std::string> args{"--parsable", script.path};
   args.insert(args.end(), script.args.begin(), script.args.end());
   auto r = commands_.AsUser(script.who, "sbatch", args,
-                            json::array{json::object{{"path", script.path}, {"roots", roots}}});
+                            json::array{json::object{{"path", script.path}, {"roots", roots}}},
+                            script.submit_dir);
   const std::string out = Trim(r.out);
   if (r.exit_code != 0 || out.empty()) {
     std::string err = Trim(r.err);
@@ -222,11 +281,19 @@ Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
 }
 
 Status SlurmScheduler::Cancel(const UnixIdentity& who, const std::string& jobid) {
-  auto r = commands_.AsUser(who, "scancel", {jobid}, json::array{});
-  const std::string err = Trim(r.err);
-  if (r.exit_code != 0 || !err.empty())
+  // Plain scancel (22.05) exits 0 and says nothing for a job that has ended or that slurmctld
+  // does not know; -v prints why ("Job/step already completing or completed", "Invalid job id
+  // specified") among progress lines, and those errors are what the caller needs to hear.
+  auto r = commands_.AsUser(who, "scancel", {"-v", jobid}, json::array{});
+  std::string errors;
+  for (const std::string& line : SplitList(r.err, '\n'))
+    if (line.find("error:") != std::string::npos) {
+      if (!errors.empty()) errors.push_back('\n');
+      errors.append(line);
+    }
+  if (r.exit_code != 0 || !errors.empty())
     return Status::InvalidArgument(
-        err.empty() ? "scancel: error: exit " + std::to_string(r.exit_code) : err);
+        errors.empty() ? "scancel: error: exit " + std::to_string(r.exit_code) : errors);
   std::lock_guard lock(mu_);
   last_submit_[who.api_user] = Clock::now();  // the cancel shows in their next read
   return Status::Ok();
@@ -302,21 +369,21 @@ void SlurmScheduler::CheckWatched() {
       if (NowSeconds() - w.submitted > 86400) done.push_back(id);
       continue;
     }
+    std::vector<FinishedJob> tasks;
     for (const JobRow* row : rows) {
       std::string state = RowField(*row, "state");
       state = state.substr(0, state.find(' '));
-      FinishedJob f{system_.name,
-                    RowField(*row, "jobid"),
-                    w.user,
-                    RowField(*row, "account"),
-                    state,
-                    RowField(*row, "exitcode"),
-                    ParseLocalTime(RowField(*row, "submit")),
-                    ParseLocalTime(RowField(*row, "start")),
-                    ParseLocalTime(RowField(*row, "end")),
-                    std::max(1, std::atoi(RowField(*row, "nnodes").c_str()))};
-      if (on_end_) on_end_(f);
+      tasks.push_back(FinishedJob{
+          system_.name, RowField(*row, "jobid"), w.user, RowField(*row, "account"), state,
+          RowField(*row, "exitcode"), ParseLocalTime(RowField(*row, "submit")),
+          ParseLocalTime(RowField(*row, "start")), ParseLocalTime(RowField(*row, "end")),
+          std::max(1, std::atoi(RowField(*row, "nnodes").c_str()))});
     }
+    // An array: each task, then the whole under the array's id (what its callback announces).
+    const bool array = tasks.size() > 1 || tasks.front().jobid.find('_') != std::string::npos;
+    if (array) tasks.push_back(SummariseArray(id, tasks));
+    for (const FinishedJob& f : tasks)
+      if (on_end_) on_end_(f);
     done.push_back(id);
   }
   if (done.empty()) return;

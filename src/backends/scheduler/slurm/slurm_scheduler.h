@@ -56,6 +56,8 @@ class SlurmScheduler : public Scheduler {
   Result<Rows> FetchAccounting();
   Result<Rows> MissingAccounting(const Rows& window, const JobQuery& q);
   std::shared_ptr<const Rows> CompleteFromQueue(std::shared_ptr<const Rows> rows);
+  std::shared_ptr<const Rows> WithQueuedJobs(std::shared_ptr<const Rows> accounting,
+                                             Clock::time_point not_before);
   // The oldest snapshot this caller may see: cached, fresh, or after their own last submission.
   Clock::time_point NotBefore(const JobQuery& q) const;
   void WatchLoop();
@@ -72,6 +74,12 @@ class SlurmScheduler : public Scheduler {
   mutable std::mutex mu_;
   std::map<std::string, Clock::time_point> last_submit_;  // by API user
   std::map<std::string, Watched> watched_;                // job id -> who
+  // WithQueuedJobs' last answer and the two snapshots it was made from: made once per refresh.
+  struct Merged {
+    std::shared_ptr<const Rows> accounting, queue, rows;
+  };
+  std::mutex merged_mu_;
+  Merged merged_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;

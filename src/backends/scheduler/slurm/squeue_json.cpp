@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "backends/scheduler/array_indices.h"
 #include "backends/scheduler/job_fields.h"
 #include "backends/scheduler/slurm_time.h"
 
@@ -177,7 +178,25 @@ Result<std::vector<SqueueJob>> ParseSqueueJson(std::string_view text, int64_t no
     job.raw_id = Int(j, "job_id");
     job.array_job_id = Int(j, "array_job_id");
     job.user = Text(j, "user_name");
-    jobs.push_back(std::move(job));
+    // The tasks of an array that have not started yet share one record ("6_[0-2]"): listed one
+    // task per row, as `squeue -r` does and as the local scheduler lists them.
+    auto pending = job.array_job_id != 0 && !Field(j, "array_task_id")
+                       ? ParseArrayIndices(Text(j, "array_task_string"), kMaxSlurmArrayIndex)
+                       : Result<ArrayIndices>(Status::NotFound(""));
+    if (!pending) {
+      jobs.push_back(std::move(job));
+      continue;
+    }
+    const std::string master = std::to_string(job.array_job_id);
+    for (int64_t index : pending->indices) {
+      SqueueJob task = job;
+      std::string id = master;
+      id.push_back('_');
+      id.append(std::to_string(index));
+      task.row["jobid"] = id;
+      task.row["array_task_id"] = std::to_string(index);
+      jobs.push_back(std::move(task));
+    }
   }
   return jobs;
 }
