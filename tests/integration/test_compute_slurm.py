@@ -40,30 +40,15 @@ def metric(text, name, **labels):
     raise AssertionError(f"no metric {name} {labels} in:\n{text}")
 
 
-# The shared compute suite, run against Slurm: the same tests and expectations as on the local
-# scheduler (compute_helpers.OnSlurm).
-class SlurmSubmission(OnSlurm, test_compute.Submission):
-    users = USERS
-
-
-class SlurmAccountCheck(OnSlurm, test_compute.AccountCheck):
-    users = USERS
-
-
-class SlurmJobStates(OnSlurm, test_compute_jobs.JobStates):
-    users = USERS
-
-
-class SlurmArrays(OnSlurm, test_compute_jobs.Arrays):
-    users = USERS
-
-
-class SlurmQueries(OnSlurm, test_compute_queries.Queries):
-    users = USERS
-
-
-class SlurmCallbacks(OnSlurm, test_compute_callbacks.Callbacks):
-    users = USERS
+# The shared compute suite, run against Slurm with the same tests and expectations as on the local
+# scheduler (compute_helpers.OnSlurm): SlurmSubmission, SlurmJobStates, ...
+SHARED_SUITE = [test_compute.Submission, test_compute.AccountCheck, test_compute_jobs.JobStates,
+                test_compute_jobs.Arrays, test_compute_queries.Queries, test_compute_callbacks.Callbacks]
+for _shared in SHARED_SUITE:
+    _name = "Slurm" + _shared.__name__
+    globals()[_name] = type(_name, (OnSlurm, _shared),
+                            {"users": USERS, "__module__": __name__, "__qualname__": _name})
+del _shared, _name  # or the loader would find the last local class here too
 
 
 class SlurmCompute(OnSlurm, ComputeTest):

@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -217,7 +219,9 @@ class CallbackServiceTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.message();
     return *service_;
   }
+  // A job that has just ended (the callback timeout counts from its end).
   static FinishedJob Job(const std::string& jobid) {
+    const int64_t now = static_cast<int64_t>(::time(nullptr));
     FinishedJob j;
     j.system = "perlmutter";
     j.jobid = jobid;
@@ -225,9 +229,9 @@ class CallbackServiceTest : public ::testing::Test {
     j.account = "m1234";
     j.state = "COMPLETED";
     j.exit_code = "0:0";
-    j.submit_time = 1795800000;
-    j.start_time = 1795800060;
-    j.end_time = 1795803660;
+    j.submit_time = now - 3660;
+    j.start_time = now - 3600;
+    j.end_time = now;
     j.nodes = 2;
     return j;
   }
@@ -269,7 +273,11 @@ TEST_F(CallbackServiceTest, PostsASignedEventOnce) {
   receiver.Listen();
   auto& service = StartService();
   RegisterUrl("42", receiver.Url("/hook?token=abc"));
-  ASSERT_TRUE(service.JobEnded(Job("42")).ok());
+  FinishedJob job = Job("42");
+  job.submit_time = 1795800000;
+  job.start_time = 1795800060;
+  job.end_time = 1795803660;
+  ASSERT_TRUE(service.JobEnded(job).ok());
   ASSERT_TRUE(receiver.WaitForRequests(1));
   const CallbackDelivery d = DeliveryOf("42");
   ASSERT_TRUE(WaitForDelivery(d.id, [](const auto& x) { return x.state == "delivered"; }));
@@ -383,7 +391,8 @@ TEST_F(CallbackServiceTest, ExpiresWhenTheTimeoutPasses) {
   receiver.Listen();
   auto& service = StartService();
   RegisterUrl("45", receiver.Url(), 0.5);
-  ASSERT_TRUE(service.JobEnded(Job("45")).ok());
+  const FinishedJob job = Job("45");
+  ASSERT_TRUE(service.JobEnded(job).ok());
   const CallbackDelivery d = DeliveryOf("45");
   ASSERT_TRUE(WaitForDelivery(d.id, [](const auto& x) { return x.state == "expired"; }));
   auto expired = *store_->compute().GetDelivery(d.id);
@@ -391,7 +400,27 @@ TEST_F(CallbackServiceTest, ExpiresWhenTheTimeoutPasses) {
   EXPECT_EQ(static_cast<size_t>(expired.attempts), receiver.count());
   EXPECT_NE(expired.last_error.find("HTTP 500"), std::string::npos) << expired.last_error;
   EXPECT_FALSE(expired.delivered_at.has_value());
-  EXPECT_EQ(expired.expires_ms - expired.created_ms, 500);
+  // Half a second after the job's end (whole seconds), or one attempt when that has passed.
+  EXPECT_EQ(expired.expires_ms,
+            std::max(expired.created_ms, std::min(expired.created_ms, job.end_time * 1000) + 500));
+}
+
+TEST_F(CallbackServiceTest, TheTimeoutCountsFromTheJobsEndWithOneAttemptHoweverLate) {
+  // A scheduler that hears of an end late (Slurm's accounting, sfapid down meanwhile): a job that
+  // ended two hours ago with a one-minute callbackTimeout gets one attempt, not a minute more.
+  Receiver receiver;
+  receiver.SetAnswers({{500, ""}});
+  receiver.Listen();
+  auto& service = StartService();
+  RegisterUrl("51", receiver.Url(), 60);
+  FinishedJob job = Job("51");
+  job.end_time -= 7200;
+  ASSERT_TRUE(service.JobEnded(job).ok());
+  const CallbackDelivery d = DeliveryOf("51");
+  EXPECT_EQ(d.expires_ms, d.created_ms);
+  ASSERT_TRUE(WaitForDelivery(d.id, [](const auto& x) { return x.state == "expired"; }));
+  EXPECT_EQ(store_->compute().GetDelivery(d.id)->attempts, 1);
+  EXPECT_EQ(receiver.count(), 1u);
 }
 
 TEST_F(CallbackServiceTest, DoesNotFollowRedirects) {
@@ -475,7 +504,9 @@ TEST_F(CallbackServiceTest, WritesMailToTheOutbox) {
   auto& service = StartService();
   ASSERT_TRUE(
       service.Register("perlmutter", "77", "client1", "alice", {"", "bob@example.org", {}}).ok());
-  ASSERT_TRUE(service.JobEnded(Job("77")).ok());
+  FinishedJob job = Job("77");
+  job.end_time = 1795803660;  // written below as 2026-11-27T18:21:00+00:00
+  ASSERT_TRUE(service.JobEnded(job).ok());
   const CallbackDelivery d = DeliveryOf("77", "email");
   ASSERT_TRUE(WaitForDelivery(d.id, [](const auto& x) { return x.state == "delivered"; }));
 

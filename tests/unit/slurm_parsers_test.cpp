@@ -194,6 +194,17 @@ TEST(QueueToSacct, AJobNotYetAccountedLooksAsSacctWillShowIt) {
   EXPECT_EQ(S(running, "elapsed"), "00:00:34");
   EXPECT_EQ(S(running, "nodelist"), "localhost");
   EXPECT_EQ(S(running, "timelimit"), "00:10:00");
+  // An ended job: squeue --json's wait status is sacct's exit code.
+  auto failed = ParseSqueueJson(Sample("failed.squeue.json"), 1795814500);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->at(0).queue_only.exit_code, "3:0");
+  JobRow ended = SacctRowFromQueue(failed->at(0).row, "perlmutter", failed->at(0).queue_only);
+  JobRow recorded_failed = SacctRows("failed.sacct.txt").at(0);
+  for (const char* f : {"jobid", "jobidraw", "state", "exitcode", "start", "end", "elapsed"})
+    EXPECT_EQ(S(ended, f), S(recorded_failed, f)) << f;
+  auto timeout = ParseSqueueJson(Sample("timeout.squeue.json"), 1795814600);
+  ASSERT_TRUE(timeout.ok());
+  EXPECT_EQ(timeout->at(0).queue_only.exit_code, "0:15");
 }
 
 }  // namespace

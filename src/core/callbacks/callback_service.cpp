@@ -140,8 +140,11 @@ Status CallbackService::CreateDeliveries(const CallbackRegistration& r, const Fi
     d.target = target;
     d.state = "pending";
     d.created_ms = now;
-    // The timeout counts from the job's end, not from submission: a job may queue for days.
-    d.expires_ms = now + static_cast<int64_t>(r.timeout_seconds * 1000);
+    // The timeout counts from the job's end, not from submission (a job may queue for days) nor
+    // from when the scheduler noticed the end (Slurm's accounting tells seconds later). One
+    // attempt is made however late that was.
+    const int64_t ended_ms = job.end_time > 0 ? std::min(now, job.end_time * 1000) : now;
+    d.expires_ms = std::max(now, ended_ms + static_cast<int64_t>(r.timeout_seconds * 1000));
     d.next_attempt_ms = now;
     d.body = JobEndedBody(job, d.id, ToTimePoint(now));
     auto a = store_.AddDelivery(d);

@@ -24,8 +24,9 @@ std::string Memory(std::string mem) {
 
 }  // namespace
 
-JobRow SacctRowFromQueue(const JobRow& q, const std::string& cluster) {
+JobRow SacctRowFromQueue(const JobRow& q, const std::string& cluster, const QueueOnly& more) {
   const std::string state = RowField(q, "state");
+  const bool ended = IsTerminalState(state);
   const bool started = state != "PENDING";
   const int64_t elapsed = ParseDuration(RowField(q, "time")).value_or(0);
   const std::optional<int64_t> limit = ParseDuration(RowField(q, "time_limit"));
@@ -44,14 +45,13 @@ JobRow SacctRowFromQueue(const JobRow& q, const std::string& cluster) {
   row["derivedexitcode"] = "0:0";
   row["elapsed"] = FormatElapsed(elapsed);
   row["elapsedraw"] = std::to_string(elapsed);
-  row["end"] = "Unknown";
-  row["exitcode"] = "0:0";
+  row["end"] = ended ? Value(q, "end_time", "Unknown") : "Unknown";
+  row["exitcode"] = ended && !more.exit_code.empty() ? more.exit_code : "0:0";
   row["group"] = RowField(q, "group");
   row["jobid"] = jobid;
   // A pending array task has no id of its own yet: sacct shows the array's.
-  row["jobidraw"] = jobid.find('_') == std::string::npos || !started
-                        ? jobid.substr(0, jobid.find('_'))
-                        : std::string();
+  row["jobidraw"] =
+      started && !more.jobidraw.empty() ? more.jobidraw : jobid.substr(0, jobid.find('_'));
   row["jobname"] = RowField(q, "name");
   row["ncpus"] = cpus;
   row["nnodes"] = nodes;

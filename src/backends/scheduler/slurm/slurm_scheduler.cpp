@@ -75,12 +75,15 @@ Result<SlurmScheduler::Rows> SlurmScheduler::FetchQueue() {
   if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "squeue failed" : r.err));
   auto jobs = slurm::ParseSqueueJson(r.out, NowSeconds());
   if (!jobs) return jobs.status();
-  std::vector<JobRow> rows;
+  Rows rows;
   rows.reserve(jobs->size());
-  for (auto& j : *jobs) rows.push_back(std::move(j.row));
+  for (auto& j : *jobs) {
+    SerializedRow json = Serialize(j.row);
+    rows.push_back(Row{std::move(j.row), std::move(json), std::move(j.queue_only)});
+  }
   // squeue's own order is by priority; the API's is by job id, as the local scheduler's.
-  SortByJobId(rows, Itself);
-  return WithJson(std::move(rows));
+  SortByJobId(rows, Fields);
+  return rows;
 }
 
 // Every user's jobs (-a), allocations only (-X), a pending array one task per row (as the queue
@@ -112,7 +115,7 @@ SlurmScheduler::Rows SlurmScheduler::WithJson(std::vector<JobRow> rows) {
   out.reserve(rows.size());
   for (auto& row : rows) {
     SerializedRow json = Serialize(row);
-    out.push_back(Row{std::move(row), std::move(json)});
+    out.push_back(Row{std::move(row), std::move(json), {}});
   }
   return out;
 }
@@ -181,9 +184,9 @@ std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::CompleteFromQueue(
   return completed;
 }
 
-// slurmdbd learns of a job seconds after sbatch returns (and a job waiting for its begin time only
-// then), so accounting alone would miss what a user just submitted: jobs the queue shows pending
-// or running that accounting does not have yet are added in sacct's shape. Jobs held since
+// slurmdbd learns of a job, and of each array task that starts, seconds after the fact, so
+// accounting alone would miss what a user just submitted or what just ended: jobs the queue shows
+// that accounting does not have yet are added in sacct's shape. Jobs held since
 // submission stay out, as Slurm records them only once released.
 std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::WithQueuedJobs(
     std::shared_ptr<const Rows> accounting, Clock::time_point not_before) {
@@ -197,21 +200,20 @@ std::shared_ptr<const SlurmScheduler::Rows> SlurmScheduler::WithQueuedJobs(
       accounting->empty() ? system_.name : RowField(accounting->front().fields, "cluster");
   Rows added;
   for (const Row& q : **queue) {
-    const std::string state = RowField(q.fields, "state");
-    if ((state != "PENDING" && state != "RUNNING") ||
-        RowField(q.fields, "reason") == "JobHeldUser" ||
+    if ((RowField(q.fields, "state") == "PENDING" &&
+         RowField(q.fields, "reason") == "JobHeldUser") ||
         accounted.count(RowField(q.fields, "jobid")))
       continue;
-    JobRow row = slurm::SacctRowFromQueue(q.fields, cluster);
+    JobRow row = slurm::SacctRowFromQueue(q.fields, cluster, q.queue_only);
     SerializedRow json = Serialize(row);
-    added.push_back(Row{std::move(row), std::move(json)});
+    added.push_back(Row{std::move(row), std::move(json), {}});
   }
   std::shared_ptr<const Rows> rows = accounting;
   if (!added.empty()) {
     auto all = std::make_shared<Rows>(*accounting);
     all->insert(all->end(), std::make_move_iterator(added.begin()),
                 std::make_move_iterator(added.end()));
-    SortByJobId(*all, [](const Row& row) -> const JobRow& { return row.fields; });
+    SortByJobId(*all, Fields);
     rows = std::move(all);
   }
   merged_ = Merged{accounting, *queue, rows};
@@ -230,7 +232,7 @@ Result<std::vector<SerializedRow>> SlurmScheduler::Query(const JobQuery& q) {
     if (!extra->empty()) {
       auto merged = std::make_shared<Rows>(*rows);
       merged->insert(merged->end(), extra->begin(), extra->end());
-      SortByJobId(*merged, [](const Row& row) -> const JobRow& { return row.fields; });
+      SortByJobId(*merged, Fields);
       rows = merged;
     }
   }
@@ -351,13 +353,26 @@ void SlurmScheduler::CheckWatched() {
   if (candidates.empty()) return;
   auto accounting = accounting_.Get();
   if (!accounting) return;
-  std::vector<std::string> done;
-  for (const auto& [id, w] : candidates) {
+  const auto rows_of = [](const Rows& from, const std::string& id) {
     std::vector<const JobRow*> rows;
-    for (const Row& row : **accounting) {
+    for (const Row& row : from) {
       const std::string jobid = RowField(row.fields, "jobid");
       if (jobid == id || jobid.substr(0, jobid.find('_')) == id) rows.push_back(&row.fields);
     }
+    return rows;
+  };
+  // A job the window leaves out (cancelled while held: never eligible) is looked up by id.
+  std::string missing;
+  for (const auto& [id, w] : candidates)
+    if (rows_of(**accounting, id).empty() && missing.size() < 2000)
+      missing += (missing.empty() ? "" : ",") + id;
+  Rows by_id;
+  if (!missing.empty())
+    if (auto found = Sacct({"-j", missing})) by_id = std::move(*found);
+  std::vector<std::string> done;
+  for (const auto& [id, w] : candidates) {
+    std::vector<const JobRow*> rows = rows_of(**accounting, id);
+    if (rows.empty()) rows = rows_of(by_id, id);
     bool all_ended = !rows.empty();
     for (const JobRow* row : rows) {
       std::string state = RowField(*row, "state");

@@ -15,6 +15,7 @@
 
 #include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
+#include "backends/scheduler/slurm/queue_to_sacct.h"
 #include "backends/scheduler/slurm/slurm_command.h"
 #include "backends/scheduler/slurm/squeue_json.h"
 #include "backends/scheduler/snapshot.h"
@@ -44,9 +45,12 @@ class SlurmScheduler : public Scheduler {
   struct Row {
     JobRow fields;
     SerializedRow json;
+    // Queue rows: what sacct shows that squeue's fields lack (see queue_to_sacct.h).
+    slurm::QueueOnly queue_only;
   };
   using Rows = std::vector<Row>;
   static Rows WithJson(std::vector<JobRow> rows);
+  static const JobRow& Fields(const Row& row) { return row.fields; }
   struct Watched {
     std::string user;
     int64_t submitted = 0;  // Unix seconds

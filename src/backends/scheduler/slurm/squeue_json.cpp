@@ -178,6 +178,10 @@ Result<std::vector<SqueueJob>> ParseSqueueJson(std::string_view text, int64_t no
     job.raw_id = Int(j, "job_id");
     job.array_job_id = Int(j, "array_job_id");
     job.user = Text(j, "user_name");
+    const int64_t status = Int(j, "exit_code");
+    job.queue_only.jobidraw = std::to_string(job.raw_id);
+    job.queue_only.exit_code = (status & 0x7f) != 0 ? "0:" + std::to_string(status & 0x7f)
+                                                    : std::to_string((status >> 8) & 0xff) + ":0";
     // The tasks of an array that have not started yet share one record ("6_[0-2]"): listed one
     // task per row, as `squeue -r` does and as the local scheduler lists them.
     auto pending = job.array_job_id != 0 && !Field(j, "array_task_id")

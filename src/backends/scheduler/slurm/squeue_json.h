@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backends/scheduler/scheduler.h"
+#include "backends/scheduler/slurm/queue_to_sacct.h"
 
 namespace sfapid::slurm {
 
@@ -17,6 +18,7 @@ struct SqueueJob {
   int64_t raw_id = 0;        // job_id
   int64_t array_job_id = 0;  // 0: not an array
   std::string user;          // user_name
+  QueueOnly queue_only;      // job_id, and the wait status as sacct writes it ("3:0", "0:15")
 };
 
 // Every job of a `squeue --json` document; `now` for elapsed and remaining times. InvalidArgument
