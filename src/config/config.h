@@ -30,9 +30,11 @@ struct SchedulerConfig {
   double kill_wait_seconds = 5;  // SIGTERM to SIGKILL on time limit or cancel (KillWait)
   // Slurm backend.
   std::string slurm_bin_dir = "/usr/bin";  // where sbatch, squeue, sacct, scancel, scontrol are
-  double refresh_interval_seconds = 2;     // cached queue/accounting views are at most this old
-  double sacct_window_days = 7;            // accounting rows cover jobs this recent
-  double command_timeout_seconds = 30;     // a Slurm command taking longer is killed
+  // The Slurm cluster (--clusters) when slurmdbd serves several; "" = the one slurm.conf names.
+  std::string slurm_cluster;
+  double refresh_interval_seconds = 2;  // cached queue/accounting views are at most this old
+  double sacct_window_days = 7;         // accounting rows cover jobs this recent
+  double command_timeout_seconds = 30;  // a Slurm command taking longer is killed
 };
 
 struct SystemConfig {

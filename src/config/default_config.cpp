@@ -151,7 +151,8 @@ default_account = "default"   # a job without --account is charged here
 min_job_age_seconds = 300     # finished jobs stay in squeue-style listings this long
 kill_wait_seconds = 5         # SIGTERM, then SIGKILL this much later (time limit, cancel)
 # backend = "slurm" runs sbatch/scancel as the user and reads the queue with one squeue for all:
-# slurm_bin_dir = "/usr/bin"; refresh_interval_seconds = 2 (how old a cached view may be);
+# slurm_bin_dir = "/usr/bin"; slurm_cluster = "" (--clusters, when slurmdbd serves several);
+# refresh_interval_seconds = 2 (how old a cached view may be);
 # sacct_window_days = 7; command_timeout_seconds = 30.
 
 [[systems]]

@@ -15,8 +15,8 @@ import test_compute
 import test_compute_callbacks
 import test_compute_jobs
 import test_compute_queries
-from compute_helpers import ComputeTest, OnSlurm, script
-from harness import ModuleUsers
+from compute_helpers import ComputeTest, OnSlurm, compute_systems, script
+from harness import ModuleUsers, Server, client_key, fetch_token
 
 USERS = ModuleUsers("alice", "bob")
 
@@ -52,9 +52,11 @@ del _shared, _name  # or the loader would find the last local class here too
 
 
 class SlurmCompute(OnSlurm, ComputeTest):
-    """What only the Slurm backend has: Slurm's own errors, shared refreshes, slurmctld down."""
+    """What only the Slurm backend has: Slurm's own errors, shared refreshes, slurmctld down; with
+    `slurm_cluster` set, so every command also runs with --clusters."""
 
     users = USERS
+    scheduler = dict(OnSlurm.scheduler, slurm_cluster="perlmutter")
 
     def test_by_path_with_args_is_visible_at_once_and_completes(self):
         path = self.write_file(f"{self.home()}/args.sh", script('echo "$@"; id -un'), owner=self.alice)
@@ -113,6 +115,21 @@ class SlurmCompute(OnSlurm, ComputeTest):
         self.assertLessEqual(refreshes, 40, f"{refreshes:.0f} squeues for 200 pollers: not shared")
         print(f"\n  (200 fresh pollers: {refreshes:.0f} squeue runs)", end=" ")
         self.cancel(jobid)
+
+    def test_slurm_cluster_goes_to_every_command(self):
+        # This class's server passes --clusters=perlmutter (its other tests show that works); one
+        # naming a cluster slurmdbd does not know gets Slurm's refusal, so the option is used.
+        other = Server(self.server_options,
+                       systems=compute_systems(backend="slurm", slurm_cluster="nosuchcluster")).start()
+        try:
+            token = fetch_token(other, client_key(other, self.alice, "yellow")[0])
+            r = other.get("/api/v1.2/compute/jobs/perlmutter?cached=false",
+                          headers={"Authorization": f"Bearer {token}"})
+            body = r.json()
+            self.assertEqual((r.status, body["status"], body["output"]), (200, "ERROR", []), body)
+            self.assertIn("nosuchcluster", body["error"])
+        finally:
+            other.cleanup()
 
     def test_z_slurmctld_down_is_reported_and_recovers(self):
         # Runs last (by name): it stops slurmctld and brings it back.

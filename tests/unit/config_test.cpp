@@ -44,6 +44,14 @@ TEST(Config, ErrorsNameSourceLineAndKey) {
   ASSERT_FALSE(c);
   EXPECT_EQ(c.status().message(),
             "f:4: 'systems[0].scheduler': only compute systems have a scheduler");
+  c = ParseConfig(
+      "[[systems]]\nname = \"x\"\nsystem_type = \"compute\"\n[systems.scheduler]\nbackend = "
+      "\"slurm\"\nslurm_cluster = \"a b\"\n",
+      "f");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.status().message().find("'systems[0].scheduler.slurm_cluster': must be 1-64"),
+            std::string::npos)
+      << c.status().message();
   c = ParseConfig("[server]\n", "f");
   ASSERT_FALSE(c);
   EXPECT_NE(c.status().message().find("at least one [[systems]] entry is needed"),

@@ -64,8 +64,7 @@ CommandResult Collect(const RunningCommand& p, std::chrono::steady_clock::durati
 
 namespace {
 
-Result<RunningCommand> SpawnAsServer(const std::string& path,
-                                     const std::vector<std::string>& args) {
+Result<RunningCommand> SpawnAsServer(const std::vector<std::string>& argv) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return Status::Unavailable(std::strerror(errno));
   if (::pipe2(err, O_CLOEXEC) != 0) {
@@ -73,7 +72,7 @@ Result<RunningCommand> SpawnAsServer(const std::string& path,
     ::close(out[1]);
     return Status::Unavailable(std::strerror(errno));
   }
-  SpawnSpec spec{.argv = {path},
+  SpawnSpec spec{.argv = argv,
                  // Full array index expressions (not cut at 64 bytes), so that pending arrays can
                  // be listed task by task.
                  .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_TIME_FORMAT=standard",
@@ -81,7 +80,6 @@ Result<RunningCommand> SpawnAsServer(const std::string& path,
                  .stdout_fd = out[1],
                  .stderr_fd = err[1],
                  .new_session = true};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   auto pid = Spawn(spec);
   ::close(out[1]);
   ::close(err[1]);
@@ -124,10 +122,18 @@ uint64_t SlurmCommands::runs(const std::string& command) const {
   return other_runs_;
 }
 
+std::vector<std::string> SlurmCommands::Argv(const std::string& command,
+                                             const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{Path(command)};
+  if (!cluster_.empty()) argv.push_back("--clusters=" + cluster_);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 CommandResult SlurmCommands::AsServer(const std::string& command,
                                       const std::vector<std::string>& args) {
   Count(command);
-  auto p = SpawnAsServer(Path(command), args);
+  auto p = SpawnAsServer(Argv(command, args));
   if (!p) return Failed(p.status());
   return Collect(*p, std::chrono::milliseconds(static_cast<int64_t>(timeout_ * 1000)));
 }
@@ -136,9 +142,7 @@ CommandResult SlurmCommands::AsUser(const UnixIdentity& who, const std::string& 
                                     const std::vector<std::string>& args, const json::array& paths,
                                     const std::string& cwd) {
   Count(command);
-  std::vector<std::string> argv{Path(command)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto p = runas_.StartProgram(who, argv, paths, cwd);
+  auto p = runas_.StartProgram(who, Argv(command, args), paths, cwd);
   if (!p) return Failed(p.status());
   return Collect(*p, std::chrono::milliseconds(static_cast<int64_t>(timeout_ * 1000)));
 }

@@ -22,8 +22,12 @@ struct CommandResult {
 
 class SlurmCommands {
  public:
-  SlurmCommands(std::string bin_dir, double timeout_seconds, RunAs& runas)
-      : bin_dir_(std::move(bin_dir)), timeout_(timeout_seconds), runas_(runas) {}
+  // `cluster`: passed as --clusters to every command when not empty.
+  SlurmCommands(std::string bin_dir, std::string cluster, double timeout_seconds, RunAs& runas)
+      : bin_dir_(std::move(bin_dir)),
+        cluster_(std::move(cluster)),
+        timeout_(timeout_seconds),
+        runas_(runas) {}
 
   // `command` is a Slurm program name ("squeue"); run as sfapid.
   CommandResult AsServer(const std::string& command, const std::vector<std::string>& args);
@@ -38,7 +42,10 @@ class SlurmCommands {
 
  private:
   void Count(const std::string& command);
+  std::vector<std::string> Argv(const std::string& command,
+                                const std::vector<std::string>& args) const;
   std::string bin_dir_;
+  std::string cluster_;
   double timeout_;
   RunAs& runas_;
   std::atomic<uint64_t> squeue_runs_{0}, sacct_runs_{0}, sbatch_runs_{0}, scancel_runs_{0},

@@ -56,7 +56,8 @@ int64_t NowSeconds() { return static_cast<int64_t>(::time(nullptr)); }
 
 SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir)
     : system_(system),
-      commands_(system.scheduler.slurm_bin_dir, system.scheduler.command_timeout_seconds, runas),
+      commands_(system.scheduler.slurm_bin_dir, system.scheduler.slurm_cluster,
+                system.scheduler.command_timeout_seconds, runas),
       state_dir_(std::move(state_dir)),
       queue_([this] { return FetchQueue(); }, Millis(system.scheduler.refresh_interval_seconds)),
       accounting_([this] { return FetchAccounting(); },
@@ -338,12 +339,12 @@ void SlurmScheduler::WatchLoop() {
 void SlurmScheduler::CheckWatched() {
   auto queue = queue_.Get();
   if (!queue) return;
-  std::set<std::string> active;
-  for (const Row& row : **queue)
-    if (!slurm::IsTerminalState(RowField(row.fields, "state"))) {
-      const std::string id = RowField(row.fields, "jobid");
-      active.insert(id.substr(0, id.find('_')));
-    }
+  std::set<std::string> active, ended;
+  for (const Row& row : **queue) {
+    const std::string id = RowField(row.fields, "jobid");
+    (slurm::IsTerminalState(RowField(row.fields, "state")) ? ended : active)
+        .insert(id.substr(0, id.find('_')));
+  }
   std::map<std::string, Watched> candidates;
   {
     std::lock_guard lock(mu_);
@@ -361,10 +362,13 @@ void SlurmScheduler::CheckWatched() {
     }
     return rows;
   };
-  // A job the window leaves out (cancelled while held: never eligible) is looked up by id.
+  // A job the window leaves out (cancelled while held: never eligible) is looked up by id: once
+  // the queue shows it ended, or a minute after submission (not merely newer than the queue
+  // snapshot, which would cost a sacct per job just submitted).
   std::string missing;
   for (const auto& [id, w] : candidates)
-    if (rows_of(**accounting, id).empty() && missing.size() < 2000)
+    if ((ended.count(id) || NowSeconds() - w.submitted > 60) && rows_of(**accounting, id).empty() &&
+        missing.size() < 2000)
       missing += (missing.empty() ? "" : ",") + id;
   Rows by_id;
   if (!missing.empty())
