@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import time
+import urllib.parse
 
 from compute_helpers import ComputeTest, job_key, script
 from harness import ModuleUsers
@@ -186,6 +187,15 @@ class JobStates(ComputeTest):
         self.assertEqual(self.cancel("987654321"), {"status": "error", "jobid": "987654321", "error":
                                                     "scancel: error: Kill job error on job id 987654321: "
                                                     "Invalid job id specified"})
+        # Only a job id reaches scancel: an option in its place (here: cancel all of mine) is not one.
+        mine = self.submit(script("true", "--begin=now+1hour"))
+        option = urllib.parse.quote(f"--user={self.alice}", safe="")
+        r = self.call("DELETE", f"/compute/jobs/perlmutter/{option}")
+        self.assertEqual(r.status, 200, r)
+        result = self.wait_task(r.json()["task_id"])
+        self.assertEqual(result, {"status": "error", "jobid": f"--user={self.alice}",
+                                  "error": f"scancel: error: Invalid job id --user={self.alice}"})
+        self.assertEqual(self.row(mine)["state"], "PENDING")
 
     def test_hold_and_begin_times(self):
         held = self.submit(script("true", "-H"))

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <random>
+#include <regex>
 
 #include "backends/scheduler/local/sbatch_options.h"
 
@@ -171,7 +172,11 @@ Result<std::string> ComputeService::Cancel(const std::string& user, const std::s
   if (!who) return who.status();
   return tasks_.Submit(
       user, "cancel_job", system, [who = *who, scheduler = *scheduler, jobid](TaskContext&) {
-        Status s = scheduler->Cancel(who, jobid);
+        // Only a job id reaches scancel: "--user=x" would be an option, not a job.
+        static const std::regex kJobId("[0-9]{1,19}(_[0-9]{1,19})?");
+        Status s = std::regex_match(jobid, kJobId)
+                       ? scheduler->Cancel(who, jobid)
+                       : Status::InvalidArgument("scancel: error: Invalid job id " + jobid);
         return TaskOutcome{"completed", json::object{{"status", s.ok() ? "ok" : "error"},
                                                      {"jobid", jobid},
                                                      {"error", s.ok() ? json::value(nullptr)

@@ -287,7 +287,7 @@ Status SlurmScheduler::Cancel(const UnixIdentity& who, const std::string& jobid)
   // Plain scancel (22.05) exits 0 and says nothing for a job that has ended or that slurmctld
   // does not know; -v prints why ("Job/step already completing or completed", "Invalid job id
   // specified") among progress lines, and those errors are what the caller needs to hear.
-  auto r = commands_.AsUser(who, "scancel", {"-v", jobid}, json::array{});
+  auto r = commands_.AsUser(who, "scancel", {"-v", "--", jobid}, json::array{});
   std::string errors;
   for (const std::string& line : SplitList(r.err, '\n'))
     if (line.find("error:") != std::string::npos) {
