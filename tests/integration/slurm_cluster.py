@@ -20,7 +20,7 @@ def require_slurm():
 
 # What the shared compute suite (compute_helpers) expects of the cluster: the Slurm accounts its
 # scripts charge (every test user a member) and slurm.conf's MinJobAge and KillWait in seconds.
-SUITE_ACCOUNTS = ["accta", "acctb", "projenv", "ageacct", "cbproj", "usageproj"]
+SUITE_ACCOUNTS = ["accta", "acctb", "projenv", "ageacct", "cbproj", "usageproj", "spent"]
 MIN_JOB_AGE = 10
 KILL_WAIT = 2
 

@@ -366,3 +366,8 @@ class AccountCheck(ComputeTest):
         self.assertEqual(self.submit_error(script("true"), user=self.bob), invalid)
         self.assertEqual(self.submit_error(script("true", "-A nosuch")), invalid)
         self.assertIn("Job violates accounting/QOS policy", self.submit_error(script("true", "-A spent")))
+        # Options a scheduler refuses or this server's parser does not know (Slurm takes
+        # "singleton") do not hide the account; nor does a cluster of short flags.
+        for directives in [("-d singleton", "-A spent"), ("--no-such-option", "--account=spent"), ("-HA spent",)]:
+            with self.subTest(directives=directives):
+                self.assertIn("Job violates accounting/QOS policy", self.submit_error(script("true", *directives)))

@@ -21,6 +21,13 @@ std::string Error(const std::string& script) {
   return r.ok() ? "" : r.status().message();
 }
 
+TEST(SbatchOptions, ClustersOfShortOptionsAsGetoptReadsThem) {
+  auto o = Parse("#!/bin/bash\n#SBATCH -HA m1 -HJname\necho hi\n");
+  EXPECT_TRUE(o.hold);
+  EXPECT_EQ(o.account, "m1");
+  EXPECT_EQ(o.name, "name");
+}
+
 TEST(SbatchOptions, ReadsLongAndShortForms) {
   auto o = Parse(
       "#!/bin/bash\n"
@@ -59,8 +66,9 @@ TEST(SbatchOptions, StopsAtTheFirstCommandAndSkipsComments) {
 }
 
 TEST(SbatchOptions, ArraysDependenciesAndBegin) {
-  auto o = Parse("#!/bin/bash\n#SBATCH --array=0-6:2%2\n#SBATCH -d afterok:12:13,afterany:14_2\n"
-                 "#SBATCH --begin=now+1hour\n");
+  auto o = Parse(
+      "#!/bin/bash\n#SBATCH --array=0-6:2%2\n#SBATCH -d afterok:12:13,afterany:14_2\n"
+      "#SBATCH --begin=now+1hour\n");
   ASSERT_TRUE(o.array);
   EXPECT_EQ(o.array->indices, (std::vector<int64_t>{0, 2, 4, 6}));
   EXPECT_EQ(o.array->max_running, 2);
@@ -83,7 +91,8 @@ TEST(SbatchOptions, RefusesWhatSbatchRefuses) {
   EXPECT_NE(Error("echo hi\n").find("This does not look like a batch script"), std::string::npos);
   EXPECT_EQ(Error(""), "sbatch: error: Batch script is empty!");
   EXPECT_NE(Error("#!/bin/bash\r\necho\r\n").find("DOS line breaks"), std::string::npos);
-  EXPECT_EQ(Error("#!/bin/bash\n#SBATCH --time=abc\n"), "sbatch: error: Invalid --time specification");
+  EXPECT_EQ(Error("#!/bin/bash\n#SBATCH --time=abc\n"),
+            "sbatch: error: Invalid --time specification");
   EXPECT_EQ(Error("#!/bin/bash\n#SBATCH --bogus\n").substr(0, 39),
             "sbatch: unrecognized option '--bogus'\nT");
   EXPECT_NE(Error("#!/bin/bash\n#SBATCH -z\n").find("invalid option -- 'z'"), std::string::npos);

@@ -7,7 +7,7 @@
 #include <random>
 #include <regex>
 
-#include "backends/scheduler/local/sbatch_options.h"
+#include "backends/scheduler/sbatch_directives.h"
 
 namespace sfapid {
 
@@ -138,14 +138,13 @@ TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& schedu
   auto script = PrepareScript(who, r);
   if (!script) return {"completed", SubmitResult(script.status())};
   // The account charged must be one of the user's projects with hours left (when projects are
-  // configured at all). A script sbatch would refuse is left to the scheduler's own error.
-  if (auto options =
-          local::ParseSbatchScript(script->text, static_cast<int64_t>(::time(nullptr)))) {
-    const std::string account =
-        options->account.value_or(config_.FindSystem(r.system)->scheduler.default_account);
-    if (Status s = accounts_.CheckCanCharge(r.user, account); !s.ok())
-      return {"completed", SubmitResult(s)};
-  }
+  // configured at all). Read without judging the script's other options: one this server's
+  // parser does not know must not skip the check (Slurm accepts many it would not).
+  const std::string account =
+      DirectiveAccount(script->text)
+          .value_or(config_.FindSystem(r.system)->scheduler.default_account);
+  if (Status s = accounts_.CheckCanCharge(r.user, account); !s.ok())
+    return {"completed", SubmitResult(s)};
   if (r.is_path == false && r.job.size() > kMaxScriptBytes)
     return {"completed",
             SubmitResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};

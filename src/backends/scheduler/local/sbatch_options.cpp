@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "backends/scheduler/sbatch_directives.h"
 #include "backends/scheduler/slurm_time.h"
 
 namespace sfapid::local {
@@ -20,36 +21,6 @@ std::optional<int64_t> Int(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-// Splits a directive line's arguments like a shell would for simple quoting.
-std::vector<std::string> SplitWords(std::string_view line) {
-  std::vector<std::string> words;
-  std::string cur;
-  bool in_word = false;
-  char quote = 0;
-  for (char c : line) {
-    if (quote) {
-      if (c == quote)
-        quote = 0;
-      else
-        cur += c;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-      in_word = true;
-    } else if (c == ' ' || c == '\t') {
-      if (in_word) words.push_back(std::move(cur));
-      cur.clear();
-      in_word = false;
-    } else if (c == '#' && !in_word) {
-      break;  // the rest of the line is a comment
-    } else {
-      cur += c;
-      in_word = true;
-    }
-  }
-  if (in_word) words.push_back(std::move(cur));
-  return words;
 }
 
 Result<int64_t> Memory(std::string_view v) {
@@ -338,21 +309,25 @@ Status ParseWords(const std::vector<std::string>& words, SbatchOptions& out, int
       }
       if (Status s = Apply(*o, w, value, out, now); !s.ok()) return s;
     } else if (w.size() >= 2 && w[0] == '-') {
-      const Option* o = FindShort(w[1]);
-      if (!o)
-        return Status::InvalidArgument(std::string("sbatch: invalid option -- '") + w[1] +
-                                       "'\nTry \"sbatch --help\" for more information");
-      std::string value;
-      if (o->takes_value) {
-        if (w.size() > 2)
-          value = w.substr(2);
-        else if (i + 1 < words.size())
-          value = words[++i];
-        else
-          return Status::InvalidArgument(std::string("sbatch: option requires an argument -- '") +
-                                         w[1] + "'\nTry \"sbatch --help\" for more information");
+      // A cluster of short options, as getopt reads it: "-HA m1" is -H then -A m1.
+      for (size_t c = 1; c < w.size(); ++c) {
+        const Option* o = FindShort(w[c]);
+        if (!o)
+          return Status::InvalidArgument(std::string("sbatch: invalid option -- '") + w[c] +
+                                         "'\nTry \"sbatch --help\" for more information");
+        std::string value;
+        if (o->takes_value) {
+          if (c + 1 < w.size())
+            value = w.substr(c + 1);
+          else if (i + 1 < words.size())
+            value = words[++i];
+          else
+            return Status::InvalidArgument(std::string("sbatch: option requires an argument -- '") +
+                                           w[c] + "'\nTry \"sbatch --help\" for more information");
+        }
+        if (Status s = Apply(*o, std::string("-") + w[c], value, out, now); !s.ok()) return s;
+        if (o->takes_value) break;
       }
-      if (Status s = Apply(*o, w, value, out, now); !s.ok()) return s;
     } else {
       // sbatch stops reading options at the first word that is not one.
       break;
@@ -376,19 +351,12 @@ Result<SbatchOptions> ParseSbatchScript(std::string_view script, int64_t now) {
         "sbatch: error: instead of expected UNIX line breaks (\\n).");
   if (script.find('\0') != std::string_view::npos) return Error("The batch script contains a NUL");
   SbatchOptions out;
-  size_t pos = script.find('\n');
-  while (pos != std::string_view::npos && pos + 1 < script.size()) {
-    const size_t start = pos + 1;
-    pos = script.find('\n', start);
-    std::string_view line = script.substr(start, pos == std::string_view::npos ? pos : pos - start);
-    if (line.rfind("#SBATCH", 0) == 0) {
-      if (Status s = ParseWords(SplitWords(line.substr(7)), out, now); !s.ok()) return s;
-      continue;
-    }
-    const size_t first = line.find_first_not_of(" \t");
-    if (first == std::string_view::npos || line[first] == '#') continue;  // blank or comment
-    break;  // the first command: sbatch reads no further directives
-  }
+  Status status;
+  ForEachDirective(script, [&](const std::vector<std::string>& words) {
+    status = ParseWords(words, out, now);
+    return status.ok();
+  });
+  if (!status.ok()) return status;
   return out;
 }
 
