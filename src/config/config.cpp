@@ -211,6 +211,7 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     sr.Read("default_account", sc.default_account);
     sr.Read("min_job_age_seconds", sc.min_job_age_seconds);
     sr.Read("kill_wait_seconds", sc.kill_wait_seconds);
+    sr.Read("purge_jobs_after_days", sc.purge_jobs_after_days);
     sr.Read("slurm_bin_dir", sc.slurm_bin_dir);
     sr.Read("slurm_cluster", sc.slurm_cluster);
     sr.Read("refresh_interval_seconds", sc.refresh_interval_seconds);
@@ -221,6 +222,7 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
                "must be at least 0.1");
     sr.Require(sc.command_timeout_seconds > 0, "command_timeout_seconds", "must be positive");
     sr.Require(sc.nodes >= 1, "nodes", "must be at least 1");
+    sr.Require(sc.purge_jobs_after_days >= 0, "purge_jobs_after_days", "must not be negative");
     sr.Require(sc.slurm_cluster.empty() || ValidSystemName(sc.slurm_cluster), "slurm_cluster",
                "must be 1-64 letters, digits, '_', '-' or '.'");
     sr.Require(!sc.partitions.empty(), "partitions", "must list at least one partition");

@@ -28,6 +28,9 @@ struct SchedulerConfig {
   double min_job_age_seconds =
       300;                       // finished jobs stay in the queue this long (Slurm's MinJobAge)
   double kill_wait_seconds = 5;  // SIGTERM to SIGKILL on time limit or cancel (KillWait)
+  // Ended jobs are forgotten (gone from sacct) this long after their end, as slurmdbd's
+  // PurgeJobAfter; 0 = never.
+  double purge_jobs_after_days = 30;
   // Slurm backend.
   std::string slurm_bin_dir = "/usr/bin";  // where sbatch, squeue, sacct, scancel, scontrol are
   // The Slurm cluster (--clusters) when slurmdbd serves several; "" = the one slurm.conf names.

@@ -122,3 +122,31 @@ class Restart(ComputeTest):
         self.assertEqual(self.read_when_present(f"{self.home()}/slurm-{ends_while_dead}.out", contains="\n"),
                          "e-done\n")
         self.assertEqual(self.wait_ended(ends_after, "FAILED", timeout=15)["exitcode"], "4:0")
+
+
+class Purge(ComputeTest):
+    """Ended jobs are forgotten purge_jobs_after_days after their end (here 8.6 s), as slurmdbd's
+    PurgeJobAfter: gone from sacct, and their ids are never given again, across a restart too."""
+
+    users = USERS
+    scheduler = {"nodes": 1, "cpus_per_node": 2, "purge_jobs_after_days": 0.0001}
+
+    def test_old_jobs_are_purged_and_their_ids_never_come_back(self):
+        array = self.submit(script("true", "-a 0-1"))
+        running = self.submit(script("sleep 60"))  # still running: kept
+        last = self.submit(script("true"))  # the highest id given out
+        for jobid in (f"{array}_0", f"{array}_1", last):
+            self.wait_state(jobid, "COMPLETED", sacct=True)
+        ended = f"{array},{last}"
+        deadline = time.time() + 30
+        while self.jobs(sacct=True, jobid=ended) and time.time() < deadline:
+            time.sleep(0.5)
+        self.assertEqual(self.jobs(sacct=True, jobid=ended), [], "ended jobs were not purged")
+        self.assertEqual(self.row(running)["state"], "RUNNING")
+        self.assertEqual(self.row(running, sacct=True)["state"], "RUNNING")
+        self.server.stop()
+        self.server.start()
+        self.refresh_tokens()
+        self.assertEqual(self.jobs(sacct=True, jobid=ended), [])
+        after = self.submit(script("true", "-H"))
+        self.assertGreater(int(after), int(last), "an id of a purged job was given again")

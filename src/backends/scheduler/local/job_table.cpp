@@ -14,7 +14,8 @@ Result<std::unique_ptr<JobTable>> JobTable::Open(const std::string& path) {
   if (Status s = (*db)->Exec(
           "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
           "CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, record TEXT NOT NULL);"
-          "CREATE TABLE IF NOT EXISTS scripts (id INTEGER PRIMARY KEY, script TEXT NOT NULL);");
+          "CREATE TABLE IF NOT EXISTS scripts (id INTEGER PRIMARY KEY, script TEXT NOT NULL);"
+          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
       !s.ok())
     return s;
   return std::unique_ptr<JobTable>(new JobTable(std::move(db).value()));
@@ -59,6 +60,30 @@ Status JobTable::Update(const std::vector<const LocalJob*>& jobs) {
         return s;
     return Status::Ok();
   });
+}
+
+Status JobTable::Delete(const std::vector<int64_t>& ids, int64_t next_id) {
+  return db_->InTransaction([&]() -> Status {
+    Status s = db_->Run(
+        "INSERT INTO meta (key, value) VALUES ('next_id', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+        [&](auto& st) { st.Bind(1, next_id); });
+    for (int64_t id : ids) {
+      if (!s.ok()) break;
+      s = db_->Run("DELETE FROM jobs WHERE id = ?", [&](auto& st) { st.Bind(1, id); });
+      if (s.ok())
+        s = db_->Run("DELETE FROM scripts WHERE id = ?", [&](auto& st) { st.Bind(1, id); });
+    }
+    return s;
+  });
+}
+
+Result<int64_t> JobTable::NextId() {
+  auto st = db_->Prepare("SELECT value FROM meta WHERE key = 'next_id'");
+  if (!st) return st.status();
+  if (st->Step()) return st->Int(0);
+  if (!st->status().ok()) return st->status();
+  return int64_t{0};
 }
 
 Result<std::string> JobTable::Script(int64_t id) {

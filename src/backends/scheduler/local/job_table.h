@@ -23,6 +23,11 @@ class JobTable {
   // Saves changed records together.
   Status Update(const std::vector<const LocalJob*>& jobs);
   Result<std::string> Script(int64_t id);
+  // Forgets these jobs (and the scripts stored under their ids), remembering that ids below
+  // `next_id` were given out, so a restart never gives one again.
+  Status Delete(const std::vector<int64_t>& ids, int64_t next_id);
+  // The first id not given out yet, as far as deletions remember (0: none recorded).
+  Result<int64_t> NextId();
 
  private:
   explicit JobTable(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}

@@ -136,8 +136,10 @@ void LocalScheduler::Start() {
                   jobs.status().message());
     return;
   }
+  auto next_id = (*table)->NextId();
   std::unique_lock lock(mu_);
   table_ = std::move(table).value();
+  if (next_id) next_id_ = std::max(next_id_, *next_id);
   size_t running = 0;
   for (auto& job : *jobs) {
     next_id_ = std::max(next_id_, job.id + 1);
@@ -449,9 +451,42 @@ void LocalScheduler::Loop() {
       Tick(NowSeconds(), changed);
       if (Status s = table_->Update(changed); !s.ok())
         spdlog::error("{}: local scheduler cannot save job state: {}", system_.name, s.message());
+      PurgeIfDue(NowSeconds());
     }
     ReportEnded();
   }
+}
+
+// Jobs that ended more than purge_jobs_after_days ago are forgotten (slurmdbd's PurgeJobAfter),
+// an array once all its tasks are; checked every tenth of that time, at most every 10 minutes.
+void LocalScheduler::PurgeIfDue(int64_t now) {
+  const double keep_seconds = system_.scheduler.purge_jobs_after_days * 86400;
+  if (keep_seconds <= 0) return;
+  const double every = std::min(600.0, keep_seconds / 10);
+  if (last_purge_ != 0 && now - last_purge_ < every) return;
+  last_purge_ = now;
+  const int64_t cutoff = now - static_cast<int64_t>(keep_seconds);
+  const auto gone = [&](const LocalJob& j) {
+    return j.Ended() && j.supervisor == 0 && j.reported && j.end_time < cutoff;
+  };
+  std::vector<int64_t> ids;
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    // A job, or an array's tasks (contiguous ids), as one group.
+    auto end = std::next(it);
+    if (it->second.array_job_id != 0)
+      while (end != jobs_.end() && end->second.array_job_id == it->second.array_job_id) ++end;
+    if (std::all_of(it, end, [&](const auto& entry) { return gone(entry.second); }))
+      for (auto j = it; j != end; ++j) ids.push_back(j->first);
+    it = end;
+  }
+  if (ids.empty()) return;
+  if (Status s = table_->Delete(ids, next_id_); !s.ok()) {
+    spdlog::error("{}: local scheduler cannot purge old jobs: {}", system_.name, s.message());
+    return;
+  }
+  for (int64_t id : ids) jobs_.erase(id);
+  spdlog::info("{}: purged {} job record{} that ended before {}", system_.name, ids.size(),
+               ids.size() == 1 ? "" : "s", slurm::FormatTimestamp(cutoff));
 }
 
 void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {

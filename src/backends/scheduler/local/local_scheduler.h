@@ -53,6 +53,7 @@ class LocalScheduler : public Scheduler {
   void Loop();
   // One pass: collects ended jobs, starts what fits, updates reasons. Under mu_.
   void Tick(int64_t now, std::vector<const Job*>& changed);
+  void PurgeIfDue(int64_t now);  // under mu_
   void Collect(Job& job, int64_t now, std::vector<const Job*>& changed);
   std::string PendingReason(const Job& job, int64_t now);
   bool TryStart(Job& job, int64_t now);
@@ -76,6 +77,7 @@ class LocalScheduler : public Scheduler {
   std::map<int64_t, int> array_running_;  // per array, during a scheduling pass
   std::set<int64_t> unreported_;          // ended for good; the job-ended handler has not seen them
   int64_t next_id_ = 1;
+  int64_t last_purge_ = 0;  // Unix seconds of the last PurgeIfDue pass
   bool started_ = false;
   bool stopping_ = false;
   bool wake_flag_ = false;
