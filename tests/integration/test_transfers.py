@@ -131,7 +131,12 @@ class TransferTest(unittest.TestCase):
             if 0 < t["bytes_transferred"] < size:
                 seen.append(t["bytes_transferred"])
                 self.assertGreater(t["effective_bytes_per_second"], 0)
-                self.assertFalse(os.path.exists(f"{self.home}/big.copy"), "half a file looks complete")
+                # Never a partial file under the final name. (It may already be there, whole:
+                # the copy can finish between the status read and this check.)
+                try:
+                    self.assertEqual(os.path.getsize(f"{self.home}/big.copy"), size, "half a file looks complete")
+                except FileNotFoundError:
+                    pass
             time.sleep(0.2)
         self.assertEqual(t["globus_status"], "SUCCEEDED", t)
         self.assertGreaterEqual(len(seen), 2, "no progress seen while it ran")
