@@ -7,6 +7,7 @@ import concurrent.futures
 import os
 import re
 import signal
+import subprocess
 import time
 import urllib.parse
 
@@ -49,6 +50,33 @@ for _shared in SHARED_SUITE:
     globals()[_name] = type(_name, (OnSlurm, _shared),
                             {"users": USERS, "__module__": __name__, "__qualname__": _name})
 del _shared, _name  # or the loader would find the last local class here too
+
+
+class SlurmDefaultAccount(OnSlurm, ComputeTest):
+    """A job that names no account is charged by Slurm to the user's default association, so that
+    is the project checked: here alice's is set to a project whose hours are used up."""
+
+    users = USERS
+
+    @classmethod
+    def setUpClass(cls):
+        alice = USERS.accounts["alice"]
+        cls.extra = (f'[[projects]]\nrepo_name = "default"\ncpu_hours = 1000\nmembers = ["{alice}"]\n'
+                     f'[[projects]]\nrepo_name = "spent"\ncpu_hours = 0\nmembers = ["{alice}"]\n')
+        super().setUpClass()
+
+    def set_default_account(self, account):
+        subprocess.run(["sacctmgr", "-i", "modify", "user", "where", f"name={self.alice}", "set",
+                        f"defaultaccount={account}"], check=True, capture_output=True)
+
+    def test_the_users_slurm_default_account_is_checked(self):
+        self.set_default_account("spent")
+        try:
+            self.assertIn("Job violates accounting/QOS policy", self.submit_error(script("true")))
+            jobid = self.submit(script("true", "-A default"))
+            self.assertEqual(self.wait_ended(jobid, timeout=60)["account"], "default")
+        finally:
+            self.set_default_account("default")
 
 
 class SlurmCompute(OnSlurm, ComputeTest):

@@ -80,6 +80,9 @@ class Scheduler {
   virtual Result<std::vector<SerializedRow>> Query(const JobQuery& query) = 0;
   // Cancels a job (every task of an array) as `who`. InvalidArgument carries scancel's error text.
   virtual Status Cancel(const UnixIdentity& who, const std::string& jobid) = 0;
+  // The account a job of `who`'s that names none is charged to (the system's default_account;
+  // Slurm: the user's default association).
+  virtual std::string DefaultAccount(const UnixIdentity& who) = 0;
 
   // Prometheus text lines about this scheduler (commands run, snapshot age, ...), or "".
   virtual std::string Metrics() const { return ""; }

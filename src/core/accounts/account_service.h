@@ -57,6 +57,8 @@ class AccountService {
   // Otherwise InvalidArgument with sbatch's text: kInvalidAccountError when the account is not a
   // project the user belongs to, kAllocationUsedError when its node-hours are used up.
   Status CheckCanCharge(const std::string& user, const std::string& account);
+  // Whether CheckCanCharge checks anything: once the first project exists.
+  Result<bool> EnforcesAccounts() { return store_.HasProjects(); }
 
   // --- operators ---
   Status AddUser(const UserRecord& user);

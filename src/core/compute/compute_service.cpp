@@ -140,11 +140,14 @@ TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& schedu
   // The account charged must be one of the user's projects with hours left (when projects are
   // configured at all). Read without judging the script's other options: one this server's
   // parser does not know must not skip the check (Slurm accepts many it would not).
-  const std::string account =
-      DirectiveAccount(script->text)
-          .value_or(config_.FindSystem(r.system)->scheduler.default_account);
-  if (Status s = accounts_.CheckCanCharge(r.user, account); !s.ok())
-    return {"completed", SubmitResult(s)};
+  auto enforced = accounts_.EnforcesAccounts();
+  if (!enforced) return {"completed", SubmitResult(enforced.status())};
+  if (*enforced) {
+    const std::optional<std::string> named = DirectiveAccount(script->text);
+    const std::string account = named ? *named : scheduler.DefaultAccount(who);
+    if (Status s = accounts_.CheckCanCharge(r.user, account); !s.ok())
+      return {"completed", SubmitResult(s)};
+  }
   if (r.is_path == false && r.job.size() > kMaxScriptBytes)
     return {"completed",
             SubmitResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};

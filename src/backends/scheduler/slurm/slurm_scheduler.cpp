@@ -302,6 +302,26 @@ Status SlurmScheduler::Cancel(const UnixIdentity& who, const std::string& jobid)
   return Status::Ok();
 }
 
+std::string SlurmScheduler::DefaultAccount(const UnixIdentity& who) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = default_accounts_.find(who.account);
+    if (it != default_accounts_.end() && Clock::now() - it->second.at < std::chrono::minutes(1))
+      return it->second.account;
+  }
+  auto r =
+      commands_.AsServer("sacctmgr", {"-nP", "show", "user", who.account, "format=DefaultAccount"});
+  std::string account = Trim(r.out);
+  if (r.exit_code != 0 || account.empty() || account.find('\n') != std::string::npos) {
+    spdlog::warn("{}: no default Slurm account for {} ({}); checking {}", system_.name, who.account,
+                 Trim(r.err.empty() ? r.out : r.err), system_.scheduler.default_account);
+    return system_.scheduler.default_account;
+  }
+  std::lock_guard lock(mu_);
+  default_accounts_[who.account] = KnownAccount{account, Clock::now()};
+  return account;
+}
+
 void SlurmScheduler::Start() {
   LoadWatched();
   stopping_ = false;

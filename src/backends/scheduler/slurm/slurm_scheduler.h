@@ -37,6 +37,9 @@ class SlurmScheduler : public Scheduler {
   Result<std::string> Submit(const JobScript& script) override;
   Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
+  // `sacctmgr show user`'s DefaultAccount, kept for a minute per user; the system's
+  // default_account when Slurm does not say.
+  std::string DefaultAccount(const UnixIdentity& who) override;
   std::string Metrics() const override;
 
  private:
@@ -78,6 +81,11 @@ class SlurmScheduler : public Scheduler {
   mutable std::mutex mu_;
   std::map<std::string, Clock::time_point> last_submit_;  // by API user
   std::map<std::string, Watched> watched_;                // job id -> who
+  struct KnownAccount {
+    std::string account;
+    Clock::time_point at;
+  };
+  std::map<std::string, KnownAccount> default_accounts_;  // by Unix user
   // WithQueuedJobs' last answer and the two snapshots it was made from: made once per refresh.
   struct Merged {
     std::shared_ptr<const Rows> accounting, queue, rows;
