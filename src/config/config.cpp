@@ -215,12 +215,16 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     sr.Read("slurm_bin_dir", sc.slurm_bin_dir);
     sr.Read("slurm_cluster", sc.slurm_cluster);
     sr.Read("refresh_interval_seconds", sc.refresh_interval_seconds);
+    sr.Read("min_refresh_interval_seconds", sc.min_refresh_interval_seconds);
     sr.Read("sacct_window_days", sc.sacct_window_days);
     sr.Read("command_timeout_seconds", sc.command_timeout_seconds);
     sr.RejectUnknown();
     sr.Require(sc.refresh_interval_seconds >= 0.1, "refresh_interval_seconds",
                "must be at least 0.1");
     sr.Require(sc.command_timeout_seconds > 0, "command_timeout_seconds", "must be positive");
+    sr.Require(sc.min_refresh_interval_seconds >= 0 &&
+                   sc.min_refresh_interval_seconds <= sc.refresh_interval_seconds,
+               "min_refresh_interval_seconds", "must be between 0 and refresh_interval_seconds");
     sr.Require(sc.nodes >= 1, "nodes", "must be at least 1");
     sr.Require(sc.purge_jobs_after_days >= 0, "purge_jobs_after_days", "must not be negative");
     sr.Require(sc.slurm_cluster.empty() || ValidSystemName(sc.slurm_cluster), "slurm_cluster",

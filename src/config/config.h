@@ -36,6 +36,8 @@ struct SchedulerConfig {
   // The Slurm cluster (--clusters) when slurmdbd serves several; "" = the one slurm.conf names.
   std::string slurm_cluster;
   double refresh_interval_seconds = 2;  // cached queue/accounting views are at most this old
+  // squeue/sacct refreshes start at least this far apart, however many fresh reads ask.
+  double min_refresh_interval_seconds = 0.25;
   double sacct_window_days = 7;         // accounting rows cover jobs this recent
   double command_timeout_seconds = 30;  // a Slurm command taking longer is killed
 };

@@ -153,7 +153,8 @@ kill_wait_seconds = 5         # SIGTERM, then SIGKILL this much later (time limi
 purge_jobs_after_days = 30    # ended jobs leave sacct this long after their end (0: never)
 # backend = "slurm" runs sbatch/scancel as the user and reads the queue with one squeue for all:
 # slurm_bin_dir = "/usr/bin"; slurm_cluster = "" (--clusters, when slurmdbd serves several);
-# refresh_interval_seconds = 2 (how old a cached view may be);
+# refresh_interval_seconds = 2 (how old a cached view may be); min_refresh_interval_seconds = 0.25
+# (refreshes start at least this far apart, however many cached=false reads ask);
 # sacct_window_days = 7; command_timeout_seconds = 30.
 
 [[systems]]

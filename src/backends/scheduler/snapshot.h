@@ -1,7 +1,9 @@
 // One shared view of something expensive to ask (the whole Slurm queue), refreshed at most by one
 // caller at a time and shared by all: a cached read takes the latest view if it is young enough; a
 // fresh read waits for a refresh that *started after* it arrived, joining one already under way
-// rather than starting its own. However many clients poll, the source sees one query per refresh.
+// rather than starting its own. However many clients poll, the source sees one query per refresh,
+// and refreshes start at least `min_interval` apart: under a stream of fresh reads the source is
+// asked at most once per min_interval, each answer shared by everyone who waited for it.
 #pragma once
 
 #include <chrono>
@@ -9,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "util/status.h"
 
@@ -20,7 +23,8 @@ class Snapshot {
   using Clock = std::chrono::steady_clock;
   using Fetch = std::function<Result<T>()>;
 
-  Snapshot(Fetch fetch, Clock::duration max_age) : fetch_(std::move(fetch)), max_age_(max_age) {}
+  Snapshot(Fetch fetch, Clock::duration max_age, Clock::duration min_interval = {})
+      : fetch_(std::move(fetch)), max_age_(max_age), min_interval_(min_interval) {}
   Clock::duration max_age() const { return max_age_; }
 
   // The latest view if it is young enough (max_age), else a new one.
@@ -35,8 +39,12 @@ class Snapshot {
       if (data_ && started_ >= asked) return data_;
       if (!refreshing_) {
         refreshing_ = true;
-        const auto started = Clock::now();
         lock.unlock();
+        // Callers arriving meanwhile join this refresh (refreshing_ is set).
+        if (attempted_ != Clock::time_point{})
+          std::this_thread::sleep_until(attempted_ + min_interval_);
+        const auto started = Clock::now();
+        attempted_ = started;  // only the refresher touches it
         Result<T> fetched = fetch_();
         lock.lock();
         refreshing_ = false;
@@ -73,6 +81,8 @@ class Snapshot {
  private:
   Fetch fetch_;
   Clock::duration max_age_;
+  Clock::duration min_interval_;
+  Clock::time_point attempted_{};  // when the last refresh started (successful or not)
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::shared_ptr<const T> data_;

@@ -59,9 +59,11 @@ SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::st
       commands_(system.scheduler.slurm_bin_dir, system.scheduler.slurm_cluster,
                 system.scheduler.command_timeout_seconds, runas),
       state_dir_(std::move(state_dir)),
-      queue_([this] { return FetchQueue(); }, Millis(system.scheduler.refresh_interval_seconds)),
+      queue_([this] { return FetchQueue(); }, Millis(system.scheduler.refresh_interval_seconds),
+             Millis(system.scheduler.min_refresh_interval_seconds)),
       accounting_([this] { return FetchAccounting(); },
-                  Millis(system.scheduler.refresh_interval_seconds)) {}
+                  Millis(system.scheduler.refresh_interval_seconds),
+                  Millis(system.scheduler.min_refresh_interval_seconds)) {}
 
 SlurmScheduler::~SlurmScheduler() { Stop(); }
 
