@@ -212,6 +212,7 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     sr.Read("min_job_age_seconds", sc.min_job_age_seconds);
     sr.Read("kill_wait_seconds", sc.kill_wait_seconds);
     sr.Read("purge_jobs_after_days", sc.purge_jobs_after_days);
+    sr.Read("max_submit_jobs_per_user", sc.max_submit_jobs_per_user);
     sr.Read("slurm_bin_dir", sc.slurm_bin_dir);
     sr.Read("slurm_cluster", sc.slurm_cluster);
     sr.Read("refresh_interval_seconds", sc.refresh_interval_seconds);
@@ -227,6 +228,8 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
                "min_refresh_interval_seconds", "must be between 0 and refresh_interval_seconds");
     sr.Require(sc.nodes >= 1, "nodes", "must be at least 1");
     sr.Require(sc.purge_jobs_after_days >= 0, "purge_jobs_after_days", "must not be negative");
+    sr.Require(sc.max_submit_jobs_per_user >= 0, "max_submit_jobs_per_user",
+               "must not be negative (0: no limit)");
     sr.Require(sc.slurm_cluster.empty() || ValidSystemName(sc.slurm_cluster), "slurm_cluster",
                "must be 1-64 letters, digits, '_', '-' or '.'");
     sr.Require(!sc.partitions.empty(), "partitions", "must list at least one partition");

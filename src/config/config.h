@@ -31,6 +31,9 @@ struct SchedulerConfig {
   // Ended jobs are forgotten (gone from sacct) this long after their end, as slurmdbd's
   // PurgeJobAfter; 0 = never.
   double purge_jobs_after_days = 30;
+  // Pending and running jobs (each array task counts) a user may have, as Slurm's MaxSubmitJobs;
+  // 0 = no limit.
+  int max_submit_jobs_per_user = 0;
   // Slurm backend.
   std::string slurm_bin_dir = "/usr/bin";  // where sbatch, squeue, sacct, scancel, scontrol are
   // The Slurm cluster (--clusters) when slurmdbd serves several; "" = the one slurm.conf names.

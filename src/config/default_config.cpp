@@ -151,6 +151,7 @@ default_account = "default"   # a job without --account is charged here
 min_job_age_seconds = 300     # finished jobs stay in squeue-style listings this long
 kill_wait_seconds = 5         # SIGTERM, then SIGKILL this much later (time limit, cancel)
 purge_jobs_after_days = 30    # ended jobs leave sacct this long after their end (0: never)
+max_submit_jobs_per_user = 0  # pending + running jobs per user, as MaxSubmitJobs (0: no limit)
 # backend = "slurm" runs sbatch/scancel as the user and reads the queue with one squeue for all:
 # slurm_bin_dir = "/usr/bin"; slurm_cluster = "" (--clusters, when slurmdbd serves several);
 # refresh_interval_seconds = 2 (how old a cached view may be); min_refresh_interval_seconds = 0.25

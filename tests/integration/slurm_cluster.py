@@ -37,5 +37,11 @@ def up(users):
         raise RuntimeError(f"slurm-up failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
 
 
+def set_max_submit_jobs(user, limit):
+    """Slurm's MaxSubmitJobs on the user's associations (-1: none)."""
+    subprocess.run(["sacctmgr", "-i", "modify", "user", "where", f"name={user}", "set",
+                    f"maxsubmitjobs={limit}"], check=True, capture_output=True, timeout=60)
+
+
 def down():
     subprocess.run([os.path.join(SCRIPTS, "slurm-down")], capture_output=True, timeout=120)

@@ -9,6 +9,7 @@ import subprocess
 import time
 import urllib.parse
 
+import slurm_cluster
 from compute_helpers import ComputeTest, job_key, script
 from harness import ModuleUsers
 
@@ -365,3 +366,37 @@ class Capacity(ComputeTest):
         self.wait_ended(small)
         self.assertEqual(self.read_when_present(f"{self.home()}/slurm-{wide}.out", contains="\n"), "2\n")
         self.assertEqual(self.row(wide, sacct=True)["nnodes"], "2")
+
+
+class SubmitLimit(ComputeTest):
+    """Two pending or running jobs per user (each array task counts): the local scheduler's
+    max_submit_jobs_per_user, Slurm's MaxSubmitJobs on alice's association."""
+
+    users = USERS
+    scheduler = {"nodes": 1, "cpus_per_node": 2, "max_submit_jobs_per_user": 2}
+    refused = ("sbatch: error: AssocMaxSubmitJobLimit\nsbatch: error: Batch job submission failed: "
+               "Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if cls.backend == "slurm":
+            slurm_cluster.set_max_submit_jobs(cls.alice, 2)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.backend == "slurm":
+            slurm_cluster.set_max_submit_jobs(cls.alice, -1)
+        super().tearDownClass()
+
+    def test_a_user_may_have_so_many_jobs_and_no_more(self):
+        first = self.submit(script("true", "-H"))
+        self.submit(script("true", "-H"))
+        self.assertEqual(self.submit_error(script("true", "-H")), self.refused)
+        self.assertEqual(self.submit_error(script("true", "-H", "-a 0-2")), self.refused)
+        # Another user's jobs count for them alone.
+        self.submit(script("true", "-H"), user=self.bob)
+        # A job that ends frees its place.
+        self.assertEqual(self.cancel(first)["status"], "ok")
+        self.wait_state(first, "CANCELLED")
+        self.submit(script("true", "-H"))

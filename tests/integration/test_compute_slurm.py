@@ -44,7 +44,8 @@ def metric(text, name, **labels):
 # The shared compute suite, run against Slurm with the same tests and expectations as on the local
 # scheduler (compute_helpers.OnSlurm): SlurmSubmission, SlurmJobStates, ...
 SHARED_SUITE = [test_compute.Submission, test_compute.AccountCheck, test_compute_jobs.JobStates,
-                test_compute_jobs.Arrays, test_compute_queries.Queries, test_compute_callbacks.Callbacks]
+                test_compute_jobs.Arrays, test_compute_jobs.SubmitLimit, test_compute_queries.Queries,
+                test_compute_callbacks.Callbacks]
 for _shared in SHARED_SUITE:
     _name = "Slurm" + _shared.__name__
     globals()[_name] = type(_name, (OnSlurm, _shared),

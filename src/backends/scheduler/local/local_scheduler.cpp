@@ -278,6 +278,22 @@ void LocalScheduler::DropUnknownDependencies(std::vector<LocalJob>& jobs) {
   }
 }
 
+// Slurm's MaxSubmitJobs: a user's pending and running jobs, each array task counted, may not pass
+// the limit with this submission.
+Status LocalScheduler::CheckSubmitLimit(uid_t uid, size_t adding) const {
+  const int limit = system_.scheduler.max_submit_jobs_per_user;
+  if (limit <= 0) return Status::Ok();
+  size_t live = 0;
+  for (int64_t id : active_) {
+    const LocalJob& job = jobs_.at(id);
+    live += job.uid == uid && !job.Ended();
+  }
+  if (live + adding <= static_cast<size_t>(limit)) return Status::Ok();
+  return SbatchError(
+      "AssocMaxSubmitJobLimit\nsbatch: error: Batch job submission failed: Job violates "
+      "accounting/QOS policy (job submit limit, user's size and/or time limits)");
+}
+
 Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   const int64_t now = NowSeconds();
   auto made = MakeJobs(script, now);
@@ -286,6 +302,7 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   std::unique_lock lock(mu_);
   if (!started_ || !table_) return Status::Unavailable("the local scheduler is not running");
   DropUnknownDependencies(jobs);
+  if (Status s = CheckSubmitLimit(jobs.front().uid, jobs.size()); !s.ok()) return s;
   const int64_t first = next_id_;
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].id = first + static_cast<int64_t>(i);

@@ -53,6 +53,7 @@ class LocalScheduler : public Scheduler {
   std::vector<Job*> Resolve(const std::string& jobid);  // "J" (all tasks of an array) or "J_i"
   // Under mu_.
   void DropUnknownDependencies(std::vector<Job>& jobs);
+  Status CheckSubmitLimit(uid_t uid, size_t adding) const;  // under mu_
   void Loop();
   // One pass: collects ended jobs, starts what fits, updates reasons. Under mu_.
   void Tick(int64_t now, std::vector<const Job*>& changed);
