@@ -88,6 +88,15 @@ TEST(SqueueJson, PendingArrayIsListedOneTaskPerRow) {
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"6_0", "6_1", "6_2"}));
   EXPECT_EQ(task_ids, (std::vector<std::string>{"0", "1", "2"}));
+  // A huge pending array stays one row, as squeue shows it.
+  std::string huge = Sample("array-pending.squeue.json");
+  const std::string from = "\"array_task_string\": \"0-2\"";
+  ASSERT_NE(huge.find(from), std::string::npos);
+  huge.replace(huge.find(from), from.size(), "\"array_task_string\": \"0-3999999\"");
+  auto folded = ParseSqueueJson(huge, 1795814500);
+  ASSERT_TRUE(folded.ok());
+  ASSERT_EQ(folded->size(), 1u);
+  EXPECT_EQ(S(folded->at(0).row, "jobid"), "6_[0-3999999]");
 }
 
 TEST(JobIdOrder, NumericThenTaskThenPendingRemainder) {
@@ -172,10 +181,13 @@ TEST(SacctText, PendingArrayIsListedOneTaskPerRow) {
   rows[1]["jobid"] = "7_[1,4-8:3%2]";
   rows.push_back(rows[0]);
   rows[2]["jobid"] = "8_[0-3+";  // cut short: kept as it is
+  rows.push_back(rows[0]);
+  rows[3]["jobid"] = "9_[0-3999999]";  // more than are listed one by one: kept as one row
   ListPendingArrayTasks(rows);
   std::vector<std::string> ids;
   for (const auto& row : rows) ids.push_back(S(row, "jobid"));
-  EXPECT_EQ(ids, (std::vector<std::string>{"6_0", "6_1", "6_2", "7_1", "7_4", "7_7", "8_[0-3+"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"6_0", "6_1", "6_2", "7_1", "7_4", "7_7", "8_[0-3+",
+                                           "9_[0-3999999]"}));
   EXPECT_EQ(S(rows[1], "jobidraw"), "6");
   EXPECT_EQ(S(rows[1], "state"), "PENDING");
 }

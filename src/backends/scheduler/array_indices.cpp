@@ -18,7 +18,7 @@ std::optional<int64_t> Number(std::string_view s) {
 
 }  // namespace
 
-Result<ArrayIndices> ParseArrayIndices(std::string_view v, int64_t max_index) {
+Result<ArrayIndices> ParseArrayIndices(std::string_view v, int64_t max_index, size_t max_count) {
   ArrayIndices spec;
   const Status bad = Status::InvalidArgument("invalid job array index expression");
   if (const size_t pct = v.find('%'); pct != std::string_view::npos) {
@@ -51,6 +51,8 @@ Result<ArrayIndices> ParseArrayIndices(std::string_view v, int64_t max_index) {
       first = last = *a;
     }
     if (last > max_index) return Status::NotFound("job array index above the maximum");
+    if (static_cast<size_t>((last - first) / step + 1) > max_count - seen.size())
+      return Status::Unavailable("more job array indices than are listed one by one");
     for (int64_t i = first; i <= last; i += step) seen.insert(i);
   }
   if (seen.empty()) return bad;

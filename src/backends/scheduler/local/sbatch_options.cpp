@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <functional>
+#include <limits>
 #include <set>
 
 #include "backends/scheduler/sbatch_directives.h"
@@ -47,7 +48,8 @@ Result<int64_t> Memory(std::string_view v) {
 }
 
 Result<ArrayIndices> Array(std::string_view v) {
-  auto indices = ParseArrayIndices(v);
+  // Every index is listed (at most kMaxArrayIndex + 1 of them, whatever the expression).
+  auto indices = ParseArrayIndices(v, kMaxArrayIndex, std::numeric_limits<size_t>::max());
   if (indices.ok()) return indices;
   if (indices.status().code() == Code::kNotFound)
     return Error("Batch job submission failed: Invalid job array specification");
