@@ -371,3 +371,7 @@ class AccountCheck(ComputeTest):
         for directives in [("-d singleton", "-A spent"), ("--no-such-option", "--account=spent"), ("-HA spent",)]:
             with self.subTest(directives=directives):
                 self.assertIn("Job violates accounting/QOS policy", self.submit_error(script("true", *directives)))
+        # The account checked is the account charged, whatever the script says in a form the check
+        # does not read: "--comment" takes "-J" as its value, so sbatch reads "-A spent" after it.
+        jobid = self.submit(script("true", "--comment -J -A spent"))
+        self.assertEqual(self.wait_ended(jobid, timeout=60)["account"], "default")

@@ -150,3 +150,13 @@ class Purge(ComputeTest):
         self.assertEqual(self.jobs(sacct=True, jobid=ended), [])
         after = self.submit(script("true", "-H"))
         self.assertGreater(int(after), int(last), "an id of a purged job was given again")
+
+    def test_a_job_waited_on_is_kept(self):
+        # Forgetting the failed parent would make its dependent's afterok look satisfied.
+        parent = self.submit(script("exit 1"))
+        child = self.submit(script("true", f"-d afterok:{parent}"))
+        self.wait_state(parent, "FAILED", sacct=True)
+        self.wait_reason(child, "DependencyNeverSatisfied")
+        time.sleep(12)  # past the 8.6 s after which ended jobs are purged
+        self.assertEqual(self.row(parent, sacct=True)["state"], "FAILED")
+        self.wait_reason(child, "DependencyNeverSatisfied")

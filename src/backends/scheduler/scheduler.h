@@ -26,6 +26,10 @@ struct JobScript {
   std::string text;        // its content at submission time (the job runs this copy)
   std::string submit_dir;  // where sbatch would have been run: SLURM_SUBMIT_DIR, default outputs
   std::vector<std::string> args;
+  // When set, the account the job is charged to whatever the script says: the one the project
+  // check approved (the script cannot name another by a form the check did not read, nor by
+  // being rewritten after it).
+  std::string charge_account;
 };
 
 // One kwargs filter: name=value (spec §3).
@@ -82,7 +86,7 @@ class Scheduler {
   virtual Status Cancel(const UnixIdentity& who, const std::string& jobid) = 0;
   // The account a job of `who`'s that names none is charged to (the system's default_account;
   // Slurm: the user's default association).
-  virtual std::string DefaultAccount(const UnixIdentity& who) = 0;
+  virtual Result<std::string> DefaultAccount(const UnixIdentity& who) = 0;
 
   // Prometheus text lines about this scheduler (commands run, snapshot age, ...), or "".
   virtual std::string Metrics() const { return ""; }

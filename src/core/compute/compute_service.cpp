@@ -143,10 +143,19 @@ TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& schedu
   auto enforced = accounts_.EnforcesAccounts();
   if (!enforced) return {"completed", SubmitResult(enforced.status())};
   if (*enforced) {
-    const std::optional<std::string> named = DirectiveAccount(script->text);
-    const std::string account = named ? *named : scheduler.DefaultAccount(who);
-    if (Status s = accounts_.CheckCanCharge(r.user, account); !s.ok())
+    std::optional<std::string> account = DirectiveAccount(script->text);
+    if (!account) {
+      auto fallback = scheduler.DefaultAccount(who);
+      if (!fallback)
+        return {"completed",
+                SubmitResult(Status::Unavailable("sbatch: error: Batch job submission failed: " +
+                                                 fallback.status().message()))};
+      account = *fallback;
+    }
+    if (Status s = accounts_.CheckCanCharge(r.user, *account); !s.ok())
       return {"completed", SubmitResult(s)};
+    // What was checked is what is charged.
+    script->charge_account = *account;
   }
   if (r.is_path == false && r.job.size() > kMaxScriptBytes)
     return {"completed",

@@ -196,7 +196,8 @@ Result<std::vector<LocalJob>> LocalScheduler::MakeJobs(const JobScript& script, 
   job.partition = o.partition.value_or(c.partitions.front());
   if (!Contains(c.partitions, job.partition))
     return SbatchError("Batch job submission failed: Invalid partition name specified");
-  job.account = o.account.value_or(c.default_account);
+  job.account = !script.charge_account.empty() ? script.charge_account
+                                               : o.account.value_or(c.default_account);
   job.qos = o.qos.value_or("normal");
   job.constraint = o.constraint.value_or("");
   job.comment = o.comment.value_or("");
@@ -486,16 +487,27 @@ void LocalScheduler::PurgeIfDue(int64_t now) {
   const auto gone = [&](const LocalJob& j) {
     return j.Ended() && j.supervisor == 0 && j.reported && j.end_time < cutoff;
   };
+  // A job a waiting job depends on is kept: forgetting it would turn a dependency that can never
+  // be satisfied (afterok on a failed job) into one that is (unknown jobs count as done).
+  std::set<std::string> depended_on;
+  for (int64_t id : active_)
+    for (const auto& dep : jobs_.at(id).dependencies)
+      depended_on.insert(dep.jobid.substr(0, dep.jobid.find('_')));
+  // At most this many records a pass, so that a long history (after an upgrade) does not hold
+  // the scheduler's lock for long; the next pass follows at once.
+  constexpr size_t kMaxPerPass = 5000;
   std::vector<int64_t> ids;
-  for (auto it = jobs_.begin(); it != jobs_.end();) {
+  for (auto it = jobs_.begin(); it != jobs_.end() && ids.size() < kMaxPerPass;) {
     // A job, or an array's tasks (contiguous ids), as one group.
     auto end = std::next(it);
     if (it->second.array_job_id != 0)
       while (end != jobs_.end() && end->second.array_job_id == it->second.array_job_id) ++end;
-    if (std::all_of(it, end, [&](const auto& entry) { return gone(entry.second); }))
+    if (!depended_on.count(std::to_string(it->first)) &&
+        std::all_of(it, end, [&](const auto& entry) { return gone(entry.second); }))
       for (auto j = it; j != end; ++j) ids.push_back(j->first);
     it = end;
   }
+  if (ids.size() >= kMaxPerPass) last_purge_ = 0;
   if (ids.empty()) return;
   if (Status s = table_->Delete(ids, next_id_); !s.ok()) {
     spdlog::error("{}: local scheduler cannot purge old jobs: {}", system_.name, s.message());

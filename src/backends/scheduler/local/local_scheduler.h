@@ -40,7 +40,7 @@ class LocalScheduler : public Scheduler {
   Result<std::string> Submit(const JobScript& script) override;
   Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
-  std::string DefaultAccount(const UnixIdentity&) override {
+  Result<std::string> DefaultAccount(const UnixIdentity&) override {
     return system_.scheduler.default_account;
   }
 

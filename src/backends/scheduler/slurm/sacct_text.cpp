@@ -60,11 +60,13 @@ void ListPendingArrayTasks(std::vector<JobRow>& rows) {
   for (JobRow& row : rows) {
     const std::string jobid = RowField(row, "jobid");
     const size_t open = jobid.find("_[");
-    auto tasks = open != std::string::npos && jobid.back() == ']'
-                     ? ParseArrayIndices(std::string_view(jobid).substr(open + 2).substr(
-                                             0, jobid.size() - open - 3),
-                                         kMaxSlurmArrayIndex)
-                     : Result<ArrayIndices>(Status::NotFound(""));
+    // Only tasks still pending: an array cancelled before it started is one row in sacct too.
+    auto tasks =
+        RowField(row, "state") == "PENDING" && open != std::string::npos && jobid.back() == ']'
+            ? ParseArrayIndices(
+                  std::string_view(jobid).substr(open + 2).substr(0, jobid.size() - open - 3),
+                  kMaxSlurmArrayIndex)
+            : Result<ArrayIndices>(Status::NotFound(""));
     if (!tasks) {
       out.push_back(std::move(row));
       continue;

@@ -125,7 +125,8 @@ uint64_t SlurmCommands::runs(const std::string& command) const {
 std::vector<std::string> SlurmCommands::Argv(const std::string& command,
                                              const std::vector<std::string>& args) const {
   std::vector<std::string> argv{Path(command)};
-  if (!cluster_.empty()) argv.push_back("--clusters=" + cluster_);
+  // sacctmgr takes no --clusters (a user's associations are in the shared database).
+  if (!cluster_.empty() && command != "sacctmgr") argv.push_back("--clusters=" + cluster_);
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }

@@ -261,7 +261,11 @@ Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
   // sbatch runs in the submit folder, as a user who typed it there: the job's working folder is
   // that one unless the script's own #SBATCH --chdir says otherwise (an option on the command line
   // would override the script's).
-  std::vector<std::string> args{"--parsable", script.path};
+  std::vector<std::string> args{"--parsable"};
+  // On the command line it overrides every account the script could name (#SBATCH in any form,
+  // #PBS, het job components).
+  if (!script.charge_account.empty()) args.push_back("--account=" + script.charge_account);
+  args.push_back(script.path);
   args.insert(args.end(), script.args.begin(), script.args.end());
   auto r = commands_.AsUser(script.who, "sbatch", args,
                             json::array{json::object{{"path", script.path}, {"roots", roots}}},
@@ -304,7 +308,7 @@ Status SlurmScheduler::Cancel(const UnixIdentity& who, const std::string& jobid)
   return Status::Ok();
 }
 
-std::string SlurmScheduler::DefaultAccount(const UnixIdentity& who) {
+Result<std::string> SlurmScheduler::DefaultAccount(const UnixIdentity& who) {
   {
     std::lock_guard lock(mu_);
     auto it = default_accounts_.find(who.account);
@@ -314,11 +318,9 @@ std::string SlurmScheduler::DefaultAccount(const UnixIdentity& who) {
   auto r =
       commands_.AsServer("sacctmgr", {"-nP", "show", "user", who.account, "format=DefaultAccount"});
   std::string account = Trim(r.out);
-  if (r.exit_code != 0 || account.empty() || account.find('\n') != std::string::npos) {
-    spdlog::warn("{}: no default Slurm account for {} ({}); checking {}", system_.name, who.account,
-                 Trim(r.err.empty() ? r.out : r.err), system_.scheduler.default_account);
-    return system_.scheduler.default_account;
-  }
+  if (r.exit_code != 0 || account.empty() || account.find('\n') != std::string::npos)
+    return Status::Unavailable("cannot find the default Slurm account of " + who.account + ": " +
+                               Trim(r.err.empty() ? r.out : r.err));
   std::lock_guard lock(mu_);
   default_accounts_[who.account] = KnownAccount{account, Clock::now()};
   return account;

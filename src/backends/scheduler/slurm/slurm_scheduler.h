@@ -37,9 +37,9 @@ class SlurmScheduler : public Scheduler {
   Result<std::string> Submit(const JobScript& script) override;
   Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
-  // `sacctmgr show user`'s DefaultAccount, kept for a minute per user; the system's
-  // default_account when Slurm does not say.
-  std::string DefaultAccount(const UnixIdentity& who) override;
+  // `sacctmgr show user`'s DefaultAccount, kept for a minute per user; Unavailable when Slurm does
+  // not say (the submission is refused rather than checked against a guess).
+  Result<std::string> DefaultAccount(const UnixIdentity& who) override;
   std::string Metrics() const override;
 
  private:
