@@ -1,4 +1,4 @@
-"""Drives POST /compute/jobs/perlmutter (inline held scripts) + GET /tasks/{id} polling until the
+"""Drives POST /compute/jobs/perlmutter (inline scripts that wait for a begin time an hour away) + GET /tasks/{id} polling until the
 task has the job id: latency one submission at a time (polled every 1 ms), then submissions per
 second with N clients (each polling every 5 ms) for each N in CLIENTS (a comma list), then more
 submissions until TOTAL jobs are known. Usage: compute_driver.py PORT TOKEN SECONDS CLIENTS TOTAL.
@@ -8,18 +8,20 @@ Prints:
   <total jobs> <first id> <middle id> <last id> <a task id>"""
 
 import http.client
-import json
 import statistics
 import sys
 import threading
 import time
 import urllib.parse
 
+from submit_poll import submit_and_wait
+
 port, token, seconds, total = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[5])
 client_counts = [int(n) for n in sys.argv[4].split(",")]
 HEADERS = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-www-form-urlencoded"}
-# Held: the jobs never run, so they do not compete with sfapid for the machine's cores.
-BODY = urllib.parse.urlencode({"job": "#!/bin/bash\n#SBATCH --hold\n#SBATCH -J bench\ntrue\n",
+# Waiting for a begin time an hour away: the jobs never run, so they do not compete with sfapid
+# for the machine's cores, and (unlike held ones, as in Slurm) they are in the sacct view.
+BODY = urllib.parse.urlencode({"job": "#!/bin/bash\n#SBATCH --begin=now+1hour\n#SBATCH -J bench\ntrue\n",
                                "isPath": "false"})
 ids = []
 lock = threading.Lock()
@@ -32,25 +34,11 @@ def percentile(values, p):
 
 
 def submit(conn, poll_every):
-    started = time.perf_counter()
-    conn.request("POST", "/api/v1.2/compute/jobs/perlmutter", body=BODY, headers=HEADERS)
-    reply = conn.getresponse().read()
-    try:
-        task = json.loads(reply)["task_id"]
-    except (ValueError, KeyError):
-        raise SystemExit(f"compute_driver: POST answered {reply[:300]!r}")
-    while True:
-        conn.request("GET", f"/api/v1.2/tasks/{task}", headers=HEADERS)
-        t = json.loads(conn.getresponse().read())
-        if t["status"] != "new":
-            result = json.loads(t["result"] or "null")
-            if t["status"] != "completed" or not result or result.get("status") != "ok":
-                raise SystemExit(f"compute_driver: task {task} ended {t['status']}: {t['result']}")
-            with lock:
-                ids.append(int(result["jobid"]))
-                last_task[0] = task
-            return (time.perf_counter() - started) * 1000
-        time.sleep(poll_every)
+    task, jobid, elapsed = submit_and_wait(conn, BODY, HEADERS, poll_every, "compute_driver")
+    with lock:
+        ids.append(int(jobid))
+        last_task[0] = task
+    return elapsed
 
 
 conn = http.client.HTTPConnection("127.0.0.1", port)

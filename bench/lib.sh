@@ -111,7 +111,7 @@ bench_user() {
     pkill -KILL -u "$user" 2>/dev/null || true
     userdel -r "$user" >/dev/null 2>&1 || true
     useradd -m -d "$work/home" -s /bin/bash "$user"
-    trap 'bench_cleanup; pkill -KILL -u sfapidbench 2>/dev/null; userdel -r sfapidbench >/dev/null 2>&1 || true' EXIT
+    trap 'bench_cleanup; pkill -KILL -u sfapidbench 2>/dev/null || true; userdel -r sfapidbench >/dev/null 2>&1 || true' EXIT
   fi
   home="$(getent passwd "$user" | cut -d: -f6)"
 }

@@ -12,7 +12,6 @@ Prints one line per way: <way> <p50 ms> <p99 ms> <mean ms> <count>, then `jobs <
 jobs were submitted in all, warm-up included)."""
 
 import http.client
-import json
 import os
 import pwd
 import statistics
@@ -20,6 +19,8 @@ import subprocess
 import sys
 import time
 import urllib.parse
+
+from submit_poll import submit_and_wait
 
 port, token, user, home, script = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 rounds, warmup = int(sys.argv[6]), int(sys.argv[7])
@@ -67,25 +68,9 @@ conn = http.client.HTTPConnection("127.0.0.1", port)
 
 def sfapid(body):
     global submitted
-    body = urllib.parse.urlencode(body)
-    started = time.perf_counter()
-    conn.request("POST", "/api/v1.2/compute/jobs/perlmutter", body=body, headers=HEADERS)
-    reply = conn.getresponse().read()
-    try:
-        task = json.loads(reply)["task_id"]
-    except (ValueError, KeyError):
-        raise SystemExit(f"slurm_driver: POST answered {reply[:300]!r}")
-    while True:
-        conn.request("GET", f"/api/v1.2/tasks/{task}", headers=HEADERS)
-        t = json.loads(conn.getresponse().read())
-        if t["status"] != "new":
-            elapsed = (time.perf_counter() - started) * 1000
-            result = json.loads(t["result"] or "null")
-            if t["status"] != "completed" or not result or result.get("status") != "ok":
-                raise SystemExit(f"slurm_driver: task {task} ended {t['status']}: {t['result']}")
-            submitted += 1
-            return elapsed
-        time.sleep(0.001)
+    _, _, elapsed = submit_and_wait(conn, urllib.parse.urlencode(body), HEADERS, 0.001, "slurm_driver")
+    submitted += 1
+    return elapsed
 
 
 WAYS = {
