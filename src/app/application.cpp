@@ -9,10 +9,14 @@
 #include "api/site/health_api.h"
 #include "api/site/metrics_api.h"
 #include "http/server.h"
+#include "util/private_files.h"
 
 namespace sfapid {
 
 Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
+  // Everything sfapid keeps (store, keys, spool, outbox) is under data_dir: private first.
+  if (Status s = EnsurePrivateDir(config.data_dir); !s.ok())
+    return Status::Unavailable("data_dir: " + s.message());
   return OpenSqliteStore(config.DataPath(config.store.sqlite_path));
 }
 

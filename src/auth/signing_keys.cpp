@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/private_files.h"
+
 namespace sfapid {
 
 namespace fs = std::filesystem;
@@ -89,10 +91,7 @@ Result<std::shared_ptr<const SigningKey>> SigningKeys::Generate() {
 }
 
 Status SigningKeys::LoadOrCreate() {
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) return Status::Unavailable("cannot create key folder " + dir_ + ": " + ec.message());
-  ::chmod(dir_.c_str(), 0700);
+  if (Status s = EnsurePrivateDir(dir_); !s.ok()) return s;
   if (Status s = Load(); !s.ok()) return s;
   if (Current()) return Status::Ok();
   auto key = Generate();

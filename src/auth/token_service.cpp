@@ -1,6 +1,7 @@
 #include "auth/token_service.h"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -23,6 +24,21 @@ std::string RandomId() {
   return Base64UrlEncode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
 }
 
+// Lowercase hex SHA-256 of "header.claims", the part of a JWT its signature covers.
+std::string SignedPartDigest(const std::string& jwt) {
+  const size_t end = jwt.rfind('.');
+  const std::string_view part = std::string_view(jwt).substr(0, end);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(part.data()), part.size(), digest);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out;
+}
+
 bool AudienceMatches(const json::value* aud, const std::string& url) {
   auto same = [&](json::string_view a) {
     std::string_view x = a, y = url;
@@ -40,23 +56,75 @@ bool AudienceMatches(const json::value* aud, const std::string& url) {
 
 }  // namespace
 
+TokenService::TokenService(const Config& config, ClientRegistry& clients, SigningKeys& keys,
+                           AuthStore& store)
+    : config_(config),
+      clients_(clients),
+      keys_(keys),
+      store_(store),
+      refusals_(config.auth.max_refusals_per_address, config.auth.refusal_window_seconds) {
+  PruneAudit();
+}
+
 std::variant<IssuedToken, OAuthError> TokenService::Issue(const TokenRequest& request) {
+  PruneAudit();  // cheap: a clock check, and a DELETE once an hour
+  // An address that keeps being refused is answered unchecked until its window ends.
+  if (const int64_t wait = refusals_.RetryAfterSeconds(request.ip); wait > 0)
+    return OAuthError{429, "temporarily_unavailable",
+                      "too many refused token requests from " + request.ip + "; try again in " +
+                          std::to_string(wait) + " s",
+                      wait};
   std::string client_id, user;
   auto result = Check(request, client_id, user);
+  Record(request, client_id, user, result);
+  return result;
+}
+
+void TokenService::Record(const TokenRequest& request, const std::string& client_id,
+                          const std::string& user,
+                          const std::variant<IssuedToken, OAuthError>& result) {
   AuthAuditRecord audit{Now(), client_id, user, request.ip, "issued", ""};
   if (auto* e = std::get_if<OAuthError>(&result)) {
     audit.outcome = "refused";
     audit.reason = e->error + ": " + e->description;
-    spdlog::warn("token refused: client={} user={} ip={} reason=\"{}\"",
-                 client_id.empty() ? "-" : client_id, user.empty() ? "-" : user, request.ip,
-                 audit.reason);
+    const auto counted = refusals_.CountRefusal(request.ip);
+    int64_t suppressed = 0;
+    if (refusal_log_.Allow(suppressed))
+      spdlog::warn("token refused: client={} user={} ip={} reason=\"{}\"{}",
+                   client_id.empty() ? "-" : client_id, user.empty() ? "-" : user, request.ip,
+                   audit.reason,
+                   suppressed ? " (" + std::to_string(suppressed) + " refusals not logged)" : "");
+    if (counted.now_limited) {
+      audit.reason += "; " + std::to_string(counted.refusals_in_window) +
+                      " refusals from this address: it is answered 429, unchecked and unaudited, "
+                      "for the rest of auth.refusal_window_seconds";
+      spdlog::warn("token requests from {} are refused unchecked for up to {:g} s: {} refusals",
+                   request.ip, config_.auth.refusal_window_seconds, counted.refusals_in_window);
+    }
   } else {
     spdlog::info("token issued: client={} user={} ip={} scope={}", client_id, user, request.ip,
                  std::get<IssuedToken>(result).scope);
   }
   if (Status s = store_.AppendAudit(audit); !s.ok())
     spdlog::error("audit write failed: {}", s.message());
-  return result;
+}
+
+void TokenService::PruneAudit() {
+  {
+    std::lock_guard lock(prune_mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_prune_ != std::chrono::steady_clock::time_point{} &&
+        now - last_prune_ < std::chrono::hours(1))
+      return;
+    last_prune_ = now;
+  }
+  const double days = config_.auth.audit_retention_days;
+  if (days <= 0) return;
+  auto pruned = store_.PruneAudit(Now() - std::chrono::seconds(static_cast<int64_t>(days * 86400)));
+  if (!pruned)
+    spdlog::error("pruning the token audit trail failed: {}", pruned.status().message());
+  else if (*pruned > 0)
+    spdlog::info("pruned {} token audit record(s) older than {:g} days", *pruned, days);
 }
 
 std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
@@ -69,6 +137,9 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
   if (r.client_assertion_type != kJwtBearerAssertionType)
     return InvalidRequest(std::string("client_assertion_type must be ") + kJwtBearerAssertionType);
   if (r.client_assertion.empty()) return InvalidRequest("client_assertion is missing");
+  if (r.client_assertion.size() > kMaxJwtBytes)
+    return InvalidRequest("client_assertion is longer than " + std::to_string(kMaxJwtBytes) +
+                          " bytes");
 
   auto parts = ParseJwtUnverified(r.client_assertion);
   if (!parts) return InvalidRequest("malformed client_assertion: " + parts.status().message());
@@ -117,14 +188,26 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
   if (!client->AllowsIp(r.ip))
     return InvalidClient("requests from " + r.ip + " are not allowed for client " + client_id);
 
+  // Every assertion is good for one token. One with a jti is remembered by it; one without (as
+  // NERSC's token script makes them) by a digest of its signed part: the signature may be
+  // re-encoded (ECDSA's s and n-s both verify), the signed header and claims may not.
+  std::string replay_key;
   if (const json::value* jti = claims->if_contains("jti")) {
     if (!jti->is_string() || jti->as_string().empty() || jti->as_string().size() > 256)
       return InvalidClient("the assertion's jti must be a string of 1 to 256 characters");
-    auto fresh = store_.RememberAssertionId(client_id, std::string(jti->as_string()),
-                                            TimePoint{std::chrono::seconds{*exp}});
-    if (!fresh) return OAuthError{400, "temporarily_unavailable", fresh.status().message()};
-    if (!*fresh) return InvalidClient("the assertion was already used (replayed jti)");
+    replay_key = std::string(jti->as_string());
+  } else {
+    replay_key = "sha256:" + SignedPartDigest(r.client_assertion);
   }
+  auto fresh =
+      store_.RememberAssertionId(client_id, replay_key, TimePoint{std::chrono::seconds{*exp}});
+  if (!fresh) return OAuthError{400, "temporarily_unavailable", fresh.status().message()};
+  if (!*fresh)
+    return InvalidClient(
+        claims->if_contains("jti")
+            ? "the assertion was already used (replayed jti)"
+            : "the assertion was already used: one without a jti is good for one token; make a "
+              "new one (a later exp) or add a unique jti claim");
 
   auto signing = keys_.Current();
   if (!signing) return OAuthError{400, "temporarily_unavailable", "no signing key"};

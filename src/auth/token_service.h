@@ -3,13 +3,17 @@
 // signed by the server. Every outcome is written to the audit trail.
 #pragma once
 
+#include <chrono>
+#include <mutex>
 #include <string>
 #include <variant>
 
 #include "auth/client_registry.h"
+#include "auth/refusal_limiter.h"
 #include "auth/signing_keys.h"
 #include "config/config.h"
 #include "store/auth_store.h"
+#include "util/log_sampler.h"
 
 namespace sfapid {
 
@@ -34,22 +38,32 @@ struct OAuthError {
   int http_status = 400;
   std::string error;
   std::string description;
+  int64_t retry_after_seconds = 0;  // a 429's Retry-After
 };
 
 class TokenService {
  public:
-  TokenService(const Config& config, ClientRegistry& clients, SigningKeys& keys, AuthStore& store)
-      : config_(config), clients_(clients), keys_(keys), store_(store) {}
+  TokenService(const Config& config, ClientRegistry& clients, SigningKeys& keys, AuthStore& store);
 
   std::variant<IssuedToken, OAuthError> Issue(const TokenRequest& request);
 
  private:
   std::variant<IssuedToken, OAuthError> Check(const TokenRequest& request, std::string& client_id,
                                               std::string& user);
+  // Writes the decision to the audit trail and (sampled under a flood) to the log.
+  void Record(const TokenRequest& request, const std::string& client_id, const std::string& user,
+              const std::variant<IssuedToken, OAuthError>& result);
+  // Forgets audit records older than audit_retention_days: at start, then at most hourly.
+  void PruneAudit();
+
   const Config& config_;
   ClientRegistry& clients_;
   SigningKeys& keys_;
   AuthStore& store_;
+  RefusalLimiter refusals_;
+  LogSampler refusal_log_{20};
+  std::mutex prune_mu_;
+  std::chrono::steady_clock::time_point last_prune_{};
 };
 
 }  // namespace sfapid

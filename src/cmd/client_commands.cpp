@@ -17,7 +17,9 @@
 #include "app/application.h"
 #include "auth/client_registry.h"
 #include "auth/signing_keys.h"
+#include "backends/runas/account_policy.h"
 #include "cmd/command.h"
+#include "core/accounts/user_directory.h"
 #include "core/callbacks/callback_key.h"
 
 namespace sfapid::cmd {
@@ -79,6 +81,14 @@ struct CreateArgs {
 Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::string* written) {
   auto level = ParseLevel(a.level);
   if (!level) return Status::InvalidArgument("--level must be red, yellow or green");
+  // A client for an account sfapid will never act as would only hand out refusals: say so now.
+  if (::geteuid() == 0) {
+    const std::string account = UserDirectory(config.runas).AccountName(a.user);
+    if (auto why = AccountPolicy(config.runas).RefusalFor(account))
+      return Status::InvalidArgument("no client for user " + a.user + ": " + *why +
+                                     "; sfapid never acts as root, system or daemon accounts. "
+                                     "Create clients for ordinary login accounts.");
+  }
   NewClient request;
   request.owner = a.user;
   request.name = a.name;

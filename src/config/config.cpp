@@ -374,6 +374,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Read("request_timeout_seconds", v.request_timeout_seconds);
     s.Read("shutdown_grace_seconds", v.shutdown_grace_seconds);
     s.Read("max_connections", v.max_connections);
+    s.Read("max_connections_per_address", v.max_connections_per_address);
     s.ReadStrings("trusted_proxies", v.trusted_proxies);
     s.Read("web_root", v.web_root);
     s.Read("access_log", v.access_log);
@@ -381,6 +382,8 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Require(v.threads >= 1, "threads", "must be at least 1");
     s.Require(v.blocking_threads >= 1, "blocking_threads", "must be at least 1");
     s.Require(v.max_connections >= 1, "max_connections", "must be at least 1");
+    s.Require(v.max_connections_per_address >= 0, "max_connections_per_address",
+              "must be 0 (no limit) or more");
     s.Require(v.max_header_bytes >= 1024, "max_header_bytes", "must be at least 1024");
     s.Require(v.idle_timeout_seconds > 0, "idle_timeout_seconds", "must be positive");
     s.Require(v.request_timeout_seconds > 0, "request_timeout_seconds", "must be positive");
@@ -415,6 +418,9 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Read("clock_leeway_seconds", a.clock_leeway_seconds);
     s.Read("client_refresh_seconds", a.client_refresh_seconds);
     s.Read("token_cache_entries", a.token_cache_entries);
+    s.Read("max_refusals_per_address", a.max_refusals_per_address);
+    s.Read("refusal_window_seconds", a.refusal_window_seconds);
+    s.Read("audit_retention_days", a.audit_retention_days);
     for (auto [name, policy] :
          {std::pair{"green", &a.green}, {"yellow", &a.yellow}, {"red", &a.red}}) {
       if (const toml::table* lt = s.Table(name)) {
@@ -431,6 +437,10 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
     s.Require(a.access_token_lifetime_seconds >= 10, "access_token_lifetime_seconds",
               "must be at least 10");
     s.Require(a.client_refresh_seconds >= 0.05, "client_refresh_seconds", "must be at least 0.05");
+    s.Require(a.max_refusals_per_address >= 0, "max_refusals_per_address",
+              "must be 0 (no limit) or more");
+    s.Require(a.refusal_window_seconds > 0, "refusal_window_seconds", "must be positive");
+    s.Require(a.audit_retention_days >= 0, "audit_retention_days", "must be 0 (keep) or more");
   }
   if (const toml::table* t = r.Table("utilities")) {
     TableReader s(*t, source, "utilities");
@@ -466,9 +476,16 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   if (const toml::table* t = r.Table("tasks")) {
     TableReader s(*t, source, "tasks");
     s.Read("workers", c.tasks.workers);
+    s.Read("max_running_per_user", c.tasks.max_running_per_user);
+    s.Read("job_workers", c.tasks.job_workers);
     s.Read("retention_days", c.tasks.retention_days);
     s.RejectUnknown();
     s.Require(c.tasks.workers >= 1, "workers", "must be at least 1");
+    s.Require(c.tasks.job_workers >= 1, "job_workers", "must be at least 1");
+    s.Require(c.tasks.max_running_per_user >= 1, "max_running_per_user", "must be at least 1");
+    s.Require(c.tasks.workers == 1 || c.tasks.max_running_per_user < c.tasks.workers,
+              "max_running_per_user",
+              "must be below workers, so that one user cannot hold every worker");
   }
   std::vector<std::pair<const toml::node*, TransferEndpointConfig>> endpoint_nodes;
   if (const toml::table* t = r.Table("transfers")) {
@@ -498,6 +515,9 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   if (const toml::table* t = r.Table("runas")) {
     TableReader s(*t, source, "runas");
     s.Read("min_uid", c.runas.min_uid);
+    s.Read("max_uid", c.runas.max_uid);
+    s.Read("login_shell_required", c.runas.login_shell_required);
+    s.ReadStrings("deny_accounts", c.runas.deny_accounts);
     if (const toml::table* accounts = s.Table("accounts")) {
       for (const auto& [k, v] : *accounts) {
         if (!v.is_string())

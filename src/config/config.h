@@ -74,6 +74,8 @@ struct ServerConfig {
   double request_timeout_seconds = 60;
   double shutdown_grace_seconds = 10;
   int max_connections = 1024;
+  // One client address's share of max_connections (trusted proxies are not limited); 0 = none.
+  int max_connections_per_address = 64;
   std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For is believed
   std::string web_root;                      // Swagger UI assets; empty = the built-in location
   bool access_log = true;
@@ -105,6 +107,10 @@ struct AuthConfig {
   double clock_leeway_seconds = 60;
   double client_refresh_seconds = 2;  // how soon a revocation reaches live tokens
   std::size_t token_cache_entries = 100000;
+  // An address refused this often within the window is answered 429, unchecked, until it ends.
+  int max_refusals_per_address = 30;
+  double refusal_window_seconds = 60;
+  double audit_retention_days = 90;  // 0: the audit trail is kept forever
   LevelPolicy green{60, 0};
   LevelPolicy yellow{30, 0};
   LevelPolicy red{2, 2};
@@ -122,7 +128,13 @@ struct UtilitiesConfig {
 };
 
 struct TasksConfig {
-  int workers = 4;
+  int workers = 4;  // commands, transfers and other long work
+  // One user's share of those; kept below workers (at most workers - 1, at least 1) so that
+  // another user always finds a worker.
+  int max_running_per_user = 2;
+  // Job submissions and cancellations: workers of their own, so that they never wait behind
+  // long commands; one user takes at most job_workers - 1 of them.
+  int job_workers = 4;
   double retention_days = 7;  // finished tasks are purged after this
 };
 
@@ -158,16 +170,21 @@ struct CallbacksConfig {
   // Callback URLs resolving into these networks are refused (checked on the addresses connected
   // to, so DNS cannot swap them): the server's own network position must not be a user's proxy.
   // Empty: anything goes (a test or a closed site).
-  std::vector<std::string> blocked_networks{
-      "0.0.0.0/8",     "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-      "172.16.0.0/12", "192.168.0.0/16", "::1/128",       "fc00::/7",    "fe80::/10"};
+  std::vector<std::string> blocked_networks{"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10",
+                                            "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",
+                                            "192.168.0.0/16", "::1/128",        "64:ff9b:1::/48",
+                                            "fc00::/7",       "fe80::/10"};
 };
 
 struct RunAsConfig {
   // API user -> Unix account, for users whose account has another name.
   std::vector<std::pair<std::string, std::string>> accounts;
-  // Accounts below this uid (system and daemon accounts: slurm, munge, ...) are never acted as.
-  uint32_t min_uid = 1000;
+  // Only ordinary login accounts are acted as (see backends/runas/account_policy.h): uids in
+  // min_uid..max_uid (-1: UID_MIN / UID_MAX of /etc/login.defs), a login shell, not denied.
+  int64_t min_uid = -1;
+  int64_t max_uid = -1;
+  bool login_shell_required = true;
+  std::vector<std::string> deny_accounts{"nobody"};
 };
 
 // Accounts (users, projects, groups): operators manage them with `sfapid user` / `sfapid project`;

@@ -23,6 +23,7 @@ idle_timeout_seconds = 30     # a connection that sends no request for this long
 request_timeout_seconds = 60  # the longest a client may take to send one request
 shutdown_grace_seconds = 10   # on SIGTERM, how long in-flight requests may take to finish
 max_connections = 1024        # connections beyond this are answered 503 and closed
+max_connections_per_address = 64  # one client address's share (trusted_proxies: no limit; 0: none)
 trusted_proxies = []          # CIDRs of reverse proxies whose X-Forwarded-For is believed
 web_root = ""                 # Swagger UI assets; "" = the location the build installed
 access_log = true             # one line per request on standard error
@@ -43,6 +44,11 @@ max_assertion_lifetime_seconds = 86400  # how far in the future an assertion's e
 clock_leeway_seconds = 60
 client_refresh_seconds = 2          # a revoked client's live tokens stop working within this
 token_cache_entries = 100000        # verified access tokens remembered (a hash lookup per request)
+# An address refused this many token requests within refusal_window_seconds is answered 429
+# (Retry-After) without any check or audit row until the window ends. 0: no limit.
+max_refusals_per_address = 30
+refusal_window_seconds = 60
+audit_retention_days = 90           # token decisions are kept this long (0: forever)
 # Security levels: green reads; yellow also submits and cancels jobs, uploads, changes groups and
 # starts transfers; red also runs commands. max_ip_ranges = 0 means no limit.
 [auth.green]
@@ -62,7 +68,9 @@ upload_max_bytes = 104857600          # PUT /utilities/upload
 download_max_bytes = 104857600        # GET /utilities/download
 
 [tasks]
-workers = 4                 # tasks (commands, job submissions, transfers) running at once
+workers = 4                 # commands and transfers running at once
+max_running_per_user = 2    # one user's share of them (below workers: others always get a turn)
+job_workers = 4             # job submissions and cancellations: never queued behind commands
 retention_days = 7          # finished tasks are forgotten after this
 
 [transfers]
@@ -87,15 +95,24 @@ mail_command = []                 # e.g. ["/usr/sbin/sendmail", "-t"]; empty: fi
 outbox_dir = "outbox"             # relative to data_dir
 mail_from = "sfapid@localhost"
 # Callback URLs resolving into these networks are refused (loopback, private, link-local: the
-# server must not be a proxy into its own network). [] allows everything.
+# server must not be a proxy into its own network), also when an IPv6 address carries the IPv4
+# one (::ffff:, ::, 64:ff9b::, 2002::). The unspecified addresses (0.0.0.0, ::) are always refused.
+# [] allows everything else.
 blocked_networks = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-                    "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7", "fe80::/10"]
+                    "172.16.0.0/12", "192.168.0.0/16", "::1/128", "64:ff9b:1::/48", "fc00::/7",
+                    "fe80::/10"]
 
 [runas]
 # Every user action runs as the user's Unix account: the account of the same name unless listed
 # here. When sfapid does not run as root it serves only users mapped to its own account.
 accounts = {}               # e.g. { "alice" = "alice2" }
-min_uid = 1000              # system and daemon accounts below this uid are never acted as
+# Only ordinary login accounts are acted as or put in groups: a uid in min_uid..max_uid (unset:
+# UID_MIN..UID_MAX of /etc/login.defs, 1000..60000 on Debian, whose daemons such as slurm
+# (64030) and nobody (65534) lie outside), a login shell (not nologin or false), not denied.
+# min_uid = 1000
+# max_uid = 60000
+login_shell_required = true
+deny_accounts = ["nobody"]
 
 [accounts]
 # Project groups (POST /account/groups): when sfapid runs as root they are real Unix groups

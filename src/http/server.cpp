@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -58,9 +59,86 @@ bool UsableRequestId(std::string_view id) {
   return true;
 }
 
+// RFC 9112 §6.1 and §6.3: a request whose framing two parties could read differently is refused
+// and the connection closed, so a proxy in front cannot be made to pass a second, hidden request.
+// Returns why, or an empty string when the framing is unambiguous.
+std::string AmbiguousFraming(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& msg = parser.get();
+  std::string codings;
+  int content_lengths = 0;
+  std::string first_length;
+  for (const auto& field : msg) {
+    if (field.name() == bhttp::field::transfer_encoding)
+      codings += (codings.empty() ? "" : ",") + std::string(field.value());
+    if (field.name() == bhttp::field::content_length) {
+      if (++content_lengths == 1)
+        first_length = std::string(field.value());
+      else if (field.value() != first_length)
+        return "Content-Length is given twice, differently";
+    }
+  }
+  if (msg.find(bhttp::field::transfer_encoding) == msg.end()) return "";
+  if (msg.version() < 11) return "Transfer-Encoding is not allowed in an HTTP/1.0 request";
+  if (content_lengths > 0) return "Content-Length and Transfer-Encoding must not both be given";
+  // The last coding must be chunked, and chunked may not come twice.
+  std::vector<std::string> list;
+  for (size_t start = 0; start <= codings.size();) {
+    size_t end = codings.find(',', start);
+    if (end == std::string::npos) end = codings.size();
+    std::string c = codings.substr(start, end - start);
+    while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.erase(0, 1);
+    while (!c.empty() && (c.back() == ' ' || c.back() == '\t')) c.pop_back();
+    if (!c.empty()) list.push_back(c);
+    start = end + 1;
+  }
+  int chunked = 0;
+  for (const auto& c : list) chunked += beast::iequals(c, "chunked");
+  if (list.empty() || !beast::iequals(list.back(), "chunked") || chunked != 1)
+    return "Transfer-Encoding must end with chunked, once";
+  return "";
+}
+
+// What of a request target the access log may show: the path, and only query parameters known to
+// carry no credentials (the token endpoint takes an assertion in the query string, and a client
+// may put an access_token there).
+std::string TargetForLog(std::string_view target) {
+  static const std::set<std::string, std::less<>> kLoggable = {
+      "cached", "sacct", "kwargs", "binary", "isPath", "index", "limit", "offset", "state"};
+  const size_t q = target.find('?');
+  std::string out(target.substr(0, q));
+  if (q == std::string_view::npos) return out;
+  std::string_view rest = target.substr(q + 1);
+  bool first = true, hidden = false;
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const std::string_view key = pair.substr(0, pair.find('='));
+    if (kLoggable.count(key)) {
+      out += (first ? "?" : "&") + std::string(pair);
+      first = false;
+    } else {
+      hidden = true;
+    }
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+  }
+  if (hidden) out += first ? "?(redacted)" : "&(redacted)";
+  return out;
+}
+
+// The peer's address as text, IPv4-mapped IPv6 written as IPv4.
+std::string PeerAddress(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  std::string peer = ec ? "unknown" : remote.address().to_string();
+  if (peer.rfind("::ffff:", 0) == 0) peer = peer.substr(7);
+  return peer;
+}
+
 struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  Connection(tcp::socket s, std::string peer_address)
+      : stream(std::move(s)), peer(std::move(peer_address)) {}
   beast::tcp_stream stream;
+  const std::string peer;        // the TCP peer, counted against max_connections_per_address
   std::atomic<bool> idle{true};  // waiting for the first byte of a request
 };
 
@@ -90,15 +168,21 @@ struct HttpServer::Impl {
   std::atomic<int> active{0};
   std::mutex connections_mu;
   std::set<std::shared_ptr<Connection>> connections;
+  std::map<std::string, int> connections_per_address;  // under connections_mu
 
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> Session(std::shared_ptr<Connection> conn);
   asio::awaitable<void> Reject(tcp::socket socket);
+  // Registers a new connection, or returns null when its address already holds its share.
+  std::shared_ptr<Connection> Admit(tcp::socket& socket);
+  bool Trusted(std::string_view ip) const;
   asio::awaitable<Response> Dispatch(const Match& m, bhttp::request<bhttp::string_body>& msg,
                                      const std::string& peer, const std::string& request_id);
   // Everything of the request but its body; or the error answer for a malformed query.
-  std::variant<Request, Response> BuildRequest(const Match& m, const bhttp::request<bhttp::string_body>& msg,
-                                               const std::string& peer, const std::string& request_id) const;
+  std::variant<Request, Response> BuildRequest(const Match& m,
+                                               const bhttp::request<bhttp::string_body>& msg,
+                                               const std::string& peer,
+                                               const std::string& request_id) const;
   asio::awaitable<void> DrainThenStop();
   void BeginShutdown();
   std::string ClientIp(const std::string& peer,
@@ -182,19 +266,39 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    if (active.load() >= config.max_connections) {
-      auto ex = socket.get_executor();
-      asio::co_spawn(ex, Reject(std::move(socket)), asio::detached);
+    tcp::socket accepted(std::move(socket));  // keeps the strand as its executor
+    auto conn = active.load() < config.max_connections ? Admit(accepted) : nullptr;
+    if (!conn) {
+      auto ex = accepted.get_executor();
+      asio::co_spawn(ex, Reject(std::move(accepted)), asio::detached);
       continue;
     }
-    auto conn = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard lock(connections_mu);
-      connections.insert(conn);
-    }
-    ++active;
     asio::co_spawn(conn->stream.get_executor(), Session(conn), asio::detached);
   }
+}
+
+bool HttpServer::Impl::Trusted(std::string_view ip) const {
+  for (const auto& c : trusted_proxies)
+    if (c.Contains(ip)) return true;
+  return false;
+}
+
+// One address may hold max_connections_per_address of the server's connections, so that one
+// client cannot take every slot; a trusted proxy speaks for many clients and is not limited.
+std::shared_ptr<Connection> HttpServer::Impl::Admit(tcp::socket& socket) {
+  std::string peer = PeerAddress(socket);
+  const bool limited = config.max_connections_per_address > 0 && !Trusted(peer);
+  std::lock_guard lock(connections_mu);
+  int& held = connections_per_address[peer];
+  if (limited && held >= config.max_connections_per_address) {
+    if (held == 0) connections_per_address.erase(peer);
+    return nullptr;
+  }
+  ++held;
+  auto conn = std::make_shared<Connection>(std::move(socket), std::move(peer));
+  connections.insert(conn);
+  ++active;
+  return conn;
 }
 
 // Over the connection limit: a short 503 (clients retry it with back-off), then close.
@@ -215,11 +319,7 @@ asio::awaitable<void> HttpServer::Impl::Reject(tcp::socket socket) {
 std::string HttpServer::Impl::ClientIp(const std::string& peer,
                                        const bhttp::request<bhttp::string_body>& msg) const {
   if (trusted_proxies.empty()) return peer;
-  auto trusted = [&](std::string_view ip) {
-    for (const auto& c : trusted_proxies)
-      if (c.Contains(ip)) return true;
-    return false;
-  };
+  auto trusted = [this](std::string_view ip) { return Trusted(ip); };
   if (!trusted(peer)) return peer;
   // Every X-Forwarded-For field, in order: a proxy may add its own line instead of appending.
   std::string list;
@@ -243,10 +343,9 @@ std::string HttpServer::Impl::ClientIp(const std::string& peer,
   return kUnknown;
 }
 
-std::variant<Request, Response> HttpServer::Impl::BuildRequest(const Match& m,
-                                                               const bhttp::request<bhttp::string_body>& msg,
-                                                               const std::string& peer,
-                                                               const std::string& request_id) const {
+std::variant<Request, Response> HttpServer::Impl::BuildRequest(
+    const Match& m, const bhttp::request<bhttp::string_body>& msg, const std::string& peer,
+    const std::string& request_id) const {
   Request req;
   req.method = std::string(msg.method_string());
   req.target = std::string(msg.target());
@@ -303,10 +402,7 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
 
 asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
-  boost::system::error_code addr_ec;
-  const auto remote = conn->stream.socket().remote_endpoint(addr_ec);
-  std::string peer = addr_ec ? "unknown" : remote.address().to_string();
-  if (peer.rfind("::ffff:", 0) == 0) peer = peer.substr(7);
+  const std::string& peer = conn->peer;
 
   while (!stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -334,6 +430,12 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
                      ? DetailError(431, "Request headers are larger than " +
                                             std::to_string(config.max_header_bytes) + " bytes")
                      : DetailError(400, "Malformed HTTP request: " + ec.message());
+    } else if (std::string why = AmbiguousFraming(parser); !why.empty()) {
+      close_after = true;  // the rest of the stream cannot be framed: nothing more is read
+      request_id = NewRequestId();
+      method = std::string(parser.get().method_string());
+      target = std::string(parser.get().target());
+      response = DetailError(400, "Malformed HTTP request: " + why);
     } else {
       auto& msg = parser.get();
       method = std::string(msg.method_string());
@@ -359,8 +461,10 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
       std::optional<Response> refused;
       if (match.route && match.route->precheck && !match.bad_escape && !parser.is_done()) {
         auto built = BuildRequest(match, msg, peer, request_id);
-        if (auto* req = std::get_if<Request>(&built)) refused = match.route->precheck(*req);
-        else refused = std::move(std::get<Response>(built));
+        if (auto* req = std::get_if<Request>(&built))
+          refused = match.route->precheck(*req);
+        else
+          refused = std::move(std::get<Response>(built));
       }
       if (refused) {
         response = std::move(*refused);
@@ -400,14 +504,11 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
     conn->stream.expires_after(Millis(config.request_timeout_seconds));
     auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, kNoThrow);
     if (config.access_log) {
-      // Query strings can carry secrets (the token endpoint accepts the assertion there): logged
-      // for no route that takes a body.
-      if (method == "POST" || method == "PUT") target = target.substr(0, target.find('?'));
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
               .count();
-      spdlog::info("{} \"{} {}\" {} {} {:.2f}ms rid={}", peer, method, target, response.status,
-                   bytes, ms, request_id);
+      spdlog::info("{} \"{} {}\" {} {} {:.2f}ms rid={}", peer, method, TargetForLog(target),
+                   response.status, bytes, ms, request_id);
     }
     if (write_ec || !res.keep_alive()) break;
   }
@@ -416,6 +517,7 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
   {
     std::lock_guard lock(connections_mu);
     connections.erase(conn);
+    if (--connections_per_address[peer] <= 0) connections_per_address.erase(peer);
   }
   --active;
 }

@@ -52,6 +52,8 @@ class AuthStore {
 
   virtual Status AppendAudit(const AuthAuditRecord& record) = 0;
   virtual Result<std::vector<AuthAuditRecord>> ListAudit(int limit) = 0;  // newest first
+  // Forgets audit records older than `before`; returns how many.
+  virtual Result<int64_t> PruneAudit(TimePoint before) = 0;
 };
 
 }  // namespace sfapid

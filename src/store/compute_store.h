@@ -38,7 +38,7 @@ struct CallbackDelivery {
   std::string system, jobid, client_id;
   std::string kind;    // "url" | "email"
   std::string target;  // the URL or the mail address
-  std::string state;   // "pending" | "delivered" | "expired"
+  std::string state;   // "pending" | "delivered" | "expired" | "refused" (blocked network)
   int attempts = 0;
   int64_t created_ms = 0;       // when the job's end was seen
   int64_t expires_ms = 0;       // created_ms + the registration's timeout

@@ -45,11 +45,14 @@ std::optional<Cidr> ParseCidr(std::string_view text) {
 
 bool Cidr::Contains(std::string_view ip) const {
   auto a = ParseIp(ip);
-  if (!a) return false;
+  return a && Contains(*a);
+}
+
+bool Cidr::Contains(const std::array<uint8_t, 16>& a) const {
   int bits = prefix_bits;
   for (int i = 0; i < 16 && bits > 0; ++i, bits -= 8) {
     const uint8_t mask = bits >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - bits));
-    if (((*a)[i] & mask) != (address[i] & mask)) return false;
+    if ((a[i] & mask) != (address[i] & mask)) return false;
   }
   return true;
 }

@@ -15,6 +15,7 @@ struct Cidr {
   int prefix_bits = 128;              // counted on the 128-bit form
 
   bool Contains(std::string_view ip) const;
+  bool Contains(const std::array<uint8_t, 16>& address) const;
 };
 
 std::optional<Cidr> ParseCidr(std::string_view text);

@@ -215,7 +215,9 @@ def fetch_token(server, key_path):
     body = urllib.parse.urlencode({
         "grant_type": "client_credentials",
         "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        "client_assertion": make_jwt(minimal_claims(client_id, url), key, alg)}).encode()
+        # A jti, so that two tokens fetched within one second are two assertions, not a replay.
+        "client_assertion": make_jwt({**minimal_claims(client_id, url),
+                                      "jti": os.urandom(8).hex()}, key, alg)}).encode()
     r = server.request("POST", "/oauth2/token", body=body,
                        headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status == 200, r

@@ -433,6 +433,14 @@ class Groups(AccountsTest):
         self.assertIn("nosuchuser", msg)
         msg = self.assert_422(self.put_group(g["name"], "root", "batch_add"), "usernames")
         self.assertIn("root", msg)
+        # Daemon accounts (uids outside login.defs' UID_MIN..UID_MAX) are never group members.
+        for daemon in ("nobody", "slurm"):
+            try:
+                pwd.getpwnam(daemon)
+            except KeyError:
+                continue
+            msg = self.assert_422(self.put_group(g["name"], daemon, "batch_add"), "usernames")
+            self.assertIn(daemon, msg)
         self.assert_422(self.put_group(g["name"], self.bob, "add"), "action")
         self.assert_422(self.put_group(g["name"], " , ", "batch_add"), "usernames")
         self.assertEqual([u["name"] for u in self.group(g["name"])["users"]], [self.carol])

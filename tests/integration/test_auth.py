@@ -23,6 +23,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 class AuthTest(ServerTest):
     server_options = 'trusted_proxies = ["127.0.0.1/32"]'
+    # These tests are refused on purpose, many times from one address: the per-address limit on
+    # refusals has its own test (test_hardening.RefusalFlood).
+    extra = "[auth]\nmax_refusals_per_address = 0\n"
 
     @property
     def token_url(self):
@@ -447,7 +450,9 @@ class SigningKeyRotation(unittest.TestCase):
             def token():
                 body = urllib.parse.urlencode({
                     "grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
-                    "client_assertion": make_jwt(minimal_claims(client_id, url), key)}).encode()
+                    # A jti: two assertions within one second would otherwise be one (a replay).
+                    "client_assertion": make_jwt({**minimal_claims(client_id, url),
+                                                  "jti": os.urandom(8).hex()}, key)}).encode()
                 return server.request("POST", "/oauth2/token", body=body, headers={
                     "Content-Type": "application/x-www-form-urlencoded"}).json()["access_token"]
             old = token()

@@ -300,21 +300,22 @@ class MailCommand(ComputeTest):
 
 class BlockedNetworks(ComputeTest):
     """With the default callbacks.blocked_networks, a callback to the server's own loopback (or any
-    private network) is never sent: users cannot make sfapid a proxy into its network."""
+    private network) is never sent: users cannot make sfapid a proxy into its network. Every other
+    spelling of loopback, and names resolving to it, are in test_hardening."""
 
     users = USERS
     scheduler = {"nodes": 1, "cpus_per_node": 2}
     extra = "[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
 
-    def test_loopback_callback_is_refused(self):
+    def test_loopback_callback_is_refused_at_submit(self):
         receiver = Receiver()
         try:
-            jobid = self.submit(script("true"), callbackUrl=receiver.url("/internal-admin"))
-            self.wait_ended(jobid)
-            deadline = time.time() + 10
-            while time.time() < deadline and "blocked network" not in self.server.read_log():
-                time.sleep(0.1)
-            self.assertIn("blocked network", self.server.read_log())
+            r = self.post_form("/compute/jobs/perlmutter",
+                               [("job", script("true")), ("isPath", "false"),
+                                ("callbackUrl", receiver.url("/internal-admin"))])
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual(r.json()["detail"][0]["loc"], ["body", "callbackUrl"])
+            self.assertIn("127.0.0.0/8", r.json()["detail"][0]["msg"])
             self.assertEqual(receiver.requests, [], "a callback reached a blocked network")
         finally:
             receiver.close()

@@ -22,6 +22,8 @@ http::Response ErrorResponse(const OAuthError& e) {
   http::Response r =
       OAuthJson(e.http_status, {{"error", e.error}, {"error_description", e.description}});
   if (e.http_status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (e.retry_after_seconds > 0)
+    r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_seconds));
   return r;
 }
 
@@ -45,10 +47,6 @@ void AddTokenRoutes(http::Router& router, const Config& config, TokenService& to
              };
              TokenRequest request{param("grant_type"), param("client_assertion_type"),
                                   param("client_assertion"), req.remote_ip};
-             if (request.client_assertion.size() > kMaxJwtBytes)
-               return ErrorResponse(
-                   {400, "invalid_request",
-                    "client_assertion is longer than " + std::to_string(kMaxJwtBytes) + " bytes"});
              auto result = tokens.Issue(request);
              if (auto* e = std::get_if<OAuthError>(&result)) return ErrorResponse(*e);
              const auto& t = std::get<IssuedToken>(result);

@@ -12,7 +12,7 @@
 #include <chrono>
 #include <memory>
 
-#include "util/cidr.h"
+#include "util/network_blocklist.h"
 
 namespace sfapid {
 
@@ -94,16 +94,24 @@ asio::awaitable<void> Run(Target t, HttpPost post, std::shared_ptr<Exchange> x) 
   auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, kNoThrow);
   if (rec) co_return Fail(*x, "cannot resolve " + t.host, rec);
   // Checked on the very addresses connected to below, so a second lookup cannot swap them.
+  const NetworkBlocklist blocked(post.blocked_networks);
   for (const auto& entry : endpoints) {
-    const std::string ip = entry.endpoint().address().to_string();
-    for (const auto& net : post.blocked_networks)
-      if (auto cidr = ParseCidr(net); cidr && cidr->Contains(ip)) {
-        x->outcome = {AttemptOutcome::kFailed, t.host + " resolves to " + ip +
-                                                   ", in a blocked network (" + net +
-                                                   "; callbacks.blocked_networks)"};
-        x->finished = true;
-        co_return;
-      }
+    const auto address = entry.endpoint().address();
+    std::array<uint8_t, 16> bytes{};
+    if (address.is_v4()) {
+      bytes[10] = bytes[11] = 0xff;
+      const auto v4 = address.to_v4().to_bytes();
+      std::copy(v4.begin(), v4.end(), bytes.begin() + 12);
+    } else {
+      bytes = address.to_v6().to_bytes();
+    }
+    if (auto why = blocked.Blocks(bytes)) {
+      x->outcome = {AttemptOutcome::kRefused, t.host + " resolves to " + address.to_string() +
+                                                  ", " + *why +
+                                                  " (callbacks.blocked_networks); not retried"};
+      x->finished = true;
+      co_return;
+    }
   }
   if (!t.https) {
     tcp::socket socket(ex);

@@ -20,11 +20,11 @@ Result<UnixIdentity> UserMap::Resolve(const std::string& api_user) const {
   if (found->pw_uid == 0)
     return Status::PermissionDenied("user " + api_user +
                                     " maps to root; sfapid never acts as root");
-  if (::geteuid() == 0 && found->pw_uid < config_.min_uid)
-    return Status::PermissionDenied("user " + api_user + " maps to system account '" + account +
-                                    "' (uid " + std::to_string(found->pw_uid) +
-                                    " < runas.min_uid " + std::to_string(config_.min_uid) +
-                                    "); sfapid does not act as it");
+  if (::geteuid() == 0)
+    if (auto why =
+            policy_.Refusal(found->pw_name, found->pw_uid, found->pw_shell ? found->pw_shell : ""))
+      return Status::PermissionDenied("user " + api_user + " maps to " + *why +
+                                      "; sfapid does not act as it");
   if (::geteuid() != 0 && found->pw_uid != ::geteuid()) {
     passwd* self = getpwuid(::geteuid());
     return Status::PermissionDenied("sfapid runs without root as '" +

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "backends/runas/account_policy.h"
 #include "config/config.h"
 #include "util/status.h"
 
@@ -20,14 +21,16 @@ struct UnixIdentity {
 
 class UserMap {
  public:
-  explicit UserMap(const RunAsConfig& config) : config_(config) {}
+  explicit UserMap(const RunAsConfig& config) : config_(config), policy_(config) {}
 
   // The account of the same name unless config maps it. PermissionDenied when the account cannot
-  // be acted as: unknown, root, or (when sfapid is not root) any account but sfapid's own.
+  // be acted as: unknown, root, a system or daemon account (AccountPolicy), or (when sfapid is not
+  // root) any account but sfapid's own.
   Result<UnixIdentity> Resolve(const std::string& api_user) const;
 
  private:
   const RunAsConfig& config_;
+  AccountPolicy policy_;
 };
 
 }  // namespace sfapid

@@ -19,7 +19,8 @@ std::optional<UnixAccount> UserDirectory::Lookup(const std::string& api_user) co
   std::vector<char> buf(16384);
   if (::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found)
     return std::nullopt;
-  return UnixAccount{found->pw_name, found->pw_uid, found->pw_gid};
+  return UnixAccount{found->pw_name, found->pw_uid, found->pw_gid,
+                     found->pw_shell ? found->pw_shell : ""};
 }
 
 }  // namespace sfapid

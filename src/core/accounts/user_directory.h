@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "backends/runas/account_policy.h"
 #include "config/config.h"
 
 namespace sfapid {
@@ -15,23 +16,25 @@ struct UnixAccount {
   std::string name;
   uid_t uid = 0;
   gid_t gid = 0;
+  std::string shell;
 };
 
 class UserDirectory {
  public:
-  explicit UserDirectory(const RunAsConfig& config) : config_(config) {}
+  explicit UserDirectory(const RunAsConfig& config) : config_(config), policy_(config) {}
   virtual ~UserDirectory() = default;
 
   // The Unix account name the API user maps to (whether or not it exists).
   std::string AccountName(const std::string& api_user) const;
   // The account, when it exists.
   virtual std::optional<UnixAccount> Lookup(const std::string& api_user) const;
-  // Whether an account may be changed on a user's behalf: never root or system accounts
-  // (uid below runas.min_uid), the same rule as acting as one.
-  bool Ordinary(const UnixAccount& a) const { return a.uid != 0 && a.uid >= config_.min_uid; }
+  // Whether an account may be changed on a user's behalf (put in a group): never root, system or
+  // daemon accounts, by the same rule as acting as one (AccountPolicy).
+  bool Ordinary(const UnixAccount& a) const { return !policy_.Refusal(a.name, a.uid, a.shell); }
 
  private:
   const RunAsConfig& config_;
+  AccountPolicy policy_;
 };
 
 }  // namespace sfapid

@@ -11,7 +11,8 @@
 namespace sfapid {
 
 struct AttemptOutcome {
-  enum Kind { kDelivered, kFailed, kInterrupted } kind = kFailed;
+  // kRefused: the destination may never be reached (a blocked network); retrying cannot help.
+  enum Kind { kDelivered, kFailed, kRefused, kInterrupted } kind = kFailed;
   std::string detail;  // "HTTP 204" when delivered; why not, otherwise
 };
 

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/private_files.h"
+
 namespace sfapid {
 
 namespace {
@@ -83,12 +85,7 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
 }
 
 Result<CallbackKey> CallbackKey::LoadOrCreate(const std::string& key_dir) {
-  std::error_code ec;
-  if (!std::filesystem::exists(key_dir, ec)) {
-    std::filesystem::create_directories(key_dir, ec);
-    if (ec) return Status::Unavailable("cannot create key folder " + key_dir + ": " + ec.message());
-    ::chmod(key_dir.c_str(), 0700);
-  }
+  if (Status s = EnsurePrivateDir(key_dir); !s.ok()) return s;
   const std::string path = key_dir + "/callback.key";
   if (::access(path.c_str(), F_OK) != 0)
     if (Status s = CreateKey(key_dir, path); !s.ok()) return s;

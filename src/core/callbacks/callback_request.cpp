@@ -5,6 +5,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "util/network_blocklist.h"
+
 namespace sfapid {
 
 namespace {
@@ -18,7 +20,7 @@ bool HasControl(const std::string& s) {
   return false;
 }
 
-Status ValidateUrl(const std::string& url) {
+Status ValidateUrl(const std::string& url, const NetworkBlocklist& blocked) {
   if (url.size() > kMaxUrl)
     return Status::InvalidArgument("callbackUrl is longer than " + std::to_string(kMaxUrl) +
                                    " characters");
@@ -47,6 +49,13 @@ Status ValidateUrl(const std::string& url) {
         "callbackUrl must not contain a user name or password; check X-Sfapi-Signature instead");
   if (parsed->has_port() && parsed->port_number() == 0)
     return Status::InvalidArgument("callbackUrl has an invalid port");
+  // An address written into the URL is judged now; a name, on the addresses it resolves to when
+  // the callback is sent.
+  if (auto address = LiteralAddress(parsed->encoded_host()))
+    if (auto why = blocked.Blocks(*address))
+      return Status::InvalidArgument(
+          "callbackUrl's host " + std::string(parsed->encoded_host()) + " is " + *why +
+          ", which callbacks may not reach (callbacks.blocked_networks)");
   return Status::Ok();
 }
 
@@ -74,7 +83,7 @@ Status ValidateEmail(const std::string& email) {
 
 Status ValidateCallbackRequest(const CallbackRequest& r, const CallbacksConfig& config) {
   if (!r.url.empty())
-    if (Status s = ValidateUrl(r.url); !s.ok()) return s;
+    if (Status s = ValidateUrl(r.url, NetworkBlocklist(config.blocked_networks)); !s.ok()) return s;
   if (!r.email.empty())
     if (Status s = ValidateEmail(r.email); !s.ok()) return s;
   if (r.timeout_seconds) {

@@ -268,6 +268,12 @@ bool CallbackService::Attempt(const CallbackDelivery& pending) {
     d.last_error.clear();
     d.delivered_at = ToTimePoint(now);
     spdlog::info("{} delivered ({}, attempt {})", what, out.detail, d.attempts);
+  } else if (out.kind == AttemptOutcome::kRefused) {
+    // A blocked destination stays blocked: trying again would only probe the network for the
+    // user.
+    d.state = "refused";
+    d.last_error = out.detail;
+    spdlog::warn("{} refused: {}", what, out.detail);
   } else if (now >= d.expires_ms) {
     d.state = "expired";
     d.last_error = out.detail;

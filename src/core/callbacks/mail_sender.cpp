@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "util/private_files.h"
 #include "util/spawn.h"
 
 extern char** environ;
@@ -48,12 +49,7 @@ std::string FirstLine(const std::string& output) {
 
 AttemptOutcome WriteToOutbox(const std::string& dir, const std::string& file_name,
                              const std::string& message) {
-  std::error_code ec;
-  if (!std::filesystem::exists(dir, ec)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Failed("cannot create the outbox " + dir + ": " + ec.message());
-    ::chmod(dir.c_str(), 0700);
-  }
+  if (Status s = EnsurePrivateDir(dir); !s.ok()) return Failed("outbox: " + s.message());
   const std::string path = dir + "/" + file_name;
   const std::string tmp = dir + "/." + file_name + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);

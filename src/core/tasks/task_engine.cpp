@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace sfapid {
@@ -45,7 +46,10 @@ void TaskEngine::Start() {
   if (failed && *failed > 0)
     spdlog::warn("{} task(s) left unfinished by the previous run now failed", *failed);
   PurgeOld();
-  for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 0; i < config_.workers; ++i)
+    threads_.emplace_back([this] { WorkerLoop(Lane::kGeneral); });
+  for (int i = 0; i < config_.job_workers; ++i)
+    threads_.emplace_back([this] { WorkerLoop(Lane::kJobs); });
 }
 
 void TaskEngine::Stop() {
@@ -103,23 +107,53 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
           json::serialize(json::object{{"status", "error"}, {"error", "sfapid is stopping"}}));
       return Status::Unavailable("sfapid is stopping; try again shortly");
     }
-    queue_.push_back({*id, std::move(work)});
+    queue_.push_back({*id, owner, LaneOf(kind), std::move(work)});
   }
-  wake_.notify_one();
+  // Every worker looks: the one woken must be of the task's lane.
+  wake_.notify_all();
   return id;
 }
 
-void TaskEngine::WorkerLoop() {
+TaskEngine::Lane TaskEngine::LaneOf(const std::string& kind) {
+  return kind == "submit_job" || kind == "cancel_job" ? Lane::kJobs : Lane::kGeneral;
+}
+
+int TaskEngine::CapOf(Lane lane) const {
+  if (lane == Lane::kJobs) return std::max(1, config_.job_workers - 1);
+  return std::min(config_.max_running_per_user, std::max(1, config_.workers - 1));
+}
+
+std::deque<TaskEngine::Queued>::iterator TaskEngine::NextFor(Lane lane) {
+  const int cap = CapOf(lane);
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->lane != lane) continue;
+    auto running = running_per_user_.find({lane, it->owner});
+    if (running == running_per_user_.end() || running->second < cap) return it;
+  }
+  return queue_.end();
+}
+
+void TaskEngine::WorkerLoop(Lane lane) {
   for (;;) {
     Queued item;
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      wake_.wait(lock, [&] { return stopping_ || NextFor(lane) != queue_.end(); });
       if (stopping_) return;
-      item = std::move(queue_.front());
-      queue_.pop_front();
+      auto next = NextFor(lane);
+      item = std::move(*next);
+      queue_.erase(next);
+      ++running_per_user_[{lane, item.owner}];
     }
+    const Lane item_lane = item.lane;
+    const std::string owner = item.owner;
     Run(std::move(item));
+    {
+      std::lock_guard lock(mu_);
+      if (--running_per_user_[{item_lane, owner}] <= 0) running_per_user_.erase({item_lane, owner});
+    }
+    // A task that waited for this user's slot may go now.
+    wake_.notify_all();
   }
 }
 

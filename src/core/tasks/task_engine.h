@@ -1,6 +1,11 @@
 // Runs slow work as tasks: a request stores a task and returns its id at once; a pool of worker
 // threads runs it; the result (JSON) is stored, partial results while it runs. Tasks survive a
 // restart as records: those that were running end "failed" with a result that says so.
+//
+// Fairness: job submissions and cancellations (short scheduler calls) have workers of their own,
+// so they never wait behind anyone's long commands or transfers; and in each lane one user runs at
+// most a cap of tasks at once, below the lane's worker count, so one user never holds every
+// worker. A queued task waits for a worker its user may take; others' tasks pass it meanwhile.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -68,11 +73,19 @@ class TaskEngine {
   Status Cancel(const std::string& id, const std::string& owner);
 
  private:
+  enum class Lane { kGeneral, kJobs };
+  static Lane LaneOf(const std::string& kind);
+  int CapOf(Lane lane) const;
   struct Queued {
     std::string id;
+    std::string owner;
+    Lane lane = Lane::kGeneral;
     TaskWork work;
   };
-  void WorkerLoop();
+  void WorkerLoop(Lane lane);
+  // The oldest queued task of the lane whose user is under the cap; queue_.end() if none. Under
+  // mu_.
+  std::deque<Queued>::iterator NextFor(Lane lane);
   void Run(Queued item);
   // Forgets tasks that ended more than retention_days ago; at start and then at most hourly.
   void PurgeOld();
@@ -83,6 +96,7 @@ class TaskEngine {
   std::condition_variable wake_;
   std::deque<Queued> queue_;
   std::map<std::string, std::shared_ptr<TaskContext>> running_;
+  std::map<std::pair<Lane, std::string>, int> running_per_user_;  // under mu_
   bool stopping_ = false;
   std::vector<std::thread> threads_;
   std::chrono::steady_clock::time_point last_purge_{};

@@ -145,4 +145,12 @@ Result<std::vector<AuthAuditRecord>> SqliteAuthStore::ListAudit(int limit) {
   return out;
 }
 
+Result<int64_t> SqliteAuthStore::PruneAudit(TimePoint before) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare("DELETE FROM auth_audit WHERE at < ?1");
+  if (!stmt) return stmt.status();
+  if (Status s = stmt->Bind(1, ToUnix(before)).Run(); !s.ok()) return s;
+  return static_cast<int64_t>(db_.Changes());
+}
+
 }  // namespace sfapid::sqlite

@@ -20,6 +20,7 @@ class SqliteAuthStore : public AuthStore {
                                    TimePoint expires_at) override;
   Status AppendAudit(const AuthAuditRecord& record) override;
   Result<std::vector<AuthAuditRecord>> ListAudit(int limit) override;
+  Result<int64_t> PruneAudit(TimePoint before) override;
 
  private:
   Result<std::vector<ClientRecord>> QueryClients(const char* where, const std::string& arg);

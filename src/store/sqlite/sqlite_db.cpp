@@ -1,5 +1,13 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/private_files.h"
+
 namespace sfapid::sqlite {
 
 Statement& Statement::Bind(int index, std::string_view text) {
@@ -50,6 +58,17 @@ std::optional<std::string> Statement::OptionalText(int column) const {
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  // A database holds users' command output and callback URLs: 0600 from its first byte. SQLite
+  // gives the -wal and -shm files the database file's mode; the umask covers the moment before,
+  // and files an older version left open to other accounts are repaired.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return Status::Unavailable("cannot open database " + path + ": " + std::strerror(errno) +
+                               " (check data_dir and store.sqlite_path, and that sfapid's "
+                               "account may write there)");
+  ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) RepairPrivateFile(path + suffix);
+  ScopedUmask private_files(077);
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &db,

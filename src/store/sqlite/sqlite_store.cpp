@@ -11,6 +11,7 @@
 #include "store/sqlite/sqlite_task_store.h"
 #include "store/sqlite/sqlite_transfer_store.h"
 #include "store/store.h"
+#include "util/private_files.h"
 
 namespace sfapid {
 
@@ -63,11 +64,10 @@ class SqliteStore : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path().string();
   std::error_code ec;
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec)
-    return Status::Unavailable("cannot create folder '" + parent.string() + "': " + ec.message());
+  if (!parent.empty() && !std::filesystem::exists(parent, ec))
+    if (Status s = EnsurePrivateDir(parent); !s.ok()) return s;
   auto db = sqlite::Database::Open(path);
   if (!db) return db.status();
   if (Status s = (*db)->Exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "

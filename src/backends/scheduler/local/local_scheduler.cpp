@@ -17,6 +17,7 @@
 #include "backends/scheduler/job_fields.h"
 #include "backends/scheduler/local/job_launch.h"
 #include "backends/scheduler/slurm_time.h"
+#include "util/private_files.h"
 #include "util/split.h"
 
 namespace sfapid {
@@ -114,9 +115,10 @@ local::ClusterView LocalScheduler::View(int64_t now) const {
 
 void LocalScheduler::Start() {
   namespace fs = std::filesystem;
+  if (Status s = EnsurePrivateDir(spool_dir_); !s.ok())
+    spdlog::error("{}: spool {}: {}", system_.name, spool_dir_, s.message());
   std::error_code ec;
   fs::create_directories(spool_dir_ + "/jobs", ec);
-  ::chmod(spool_dir_.c_str(), 0700);
   // One server per spool: a second would hand out the same job ids and start the same jobs.
   lock_fd_ = ::open((spool_dir_ + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {

@@ -13,6 +13,7 @@
 #include "backends/scheduler/row_filter.h"
 #include "backends/scheduler/slurm/queue_to_sacct.h"
 #include "backends/scheduler/slurm/sacct_text.h"
+#include "util/private_files.h"
 #include "util/split.h"
 
 namespace sfapid {
@@ -465,15 +466,10 @@ void SlurmScheduler::SaveWatched() {
     for (const auto& [id, w] : watched_)
       o[id] = json::object{{"user", w.user}, {"submitted", w.submitted}};
   }
-  std::error_code ec;
-  std::filesystem::create_directories(state_dir_, ec);
-  const std::string path = state_dir_ + "/slurm-watched.json", tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << json::serialize(o);
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) spdlog::warn("{}: cannot save watched jobs: {}", system_.name, ec.message());
+  Status s = EnsurePrivateDir(state_dir_);
+  if (s.ok())
+    s = WritePrivateFileAtomically(state_dir_ + "/slurm-watched.json", json::serialize(o));
+  if (!s.ok()) spdlog::warn("{}: cannot save watched jobs: {}", system_.name, s.message());
 }
 
 void SlurmScheduler::LoadWatched() {
