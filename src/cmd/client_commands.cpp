@@ -1,15 +1,8 @@
 // `sfapid client ...`: operators (and `make run`) create, list, show and revoke API clients, and
 // print a client's callback secret; `sfapid keys ...` rotates the server's token-signing key.
 // `sfapid audit` shows recent token decisions.
-#include <fcntl.h>
-#include <pwd.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <boost/json.hpp>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +11,7 @@
 #include "auth/client_registry.h"
 #include "auth/signing_keys.h"
 #include "cmd/command.h"
+#include "cmd/key_file.h"
 #include "core/callbacks/callback_key.h"
 
 namespace sfapid::cmd {
@@ -45,20 +39,6 @@ std::string KeyFileText(const CreatedClient& c, const std::string& format) {
            "\n";
   }
   return c.record.client_id + "\n" + c.private_key->PrivatePem();
-}
-
-// Creates the file 0600 and never overwrites one. As root, hands it to the owner's Unix account.
-Status WriteKeyFile(const std::string& path, const std::string& text, const std::string& owner) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return Status::AlreadyExists(errno == EEXIST
-                                     ? path + " exists; remove it or choose another --out"
-                                     : "cannot create " + path + ": " + std::strerror(errno));
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  if (::geteuid() == 0)
-    if (const passwd* pw = ::getpwnam(owner.c_str())) (void)::fchown(fd, pw->pw_uid, pw->pw_gid);
-  ::close(fd);
-  return ok ? Status::Ok() : Status::Unavailable("cannot write " + path);
 }
 
 void PrintClient(const ClientRecord& c) {
@@ -108,17 +88,16 @@ Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::
   if (c.private_key) {
     const std::string text = KeyFileText(c, a.format);
     std::string path = a.out;
+    std::string folder;  // made for the key file when missing
     if (path.empty() && !a.out_dir.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(a.out_dir, ec);
-      ::chmod(a.out_dir.c_str(), 0700);
+      folder = a.out_dir;
       path = a.out_dir + "/" + c.record.client_id + (a.format == "json" ? ".json" : ".pem");
     }
     if (path.empty()) {
       std::fputs(text.c_str(), stdout);
       return Status::Ok();
     }
-    if (Status s = WriteKeyFile(path, text, a.user); !s.ok()) {
+    if (Status s = WriteKeyFile(config.runas, a.user, folder, path, text); !s.ok()) {
       store.RevokeClient(c.record.client_id, Now());  // nobody can hold its key: retire it
       return s;
     }
