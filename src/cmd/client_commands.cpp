@@ -10,6 +10,7 @@
 #include "app/application.h"
 #include "auth/client_registry.h"
 #include "auth/signing_keys.h"
+#include "cmd/client_admission.h"
 #include "cmd/command.h"
 #include "cmd/key_file.h"
 #include "core/callbacks/callback_key.h"
@@ -56,7 +57,8 @@ struct CreateArgs {
   std::vector<std::string> ips;
 };
 
-Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::string* written) {
+Status CreateClient(const Config& config, AuthStore& store, const CreateArgs& a,
+                    std::string* written) {
   auto level = ParseLevel(a.level);
   if (!level) return Status::InvalidArgument("--level must be red, yellow or green");
   NewClient request;
@@ -113,6 +115,18 @@ Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::
   return Status::Ok();
 }
 
+// The projects that admit client users take `user` in (the accounts live beside the auth store).
+Status Admit(const Config& config, const std::string& user) {
+  auto all = OpenConfiguredStore(config);
+  if (!all) return all.status();
+  return AdmitClientUser(config, **all, user);
+}
+
+Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::string* written) {
+  if (Status s = CreateClient(config, store, a, written); !s.ok()) return s;
+  return Admit(config, a.user);
+}
+
 void AddCreate(CLI::App* client, CommandContext& ctx) {
   auto a = std::make_shared<CreateArgs>();
   auto* create =
@@ -161,7 +175,7 @@ void AddCreate(CLI::App* client, CommandContext& ctx) {
           if (it->ValidAt(Now() + std::chrono::hours(1)) && ToString(it->level) == e->level &&
               std::filesystem::exists(path)) {
             std::printf("%s\n", path.c_str());
-            return Status::Ok();
+            return Admit(c, e->user);  // the client may predate the project's admission
           }
         }
         e->name = "make run";

@@ -1,5 +1,6 @@
 """`sfapid client create|ensure` as root for real Unix users (needs root): the key folder and file
-belong to the user they are for, a folder the user controls is followed with the user's rights."""
+belong to the user they are for, a folder the user controls is followed with the user's rights,
+and projects with admit_client_users take the user in."""
 
 import os
 import pwd
@@ -13,6 +14,18 @@ USERS = ModuleUsers("alice", "bob")
 setUpModule = USERS.create
 tearDownModule = USERS.remove
 
+PROJECTS = """
+[[projects]]
+repo_name = "default"
+pis = ["$USER"]
+admit_client_users = true
+
+[[projects]]
+repo_name = "closed"
+pis = ["$USER"]
+"""
+
+
 def as_user(name, command):
     return subprocess.run(["su", "-s", "/bin/bash", "-c", command, USERS.accounts[name]],
                           capture_output=True, text=True, cwd="/")
@@ -21,7 +34,7 @@ def as_user(name, command):
 class ClientCli(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(systems=DEFAULT_SYSTEMS)  # the CLI only: not started
+        cls.server = Server(extra=PROJECTS, systems=DEFAULT_SYSTEMS)  # the CLI only: not started
 
     @classmethod
     def tearDownClass(cls):
@@ -82,6 +95,29 @@ class ClientCli(unittest.TestCase):
         path = os.path.join(self.server.dir, "handout.pem")
         self.server.cli("client", "create", "--user", alice, "--out", path)
         self.assertEqual(self.owner(path), (alice, 0o600))
+
+    def test_admit_client_users_projects_take_the_user_in(self):
+        alice = USERS.accounts["alice"]
+        r = self.server.cli("client", "create", "--user", alice,
+                            "--out", os.path.join(self.server.dir, "admit.pem"))
+        default = self.server.cli("project", "show", "default").stdout
+        self.assertRegex(default, rf"\n\s+{alice}\s+Member")
+        self.assertNotIn(alice, self.server.cli("project", "show", "closed").stdout)
+        # Once in, a second client changes nothing and says nothing about it.
+        r = self.server.cli("client", "create", "--user", alice,
+                            "--out", os.path.join(self.server.dir, "admit2.pem"))
+        self.assertNotIn("added", r.stderr)
+        # The PI stays PI: admission never lowers a role.
+        root = pwd.getpwuid(os.geteuid()).pw_name
+        self.server.cli("client", "create", "--user", root,
+                        "--out", os.path.join(self.server.dir, "root.pem"))
+        self.assertRegex(self.server.cli("project", "show", "default").stdout,
+                         rf"\n\s+{root}\s+PI")
+
+    def test_unknown_user_gets_a_client_and_a_note(self):
+        r = self.server.cli("client", "create", "--user", "nosuchuser",
+                            "--out", os.path.join(self.server.dir, "nosuch.pem"))
+        self.assertIn("note: nosuchuser is not added to project default", r.stderr)
 
 
 if __name__ == "__main__":
