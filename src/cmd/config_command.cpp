@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cmd/command.h"
+#include "config/data_dir_check.h"
 
 namespace sfapid::cmd {
 
@@ -20,6 +21,8 @@ void AddConfigCommands(CLI::App& app, CommandContext& ctx) {
     ctx.run = [file] {
       auto c = LoadConfigFile(*file);
       if (!c) return Fail(c.status().message());
+      // A valid file whose data_dir the server could not use is not OK: say so now, not at start.
+      if (Status s = CheckDataDir(*c); !s.ok()) return Fail(*file + ": " + s.message());
       std::printf("%s: OK (%zu systems, data in %s)\n", file->c_str(), c->systems.size(),
                   c->data_dir.c_str());
       return 0;
