@@ -169,5 +169,33 @@ class DataDirChecks(unittest.TestCase):
         self.assertFalse(os.path.exists(data))  # checking creates nothing
 
 
+class ListenChecks(unittest.TestCase):
+    """`config urls` tells scripts (make run) the URLs to print, and --check-port whether the
+    server could listen now; --port replaces [server] port for any command."""
+
+    def test_urls_follow_port(self):
+        r = run("--port", "18181", "config", "urls")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "http://127.0.0.1:18181/api/v1.2\n"
+                                   "http://127.0.0.1:18181/oauth2/token\n")
+        self.assertNotEqual(run("--port", "70000", "config", "urls").returncode, 0)
+
+    def test_busy_port_is_named(self):
+        import socket
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            port = busy.getsockname()[1]
+            r = run("--port", str(port), "config", "urls", "--check-port")
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.stdout, "")
+            self.assertEqual(r.stderr.strip(),
+                             f"sfapid: error: cannot listen on 127.0.0.1 port {port}: Address "
+                             f"already in use (another program listens there; `ss -ltnp "
+                             f"'sport = :{port}'` shows which)")
+        r = run("--port", str(port), "config", "urls", "--check-port")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
