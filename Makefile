@@ -3,10 +3,15 @@ BUILD ?= build
 FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build deps bench format clean
+.PHONY: run remove-demo test build deps bench format clean
 
+# make run PORT=8081 when 8080 is taken.
 run: build
-	@scripts/run $(BUILD)/sfapid
+	@scripts/run $(BUILD)/sfapid $(if $(PORT),--port $(PORT))
+
+# As root, `make run` acts through a demo account (sfapid never acts as root); this removes it.
+remove-demo:
+	@scripts/run $(BUILD)/sfapid --remove-demo
 
 test: deps
 	@scripts/build-fuzz $(FUZZ_BUILD)

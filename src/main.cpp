@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   sfapid::cmd::CommandContext ctx;
   app.add_option("-c,--config", ctx.config_path, "Configuration file (default: the embedded one)")
       ->envname("SFAPID_CONFIG");
+  app.add_option("-p,--port", ctx.port, "Listen on this port instead of [server] port")
+      ->check(CLI::Range(0, 65535));
   sfapid::cmd::AddServeCommand(app, ctx);
   sfapid::cmd::AddConfigCommands(app, ctx);
   sfapid::cmd::AddStatusCommands(app, ctx);

@@ -21,8 +21,11 @@ std::optional<http::Response> AuthGuard::Check(http::Request& req, std::optional
   const std::string* header = req.Header("authorization");
   if (!header) {
     if (!need) return std::nullopt;
+    // The body is what FastAPI answers and clients expect, word for word; the header tells a
+    // newcomer where a token comes from (RFC 6750 allows extension parameters).
     http::Response r = http::DetailError(401, "Not authenticated");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    r.headers.emplace_back("WWW-Authenticate",
+                           "Bearer realm=\"sfapid\", token_url=\"" + verifier_.TokenUrl() + "\"");
     return r;
   }
   const std::string& h = *header;

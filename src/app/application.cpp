@@ -8,16 +8,22 @@
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/health_api.h"
 #include "api/site/metrics_api.h"
+#include "config/data_dir_check.h"
 #include "http/server.h"
 #include "util/private_files.h"
 
 namespace sfapid {
 
 Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
+  if (Status s = CheckDataDir(config); !s.ok()) return s;
   // Everything sfapid keeps (store, keys, spool, outbox) is under data_dir: private first.
   if (Status s = EnsurePrivateDir(config.data_dir); !s.ok())
     return Status::Unavailable("data_dir: " + s.message());
-  return OpenSqliteStore(config.DataPath(config.store.sqlite_path));
+  auto store = OpenSqliteStore(config.DataPath(config.store.sqlite_path));
+  if (!store)  // SQLite's own words ("unable to open database file") name no setting
+    return Status::Unavailable(store.status().message() + " (data_dir '" + config.data_dir +
+                               "', store.sqlite_path '" + config.store.sqlite_path + "')");
+  return store;
 }
 
 std::string SigningKeyDir(const Config& config) { return config.DataPath("keys"); }

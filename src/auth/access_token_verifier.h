@@ -23,6 +23,9 @@ class AccessTokenVerifier {
   // PermissionDenied: the token is good but this IP may not use it (403).
   Result<Principal> Verify(const std::string& token, const std::string& ip);
 
+  // Where the tokens this accepts come from, for a 401 to point a caller at.
+  std::string TokenUrl() const { return config_.TokenUrl(); }
+
  private:
   struct Verified {
     Principal principal;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "app/application.h"
+#include "cmd/accounts_context.h"
 #include "cmd/command.h"
 #include "core/accounts/account_service.h"
 #include "util/byte_size.h"
@@ -15,20 +16,6 @@
 namespace sfapid::cmd {
 
 namespace {
-
-struct Accounts {
-  UserDirectory users;
-  UnixGroupDirectory system;
-  GroupService groups;
-  AccountService service;
-  AccountStore& store;
-
-  Accounts(const Config& c, Store& s)
-      : users(c.runas),
-        groups(c.accounts, s.accounts(), users, system, c.accounts.unix_groups && ::geteuid() == 0),
-        service(c, s.accounts(), users, groups),
-        store(s.accounts()) {}
-};
 
 // Runs body with the accounts of the configured store, seeded from the config like the server's.
 int WithAccounts(const CommandContext& ctx, const std::function<Status(Accounts&)>& body) {

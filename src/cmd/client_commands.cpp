@@ -1,15 +1,10 @@
 // `sfapid client ...`: operators (and `make run`) create, list, show and revoke API clients, and
 // print a client's callback secret; `sfapid keys ...` rotates the server's token-signing key.
 // `sfapid audit` shows recent token decisions.
-#include <fcntl.h>
-#include <pwd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,7 +13,9 @@
 #include "auth/client_registry.h"
 #include "auth/signing_keys.h"
 #include "backends/runas/account_policy.h"
+#include "cmd/client_admission.h"
 #include "cmd/command.h"
+#include "cmd/key_file.h"
 #include "core/accounts/user_directory.h"
 #include "core/callbacks/callback_key.h"
 
@@ -49,20 +46,6 @@ std::string KeyFileText(const CreatedClient& c, const std::string& format) {
   return c.record.client_id + "\n" + c.private_key->PrivatePem();
 }
 
-// Creates the file 0600 and never overwrites one. As root, hands it to the owner's Unix account.
-Status WriteKeyFile(const std::string& path, const std::string& text, const std::string& owner) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return Status::AlreadyExists(errno == EEXIST
-                                     ? path + " exists; remove it or choose another --out"
-                                     : "cannot create " + path + ": " + std::strerror(errno));
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  if (::geteuid() == 0)
-    if (const passwd* pw = ::getpwnam(owner.c_str())) (void)::fchown(fd, pw->pw_uid, pw->pw_gid);
-  ::close(fd);
-  return ok ? Status::Ok() : Status::Unavailable("cannot write " + path);
-}
-
 void PrintClient(const ClientRecord& c) {
   std::string ranges;
   for (const auto& r : c.ip_ranges) ranges += (ranges.empty() ? "" : ",") + r;
@@ -78,7 +61,8 @@ struct CreateArgs {
   std::vector<std::string> ips;
 };
 
-Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::string* written) {
+Status CreateClient(const Config& config, AuthStore& store, const CreateArgs& a,
+                    std::string* written) {
   auto level = ParseLevel(a.level);
   if (!level) return Status::InvalidArgument("--level must be red, yellow or green");
   // A client for an account sfapid will never act as would only hand out refusals: say so now.
@@ -118,17 +102,16 @@ Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::
   if (c.private_key) {
     const std::string text = KeyFileText(c, a.format);
     std::string path = a.out;
+    std::string folder;  // made for the key file when missing
     if (path.empty() && !a.out_dir.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(a.out_dir, ec);
-      ::chmod(a.out_dir.c_str(), 0700);
+      folder = a.out_dir;
       path = a.out_dir + "/" + c.record.client_id + (a.format == "json" ? ".json" : ".pem");
     }
     if (path.empty()) {
       std::fputs(text.c_str(), stdout);
       return Status::Ok();
     }
-    if (Status s = WriteKeyFile(path, text, a.user); !s.ok()) {
+    if (Status s = WriteKeyFile(config.runas, a.user, folder, path, text); !s.ok()) {
       store.RevokeClient(c.record.client_id, Now());  // nobody can hold its key: retire it
       return s;
     }
@@ -142,6 +125,18 @@ Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::
                  ToString(c.record.level), c.record.client_id.c_str(), c.record.owner.c_str());
   }
   return Status::Ok();
+}
+
+// The projects that admit client users take `user` in (the accounts live beside the auth store).
+Status Admit(const Config& config, const std::string& user) {
+  auto all = OpenConfiguredStore(config);
+  if (!all) return all.status();
+  return AdmitClientUser(config, **all, user);
+}
+
+Status Create(const Config& config, AuthStore& store, const CreateArgs& a, std::string* written) {
+  if (Status s = CreateClient(config, store, a, written); !s.ok()) return s;
+  return Admit(config, a.user);
 }
 
 void AddCreate(CLI::App* client, CommandContext& ctx) {
@@ -192,7 +187,7 @@ void AddCreate(CLI::App* client, CommandContext& ctx) {
           if (it->ValidAt(Now() + std::chrono::hours(1)) && ToString(it->level) == e->level &&
               std::filesystem::exists(path)) {
             std::printf("%s\n", path.c_str());
-            return Status::Ok();
+            return Admit(c, e->user);  // the client may predate the project's admission
           }
         }
         e->name = "make run";

@@ -15,6 +15,7 @@ std::optional<Config> CommandContext::LoadConfig() const {
     Fail(config.status().message());
     return std::nullopt;
   }
+  if (port) config->server.port = static_cast<uint16_t>(*port);
   return std::move(config).value();
 }
 

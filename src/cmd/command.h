@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -13,6 +14,7 @@ namespace sfapid::cmd {
 // Shared by all commands: the --config option, and how to load what it names.
 struct CommandContext {
   std::string config_path;  // empty: the embedded default
+  std::optional<int> port;  // --port: replaces [server] port (`make run PORT=...`)
   // Loads and validates the config; on failure prints why and returns nullopt.
   std::optional<Config> LoadConfig() const;
   // Set by the chosen subcommand; its return value is the process's exit code.

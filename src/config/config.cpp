@@ -329,6 +329,7 @@ void ReadAccounts(TableReader& r, const std::string& source, AccountsConfig& a) 
       p.ReadStrings("pis", project.pis);
       p.ReadStrings("pi_proxies", project.pi_proxies);
       p.ReadStrings("members", project.members);
+      p.Read("admit_client_users", project.admit_client_users);
       p.RejectUnknown();
       p.Require(ValidSystemName(project.repo_name), "repo_name",
                 "must be 1-64 letters, digits, '_', '-' or '.'");

@@ -205,6 +205,8 @@ struct ProjectSeedConfig {
   int64_t archive_bytes = 0, archive_files = 0;
   // Members by role; "$USER" is the account sfapid runs as.
   std::vector<std::string> pis, pi_proxies, members;
+  // Users given an API client (`sfapid client create|ensure`) join as members.
+  bool admit_client_users = false;
 };
 
 struct AccountsConfig {

@@ -148,6 +148,8 @@ archive_files = 0
 pis = ["$USER"]               # "$USER" = the account sfapid runs as
 pi_proxies = []
 members = []
+admit_client_users = true     # users given an API client (`sfapid client create`) join as
+                              # members, so every local user with a client can submit jobs
 
 [[systems]]
 name = "perlmutter"

@@ -356,7 +356,9 @@ class AccessTokens(AuthTest):
         r = self.api("/account/clients")
         self.assertEqual(r.status, 401)
         self.assertEqual(r.json(), {"detail": "Not authenticated"})
-        self.assertEqual(r.headers["www-authenticate"], "Bearer")
+        # The body stays FastAPI's word for word; the header says where tokens come from.
+        self.assertEqual(r.headers["www-authenticate"],
+                         f'Bearer realm="sfapid", token_url="{self.token_url}"')
         r = self.api("/account/clients", headers={"Authorization": "Basic YTpi"})
         self.assertInvalidToken(r, "must be 'Bearer <access token>'")
 

@@ -63,9 +63,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   // and files an older version left open to other accounts are repaired.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
-    return Status::Unavailable("cannot open database " + path + ": " + std::strerror(errno) +
-                               " (check data_dir and store.sqlite_path, and that sfapid's "
-                               "account may write there)");
+    return Status::Unavailable("cannot open database " + path + ": " + std::strerror(errno));
   ::close(fd);
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) RepairPrivateFile(path + suffix);
   ScopedUmask private_files(077);
