@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Authentication benchmark: tokens issued per second (an RS256 client assertion in, an ES256
-# access token out, audit row written), and req/s of GET /api/v1.2/status with a cached bearer
+# access token out, replay cache and audit row written), and req/s of GET /api/v1.2/status with a cached bearer
 # token versus the same route without one, in the same run.
 # Usage: bench/auth.sh [BUILD_DIR]   Environment: DURATION (10), ROUNDS (3).
 set -euo pipefail
@@ -15,20 +15,59 @@ token_url="http://127.0.0.1:$port/oauth2/token"
 key="$work/client.pem"
 "$sfapid" --config "$work/sfapid.toml" client create --user bench --level green --out "$key" 2>/dev/null
 
-# One assertion without jti (a jti could be used once only), valid for the whole run.
-client_id="$(head -n 1 "$key")"
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-header="$(printf '{"alg":"RS256"}' | b64url)"
-payload="$(printf '{"iss":"%s","sub":"%s","aud":"%s","exp":%d}' "$client_id" "$client_id" \
-  "$token_url" "$(($(date +%s) + 3600))" | b64url)"
-signature="$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign <(tail -n +2 "$key") | b64url)"
-body="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$header.$payload.$signature"
+# Every assertion is good for one token (a replay is refused, with or without jti), so the run
+# needs one per request: pre-signed here (about 1 ms each), spread over wrk's two threads.
+count="${ASSERTIONS:-$(((duration + 2) * rounds * 3000 + 5000))}"
+python3 - "$key" "$token_url" "$count" >"$work/assertions" <<'PY'
+import base64, json, os, sys, time
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+path, url, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(path) as f:
+    client_id = f.readline().strip()
+    key = serialization.load_pem_private_key(f.read().encode(), None)
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+header = b64(b'{"alg":"RS256"}')
+exp = int(time.time()) + 3600
+for i in range(count):
+    claims = {"iss": client_id, "sub": client_id, "aud": url, "exp": exp, "jti": f"b{i}"}
+    signed = header + "." + b64(json.dumps(claims, separators=(",", ":")).encode())
+    sig = key.sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256())
+    print(signed + "." + b64(sig))
+PY
+form="grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion="
 cat >"$work/token.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "$body"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  threads[#threads + 1] = thread
+end
+function init(args)
+  assertions = {}
+  for line in io.lines("$work/assertions") do assertions[#assertions + 1] = line end
+  stride = 2
+  -- Each thread takes its own share, from where the last run of this script stopped.
+  local mark = io.open("$work/next-" .. id, "r")
+  nexti = mark and tonumber(mark:read("*l")) or (id + 1)
+  if mark then mark:close() end
+end
+function request()
+  local a = assertions[nexti] or "exhausted"
+  nexti = nexti + stride
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"},
+                    "$form" .. a)
+end
+-- Where each thread stopped, so that the next run (warm-up, round) uses fresh assertions.
+function done(summary, latency, requests)
+  for _, t in ipairs(threads) do
+    local mark = io.open("$work/next-" .. t:get("id"), "w")
+    mark:write(tostring(t:get("nexti")))
+    mark:close()
+  end
+end
 LUA
-token="$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" "$token_url" |
+token="$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' \
+  --data "${form}$(tail -n 1 "$work/assertions")" "$token_url" |
   sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
 [[ -n "$token" ]] || { echo "auth.sh: no token" >&2; exit 1; }
 status_url="http://127.0.0.1:$port/api/v1.2/status"
