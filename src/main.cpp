@@ -1,9 +1,13 @@
 // sfapid: the facility API server and its operator commands.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cmd/command.h"
 
 int main(int argc, char** argv) {
+  // Logs on standard error: standard output is a command's answer (a key path, a client id, JSON)
+  // that scripts read.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("sfapid"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
   CLI::App app{"sfapid: a facility API server speaking the NERSC Superfacility API v1.2"};
   app.require_subcommand(1);

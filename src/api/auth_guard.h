@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "auth/access_token_verifier.h"
-#include "auth/level.h"
+#include "domain/level.h"
 #include "http/router.h"
 
 namespace sfapid::api {

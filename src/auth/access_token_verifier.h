@@ -8,9 +8,9 @@
 #include <unordered_map>
 
 #include "auth/client_registry.h"
-#include "auth/principal.h"
 #include "auth/signing_keys.h"
 #include "config/config.h"
+#include "domain/principal.h"
 
 namespace sfapid {
 

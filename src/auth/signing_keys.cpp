@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/log_status.h"
 #include "util/private_files.h"
 
 namespace sfapid {
@@ -47,7 +48,7 @@ void SigningKeys::ReloadIfChanged() {
     std::lock_guard lock(mu_);
     if (mtime == loaded_mtime_ns_) return;
   }
-  Load();
+  LogIfFailed(Load(), "reloading the token-signing keys (the ones loaded before stay in use)");
 }
 
 Status SigningKeys::Load() {

@@ -110,14 +110,7 @@ void TokenService::Record(const TokenRequest& request, const std::string& client
 }
 
 void TokenService::PruneAudit() {
-  {
-    std::lock_guard lock(prune_mu_);
-    const auto now = std::chrono::steady_clock::now();
-    if (last_prune_ != std::chrono::steady_clock::time_point{} &&
-        now - last_prune_ < std::chrono::hours(1))
-      return;
-    last_prune_ = now;
-  }
+  if (!prune_gate_.Due()) return;
   const double days = config_.auth.audit_retention_days;
   if (days <= 0) return;
   auto pruned = store_.PruneAudit(Now() - std::chrono::seconds(static_cast<int64_t>(days * 86400)));

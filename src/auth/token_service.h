@@ -13,6 +13,7 @@
 #include "auth/signing_keys.h"
 #include "config/config.h"
 #include "store/auth_store.h"
+#include "util/interval_gate.h"
 #include "util/log_sampler.h"
 
 namespace sfapid {
@@ -62,8 +63,7 @@ class TokenService {
   AuthStore& store_;
   RefusalLimiter refusals_;
   LogSampler refusal_log_{20};
-  std::mutex prune_mu_;
-  std::chrono::steady_clock::time_point last_prune_{};
+  IntervalGate prune_gate_{std::chrono::hours(1)};
 };
 
 }  // namespace sfapid

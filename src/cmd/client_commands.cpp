@@ -18,6 +18,7 @@
 #include "cmd/key_file.h"
 #include "core/accounts/user_directory.h"
 #include "core/callbacks/callback_key.h"
+#include "util/log_status.h"
 
 namespace sfapid::cmd {
 
@@ -112,7 +113,9 @@ Status CreateClient(const Config& config, AuthStore& store, const CreateArgs& a,
       return Status::Ok();
     }
     if (Status s = WriteKeyFile(config.runas, a.user, folder, path, text); !s.ok()) {
-      store.RevokeClient(c.record.client_id, Now());  // nobody can hold its key: retire it
+      // Nobody can hold its key: retire it.
+      LogIfFailed(store.RevokeClient(c.record.client_id, Now()),
+                  "revoking client " + c.record.client_id + ", whose key could not be written");
       return s;
     }
     if (written) *written = path;

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "auth/principal.h"
+#include "domain/principal.h"
 
 namespace sfapid::http {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/level.h"
+#include "domain/level.h"
 #include "util/status.h"
 #include "util/time_format.h"
 

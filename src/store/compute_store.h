@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/compute/finished_job.h"
+#include "domain/finished_job.h"
 #include "util/status.h"
 #include "util/time_format.h"
 

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "util/write_all.h"
+
 namespace sfapid {
 
 namespace {
@@ -64,14 +66,7 @@ Status WritePrivateFileAtomically(const std::string& path, const std::string& te
   ::unlink(tmp.c_str());  // one a crash left behind
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return Status::Unavailable("cannot create " + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  const bool ok = done == text.size() && ::fsync(fd) == 0;
+  const bool ok = WriteAll(fd, text) && ::fsync(fd) == 0;
   const std::string why = std::strerror(errno);
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {

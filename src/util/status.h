@@ -21,7 +21,7 @@ enum class Code {
   kInternal
 };
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return {}; }
@@ -45,7 +45,7 @@ class Status {
 
 // A value or the Status that explains why there is none.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design, like std::expected
   Result(Status error) : v_(std::move(error)) {}  // NOLINT

@@ -114,6 +114,21 @@ class Server:
         return socket.create_connection(("127.0.0.1", self.port), timeout=10)
 
 
+def read_all(sock, timeout=10):
+    """Everything a raw socket receives until the peer closes it or `timeout` passes quietly."""
+    sock.settimeout(timeout)
+    chunks = []
+    while True:
+        try:
+            data = sock.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
 class Reply:
     def __init__(self, status, headers, body):
         self.status = status

@@ -108,11 +108,12 @@ class ClientCli(unittest.TestCase):
                             "--out", os.path.join(self.server.dir, "admit2.pem"))
         self.assertNotIn("added", r.stderr)
         # The PI stays PI: admission never lowers a role.
-        root = pwd.getpwuid(os.geteuid()).pw_name
-        self.server.cli("client", "create", "--user", root,
-                        "--out", os.path.join(self.server.dir, "root.pem"))
+        bob = USERS.accounts["bob"]
+        self.server.cli("project", "add-member", "default", bob, "--role", "pi")
+        self.server.cli("client", "create", "--user", bob,
+                        "--out", os.path.join(self.server.dir, "bob.pem"))
         self.assertRegex(self.server.cli("project", "show", "default").stdout,
-                         rf"\n\s+{root}\s+PI")
+                         rf"\n\s+{bob}\s+PI")
 
     def test_unknown_user_gets_a_client_and_a_note(self):
         r = self.server.cli("client", "create", "--user", "nosuchuser",

@@ -1,7 +1,7 @@
 """Regression tests for what a 312-attempt attack run got past (issue 14), each through the real
 server: store files readable by other local users, callbacks into IPv6 loopback, request
 smuggling, credentials in the access log, replayable jti-less assertions, unbounded refusals and
-connections from one address, one user holding every task worker, and daemon accounts acting as
+connections from one address (test_http_server.ConnectionsPerAddress), one user holding every task worker, and daemon accounts acting as
 API users. Needs root for the parts that use real Unix users."""
 
 import json
@@ -17,7 +17,7 @@ import unittest
 import urllib.parse
 
 from compute_helpers import ComputeTest, script
-from harness import PREFIX, ModuleUsers, Server, ServerTest, client_key, fetch_token
+from harness import PREFIX, ModuleUsers, Server, ServerTest, client_key, fetch_token, read_all
 from jose_helpers import load_private_key, make_jwt, minimal_claims
 
 USERS = ModuleUsers("alice", "bob")
@@ -30,20 +30,6 @@ JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
-
-
-def read_all(sock, timeout=5):
-    sock.settimeout(timeout)
-    chunks = []
-    while True:
-        try:
-            data = sock.recv(65536)
-        except (socket.timeout, ConnectionResetError):
-            break
-        if not data:
-            break
-        chunks.append(data)
-    return b"".join(chunks)
 
 
 def as_user(account, *argv):
@@ -407,31 +393,6 @@ class AuditRetention(unittest.TestCase):
             self.assertIn("pruned 1 token audit record(s) older than 30 days", server.read_log())
         finally:
             server.cleanup()
-
-
-class ConnectionsPerAddress(ServerTest):
-    server_options = "max_connections_per_address = 3"
-
-    def test_one_address_cannot_hold_every_connection(self):
-        held = [self.server.connect() for _ in range(3)]
-        time.sleep(0.2)
-        extra = self.server.connect()
-        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        reply = read_all(extra)
-        extra.close()
-        self.assertTrue(reply.startswith(b"HTTP/1.1 503"), reply[:100])
-        self.assertIn(b"Retry-After: 1", reply)
-        # Another address (127.0.0.2 reaches the same loopback listener) is still served.
-        other = socket.socket()
-        other.bind(("127.0.0.2", 0))
-        other.connect(("127.0.0.1", self.server.port))
-        other.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        self.assertTrue(read_all(other).startswith(b"HTTP/1.1 200"))
-        other.close()
-        for s in held:
-            s.close()
-        time.sleep(0.2)
-        self.assertEqual(self.server.get("/healthz").status, 200)
 
 
 # --- 7. one user never holds every task worker -------------------------------------------------

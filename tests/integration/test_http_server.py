@@ -8,21 +8,7 @@ import threading
 import time
 import unittest
 
-from harness import PREFIX, Server, ServerTest
-
-
-def read_all(sock, timeout=10):
-    sock.settimeout(timeout)
-    chunks = []
-    while True:
-        try:
-            data = sock.recv(65536)
-        except socket.timeout:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    return b"".join(chunks)
+from harness import PREFIX, Server, ServerTest, read_all
 
 
 class ErrorsAndHeaders(ServerTest):
@@ -139,18 +125,44 @@ class Timeouts(ServerTest):
         sock.close()
 
 
+def refused_while_held(server, held_count):
+    """Holds `held_count` idle connections, then asks on one more: that one's whole reply."""
+    held = [server.connect() for _ in range(held_count)]
+    time.sleep(0.2)
+    extra = server.connect()
+    extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    reply = read_all(extra)
+    extra.close()
+    return reply, held
+
+
 class ConnectionLimit(ServerTest):
     server_options = "max_connections = 2"
 
     def test_connections_over_the_limit_get_503(self):
-        held = [self.server.connect() for _ in range(2)]
-        time.sleep(0.2)
-        extra = self.server.connect()
-        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        reply = read_all(extra)
-        extra.close()
+        reply, held = refused_while_held(self.server, 2)
         self.assertTrue(reply.startswith(b"HTTP/1.1 503"), reply[:100])
         self.assertIn(b"Too many connections", reply)
+        for s in held:
+            s.close()
+        time.sleep(0.2)
+        self.assertEqual(self.server.get("/healthz").status, 200)
+
+
+class ConnectionsPerAddress(ServerTest):
+    server_options = "max_connections_per_address = 3"
+
+    def test_one_address_cannot_hold_every_connection(self):
+        reply, held = refused_while_held(self.server, 3)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 503"), reply[:100])
+        self.assertIn(b"Retry-After: 1", reply)
+        # Another address (127.0.0.2 reaches the same loopback listener) is still served.
+        other = socket.socket()
+        other.bind(("127.0.0.2", 0))
+        other.connect(("127.0.0.1", self.server.port))
+        other.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertTrue(read_all(other).startswith(b"HTTP/1.1 200"))
+        other.close()
         for s in held:
             s.close()
         time.sleep(0.2)

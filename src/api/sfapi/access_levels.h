@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "auth/level.h"
+#include "domain/level.h"
 
 namespace sfapid::sfapi {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/callbacks/attempt.h"
+#include "domain/delivery_attempt.h"
 
 namespace sfapid {
 

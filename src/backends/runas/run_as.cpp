@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "util/spawn.h"
+#include "util/write_all.h"
 
 extern char** environ;
 
@@ -36,16 +37,6 @@ struct Pipe {
     read = write = -1;
   }
 };
-
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -14,7 +14,7 @@
 
 #include "backends/runas/unix_identity.h"
 #include "config/config.h"
-#include "core/compute/finished_job.h"
+#include "domain/finished_job.h"
 #include "util/status.h"
 
 namespace sfapid {

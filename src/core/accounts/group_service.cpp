@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/accounts/known_users.h"
+#include "util/log_status.h"
 
 namespace sfapid {
 
@@ -132,7 +133,8 @@ Result<GroupReport> GroupService::Create(const std::string& caller, const std::s
   if (real_)
     if (Status s = system_.Create(name, static_cast<gid_t>(g.gid)); !s.ok()) return s;
   if (Status s = store_.AddGroup(g); !s.ok()) {
-    if (real_) system_.Remove(name);  // the store is the truth: no Unix group without a record
+    // The store is the truth: no Unix group without a record.
+    if (real_) LogIfFailed(system_.Remove(name), "removing the Unix group " + name);
     return s;
   }
   spdlog::info("group {} (gid {}) created for project {} by {}{}", name, g.gid, repo_name, caller,
@@ -203,7 +205,8 @@ Result<GroupReport> GroupService::Update(const std::string& caller, const std::s
   if (updated == g->members) return Report(*g);
   if (Status s = SetUnixMembers(*g, updated); !s.ok()) return s;
   if (Status s = store_.SetGroupMembers(name, updated); !s.ok()) {
-    SetUnixMembers(*g, g->members);  // back to what the store still says
+    LogIfFailed(SetUnixMembers(*g, g->members),  // back to what the store still says
+                "restoring the members of the Unix group " + name);
     return s;
   }
   spdlog::info("group {}: {} {} by {}", name, action, fmt::join(usernames, ","), caller);

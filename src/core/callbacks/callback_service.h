@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "config/config.h"
-#include "core/callbacks/attempt.h"
 #include "core/callbacks/callback_key.h"
 #include "core/callbacks/callback_request.h"
-#include "core/compute/finished_job.h"
+#include "domain/delivery_attempt.h"
+#include "domain/finished_job.h"
 #include "store/compute_store.h"
 
 namespace sfapid {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/compute/finished_job.h"
+#include "domain/finished_job.h"
 #include "util/time_format.h"
 
 namespace sfapid {

@@ -17,6 +17,7 @@
 
 #include "util/private_files.h"
 #include "util/spawn.h"
+#include "util/write_all.h"
 
 extern char** environ;
 
@@ -25,16 +26,6 @@ namespace sfapid {
 namespace {
 
 AttemptOutcome Failed(std::string why) { return {AttemptOutcome::kFailed, std::move(why)}; }
-
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 // The first line of what the command printed, for last_error.
 std::string FirstLine(const std::string& output) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/callbacks/attempt.h"
+#include "domain/delivery_attempt.h"
 
 namespace sfapid {
 

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
+
+#include "util/log_status.h"
 
 namespace sfapid {
 
@@ -21,7 +25,7 @@ void TaskContext::SetPartial(const json::value& result) {
     if (cancelled_) return;
     last_result_ = text;
   }
-  store_.UpdateTask(id_, "new", text);
+  LogIfFailed(store_.UpdateTask(id_, "new", text), "task " + id_ + ": storing its partial result");
 }
 
 void TaskContext::Cancel(bool shutting_down) {
@@ -60,18 +64,16 @@ void TaskEngine::Stop() {
     stopping_ = true;
     for (auto& [id, ctx] : running_) running.push_back(ctx);
     for (auto& q : queue_)
-      store_.UpdateTask(
+      RecordEnd(
           q.id, "failed",
-          json::serialize(json::object{{"status", "error"},
-                                       {"error", "sfapid stopped before this task started"}}));
+          json::object{{"status", "error"}, {"error", "sfapid stopped before this task started"}});
     queue_.clear();
   }
   wake_.notify_all();
   for (auto& ctx : running) {
-    store_.UpdateTask(ctx->id(), "failed",
-                      json::serialize(json::object{
-                          {"status", "error"},
-                          {"error", "sfapid stopped while this task ran; it did not finish"}}));
+    RecordEnd(ctx->id(), "failed",
+              json::object{{"status", "error"},
+                           {"error", "sfapid stopped while this task ran; it did not finish"}});
     ctx->Cancel(/*shutting_down=*/true);
   }
   for (auto& t : threads_)
@@ -80,14 +82,7 @@ void TaskEngine::Stop() {
 }
 
 void TaskEngine::PurgeOld() {
-  {
-    std::lock_guard lock(mu_);
-    const auto now = std::chrono::steady_clock::now();
-    if (last_purge_ != std::chrono::steady_clock::time_point{} &&
-        now - last_purge_ < std::chrono::hours(1))
-      return;
-    last_purge_ = now;
-  }
+  if (!purge_gate_.Due()) return;
   auto purged = store_.PurgeTasks(
       Now() - std::chrono::seconds(static_cast<int64_t>(config_.retention_days * 86400)));
   if (purged && *purged > 0)
@@ -102,9 +97,7 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
-      store_.UpdateTask(
-          *id, "failed",
-          json::serialize(json::object{{"status", "error"}, {"error", "sfapid is stopping"}}));
+      RecordEnd(*id, "failed", json::object{{"status", "error"}, {"error", "sfapid is stopping"}});
       return Status::Unavailable("sfapid is stopping; try again shortly");
     }
     queue_.push_back({*id, owner, LaneOf(kind), std::move(work)});
@@ -176,7 +169,21 @@ void TaskEngine::Run(Queued item) {
     running_.erase(item.id);
   }
   // A cancelled task already ended "cancelled"; this update then changes nothing.
-  store_.UpdateTask(item.id, outcome.status, json::serialize(outcome.result));
+  RecordEnd(item.id, outcome.status, outcome.result);
+}
+
+void TaskEngine::RecordEnd(const std::string& id, const std::string& status,
+                           const json::value& result) {
+  // A task whose end is not stored would look running until the next restart: a busy or briefly
+  // failing store gets a few tries before the operator is told.
+  const std::string text = json::serialize(result);
+  Result<bool> done = Status::Internal("not tried");
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+    done = store_.UpdateTask(id, status, text);
+    if (done) return;
+  }
+  LogIfFailed(done, "task " + id + ": storing its end (" + status + ")");
 }
 
 Result<TaskRecord> TaskEngine::Get(const std::string& id, const std::string& owner) {

@@ -21,6 +21,7 @@
 
 #include "config/config.h"
 #include "store/task_store.h"
+#include "util/interval_gate.h"
 
 namespace sfapid {
 
@@ -87,6 +88,9 @@ class TaskEngine {
   // mu_.
   std::deque<Queued>::iterator NextFor(Lane lane);
   void Run(Queued item);
+  // Stores a task's end, retried briefly; a failure that persists is logged.
+  void RecordEnd(const std::string& id, const std::string& status,
+                 const boost::json::value& result);
   // Forgets tasks that ended more than retention_days ago; at start and then at most hourly.
   void PurgeOld();
 
@@ -99,7 +103,7 @@ class TaskEngine {
   std::map<std::pair<Lane, std::string>, int> running_per_user_;  // under mu_
   bool stopping_ = false;
   std::vector<std::thread> threads_;
-  std::chrono::steady_clock::time_point last_purge_{};
+  IntervalGate purge_gate_{std::chrono::hours(1)};
 };
 
 }  // namespace sfapid

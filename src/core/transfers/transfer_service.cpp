@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/tasks/process_watch.h"
+#include "util/log_status.h"
 #include "util/uuid.h"
 
 namespace sfapid {
@@ -101,10 +102,11 @@ Result<std::string> TransferService::Start(const std::string& user, const Transf
       user, "transfer", source->name,
       [this, who = *who, t, is_folder](TaskContext& ctx) { return Run(who, t, is_folder, ctx); });
   if (!task) {
-    store_.FinishTransfer(t.id, "FAILED", task.status().message());
+    LogIfFailed(store_.FinishTransfer(t.id, "FAILED", task.status().message()),
+                "transfer " + t.id + ": recording its end");
     return task.status();
   }
-  store_.SetTransferTask(t.id, *task);
+  LogIfFailed(store_.SetTransferTask(t.id, *task), "transfer " + t.id + ": recording its task");
   return t.id;
 }
 
@@ -145,7 +147,8 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
     started = runas_.StartProgram(who, argv, paths);
   }
   if (!started) {
-    store_.FinishTransfer(t.id, "FAILED", started.status().message());
+    LogIfFailed(store_.FinishTransfer(t.id, "FAILED", started.status().message()),
+                "transfer " + t.id + ": recording its end");
     return {"failed", json::object{{"status", "error"}, {"error", started.status().message()}}};
   }
   const auto begin = std::chrono::steady_clock::now();
@@ -175,23 +178,28 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
         const auto now = std::chrono::steady_clock::now();
         if (bytes != last_saved && now - last_save > std::chrono::milliseconds(500)) {
           const double secs = std::chrono::duration<double>(now - begin).count();
-          store_.UpdateProgress(t.id, bytes, secs > 0 ? static_cast<int64_t>(bytes / secs) : 0);
+          LogIfFailed(
+              store_.UpdateProgress(t.id, bytes, secs > 0 ? static_cast<int64_t>(bytes / secs) : 0),
+              "transfer " + t.id + ": recording progress");
           last_saved = bytes;
           last_save = now;
         }
       });
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  store_.UpdateProgress(t.id, bytes, secs > 0 ? static_cast<int64_t>(bytes / secs) : 0);
+  LogIfFailed(store_.UpdateProgress(t.id, bytes, secs > 0 ? static_cast<int64_t>(bytes / secs) : 0),
+              "transfer " + t.id + ": recording progress");
   while (!errors.empty() && errors.back() == '\n') errors.pop_back();
   if (outcome.reason == WatchOutcome::kCancelled && ctx.shutting_down()) {
-    store_.FinishTransfer(
-        t.id, "FAILED",
-        "sfapid stopped during the transfer; start it again (rsync skips what is already copied)");
+    LogIfFailed(store_.FinishTransfer(t.id, "FAILED",
+                                      "sfapid stopped during the transfer; start it again (rsync "
+                                      "skips what is already copied)"),
+                "transfer " + t.id + ": recording its end");
     return {"failed", json::object{{"status", "error"}, {"transfer_id", t.id}}};
   }
   if (outcome.reason == WatchOutcome::kCancelled) {
-    store_.FinishTransfer(t.id, "CANCELED", "cancelled by the user");
+    LogIfFailed(store_.FinishTransfer(t.id, "CANCELED", "cancelled by the user"),
+                "transfer " + t.id + ": recording its end");
     return {"completed", json::object{{"status", "cancelled"}, {"transfer_id", t.id}}};
   }
   if (outcome.exit_code != 0) {
@@ -200,11 +208,13 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
                                               std::to_string(outcome.exit_code)
                                         : errors;
     if (reason.rfind("sfapid: ", 0) == 0) reason = reason.substr(8);
-    store_.FinishTransfer(t.id, "FAILED", reason);
+    LogIfFailed(store_.FinishTransfer(t.id, "FAILED", reason),
+                "transfer " + t.id + ": recording its end");
     return {"completed",
             json::object{{"status", "error"}, {"transfer_id", t.id}, {"error", reason}}};
   }
-  store_.FinishTransfer(t.id, "SUCCEEDED", "");
+  LogIfFailed(store_.FinishTransfer(t.id, "SUCCEEDED", ""),
+              "transfer " + t.id + ": recording its end");
   return {"completed", json::object{{"status", "ok"}, {"transfer_id", t.id}, {"bytes", bytes}}};
 }
 

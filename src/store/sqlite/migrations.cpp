@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "util/log_status.h"
+
 namespace sfapid::sqlite {
 
 namespace {
@@ -229,14 +231,14 @@ Status Migrate(Database& db) {
     auto again = CurrentVersion(db);
     if (!again) return again.status();
     if (*again > v) {  // the other process did it
-      db.Exec("COMMIT");
+      if (Status s = db.Exec("COMMIT"); !s.ok()) return s;
       v = *again - 1;
       continue;
     }
     Status s = db.Exec(Migrations()[v]);
     if (s.ok()) s = db.Exec("PRAGMA user_version = " + std::to_string(v + 1));
     if (!s.ok()) {
-      db.Exec("ROLLBACK");
+      LogIfFailed(db.Exec("ROLLBACK"), "rolling back the failed migration");
       return Status::Unavailable("migration to schema version " + std::to_string(v + 1) +
                                  " failed: " + s.message());
     }

@@ -2,7 +2,7 @@
 // far it has come in PRAGMA user_version; opening a store applies the rest in one transaction each.
 #pragma once
 
-#include "store/sqlite/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 
 namespace sfapid::sqlite {
 

@@ -4,8 +4,8 @@
 #include <functional>
 #include <mutex>
 
+#include "sqlite/sqlite_db.h"
 #include "store/account_store.h"
-#include "store/sqlite/sqlite_db.h"
 
 namespace sfapid::sqlite {
 

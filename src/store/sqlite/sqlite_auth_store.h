@@ -3,8 +3,8 @@
 
 #include <mutex>
 
+#include "sqlite/sqlite_db.h"
 #include "store/auth_store.h"
-#include "store/sqlite/sqlite_db.h"
 
 namespace sfapid::sqlite {
 

@@ -3,7 +3,7 @@
 
 #include <mutex>
 
-#include "store/sqlite/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 #include "store/status_store.h"
 
 namespace sfapid::sqlite {

@@ -3,7 +3,7 @@
 
 #include <mutex>
 
-#include "store/sqlite/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 #include "store/task_store.h"
 
 namespace sfapid::sqlite {

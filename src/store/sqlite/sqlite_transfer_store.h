@@ -4,7 +4,7 @@
 #include <functional>
 #include <mutex>
 
-#include "store/sqlite/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 #include "store/transfer_store.h"
 
 namespace sfapid::sqlite {

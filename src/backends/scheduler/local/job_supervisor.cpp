@@ -21,6 +21,7 @@
 #include "backends/runas/drop_privileges.h"
 #include "backends/scheduler/local/job_cgroup.h"
 #include "backends/scheduler/slurm_time.h"
+#include "util/write_all.h"
 
 namespace sfapid::local {
 
@@ -58,16 +59,6 @@ std::string StepdError(const json::object& spec) {
   prefix.append(spec.at("node").as_string());
   prefix.append(": error:");
   return prefix;
-}
-
-void WriteAll(int fd, const std::string& s) {
-  size_t done = 0;
-  while (done < s.size()) {
-    const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
-  }
 }
 
 // Opens an output file as the user would (after the privilege drop): their permissions decide.
@@ -141,7 +132,7 @@ void TellJob(const json::object& spec, const std::string& line) {
     const int fd = ::open(std::string(spec.at("stderr").as_string()).c_str(),
                           O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
     struct stat st;
-    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) WriteAll(fd, line);
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) (void)WriteAll(fd, line);
     std::_Exit(0);
   }
   if (pid > 0) {
@@ -154,7 +145,7 @@ void TellJob(const json::object& spec, const std::string& line) {
 int MakeScriptFd(const std::string& script) {
   const int fd = ::memfd_create("slurm_script", 0);  // not CLOEXEC: fexecve of a #! script needs it
   if (fd < 0) return -1;
-  WriteAll(fd, script);
+  (void)WriteAll(fd, script);  // a short write shows as the script failing
   ::fchmod(fd, 0555);
   return fd;
 }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "backends/scheduler/local/local_job.h"
-#include "store/sqlite/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 #include "util/status.h"
 
 namespace sfapid::local {

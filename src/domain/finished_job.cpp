@@ -1,4 +1,4 @@
-#include "core/compute/finished_job.h"
+#include "domain/finished_job.h"
 
 #include <algorithm>
 

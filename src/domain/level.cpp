@@ -1,4 +1,4 @@
-#include "auth/level.h"
+#include "domain/level.h"
 
 namespace sfapid {
 

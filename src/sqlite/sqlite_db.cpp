@@ -1,4 +1,4 @@
-#include "store/sqlite/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 
 #include <fcntl.h>
 #include <unistd.h>

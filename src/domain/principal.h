@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "auth/level.h"
+#include "domain/level.h"
 
 namespace sfapid {
 
