@@ -97,8 +97,10 @@ Result<WorkerReply> RunAs::Call(const UnixIdentity& who, const json::object& req
   if (ec || !header.is_object())
     return Status::Unavailable("the worker answered something unreadable");
   WorkerReply reply{std::move(header.as_object()), received.substr(eol + 1)};
+  if (const json::value* ok = reply.header.if_contains("ok"); !ok || !ok->is_bool())
+    return Status::Unavailable("the worker's answer has no \"ok\"");
   if (const json::value* code = reply.header.if_contains("code"); code && *code == "internal")
-    return Status::Internal(std::string(reply.header.at("error").as_string()));
+    return Status::Internal(reply.error());
   return reply;
 }
 

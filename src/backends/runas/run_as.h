@@ -18,6 +18,17 @@ namespace sfapid {
 struct WorkerReply {
   boost::json::object header;  // {"ok": true, ...} or {"ok": false, "code", "error"}
   std::string body;            // bytes after the header (download content)
+
+  // RunAs::Call hands out only replies whose "ok" is a boolean.
+  bool ok() const {
+    const auto* v = header.if_contains("ok");
+    return v && v->is_bool() && v->as_bool();
+  }
+  // The worker's words when !ok().
+  std::string error() const {
+    const auto* e = header.if_contains("error");
+    return e && e->is_string() ? std::string(e->as_string()) : "the operation failed";
+  }
 };
 
 // A user's command, running in its own session (process group = pid).

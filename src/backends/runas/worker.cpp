@@ -20,6 +20,8 @@
 #include "backends/runas/drop_privileges.h"
 #include "backends/runas/file_copy.h"
 #include "backends/runas/file_ops.h"
+#include "util/json_fields.h"
+#include "util/write_all.h"
 
 namespace sfapid {
 
@@ -38,16 +40,23 @@ void DropTo(const passwd& pw) {
   if (Status s = DropPrivileges(pw); !s.ok()) Die("worker: " + s.message());
 }
 
+// A field the server always sends; without it the request is not sfapid's and is refused whole.
+template <typename T>
+T Need(Result<T> field) {
+  if (!field) Die("worker: malformed request: " + field.status().message());
+  return std::move(field).value();
+}
+
+Result<int64_t> SizeField(const json::object& req, std::string_view key) {
+  auto n = IntField(req, key);
+  if (n && *n < 0) return Status::InvalidArgument("field '" + std::string(key) + "' is negative");
+  return n;
+}
+
 void Reply(const json::object& header, const std::string& body = "") {
   std::string out = json::serialize(header) + "\n";
   out += body;
-  size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n = ::write(1, out.data() + done, out.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) std::_Exit(4);
-    done += static_cast<size_t>(n);
-  }
+  if (!WriteAll(1, out)) std::_Exit(4);
 }
 
 void ReplyStatus(const Status& s) {
@@ -94,15 +103,19 @@ std::vector<std::string> Roots(const json::object& req) {
 // Replaces this process with a program run directly (no shell: its arguments are data, never
 // parsed), after checking that every path it will touch is inside that path's roots.
 [[noreturn]] void ExecArgv(const passwd& pw, const json::object& req) {
-  for (const auto& item : req.at("paths").as_array()) {
+  for (const auto& item : *Need(ArrayField(req, "paths"))) {
+    if (!item.is_object()) Die("worker: malformed request: a path is not an object");
     const json::object& p = item.as_object();
-    if (Status s = fileops::CheckRoots(std::string(p.at("path").as_string()), Roots(p)); !s.ok()) {
+    if (Status s = fileops::CheckRoots(Need(StringField(p, "path")), Roots(p)); !s.ok()) {
       std::fprintf(stderr, "sfapid: %s\n", s.message().c_str());
       std::_Exit(126);
     }
   }
   std::vector<std::string> args;
-  for (const auto& a : req.at("argv").as_array()) args.emplace_back(a.as_string());
+  for (const auto& a : *Need(ArrayField(req, "argv"))) {
+    if (!a.is_string()) Die("worker: malformed request: an argument is not a string");
+    args.emplace_back(a.as_string());
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -132,9 +145,10 @@ std::vector<std::string> Roots(const json::object& req) {
 
 // A same-host file copy: progress lines "progress <bytes>" on stdout, errors on stderr (exit 1).
 [[noreturn]] void CopyFileOp(const json::object& req) {
-  const std::string source(req.at("source").as_string()), target(req.at("target").as_string());
+  const std::string source = Need(StringField(req, "source"));
+  const std::string target = Need(StringField(req, "target"));
   for (auto [path, roots] : {std::pair{&source, "source_roots"}, {&target, "target_roots"}}) {
-    json::object r{{"roots", req.at(roots)}};
+    json::object r{{"roots", *Need(ArrayField(req, roots))}};
     if (Status s = fileops::CheckRoots(*path, Roots(r)); !s.ok()) {
       std::fprintf(stderr, "sfapid: %s\n", s.message().c_str());
       std::_Exit(126);
@@ -186,10 +200,10 @@ int RunWorker(const std::string& account) {
   json::value v = json::parse(line, ec);
   if (ec || !v.is_object()) Die("worker: malformed request");
   const json::object& req = v.as_object();
-  const std::string op = req.contains("op") ? std::string(req.at("op").as_string()) : "";
-  const std::string path = req.contains("path") ? std::string(req.at("path").as_string()) : "";
+  const std::string op = Need(StringField(req, "op"));
+  const std::string path = req.contains("path") ? Need(StringField(req, "path")) : "";
 
-  if (op == "exec") Exec(self, std::string(req.at("command").as_string()));
+  if (op == "exec") Exec(self, Need(StringField(req, "command")));
   if (op == "exec_argv") ExecArgv(self, req);
   if (op == "copy_file") CopyFileOp(req);
 
@@ -202,13 +216,13 @@ int RunWorker(const std::string& account) {
   if (op == "ls") {
     Reply({{"ok", true}, {"listing", fileops::List(path)}});
   } else if (op == "read") {
-    auto data = fileops::Read(path, static_cast<size_t>(req.at("max_bytes").as_int64()));
+    auto data = fileops::Read(path, static_cast<size_t>(Need(SizeField(req, "max_bytes"))));
     if (!data)
       ReplyStatus(data.status());
     else
       Reply({{"ok", true}, {"size", static_cast<int64_t>(data->size())}}, *data);
   } else if (op == "write" || op == "write_script") {
-    const auto size = static_cast<size_t>(req.at("size").as_int64());
+    const auto size = static_cast<size_t>(Need(SizeField(req, "size")));
     std::string content(size, '\0');
     std::cin.read(content.data(), static_cast<std::streamsize>(size));
     if (static_cast<size_t>(std::cin.gcount()) != size) Die("worker: upload content was cut short");

@@ -102,7 +102,7 @@ Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const S
                                           {"max_bytes", static_cast<int64_t>(kMaxScriptBytes)}},
                              "", kMaxScriptBytes);
     if (!reply) return Status::InvalidArgument("sbatch: error: " + reply.status().message());
-    if (!reply->header.at("ok").as_bool())
+    if (!reply->ok())
       return Status::InvalidArgument("sbatch: error: Unable to open file " + script.path);
     script.text = std::move(reply->body);
     script.submit_dir = Dirname(script.path);
@@ -120,9 +120,9 @@ Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const S
                                         {"size", static_cast<int64_t>(script.text.size())}},
                            script.text, 4096);
   if (!reply) return Status::InvalidArgument("sbatch: error: " + reply.status().message());
-  if (!reply->header.at("ok").as_bool())
+  if (!reply->ok())
     return Status::InvalidArgument("sbatch: error: cannot write the script to " + script.path +
-                                   ": " + std::string(reply->header.at("error").as_string()));
+                                   ": " + reply->error());
   return script;
 }
 

@@ -10,14 +10,6 @@ namespace sfapid {
 
 namespace json = boost::json;
 
-namespace {
-std::string ErrorText(const WorkerReply& r) {
-  const json::value* e = r.header.if_contains("error");
-  return e && e->is_string() ? std::string(e->as_string()) : "the operation failed";
-}
-bool Ok(const WorkerReply& r) { return r.header.at("ok").as_bool(); }
-}  // namespace
-
 Result<WorkerReply> FileService::Ask(const std::string& user, const std::string& system,
                                      json::object request, const std::string& input,
                                      std::size_t body_limit) {
@@ -25,7 +17,9 @@ Result<WorkerReply> FileService::Ask(const std::string& user, const std::string&
   if (!s) return s.status();
   const json::value* path = request.if_contains("path");
   if (path && path->as_string().find('\0') != json::string::npos)
-    return WorkerReply{{{"ok", false}, {"code", "invalid_argument"}, {"error", "the path contains a NUL byte"}}, ""};
+    return WorkerReply{
+        {{"ok", false}, {"code", "invalid_argument"}, {"error", "the path contains a NUL byte"}},
+        ""};
   auto who = runas_.Resolve(user);
   if (!who) return who.status();
   json::array roots;
@@ -39,10 +33,12 @@ Result<json::object> FileService::List(const std::string& user, const std::strin
   // The listing travels in the reply's header line: a folder of 100 000 entries is ~20 MB.
   auto reply = Ask(user, system, {{"op", "ls"}, {"path", path}}, "", std::size_t{256} << 20);
   if (!reply) return reply.status();
-  if (!Ok(*reply))
-    return json::object{
-        {"status", "ERROR"}, {"entries", json::array{}}, {"error", ErrorText(*reply)}};
-  return std::move(reply->header.at("listing").as_object());
+  if (!reply->ok())
+    return json::object{{"status", "ERROR"}, {"entries", json::array{}}, {"error", reply->error()}};
+  json::value* listing = reply->header.if_contains("listing");
+  if (!listing || !listing->is_object())
+    return Status::Unavailable("the worker's listing is missing");
+  return std::move(listing->as_object());
 }
 
 Result<json::object> FileService::Download(const std::string& user, const std::string& system,
@@ -52,11 +48,9 @@ Result<json::object> FileService::Download(const std::string& user, const std::s
       Ask(user, system,
           {{"op", "read"}, {"path", path}, {"max_bytes", static_cast<int64_t>(limit)}}, "", limit);
   if (!reply) return reply.status();
-  if (!Ok(*reply))
-    return json::object{{"status", "ERROR"},
-                        {"file", nullptr},
-                        {"is_binary", binary},
-                        {"error", ErrorText(*reply)}};
+  if (!reply->ok())
+    return json::object{
+        {"status", "ERROR"}, {"file", nullptr}, {"is_binary", binary}, {"error", reply->error()}};
   // Text that is not UTF-8 cannot travel in JSON as it is: it goes base64-encoded like binary.
   const bool as_binary = binary || !IsValidUtf8(reply->body);
   return json::object{{"status", "OK"},
@@ -79,8 +73,8 @@ Result<json::object> FileService::Upload(const std::string& user, const std::str
           {{"op", "write"}, {"path", path}, {"size", static_cast<int64_t>(content.size())}},
           content, 0);
   if (!reply) return reply.status();
-  if (!Ok(*reply))
-    return json::object{{"status", "ERROR"}, {"output", ""}, {"error", ErrorText(*reply)}};
+  if (!reply->ok())
+    return json::object{{"status", "ERROR"}, {"output", ""}, {"error", reply->error()}};
   return json::object{{"status", "OK"},
                       {"output", "wrote " + std::to_string(content.size()) + " bytes to " + path},
                       {"error", nullptr}};
