@@ -18,6 +18,14 @@ def running(user, pattern):
     return subprocess.run(["pgrep", "-u", user, "-f", pattern], capture_output=True).returncode == 0
 
 
+def wait_started(user, *patterns, timeout=10):
+    """A job is RUNNING before its script has started its commands (bash takes a moment, longer
+    on a loaded machine): wait until each pattern's process is there."""
+    deadline = time.time() + timeout
+    while not all(running(user, p) for p in patterns) and time.time() < deadline:
+        time.sleep(0.05)
+
+
 class Restart(ComputeTest):
     users = USERS
     scheduler = {"nodes": 1, "cpus_per_node": 4}
@@ -42,6 +50,7 @@ class Restart(ComputeTest):
         dependent = self.submit(script("echo d-done", f"-d afterok:{ends_after}"))
         for jobid in (ends_while_down, fails_while_down, ends_after):
             self.wait_running(jobid)
+        wait_started(self.alice, "sleep 3.01", "sleep 3.02", "sleep 9.01")
         stopped_at = time.time()
         self.server.stop()
         self.assertTrue(running(self.alice, "sleep 9.01"), "stopping sfapid killed a running job")
@@ -111,6 +120,7 @@ class Restart(ComputeTest):
         ends_after = self.submit(script("sleep 5.03; exit 4"))
         for jobid in (ends_while_dead, ends_after):
             self.wait_running(jobid)
+        wait_started(self.alice, "sleep 2.03", "sleep 5.03")
         self.server.stop(signal.SIGKILL)
         deadline = time.time() + 10
         while running(self.alice, "sleep 2.03") and time.time() < deadline:
