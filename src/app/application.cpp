@@ -8,6 +8,7 @@
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/health_api.h"
 #include "api/site/metrics_api.h"
+#include "backends/runas/worker_run_as.h"
 #include "config/data_dir_check.h"
 #include "http/server.h"
 #include "util/private_files.h"
@@ -38,7 +39,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 
   // Workers are this very binary, started as `sfapid worker`: /proc/self/exe is the running image
   // even after an upgrade replaced the file on disk.
-  app->runas_ = std::make_unique<RunAs>("/proc/self/exe", c.runas);
+  app->runas_ = std::make_unique<WorkerRunAs>("/proc/self/exe", c.runas);
   std::map<std::string, Scheduler*> scheduler_views;
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
