@@ -20,7 +20,7 @@ struct Accounts {
   Accounts(const Config& c, Store& s)
       : users(c.runas),
         groups(c.accounts, s.accounts(), users, system, c.accounts.unix_groups && ::geteuid() == 0),
-        service(c, s.accounts(), users, groups),
+        service(c.accounts, s.accounts(), users, groups),
         store(s.accounts()) {}
 };
 

@@ -89,7 +89,8 @@ class AccountServiceTest : public ::testing::Test {
     accounts_.reset();
     groups_ =
         std::make_unique<GroupService>(config_.accounts, store_->accounts(), users_, system_, real);
-    accounts_ = std::make_unique<AccountService>(config_, store_->accounts(), users_, *groups_);
+    accounts_ =
+        std::make_unique<AccountService>(config_.accounts, store_->accounts(), users_, *groups_);
   }
   void Project(const std::string& repo, double hours) {
     ProjectRecord p;

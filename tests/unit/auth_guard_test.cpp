@@ -26,8 +26,10 @@ class AuthGuardTest : public ::testing::Test {
     clients_ = std::make_unique<ClientRegistry>(config_.auth, store_->auth());
     keys_ = std::make_unique<SigningKeys>(dir_ + "/keys", 600);
     ASSERT_TRUE(keys_->LoadOrCreate().ok());
-    tokens_ = std::make_unique<TokenService>(config_, *clients_, *keys_, store_->auth());
-    verifier_ = std::make_unique<AccessTokenVerifier>(config_, *clients_, *keys_);
+    tokens_ = std::make_unique<TokenService>(config_.auth, config_.server, *clients_, *keys_,
+                                             store_->auth());
+    verifier_ =
+        std::make_unique<AccessTokenVerifier>(config_.auth, config_.server, *clients_, *keys_);
     guard_ = std::make_unique<api::AuthGuard>(*verifier_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

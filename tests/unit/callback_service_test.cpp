@@ -214,7 +214,9 @@ class CallbackServiceTest : public ::testing::Test {
     store_ = std::move(s).value();
   }
   CallbackService& StartService() {
-    service_ = std::make_unique<CallbackService>(config_, store_->compute(), dir_ + "/keys");
+    service_ =
+        std::make_unique<CallbackService>(config_.callbacks, store_->compute(), dir_ + "/keys",
+                                          config_.DataPath(config_.callbacks.outbox_dir));
     Status s = service_->Start();
     EXPECT_TRUE(s.ok()) << s.message();
     return *service_;
@@ -586,7 +588,7 @@ TEST_F(CallbackServiceTest, StopCutsShortAnAttemptInFlight) {
 }
 
 TEST_F(CallbackServiceTest, ValidateRejectsUnsafeRequests) {
-  CallbackService service(config_, store_->compute(), dir_ + "/keys");
+  CallbackService service(config_.callbacks, store_->compute(), dir_ + "/keys", dir_ + "/outbox");
   auto rejects = [&](CallbackRequest r, const std::string& words) {
     Status s = service.Validate(r);
     EXPECT_EQ(s.code(), Code::kInvalidArgument) << r.url << r.email;
