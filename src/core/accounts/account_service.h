@@ -74,6 +74,11 @@ class AccountService {
   Status RemoveMember(const std::string& repo_name, const std::string& user);
   Result<ProjectRecord> Project(const std::string& repo_name);
   Result<ProjectUsage> Usage(const std::string& repo_name);
+  Result<std::vector<UserRecord>> ListUsers() { return store_.ListUsers(); }
+  Result<std::vector<ProjectRecord>> ListProjects() { return store_.ListProjects(); }
+  Result<std::vector<Membership>> Members(int64_t project_id) {
+    return store_.MembersOf(project_id);
+  }
 
  private:
   Result<ProjectReport> Report(const ProjectRecord& p, const Membership& m);
