@@ -8,6 +8,7 @@
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/health_api.h"
 #include "api/site/metrics_api.h"
+#include "backends/runas/worker_run_as.h"
 #include "config/data_dir_check.h"
 #include "http/server.h"
 #include "util/private_files.h"
@@ -28,6 +29,10 @@ Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
 
 std::string SigningKeyDir(const Config& config) { return config.DataPath("keys"); }
 
+std::string CallbackOutboxDir(const Config& config) {
+  return config.DataPath(config.callbacks.outbox_dir);
+}
+
 Result<std::unique_ptr<Application>> Application::Create(Config config) {
   std::unique_ptr<Application> app(new Application());
   app->config_ = std::move(config);
@@ -38,7 +43,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 
   // Workers are this very binary, started as `sfapid worker`: /proc/self/exe is the running image
   // even after an upgrade replaced the file on disk.
-  app->runas_ = std::make_unique<RunAs>("/proc/self/exe", c.runas);
+  app->runas_ = std::make_unique<WorkerRunAs>("/proc/self/exe", c.runas);
   std::map<std::string, Scheduler*> scheduler_views;
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
@@ -47,22 +52,25 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
     scheduler_views[system.name] = scheduler->get();
     app->schedulers_[system.name] = std::move(scheduler).value();
   }
-  app->status_ = std::make_unique<StatusService>(c, *app->store_, scheduler_views);
+  app->status_ =
+      std::make_unique<StatusService>(c.systems, c.status, app->store_->status(), scheduler_views);
 
   app->clients_ = std::make_unique<ClientRegistry>(c.auth, app->store_->auth());
   app->signing_keys_ =
       std::make_unique<SigningKeys>(SigningKeyDir(c), c.auth.access_token_lifetime_seconds);
   if (Status s = app->signing_keys_->LoadOrCreate(); !s.ok()) return s;
-  app->tokens_ =
-      std::make_unique<TokenService>(c, *app->clients_, *app->signing_keys_, app->store_->auth());
-  app->verifier_ = std::make_unique<AccessTokenVerifier>(c, *app->clients_, *app->signing_keys_);
+  app->tokens_ = std::make_unique<TokenService>(c.auth, c.server, *app->clients_,
+                                                *app->signing_keys_, app->store_->auth());
+  app->verifier_ =
+      std::make_unique<AccessTokenVerifier>(c.auth, c.server, *app->clients_, *app->signing_keys_);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks);
-  app->files_ = std::make_unique<FileService>(c, *app->runas_);
-  app->commands_ = std::make_unique<CommandService>(c, *app->runas_, *app->tasks_);
-  app->transfers_ = std::make_unique<TransferService>(c, *app->runas_, *app->tasks_,
-                                                      app->store_->transfers(), *app->files_);
+  app->files_ = std::make_unique<FileService>(c.systems, c.utilities, *app->runas_);
+  app->commands_ =
+      std::make_unique<CommandService>(c.systems, c.utilities, *app->runas_, *app->tasks_);
+  app->transfers_ = std::make_unique<TransferService>(
+      c.systems, c.transfers, *app->runas_, *app->tasks_, app->store_->transfers(), *app->files_);
 
   // Accounts: project groups are real Unix groups only when sfapid can create them (root).
   app->user_directory_ = std::make_unique<UserDirectory>(c.runas);
@@ -70,13 +78,14 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->groups_ = std::make_unique<GroupService>(c.accounts, app->store_->accounts(),
                                                 *app->user_directory_, *app->group_directory_,
                                                 c.accounts.unix_groups && ::geteuid() == 0);
-  app->accounts_ = std::make_unique<AccountService>(c, app->store_->accounts(),
+  app->accounts_ = std::make_unique<AccountService>(c.accounts, app->store_->accounts(),
                                                     *app->user_directory_, *app->groups_);
   if (Status s = app->accounts_->Seed(); !s.ok()) return s;
 
-  app->callbacks_ = std::make_unique<CallbackService>(c, app->store_->compute(), SigningKeyDir(c));
-  app->compute_ = std::make_unique<ComputeService>(c, *app->runas_, *app->tasks_, scheduler_views,
-                                                   *app->callbacks_, *app->accounts_);
+  app->callbacks_ = std::make_unique<CallbackService>(c.callbacks, app->store_->compute(),
+                                                      SigningKeyDir(c), CallbackOutboxDir(c));
+  app->compute_ = std::make_unique<ComputeService>(
+      c.systems, *app->runas_, *app->tasks_, scheduler_views, *app->callbacks_, *app->accounts_);
 
   site::AddHealthRoutes(app->router_, *app->store_);
   site::AddMetricsRoutes(app->router_, app->schedulers_);

@@ -72,5 +72,7 @@ class Application {
 Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config);
 // The folder of the server's token-signing keys.
 std::string SigningKeyDir(const Config& config);
+// The folder callback mail is written to when no mail_command is set.
+std::string CallbackOutboxDir(const Config& config);
 
 }  // namespace sfapid

@@ -12,7 +12,7 @@ Result<AccessTokenVerifier::Verified> AccessTokenVerifier::VerifySignature(
   if (!key) return Status::Unauthenticated("the token was not signed by this server (unknown kid)");
   auto claims = VerifyJwt(token, key->key);
   if (!claims) return Status::Unauthenticated("the token signature is invalid");
-  if (StringClaim(*claims, "iss") != config_.Issuer())
+  if (StringClaim(*claims, "iss") != Issuer(server_, auth_))
     return Status::Unauthenticated("the token was issued for another server");
   const auto sub = StringClaim(*claims, "sub");
   const auto client_id = StringClaim(*claims, "client_id");
@@ -37,7 +37,7 @@ Result<Principal> AccessTokenVerifier::Verify(const std::string& token, const st
     verified = *v;
     std::lock_guard lock(mu_);
     // Bounded: when full, start over. Live tokens are re-verified once; expired ones are dropped.
-    if (cache_.size() >= config_.auth.token_cache_entries) cache_.clear();
+    if (cache_.size() >= auth_.token_cache_entries) cache_.clear();
     cache_.emplace(token, *verified);
   }
   if (now.time_since_epoch().count() >= verified->exp)

@@ -16,15 +16,17 @@ namespace sfapid {
 
 class AccessTokenVerifier {
  public:
-  AccessTokenVerifier(const Config& config, ClientRegistry& clients, SigningKeys& keys)
-      : config_(config), clients_(clients), keys_(keys) {}
+  // server: where the server listens, which names the token URL and issuer unless auth does.
+  AccessTokenVerifier(const AuthConfig& auth, const ServerConfig& server, ClientRegistry& clients,
+                      SigningKeys& keys)
+      : auth_(auth), server_(server), clients_(clients), keys_(keys) {}
 
   // Unauthenticated: the token is bad, expired, or its client no longer valid (401).
   // PermissionDenied: the token is good but this IP may not use it (403).
   Result<Principal> Verify(const std::string& token, const std::string& ip);
 
   // Where the tokens this accepts come from, for a 401 to point a caller at.
-  std::string TokenUrl() const { return config_.TokenUrl(); }
+  std::string TokenUrl() const { return sfapid::TokenUrl(server_, auth_); }
 
  private:
   struct Verified {
@@ -33,7 +35,8 @@ class AccessTokenVerifier {
   };
   Result<Verified> VerifySignature(const std::string& token);
 
-  const Config& config_;
+  const AuthConfig& auth_;
+  const ServerConfig& server_;
   ClientRegistry& clients_;
   SigningKeys& keys_;
   std::mutex mu_;

@@ -56,13 +56,14 @@ bool AudienceMatches(const json::value* aud, const std::string& url) {
 
 }  // namespace
 
-TokenService::TokenService(const Config& config, ClientRegistry& clients, SigningKeys& keys,
-                           AuthStore& store)
-    : config_(config),
+TokenService::TokenService(const AuthConfig& auth, const ServerConfig& server,
+                           ClientRegistry& clients, SigningKeys& keys, AuthStore& store)
+    : auth_(auth),
+      server_(server),
       clients_(clients),
       keys_(keys),
       store_(store),
-      refusals_(config.auth.max_refusals_per_address, config.auth.refusal_window_seconds) {
+      refusals_(auth.max_refusals_per_address, auth.refusal_window_seconds) {
   PruneAudit();
 }
 
@@ -99,7 +100,7 @@ void TokenService::Record(const TokenRequest& request, const std::string& client
                       " refusals from this address: it is answered 429, unchecked and unaudited, "
                       "for the rest of auth.refusal_window_seconds";
       spdlog::warn("token requests from {} are refused unchecked for up to {:g} s: {} refusals",
-                   request.ip, config_.auth.refusal_window_seconds, counted.refusals_in_window);
+                   request.ip, auth_.refusal_window_seconds, counted.refusals_in_window);
     }
   } else {
     spdlog::info("token issued: client={} user={} ip={} scope={}", client_id, user, request.ip,
@@ -111,7 +112,7 @@ void TokenService::Record(const TokenRequest& request, const std::string& client
 
 void TokenService::PruneAudit() {
   if (!prune_gate_.Due()) return;
-  const double days = config_.auth.audit_retention_days;
+  const double days = auth_.audit_retention_days;
   if (days <= 0) return;
   auto pruned = store_.PruneAudit(Now() - std::chrono::seconds(static_cast<int64_t>(days * 86400)));
   if (!pruned)
@@ -157,20 +158,19 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
     return InvalidClient("client " + client_id + " expired at " +
                          FormatIso8601(client->record.expires_at));
 
-  const std::string token_url = config_.TokenUrl();
+  const std::string token_url = TokenUrl(server_, auth_);
   if (!AudienceMatches(claims->if_contains("aud"), token_url))
     return InvalidClient("the assertion's aud must be the token endpoint, " + token_url);
 
   const int64_t t = now.time_since_epoch().count();
-  const auto leeway = static_cast<int64_t>(config_.auth.clock_leeway_seconds);
+  const auto leeway = static_cast<int64_t>(auth_.clock_leeway_seconds);
   const auto exp = IntClaim(*claims, "exp");
   if (!exp) return InvalidClient("the assertion has no exp");
   if (*exp <= t - leeway) return InvalidClient("the assertion expired");
-  if (*exp > t + static_cast<int64_t>(config_.auth.max_assertion_lifetime_seconds) + leeway)
+  if (*exp > t + static_cast<int64_t>(auth_.max_assertion_lifetime_seconds) + leeway)
     return InvalidClient(
         "the assertion's exp is too far ahead (at most " +
-        std::to_string(static_cast<int64_t>(config_.auth.max_assertion_lifetime_seconds)) +
-        " seconds)");
+        std::to_string(static_cast<int64_t>(auth_.max_assertion_lifetime_seconds)) + " seconds)");
   for (const char* name : {"nbf", "iat"}) {
     const auto v = IntClaim(*claims, name);
     if (claims->if_contains(name) && !v)
@@ -204,10 +204,14 @@ std::variant<IssuedToken, OAuthError> TokenService::Check(const TokenRequest& r,
 
   auto signing = keys_.Current();
   if (!signing) return OAuthError{400, "temporarily_unavailable", "no signing key"};
-  const int64_t lifetime = static_cast<int64_t>(config_.auth.access_token_lifetime_seconds);
+  const int64_t lifetime = static_cast<int64_t>(auth_.access_token_lifetime_seconds);
   const std::string scope = ToString(client->record.level);
-  json::object access{{"iss", config_.Issuer()}, {"sub", user}, {"client_id", client_id},
-                      {"scope", scope},          {"iat", t},    {"exp", t + lifetime},
+  json::object access{{"iss", Issuer(server_, auth_)},
+                      {"sub", user},
+                      {"client_id", client_id},
+                      {"scope", scope},
+                      {"iat", t},
+                      {"exp", t + lifetime},
                       {"jti", RandomId()}};
   auto token = SignJwt(access, signing->key, signing->kid);
   if (!token) return OAuthError{400, "temporarily_unavailable", token.status().message()};

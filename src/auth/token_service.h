@@ -44,7 +44,9 @@ struct OAuthError {
 
 class TokenService {
  public:
-  TokenService(const Config& config, ClientRegistry& clients, SigningKeys& keys, AuthStore& store);
+  // server: where the server listens, which names the token URL and issuer unless auth does.
+  TokenService(const AuthConfig& auth, const ServerConfig& server, ClientRegistry& clients,
+               SigningKeys& keys, AuthStore& store);
 
   std::variant<IssuedToken, OAuthError> Issue(const TokenRequest& request);
 
@@ -57,7 +59,8 @@ class TokenService {
   // Forgets audit records older than audit_retention_days: at start, then at most hourly.
   void PruneAudit();
 
-  const Config& config_;
+  const AuthConfig& auth_;
+  const ServerConfig& server_;
   ClientRegistry& clients_;
   SigningKeys& keys_;
   AuthStore& store_;

@@ -99,14 +99,13 @@ void PrintProject(Accounts& a, const ProjectRecord& p) {
                 p.archive_dir.empty() ? "-" : p.archive_dir.c_str(),
                 FormatByteSize(static_cast<double>(p.archive_bytes)).c_str(),
                 static_cast<long long>(p.archive_files));
-  if (auto members = a.store.MembersOf(p.id)) {
+  if (auto members = a.service.Members(p.id)) {
     std::printf("  members:\n");
     for (const auto& m : *members)
       std::printf("    %-16s %s\n", m.user.c_str(), RoleTitle(m.role).c_str());
   }
-  if (auto groups = a.store.ListGroups()) {
+  if (auto groups = a.groups.ProjectGroups(p.id)) {
     for (const auto& g : *groups) {
-      if (g.project_id != p.id) continue;
       std::string members;
       for (const auto& m : g.members) members += (members.empty() ? "" : ",") + m;
       std::printf("  group %s (gid %lld%s): %s\n", g.name.c_str(), static_cast<long long>(g.gid),
@@ -150,7 +149,7 @@ void AddUser(CLI::App& app, CommandContext& ctx) {
   user->add_subcommand("list", "List registered users")->callback([&ctx] {
     ctx.run = [&ctx] {
       return WithAccounts(ctx, [](Accounts& a) -> Status {
-        auto list = a.store.ListUsers();
+        auto list = a.service.ListUsers();
         if (!list) return list.status();
         for (const auto& u : *list) {
           auto info = a.service.User(u.name, true);
@@ -234,13 +233,13 @@ void AddProject(CLI::App& app, CommandContext& ctx) {
   project->add_subcommand("list", "List projects with hours given and used")->callback([&ctx] {
     ctx.run = [&ctx] {
       return WithAccounts(ctx, [](Accounts& a) -> Status {
-        auto list = a.store.ListProjects();
+        auto list = a.service.ListProjects();
         if (!list) return list.status();
         std::printf("%-16s %6s %12s %12s %8s  %s\n", "PROJECT", "ID", "HOURS-GIVEN", "HOURS-USED",
                     "MEMBERS", "DESCRIPTION");
         for (const auto& p : *list) {
           auto usage = a.service.Usage(p.repo_name);
-          auto members = a.store.MembersOf(p.id);
+          auto members = a.service.Members(p.id);
           std::printf("%-16s %6lld %12.2f %12.2f %8zu  %s\n", p.repo_name.c_str(),
                       static_cast<long long>(p.id), p.cpu_hours_given + p.gpu_hours_given,
                       usage ? usage->hours : 0.0, members ? members->size() : 0,

@@ -15,13 +15,11 @@ struct Accounts {
   UnixGroupDirectory system;
   GroupService groups;
   AccountService service;
-  AccountStore& store;
 
   Accounts(const Config& c, Store& s)
       : users(c.runas),
         groups(c.accounts, s.accounts(), users, system, c.accounts.unix_groups && ::geteuid() == 0),
-        service(c, s.accounts(), users, groups),
-        store(s.accounts()) {}
+        service(c.accounts, s.accounts(), users, groups) {}
 };
 
 }  // namespace sfapid::cmd

@@ -17,7 +17,7 @@ Status AdmitClientUser(const Config& config, Store& store, const std::string& us
     if (!p.admit_client_users) continue;
     auto project = accounts.service.Project(p.repo_name);
     if (!project) return project.status();
-    auto members = accounts.store.MembersOf(project->id);
+    auto members = accounts.service.Members(project->id);
     if (!members) return members.status();
     bool present = false;
     for (const auto& m : *members) present = present || m.user == user;

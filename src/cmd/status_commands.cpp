@@ -1,32 +1,27 @@
 // Operator commands for what users read under /status: `sfapid status`, `sfapid outage` and
-// `sfapid note`. They write to the store; a running server serves the change within
-// status.refresh_interval_seconds.
+// `sfapid note`. They go through core's StatusAdmin, which checks and stores them; a running server
+// serves the change within status.refresh_interval_seconds.
 #include <cstdio>
 
 #include "app/application.h"
 #include "cmd/command.h"
-#include "core/status/status_service.h"
+#include "core/status/status_admin.h"
 #include "util/time_format.h"
 
 namespace sfapid::cmd {
 
 namespace {
 
-// Runs body with the loaded config and an open store; reports failures the same way everywhere.
-int WithStore(const CommandContext& ctx, const std::function<Status(const Config&, Store&)>& body) {
+// Runs body with the operator's status service over the configured store; reports failures the
+// same way everywhere.
+int WithStatusAdmin(const CommandContext& ctx, const std::function<Status(StatusAdmin&)>& body) {
   auto config = ctx.LoadConfig();
   if (!config) return 2;
   auto store = OpenConfiguredStore(*config);
   if (!store) return Fail(store.status().message());
-  Status s = body(*config, **store);
+  StatusAdmin admin(config->systems, (*store)->status());
+  Status s = body(admin);
   return s.ok() ? 0 : Fail(s.message());
-}
-
-Status KnownSystem(const Config& config, const std::string& name) {
-  if (config.FindSystem(name)) return Status::Ok();
-  std::string known;
-  for (const auto& s : config.systems) known += (known.empty() ? "" : ", ") + s.name;
-  return Status::NotFound("unknown system '" + name + "'; known systems: " + known);
 }
 
 Result<TimePoint> ParseTimeOption(const std::string& option, const std::string& text) {
@@ -53,20 +48,11 @@ void AddStatus(CLI::App& app, CommandContext& ctx) {
   set->add_option("--note", set_args->note, "Also add an active note to the system");
   set->callback([&ctx, set_args] {
     ctx.run = [&ctx, set_args] {
-      return WithStore(ctx, [&](const Config& c, Store& store) -> Status {
-        if (Status s = KnownSystem(c, set_args->system); !s.ok()) return s;
-        if (!IsValidSystemStatus(set_args->value))
-          return Status::InvalidArgument("status '" + set_args->value +
-                                         "' must be active, degraded, unavailable or other");
-        const TimePoint now = Now();
-        if (Status s = store.status().SetStatus(
-                {set_args->system, set_args->value, set_args->description, now});
+      return WithStatusAdmin(ctx, [&](StatusAdmin& admin) -> Status {
+        if (Status s = admin.SetStatus(set_args->system, set_args->value, set_args->description,
+                                       set_args->note);
             !s.ok())
           return s;
-        if (!set_args->note.empty()) {
-          auto id = store.status().AddNote({0, set_args->system, set_args->note, true, now});
-          if (!id) return id.status();
-        }
         std::printf("%s is now %s\n", set_args->system.c_str(), set_args->value.c_str());
         return Status::Ok();
       });
@@ -75,16 +61,13 @@ void AddStatus(CLI::App& app, CommandContext& ctx) {
 
   status->add_subcommand("list", "List the statuses operators have set")->callback([&ctx] {
     ctx.run = [&ctx] {
-      return WithStore(ctx, [](const Config& c, Store& store) -> Status {
-        auto list = store.status().ListStatuses();
+      return WithStatusAdmin(ctx, [](StatusAdmin& admin) -> Status {
+        auto list = admin.Statuses();
         if (!list) return list.status();
-        for (const auto& system : c.systems) {
-          std::string status = "active", description, when = "(default)";
-          for (const auto& r : *list)
-            if (r.name == system.name)
-              status = r.status, description = r.description, when = FormatIso8601(r.updated_at);
-          std::printf("%-12s %-12s %-26s %s\n", system.name.c_str(), status.c_str(), when.c_str(),
-                      description.c_str());
+        for (const auto& s : *list) {
+          const std::string when = s.updated_at ? FormatIso8601(*s.updated_at) : "(default)";
+          std::printf("%-12s %-12s %-26s %s\n", s.name.c_str(), s.status.c_str(), when.c_str(),
+                      s.description.c_str());
         }
         return Status::Ok();
       });
@@ -97,10 +80,8 @@ void AddStatus(CLI::App& app, CommandContext& ctx) {
   clear->add_option("system", *clear_system, "System name")->required();
   clear->callback([&ctx, clear_system] {
     ctx.run = [&ctx, clear_system] {
-      return WithStore(ctx, [&](const Config& c, Store& store) -> Status {
-        if (Status s = KnownSystem(c, *clear_system); !s.ok()) return s;
-        return store.status().ClearStatus(*clear_system);
-      });
+      return WithStatusAdmin(ctx,
+                             [&](StatusAdmin& admin) { return admin.ClearStatus(*clear_system); });
     };
   });
 }
@@ -125,8 +106,7 @@ void AddOutage(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::IsMember({"true", "degr", "fals"}));
   add->callback([&ctx, args] {
     ctx.run = [&ctx, args] {
-      return WithStore(ctx, [&](const Config& c, Store& store) -> Status {
-        if (Status s = KnownSystem(c, args->system); !s.ok()) return s;
+      return WithStatusAdmin(ctx, [&](StatusAdmin& admin) -> Status {
         auto start = ParseTimeOption("--start", args->start);
         if (!start) return start.status();
         auto end = ParseTimeOption("--end", args->end);
@@ -134,7 +114,7 @@ void AddOutage(CLI::App& app, CommandContext& ctx) {
         if (*end < *start) return Status::InvalidArgument("--end must not be before --start");
         OutageRecord o{0,           args->system, *start,    *end, args->description,
                        args->notes, args->status, args->swo, Now()};
-        auto id = store.status().AddOutage(o);
+        auto id = admin.AddOutage(o);
         if (!id) return id.status();
         std::printf("outage %lld added for %s\n", static_cast<long long>(*id),
                     args->system.c_str());
@@ -148,10 +128,8 @@ void AddOutage(CLI::App& app, CommandContext& ctx) {
   list->add_option("system", *list_system, "Only this system");
   list->callback([&ctx, list_system] {
     ctx.run = [&ctx, list_system] {
-      return WithStore(ctx, [&](const Config& c, Store& store) -> Status {
-        if (!list_system->empty())
-          if (Status s = KnownSystem(c, *list_system); !s.ok()) return s;
-        auto outages = store.status().ListOutages(*list_system);
+      return WithStatusAdmin(ctx, [&](StatusAdmin& admin) -> Status {
+        auto outages = admin.Outages(*list_system);
         if (!outages) return outages.status();
         for (const auto& o : *outages)
           std::printf("%-5lld %-12s %s .. %s  %-10s swo=%s  %s\n", static_cast<long long>(o.id),
@@ -168,9 +146,8 @@ void AddOutage(CLI::App& app, CommandContext& ctx) {
   remove->add_option("id", *remove_id, "Outage id (see `outage list`)")->required();
   remove->callback([&ctx, remove_id] {
     ctx.run = [&ctx, remove_id] {
-      return WithStore(ctx, [&](const Config&, Store& store) {
-        return store.status().RemoveOutage(*remove_id);
-      });
+      return WithStatusAdmin(ctx,
+                             [&](StatusAdmin& admin) { return admin.RemoveOutage(*remove_id); });
     };
   });
 }
@@ -190,10 +167,8 @@ void AddNote(CLI::App& app, CommandContext& ctx) {
   add->add_flag("--inactive", args->inactive, "Record it without showing it in the status");
   add->callback([&ctx, args] {
     ctx.run = [&ctx, args] {
-      return WithStore(ctx, [&](const Config& c, Store& store) -> Status {
-        if (Status s = KnownSystem(c, args->system); !s.ok()) return s;
-        if (args->text.empty()) return Status::InvalidArgument("the note text must not be empty");
-        auto id = store.status().AddNote({0, args->system, args->text, !args->inactive, Now()});
+      return WithStatusAdmin(ctx, [&](StatusAdmin& admin) -> Status {
+        auto id = admin.AddNote(args->system, args->text, !args->inactive);
         if (!id) return id.status();
         std::printf("note %lld added for %s\n", static_cast<long long>(*id), args->system.c_str());
         return Status::Ok();
@@ -206,10 +181,8 @@ void AddNote(CLI::App& app, CommandContext& ctx) {
   list->add_option("system", *list_system, "Only this system");
   list->callback([&ctx, list_system] {
     ctx.run = [&ctx, list_system] {
-      return WithStore(ctx, [&](const Config& c, Store& store) -> Status {
-        if (!list_system->empty())
-          if (Status s = KnownSystem(c, *list_system); !s.ok()) return s;
-        auto notes = store.status().ListNotes(*list_system);
+      return WithStatusAdmin(ctx, [&](StatusAdmin& admin) -> Status {
+        auto notes = admin.Notes(*list_system);
         if (!notes) return notes.status();
         for (const auto& n : *notes)
           std::printf("%-5lld %-12s %s %s  %s\n", static_cast<long long>(n.id), n.name.c_str(),
@@ -225,8 +198,7 @@ void AddNote(CLI::App& app, CommandContext& ctx) {
   remove->add_option("id", *remove_id, "Note id (see `note list`)")->required();
   remove->callback([&ctx, remove_id] {
     ctx.run = [&ctx, remove_id] {
-      return WithStore(
-          ctx, [&](const Config&, Store& store) { return store.status().RemoveNote(*remove_id); });
+      return WithStatusAdmin(ctx, [&](StatusAdmin& admin) { return admin.RemoveNote(*remove_id); });
     };
   });
 }

@@ -218,6 +218,15 @@ struct AccountsConfig {
   std::vector<ProjectSeedConfig> projects;  // [[projects]]
 };
 
+// The system of that name among these, or nullptr.
+const SystemConfig* FindSystem(const std::vector<SystemConfig>& systems, std::string_view name);
+// "http://127.0.0.1:8080": where clients reach this server, for URLs the server hands out.
+std::string PublicBaseUrl(const ServerConfig& server);
+// The token endpoint's URL (what assertions name as audience) and the issuer of access tokens:
+// auth's settings, else derived from where the server listens.
+std::string TokenUrl(const ServerConfig& server, const AuthConfig& auth);
+std::string Issuer(const ServerConfig& server, const AuthConfig& auth);
+
 struct Config {
   std::string data_dir;  // absolute after loading ("~" expanded)
   ServerConfig server;

@@ -16,9 +16,9 @@
 #include <thread>
 #include <variant>
 
+#include "http/client_ip.h"
 #include "http/errors.h"
 #include "http/form.h"
-#include "util/cidr.h"
 
 namespace sfapid::http {
 
@@ -151,10 +151,8 @@ struct HttpServer::Impl {
         ioc(c.threads),
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
-        pool(static_cast<std::size_t>(c.blocking_threads)) {
-    for (const auto& p : c.trusted_proxies)
-      if (auto cidr = ParseCidr(p)) trusted_proxies.push_back(*cidr);
-  }
+        pool(static_cast<std::size_t>(c.blocking_threads)),
+        proxies(c.trusted_proxies) {}
 
   const ServerConfig& config;
   const Router& router;
@@ -162,7 +160,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::thread_pool pool;
-  std::vector<Cidr> trusted_proxies;
+  const TrustedProxies proxies;
 
   std::atomic<bool> stopping{false};
   std::atomic<int> active{0};
@@ -175,7 +173,6 @@ struct HttpServer::Impl {
   asio::awaitable<void> Reject(tcp::socket socket);
   // Registers a new connection, or returns null when its address already holds its share.
   std::shared_ptr<Connection> Admit(tcp::socket& socket);
-  bool Trusted(std::string_view ip) const;
   asio::awaitable<Response> Dispatch(const Match& m, bhttp::request<bhttp::string_body>& msg,
                                      const std::string& peer, const std::string& request_id);
   // Everything of the request but its body; or the error answer for a malformed query.
@@ -277,17 +274,11 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
   }
 }
 
-bool HttpServer::Impl::Trusted(std::string_view ip) const {
-  for (const auto& c : trusted_proxies)
-    if (c.Contains(ip)) return true;
-  return false;
-}
-
 // One address may hold max_connections_per_address of the server's connections, so that one
 // client cannot take every slot; a trusted proxy speaks for many clients and is not limited.
 std::shared_ptr<Connection> HttpServer::Impl::Admit(tcp::socket& socket) {
   std::string peer = PeerAddress(socket);
-  const bool limited = config.max_connections_per_address > 0 && !Trusted(peer);
+  const bool limited = config.max_connections_per_address > 0 && !proxies.Contains(peer);
   std::lock_guard lock(connections_mu);
   int& held = connections_per_address[peer];
   if (limited && held >= config.max_connections_per_address) {
@@ -318,29 +309,10 @@ asio::awaitable<void> HttpServer::Impl::Reject(tcp::socket socket) {
 
 std::string HttpServer::Impl::ClientIp(const std::string& peer,
                                        const bhttp::request<bhttp::string_body>& msg) const {
-  if (trusted_proxies.empty()) return peer;
-  auto trusted = [this](std::string_view ip) { return Trusted(ip); };
-  if (!trusted(peer)) return peer;
-  // Every X-Forwarded-For field, in order: a proxy may add its own line instead of appending.
-  std::string list;
+  std::vector<std::string_view> forwarded_for;
   for (auto [it, end] = msg.equal_range("X-Forwarded-For"); it != end; ++it)
-    list += (list.empty() ? "" : ",") + std::string(it->value());
-  // No header: a request the proxy itself makes (health checks), or a direct local client. A hop
-  // we cannot read leaves the caller unknown: an address no client range contains, never the
-  // proxy's own.
-  if (list.empty()) return peer;
-  constexpr const char* kUnknown = "unknown";
-  std::string_view rest = list;
-  while (!rest.empty()) {
-    const size_t comma = rest.rfind(',');
-    std::string_view hop = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
-    while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
-    while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
-    if (!ParseIp(hop)) return kUnknown;
-    if (!trusted(hop)) return std::string(hop);
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
-  }
-  return kUnknown;
+    forwarded_for.push_back(it->value());
+  return proxies.ClientIp(peer, forwarded_for);
 }
 
 std::variant<Request, Response> HttpServer::Impl::BuildRequest(

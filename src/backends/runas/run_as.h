@@ -1,10 +1,11 @@
-// Acting as a Unix user: every file operation and command on a user's behalf runs in a worker
-// process (see worker.h) that has dropped to the user's uid, gid and groups. The server itself
-// never touches user files.
+// Acting as a Unix user: what core services ask of whoever runs file operations and commands on a
+// user's behalf. Production is WorkerRunAs (worker_run_as.h), where every request runs in a worker
+// process that has dropped to the user's uid, gid and groups; tests substitute a fake.
 #pragma once
 
 #include <sys/types.h>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
@@ -40,41 +41,36 @@ struct RunningCommand {
 
 class RunAs {
  public:
-  RunAs(std::string worker_binary, const RunAsConfig& config)
-      : worker_binary_(std::move(worker_binary)), users_(config) {}
+  virtual ~RunAs() = default;
 
-  Result<UnixIdentity> Resolve(const std::string& api_user) const {
-    return users_.Resolve(api_user);
-  }
+  // The account an API user acts as. PermissionDenied when it cannot be acted as (UserMap).
+  virtual Result<UnixIdentity> Resolve(const std::string& api_user) const = 0;
 
-  // One request to a fresh worker. body_size_limit bounds what is read back.
-  Result<WorkerReply> Call(const UnixIdentity& who, const boost::json::object& request,
-                           std::string_view input, std::size_t body_size_limit);
+  // One request ({"op": "ls" | "read" | "write" | ..., "roots": [...]}, see worker.h) as the
+  // user. body_size_limit bounds what is read back.
+  virtual Result<WorkerReply> Call(const UnixIdentity& who, const boost::json::object& request,
+                                   std::string_view input, std::size_t body_size_limit) = 0;
 
   // Starts `bash -c command` as the user in their home.
-  Result<RunningCommand> Start(const UnixIdentity& who, const std::string& command);
+  virtual Result<RunningCommand> Start(const UnixIdentity& who, const std::string& command) = 0;
   // Starts a program with these arguments (no shell) as the user, in `cwd` (default: their home),
   // once every path in `paths` ({"path", "roots"}) is found inside its roots; otherwise it exits
   // 126 with the reason on stderr.
-  Result<RunningCommand> StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
-                                      const boost::json::array& paths, const std::string& cwd = "");
+  virtual Result<RunningCommand> StartProgram(const UnixIdentity& who,
+                                              const std::vector<std::string>& argv,
+                                              const boost::json::array& paths,
+                                              const std::string& cwd = "") = 0;
 
-  // Starts a worker that copies one regular file inside the kernel (see file_copy.h), once both
-  // paths are found inside their roots.
-  Result<RunningCommand> StartFileCopy(const UnixIdentity& who, const std::string& source,
-                                       const boost::json::array& source_roots,
-                                       const std::string& target,
-                                       const boost::json::array& target_roots);
+  // Starts a copy of one regular file inside the kernel (see file_copy.h), once both paths are
+  // found inside their roots.
+  virtual Result<RunningCommand> StartFileCopy(const UnixIdentity& who, const std::string& source,
+                                               const boost::json::array& source_roots,
+                                               const std::string& target,
+                                               const boost::json::array& target_roots) = 0;
 
   // Signals a command's whole process group (and the process itself, in case it had not made its
   // group yet). Only while the process is not reaped, so its pid cannot have been reused.
   static void Signal(pid_t pid, int signal);
-
- private:
-  Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd);
-  Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
-  std::string worker_binary_;
-  UserMap users_;
 };
 
 }  // namespace sfapid

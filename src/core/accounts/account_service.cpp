@@ -34,7 +34,7 @@ Status CheckProject(const ProjectRecord& p) {
 }  // namespace
 
 Status AccountService::Seed() {
-  for (const auto& u : config_.accounts.users) {
+  for (const auto& u : config_.users) {
     auto existing = store_.GetUser(u.name);
     if (!existing) return existing.status();
     if (*existing) continue;
@@ -44,7 +44,7 @@ Status AccountService::Seed() {
                  u.workphone,  u.other_phones};
     if (Status s = store_.AddUser(r); !s.ok() && s.code() != Code::kAlreadyExists) return s;
   }
-  for (const auto& p : config_.accounts.projects) {
+  for (const auto& p : config_.projects) {
     auto existing = store_.GetProject(p.repo_name);
     if (!existing) return existing.status();
     int64_t id = 0;

@@ -33,13 +33,14 @@ struct ProjectUsage {
 
 class AccountService {
  public:
-  AccountService(const Config& config, AccountStore& store, const UserDirectory& users,
+  // config: the [[users]] and [[projects]] to seed, and how long disk usage is reused.
+  AccountService(const AccountsConfig& config, AccountStore& store, const UserDirectory& users,
                  GroupService& groups)
       : config_(config),
         store_(store),
         users_(users),
         groups_(groups),
-        disk_(config.accounts.disk_usage_cache_seconds) {}
+        disk_(config.disk_usage_cache_seconds) {}
 
   // Creates the [[users]] and [[projects]] of the config that the store lacks, and adds their
   // listed members; nothing already stored is changed.
@@ -73,12 +74,17 @@ class AccountService {
   Status RemoveMember(const std::string& repo_name, const std::string& user);
   Result<ProjectRecord> Project(const std::string& repo_name);
   Result<ProjectUsage> Usage(const std::string& repo_name);
+  Result<std::vector<UserRecord>> ListUsers() { return store_.ListUsers(); }
+  Result<std::vector<ProjectRecord>> ListProjects() { return store_.ListProjects(); }
+  Result<std::vector<Membership>> Members(int64_t project_id) {
+    return store_.MembersOf(project_id);
+  }
 
  private:
   Result<ProjectReport> Report(const ProjectRecord& p, const Membership& m);
   void AddStorage(const ProjectRecord& p, const std::string& user, ProjectReport& r);
 
-  const Config& config_;
+  const AccountsConfig& config_;
   AccountStore& store_;
   const UserDirectory& users_;
   GroupService& groups_;

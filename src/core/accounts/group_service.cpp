@@ -278,4 +278,13 @@ Status GroupService::Reconcile() {
   return first;
 }
 
+Result<std::vector<GroupRecord>> GroupService::ProjectGroups(int64_t project_id) {
+  auto all = store_.ListGroups();
+  if (!all) return all.status();
+  std::vector<GroupRecord> mine;
+  for (auto& g : *all)
+    if (g.project_id == project_id) mine.push_back(std::move(g));
+  return mine;
+}
+
 }  // namespace sfapid

@@ -48,6 +48,8 @@ class GroupService {
   Status ForgetUser(const std::string& user);
   // Deletes the project's Unix groups (the store's records go with the project).
   Status RemoveUnixGroupsOf(int64_t project_id);
+  // The groups of one project, as stored (operators: `sfapid project show`).
+  Result<std::vector<GroupRecord>> ProjectGroups(int64_t project_id);
   // Makes every Unix group match the store (created if missing, members as stored): at start.
   Status Reconcile();
 

@@ -60,13 +60,17 @@ std::string TargetForLogs(const CallbackDelivery& d) {
 
 }  // namespace
 
-CallbackService::CallbackService(const Config& config, ComputeStore& store, std::string key_dir)
-    : config_(config), store_(store), key_dir_(std::move(key_dir)) {}
+CallbackService::CallbackService(const CallbacksConfig& config, ComputeStore& store,
+                                 std::string key_dir, std::string outbox_dir)
+    : config_(config),
+      store_(store),
+      key_dir_(std::move(key_dir)),
+      outbox_dir_(std::move(outbox_dir)) {}
 
 CallbackService::~CallbackService() { Stop(); }
 
 Status CallbackService::Validate(const CallbackRequest& request) const {
-  return ValidateCallbackRequest(request, config_.callbacks);
+  return ValidateCallbackRequest(request, config_);
 }
 
 Result<const CallbackKey*> CallbackService::Key() {
@@ -90,15 +94,14 @@ Status CallbackService::Register(const std::string& system, const std::string& j
                                  const CallbackRequest& request) {
   if (Status s = Validate(request); !s.ok()) return s;
   if (request.empty()) return Status::Ok();
-  const CallbackRegistration r{
-      system,
-      jobid,
-      client_id,
-      user,
-      request.url,
-      request.email,
-      request.timeout_seconds.value_or(config_.callbacks.default_timeout_seconds),
-      Now()};
+  const CallbackRegistration r{system,
+                               jobid,
+                               client_id,
+                               user,
+                               request.url,
+                               request.email,
+                               request.timeout_seconds.value_or(config_.default_timeout_seconds),
+                               Now()};
   if (Status s = store_.SaveRegistration(r); !s.ok()) return s;
   // The job may have ended before its submitter got here (a short job, a busy server).
   auto ended = store_.GetFinishedJob(system, jobid);
@@ -225,14 +228,13 @@ void CallbackService::WorkerLoop() {
 }
 
 AttemptOutcome CallbackService::Send(const CallbackDelivery& d, int64_t now_ms) {
-  const double timeout = config_.callbacks.attempt_timeout_seconds;
+  const double timeout = config_.attempt_timeout_seconds;
   if (d.kind == "email") {
     const std::string message =
-        JobEndedMail(d.body, config_.callbacks.mail_from, d.target, ToTimePoint(now_ms));
-    if (config_.callbacks.mail_command.empty())
-      return WriteToOutbox(config_.DataPath(config_.callbacks.outbox_dir),
-                           OutboxFileName(now_ms, d.system, d.jobid), message);
-    return RunMailCommand(config_.callbacks.mail_command, message, timeout, stop_);
+        JobEndedMail(d.body, config_.mail_from, d.target, ToTimePoint(now_ms));
+    if (config_.mail_command.empty())
+      return WriteToOutbox(outbox_dir_, OutboxFileName(now_ms, d.system, d.jobid), message);
+    return RunMailCommand(config_.mail_command, message, timeout, stop_);
   }
   auto key = Key();
   if (!key) return {AttemptOutcome::kFailed, "no callback key: " + key.status().message()};
@@ -240,7 +242,7 @@ AttemptOutcome CallbackService::Send(const CallbackDelivery& d, int64_t now_ms) 
   post.url = d.target;
   post.body = d.body;
   post.timeout_seconds = timeout;
-  post.blocked_networks = config_.callbacks.blocked_networks;
+  post.blocked_networks = config_.blocked_networks;
   post.headers = {
       {"Content-Type", "application/json"},
       {"User-Agent", std::string("sfapid/") + SFAPID_VERSION},
@@ -282,7 +284,7 @@ bool CallbackService::Attempt(const CallbackDelivery& pending) {
   } else {
     d.last_error = out.detail;
     // The last retry happens at the deadline itself rather than being skipped.
-    d.next_attempt_ms = std::min(now + BackoffMs(config_.callbacks, d.attempts), d.expires_ms);
+    d.next_attempt_ms = std::min(now + BackoffMs(config_, d.attempts), d.expires_ms);
     spdlog::info("{} failed (attempt {}): {}; retry in {:g} s", what, d.attempts, out.detail,
                  static_cast<double>(d.next_attempt_ms - now) / 1000.0);
   }

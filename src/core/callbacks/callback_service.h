@@ -24,8 +24,10 @@ namespace sfapid {
 
 class CallbackService {
  public:
-  // key_dir: the server's keys folder (callback.key is made there on first use).
-  CallbackService(const Config& config, ComputeStore& store, std::string key_dir);
+  // key_dir: the server's keys folder (callback.key is made there on first use); outbox_dir: the
+  // absolute folder mail goes to when no mail_command is set.
+  CallbackService(const CallbacksConfig& config, ComputeStore& store, std::string key_dir,
+                  std::string outbox_dir);
   ~CallbackService();  // Stop()s
   CallbackService(const CallbackService&) = delete;
   CallbackService& operator=(const CallbackService&) = delete;
@@ -58,9 +60,10 @@ class CallbackService {
   AttemptOutcome Send(const CallbackDelivery& d, int64_t now_ms);
   Result<const CallbackKey*> Key();
 
-  const Config& config_;
+  const CallbacksConfig& config_;
   ComputeStore& store_;
   const std::string key_dir_;
+  const std::string outbox_dir_;
 
   std::mutex key_mu_;
   std::optional<CallbackKey> key_;

@@ -4,31 +4,16 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "core/files/system_with_files.h"
 #include "core/tasks/process_watch.h"
 
 namespace sfapid {
 
 namespace json = boost::json;
 
-Result<const SystemConfig*> SystemWithFiles(const Config& config, const std::string& name) {
-  const SystemConfig* system = config.FindSystem(name);
-  if (!system) {
-    std::string known;
-    for (const auto& s : config.systems)
-      if (s.HasFiles()) known += (known.empty() ? "" : ", ") + s.name;
-    return Status::NotFound("Unknown machine '" + name +
-                            "'. Machines with files and commands: " + known);
-  }
-  if (!system->HasFiles())
-    return Status::InvalidArgument(
-        "'" + name + "' is a " + ToString(system->system_type) +
-        " resource; files and commands are on compute and filesystem systems");
-  return system;
-}
-
 Result<std::string> CommandService::Run(const std::string& user, const std::string& system,
                                         const std::string& command) {
-  auto s = SystemWithFiles(config_, system);
+  auto s = SystemWithFiles(systems_, system);
   if (!s) return s.status();
   if (command.empty()) return Status::InvalidArgument("executable must not be empty");
   if (command.find('\0') != std::string::npos)
@@ -48,7 +33,7 @@ TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& 
                                    {"output", ""},
                                    {"error", started.status().message()},
                                    {"exit_code", nullptr}}};
-  const auto& u = config_.utilities;
+  const UtilitiesConfig& u = utilities_;
   WatchLimits limits;
   limits.timeout =
       std::chrono::milliseconds(static_cast<int64_t>(u.command_timeout_seconds * 1000));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "backends/runas/run_as.h"
 #include "config/config.h"
@@ -13,8 +14,10 @@ namespace sfapid {
 
 class CommandService {
  public:
-  CommandService(const Config& config, RunAs& runas, TaskEngine& tasks)
-      : config_(config), runas_(runas), tasks_(tasks) {}
+  // systems: where commands may run; utilities: their time limit and output cap.
+  CommandService(const std::vector<SystemConfig>& systems, const UtilitiesConfig& utilities,
+                 RunAs& runas, TaskEngine& tasks)
+      : systems_(systems), utilities_(utilities), runas_(runas), tasks_(tasks) {}
 
   // The task id. NotFound: unknown system; InvalidArgument: a system without a shell, or an empty
   // command; PermissionDenied: the user cannot be acted as.
@@ -23,12 +26,10 @@ class CommandService {
 
  private:
   TaskOutcome Execute(const UnixIdentity& who, const std::string& command, TaskContext& ctx);
-  const Config& config_;
+  const std::vector<SystemConfig>& systems_;
+  const UtilitiesConfig& utilities_;
   RunAs& runas_;
   TaskEngine& tasks_;
 };
-
-// The system named in a path, checked: known (NotFound) and holding files (InvalidArgument).
-Result<const SystemConfig*> SystemWithFiles(const Config& config, const std::string& name);
 
 }  // namespace sfapid

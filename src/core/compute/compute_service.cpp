@@ -70,7 +70,7 @@ Result<Scheduler*> ComputeService::SchedulerFor(const std::string& system) const
   if (it != schedulers_.end()) return it->second;
   std::string known;
   for (const auto& [name, s] : schedulers_) known += (known.empty() ? "" : ", ") + name;
-  if (const SystemConfig* s = config_.FindSystem(system))
+  if (const SystemConfig* s = FindSystem(systems_, system))
     return Status::InvalidArgument("'" + system + "' is a " + ToString(s->system_type) +
                                    " resource, not a compute system. Compute systems: " + known);
   return Status::NotFound("Unknown machine '" + system + "'. Compute systems: " + known);
@@ -89,7 +89,7 @@ Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
 }
 
 Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const SubmitRequest& r) {
-  const SystemConfig& system = *config_.FindSystem(r.system);
+  const SystemConfig& system = *FindSystem(systems_, r.system);
   JobScript script;
   script.who = who;
   script.args = r.args;

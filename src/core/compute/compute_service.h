@@ -36,10 +36,11 @@ struct JobsAnswer {
 
 class ComputeService {
  public:
-  ComputeService(const Config& config, RunAs& runas, TaskEngine& tasks,
+  // systems: to tell a non-compute system from an unknown one, and each system's roots.
+  ComputeService(const std::vector<SystemConfig>& systems, RunAs& runas, TaskEngine& tasks,
                  std::map<std::string, Scheduler*> schedulers, CallbackService& callbacks,
                  AccountService& accounts)
-      : config_(config),
+      : systems_(systems),
         runas_(runas),
         tasks_(tasks),
         schedulers_(std::move(schedulers)),
@@ -65,7 +66,7 @@ class ComputeService {
   // Reads the script (isPath) or writes it (inline) as the user: the JobScript, or sbatch's error.
   Result<JobScript> PrepareScript(const UnixIdentity& who, const SubmitRequest& r);
 
-  const Config& config_;
+  const std::vector<SystemConfig>& systems_;
   RunAs& runas_;
   TaskEngine& tasks_;
   std::map<std::string, Scheduler*> schedulers_;

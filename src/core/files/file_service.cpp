@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "core/commands/command_service.h"
+#include "core/files/system_with_files.h"
 #include "util/base64.h"
 #include "util/utf8.h"
 
@@ -13,7 +13,7 @@ namespace json = boost::json;
 Result<WorkerReply> FileService::Ask(const std::string& user, const std::string& system,
                                      json::object request, const std::string& input,
                                      std::size_t body_limit) {
-  auto s = SystemWithFiles(config_, system);
+  auto s = SystemWithFiles(systems_, system);
   if (!s) return s.status();
   const json::value* path = request.if_contains("path");
   if (path && path->as_string().find('\0') != json::string::npos)
@@ -43,7 +43,7 @@ Result<json::object> FileService::List(const std::string& user, const std::strin
 
 Result<json::object> FileService::Download(const std::string& user, const std::string& system,
                                            const std::string& path, bool binary) {
-  const std::size_t limit = config_.utilities.download_max_bytes;
+  const std::size_t limit = utilities_.download_max_bytes;
   auto reply =
       Ask(user, system,
           {{"op", "read"}, {"path", path}, {"max_bytes", static_cast<int64_t>(limit)}}, "", limit);
@@ -61,13 +61,12 @@ Result<json::object> FileService::Download(const std::string& user, const std::s
 
 Result<json::object> FileService::Upload(const std::string& user, const std::string& system,
                                          const std::string& path, const std::string& content) {
-  if (content.size() > config_.utilities.upload_max_bytes)
-    return json::object{
-        {"status", "ERROR"},
-        {"output", ""},
-        {"error", "upload: the file is " + std::to_string(content.size()) +
-                      " bytes; uploads are limited to " +
-                      std::to_string(config_.utilities.upload_max_bytes) + " bytes"}};
+  if (content.size() > utilities_.upload_max_bytes)
+    return json::object{{"status", "ERROR"},
+                        {"output", ""},
+                        {"error", "upload: the file is " + std::to_string(content.size()) +
+                                      " bytes; uploads are limited to " +
+                                      std::to_string(utilities_.upload_max_bytes) + " bytes"}};
   auto reply =
       Ask(user, system,
           {{"op", "write"}, {"path", path}, {"size", static_cast<int64_t>(content.size())}},

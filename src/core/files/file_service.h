@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <string>
+#include <vector>
 
 #include "backends/runas/run_as.h"
 #include "config/config.h"
@@ -13,7 +14,10 @@ namespace sfapid {
 
 class FileService {
  public:
-  FileService(const Config& config, RunAs& runas) : config_(config), runas_(runas) {}
+  // systems: where files are, with their roots; utilities: the upload and download limits.
+  FileService(const std::vector<SystemConfig>& systems, const UtilitiesConfig& utilities,
+              RunAs& runas)
+      : systems_(systems), utilities_(utilities), runas_(runas) {}
 
   // DirectoryOutput: {"status", "entries", "error"}
   Result<boost::json::object> List(const std::string& user, const std::string& system,
@@ -30,7 +34,8 @@ class FileService {
   Result<WorkerReply> Ask(const std::string& user, const std::string& system,
                           boost::json::object request, const std::string& input,
                           std::size_t body_limit);
-  const Config& config_;
+  const std::vector<SystemConfig>& systems_;
+  const UtilitiesConfig& utilities_;
   RunAs& runas_;
 };
 

@@ -19,9 +19,13 @@ std::string DefaultDescription(std::string_view status) {
 
 }  // namespace
 
-StatusService::StatusService(const Config& config, Store& store,
-                             std::map<std::string, Scheduler*> schedulers)
-    : config_(config), store_(store), schedulers_(std::move(schedulers)), started_(Now()) {}
+StatusService::StatusService(const std::vector<SystemConfig>& systems, const StatusConfig& config,
+                             StatusStore& store, std::map<std::string, Scheduler*> schedulers)
+    : systems_(systems),
+      config_(config),
+      store_(store),
+      schedulers_(std::move(schedulers)),
+      started_(Now()) {}
 
 StatusService::~StatusService() { Stop(); }
 
@@ -60,9 +64,9 @@ void StatusService::ProbeAll() {
 }
 
 void StatusService::Refresh() {
-  auto statuses = store_.status().ListStatuses();
-  auto outages = store_.status().ListOutages("");
-  auto notes = store_.status().ListNotes("");
+  auto statuses = store_.ListStatuses();
+  auto outages = store_.ListOutages("");
+  auto notes = store_.ListNotes("");
   if (!statuses || !outages || !notes) {
     // Keep serving the last snapshot: a status page must not go blank when the store hiccups.
     spdlog::warn("status refresh failed: {}", (!statuses  ? statuses.status()
@@ -72,7 +76,7 @@ void StatusService::Refresh() {
     return;
   }
   auto snap = std::make_shared<StatusSnapshot>();
-  for (const auto& system : config_.systems) {
+  for (const auto& system : systems_) {
     snap->outages[system.name];
     snap->notes[system.name];
   }
@@ -82,7 +86,7 @@ void StatusService::Refresh() {
     if (auto it = snap->notes.find(n.name); it != snap->notes.end()) it->second.push_back(n);
 
   std::lock_guard lock(mu_);
-  for (const auto& system : config_.systems) {
+  for (const auto& system : systems_) {
     SystemStatusView v;
     v.system = &system;
     v.status = "active";
@@ -112,8 +116,8 @@ void StatusService::Refresh() {
 
 void StatusService::Loop() {
   using namespace std::chrono;
-  const auto refresh_every = duration<double>(config_.status.refresh_interval_seconds);
-  const auto probe_every = duration<double>(config_.status.probe_interval_seconds);
+  const auto refresh_every = duration<double>(config_.refresh_interval_seconds);
+  const auto probe_every = duration<double>(config_.probe_interval_seconds);
   auto next_probe = steady_clock::now() + duration_cast<steady_clock::duration>(probe_every);
   std::unique_lock lock(wake_mu_);
   while (!wake_.wait_for(lock, refresh_every, [this] { return stopping_; })) {

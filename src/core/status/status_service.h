@@ -15,7 +15,7 @@
 
 #include "backends/scheduler/scheduler.h"
 #include "config/config.h"
-#include "store/store.h"
+#include "store/status_store.h"
 
 namespace sfapid {
 
@@ -37,7 +37,9 @@ bool IsValidSystemStatus(std::string_view s);
 
 class StatusService {
  public:
-  StatusService(const Config& config, Store& store, std::map<std::string, Scheduler*> schedulers);
+  // systems: whose status is told, in this order; status: how often to refresh and probe.
+  StatusService(const std::vector<SystemConfig>& systems, const StatusConfig& config,
+                StatusStore& store, std::map<std::string, Scheduler*> schedulers);
   ~StatusService();
 
   // Loads the first snapshot and probes once, then keeps both fresh in the background.
@@ -57,8 +59,9 @@ class StatusService {
   void ProbeAll();
   void Loop();
 
-  const Config& config_;
-  Store& store_;
+  const std::vector<SystemConfig>& systems_;
+  const StatusConfig& config_;
+  StatusStore& store_;
   std::map<std::string, Scheduler*> schedulers_;
   const TimePoint started_;
 

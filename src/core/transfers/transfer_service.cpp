@@ -42,12 +42,12 @@ std::optional<int64_t> ParseRsyncProgressBytes(std::string_view line) {
 }
 
 const SystemConfig* TransferService::EndpointSystem(const std::string& id) const {
-  for (const auto& e : config_.transfers.endpoints)
-    if (e.id == id) return config_.FindSystem(e.system);
+  for (const auto& e : transfers_.endpoints)
+    if (e.id == id) return FindSystem(systems_, e.system);
   if (id == "dtn")
-    for (const auto& s : config_.systems)
+    for (const auto& s : systems_)
       if (s.system_type == SystemType::kFilesystem) return &s;
-  const SystemConfig* s = config_.FindSystem(id);
+  const SystemConfig* s = FindSystem(systems_, id);
   return s && s->system_type == SystemType::kCompute ? s : nullptr;
 }
 
@@ -80,11 +80,11 @@ Result<std::string> TransferService::Start(const std::string& user, const Transf
   auto mine = store_.CountActive(user);
   auto all = store_.CountActive("");
   if (!mine || !all) return !mine ? mine.status() : all.status();
-  if (*mine >= config_.transfers.max_active_per_user)
+  if (*mine >= transfers_.max_active_per_user)
     return Status::InvalidArgument(
         "you have " + std::to_string(*mine) + " transfers running; the limit is " +
-        std::to_string(config_.transfers.max_active_per_user) + ": wait for one to end");
-  if (*all >= config_.transfers.max_active)
+        std::to_string(transfers_.max_active_per_user) + ": wait for one to end");
+  if (*all >= transfers_.max_active)
     return Status::InvalidArgument("the server runs " + std::to_string(*all) +
                                    " transfers, its limit; try again later");
 
@@ -124,14 +124,14 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
   // One regular file on this host: an in-kernel copy, as cp does (rsync moves every byte through a
   // pipe between two processes: 20-25 % of cp's speed here, docs/benchmarks.md). Folders, and any
   // operator rsync options (bandwidth limits, ...), go to rsync.
-  const bool kernel_copy = !source_is_folder && config_.transfers.same_host_copy &&
-                           config_.transfers.rsync_options.empty();
+  const bool kernel_copy =
+      !source_is_folder && transfers_.same_host_copy && transfers_.rsync_options.empty();
   Result<RunningCommand> started = Status::Internal("not started");
   if (kernel_copy) {
     started =
         runas_.StartFileCopy(who, t.source_path, RootsOf(*source), t.target_path, RootsOf(*target));
   } else {
-    std::vector<std::string> argv = {config_.transfers.rsync,
+    std::vector<std::string> argv = {transfers_.rsync,
                                      "--archive",
                                      "--checksum",
                                      "--checksum-choice=xxh128",
@@ -139,8 +139,7 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
                                      "--no-inc-recursive",
                                      "--info=progress2,stats0",
                                      "--partial-dir=.sfapid-partial"};
-    argv.insert(argv.end(), config_.transfers.rsync_options.begin(),
-                config_.transfers.rsync_options.end());
+    argv.insert(argv.end(), transfers_.rsync_options.begin(), transfers_.rsync_options.end());
     argv.insert(argv.end(), {"--", src, dst});
     const json::array paths{json::object{{"path", t.source_path}, {"roots", RootsOf(*source)}},
                             json::object{{"path", t.target_path}, {"roots", RootsOf(*target)}}};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "backends/runas/run_as.h"
 #include "config/config.h"
@@ -19,9 +20,15 @@ struct TransferRequest {
 
 class TransferService {
  public:
-  TransferService(const Config& config, RunAs& runas, TaskEngine& tasks, TransferStore& store,
-                  FileService& files)
-      : config_(config), runas_(runas), tasks_(tasks), store_(store), files_(files) {}
+  // systems: what endpoints name; transfers: endpoints, limits and how files are copied.
+  TransferService(const std::vector<SystemConfig>& systems, const TransfersConfig& transfers,
+                  RunAs& runas, TaskEngine& tasks, TransferStore& store, FileService& files)
+      : systems_(systems),
+        transfers_(transfers),
+        runas_(runas),
+        tasks_(tasks),
+        store_(store),
+        files_(files) {}
 
   // Ends transfers a previous run left ACTIVE (they are FAILED with a reason).
   void Recover();
@@ -37,7 +44,8 @@ class TransferService {
  private:
   TaskOutcome Run(const UnixIdentity& who, const TransferRecord& t, bool source_is_folder,
                   TaskContext& ctx);
-  const Config& config_;
+  const std::vector<SystemConfig>& systems_;
+  const TransfersConfig& transfers_;
   RunAs& runas_;
   TaskEngine& tasks_;
   TransferStore& store_;

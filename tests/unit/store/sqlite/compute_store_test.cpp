@@ -7,6 +7,7 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace sfapid {
 namespace {
@@ -14,13 +15,7 @@ namespace {
 class ComputeStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sfapid-compute-store-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     Open();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   void Open() {
     store_.reset();
@@ -63,7 +58,8 @@ class ComputeStoreTest : public ::testing::Test {
     return d;
   }
 
-  std::string dir_;
+  testing::TempDir tmp_{"compute-store"};
+  std::string dir_ = tmp_.path();
   std::unique_ptr<Store> store_;
 };
 

@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace sfapid {
 namespace {
@@ -189,8 +190,6 @@ std::string Hmac(const std::string& key, const std::string& data) {
 class CallbackServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sfapid-callbacks-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     auto config = LoadDefaultConfig();
     ASSERT_TRUE(config) << config.status().message();
     config_ = std::move(config).value();
@@ -206,7 +205,6 @@ class CallbackServiceTest : public ::testing::Test {
   void TearDown() override {
     service_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   void OpenStore() {
     auto s = OpenSqliteStore(dir_ + "/sfapid.db");
@@ -214,7 +212,9 @@ class CallbackServiceTest : public ::testing::Test {
     store_ = std::move(s).value();
   }
   CallbackService& StartService() {
-    service_ = std::make_unique<CallbackService>(config_, store_->compute(), dir_ + "/keys");
+    service_ =
+        std::make_unique<CallbackService>(config_.callbacks, store_->compute(), dir_ + "/keys",
+                                          config_.DataPath(config_.callbacks.outbox_dir));
     Status s = service_->Start();
     EXPECT_TRUE(s.ok()) << s.message();
     return *service_;
@@ -262,7 +262,8 @@ class CallbackServiceTest : public ::testing::Test {
     });
   }
 
-  std::string dir_;
+  testing::TempDir tmp_{"callbacks"};
+  std::string dir_ = tmp_.path();
   Config config_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<CallbackService> service_;
@@ -586,7 +587,7 @@ TEST_F(CallbackServiceTest, StopCutsShortAnAttemptInFlight) {
 }
 
 TEST_F(CallbackServiceTest, ValidateRejectsUnsafeRequests) {
-  CallbackService service(config_, store_->compute(), dir_ + "/keys");
+  CallbackService service(config_.callbacks, store_->compute(), dir_ + "/keys", dir_ + "/outbox");
   auto rejects = [&](CallbackRequest r, const std::string& words) {
     Status s = service.Validate(r);
     EXPECT_EQ(s.code(), Code::kInvalidArgument) << r.url << r.email;

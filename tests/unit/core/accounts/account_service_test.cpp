@@ -11,6 +11,7 @@
 
 #include "core/accounts/group_service.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace sfapid {
 namespace {
@@ -66,8 +67,6 @@ class FakeGroups : public GroupDirectory {
 class AccountServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sfapid-account-service-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     auto s = OpenSqliteStore(dir_ + "/sfapid.db");
     ASSERT_TRUE(s) << s.status().message();
     store_ = std::move(s).value();
@@ -83,13 +82,13 @@ class AccountServiceTest : public ::testing::Test {
     accounts_.reset();
     groups_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   void Make(bool real) {
     accounts_.reset();
     groups_ =
         std::make_unique<GroupService>(config_.accounts, store_->accounts(), users_, system_, real);
-    accounts_ = std::make_unique<AccountService>(config_, store_->accounts(), users_, *groups_);
+    accounts_ =
+        std::make_unique<AccountService>(config_.accounts, store_->accounts(), users_, *groups_);
   }
   void Project(const std::string& repo, double hours) {
     ProjectRecord p;
@@ -111,7 +110,8 @@ class AccountServiceTest : public ::testing::Test {
     ASSERT_TRUE(store_->compute().RecordUsage(j));
   }
 
-  std::string dir_;
+  testing::TempDir tmp_{"account-service"};
+  std::string dir_ = tmp_.path();
   Config config_;
   FakeUsers users_{config_.runas};
   FakeGroups system_;

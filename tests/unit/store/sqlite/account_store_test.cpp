@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace sfapid {
 namespace {
@@ -13,15 +14,9 @@ namespace {
 class AccountStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sfapid-account-store-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     auto s = OpenSqliteStore(dir_ + "/sfapid.db");
     ASSERT_TRUE(s) << s.status().message();
     store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   AccountStore& accounts() { return store_->accounts(); }
 
@@ -53,7 +48,8 @@ class AccountStoreTest : public ::testing::Test {
     ASSERT_TRUE(store_->compute().RecordUsage(j));
   }
 
-  std::string dir_;
+  testing::TempDir tmp_{"account-store"};
+  std::string dir_ = tmp_.path();
   std::unique_ptr<Store> store_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace sfapid {
 namespace {
@@ -14,12 +15,10 @@ namespace {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sfapid-store-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     path_ = dir_ + "/sub/sfapid.db";
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_, path_;
+  testing::TempDir tmp_{"store"};
+  std::string dir_ = tmp_.path(), path_;
 };
 
 TEST_F(SqliteStoreTest, CreatesMigratesAndUsesWal) {

@@ -11,6 +11,7 @@
 #include "auth/jwt.h"
 #include "auth/token_service.h"
 #include "store/store.h"
+#include "support/temp_dir.h"
 
 namespace sfapid {
 namespace {
@@ -18,19 +19,18 @@ namespace {
 class AuthGuardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sfapid-guard-XXXXXX";
-    dir_ = mkdtemp(tmpl);
     config_ = *LoadDefaultConfig();
     config_.data_dir = dir_;
     store_ = std::move(OpenSqliteStore(dir_ + "/db").value());
     clients_ = std::make_unique<ClientRegistry>(config_.auth, store_->auth());
     keys_ = std::make_unique<SigningKeys>(dir_ + "/keys", 600);
     ASSERT_TRUE(keys_->LoadOrCreate().ok());
-    tokens_ = std::make_unique<TokenService>(config_, *clients_, *keys_, store_->auth());
-    verifier_ = std::make_unique<AccessTokenVerifier>(config_, *clients_, *keys_);
+    tokens_ = std::make_unique<TokenService>(config_.auth, config_.server, *clients_, *keys_,
+                                             store_->auth());
+    verifier_ =
+        std::make_unique<AccessTokenVerifier>(config_.auth, config_.server, *clients_, *keys_);
     guard_ = std::make_unique<api::AuthGuard>(*verifier_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string TokenAt(Level level) {
     NewClient request;
@@ -58,7 +58,8 @@ class AuthGuardTest : public ::testing::Test {
     return guard_->Check(req, need);
   }
 
-  std::string dir_;
+  testing::TempDir tmp_{"guard"};
+  std::string dir_ = tmp_.path();
   Config config_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<ClientRegistry> clients_;

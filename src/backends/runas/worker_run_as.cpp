@@ -1,0 +1,163 @@
+#include "backends/runas/worker_run_as.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "util/spawn.h"
+#include "util/write_all.h"
+
+extern char** environ;
+
+namespace sfapid {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Pipe {
+  int read = -1, write = -1;
+  Status Open() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+      return Status::Unavailable(std::string("pipe: ") + std::strerror(errno));
+    read = fds[0];
+    write = fds[1];
+    return Status::Ok();
+  }
+  void Close() {
+    if (read >= 0) ::close(read);
+    if (write >= 0) ::close(write);
+    read = write = -1;
+  }
+};
+
+}  // namespace
+
+Result<pid_t> WorkerRunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd,
+                                 int stderr_fd) {
+  auto pid = sfapid::Spawn({.argv = {worker_binary_, "worker", "--account", who.account},
+                            .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"},
+                            .stdin_fd = stdin_fd,
+                            .stdout_fd = stdout_fd,
+                            .stderr_fd = stderr_fd});
+  if (!pid)
+    return Status::Unavailable("cannot start the worker " + worker_binary_ + ": " +
+                               pid.status().message());
+  return pid;
+}
+
+Result<WorkerReply> WorkerRunAs::Call(const UnixIdentity& who, const json::object& request,
+                                      std::string_view input, std::size_t body_size_limit) {
+  Pipe in, out;
+  if (Status s = in.Open(); !s.ok()) return s;
+  if (Status s = out.Open(); !s.ok()) {
+    in.Close();
+    return s;
+  }
+  auto pid = Spawn(who, in.read, out.write, -1);
+  ::close(in.read);
+  ::close(out.write);
+  in.read = out.write = -1;
+  if (!pid) {
+    in.Close();
+    out.Close();
+    return pid.status();
+  }
+  // The worker reads all of its input before it answers, so writing first cannot deadlock.
+  const std::string line = json::serialize(request) + "\n";
+  const bool sent = WriteAll(in.write, line) && WriteAll(in.write, input);
+  ::close(in.write);
+  in.write = -1;
+
+  std::string received;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(out.read, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    received.append(buf, static_cast<size_t>(n));
+    if (received.size() > body_size_limit + 65536) break;  // a worker never sends more than asked
+  }
+  out.Close();
+  int wstatus = 0;
+  while (::waitpid(*pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  const size_t eol = received.find('\n');
+  if (eol == std::string::npos)
+    return Status::Unavailable(sent ? "the worker ended without an answer"
+                                    : "the worker did not take the request");
+  boost::system::error_code ec;
+  json::value header = json::parse(std::string_view(received).substr(0, eol), ec);
+  if (ec || !header.is_object())
+    return Status::Unavailable("the worker answered something unreadable");
+  WorkerReply reply{std::move(header.as_object()), received.substr(eol + 1)};
+  if (const json::value* ok = reply.header.if_contains("ok"); !ok || !ok->is_bool())
+    return Status::Unavailable("the worker's answer has no \"ok\"");
+  if (const json::value* code = reply.header.if_contains("code"); code && *code == "internal")
+    return Status::Internal(reply.error());
+  return reply;
+}
+
+Result<RunningCommand> WorkerRunAs::Start(const UnixIdentity& who, const std::string& command) {
+  return StartWorker(who, json::object{{"op", "exec"}, {"command", command}});
+}
+
+Result<RunningCommand> WorkerRunAs::StartProgram(const UnixIdentity& who,
+                                                 const std::vector<std::string>& argv,
+                                                 const json::array& paths, const std::string& cwd) {
+  json::array args;
+  for (const auto& a : argv) args.emplace_back(a);
+  return StartWorker(
+      who,
+      json::object{{"op", "exec_argv"}, {"argv", std::move(args)}, {"paths", paths}, {"cwd", cwd}});
+}
+
+Result<RunningCommand> WorkerRunAs::StartFileCopy(const UnixIdentity& who,
+                                                  const std::string& source,
+                                                  const json::array& source_roots,
+                                                  const std::string& target,
+                                                  const json::array& target_roots) {
+  return StartWorker(who, json::object{{"op", "copy_file"},
+                                       {"source", source},
+                                       {"source_roots", source_roots},
+                                       {"target", target},
+                                       {"target_roots", target_roots}});
+}
+
+Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,
+                                                const json::object& request) {
+  Pipe in, out, err;
+  if (Status s = in.Open(); !s.ok()) return s;
+  if (Status s = out.Open(); !s.ok()) {
+    in.Close();
+    return s;
+  }
+  if (Status s = err.Open(); !s.ok()) {
+    in.Close();
+    out.Close();
+    return s;
+  }
+  auto pid = Spawn(who, in.read, out.write, err.write);
+  ::close(in.read);
+  ::close(out.write);
+  ::close(err.write);
+  if (!pid) {
+    ::close(in.write);
+    ::close(out.read);
+    ::close(err.read);
+    return pid.status();
+  }
+  WriteAll(in.write, json::serialize(request) + "\n");
+  ::close(in.write);
+  ::fcntl(out.read, F_SETFL, O_NONBLOCK);
+  ::fcntl(err.read, F_SETFL, O_NONBLOCK);
+  return RunningCommand{*pid, out.read, err.read};
+}
+
+}  // namespace sfapid

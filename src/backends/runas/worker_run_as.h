@@ -1,0 +1,37 @@
+// The production RunAs: every request runs in a fresh `sfapid worker --account NAME` (worker.h),
+// which drops to the user's uid, gid and groups before it reads the request, so the server itself
+// never touches user files (docs/security.md, "Acting as users").
+#pragma once
+
+#include "backends/runas/run_as.h"
+#include "config/config.h"
+
+namespace sfapid {
+
+class WorkerRunAs final : public RunAs {
+ public:
+  WorkerRunAs(std::string worker_binary, const RunAsConfig& config)
+      : worker_binary_(std::move(worker_binary)), users_(config) {}
+
+  Result<UnixIdentity> Resolve(const std::string& api_user) const override {
+    return users_.Resolve(api_user);
+  }
+  Result<WorkerReply> Call(const UnixIdentity& who, const boost::json::object& request,
+                           std::string_view input, std::size_t body_size_limit) override;
+  Result<RunningCommand> Start(const UnixIdentity& who, const std::string& command) override;
+  Result<RunningCommand> StartProgram(const UnixIdentity& who, const std::vector<std::string>& argv,
+                                      const boost::json::array& paths,
+                                      const std::string& cwd = "") override;
+  Result<RunningCommand> StartFileCopy(const UnixIdentity& who, const std::string& source,
+                                       const boost::json::array& source_roots,
+                                       const std::string& target,
+                                       const boost::json::array& target_roots) override;
+
+ private:
+  Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd);
+  Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
+  std::string worker_binary_;
+  UserMap users_;
+};
+
+}  // namespace sfapid

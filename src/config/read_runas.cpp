@@ -1,0 +1,24 @@
+// [runas]: which Unix accounts API users act as, and which accounts may never be.
+#include "config/section_readers.h"
+
+namespace sfapid::config_reading {
+
+void ReadRunAs(TableReader& root, RunAsConfig& out) {
+  if (const toml::table* t = root.Table("runas")) {
+    TableReader s(*t, root.source(), "runas");
+    s.Read("min_uid", out.min_uid);
+    s.Read("max_uid", out.max_uid);
+    s.Read("login_shell_required", out.login_shell_required);
+    s.ReadStrings("deny_accounts", out.deny_accounts);
+    if (const toml::table* accounts = s.Table("accounts")) {
+      for (const auto& [k, v] : *accounts) {
+        if (!v.is_string())
+          s.Fail(v, "accounts." + std::string(k.str()), "must be a string (a Unix account name)");
+        out.accounts.emplace_back(std::string(k.str()), v.as_string()->get());
+      }
+    }
+    s.RejectUnknown();
+  }
+}
+
+}  // namespace sfapid::config_reading

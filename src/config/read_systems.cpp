@@ -1,0 +1,103 @@
+// [[systems]]: each system, its kind, file-system roots and (compute systems) scheduler.
+#include "config/section_readers.h"
+
+namespace sfapid::config_reading {
+
+namespace {
+
+SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t index) {
+  TableReader r(t, source, "systems[" + std::to_string(index) + "]");
+  SystemConfig s;
+  r.Read("name", s.name);
+  r.Require(ValidSystemName(s.name), "name", "must be 1-64 letters, digits, '_', '-' or '.'");
+  s.full_name = s.name;
+  r.Read("full_name", s.full_name);
+  r.Read("description", s.description);
+  std::string type = "service";
+  r.Read("system_type", type);
+  if (type == "compute")
+    s.system_type = SystemType::kCompute;
+  else if (type == "filesystem")
+    s.system_type = SystemType::kFilesystem;
+  else if (type == "service")
+    s.system_type = SystemType::kService;
+  else if (type == "storage")
+    s.system_type = SystemType::kStorage;
+  else
+    r.Fail(r.NodeOr("system_type"), "system_type",
+           "must be compute, filesystem, service or storage");
+
+  if (const toml::table* sched = r.Table("scheduler")) {
+    if (s.system_type != SystemType::kCompute)
+      r.Fail(*sched, "scheduler", "only compute systems have a scheduler");
+    TableReader sr(*sched, source, "systems[" + std::to_string(index) + "].scheduler");
+    sr.Read("backend", s.scheduler.backend);
+    sr.Read("spool_dir", s.scheduler.spool_dir);
+    SchedulerConfig& sc = s.scheduler;
+    sr.Read("nodes", sc.nodes);
+    sr.Read("cpus_per_node", sc.cpus_per_node);
+    sr.Read("memory_mb_per_node", sc.memory_mb_per_node);
+    sr.ReadStrings("partitions", sc.partitions);
+    sr.Read("default_time", sc.default_time);
+    sr.Read("max_time", sc.max_time);
+    sr.Read("default_account", sc.default_account);
+    sr.Read("min_job_age_seconds", sc.min_job_age_seconds);
+    sr.Read("kill_wait_seconds", sc.kill_wait_seconds);
+    sr.Read("purge_jobs_after_days", sc.purge_jobs_after_days);
+    sr.Read("max_submit_jobs_per_user", sc.max_submit_jobs_per_user);
+    sr.Read("slurm_bin_dir", sc.slurm_bin_dir);
+    sr.Read("slurm_cluster", sc.slurm_cluster);
+    sr.Read("refresh_interval_seconds", sc.refresh_interval_seconds);
+    sr.Read("min_refresh_interval_seconds", sc.min_refresh_interval_seconds);
+    sr.Read("sacct_window_days", sc.sacct_window_days);
+    sr.Read("command_timeout_seconds", sc.command_timeout_seconds);
+    sr.RejectUnknown();
+    sr.Require(sc.refresh_interval_seconds >= 0.1, "refresh_interval_seconds",
+               "must be at least 0.1");
+    sr.Require(sc.command_timeout_seconds > 0, "command_timeout_seconds", "must be positive");
+    sr.Require(sc.min_refresh_interval_seconds >= 0 &&
+                   sc.min_refresh_interval_seconds <= sc.refresh_interval_seconds,
+               "min_refresh_interval_seconds", "must be between 0 and refresh_interval_seconds");
+    sr.Require(sc.nodes >= 1, "nodes", "must be at least 1");
+    sr.Require(sc.purge_jobs_after_days >= 0, "purge_jobs_after_days", "must not be negative");
+    sr.Require(sc.max_submit_jobs_per_user >= 0, "max_submit_jobs_per_user",
+               "must not be negative (0: no limit)");
+    sr.Require(sc.slurm_cluster.empty() || ValidSystemName(sc.slurm_cluster), "slurm_cluster",
+               "must be 1-64 letters, digits, '_', '-' or '.'");
+    sr.Require(!sc.partitions.empty(), "partitions", "must list at least one partition");
+    for (const auto& p : sc.partitions)
+      sr.Require(ValidSystemName(p), "partitions",
+                 "'" + p + "' must be 1-64 letters, digits, '_', '-' or '.'");
+    sr.Require(!sc.default_account.empty(), "default_account", "must not be empty");
+    if (s.scheduler.backend != "local" && s.scheduler.backend != "slurm")
+      sr.Fail(sr.NodeOr("backend"), "backend", "must be \"local\" or \"slurm\"");
+  } else if (s.system_type == SystemType::kCompute) {
+    s.scheduler.backend = "local";
+  }
+  r.ReadStrings("roots", s.roots);
+  for (const auto& root : s.roots)
+    if (root.empty() || root.front() != '/')
+      r.Fail(r.NodeOr("roots"), "roots", "'" + root + "' must be an absolute path");
+  r.Require(!s.roots.empty(), "roots", "must list at least one folder");
+  if (s.system_type == SystemType::kCompute && s.scheduler.spool_dir.empty())
+    s.scheduler.spool_dir = "spool/" + s.name;
+  r.RejectUnknown();
+  return s;
+}
+
+}  // namespace
+
+void ReadSystems(TableReader& root, std::vector<SystemConfig>& out) {
+  if (const toml::array* systems = root.TableArray("systems")) {
+    size_t i = 0;
+    for (const auto& node : *systems) {
+      SystemConfig s = ReadSystem(*node.as_table(), root.source(), i);
+      if (FindSystem(out, s.name))
+        root.Fail(node, "systems", "system '" + s.name + "' is defined twice");
+      out.push_back(std::move(s));
+      ++i;
+    }
+  }
+}
+
+}  // namespace sfapid::config_reading

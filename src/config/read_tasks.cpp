@@ -1,0 +1,22 @@
+// [tasks]: task workers, each user's share of them, and how long ended tasks are kept.
+#include "config/section_readers.h"
+
+namespace sfapid::config_reading {
+
+void ReadTasks(TableReader& root, TasksConfig& out) {
+  if (const toml::table* t = root.Table("tasks")) {
+    TableReader s(*t, root.source(), "tasks");
+    s.Read("workers", out.workers);
+    s.Read("max_running_per_user", out.max_running_per_user);
+    s.Read("job_workers", out.job_workers);
+    s.Read("retention_days", out.retention_days);
+    s.RejectUnknown();
+    s.Require(out.workers >= 1, "workers", "must be at least 1");
+    s.Require(out.job_workers >= 1, "job_workers", "must be at least 1");
+    s.Require(out.max_running_per_user >= 1, "max_running_per_user", "must be at least 1");
+    s.Require(out.workers == 1 || out.max_running_per_user < out.workers, "max_running_per_user",
+              "must be below workers, so that one user cannot hold every worker");
+  }
+}
+
+}  // namespace sfapid::config_reading

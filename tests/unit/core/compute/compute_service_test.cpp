@@ -1,0 +1,208 @@
+// ComputeService through a fake RunAs and a fake Scheduler, with the real task engine, callback
+// and account services over SQLite: how a submission's script is read or written as the user and
+// handed to the scheduler, how the scheduler's answers become the task's result, and the refusals
+// made before any task (unknown or non-compute system, unknown user, a job id that is an option).
+#include "core/compute/compute_service.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "core/accounts/group_directory.h"
+#include "core/accounts/group_service.h"
+#include "support/fake_run_as.h"
+#include "support/temp_dir.h"
+#include "support/test_store.h"
+#include "support/test_systems.h"
+#include "support/wait_for_task.h"
+
+namespace sfapid {
+namespace {
+
+namespace json = boost::json;
+using testing::ErrorReply;
+using testing::OkReply;
+using testing::ResultOf;
+using testing::WaitForTask;
+
+// Remembers what it was asked and answers what the test set.
+class FakeScheduler : public Scheduler {
+ public:
+  std::string backend_name() const override { return "fake"; }
+  Status Health() override { return Status::Ok(); }
+  void SetJobEndedHandler(JobEndedHandler) override {}
+  void Start() override {}
+  void Stop() override {}
+  Result<std::string> Submit(const JobScript& script) override {
+    std::lock_guard lock(mu);
+    submitted.push_back(script);
+    return submit_answer;
+  }
+  Result<std::vector<SerializedRow>> Query(const JobQuery& query) override {
+    std::lock_guard lock(mu);
+    queries.push_back(query);
+    return rows;
+  }
+  Status Cancel(const UnixIdentity& who, const std::string& jobid) override {
+    std::lock_guard lock(mu);
+    cancelled.push_back(who.account + " " + jobid);
+    return Status::Ok();
+  }
+  Result<std::string> DefaultAccount(const UnixIdentity&) override {
+    return std::string("default");
+  }
+
+  std::mutex mu;
+  Result<std::string> submit_answer = std::string("42");
+  std::vector<SerializedRow> rows;
+  std::vector<JobScript> submitted;
+  std::vector<JobQuery> queries;
+  std::vector<std::string> cancelled;
+};
+
+class ComputeServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    runas_.AddUser("alice", "alice", "/global/homes/a/alice");
+    runas_.OnCall([](const json::object&, std::string_view) {
+      return Result<WorkerReply>(OkReply({}, "#!/bin/bash\nsrun hostname\n"));
+    });
+    tasks_.Start();
+  }
+  void TearDown() override { tasks_.Stop(); }
+
+  // The submission's task result, once it ended.
+  json::object Submitted(const SubmitRequest& r) {
+    auto id = compute_.Submit(r);
+    EXPECT_TRUE(id) << id.status().message();
+    if (!id) return {};
+    const TaskRecord task = WaitForTask(tasks_, *id, r.user);
+    EXPECT_EQ(task.kind, "submit_job");
+    return ResultOf(task);
+  }
+
+  std::vector<SystemConfig> systems_ = testing::TestSystems();
+  Config config_;
+  testing::TempDir dir_{"compute"};
+  testing::TestStore store_;
+  testing::FakeRunAs runas_;
+  FakeScheduler scheduler_;
+  TaskEngine tasks_{store_->tasks(), config_.tasks};
+  CallbackService callbacks_{config_.callbacks, store_->compute(), dir_ / "keys", dir_ / "outbox"};
+  UserDirectory users_{config_.runas};
+  UnixGroupDirectory groups_directory_;
+  GroupService groups_{config_.accounts, store_->accounts(), users_, groups_directory_, false};
+  AccountService accounts_{config_.accounts, store_->accounts(), users_, groups_};
+  ComputeService compute_{systems_,   runas_,   tasks_, {{"perlmutter", &scheduler_}},
+                          callbacks_, accounts_};
+};
+
+TEST_F(ComputeServiceTest, AnInlineScriptIsWrittenAsTheUserThenSubmitted) {
+  const json::object result =
+      Submitted({.user = "alice", .system = "perlmutter", .job = "#!/bin/bash\necho hi\n"});
+  EXPECT_EQ(result, (json::object{{"status", "ok"}, {"jobid", "42"}, {"error", nullptr}}));
+  ASSERT_EQ(runas_.calls().size(), 1u);
+  const auto call = runas_.calls()[0];
+  EXPECT_EQ(call.request.at("op"), "write_script");
+  const std::string path(call.request.at("path").as_string());
+  EXPECT_EQ(path.rfind("/global/homes/a/alice/.sfapid/jobs/sfapi-", 0), 0u) << path;
+  EXPECT_EQ(call.request.at("roots"), (json::array{"/global/homes", "/pscratch"}));
+  EXPECT_EQ(call.input, "#!/bin/bash\necho hi\n");
+  ASSERT_EQ(scheduler_.submitted.size(), 1u);
+  const JobScript& script = scheduler_.submitted[0];
+  EXPECT_EQ(script.path, path);
+  EXPECT_EQ(script.text, "#!/bin/bash\necho hi\n");
+  EXPECT_EQ(script.submit_dir, "/global/homes/a/alice");
+  EXPECT_EQ(script.who.account, "alice");
+}
+
+TEST_F(ComputeServiceTest, AScriptPathIsReadAsTheUserFromTheirHome) {
+  const json::object result = Submitted({.user = "alice",
+                                         .system = "perlmutter",
+                                         .job = "jobs/run.sh",
+                                         .is_path = true,
+                                         .args = {"a", "b"}});
+  EXPECT_EQ(result.at("status"), "ok");
+  const auto call = runas_.calls().at(0);
+  EXPECT_EQ(call.request.at("op"), "read");
+  EXPECT_EQ(call.request.at("path"), "/global/homes/a/alice/jobs/run.sh");
+  const JobScript& script = scheduler_.submitted.at(0);
+  EXPECT_EQ(script.text, "#!/bin/bash\nsrun hostname\n");
+  EXPECT_EQ(script.submit_dir, "/global/homes/a/alice/jobs");
+  EXPECT_EQ(script.args, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(ComputeServiceTest, AScriptTheUserCannotReadIsSbatchsError) {
+  runas_.OnCall([](const json::object&, std::string_view) {
+    return Result<WorkerReply>(ErrorReply("permission_denied", "Permission denied"));
+  });
+  const json::object result =
+      Submitted({.user = "alice", .system = "perlmutter", .job = "/etc/shadow", .is_path = true});
+  EXPECT_EQ(result, (json::object{{"status", "error"},
+                                  {"jobid", nullptr},
+                                  {"error", "sbatch: error: Unable to open file /etc/shadow"}}));
+  EXPECT_TRUE(scheduler_.submitted.empty());
+}
+
+TEST_F(ComputeServiceTest, TheSchedulersRefusalIsPassedOnAndItsAbsenceExplained) {
+  scheduler_.submit_answer = Status::InvalidArgument("sbatch: error: invalid partition");
+  EXPECT_EQ(Submitted({.user = "alice", .system = "perlmutter", .job = "x"}).at("error"),
+            "sbatch: error: invalid partition");
+  scheduler_.submit_answer = Status::Unavailable("slurmctld is down");
+  EXPECT_EQ(Submitted({.user = "alice", .system = "perlmutter", .job = "x"}).at("error"),
+            "sbatch: error: Batch job submission failed: slurmctld is down");
+}
+
+TEST_F(ComputeServiceTest, OnlyComputeSystemsTakeJobsAndOnlyKnownUsers) {
+  auto unknown = compute_.Submit({.user = "alice", .system = "cori", .job = "x"});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.status().code(), Code::kNotFound);
+  EXPECT_EQ(unknown.status().message(), "Unknown machine 'cori'. Compute systems: perlmutter");
+  auto storage = compute_.Submit({.user = "alice", .system = "dtns", .job = "x"});
+  ASSERT_FALSE(storage);
+  EXPECT_EQ(storage.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(storage.status().message(),
+            "'dtns' is a filesystem resource, not a compute system. Compute systems: perlmutter");
+  auto stranger = compute_.Submit({.user = "mallory", .system = "perlmutter", .job = "x"});
+  ASSERT_FALSE(stranger);
+  EXPECT_EQ(stranger.status().code(), Code::kPermissionDenied);
+  EXPECT_TRUE(runas_.calls().empty());
+}
+
+TEST_F(ComputeServiceTest, CancelPassesOnlyAJobIdToTheScheduler) {
+  auto bad = compute_.Cancel("alice", "perlmutter", "--user=bob");
+  ASSERT_TRUE(bad) << bad.status().message();
+  EXPECT_EQ(ResultOf(WaitForTask(tasks_, *bad, "alice")),
+            (json::object{{"status", "error"},
+                          {"jobid", "--user=bob"},
+                          {"error", "scancel: error: Invalid job id --user=bob"}}));
+  auto good = compute_.Cancel("alice", "perlmutter", "123_4");
+  ASSERT_TRUE(good) << good.status().message();
+  EXPECT_EQ(ResultOf(WaitForTask(tasks_, *good, "alice")).at("status"), "ok");
+  EXPECT_EQ(scheduler_.cancelled, std::vector<std::string>{"alice 123_4"});
+}
+
+TEST_F(ComputeServiceTest, AQueryIsTheRequestersAndOneMissingJobIsAnError) {
+  JobQuery query;
+  query.fresh = true;
+  auto answer = compute_.Jobs("alice", "perlmutter", query, "77");
+  ASSERT_TRUE(answer) << answer.status().message();
+  EXPECT_FALSE(answer->ok);
+  EXPECT_EQ(answer->error, "slurm_load_jobs error: Invalid job id specified");
+  ASSERT_EQ(scheduler_.queries.size(), 1u);
+  EXPECT_EQ(scheduler_.queries[0].requester, "alice");
+  EXPECT_TRUE(scheduler_.queries[0].fresh);
+  ASSERT_EQ(scheduler_.queries[0].filters.size(), 1u);
+  EXPECT_EQ(scheduler_.queries[0].filters[0].name, "jobid");
+  EXPECT_EQ(scheduler_.queries[0].filters[0].value, "77");
+
+  scheduler_.rows = {Serialize(JobRow{{"jobid", "77"}})};
+  answer = compute_.Jobs("alice", "perlmutter", query, "77");
+  ASSERT_TRUE(answer);
+  EXPECT_TRUE(answer->ok);
+  ASSERT_EQ(answer->rows.size(), 1u);
+  EXPECT_EQ(*answer->rows[0], R"({"jobid":"77"})");
+}
+
+}  // namespace
+}  // namespace sfapid

@@ -1,0 +1,262 @@
+// TaskEngine over a real SQLite task store: results stored as tasks end, isolation between users,
+// cancellation of queued and running work, the end of work at Stop and at the next Start, and the
+// fairness rules ([tasks] max_running_per_user, job_workers as a lane of their own).
+#include "core/tasks/task_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <mutex>
+
+#include "support/test_store.h"
+#include "support/wait_for_task.h"
+
+namespace sfapid {
+namespace {
+
+namespace json = boost::json;
+using testing::ResultOf;
+using testing::WaitForTask;
+
+// Work that holds its worker until released, counting how many such works run at once.
+class Gate {
+ public:
+  TaskWork Work(const std::string& name) {
+    return [this, name](TaskContext& ctx) {
+      std::unique_lock lock(mu_);
+      started_.push_back(name);
+      ++running_;
+      changed_.notify_all();
+      // Cancellation sets a flag without notifying: look again every few milliseconds.
+      while (!open_ && !ctx.cancelled()) changed_.wait_for(lock, std::chrono::milliseconds(5));
+      --running_;
+      return TaskOutcome{"completed", json::object{{"name", name}}};
+    };
+  }
+  // Waits until `n` works have started; false after a few seconds.
+  bool WaitStarted(std::size_t n) {
+    std::unique_lock lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return started_.size() >= n; });
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  std::vector<std::string> started() {
+    std::lock_guard lock(mu_);
+    return started_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<std::string> started_;
+  int running_ = 0;
+  bool open_ = false;
+};
+
+// Works start in whichever order their workers get there.
+std::vector<std::string> Sorted(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class TaskEngineTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    gate_.Open();
+    engine_.Stop();
+  }
+
+  testing::TestStore store_;
+  TasksConfig config_;
+  TaskEngine engine_{store_->tasks(), config_};
+  Gate gate_;
+};
+
+TEST_F(TaskEngineTest, ATasksResultIsStoredWhenItEnds) {
+  engine_.Start();
+  auto id = engine_.Submit("alice", "command", "perlmutter", [](TaskContext&) {
+    return TaskOutcome{"completed", json::object{{"status", "ok"}, {"output", "hi"}}};
+  });
+  ASSERT_TRUE(id) << id.status().message();
+  const TaskRecord task = WaitForTask(engine_, *id, "alice");
+  EXPECT_EQ(task.status, "completed");
+  EXPECT_EQ(task.kind, "command");
+  EXPECT_EQ(task.system, "perlmutter");
+  EXPECT_EQ(ResultOf(task), (json::object{{"status", "ok"}, {"output", "hi"}}));
+}
+
+TEST_F(TaskEngineTest, WorkThatThrowsEndsFailedWithTheReason) {
+  engine_.Start();
+  auto id = engine_.Submit("alice", "command", "perlmutter", [](TaskContext&) -> TaskOutcome {
+    throw std::runtime_error("disk on fire");
+  });
+  ASSERT_TRUE(id);
+  const TaskRecord task = WaitForTask(engine_, *id, "alice");
+  EXPECT_EQ(task.status, "failed");
+  EXPECT_EQ(ResultOf(task).at("error"), "internal error: disk on fire");
+}
+
+TEST_F(TaskEngineTest, AnotherUsersTaskIsNotFound) {
+  engine_.Start();
+  auto id = engine_.Submit("alice", "command", "perlmutter", gate_.Work("a"));
+  ASSERT_TRUE(id);
+  auto seen = engine_.Get(*id, "bob");
+  ASSERT_FALSE(seen);
+  EXPECT_EQ(seen.status().code(), Code::kNotFound);
+  EXPECT_EQ(engine_.Cancel(*id, "bob").code(), Code::kNotFound);
+  auto listed = engine_.List("bob");
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty());
+}
+
+TEST_F(TaskEngineTest, PartialResultsAreVisibleWhileTheTaskRuns) {
+  engine_.Start();
+  std::atomic<bool> release{false};
+  auto id = engine_.Submit("alice", "command", "perlmutter", [&](TaskContext& ctx) {
+    ctx.SetPartial(json::object{{"output", "half"}});
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return TaskOutcome{"completed", json::object{{"output", "all"}}};
+  });
+  ASSERT_TRUE(id);
+  TaskRecord task;
+  for (int i = 0; i < 500 && !task.result; ++i) {
+    task = *engine_.Get(*id, "alice");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(task.status, "new");
+  EXPECT_EQ(ResultOf(task), (json::object{{"output", "half"}}));
+  release = true;
+  EXPECT_EQ(ResultOf(WaitForTask(engine_, *id, "alice")), (json::object{{"output", "all"}}));
+}
+
+TEST_F(TaskEngineTest, OneUserRunsAtMostTheirShareAndOthersPassTheirQueuedTasks) {
+  config_.workers = 3;
+  config_.max_running_per_user = 2;
+  engine_.Start();
+  ASSERT_TRUE(engine_.Submit("alice", "command", "p", gate_.Work("alice-1")));
+  ASSERT_TRUE(engine_.Submit("alice", "command", "p", gate_.Work("alice-2")));
+  ASSERT_TRUE(engine_.Submit("alice", "command", "p", gate_.Work("alice-3")));
+  ASSERT_TRUE(engine_.Submit("bob", "command", "p", gate_.Work("bob-1")));
+  // A free worker remains after alice's two, and bob's later task takes it, not alice's third.
+  ASSERT_TRUE(gate_.WaitStarted(3));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(Sorted(gate_.started()), (std::vector<std::string>{"alice-1", "alice-2", "bob-1"}));
+  gate_.Open();
+  EXPECT_TRUE(gate_.WaitStarted(4));
+}
+
+TEST_F(TaskEngineTest, AUsersShareStaysBelowTheWorkerCount) {
+  // max_running_per_user above the workers is held to workers - 1: another user finds a worker.
+  config_.workers = 2;
+  config_.max_running_per_user = 5;
+  engine_.Start();
+  ASSERT_TRUE(engine_.Submit("alice", "command", "p", gate_.Work("alice-1")));
+  ASSERT_TRUE(engine_.Submit("alice", "command", "p", gate_.Work("alice-2")));
+  ASSERT_TRUE(engine_.Submit("bob", "command", "p", gate_.Work("bob-1")));
+  ASSERT_TRUE(gate_.WaitStarted(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(Sorted(gate_.started()), (std::vector<std::string>{"alice-1", "bob-1"}));
+}
+
+TEST_F(TaskEngineTest, JobSubmissionsHaveWorkersOfTheirOwn) {
+  config_.workers = 1;
+  config_.job_workers = 2;
+  engine_.Start();
+  ASSERT_TRUE(engine_.Submit("alice", "command", "p", gate_.Work("long command")));
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  // The only general worker is busy; a submission still runs at once.
+  auto submit = engine_.Submit("bob", "submit_job", "p", [](TaskContext&) {
+    return TaskOutcome{"completed", json::object{{"jobid", "1"}}};
+  });
+  ASSERT_TRUE(submit);
+  EXPECT_EQ(WaitForTask(engine_, *submit, "bob", std::chrono::seconds(3)).status, "completed");
+}
+
+TEST_F(TaskEngineTest, OneUserTakesAtMostAllButOneJobWorker) {
+  config_.job_workers = 2;
+  engine_.Start();
+  ASSERT_TRUE(engine_.Submit("alice", "submit_job", "p", gate_.Work("alice-1")));
+  ASSERT_TRUE(engine_.Submit("alice", "cancel_job", "p", gate_.Work("alice-2")));
+  ASSERT_TRUE(engine_.Submit("bob", "submit_job", "p", gate_.Work("bob-1")));
+  ASSERT_TRUE(gate_.WaitStarted(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(Sorted(gate_.started()), (std::vector<std::string>{"alice-1", "bob-1"}));
+}
+
+TEST_F(TaskEngineTest, AQueuedTaskCancelledNeverRuns) {
+  config_.workers = 1;
+  engine_.Start();
+  ASSERT_TRUE(engine_.Submit("alice", "command", "p", gate_.Work("first")));
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  std::atomic<bool> ran{false};
+  auto queued = engine_.Submit("bob", "command", "p", [&](TaskContext&) {
+    ran = true;
+    return TaskOutcome{"completed", json::object{}};
+  });
+  ASSERT_TRUE(queued);
+  ASSERT_TRUE(engine_.Cancel(*queued, "bob").ok());
+  gate_.Open();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(engine_.Get(*queued, "bob")->status, "cancelled");
+}
+
+TEST_F(TaskEngineTest, CancellingARunningTaskTellsItsWorkAndKeepsThePartialResult) {
+  engine_.Start();
+  std::atomic<bool> noticed{false};
+  auto id = engine_.Submit("alice", "command", "p", [&](TaskContext& ctx) {
+    ctx.SetPartial(json::object{{"output", "so far"}});
+    while (!ctx.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    noticed = !ctx.shutting_down();
+    return TaskOutcome{"completed", json::object{{"output", "late"}}};
+  });
+  ASSERT_TRUE(id);
+  while (!engine_.Get(*id, "alice")->result)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(engine_.Cancel(*id, "alice").ok());
+  for (int i = 0; i < 500 && !noticed; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(noticed);
+  const TaskRecord task = *engine_.Get(*id, "alice");
+  EXPECT_EQ(task.status, "cancelled");
+  // What the work returned after the cancel does not replace what the user was shown.
+  EXPECT_EQ(ResultOf(task), (json::object{{"output", "so far"}}));
+}
+
+TEST_F(TaskEngineTest, StopEndsRunningAndQueuedTasksFailed) {
+  config_.workers = 1;
+  engine_.Start();
+  auto running = engine_.Submit("alice", "command", "p", gate_.Work("running"));
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  auto queued = engine_.Submit("bob", "command", "p", gate_.Work("queued"));
+  ASSERT_TRUE(running && queued);
+  engine_.Stop();
+  const TaskRecord r = *engine_.Get(*running, "alice");
+  const TaskRecord q = *engine_.Get(*queued, "bob");
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(ResultOf(r).at("error"), "sfapid stopped while this task ran; it did not finish");
+  EXPECT_EQ(q.status, "failed");
+  EXPECT_EQ(ResultOf(q).at("error"), "sfapid stopped before this task started");
+  auto late = engine_.Submit("alice", "command", "p", gate_.Work("late"));
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.status().code(), Code::kUnavailable);
+}
+
+TEST_F(TaskEngineTest, StartEndsWhatAPreviousRunLeftUnfinished) {
+  auto left = store_->tasks().CreateTask("alice", "command", "p");
+  ASSERT_TRUE(left);
+  engine_.Start();
+  const TaskRecord task = *engine_.Get(*left, "alice");
+  EXPECT_EQ(task.status, "failed");
+  EXPECT_NE(std::string(ResultOf(task).at("error").as_string()).find("sfapid restarted"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfapid
