@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "domain/job_state.h"
+
 namespace sfapid {
 
 FinishedJob SummariseArray(const std::string& array_id, const std::vector<FinishedJob>& tasks) {
   FinishedJob sum;
   sum.jobid = array_id;
-  sum.state = "COMPLETED";
+  sum.state = JobStateName(JobState::kCompleted);
   sum.exit_code = "0:0";
   sum.array_summary = true;
   for (const FinishedJob& t : tasks) {
@@ -15,7 +17,8 @@ FinishedJob SummariseArray(const std::string& array_id, const std::vector<Finish
     sum.user = t.user;
     sum.account = t.account;
     sum.nodes = t.nodes;
-    if (t.state != "COMPLETED" && sum.state == "COMPLETED") {
+    if (ParseJobState(t.state) != JobState::kCompleted &&
+        ParseJobState(sum.state) == JobState::kCompleted) {
       sum.state = t.state;
       sum.exit_code = t.exit_code;
     }

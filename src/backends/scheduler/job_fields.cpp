@@ -1,8 +1,9 @@
 #include "backends/scheduler/job_fields.h"
 
 #include <array>
-#include <cctype>
-#include <string>
+#include <vector>
+
+#include "domain/job_state.h"
 
 namespace sfapid::slurm {
 
@@ -167,57 +168,36 @@ constexpr std::string_view kSacct[] = {"account",
                                        "wckeyid",
                                        "workdir"};
 
-struct StateCode {
-  std::string_view state, code;
-};
-constexpr std::array<StateCode, 24> kStates = {
-    {{"BOOT_FAIL", "BF"},     {"CANCELLED", "CA"},    {"COMPLETED", "CD"},
-     {"CONFIGURING", "CF"},   {"COMPLETING", "CG"},   {"DEADLINE", "DL"},
-     {"FAILED", "F"},         {"NODE_FAIL", "NF"},    {"OUT_OF_MEMORY", "OOM"},
-     {"PENDING", "PD"},       {"PREEMPTED", "PR"},    {"RUNNING", "R"},
-     {"RESV_DEL_HOLD", "RD"}, {"REQUEUE_FED", "RF"},  {"REQUEUE_HOLD", "RH"},
-     {"REQUEUED", "RQ"},      {"RESIZING", "RS"},     {"REVOKED", "RV"},
-     {"SIGNALING", "SI"},     {"SPECIAL_EXIT", "SE"}, {"STAGE_OUT", "SO"},
-     {"STOPPED", "ST"},       {"SUSPENDED", "S"},     {"TIMEOUT", "TO"}}};
-
-constexpr auto MakeStateNames() {
-  std::array<std::string_view, std::size(kStates)> names{};
-  for (size_t i = 0; i < names.size(); ++i) names[i] = kStates[i].state;
-  return names;
-}
-constexpr auto kStateNames = MakeStateNames();
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 std::span<const std::string_view> SqueueFields() { return kSqueue; }
 std::span<const std::string_view> SacctFields() { return kSacct; }
-std::span<const std::string_view> JobStates() { return kStateNames; }
+std::span<const std::string_view> JobStates() {
+  // Slurm's names, in the enum's order: the SFAPI schema's JobState values.
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (JobState s : AllJobStates()) out.push_back(JobStateName(s));
+    return out;
+  }();
+  return names;
+}
 
 std::string_view ShortState(std::string_view state) {
-  for (const auto& s : kStates)
-    if (s.state == state) return s.code;
-  return "";
+  const auto parsed = ParseJobState(state);
+  return parsed ? JobStateCode(*parsed) : std::string_view();
 }
 
 std::string_view NormalizeState(std::string_view name) {
-  const std::string upper = Upper(name);
-  for (const auto& s : kStates)
-    if (s.state == upper || s.code == upper) return s.state;
-  return "";
+  const auto parsed = ParseJobStateLoosely(name);
+  return parsed ? JobStateName(*parsed) : std::string_view();
 }
 
+// Text that names no state (sacct's "CANCELLED by 1001" included) counts as ended: every state in
+// which a job may still run has a name.
 bool IsTerminalState(std::string_view state) {
-  return !state.empty() && state != "PENDING" && state != "RUNNING" && state != "CONFIGURING" &&
-         state != "COMPLETING" && state != "SUSPENDED" && state != "REQUEUED" &&
-         state != "RESIZING" && state != "SIGNALING" && state != "STAGE_OUT" &&
-         state != "STOPPED" && state != "REQUEUE_HOLD" && state != "REQUEUE_FED" &&
-         state != "RESV_DEL_HOLD";
+  if (state.empty()) return false;
+  const auto parsed = ParseJobState(state);
+  return !parsed || IsTerminal(*parsed);
 }
 
 namespace {

@@ -7,6 +7,14 @@
 
 namespace sfapid {
 
+namespace {
+
+bool Contains(const std::vector<std::string>& values, const std::string& v) {
+  return std::find(values.begin(), values.end(), v) != values.end();
+}
+
+}  // namespace
+
 RowFilter::RowFilter(const std::vector<JobFilter>& filters, bool sacct) {
   for (const auto& f : filters) {
     Rule r;
@@ -17,31 +25,54 @@ RowFilter::RowFilter(const std::vector<JobFilter>& filters, bool sacct) {
     else
       r.values = {f.value};
     if (f.name == "name" && sacct) r.field = "jobname";
-    r.is_jobid = f.name == "jobid";
-    r.is_state = f.name == "state";
-    if (r.is_state)
+    if (f.name == "jobid") {
+      r.kind = Kind::kJobId;
+      job_ids_.insert(job_ids_.end(), r.values.begin(), r.values.end());
+      has_job_ids_ = true;
+    } else if (f.name == "user") {
+      r.kind = Kind::kUser;
+    } else if (f.name == "state") {
+      r.kind = Kind::kState;
       for (auto& v : r.values)
         if (auto n = slurm::NormalizeState(v); !n.empty()) v = std::string(n);
+    }
     rules_.push_back(std::move(r));
   }
 }
 
 bool RowFilter::Matches(const JobRow& row) const {
+  return Matches([&row](std::string_view field) { return RowField(row, field); });
+}
+
+bool RowFilter::Matches(const FieldReader& field) const {
   for (const auto& r : rules_) {
     bool any = false;
-    if (r.is_jobid) {
-      const std::string id = RowField(row, "jobid"), raw = RowField(row, "jobidraw"),
-                        array = RowField(row, "array_job_id");
-      const std::string array_of = id.substr(0, id.find('_'));
-      for (const auto& v : r.values)
-        any |= v == id || v == raw || (id.find('_') != std::string::npos && v == array_of) ||
-               (!array.empty() && v == array && id.find('_') != std::string::npos);
-    } else if (r.is_state) {
-      std::string state = RowField(row, "state");
-      state = state.substr(0, state.find(' '));  // "CANCELLED by 1008"
-      any = std::find(r.values.begin(), r.values.end(), state) != r.values.end();
-    } else {
-      any = std::find(r.values.begin(), r.values.end(), RowField(row, r.field)) != r.values.end();
+    switch (r.kind) {
+      case Kind::kJobId: {
+        const std::string id = field("jobid"), raw = field("jobidraw"),
+                          array = field("array_job_id");
+        const bool task = id.find('_') != std::string::npos;
+        const std::string array_of = id.substr(0, id.find('_'));
+        for (const auto& v : r.values)
+          any |= v == id || v == raw || (task && v == array_of) ||
+                 (!array.empty() && v == array && task);
+        break;
+      }
+      case Kind::kUser: {
+        // squeue -u and sacct -u: a user name or a numeric uid.
+        const std::string user = field("user"), uid = field("uid");
+        for (const auto& v : r.values) any |= v == user || (!uid.empty() && v == uid);
+        break;
+      }
+      case Kind::kState: {
+        std::string state = field("state");
+        state = state.substr(0, state.find(' '));  // "CANCELLED by 1008"
+        any = Contains(r.values, state);
+        break;
+      }
+      case Kind::kField:
+        any = Contains(r.values, field(r.field));
+        break;
     }
     if (!any) return false;
   }

@@ -83,7 +83,8 @@ std::optional<JobResult> ReadJobResult(const std::string& job_dir) {
   if (ec || !v.is_object()) return std::nullopt;
   const json::object& o = v.as_object();
   JobResult r;
-  r.state = std::string(o.at("state").as_string());
+  // The supervisor writes JobStateName; other text would be a broken file, a failed job.
+  r.state = ParseJobState(o.at("state").as_string()).value_or(JobState::kFailed);
   r.exit_code = static_cast<int>(o.at("exit_code").as_int64());
   r.exit_signal = static_cast<int>(o.at("exit_signal").as_int64());
   r.start_time = o.at("start_time").as_int64();

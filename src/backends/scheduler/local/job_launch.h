@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/job_state.h"
 #include "util/status.h"
 
 namespace sfapid::local {
@@ -23,7 +24,7 @@ using LaunchSpec = boost::json::object;
 Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec);
 
 struct JobResult {
-  std::string state;  // COMPLETED, FAILED, CANCELLED, TIMEOUT
+  JobState state = JobState::kFailed;  // COMPLETED, FAILED, CANCELLED or TIMEOUT
   int exit_code = 0;
   int exit_signal = 0;
   int64_t start_time = 0;

@@ -56,9 +56,9 @@ std::string NodeList(const LocalJob& job, const ClusterView& view) {
 }
 
 std::string SacctState(const LocalJob& job) {
-  if (job.state == "CANCELLED" && job.cancelled_by >= 0)
+  if (job.state == JobState::kCancelled && job.cancelled_by >= 0)
     return "CANCELLED by " + std::to_string(job.cancelled_by);
-  return job.state;
+  return std::string(JobStateName(job.state));
 }
 
 std::string ExitCode(const LocalJob& job) {
@@ -66,8 +66,8 @@ std::string ExitCode(const LocalJob& job) {
 }
 
 JobRow SqueueRow(const LocalJob& j, const ClusterView& v) {
-  const bool pending = j.state == "PENDING";
-  const bool running = j.state == "RUNNING";
+  const bool pending = j.state == JobState::kPending;
+  const bool running = j.state == JobState::kRunning;
   const int64_t elapsed = Elapsed(j, v.now);
   const std::string nodes = NodeList(j, v);
   std::string end = "N/A";
@@ -100,7 +100,7 @@ JobRow SqueueRow(const LocalJob& j, const ClusterView& v) {
   row["qos"] = j.qos;
   row["reason"] = reason;
   row[""] = "";
-  row["st"] = std::string(slurm::ShortState(j.state));
+  row["st"] = std::string(JobStateCode(j.state));
   row["user"] = j.account_unix;
   row["reservation"] = "(null)";
   row["wckey"] = "(null)";
@@ -124,7 +124,7 @@ JobRow SqueueRow(const LocalJob& j, const ClusterView& v) {
   row["partition"] = j.partition;
   row["nodelist(reason)"] = pending ? "(" + reason + ")" : nodes;
   row["start_time"] = slurm::FormatTimestamp(j.start_time);
-  row["state"] = j.state;
+  row["state"] = std::string(JobStateName(j.state));
   row["uid"] = std::to_string(j.uid);
   row["submit_time"] = slurm::FormatTimestamp(j.submit_time);
   row["licenses"] = "(null)";
@@ -175,7 +175,7 @@ JobRow SacctRow(const LocalJob& j, const ClusterView& v) {
   row["partition"] = j.partition;
   row["qos"] = j.qos;
   row["qosraw"] = "1";
-  row["reason"] = j.state == "PENDING" ? j.reason : "None";
+  row["reason"] = j.state == JobState::kPending ? j.reason : "None";
   row["reqcpufreq"] = "Unknown";
   row["reqcpufreqmin"] = "Unknown";
   row["reqcpufreqmax"] = "Unknown";

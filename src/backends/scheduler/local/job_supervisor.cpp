@@ -15,12 +15,14 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "backends/runas/drop_privileges.h"
 #include "backends/scheduler/local/job_cgroup.h"
 #include "backends/scheduler/slurm_time.h"
+#include "domain/job_state.h"
 #include "util/write_all.h"
 
 namespace sfapid::local {
@@ -185,15 +187,15 @@ int RunJobSupervisor(const std::string& job_dir) {
   const int64_t start_ms = NowMs();
   const pid_t job = script_fd < 0 ? -1 : ::fork();
   if (job == 0) RunJob(spec, script_fd, cgroup);
-  std::string state;
+  std::optional<JobState> state;  // set when the job is stopped (cancelled, timed out)
   int exit_code = 1, exit_signal = 0;
   if (job < 0) {
-    state = "FAILED";
+    state = JobState::kFailed;
   } else {
     ::setpgid(job, job);  // also here, so that a kill right after fork reaches the group
     int64_t kill_at = 0;  // when SIGKILL follows the SIGTERM (NowMs)
-    auto stop = [&](const std::string& why) {
-      if (!state.empty()) return;
+    auto stop = [&](JobState why) {
+      if (state) return;
       state = why;
       kill_at = NowMs() + kill_wait * 1000;  // first: nothing below may delay the SIGKILL
       ::kill(-job, SIGTERM);
@@ -201,7 +203,7 @@ int RunJobSupervisor(const std::string& job_dir) {
       const std::string at = slurm::FormatTimestamp(Now());
       TellJob(spec, StepdError(spec) + " *** JOB " + std::string(spec.at("jobid").as_string()) +
                         " ON " + std::string(spec.at("node").as_string()) + " CANCELLED AT " + at +
-                        (why == "TIMEOUT" ? " DUE TO TIME LIMIT" : "") + " ***\n");
+                        (why == JobState::kTimeout ? " DUE TO TIME LIMIT" : "") + " ***\n");
     };
     for (;;) {
       int status = 0;
@@ -218,13 +220,13 @@ int RunJobSupervisor(const std::string& job_dir) {
       }
       const int64_t limit_at = time_limit >= 0 ? start_ms + time_limit * 1000 : -1;
       int64_t wake = NowMs() + 60'000;
-      if (limit_at >= 0 && state.empty()) wake = std::min(wake, limit_at);
+      if (limit_at >= 0 && !state) wake = std::min(wake, limit_at);
       if (kill_at > 0) wake = std::min(wake, kill_at);
       const int64_t wait_ms = std::clamp<int64_t>(wake - NowMs(), 1, 60'000);
       timespec ts{static_cast<time_t>(wait_ms / 1000), (wait_ms % 1000) * 1'000'000L};
       const int sig = ::sigtimedwait(&waited, nullptr, &ts);
-      if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stop("CANCELLED");
-      if (limit_at >= 0 && NowMs() >= limit_at) stop("TIMEOUT");
+      if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stop(JobState::kCancelled);
+      if (limit_at >= 0 && NowMs() >= limit_at) stop(JobState::kTimeout);
       if (kill_at > 0 && NowMs() >= kill_at) {
         ::kill(-job, SIGKILL);
         cgroup.Signal(SIGKILL);
@@ -235,8 +237,8 @@ int RunJobSupervisor(const std::string& job_dir) {
     ::kill(-job, SIGKILL);
     cgroup.KillAndRemove();
   }
-  if (state.empty()) state = exit_code == 0 && exit_signal == 0 ? "COMPLETED" : "FAILED";
-  const json::object result{{"state", state},
+  if (!state) state = exit_code == 0 && exit_signal == 0 ? JobState::kCompleted : JobState::kFailed;
+  const json::object result{{"state", JobStateName(*state)},
                             {"exit_code", exit_code},
                             {"exit_signal", exit_signal},
                             {"start_time", start},

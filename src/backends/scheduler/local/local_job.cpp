@@ -2,8 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include "backends/scheduler/job_fields.h"
-
 namespace sfapid::local {
 
 namespace json = boost::json;
@@ -18,7 +16,7 @@ int64_t LocalJob::CpusPerNode() const {
   return tasks_per_node * cpus_per_task;  // each factor is at most 100000: no overflow
 }
 
-bool LocalJob::Ended() const { return slurm::IsTerminalState(state); }
+bool LocalJob::Ended() const { return IsTerminal(state); }
 
 namespace {
 
@@ -87,7 +85,7 @@ json::object ToJson(const LocalJob& j) {
           {"begin_time", j.begin_time},
           {"held", j.held},
           {"ignored", Strings(j.ignored)},
-          {"state", j.state},
+          {"state", JobStateName(j.state)},
           {"reason", j.reason},
           {"submit_time", j.submit_time},
           {"eligible_time", j.eligible_time},
@@ -141,7 +139,8 @@ LocalJob FromJson(const json::object& o) {
   j.begin_time = Int(o, "begin_time");
   j.held = o.at("held").as_bool();
   j.ignored = Strings(o.at("ignored"));
-  j.state = Str(o, "state");
+  // Only JobStateName wrote it; a record no release wrote counts as failed rather than live.
+  j.state = ParseJobState(Str(o, "state")).value_or(JobState::kFailed);
   j.reason = Str(o, "reason");
   j.submit_time = Int(o, "submit_time");
   j.eligible_time = Int(o, "eligible_time");

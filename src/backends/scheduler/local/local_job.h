@@ -7,10 +7,12 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "backends/scheduler/local/sbatch_options.h"
+#include "domain/job_state.h"
 
 namespace sfapid::local {
 
@@ -44,7 +46,7 @@ struct LocalJob {
   std::vector<std::string> ignored;
 
   // What happened.
-  std::string state = "PENDING";
+  JobState state = JobState::kPending;
   std::string reason = "None";
   int64_t submit_time = 0, eligible_time = 0, start_time = 0, end_time = 0;
   int exit_code = 0, exit_signal = 0;
@@ -59,6 +61,10 @@ struct LocalJob {
   int64_t CpusPerNode() const;
   bool Ended() const;
 };
+
+// Every job the local scheduler knows, by raw id: an array's tasks have contiguous ids, the first
+// being the array's own id, so they follow each other in this order.
+using JobMap = std::map<int64_t, LocalJob>;
 
 boost::json::object ToJson(const LocalJob& job);
 LocalJob FromJson(const boost::json::object& o);

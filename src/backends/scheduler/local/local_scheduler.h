@@ -4,6 +4,13 @@
 // Dependency, BeginTime, JobHeldUser) until they fit, run under a supervisor process each (see
 // job_launch.h) and end COMPLETED, FAILED, CANCELLED or TIMEOUT. State lives in a SQLite file in
 // the spool folder; nothing is lost when sfapid restarts, and running jobs keep running.
+//
+// This class coordinates: it holds the lock, the job records and the scheduling loop
+// (local_scheduler_loop.cpp); what a job
+// is made of (job_factory.h), which jobs an id names (job_ids.h), the submit limit
+// (submit_limit.h), why a job waits (pending_reason.h), the nodes (node_pool.h), a job's
+// environment (job_environment.h), queries (job_query.h), purging (job_purge.h) and end reports
+// (job_end_report.h) each live in their own file.
 #pragma once
 
 #include <condition_variable>
@@ -15,9 +22,12 @@
 #include <thread>
 #include <vector>
 
+#include "backends/scheduler/local/job_factory.h"
+#include "backends/scheduler/local/job_purge.h"
 #include "backends/scheduler/local/job_rows.h"
 #include "backends/scheduler/local/job_table.h"
 #include "backends/scheduler/local/local_job.h"
+#include "backends/scheduler/local/node_pool.h"
 #include "backends/scheduler/scheduler.h"
 
 namespace sfapid {
@@ -48,18 +58,12 @@ class LocalScheduler : public Scheduler {
 
  private:
   using Job = local::LocalJob;
-  // Turns parsed directives into jobs (one per array task), or sbatch's error.
-  Result<std::vector<Job>> MakeJobs(const JobScript& script, int64_t now);
-  std::vector<Job*> Resolve(const std::string& jobid);  // "J" (all tasks of an array) or "J_i"
-  // Under mu_.
-  void DropUnknownDependencies(std::vector<Job>& jobs);
-  Status CheckSubmitLimit(uid_t uid, size_t adding) const;  // under mu_
   void Loop();
   // One pass: collects ended jobs, starts what fits, updates reasons. Under mu_.
   void Tick(int64_t now, std::vector<const Job*>& changed);
   void PurgeIfDue(int64_t now);  // under mu_
   void Collect(Job& job, int64_t now, std::vector<const Job*>& changed);
-  std::string PendingReason(const Job& job, int64_t now);
+  // Starts the job if it fits (true also when it failed to start: it then ended FAILED).
   bool TryStart(Job& job, int64_t now);
   void ReportEnded();
   std::string JobDir(int64_t id) const;
@@ -67,21 +71,17 @@ class LocalScheduler : public Scheduler {
 
   const SystemConfig& system_;
   std::string spool_dir_;
-  int cpus_per_node_ = 1;
-  int64_t memory_mb_per_node_ = 0;
-  int64_t default_time_ = 3600, max_time_ = 2 * 86400;
-  std::vector<std::string> node_names_;
-  std::vector<int64_t> free_cpus_;
-  std::vector<int64_t> free_mem_;
+  local::NodePool nodes_;
+  local::JobFactory factory_;
+  local::PurgeSchedule purge_;
 
   std::unique_ptr<local::JobTable> table_;
   mutable std::shared_mutex mu_;
-  std::map<int64_t, Job> jobs_;           // by raw id
+  local::JobMap jobs_;                    // by raw id
   std::set<int64_t> active_;              // pending, running, or still being stopped
   std::map<int64_t, int> array_running_;  // per array, during a scheduling pass
   std::set<int64_t> unreported_;          // ended for good; the job-ended handler has not seen them
   int64_t next_id_ = 1;
-  int64_t last_purge_ = 0;  // Unix seconds of the last PurgeIfDue pass
   bool started_ = false;
   bool stopping_ = false;
   bool wake_flag_ = false;

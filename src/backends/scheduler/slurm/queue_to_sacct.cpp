@@ -2,6 +2,7 @@
 
 #include "backends/scheduler/job_fields.h"
 #include "backends/scheduler/slurm_time.h"
+#include "domain/job_state.h"
 
 namespace sfapid::slurm {
 
@@ -27,7 +28,7 @@ std::string Memory(std::string mem) {
 JobRow SacctRowFromQueue(const JobRow& q, const std::string& cluster, const QueueOnly& more) {
   const std::string state = RowField(q, "state");
   const bool ended = IsTerminalState(state);
-  const bool started = state != "PENDING";
+  const bool started = ParseJobState(state) != JobState::kPending;
   const int64_t elapsed = ParseDuration(RowField(q, "time")).value_or(0);
   const std::optional<int64_t> limit = ParseDuration(RowField(q, "time_limit"));
   const bool unlimited = !limit || *limit == kUnlimited;

@@ -4,6 +4,7 @@
 
 #include "backends/scheduler/array_indices.h"
 #include "backends/scheduler/job_fields.h"
+#include "domain/job_state.h"
 
 namespace sfapid::slurm {
 
@@ -61,12 +62,12 @@ void ListPendingArrayTasks(std::vector<JobRow>& rows) {
     const std::string jobid = RowField(row, "jobid");
     const size_t open = jobid.find("_[");
     // Only tasks still pending: an array cancelled before it started is one row in sacct too.
-    auto tasks =
-        RowField(row, "state") == "PENDING" && open != std::string::npos && jobid.back() == ']'
-            ? ParseArrayIndices(
-                  std::string_view(jobid).substr(open + 2).substr(0, jobid.size() - open - 3),
-                  kMaxSlurmArrayIndex)
-            : Result<ArrayIndices>(Status::NotFound(""));
+    auto tasks = ParseJobState(RowField(row, "state")) == JobState::kPending &&
+                         open != std::string::npos && jobid.back() == ']'
+                     ? ParseArrayIndices(std::string_view(jobid).substr(open + 2).substr(
+                                             0, jobid.size() - open - 3),
+                                         kMaxSlurmArrayIndex)
+                     : Result<ArrayIndices>(Status::NotFound(""));
     if (!tasks) {
       out.push_back(std::move(row));
       continue;

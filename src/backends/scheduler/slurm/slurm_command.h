@@ -52,6 +52,9 @@ class SlurmCommands {
       other_runs_{0};
 };
 
+// A command's output without the line ends and spaces around it.
+std::string Trim(std::string s);
+
 // Reads a started process's stdout and stderr to the end (killing its group at the deadline) and
 // reaps it.
 CommandResult Collect(const RunningCommand& process, std::chrono::steady_clock::duration timeout);

@@ -7,6 +7,7 @@
 #include "backends/scheduler/array_indices.h"
 #include "backends/scheduler/job_fields.h"
 #include "backends/scheduler/slurm_time.h"
+#include "domain/job_state.h"
 
 namespace sfapid::slurm {
 
@@ -62,7 +63,7 @@ std::string Priority(const json::object& j) {
 
 JobRow SqueueRowFromJson(const json::object& j, int64_t now) {
   const std::string state = Text(j, "job_state", "PENDING");
-  const bool pending = state == "PENDING";
+  const bool pending = ParseJobState(state) == JobState::kPending;
   const int64_t id = Int(j, "job_id"), array_id = Int(j, "array_job_id");
   const json::value* task = Field(j, "array_task_id");
   std::string jobid = std::to_string(id), task_text = "N/A";

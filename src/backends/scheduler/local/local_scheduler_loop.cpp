@@ -1,0 +1,207 @@
+// The local scheduler's scheduling loop (see local_scheduler.h): every pass, or when woken by a
+// submission or a cancel, it collects the jobs whose supervisors finished, starts the pending
+// jobs that may start and fit, records why the others wait, purges old records and reports the
+// jobs that ended.
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "backends/scheduler/local/job_end_report.h"
+#include "backends/scheduler/local/job_environment.h"
+#include "backends/scheduler/local/job_launch.h"
+#include "backends/scheduler/local/local_scheduler.h"
+#include "backends/scheduler/local/pending_reason.h"
+#include "backends/scheduler/slurm_time.h"
+
+namespace sfapid {
+
+namespace json = boost::json;
+using local::LocalJob;
+
+namespace {
+
+int64_t NowSeconds() { return static_cast<int64_t>(::time(nullptr)); }
+
+}  // namespace
+
+void LocalScheduler::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return wake_flag_; });
+      wake_flag_ = false;
+      if (stopping_) return;
+      std::vector<const LocalJob*> changed;
+      Tick(NowSeconds(), changed);
+      if (Status s = table_->Update(changed); !s.ok())
+        spdlog::error("{}: local scheduler cannot save job state: {}", system_.name, s.message());
+      PurgeIfDue(NowSeconds());
+    }
+    ReportEnded();
+  }
+}
+
+// A pass takes at most this many records, so that a long history (after an upgrade) does not hold
+// the scheduler's lock for long; the next pass follows at once.
+void LocalScheduler::PurgeIfDue(int64_t now) {
+  if (!purge_.Due(now)) return;
+  constexpr size_t kMaxPerPass = 5000;
+  const int64_t cutoff = purge_.Cutoff(now);
+  std::vector<int64_t> ids = local::PurgeableJobs(jobs_, active_, cutoff, kMaxPerPass);
+  if (ids.size() >= kMaxPerPass) purge_.RunAgainSoon();
+  if (ids.empty()) return;
+  if (Status s = table_->Delete(ids, next_id_); !s.ok()) {
+    spdlog::error("{}: local scheduler cannot purge old jobs: {}", system_.name, s.message());
+    return;
+  }
+  for (int64_t id : ids) jobs_.erase(id);
+  spdlog::info("{}: purged {} job record{} that ended before {}", system_.name, ids.size(),
+               ids.size() == 1 ? "" : "s", slurm::FormatTimestamp(cutoff));
+}
+
+void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
+  std::vector<int64_t> ids(active_.begin(), active_.end());
+  // Ended jobs free their nodes before anything new is placed.
+  for (int64_t id : ids) {
+    LocalJob& job = jobs_.at(id);
+    if (job.supervisor > 0) Collect(job, now, changed);
+  }
+  // Running tasks per array, counted once per pass (the %N throttle), not once per pending task.
+  array_running_.clear();
+  for (int64_t id : ids) {
+    const LocalJob& job = jobs_.at(id);
+    if (job.array_job_id != 0 && (job.state == JobState::kRunning || job.supervisor > 0))
+      ++array_running_[job.array_job_id];
+  }
+  for (int64_t id : ids) {
+    LocalJob& job = jobs_.at(id);
+    if (job.Ended() && job.supervisor == 0) {
+      active_.erase(id);
+      if (!job.reported) unreported_.insert(id);
+      continue;
+    }
+    if (job.state != JobState::kPending) continue;
+    const std::string reason = local::PendingReason(job, jobs_, array_running_, now);
+    bool started = false;
+    try {
+      started = reason.empty() && TryStart(job, now);
+    } catch (const std::exception& e) {
+      spdlog::error("{}: job {} cannot start: {}", system_.name, job.DisplayId(), e.what());
+      job.state = JobState::kFailed;
+      job.exit_code = 1;
+      job.start_time = job.end_time = now;
+      job.node_ids.clear();
+      started = true;
+    }
+    if (started) {
+      if (job.array_job_id != 0 && job.supervisor > 0) ++array_running_[job.array_job_id];
+      changed.push_back(&job);
+      continue;
+    }
+    const std::string shown = reason.empty() ? "Resources" : reason;
+    if (job.eligible_time == 0 && (reason.empty() || reason == "Resources"))
+      job.eligible_time = now;
+    if (shown != job.reason) {
+      job.reason = shown;
+      changed.push_back(&job);
+    }
+  }
+}
+
+void LocalScheduler::Collect(LocalJob& job, int64_t now, std::vector<const LocalJob*>& changed) {
+  const std::string dir = JobDir(job.id);
+  local::ReapSupervisor(job.supervisor);
+  auto result = local::ReadJobResult(dir);
+  if (!result) {
+    if (local::SupervisorAlive(job.supervisor, dir)) return;
+    result = local::ReadJobResult(dir);  // it may have finished between the two looks
+    if (!result) {
+      // The supervisor vanished without a word (killed, or the machine rebooted).
+      spdlog::warn("{}: job {} lost its supervisor; recorded as NODE_FAIL", system_.name,
+                   job.DisplayId());
+      result = local::JobResult{JobState::kNodeFail, 0, 0, job.start_time, now};
+    }
+  }
+  if (!job.releasing) {
+    job.state = result->state;
+    job.end_time = result->end_time;
+  }
+  job.exit_code = result->exit_code;
+  job.exit_signal = result->exit_signal;
+  nodes_.Release(job.node_ids, job.CpusPerNode(), job.mem_mb);
+  job.supervisor = 0;
+  job.releasing = false;
+  local::RemoveJobDir(dir);
+  changed.push_back(&job);
+}
+
+bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
+  const auto chosen = nodes_.Find(job.nodes, job.CpusPerNode(), job.mem_mb);
+  if (!chosen) return false;
+
+  auto script = table_->Script(job.id);
+  const std::string node = nodes_.names()[static_cast<size_t>(chosen->front())];
+  job.node_ids = *chosen;
+  const local::JobPlacement where{system_.name, node, local::NodeList(job, View(now)), now};
+  json::array args;
+  for (const auto& a : job.args) args.emplace_back(a);
+  const local::LaunchSpec spec{
+      {"account", job.account_unix},
+      {"uid", static_cast<int64_t>(job.uid)},
+      {"gid", static_cast<int64_t>(job.gid)},
+      {"work_dir", job.work_dir},
+      {"stdout", local::ExpandOutputPattern(job.stdout_pattern, job, node)},
+      {"stderr", local::ExpandOutputPattern(job.stderr_pattern, job, node)},
+      {"append", job.append_output},
+      {"script", script ? *script : std::string()},
+      {"command", job.script_path},
+      {"args", std::move(args)},
+      {"env", local::JobEnvironment(job, where)},
+      {"time_limit", job.time_limit},
+      {"kill_wait", static_cast<int64_t>(system_.scheduler.kill_wait_seconds)},
+      {"jobid", job.DisplayId()},
+      {"node", node}};
+  auto pid = script ? local::LaunchJob(JobDir(job.id), spec) : Result<pid_t>(script.status());
+  if (!pid) {
+    spdlog::error("{}: job {} could not start: {}", system_.name, job.DisplayId(),
+                  pid.status().message());
+    job.node_ids.clear();
+    job.state = JobState::kFailed;
+    job.reason = "None";
+    job.exit_code = 1;
+    job.start_time = job.end_time = now;
+    return true;
+  }
+  nodes_.Hold(*chosen, job.CpusPerNode(), job.mem_mb);
+  job.supervisor = *pid;
+  job.state = JobState::kRunning;
+  job.reason = "None";
+  job.start_time = now;
+  if (job.eligible_time == 0) job.eligible_time = now;
+  return true;
+}
+
+void LocalScheduler::ReportEnded() {
+  std::vector<FinishedJob> ended;
+  std::vector<int64_t> ids;
+  {
+    std::shared_lock lock(mu_);
+    ended = local::EndReports(jobs_, unreported_, system_.name);
+    ids.assign(unreported_.begin(), unreported_.end());
+  }
+  if (ids.empty()) return;
+  for (const auto& f : ended)
+    if (on_end_) on_end_(f);
+  std::unique_lock lock(mu_);
+  std::vector<const LocalJob*> changed;
+  for (int64_t id : ids) {
+    LocalJob& job = jobs_.at(id);
+    job.reported = true;
+    unreported_.erase(id);
+    changed.push_back(&job);
+  }
+  if (Status s = table_->Update(changed); !s.ok())
+    spdlog::error("{}: local scheduler cannot save job state: {}", system_.name, s.message());
+}
+
+}  // namespace sfapid

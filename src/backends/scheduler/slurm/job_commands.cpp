@@ -1,0 +1,71 @@
+#include "backends/scheduler/slurm/job_commands.h"
+
+#include <boost/json.hpp>
+
+#include "util/split.h"
+
+namespace sfapid::slurm {
+
+namespace json = boost::json;
+
+Result<std::string> SubmitJob(SlurmCommands& commands, const JobScript& script,
+                              const std::vector<std::string>& roots) {
+  json::array root_list;
+  for (const auto& r : roots) root_list.emplace_back(r);
+  // sbatch runs in the submit folder, as a user who typed it there: the job's working folder is
+  // that one unless the script's own #SBATCH --chdir says otherwise (an option on the command line
+  // would override the script's).
+  std::vector<std::string> args{"--parsable"};
+  // On the command line it overrides every account the script could name (#SBATCH in any form,
+  // #PBS, het job components).
+  if (!script.charge_account.empty()) args.push_back("--account=" + script.charge_account);
+  args.push_back(script.path);
+  args.insert(args.end(), script.args.begin(), script.args.end());
+  auto r = commands.AsUser(script.who, "sbatch", args,
+                           json::array{json::object{{"path", script.path}, {"roots", root_list}}},
+                           script.submit_dir);
+  const std::string out = Trim(r.out);
+  if (r.exit_code != 0 || out.empty()) {
+    std::string err = Trim(r.err);
+    if (err.empty())
+      err = "sbatch: error: Batch job submission failed (exit " + std::to_string(r.exit_code) + ")";
+    if (r.timed_out) return Status::Unavailable(err + " (timed out)");
+    return Status::InvalidArgument(err);
+  }
+  return out.substr(0, out.find(';'));
+}
+
+Status CancelJob(SlurmCommands& commands, const UnixIdentity& who, const std::string& jobid) {
+  // Plain scancel (22.05) exits 0 and says nothing for a job that has ended or that slurmctld
+  // does not know; -v prints why ("Job/step already completing or completed", "Invalid job id
+  // specified") among progress lines, and those errors are what the caller needs to hear.
+  auto r = commands.AsUser(who, "scancel", {"-v", "--", jobid}, json::array{});
+  std::string errors;
+  for (const std::string& line : SplitList(r.err, '\n'))
+    if (line.find("error:") != std::string::npos) {
+      if (!errors.empty()) errors.push_back('\n');
+      errors.append(line);
+    }
+  if (r.exit_code != 0 || !errors.empty())
+    return Status::InvalidArgument(
+        errors.empty() ? "scancel: error: exit " + std::to_string(r.exit_code) : errors);
+  return Status::Ok();
+}
+
+Result<std::string> FindDefaultAccount(SlurmCommands& commands, const std::string& unix_user) {
+  auto r =
+      commands.AsServer("sacctmgr", {"-nP", "show", "user", unix_user, "format=DefaultAccount"});
+  std::string account = Trim(r.out);
+  if (r.exit_code != 0 || account.empty() || account.find('\n') != std::string::npos)
+    return Status::Unavailable("cannot find the default Slurm account of " + unix_user + ": " +
+                               Trim(r.err.empty() ? r.out : r.err));
+  return account;
+}
+
+Status PingController(SlurmCommands& commands) {
+  auto r = commands.AsServer("scontrol", {"ping"});
+  if (r.exit_code == 0 && r.out.find("is UP") != std::string::npos) return Status::Ok();
+  return Status::Unavailable("slurmctld does not answer: " + Trim(r.out.empty() ? r.err : r.out));
+}
+
+}  // namespace sfapid::slurm
