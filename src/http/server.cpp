@@ -11,14 +11,16 @@
 #include <limits>
 #include <map>
 #include <mutex>
-#include <random>
 #include <set>
 #include <thread>
 #include <variant>
 
+#include "http/access_log_target.h"
 #include "http/client_ip.h"
 #include "http/errors.h"
 #include "http/form.h"
+#include "http/request_framing.h"
+#include "http/request_id.h"
 
 namespace sfapid::http {
 
@@ -36,93 +38,16 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* hex = "0123456789abcdef";
-  std::string id(16, '0');
-  uint64_t v = rng();
-  for (char& c : id) {
-    c = hex[v & 15];
-    v >>= 4;
-  }
-  return id;
-}
-
-// A client's X-Request-ID is echoed when it is short and plain; otherwise a new one is made, so
-// that logs never carry a client's control characters.
-bool UsableRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
-        c != ':')
-      return false;
-  return true;
-}
-
-// RFC 9112 §6.1 and §6.3: a request whose framing two parties could read differently is refused
-// and the connection closed, so a proxy in front cannot be made to pass a second, hidden request.
-// Returns why, or an empty string when the framing is unambiguous.
-std::string AmbiguousFraming(const bhttp::request_parser<bhttp::string_body>& parser) {
-  const auto& msg = parser.get();
-  std::string codings;
-  int content_lengths = 0;
-  std::string first_length;
-  for (const auto& field : msg) {
+// The framing fields of a parsed request header, for AmbiguousFraming.
+FramingHeaders FramingOf(const bhttp::request_parser<bhttp::string_body>& parser) {
+  FramingHeaders h;
+  h.version = static_cast<int>(parser.get().version());
+  for (const auto& field : parser.get()) {
     if (field.name() == bhttp::field::transfer_encoding)
-      codings += (codings.empty() ? "" : ",") + std::string(field.value());
-    if (field.name() == bhttp::field::content_length) {
-      if (++content_lengths == 1)
-        first_length = std::string(field.value());
-      else if (field.value() != first_length)
-        return "Content-Length is given twice, differently";
-    }
+      h.transfer_encodings.emplace_back(field.value());
+    if (field.name() == bhttp::field::content_length) h.content_lengths.emplace_back(field.value());
   }
-  if (msg.find(bhttp::field::transfer_encoding) == msg.end()) return "";
-  if (msg.version() < 11) return "Transfer-Encoding is not allowed in an HTTP/1.0 request";
-  if (content_lengths > 0) return "Content-Length and Transfer-Encoding must not both be given";
-  // The last coding must be chunked, and chunked may not come twice.
-  std::vector<std::string> list;
-  for (size_t start = 0; start <= codings.size();) {
-    size_t end = codings.find(',', start);
-    if (end == std::string::npos) end = codings.size();
-    std::string c = codings.substr(start, end - start);
-    while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.erase(0, 1);
-    while (!c.empty() && (c.back() == ' ' || c.back() == '\t')) c.pop_back();
-    if (!c.empty()) list.push_back(c);
-    start = end + 1;
-  }
-  int chunked = 0;
-  for (const auto& c : list) chunked += beast::iequals(c, "chunked");
-  if (list.empty() || !beast::iequals(list.back(), "chunked") || chunked != 1)
-    return "Transfer-Encoding must end with chunked, once";
-  return "";
-}
-
-// What of a request target the access log may show: the path, and only query parameters known to
-// carry no credentials (the token endpoint takes an assertion in the query string, and a client
-// may put an access_token there).
-std::string TargetForLog(std::string_view target) {
-  static const std::set<std::string, std::less<>> kLoggable = {
-      "cached", "sacct", "kwargs", "binary", "isPath", "index", "limit", "offset", "state"};
-  const size_t q = target.find('?');
-  std::string out(target.substr(0, q));
-  if (q == std::string_view::npos) return out;
-  std::string_view rest = target.substr(q + 1);
-  bool first = true, hidden = false;
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    const std::string_view key = pair.substr(0, pair.find('='));
-    if (kLoggable.count(key)) {
-      out += (first ? "?" : "&") + std::string(pair);
-      first = false;
-    } else {
-      hidden = true;
-    }
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-  }
-  if (hidden) out += first ? "?(redacted)" : "&(redacted)";
-  return out;
+  return h;
 }
 
 // The peer's address as text, IPv4-mapped IPv6 written as IPv4.
@@ -402,7 +327,7 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
                      ? DetailError(431, "Request headers are larger than " +
                                             std::to_string(config.max_header_bytes) + " bytes")
                      : DetailError(400, "Malformed HTTP request: " + ec.message());
-    } else if (std::string why = AmbiguousFraming(parser); !why.empty()) {
+    } else if (std::string why = AmbiguousFraming(FramingOf(parser)); !why.empty()) {
       close_after = true;  // the rest of the stream cannot be framed: nothing more is read
       request_id = NewRequestId();
       method = std::string(parser.get().method_string());
