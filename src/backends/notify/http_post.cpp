@@ -96,18 +96,10 @@ asio::awaitable<void> Run(Target t, HttpPost post, std::shared_ptr<Exchange> x) 
   // Checked on the very addresses connected to below, so a second lookup cannot swap them.
   const NetworkBlocklist blocked(post.blocked_networks);
   for (const auto& entry : endpoints) {
-    const auto address = entry.endpoint().address();
-    std::array<uint8_t, 16> bytes{};
-    if (address.is_v4()) {
-      bytes[10] = bytes[11] = 0xff;
-      const auto v4 = address.to_v4().to_bytes();
-      std::copy(v4.begin(), v4.end(), bytes.begin() + 12);
-    } else {
-      bytes = address.to_v6().to_bytes();
-    }
-    if (auto why = blocked.Blocks(bytes)) {
-      x->outcome = {AttemptOutcome::kRefused, t.host + " resolves to " + address.to_string() +
-                                                  ", " + *why +
+    // Text, then parsed: a scoped address (fe80::1%eth0) does not parse, and is refused.
+    const std::string address = entry.endpoint().address().to_string();
+    if (auto why = blocked.Blocks(address)) {
+      x->outcome = {AttemptOutcome::kRefused, t.host + " resolves to " + address + ", " + *why +
                                                   " (callbacks.blocked_networks); not retried"};
       x->finished = true;
       co_return;
