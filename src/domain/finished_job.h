@@ -22,9 +22,12 @@ struct FinishedJob {
   // The whole of an array, reported once after its last task (each task is reported too): what a
   // callback registered under the array's id announces. Charges nothing (the tasks did).
   bool array_summary = false;
+  // The reservation it ran in ("" = none). Such a job charges nothing: the reservation's whole
+  // block is charged to the project, as facilities do.
+  std::string reservation;
   // Node-hours charged to the account: elapsed (start to end) x nodes.
   double NodeHours() const {
-    return start_time > 0 && end_time > start_time
+    return reservation.empty() && start_time > 0 && end_time > start_time
                ? static_cast<double>(end_time - start_time) * nodes / 3600.0
                : 0.0;
   }

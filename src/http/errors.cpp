@@ -27,6 +27,7 @@ Response FromStatus(const Status& s) {
     case Code::kInvalidArgument:
       return DetailError(400, s.message());
     case Code::kAlreadyExists:
+    case Code::kFailedPrecondition:
       return DetailError(409, s.message());
     case Code::kPermissionDenied:
       return DetailError(403, s.message());

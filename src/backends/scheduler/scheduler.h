@@ -61,6 +61,25 @@ inline SerializedRow Serialize(const JobRow& row) {
   return std::make_shared<const std::string>(boost::json::serialize(row));
 }
 
+// A reservation as the scheduler makes it (Slurm: scontrol create reservation). Names are the
+// scheduler's: Unix accounts and the Slurm account.
+struct ReservationSpec {
+  std::string name;                     // ReservationName, unique in the cluster
+  std::vector<std::string> unix_users;  // Users=; empty: every user of the account
+  std::string account;                  // Accounts=: jobs must be charged to it
+  int nodes = 0;                        // NodeCnt=
+  int64_t start = 0, end = 0;           // Unix seconds
+  std::string partition, constraint;    // PartitionName=, Features= ("" = any)
+};
+
+// A reservation as the scheduler reports it back (scontrol show reservation).
+struct PlacedReservation {
+  std::string name;
+  std::vector<std::string> node_names;
+  int64_t start = 0, end = 0;
+  bool active = false;  // State=ACTIVE
+};
+
 class Scheduler {
  public:
   using JobEndedHandler = std::function<void(const FinishedJob&)>;
@@ -87,6 +106,31 @@ class Scheduler {
   // The account a job of `who`'s that names none is charged to (the system's default_account;
   // Slurm: the user's default association).
   virtual Result<std::string> DefaultAccount(const UnixIdentity& who) = 0;
+
+  // --- reservations (docs/reservations.md) ---
+  // Makes the reservation and places it on nodes. InvalidArgument carries the scheduler's refusal
+  // in its words ("Requested nodes are busy", ...); AlreadyExists when the name is taken.
+  virtual Result<PlacedReservation> CreateReservation(const ReservationSpec&) {
+    return Status::FailedPrecondition(backend_name() + " scheduler has no reservations");
+  }
+  // Changes nodes, times or users of an existing reservation; the old one stays when refused.
+  virtual Result<PlacedReservation> UpdateReservation(const ReservationSpec&) {
+    return Status::FailedPrecondition(backend_name() + " scheduler has no reservations");
+  }
+  // Removes it; Ok when it is already gone (deleting twice is safe after a crash).
+  virtual Status DeleteReservation(const std::string& name) {
+    (void)name;
+    return Status::FailedPrecondition(backend_name() + " scheduler has no reservations");
+  }
+  // The reservation as the scheduler has it, or nullopt when it has none by that name.
+  virtual Result<std::optional<PlacedReservation>> GetReservation(const std::string& name) {
+    (void)name;
+    return Status::FailedPrecondition(backend_name() + " scheduler has no reservations");
+  }
+  // How many nodes reservations may take in all (the cluster's node count).
+  virtual Result<int> ReservableNodes() {
+    return Status::FailedPrecondition(backend_name() + " scheduler has no reservations");
+  }
 
   // Prometheus text lines about this scheduler (commands run, snapshot age, ...), or "".
   virtual std::string Metrics() const { return ""; }

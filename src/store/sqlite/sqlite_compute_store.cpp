@@ -69,8 +69,8 @@ CallbackDelivery DeliveryRow(const Statement& s) {
 }  // namespace
 
 Result<bool> SqliteComputeStore::RecordUsage(const FinishedJob& j) {
-  const int64_t elapsed =
-      j.start_time > 0 && j.end_time > j.start_time ? j.end_time - j.start_time : 0;
+  // Whole node-seconds, so that sums are exact (NodeHours() is the same charge in hours).
+  const auto node_seconds = static_cast<int64_t>(j.NodeHours() * 3600.0 + 0.5);
   std::lock_guard lock(mu_);
   // OR IGNORE on the (system, jobid) key: schedulers report an end at least once, we charge once.
   auto stmt = db_.Prepare(std::string("INSERT OR IGNORE INTO finished_jobs(") + kJobColumns +
@@ -79,7 +79,7 @@ Result<bool> SqliteComputeStore::RecordUsage(const FinishedJob& j) {
   if (!stmt) return stmt.status();
   stmt->Bind(1, j.system).Bind(2, j.jobid).Bind(3, j.user).Bind(4, j.account).Bind(5, j.state);
   stmt->Bind(6, j.exit_code).Bind(7, j.submit_time).Bind(8, j.start_time).Bind(9, j.end_time);
-  stmt->Bind(10, static_cast<int64_t>(j.nodes)).Bind(11, elapsed * j.nodes).Bind(12, ToUnix(Now()));
+  stmt->Bind(10, static_cast<int64_t>(j.nodes)).Bind(11, node_seconds).Bind(12, ToUnix(Now()));
   if (Status s = stmt->Run(); !s.ok()) return s;
   return db_.Changes() > 0;
 }
