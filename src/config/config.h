@@ -45,12 +45,29 @@ struct SchedulerConfig {
   double command_timeout_seconds = 30;  // a Slurm command taking longer is killed
 };
 
+// [systems.reservations]: what a compute system lets users reserve by themselves
+// (docs/reservations.md). Without the table a system takes no reservation requests.
+struct ReservationPolicy {
+  bool enabled = false;
+  double min_lead_hours = 0;       // the earliest start is this far ahead (NERSC: 168)
+  int max_nodes = 0;               // per reservation; 0: the whole cluster
+  double max_duration_hours = 24;  // end - start
+  int max_active_per_project = 4;  // requested, approved, scheduled or active at once
+  // Requests up to this many node-hours are approved at once; larger ones wait for an operator.
+  // 0: every request waits.
+  double auto_approve_node_hours = 24;
+  // Cancelled less than this long before the start (or after it): charged in full (NERSC: 96).
+  double cancellation_notice_hours = 0;
+  double charge_factor = 1;  // node-hours charged per reserved node-hour
+};
+
 struct SystemConfig {
   std::string name;
   std::string full_name;
   SystemType system_type = SystemType::kService;
   std::string description;
-  SchedulerConfig scheduler;  // compute systems only
+  SchedulerConfig scheduler;       // compute systems only
+  ReservationPolicy reservations;  // compute systems only
   // File-system roots the utilities may touch on this system (after resolving ".." and symlinks).
   // The default "/" is the whole file system with Unix permissions as the guard, as on a login
   // node.

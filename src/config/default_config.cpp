@@ -176,6 +176,17 @@ max_submit_jobs_per_user = 0  # pending + running jobs per user, as MaxSubmitJob
 # refresh_interval_seconds = 2 (how old a cached view may be); min_refresh_interval_seconds = 0.25
 # (refreshes start at least this far apart, however many cached=false reads ask);
 # sacct_window_days = 7; command_timeout_seconds = 30.
+[systems.reservations]
+# Advance reservations users request themselves (POST /compute/reservations/perlmutter); see
+# docs/reservations.md. Without this table a system takes no requests.
+enabled = true
+min_lead_hours = 0            # how far ahead a reservation must start (NERSC: 168)
+max_nodes = 0                 # nodes per reservation (0: the whole cluster)
+max_duration_hours = 24
+max_active_per_project = 4    # requested, approved, scheduled or active at once
+auto_approve_node_hours = 24  # larger requests wait for `sfapid reservation approve`
+cancellation_notice_hours = 0 # cancelled later than this before the start: charged in full
+charge_factor = 1             # node-hours charged per reserved node-hour
 
 [[systems]]
 name = "dtns"

@@ -5,6 +5,24 @@ namespace sfapid::config_reading {
 
 namespace {
 
+void ReadReservationPolicy(const toml::table& t, const std::string& source, size_t index,
+                           ReservationPolicy& p) {
+  TableReader r(t, source, "systems[" + std::to_string(index) + "].reservations");
+  p.enabled = true;  // the table's presence turns them on unless it says otherwise
+  r.Read("enabled", p.enabled);
+  r.Read("min_lead_hours", p.min_lead_hours);
+  r.Read("max_nodes", p.max_nodes);
+  r.Read("max_duration_hours", p.max_duration_hours);
+  r.Read("max_active_per_project", p.max_active_per_project);
+  r.Read("auto_approve_node_hours", p.auto_approve_node_hours);
+  r.Read("cancellation_notice_hours", p.cancellation_notice_hours);
+  r.Read("charge_factor", p.charge_factor);
+  r.RejectUnknown();
+  r.Require(p.max_duration_hours > 0, "max_duration_hours", "must be positive");
+  r.Require(p.max_active_per_project >= 1, "max_active_per_project", "must be at least 1");
+  r.Require(p.charge_factor > 0, "charge_factor", "must be positive");
+}
+
 SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t index) {
   TableReader r(t, source, "systems[" + std::to_string(index) + "]");
   SystemConfig s;
@@ -73,6 +91,11 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
       sr.Fail(sr.NodeOr("backend"), "backend", "must be \"local\" or \"slurm\"");
   } else if (s.system_type == SystemType::kCompute) {
     s.scheduler.backend = "local";
+  }
+  if (const toml::table* resv = r.Table("reservations")) {
+    if (s.system_type != SystemType::kCompute)
+      r.Fail(*resv, "reservations", "only compute systems take reservations");
+    ReadReservationPolicy(*resv, source, index, s.reservations);
   }
   r.ReadStrings("roots", s.roots);
   for (const auto& root : s.roots)

@@ -8,8 +8,8 @@ namespace sfapid {
 namespace {
 
 constexpr std::array kStates = {
-    ReservationState::kRequested, ReservationState::kApproved,  ReservationState::kDenied,
-    ReservationState::kScheduled, ReservationState::kActive,    ReservationState::kCompleted,
+    ReservationState::kRequested, ReservationState::kApproved, ReservationState::kDenied,
+    ReservationState::kScheduled, ReservationState::kActive,   ReservationState::kCompleted,
     ReservationState::kCancelled, ReservationState::kFailed,
 };
 

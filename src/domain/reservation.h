@@ -44,6 +44,7 @@ struct ReservationChange {
   std::vector<std::string> users;
   bool all_members = false;
   std::string requested_by;
+  bool approved = false;  // by policy or an operator: the lifecycle applies it to the scheduler
 };
 
 struct Reservation {
@@ -66,7 +67,7 @@ struct Reservation {
   double charge_factor = 1;
   double charged_node_hours = 0;  // what the project was charged (0 until charged)
   bool charged = false;
-  bool released = false;  // the scheduler's copy is gone (after cancel, deny or completion)
+  bool released = false;         // the scheduler's copy is gone (after cancel, deny or completion)
   bool policy_override = false;  // made by an operator beyond policy (maintenance)
   std::optional<ReservationChange> pending_change;
   int64_t created_at = 0, updated_at = 0;  // Unix seconds

@@ -9,6 +9,7 @@
 #include "store/account_store.h"
 #include "store/auth_store.h"
 #include "store/compute_store.h"
+#include "store/reservation_store.h"
 #include "store/status_store.h"
 #include "store/task_store.h"
 #include "store/transfer_store.h"
@@ -26,6 +27,7 @@ class Store {
   virtual TransferStore& transfers() = 0;
   virtual ComputeStore& compute() = 0;
   virtual AccountStore& accounts() = 0;
+  virtual ReservationStore& reservations() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

@@ -203,6 +203,60 @@ const std::vector<std::string>& Migrations() {
       );
       CREATE INDEX group_members_by_user ON group_members(user);
       )sql",
+      // 7: advance reservations (domain/reservation.h). name_held: the name is taken on the
+      // machine until the reservation is final and the scheduler's copy is gone.
+      R"sql(
+      CREATE TABLE reservations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        machine TEXT NOT NULL,
+        account TEXT NOT NULL,
+        users TEXT NOT NULL,
+        all_members INTEGER NOT NULL,
+        nodes INTEGER NOT NULL,
+        node_names TEXT NOT NULL,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER NOT NULL,
+        partition TEXT NOT NULL,
+        features TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        state TEXT NOT NULL,
+        state_reason TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        callback_url TEXT NOT NULL,
+        callback_email TEXT NOT NULL,
+        charge_factor REAL NOT NULL,
+        charged_node_seconds INTEGER NOT NULL,
+        charged INTEGER NOT NULL,
+        released INTEGER NOT NULL,
+        policy_override INTEGER NOT NULL,
+        change_nodes INTEGER,
+        change_start INTEGER,
+        change_end INTEGER,
+        change_users TEXT,
+        change_all_members INTEGER,
+        change_by TEXT,
+        change_approved INTEGER,
+        name_held INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX reservations_name ON reservations(machine, name) WHERE name_held = 1;
+      CREATE INDEX reservations_by_machine ON reservations(machine, state);
+      CREATE INDEX reservations_by_account ON reservations(account);
+      CREATE TABLE reservation_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        reservation_id INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        state TEXT NOT NULL,
+        note TEXT NOT NULL
+      );
+      CREATE INDEX reservation_events_by_id ON reservation_events(reservation_id, seq);
+      )sql",
   };
   return m;
 }

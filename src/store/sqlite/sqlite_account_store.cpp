@@ -232,10 +232,12 @@ Result<std::vector<Membership>> SqliteAccountStore::ProjectsOf(const std::string
 
 Result<std::vector<ChargeRow>> SqliteAccountStore::ChargesTo(const std::string& account) {
   // finished_jobs is written by the callbacks module (ComputeStore::RecordUsage): every job that
-  // ended, charged once, whatever scheduler ran it.
+  // ended, charged once, whatever scheduler ran it. A reservation's block is charged to the user
+  // who requested it, once charged (ReservationStore).
   return Rows<ChargeRow>(
-      "SELECT user, SUM(node_seconds) FROM finished_jobs WHERE account = ?1 GROUP BY user "
-      "ORDER BY user",
+      "SELECT user, SUM(node_seconds) FROM (SELECT user, node_seconds FROM finished_jobs WHERE "
+      "account = ?1 UNION ALL SELECT requested_by, charged_node_seconds FROM reservations WHERE "
+      "account = ?1 AND charged = 1) GROUP BY user ORDER BY user",
       [&](Statement& s) { s.Bind(1, account); }, &ChargeRowOf);
 }
 

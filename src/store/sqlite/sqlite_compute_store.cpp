@@ -96,8 +96,10 @@ Result<std::optional<FinishedJob>> SqliteComputeStore::GetFinishedJob(const std:
 
 Result<std::vector<UsageRow>> SqliteComputeStore::UsageByAccount(const std::string& account) {
   return Rows<UsageRow>(
-      "SELECT system, account, COUNT(*), SUM(node_seconds) FROM finished_jobs "
-      "WHERE ?1 = '' OR account = ?1 GROUP BY system, account ORDER BY system, account",
+      "SELECT system, account, SUM(jobs), SUM(node_seconds) FROM (SELECT system, account, 1 AS "
+      "jobs, node_seconds FROM finished_jobs UNION ALL SELECT machine, account, 0, "
+      "charged_node_seconds FROM reservations WHERE charged = 1) WHERE ?1 = '' OR account = ?1 "
+      "GROUP BY system, account ORDER BY system, account",
       [&](Statement& s) { s.Bind(1, account); }, &UsageRowOf);
 }
 

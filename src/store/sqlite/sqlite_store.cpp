@@ -7,6 +7,7 @@
 #include "store/sqlite/sqlite_account_store.h"
 #include "store/sqlite/sqlite_auth_store.h"
 #include "store/sqlite/sqlite_compute_store.h"
+#include "store/sqlite/sqlite_reservation_store.h"
 #include "store/sqlite/sqlite_status_store.h"
 #include "store/sqlite/sqlite_task_store.h"
 #include "store/sqlite/sqlite_transfer_store.h"
@@ -26,7 +27,8 @@ class SqliteStore : public Store {
         tasks_(*db_, mu_),
         transfers_(*db_, mu_),
         compute_(*db_, mu_),
-        accounts_(*db_, mu_) {}
+        accounts_(*db_, mu_),
+        reservations_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -34,6 +36,7 @@ class SqliteStore : public Store {
   TransferStore& transfers() override { return transfers_; }
   ComputeStore& compute() override { return compute_; }
   AccountStore& accounts() override { return accounts_; }
+  ReservationStore& reservations() override { return reservations_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -59,6 +62,7 @@ class SqliteStore : public Store {
   sqlite::SqliteTransferStore transfers_;
   sqlite::SqliteComputeStore compute_;
   sqlite::SqliteAccountStore accounts_;
+  sqlite::SqliteReservationStore reservations_;
 };
 
 }  // namespace

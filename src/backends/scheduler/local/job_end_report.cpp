@@ -5,16 +5,18 @@
 namespace sfapid::local {
 
 FinishedJob Finished(const LocalJob& job, const std::string& cluster) {
-  return FinishedJob{cluster,
-                     job.DisplayId(),
-                     job.user,
-                     job.account,
-                     std::string(JobStateName(job.state)),
-                     ExitCode(job),
-                     job.submit_time,
-                     job.start_time,
-                     job.end_time,
-                     job.nodes};
+  FinishedJob f{cluster,
+                job.DisplayId(),
+                job.user,
+                job.account,
+                std::string(JobStateName(job.state)),
+                ExitCode(job),
+                job.submit_time,
+                job.start_time,
+                job.end_time,
+                job.nodes};
+  f.reservation = job.reservation;
+  return f;
 }
 
 std::vector<FinishedJob> EndReports(const JobMap& jobs, const std::set<int64_t>& ended,

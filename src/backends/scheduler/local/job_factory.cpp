@@ -87,6 +87,7 @@ Result<std::vector<LocalJob>> JobFactory::Make(const JobScript& script, int64_t 
   job.dependencies = o.dependencies;
   job.dependency_text = o.dependency_text;
   job.begin_time = o.begin.value_or(0);
+  job.reservation = o.reservation.value_or("");
   job.held = o.hold;
   job.ignored = o.ignored;
   job.submit_time = now;

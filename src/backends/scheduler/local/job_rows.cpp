@@ -102,7 +102,7 @@ JobRow SqueueRow(const LocalJob& j, const ClusterView& v) {
   row[""] = "";
   row["st"] = std::string(JobStateCode(j.state));
   row["user"] = j.account_unix;
-  row["reservation"] = "(null)";
+  row["reservation"] = j.reservation.empty() ? "(null)" : j.reservation;
   row["wckey"] = "(null)";
   row["exc_nodes"] = "";
   row["nice"] = "0";
@@ -174,6 +174,7 @@ JobRow SacctRow(const LocalJob& j, const ClusterView& v) {
   row["priority"] = std::to_string(100000000 - j.id % 100000000);
   row["partition"] = j.partition;
   row["qos"] = j.qos;
+  row["reservation"] = j.reservation;
   row["qosraw"] = "1";
   row["reason"] = j.state == JobState::kPending ? j.reason : "None";
   row["reqcpufreq"] = "Unknown";

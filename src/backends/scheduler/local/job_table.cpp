@@ -15,7 +15,8 @@ Result<std::unique_ptr<JobTable>> JobTable::Open(const std::string& path) {
           "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
           "CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, record TEXT NOT NULL);"
           "CREATE TABLE IF NOT EXISTS scripts (id INTEGER PRIMARY KEY, script TEXT NOT NULL);"
-          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);");
+          "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+          "CREATE TABLE IF NOT EXISTS reservations (name TEXT PRIMARY KEY, record TEXT NOT NULL);");
       !s.ok())
     return s;
   return std::unique_ptr<JobTable>(new JobTable(std::move(db).value()));
@@ -76,6 +77,30 @@ Status JobTable::Delete(const std::vector<int64_t>& ids, int64_t next_id) {
     }
     return s;
   });
+}
+
+Result<std::vector<json::object>> JobTable::LoadReservations() {
+  auto st = db_->Prepare("SELECT record FROM reservations ORDER BY name");
+  if (!st) return st.status();
+  std::vector<json::object> out;
+  while (st->Step()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(st->Text(0), ec);
+    if (ec || !v.is_object())
+      return Status::Internal("local scheduler: a reservation record is unreadable");
+    out.push_back(std::move(v.as_object()));
+  }
+  if (!st->status().ok()) return st->status();
+  return out;
+}
+
+Status JobTable::SaveReservation(const std::string& name, const json::object& record) {
+  return db_->Run("INSERT OR REPLACE INTO reservations (name, record) VALUES (?, ?)",
+                  [&](auto& st) { st.Bind(1, name).Bind(2, json::serialize(record)); });
+}
+
+Status JobTable::DeleteReservation(const std::string& name) {
+  return db_->Run("DELETE FROM reservations WHERE name = ?", [&](auto& st) { st.Bind(1, name); });
 }
 
 Result<int64_t> JobTable::NextId() {

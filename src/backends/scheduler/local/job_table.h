@@ -3,6 +3,7 @@
 // one JSON record beside its script.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ class JobTable {
   // Forgets these jobs (and the scripts stored under their ids), remembering that ids below
   // `next_id` were given out, so a restart never gives one again.
   Status Delete(const std::vector<int64_t>& ids, int64_t next_id);
+  // The reservations (reservation_book.h), each one JSON record by name.
+  Result<std::vector<boost::json::object>> LoadReservations();
+  Status SaveReservation(const std::string& name, const boost::json::object& record);
+  Status DeleteReservation(const std::string& name);
   // The first id not given out yet, as far as deletions remember (0: none recorded).
   Result<int64_t> NextId();
 

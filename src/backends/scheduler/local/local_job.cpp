@@ -83,6 +83,7 @@ json::object ToJson(const LocalJob& j) {
           {"dependencies", std::move(deps)},
           {"dependency_text", j.dependency_text},
           {"begin_time", j.begin_time},
+          {"reservation", j.reservation},
           {"held", j.held},
           {"ignored", Strings(j.ignored)},
           {"state", JobStateName(j.state)},
@@ -137,6 +138,7 @@ LocalJob FromJson(const json::object& o) {
     j.dependencies.push_back({Str(d.as_object(), "type"), Str(d.as_object(), "jobid")});
   j.dependency_text = Str(o, "dependency_text");
   j.begin_time = Int(o, "begin_time");
+  j.reservation = Str(o, "reservation");
   j.held = o.at("held").as_bool();
   j.ignored = Strings(o.at("ignored"));
   // Only JobStateName wrote it; a record no release wrote counts as failed rather than live.

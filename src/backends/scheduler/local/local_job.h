@@ -43,6 +43,7 @@ struct LocalJob {
   std::string dependency_text;
   int64_t begin_time = 0;
   bool held = false;
+  std::string reservation;  // --reservation: runs only inside it ("" = none)
   std::vector<std::string> ignored;
 
   // What happened.

@@ -106,7 +106,14 @@ void LocalScheduler::Start() {
     return;
   }
   auto next_id = (*table)->NextId();
+  auto reservations = (*table)->LoadReservations();
+  if (!reservations) {
+    spdlog::error("{}: local scheduler cannot load its reservations: {}", system_.name,
+                  reservations.status().message());
+    return;
+  }
   std::unique_lock lock(mu_);
+  for (const auto& record : *reservations) reservations_.Put(local::ReservationFromJson(record));
   table_ = std::move(table).value();
   if (next_id) next_id_ = std::max(next_id_, *next_id);
   size_t running = 0;
@@ -154,6 +161,7 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   std::unique_lock lock(mu_);
   if (!started_ || !table_) return Status::Unavailable("the local scheduler is not running");
   local::DropUnknownDependencies(jobs, jobs_);
+  if (Status s = CheckReservation(jobs.front()); !s.ok()) return s;
   if (Status s = local::CheckSubmitLimit(system_.scheduler.max_submit_jobs_per_user, jobs_, active_,
                                          jobs.front().uid, jobs.size());
       !s.ok())

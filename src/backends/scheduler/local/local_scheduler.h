@@ -28,6 +28,7 @@
 #include "backends/scheduler/local/job_table.h"
 #include "backends/scheduler/local/local_job.h"
 #include "backends/scheduler/local/node_pool.h"
+#include "backends/scheduler/local/reservation_book.h"
 #include "backends/scheduler/scheduler.h"
 
 namespace sfapid {
@@ -54,6 +55,13 @@ class LocalScheduler : public Scheduler {
     return system_.scheduler.default_account;
   }
 
+  // Reservations (local_scheduler_reservations.cpp), held in reservations_ and the spool.
+  Result<PlacedReservation> CreateReservation(const ReservationSpec& spec) override;
+  Result<PlacedReservation> UpdateReservation(const ReservationSpec& spec) override;
+  Status DeleteReservation(const std::string& name) override;
+  Result<std::optional<PlacedReservation>> GetReservation(const std::string& name) override;
+  Result<int> ReservableNodes() override { return static_cast<int>(nodes_.size()); }
+
   const std::string& spool_dir() const { return spool_dir_; }
 
  private:
@@ -68,10 +76,17 @@ class LocalScheduler : public Scheduler {
   void ReportEnded();
   std::string JobDir(int64_t id) const;
   local::ClusterView View(int64_t now) const;
+  // sbatch's refusal when the job names a reservation it may not use; under mu_.
+  Status CheckReservation(const local::LocalJob& job) const;
+  // Places, stores and keeps a reservation; under mu_ held exclusively.
+  Result<PlacedReservation> Book(const ReservationSpec& spec, const std::vector<int>& prefer,
+                                 const std::string& except);
+  PlacedReservation Placed(const local::LocalReservation& r, int64_t now) const;
 
   const SystemConfig& system_;
   std::string spool_dir_;
   local::NodePool nodes_;
+  local::ReservationBook reservations_;
   local::JobFactory factory_;
   local::PurgeSchedule purge_;
 

@@ -81,7 +81,8 @@ void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
       continue;
     }
     if (job.state != JobState::kPending) continue;
-    const std::string reason = local::PendingReason(job, jobs_, array_running_, now);
+    std::string reason = reservations_.PendingReason(job, now);
+    if (reason.empty()) reason = local::PendingReason(job, jobs_, array_running_, now);
     bool started = false;
     try {
       started = reason.empty() && TryStart(job, now);
@@ -136,7 +137,8 @@ void LocalScheduler::Collect(LocalJob& job, int64_t now, std::vector<const Local
 }
 
 bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
-  const auto chosen = nodes_.Find(job.nodes, job.CpusPerNode(), job.mem_mb);
+  const std::vector<bool> usable = reservations_.UsableNodes(job, now, nodes_.size());
+  const auto chosen = nodes_.Find(job.nodes, job.CpusPerNode(), job.mem_mb, &usable);
   if (!chosen) return false;
 
   auto script = table_->Script(job.id);
@@ -157,7 +159,7 @@ bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
       {"command", job.script_path},
       {"args", std::move(args)},
       {"env", local::JobEnvironment(job, where)},
-      {"time_limit", job.time_limit},
+      {"time_limit", reservations_.TimeLimitAt(job, now)},
       {"kill_wait", static_cast<int64_t>(system_.scheduler.kill_wait_seconds)},
       {"jobid", job.DisplayId()},
       {"node", node}};

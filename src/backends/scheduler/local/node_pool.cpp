@@ -12,10 +12,13 @@ NodePool::NodePool(int count, int64_t cpus_per_node, int64_t memory_mb_per_node)
   free_mem_.assign(names_.size(), memory_mb_per_node_);
 }
 
-std::optional<std::vector<int>> NodePool::Find(int nodes, int64_t cpus, int64_t mem_mb) const {
+std::optional<std::vector<int>> NodePool::Find(int nodes, int64_t cpus, int64_t mem_mb,
+                                               const std::vector<bool>* usable) const {
   std::vector<int> chosen;
   for (size_t n = 0; n < names_.size() && chosen.size() < static_cast<size_t>(nodes); ++n)
-    if (free_cpus_[n] >= cpus && free_mem_[n] >= mem_mb) chosen.push_back(static_cast<int>(n));
+    if (free_cpus_[n] >= cpus && free_mem_[n] >= mem_mb &&
+        (!usable || (n < usable->size() && (*usable)[n])))
+      chosen.push_back(static_cast<int>(n));
   if (chosen.size() < static_cast<size_t>(nodes)) return std::nullopt;
   return chosen;
 }

@@ -19,9 +19,10 @@ class NodePool {
   int64_t cpus_per_node() const { return cpus_per_node_; }
   int64_t memory_mb_per_node() const { return memory_mb_per_node_; }
 
-  // The first `nodes` nodes that each have `cpus` CPUs and `mem_mb` MB free, or nullopt when
-  // fewer have room now.
-  std::optional<std::vector<int>> Find(int nodes, int64_t cpus, int64_t mem_mb) const;
+  // The first `nodes` nodes that each have `cpus` CPUs and `mem_mb` MB free (among the `usable`
+  // ones when given: reservations decide), or nullopt when fewer have room now.
+  std::optional<std::vector<int>> Find(int nodes, int64_t cpus, int64_t mem_mb,
+                                       const std::vector<bool>* usable = nullptr) const;
   // Marks the share as used on each node (ids outside the pool, from an older configuration
   // with more nodes, are skipped) and gives it back.
   void Hold(const std::vector<int>& node_ids, int64_t cpus, int64_t mem_mb);

@@ -22,7 +22,8 @@ struct Dependency {
 struct SbatchOptions {
   std::optional<std::string> name;
   std::optional<int64_t> time_limit;  // seconds, or slurm::kUnlimited
-  std::optional<std::string> output, error, chdir, account, qos, partition, constraint, comment;
+  std::optional<std::string> output, error, chdir, account, qos, partition, constraint, comment,
+      reservation;
   bool append_output = false;  // --open-mode=append
   int nodes = 1;
   int ntasks = 1;

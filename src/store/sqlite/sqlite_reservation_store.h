@@ -1,0 +1,36 @@
+// ReservationStore on SQLite. Writes that could break a limit run in one BEGIN IMMEDIATE
+// transaction with the check, so neither another thread nor the operator's CLI (another process)
+// can slip a conflicting reservation in between.
+#pragma once
+
+#include <mutex>
+
+#include "sqlite/sqlite_db.h"
+#include "store/reservation_store.h"
+
+namespace sfapid::sqlite {
+
+class SqliteReservationStore : public ReservationStore {
+ public:
+  SqliteReservationStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+
+  Result<int64_t> AddReservation(const Reservation& r, const ReservationLimits& limits,
+                                 const ReservationEvent& event) override;
+  Result<std::optional<Reservation>> GetReservation(int64_t id) override;
+  Result<std::vector<Reservation>> ListReservations(const ReservationFilter& f) override;
+  Result<bool> UpdateReservation(const Reservation& r, ReservationState expected,
+                                 const ReservationLimits& limits,
+                                 const ReservationEvent& event) override;
+  Result<std::vector<ReservationEvent>> ReservationHistory(int64_t id) override;
+
+ private:
+  // Under mu_, inside a transaction: FailedPrecondition when writing `r` would break `limits`.
+  Status CheckLimits(const Reservation& r, const ReservationLimits& limits, bool adding);
+  Result<std::vector<Reservation>> Select(const ReservationFilter& f);  // under mu_
+  Status AppendEvent(int64_t id, const ReservationEvent& e);            // under mu_
+
+  Database& db_;
+  std::mutex& mu_;
+};
+
+}  // namespace sfapid::sqlite
