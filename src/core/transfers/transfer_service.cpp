@@ -72,10 +72,9 @@ Result<std::string> TransferService::Start(const std::string& user, const Transf
   // What kind of thing the source is decides rsync's form (a folder's contents, or one file).
   auto listing = files_.List(user, source->name, r.source_path);
   if (!listing) return listing.status();
-  if ((*listing)["status"] != "OK")
-    return Status::InvalidArgument("source: " + std::string((*listing)["error"].as_string()));
-  const auto& entries = (*listing)["entries"].as_array();
-  const bool is_folder = !entries.empty() && entries[0].as_object().at("name") == ".";
+  if (listing->error) return Status::InvalidArgument("source: " + *listing->error);
+  const auto& entries = listing->entries;
+  const bool is_folder = !entries.empty() && entries[0].name == ".";
 
   auto mine = store_.CountActive(user);
   auto all = store_.CountActive("");
