@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/tasks/process_watch.h"
+#include "core/transfers/transfer_task_result.h"
 #include "util/log_status.h"
 #include "util/uuid.h"
 
@@ -147,7 +148,7 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
   if (!started) {
     LogIfFailed(store_.FinishTransfer(t.id, "FAILED", started.status().message()),
                 "transfer " + t.id + ": recording its end");
-    return {"failed", json::object{{"status", "error"}, {"error", started.status().message()}}};
+    return {"failed", TransferTaskResult({.status = "error", .error = started.status().message()})};
   }
   const auto begin = std::chrono::steady_clock::now();
   std::string progress, errors;
@@ -193,12 +194,12 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
                                       "sfapid stopped during the transfer; start it again (rsync "
                                       "skips what is already copied)"),
                 "transfer " + t.id + ": recording its end");
-    return {"failed", json::object{{"status", "error"}, {"transfer_id", t.id}}};
+    return {"failed", TransferTaskResult({.status = "error", .transfer_id = t.id})};
   }
   if (outcome.reason == WatchOutcome::kCancelled) {
     LogIfFailed(store_.FinishTransfer(t.id, "CANCELED", "cancelled by the user"),
                 "transfer " + t.id + ": recording its end");
-    return {"completed", json::object{{"status", "cancelled"}, {"transfer_id", t.id}}};
+    return {"completed", TransferTaskResult({.status = "cancelled", .transfer_id = t.id})};
   }
   if (outcome.exit_code != 0) {
     std::string reason = errors.empty() ? (kernel_copy ? "the copy" : "rsync") +
@@ -209,11 +210,11 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
     LogIfFailed(store_.FinishTransfer(t.id, "FAILED", reason),
                 "transfer " + t.id + ": recording its end");
     return {"completed",
-            json::object{{"status", "error"}, {"transfer_id", t.id}, {"error", reason}}};
+            TransferTaskResult({.status = "error", .transfer_id = t.id, .error = reason})};
   }
   LogIfFailed(store_.FinishTransfer(t.id, "SUCCEEDED", ""),
               "transfer " + t.id + ": recording its end");
-  return {"completed", json::object{{"status", "ok"}, {"transfer_id", t.id}, {"bytes", bytes}}};
+  return {"completed", TransferTaskResult({.status = "ok", .transfer_id = t.id, .bytes = bytes})};
 }
 
 Result<TransferRecord> TransferService::Get(const std::string& id, const std::string& user) {
