@@ -14,25 +14,30 @@
 // parsing error. What a value means (a valid URL, a group name...) is the service's to judge: it
 // answers a Status::InvalidField naming the field, which Refusal() turns into the same 422.
 //
-// Example (a POST form with a PATCH sibling):
+// Example (a POST form; fields are designated initializers, in Field's member order). Each API
+// file keeps its models in function-local statics (see compute_api.cpp's SubmitJobForm()):
 //
-//   const api::RequestModel kReservation("Body_create_reservation", {
-//       {.name = "nodes", .type = api::FieldType::kInteger, .required = true,
-//        .description = "How many nodes", .minimum = 1},
-//       {.name = "start", .required = true, .description = "ISO 8601 date and time"},
-//       {.name = "users", .type = api::FieldType::kStringList, .description = "Repeat per user"},
-//       {.name = "partition", .default_value = "regular"}});
-//   kReservation.Document(ctx.schemas);             // components.schemas.Body_create_reservation
-//   ... .operation = Operation(...).FormBody(kReservation.name()) ...
+//   const api::RequestModel& ReservationForm() {
+//     static const api::RequestModel model("Body_create_reservation", {
+//         {.name = "nodes", .type = api::FieldType::kInteger, .required = true,
+//          .description = "How many nodes", .minimum = 1},
+//         {.name = "start", .required = true, .description = "ISO 8601 date and time"},
+//         {.name = "users", .type = api::FieldType::kStringList, .description = "Repeat per user"},
+//         {.name = "partition", .default_value = "regular"}});
+//     return model;
+//   }
+//   ReservationForm().Document(ctx.schemas);  // components.schemas.Body_create_reservation
+//   .operation = Operation(...).FormBody(ReservationForm().name())  // MultipartBody if multipart()
 //   handler:
-//     auto form = kReservation.Parse(req);
+//     auto form = ReservationForm().Parse(req);
 //     if (!form) return form.refusal();
-//     ReservationRequest r{form->Int("nodes").value(), form->String("start"),
-//                          form->Strings("users"), form->String("partition")};
+//     ReservationRequest r{*form->Int("nodes"), form->String("start"), form->Strings("users"),
+//                          form->String("partition")};
 //     auto id = reservations.Create(r);
-//     if (!id) return kReservation.Refusal(id.status());  // InvalidField("start", ...) → 422
+//     if (!id) return ReservationForm().Refusal(id.status());  // InvalidField("start") → 422
 //
-// A PATCH model lists the same fields, none required and without defaults, and asks Has(name).
+// A PATCH model lists the same fields, none required and without defaults, and the handler asks
+// Has(name) to tell "leave it" from a new value.
 #pragma once
 
 #include <boost/json/object.hpp>
