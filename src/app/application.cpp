@@ -89,12 +89,11 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 
   site::AddHealthRoutes(app->router_, *app->store_);
   site::AddMetricsRoutes(app->router_, app->schedulers_);
-  oauth::AddTokenRoutes(app->router_, c, *app->tokens_, *app->signing_keys_);
-  sfapi::ApiContext ctx{app->router_,     app->schemas_,  c,
-                        *app->status_,    *app->clients_, *app->guard_,
-                        *app->tasks_,     *app->files_,   *app->commands_,
-                        *app->transfers_, *app->compute_, *app->callbacks_,
-                        *app->accounts_,  *app->groups_};
+  oauth::AddTokenRoutes(app->router_, c.server, c.auth, *app->tokens_, *app->signing_keys_);
+  sfapi::ApiContext ctx{app->router_,   app->schemas_,    c.systems,       c.utilities,
+                        c.server,       *app->status_,    *app->clients_,  *app->guard_,
+                        *app->tasks_,   *app->files_,     *app->commands_, *app->transfers_,
+                        *app->compute_, *app->callbacks_, *app->accounts_, *app->groups_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }

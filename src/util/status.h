@@ -36,15 +36,26 @@ class [[nodiscard]] Status {
   static Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+  // An InvalidArgument about one field of the caller's input, named as the caller wrote it (e.g.
+  // "callbackUrl"): the service that validates says which field is wrong, so an API can point at
+  // it in its own shape (the SFAPI's 422) without validating again.
+  static Status InvalidField(std::string field, std::string m) {
+    Status s(Code::kInvalidArgument, std::move(m));
+    s.field_ = std::move(field);
+    return s;
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The input field an InvalidField names; empty otherwise.
+  const std::string& field() const { return field_; }
 
  private:
   Status(Code c, std::string m) : code_(c), message_(std::move(m)) {}
   Code code_ = Code::kOk;
   std::string message_;
+  std::string field_;
 };
 
 // A value or the Status that explains why there is none.

@@ -29,11 +29,11 @@ http::Response ErrorResponse(const OAuthError& e) {
 
 }  // namespace
 
-void AddTokenRoutes(http::Router& router, const Config& config, TokenService& tokens,
-                    SigningKeys& keys) {
+void AddTokenRoutes(http::Router& router, const ServerConfig& server, const AuthConfig& auth,
+                    TokenService& tokens, SigningKeys& keys) {
   router.Add(
       {.method = "POST",
-       .pattern = config.auth.token_path,
+       .pattern = auth.token_path,
        .handler =
            [&tokens](http::Request& req) {
              const std::string* type = req.Header("content-type");
@@ -68,12 +68,12 @@ void AddTokenRoutes(http::Router& router, const Config& config, TokenService& to
   router.Add({.method = "GET",
               .pattern = "/.well-known/openid-configuration",
               .handler =
-                  [&config](http::Request&) {
+                  [&server, &auth](http::Request&) {
                     // Rendered per request: the port is known only once the server has bound.
                     return http::Response::Json(json::object{
-                        {"issuer", config.Issuer()},
-                        {"token_endpoint", config.TokenUrl()},
-                        {"jwks_uri", config.PublicBaseUrl() + "/oauth2/jwks"},
+                        {"issuer", Issuer(server, auth)},
+                        {"token_endpoint", TokenUrl(server, auth)},
+                        {"jwks_uri", PublicBaseUrl(server) + "/oauth2/jwks"},
                         {"grant_types_supported", json::array{"client_credentials"}},
                         {"token_endpoint_auth_methods_supported", json::array{"private_key_jwt"}},
                         {"token_endpoint_auth_signing_alg_values_supported",

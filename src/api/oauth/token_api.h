@@ -9,7 +9,9 @@
 
 namespace sfapid::oauth {
 
-void AddTokenRoutes(http::Router& router, const Config& config, TokenService& tokens,
-                    SigningKeys& keys);
+// server and auth: where the token endpoint is and the names discovery gives (issuer, URLs). By
+// reference: the port is known only once the server has bound.
+void AddTokenRoutes(http::Router& router, const ServerConfig& server, const AuthConfig& auth,
+                    TokenService& tokens, SigningKeys& keys);
 
 }  // namespace sfapid::oauth

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/openapi/operation.h"
+#include "api/request_model.h"
 #include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
 #include "http/errors.h"
@@ -87,20 +88,25 @@ std::optional<http::Response> OnlySelf(const http::Request& req, const char* wha
   return std::nullopt;
 }
 
-size_t Utf8Length(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
+// The group's name is judged by the group service (an InvalidField "name"); only its length is
+// pydantic's, as NERSC's schema declares it.
+const api::RequestModel& CreateGroupForm() {
+  static const api::RequestModel model(
+      "Body_create_group_account_groups_post",
+      {{.name = "name",
+        .required = true,
+        .description = "1-8 ASCII characters: lower-case letters, digits, '_' or '-'",
+        .max_length = 8},
+       {.name = "repo_name", .required = true, .description = "The project the group belongs to"}});
+  return model;
 }
 
-// 422 in pydantic's words for a group name the form validation would refuse.
-std::optional<http::Response> BadGroupName(const std::string& name) {
-  const std::string problem = GroupNameProblem(name);
-  if (problem.empty()) return std::nullopt;
-  if (Utf8Length(name) > 8)
-    return http::ValidationError(
-        {{"body", "name"}, "String should have at most 8 characters", "string_too_long"});
-  return http::ValidationError({{"body", "name"}, problem, "value_error"});
+const api::RequestModel& UpdateGroupForm() {
+  static const api::RequestModel model(
+      "Body_update_group_membership_account_groups__group__put",
+      {{.name = "usernames", .required = true, .description = "Comma-separated user names"},
+       {.name = "action", .required = true, .choices = {"batch_add", "batch_remove"}}});
+  return model;
 }
 
 std::vector<std::string> SplitUsernames(const std::string& text) {
@@ -174,21 +180,8 @@ void AddSchemas(json::object& schemas) {
       json::object{{"type", "object"},
                    {"required", json::array{"id", "description", "repo_name"}},
                    {"properties", project_props}};
-  schemas["Body_create_group_account_groups_post"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"name", "repo_name"}},
-      {"properties",
-       {{"name",
-         {{"type", "string"},
-          {"maxLength", 8},
-          {"description", "1-8 ASCII characters: lower-case letters, digits, '_' or '-'"}}},
-        {"repo_name", {{"type", "string"}, {"description", "The project the group belongs to"}}}}}};
-  schemas["Body_update_group_membership_account_groups__group__put"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"usernames", "action"}},
-      {"properties",
-       {{"usernames", {{"type", "string"}, {"description", "Comma-separated user names"}}},
-        {"action", openapi::EnumSchema({"batch_add", "batch_remove"})}}}};
+  CreateGroupForm().Document(schemas);
+  UpdateGroupForm().Document(schemas);
 }
 
 }  // namespace
@@ -288,22 +281,19 @@ void AddAccountRoutes(ApiContext& ctx) {
        .pattern = p + "/groups",
        .handler =
            [&groups](http::Request& req) {
-             auto form = BodyForm(req);
-             if (!form) return FormError(form.status());
-             const std::string* name = form->Get("name");
-             if (!name) return MissingField("body", "name");
-             const std::string* repo = form->Get("repo_name");
-             if (!repo) return MissingField("body", "repo_name");
-             if (auto bad = BadGroupName(*name)) return *bad;
-             auto g = groups.Create(req.principal->user, *name, *repo);
-             if (!g) return http::FromStatus(g.status());
+             const api::RequestModel& model = CreateGroupForm();
+             auto form = model.Parse(req);
+             if (!form) return form.refusal();
+             auto g = groups.Create(req.principal->user, form->String("name"),
+                                    form->String("repo_name"));
+             if (!g) return model.Refusal(g.status());
              return http::Response::Json(GroupJson(*g));
            },
        .execution = http::Execution::kBlocking,
        .operation = Operation("Create Group", "account", "create_group_account_groups_post")
                         .Description("Creates a group of a project; the caller must be its PI or "
                                      "a PI proxy. A Unix group when sfapid runs as root.")
-                        .FormBody("Body_create_group_account_groups_post")
+                        .FormBody(CreateGroupForm().name())
                         .Returns(Ref("GroupStats"))
                         .Build()});
 
@@ -327,20 +317,14 @@ void AddAccountRoutes(ApiContext& ctx) {
        .pattern = p + "/groups/{group}",
        .handler =
            [&groups](http::Request& req) {
-             auto form = BodyForm(req);
-             if (!form) return FormError(form.status());
-             const std::string* usernames = form->Get("usernames");
-             if (!usernames) return MissingField("body", "usernames");
-             const std::string* action = form->Get("action");
-             if (!action) return MissingField("body", "action");
-             if (*action != "batch_add" && *action != "batch_remove")
-               return http::ValidationError(
-                   {{"body", "action"}, "Input should be 'batch_add' or 'batch_remove'", "enum"});
-             const auto names = SplitUsernames(*usernames);
+             auto form = UpdateGroupForm().Parse(req);
+             if (!form) return form.refusal();
+             const std::string& action = form->String("action");
+             const auto names = SplitUsernames(form->String("usernames"));
              if (names.empty())
                return http::ValidationError(
                    {{"body", "usernames"}, "usernames lists no user", "value_error"});
-             auto g = groups.Update(req.principal->user, req.PathParam("group"), names, *action);
+             auto g = groups.Update(req.principal->user, req.PathParam("group"), names, action);
              if (!g && g.status().code() == Code::kInvalidArgument)
                return http::ValidationError(
                    {{"body", "usernames"}, g.status().message(), "value_error"});
@@ -355,7 +339,7 @@ void AddAccountRoutes(ApiContext& ctx) {
                             "usernames; the caller must be PI or PI proxy of the group's project. "
                             "Answers the group as it is afterwards.")
                .PathParam("group", "The group's name")
-               .FormBody("Body_update_group_membership_account_groups__group__put")
+               .FormBody(UpdateGroupForm().name())
                .Returns(Ref("GroupStats"))
                .Build()});
 

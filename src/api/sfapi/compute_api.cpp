@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "api/openapi/operation.h"
+#include "api/request_model.h"
 #include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
 #include "backends/scheduler/job_fields.h"
@@ -15,6 +16,32 @@ using openapi::Operation;
 using openapi::Ref;
 
 namespace {
+
+// The submission form. callbackUrl, callbackEmail and callbackTimeout are read here and judged by
+// the callback service (ComputeService::Submit asks it), whose InvalidField becomes the 422.
+const api::RequestModel& SubmitJobForm() {
+  static const api::RequestModel model(
+      "Body_submit_job_compute_jobs__machine__post",
+      {{.name = "job",
+        .required = true,
+        .description = "A path to the batch script, or the script"},
+       {.name = "isPath",
+        .type = api::FieldType::kBoolean,
+        .required = true,
+        .description = "Whether `job` is a path"},
+       {.name = "args",
+        .type = api::FieldType::kStringList,
+        .description = "Arguments of the script (repeat the field for each)",
+        .default_value = json::array{}},
+       {.name = "callbackTimeout",
+        .type = api::FieldType::kInteger,
+        .description = "Seconds to keep retrying the callback"},
+       {.name = "callbackEmail", .description = "Mailed when the job ends"},
+       {.name = "callbackUrl",
+        .description =
+            "POSTed (signed: X-Sfapi-Signature) when the job ends; see docs/callbacks.md"}});
+  return model;
+}
 
 void AddSchemas(json::object& schemas) {
   json::array states;
@@ -45,24 +72,7 @@ void AddSchemas(json::object& schemas) {
          openapi::ArrayOf(json::object{{"anyOf", json::array{Ref("JobStatusResponseSqueue"),
                                                              Ref("JobStatusResponseSacct")}}})},
         {"error", openapi::NullableString()}}}};
-  schemas["Body_submit_job_compute_jobs__machine__post"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"job", "isPath"}},
-      {"properties",
-       {{"job", {{"type", "string"}, {"description", "A path to the batch script, or the script"}}},
-        {"isPath", {{"type", "boolean"}, {"description", "Whether `job` is a path"}}},
-        {"args",
-         {{"type", "array"},
-          {"items", {{"type", "string"}}},
-          {"default", json::array{}},
-          {"description", "Arguments of the script (repeat the field for each)"}}},
-        {"callbackTimeout",
-         {{"type", "integer"}, {"description", "Seconds to keep retrying the callback"}}},
-        {"callbackEmail", {{"type", "string"}, {"description", "Mailed when the job ends"}}},
-        {"callbackUrl",
-         {{"type", "string"},
-          {"description",
-           "POSTed (signed: X-Sfapi-Signature) when the job ends; see docs/callbacks.md"}}}}}};
+  SubmitJobForm().Document(schemas);
   schemas["SubmitJobResponse"] =
       json::object{{"type", "object"},
                    {"required", json::array{"task_id", "status", "error"}},
@@ -123,44 +133,12 @@ Operation JobsOp(const char* summary, const char* id) {
       .PathParam("machine", "The compute system, e.g. perlmutter");
 }
 
-// The callback fields of a submission; a 422 naming the field when one is malformed.
-std::optional<http::Response> ReadCallback(const http::Form& form, const CallbacksConfig& config,
-                                           CallbackRequest& out) {
-  if (const std::string* url = form.Get("callbackUrl")) out.url = *url;
-  if (const std::string* email = form.Get("callbackEmail")) out.email = *email;
-  if (const std::string* t = form.Get("callbackTimeout"); t && !t->empty()) {
-    auto n = ParseInt(*t);
-    if (!n)
-      return http::ValidationError({{"body", "callbackTimeout"},
-                                    "Input should be a valid integer, unable to parse string as an "
-                                    "integer",
-                                    "int_parsing"});
-    out.timeout_seconds = static_cast<double>(*n);
-  }
-  // Each field checked alone, so the 422 names the one that is wrong.
-  auto check = [&config](const char* field,
-                         const CallbackRequest& part) -> std::optional<http::Response> {
-    if (Status s = ValidateCallbackRequest(part, config); !s.ok())
-      return http::ValidationError({{"body", field}, s.message(), "value_error"});
-    return std::nullopt;
-  };
-  if (!out.url.empty())
-    if (auto bad = check("callbackUrl", {out.url, "", std::nullopt})) return bad;
-  if (!out.email.empty())
-    if (auto bad = check("callbackEmail", {"", out.email, std::nullopt})) return bad;
-  if (out.timeout_seconds)
-    if (auto bad = check("callbackTimeout", {"http://localhost/", "", out.timeout_seconds}))
-      return bad;
-  return std::nullopt;
-}
-
 }  // namespace
 
 void AddComputeRoutes(ApiContext& ctx) {
   AddSchemas(ctx.schemas);
   const std::string p = std::string(kPrefix) + "/compute/jobs/{machine}";
   ComputeService& compute = ctx.compute;
-  const Config& config = ctx.config;
 
   ctx.router.Add(
       {.method = "GET",
@@ -222,34 +200,30 @@ void AddComputeRoutes(ApiContext& ctx) {
       {.method = "POST",
        .pattern = p,
        .handler =
-           [&compute, &config](http::Request& req) {
-             auto form = BodyForm(req);
-             if (!form) return FormError(form.status());
+           [&compute](http::Request& req) {
+             const api::RequestModel& model = SubmitJobForm();
+             auto form = model.Parse(req);
+             if (!form) return form.refusal();
              SubmitRequest r;
-             const std::string* job = form->Get("job");
-             if (!job) return MissingField("body", "job");
-             const std::string* is_path = form->Get("isPath");
-             if (!is_path) return MissingField("body", "isPath");
-             auto flag = ParseBool(*is_path);
-             if (!flag)
-               return http::ValidationError(
-                   {{"body", "isPath"},
-                    "Input should be a valid boolean, unable to interpret input",
-                    "bool_parsing"});
-             if (auto bad = ReadCallback(*form, config.callbacks, r.callback)) return *bad;
              r.user = req.principal->user;
              r.client_id = req.principal->client_id;
              r.system = req.PathParam("machine");
-             r.job = *job;
-             r.is_path = *flag;
-             r.args = form->GetAll("args");
-             return TaskAccepted(compute.Submit(r));
+             r.job = form->String("job");
+             r.is_path = form->Bool("isPath").value_or(false);
+             r.args = form->Strings("args");
+             r.callback.url = form->String("callbackUrl");
+             r.callback.email = form->String("callbackEmail");
+             if (auto t = form->Int("callbackTimeout"))
+               r.callback.timeout_seconds = static_cast<double>(*t);
+             auto task = compute.Submit(r);
+             if (!task) return model.Refusal(task.status());
+             return TaskAccepted(task);
            },
        .execution = http::Execution::kBlocking,
        .operation = JobsOp("Submit Job", "submit_job_compute_jobs__machine__post")
                         .Description("Submits a batch script as the user (sbatch); the task's "
                                      "result is {\"status\",\"jobid\",\"error\"}")
-                        .FormBody("Body_submit_job_compute_jobs__machine__post")
+                        .FormBody(SubmitJobForm().name())
                         .Returns(Ref("SubmitJobResponse"))
                         .Build()});
 

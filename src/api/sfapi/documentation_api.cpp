@@ -39,9 +39,8 @@ void AddDocumentationRoutes(ApiContext& ctx) {
            },
        .documented = false});
 
-  auto files = std::make_shared<site::StaticFiles>(ctx.config.server.web_root.empty()
-                                                       ? std::string(SFAPID_WEB_DIR)
-                                                       : ctx.config.server.web_root);
+  auto files = std::make_shared<site::StaticFiles>(
+      ctx.server.web_root.empty() ? std::string(SFAPID_WEB_DIR) : ctx.server.web_root);
   ctx.router.Add({.method = "GET",
                   .pattern = p,
                   .handler = [files](http::Request&) { return files->Serve("swagger/index.html"); },

@@ -25,9 +25,9 @@ constexpr ChangelogEntry kChangelog[] = {
      "UI"},
 };
 
-json::array ConfigEntries(const Config& config) {
+json::array ConfigEntries(const std::vector<SystemConfig>& systems) {
   std::string compute, all;
-  for (const auto& s : config.systems) {
+  for (const auto& s : systems) {
     all += (all.empty() ? "" : ",") + s.name;
     if (s.system_type == SystemType::kCompute) compute += (compute.empty() ? "" : ",") + s.name;
   }
@@ -75,7 +75,7 @@ void AddMetaRoutes(ApiContext& ctx) {
                         .Returns(ArrayOf(Ref("ChangelogItem")))
                         .Build()});
   // Rendered once: the configuration does not change while the server runs.
-  const std::string config_body = json::serialize(ConfigEntries(ctx.config));
+  const std::string config_body = json::serialize(ConfigEntries(ctx.systems));
   ctx.router.Add({.method = "GET",
                   .pattern = p + "/meta/config",
                   .handler =

@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <string>
+#include <vector>
 
 #include "api/auth_guard.h"
 #include "auth/client_registry.h"
@@ -27,7 +28,11 @@ inline constexpr const char* kPrefix = "/api/v1.2";
 struct ApiContext {
   http::Router& router;
   boost::json::object& schemas;  // OpenAPI component schemas, filled by each API file
-  const Config& config;
+  // Only the config sections the API files read: the systems (status, meta, errors naming them),
+  // [utilities] (the upload route's body limit) and [server] (the Swagger UI's files).
+  const std::vector<SystemConfig>& systems;
+  const UtilitiesConfig& utilities;
+  const ServerConfig& server;
   StatusService& status;
   ClientRegistry& clients;
   api::AuthGuard& guard;

@@ -97,9 +97,9 @@ class RenderedStatuses {
   std::shared_ptr<const Bodies> bodies_;
 };
 
-http::Response UnknownSystem(const std::string& name, const Config& config) {
+http::Response UnknownSystem(const std::string& name, const std::vector<SystemConfig>& systems) {
   std::string known;
-  for (const auto& s : config.systems) known += (known.empty() ? "" : ", ") + s.name;
+  for (const auto& s : systems) known += (known.empty() ? "" : ", ") + s.name;
   return http::NotFound("Unknown system '" + name + "'. Known systems: " + known);
 }
 
@@ -144,7 +144,7 @@ void AddSchemas(json::object& schemas) {
 void AddStatusRoutes(ApiContext& ctx) {
   AddSchemas(ctx.schemas);
   StatusService& service = ctx.status;
-  const Config& config = ctx.config;
+  const std::vector<SystemConfig>& systems = ctx.systems;
   const std::string p = kPrefix;
   const auto name_param = [](Operation op) {
     return op.PathParam("name", "A system or resource name, e.g. perlmutter");
@@ -166,10 +166,10 @@ void AddStatusRoutes(ApiContext& ctx) {
       {.method = "GET",
        .pattern = p + "/status/{name}",
        .handler =
-           [&service, &config, rendered](http::Request& req) {
+           [&service, &systems, rendered](http::Request& req) {
              const auto bodies = rendered->For(service.Snapshot());
              auto it = bodies->by_name.find(req.PathParam("name"));
-             if (it == bodies->by_name.end()) return UnknownSystem(req.PathParam("name"), config);
+             if (it == bodies->by_name.end()) return UnknownSystem(req.PathParam("name"), systems);
              return http::Response::Text(200, it->second, "application/json");
            },
        .operation = name_param(Operation("Read Status", "status", "read_status_status__name__get"))
@@ -197,9 +197,9 @@ void AddStatusRoutes(ApiContext& ctx) {
     ctx.router.Add({.method = "GET",
                     .pattern = p + path + "/{name}",
                     .handler =
-                        [&service, &config, render](http::Request& req) {
+                        [&service, &systems, render](http::Request& req) {
                           const auto& name = req.PathParam("name");
-                          if (!config.FindSystem(name)) return UnknownSystem(name, config);
+                          if (!FindSystem(systems, name)) return UnknownSystem(name, systems);
                           return http::Response::Json(render(*service.Snapshot(), name));
                         },
                     .operation = name_param(Operation(summary.substr(0, summary.size() - 1),

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/openapi/operation.h"
+#include "api/request_model.h"
 #include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
 
@@ -28,6 +29,21 @@ json::object ResultJson(const TransferRecord& t) {
           {"target", t.target_endpoint + ":" + t.target_path}};
 }
 
+const api::RequestModel& StartTransferForm() {
+  static const api::RequestModel model(
+      "Body_start_globus_transfer",
+      {{.name = "source_uuid",
+        .required = true,
+        .description = "Endpoint id: dtn, a compute system, or one from config"},
+       {.name = "target_uuid", .required = true},
+       {.name = "source_dir",
+        .required = true,
+        .description = "A file or a folder (its contents are copied)"},
+       {.name = "target_dir", .required = true},
+       {.name = "label", .default_value = ""}});
+  return model;
+}
+
 void AddSchemas(json::object& schemas) {
   json::object nullable_string{
       {"anyOf", json::array{json::object{{"type", "string"}}, json::object{{"type", "null"}}}}};
@@ -50,18 +66,7 @@ void AddSchemas(json::object& schemas) {
          {{"anyOf", json::array{json::object{{"type", "string"}, {"format", "date-time"}},
                                 json::object{{"type", "null"}}}}}},
         {"effective_bytes_per_second", {{"type", "integer"}}}}}};
-  schemas["Body_start_globus_transfer"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"source_uuid", "target_uuid", "source_dir", "target_dir"}},
-      {"properties",
-       {{"source_uuid",
-         {{"type", "string"},
-          {"description", "Endpoint id: dtn, a compute system, or one from config"}}},
-        {"target_uuid", {{"type", "string"}}},
-        {"source_dir",
-         {{"type", "string"}, {"description", "A file or a folder (its contents are copied)"}}},
-        {"target_dir", {{"type", "string"}}},
-        {"label", {{"type", "string"}, {"default", ""}}}}}};
+  StartTransferForm().Document(schemas);
 }
 
 }  // namespace
@@ -76,18 +81,14 @@ void AddStorageRoutes(ApiContext& ctx) {
        .pattern = p,
        .handler =
            [&transfers](http::Request& req) {
-             auto form = BodyForm(req);
-             if (!form) return FormError(form.status());
+             auto form = StartTransferForm().Parse(req);
+             if (!form) return form.refusal();
              TransferRequest r;
-             for (auto [name, field] : {std::pair{"source_uuid", &r.source_endpoint},
-                                        {"target_uuid", &r.target_endpoint},
-                                        {"source_dir", &r.source_path},
-                                        {"target_dir", &r.target_path}}) {
-               const std::string* v = form->Get(name);
-               if (!v) return MissingField("body", name);
-               *field = *v;
-             }
-             if (const std::string* label = form->Get("label")) r.label = *label;
+             r.source_endpoint = form->String("source_uuid");
+             r.target_endpoint = form->String("target_uuid");
+             r.source_path = form->String("source_dir");
+             r.target_path = form->String("target_dir");
+             r.label = form->String("label");
              auto id = transfers.Start(req.principal->user, r);
              if (!id && id.status().code() == Code::kPermissionDenied)
                return http::FromStatus(id.status());
@@ -102,7 +103,7 @@ void AddStorageRoutes(ApiContext& ctx) {
            Operation("Start Globus Transfer", "storage",
                      "start_globus_transfer_storage_globus_transfer_post")
                .Description("Copies a file or a folder between endpoints with rsync, as the user")
-               .FormBody("Body_start_globus_transfer")
+               .FormBody(StartTransferForm().name())
                .Returns(Ref("GlobusTransfer"))
                .Build()});
 

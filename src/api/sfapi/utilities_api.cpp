@@ -2,6 +2,8 @@
 #include <boost/json.hpp>
 
 #include "api/openapi/operation.h"
+#include "api/request_model.h"
+#include "api/sfapi/file_replies.h"
 #include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
 
@@ -12,6 +14,20 @@ using openapi::Operation;
 using openapi::Ref;
 
 namespace {
+
+const api::RequestModel& UploadForm() {
+  static const api::RequestModel model(
+      "Body_upload_file", {{.name = "file", .type = api::FieldType::kFile, .required = true}});
+  return model;
+}
+
+const api::RequestModel& RunCommandForm() {
+  static const api::RequestModel model(
+      "Body_run_command", {{.name = "executable",
+                            .required = true,
+                            .description = "Run with bash -c as the user, in their home"}});
+  return model;
+}
 
 void AddSchemas(json::object& schemas) {
   schemas["DirectoryEntry"] = json::object{{"type", "object"},
@@ -48,16 +64,8 @@ void AddSchemas(json::object& schemas) {
                                            {{"task_id", {{"type", "string"}}},
                                             {"status", openapi::EnumSchema({"OK", "ERROR"})},
                                             {"error", openapi::NullableString()}}}};
-  schemas["Body_upload_file"] =
-      json::object{{"type", "object"},
-                   {"required", json::array{"file"}},
-                   {"properties", {{"file", {{"type", "string"}, {"format", "binary"}}}}}};
-  schemas["Body_run_command"] = json::object{
-      {"type", "object"},
-      {"required", json::array{"executable"}},
-      {"properties",
-       {{"executable",
-         {{"type", "string"}, {"description", "Run with bash -c as the user, in their home"}}}}}};
+  UploadForm().Document(schemas);
+  RunCommandForm().Document(schemas);
 }
 
 Operation PathOp(const char* summary, const char* id) {
@@ -73,8 +81,9 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
   const std::string p = std::string(kPrefix) + "/utilities";
   FileService& files = ctx.files;
   CommandService& commands = ctx.commands;
-  auto render = [](const Result<json::object>& r) {
-    return r ? http::Response::Json(*r) : http::FromStatus(r.status());
+  // A service's typed result in its wire shape, or the HTTP error of its Status.
+  auto render = [](const auto& r, auto&& to_json) {
+    return r ? http::Response::Json(to_json(*r)) : http::FromStatus(r.status());
   };
 
   ctx.router.Add(
@@ -83,7 +92,8 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
        .handler =
            [&files, render](http::Request& req) {
              return render(
-                 files.List(req.principal->user, req.PathParam("machine"), req.PathParam("path")));
+                 files.List(req.principal->user, req.PathParam("machine"), req.PathParam("path")),
+                 DirectoryOutputJson);
            },
        .execution = http::Execution::kBlocking,
        .operation = PathOp("Read Directory", "read_directory_utilities_ls__machine___path__get")
@@ -100,7 +110,8 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
              const bool binary = QueryBool(req, "binary", false, bad);
              if (bad) return *bad;
              return render(files.Download(req.principal->user, req.PathParam("machine"),
-                                          req.PathParam("path"), binary));
+                                          req.PathParam("path")),
+                           [binary](const FileContent& c) { return FileDownloadJson(c, binary); });
            },
        .execution = http::Execution::kBlocking,
        .operation = PathOp("Download File", "download_file_utilities_download__machine___path__get")
@@ -114,43 +125,40 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
        .pattern = p + "/upload/{machine}/{path:path}",
        .handler =
            [&files, render](http::Request& req) {
-             auto form = BodyForm(req);
-             if (!form) return FormError(form.status());
-             const http::FormField* file = form->Field("file");
-             if (!file) return MissingField("body", "file");
+             auto form = UploadForm().Parse(req);
+             if (!form) return form.refusal();
              return render(files.Upload(req.principal->user, req.PathParam("machine"),
-                                        req.PathParam("path"), file->value));
+                                        req.PathParam("path"), form->String("file")),
+                           UploadResultJson);
            },
        .execution = http::Execution::kBlocking,
        // Room for the largest upload plus the multipart framing.
-       .max_body_bytes = ctx.config.utilities.upload_max_bytes + 64 * 1024,
+       .max_body_bytes = ctx.utilities.upload_max_bytes + 64 * 1024,
        .operation = PathOp("Upload File", "upload_file_utilities_upload__machine___path__put")
                         .Description("Writes the multipart field 'file' to the path, replacing it")
-                        .MultipartBody("Body_upload_file")
+                        .MultipartBody(UploadForm().name())
                         .Returns(Ref("UploadResult"))
                         .Build()});
 
-  ctx.router.Add(
-      {.method = "POST",
-       .pattern = p + "/command/{machine}",
-       .handler =
-           [&commands](http::Request& req) {
-             auto form = BodyForm(req);
-             if (!form) return FormError(form.status());
-             const std::string* executable = form->Get("executable");
-             if (!executable) return MissingField("body", "executable");
-             auto task = commands.Run(req.principal->user, req.PathParam("machine"), *executable);
-             if (!task) return http::FromStatus(task.status());
-             return http::Response::Json(
-                 json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
-           },
-       .execution = http::Execution::kBlocking,
-       .operation =
-           Operation("Run Command", "utilities", "run_command_utilities_command__machine__post")
-               .PathParam("machine", "The system, e.g. perlmutter")
-               .FormBody("Body_run_command")
-               .Returns(Ref("CommandOutput"))
-               .Build()});
+  ctx.router.Add({.method = "POST",
+                  .pattern = p + "/command/{machine}",
+                  .handler =
+                      [&commands](http::Request& req) {
+                        auto form = RunCommandForm().Parse(req);
+                        if (!form) return form.refusal();
+                        auto task = commands.Run(req.principal->user, req.PathParam("machine"),
+                                                 form->String("executable"));
+                        if (!task) return http::FromStatus(task.status());
+                        return http::Response::Json(
+                            json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
+                      },
+                  .execution = http::Execution::kBlocking,
+                  .operation = Operation("Run Command", "utilities",
+                                         "run_command_utilities_command__machine__post")
+                                   .PathParam("machine", "The system, e.g. perlmutter")
+                                   .FormBody(RunCommandForm().name())
+                                   .Returns(Ref("CommandOutput"))
+                                   .Build()});
 }
 
 }  // namespace sfapid::sfapi

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -18,8 +17,6 @@
 #include "util/time_format.h"
 
 namespace sfapid::fileops {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -82,18 +79,14 @@ std::string LinkTarget(const std::string& p) {
   return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
 }
 
-json::object Entry(const struct stat& st, const std::string& name) {
-  return {{"perms", Perms(st.st_mode)},
-          {"hardlinks", static_cast<int64_t>(st.st_nlink)},
-          {"user", UserName(st.st_uid)},
-          {"group", GroupName(st.st_gid)},
-          {"size", static_cast<int64_t>(st.st_size)},
-          {"date", FormatIso8601(TimePoint{std::chrono::seconds{st.st_mtim.tv_sec}})},
-          {"name", name}};
-}
-
-json::object LsError(const std::string& message) {
-  return {{"status", "ERROR"}, {"entries", json::array{}}, {"error", message}};
+DirectoryEntry Entry(const struct stat& st, const std::string& name) {
+  return {Perms(st.st_mode),
+          static_cast<int64_t>(st.st_nlink),
+          UserName(st.st_uid),
+          GroupName(st.st_gid),
+          static_cast<int64_t>(st.st_size),
+          TimePoint{std::chrono::seconds{st.st_mtim.tv_sec}},
+          name};
 }
 
 }  // namespace
@@ -116,18 +109,20 @@ Status CheckRoots(const std::string& path, const std::vector<std::string>& roots
   return Status::PermissionDenied(path + " is outside the folders this system exposes");
 }
 
-json::object List(const std::string& path) {
+Result<std::vector<DirectoryEntry>> List(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0)
-    return LsError("ls: cannot access '" + path + "': " + std::strerror(errno));
-  json::array entries;
+    return Status::NotFound("ls: cannot access '" + path + "': " + std::strerror(errno));
+  std::vector<DirectoryEntry> entries;
   if (S_ISLNK(st.st_mode)) {
     entries.push_back(Entry(st, path + " -> " + LinkTarget(path)));
   } else if (!S_ISDIR(st.st_mode)) {
     entries.push_back(Entry(st, path));
   } else {
     DIR* dir = ::opendir(path.c_str());
-    if (!dir) return LsError("ls: cannot open directory '" + path + "': " + std::strerror(errno));
+    if (!dir)
+      return Status::PermissionDenied("ls: cannot open directory '" + path +
+                                      "': " + std::strerror(errno));
     std::vector<std::string> names;
     while (const dirent* d = ::readdir(dir)) {
       const std::string n = d->d_name;
@@ -147,7 +142,7 @@ json::object List(const std::string& path) {
       entries.push_back(Entry(child, S_ISLNK(child.st_mode) ? n + " -> " + LinkTarget(full) : n));
     }
   }
-  return {{"status", "OK"}, {"entries", std::move(entries)}, {"error", nullptr}};
+  return entries;
 }
 
 Result<std::string> Read(const std::string& path, std::size_t max_bytes) {

@@ -3,10 +3,10 @@
 // user's own credentials.
 #pragma once
 
-#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
+#include "domain/directory_entry.h"
 #include "util/status.h"
 
 namespace sfapid::fileops {
@@ -15,9 +15,9 @@ namespace sfapid::fileops {
 // does not exist yet, its parent folder is resolved. Returns the error the user sees otherwise.
 Status CheckRoots(const std::string& path, const std::vector<std::string>& roots);
 
-// {"status": "OK", "entries": [...], "error": null} or {"status": "ERROR", "entries": [], "error":
-// "ls: ..."}
-boost::json::object List(const std::string& path);
+// ls -la of a folder (".", ".." and the rest by name), a file or a symlink; the error says "ls:
+// ...".
+Result<std::vector<DirectoryEntry>> List(const std::string& path);
 
 // The file's bytes, at most max_bytes.
 Result<std::string> Read(const std::string& path, std::size_t max_bytes);

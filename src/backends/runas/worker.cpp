@@ -20,6 +20,7 @@
 #include "backends/runas/drop_privileges.h"
 #include "backends/runas/file_copy.h"
 #include "backends/runas/file_ops.h"
+#include "backends/runas/listing_codec.h"
 #include "util/json_fields.h"
 #include "util/write_all.h"
 
@@ -214,7 +215,11 @@ int RunWorker(const std::string& account) {
     return 0;
   }
   if (op == "ls") {
-    Reply({{"ok", true}, {"listing", fileops::List(path)}});
+    auto entries = fileops::List(path);
+    if (!entries)
+      ReplyStatus(entries.status());
+    else
+      Reply({{"ok", true}, {"entries", EncodeListing(*entries)}});
   } else if (op == "read") {
     auto data = fileops::Read(path, static_cast<size_t>(Need(SizeField(req, "max_bytes"))));
     if (!data)

@@ -102,7 +102,7 @@ Result<int64_t> GroupService::FreeGid() {
 Result<GroupReport> GroupService::Create(const std::string& caller, const std::string& name,
                                          const std::string& repo_name) {
   if (std::string problem = GroupNameProblem(name); !problem.empty())
-    return Status::InvalidArgument(problem);
+    return Status::InvalidField("name", problem);
   std::lock_guard lock(mu_);
   auto project = store_.GetProject(repo_name);
   if (!project) return project.status();

@@ -20,13 +20,16 @@ bool HasControl(const std::string& s) {
   return false;
 }
 
+// Every problem names its field: the API points at it (the SFAPI's 422 loc).
+Status BadUrl(std::string message) {
+  return Status::InvalidField("callbackUrl", std::move(message));
+}
+
 Status ValidateUrl(const std::string& url, const NetworkBlocklist& blocked) {
   if (url.size() > kMaxUrl)
-    return Status::InvalidArgument("callbackUrl is longer than " + std::to_string(kMaxUrl) +
-                                   " characters");
+    return BadUrl("callbackUrl is longer than " + std::to_string(kMaxUrl) + " characters");
   if (HasControl(url))
-    return Status::InvalidArgument(
-        "callbackUrl must not contain line breaks or control characters");
+    return BadUrl("callbackUrl must not contain line breaks or control characters");
   auto starts = [&url](std::string_view prefix) {
     if (url.size() < prefix.size()) return false;
     for (size_t i = 0; i < prefix.size(); ++i)
@@ -34,33 +37,32 @@ Status ValidateUrl(const std::string& url, const NetworkBlocklist& blocked) {
     return true;
   };
   if (!starts("http://") && !starts("https://"))
-    return Status::InvalidArgument("callbackUrl must start with http:// or https://");
+    return BadUrl("callbackUrl must start with http:// or https://");
   auto parsed = boost::urls::parse_uri(url);
-  if (!parsed)
-    return Status::InvalidArgument("callbackUrl is not a valid URL: " + parsed.error().message());
+  if (!parsed) return BadUrl("callbackUrl is not a valid URL: " + parsed.error().message());
   const auto scheme = parsed->scheme_id();
   if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
-    return Status::InvalidArgument("callbackUrl must start with http:// or https://");
+    return BadUrl("callbackUrl must start with http:// or https://");
   if (!parsed->has_authority() || parsed->encoded_host().empty())
-    return Status::InvalidArgument("callbackUrl must name a host, e.g. https://example.org/hook");
+    return BadUrl("callbackUrl must name a host, e.g. https://example.org/hook");
   // Credentials in a URL end up in logs and process listings; the signature authenticates us.
   if (parsed->has_userinfo())
-    return Status::InvalidArgument(
+    return BadUrl(
         "callbackUrl must not contain a user name or password; check X-Sfapi-Signature instead");
   if (parsed->has_port() && parsed->port_number() == 0)
-    return Status::InvalidArgument("callbackUrl has an invalid port");
+    return BadUrl("callbackUrl has an invalid port");
   // An address written into the URL is judged now; a name, on the addresses it resolves to when
   // the callback is sent.
   if (auto address = LiteralAddress(parsed->encoded_host()))
     if (auto why = blocked.Blocks(*address))
-      return Status::InvalidArgument(
-          "callbackUrl's host " + std::string(parsed->encoded_host()) + " is " + *why +
-          ", which callbacks may not reach (callbacks.blocked_networks)");
+      return BadUrl("callbackUrl's host " + std::string(parsed->encoded_host()) + " is " + *why +
+                    ", which callbacks may not reach (callbacks.blocked_networks)");
   return Status::Ok();
 }
 
 Status ValidateEmail(const std::string& email) {
-  const Status bad = Status::InvalidArgument(
+  const Status bad = Status::InvalidField(
+      "callbackEmail",
       "callbackEmail must be one mail address such as alice@example.org (no name, spaces, commas "
       "or line breaks)");
   if (email.size() > kMaxEmail || HasControl(email)) return bad;
@@ -81,7 +83,8 @@ Status ValidateEmail(const std::string& email) {
 
 }  // namespace
 
-Status ValidateCallbackRequest(const CallbackRequest& r, const CallbacksConfig& config) {
+Result<ValidCallbackRequest> ValidateCallbackRequest(CallbackRequest r,
+                                                     const CallbacksConfig& config) {
   if (!r.url.empty())
     if (Status s = ValidateUrl(r.url, NetworkBlocklist(config.blocked_networks)); !s.ok()) return s;
   if (!r.email.empty())
@@ -89,11 +92,12 @@ Status ValidateCallbackRequest(const CallbackRequest& r, const CallbacksConfig& 
   if (r.timeout_seconds) {
     const double t = *r.timeout_seconds;
     if (!std::isfinite(t) || t <= 0 || t > config.max_timeout_seconds)
-      return Status::InvalidArgument(
-          "callbackTimeout must be a number of seconds above 0 and at " + std::string("most ") +
-          std::to_string(static_cast<int64_t>(config.max_timeout_seconds)));
+      return Status::InvalidField(
+          "callbackTimeout",
+          std::string("callbackTimeout must be a number of seconds above 0 and at most ")
+              .append(std::to_string(static_cast<int64_t>(config.max_timeout_seconds))));
   }
-  return Status::Ok();
+  return ValidCallbackRequest(std::move(r));
 }
 
 }  // namespace sfapid

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "config/config.h"
 #include "util/status.h"
@@ -17,7 +18,23 @@ struct CallbackRequest {
   bool empty() const { return url.empty() && email.empty(); }
 };
 
-// InvalidArgument with a message for the submitter; Ok for an empty request.
-Status ValidateCallbackRequest(const CallbackRequest& r, const CallbacksConfig& config);
+// A CallbackRequest that passed ValidateCallbackRequest. Only that function makes one, so what
+// takes one (CallbackService::Register) knows it is safe to act on without checking again.
+class ValidCallbackRequest {
+ public:
+  const CallbackRequest& get() const { return request_; }
+  const CallbackRequest* operator->() const { return &request_; }
+
+ private:
+  explicit ValidCallbackRequest(CallbackRequest r) : request_(std::move(r)) {}
+  friend Result<ValidCallbackRequest> ValidateCallbackRequest(CallbackRequest r,
+                                                              const CallbacksConfig& config);
+  CallbackRequest request_;
+};
+
+// The one check of a callback request (an empty one passes): the first problem as an InvalidField
+// naming callbackUrl, callbackEmail or callbackTimeout, with a message for the submitter.
+Result<ValidCallbackRequest> ValidateCallbackRequest(CallbackRequest r,
+                                                     const CallbacksConfig& config);
 
 }  // namespace sfapid

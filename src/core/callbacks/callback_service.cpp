@@ -69,8 +69,8 @@ CallbackService::CallbackService(const CallbacksConfig& config, ComputeStore& st
 
 CallbackService::~CallbackService() { Stop(); }
 
-Status CallbackService::Validate(const CallbackRequest& request) const {
-  return ValidateCallbackRequest(request, config_);
+Result<ValidCallbackRequest> CallbackService::Validate(CallbackRequest request) const {
+  return ValidateCallbackRequest(std::move(request), config_);
 }
 
 Result<const CallbackKey*> CallbackService::Key() {
@@ -91,8 +91,8 @@ Result<std::string> CallbackService::SecretFor(const std::string& client_id) {
 
 Status CallbackService::Register(const std::string& system, const std::string& jobid,
                                  const std::string& client_id, const std::string& user,
-                                 const CallbackRequest& request) {
-  if (Status s = Validate(request); !s.ok()) return s;
+                                 const ValidCallbackRequest& valid) {
+  const CallbackRequest& request = valid.get();
   if (request.empty()) return Status::Ok();
   const CallbackRegistration r{system,
                                jobid,

@@ -32,12 +32,13 @@ class CallbackService {
   CallbackService(const CallbackService&) = delete;
   CallbackService& operator=(const CallbackService&) = delete;
 
-  // InvalidArgument with a message for the submitter (see ValidateCallbackRequest).
-  Status Validate(const CallbackRequest& request) const;
+  // The one check of what a submitter asks for, against [callbacks]: an InvalidField naming the
+  // form field (see ValidateCallbackRequest). Done before the job is submitted.
+  Result<ValidCallbackRequest> Validate(CallbackRequest request) const;
   // Remembers what to do when the job ends; an empty request is a no-op. A job that has already
   // ended (JobEnded came first) gets its deliveries now. Registering again replaces.
   Status Register(const std::string& system, const std::string& jobid, const std::string& client_id,
-                  const std::string& user, const CallbackRequest& request);
+                  const std::string& user, const ValidCallbackRequest& request);
   // Charges the job's node-hours and creates its deliveries. Idempotent: a second report of the
   // same (system, jobid) changes nothing. Any thread.
   Status JobEnded(const FinishedJob& job);

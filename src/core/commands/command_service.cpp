@@ -4,12 +4,11 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "core/commands/command_task_result.h"
 #include "core/files/system_with_files.h"
 #include "core/tasks/process_watch.h"
 
 namespace sfapid {
-
-namespace json = boost::json;
 
 Result<std::string> CommandService::Run(const std::string& user, const std::string& system,
                                         const std::string& command) {
@@ -29,10 +28,7 @@ TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& 
                                     TaskContext& ctx) {
   auto started = runas_.Start(who, command);
   if (!started)
-    return {"failed", json::object{{"status", "error"},
-                                   {"output", ""},
-                                   {"error", started.status().message()},
-                                   {"exit_code", nullptr}}};
+    return {"failed", CommandTaskResult(false, "", started.status().message(), std::nullopt)};
   const UtilitiesConfig& u = utilities_;
   WatchLimits limits;
   limits.timeout =
@@ -57,8 +53,7 @@ TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& 
         if (changed &&
             std::chrono::steady_clock::now() - last_partial > std::chrono::milliseconds(250) &&
             !ctx.cancelled()) {
-          ctx.SetPartial(json::object{
-              {"status", "ok"}, {"output", out}, {"error", err}, {"exit_code", nullptr}});
+          ctx.SetPartial(CommandTaskResult(true, out, err, std::nullopt));
           last_partial = std::chrono::steady_clock::now();
           changed = false;
         }
@@ -73,16 +68,12 @@ TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& 
     stopped_because = "sfapid: the command wrote more than " +
                       std::to_string(u.command_output_max_bytes) +
                       " bytes of output and was stopped";
-  if (!stopped_because.empty())
-    return {"failed", json::object{{"status", "error"},
-                                   {"output", out},
-                                   {"error", err + (err.empty() || err.back() == '\n' ? "" : "\n") +
-                                                 stopped_because},
-                                   {"exit_code", outcome.exit_code}}};
-  return {"completed", json::object{{"status", outcome.exit_code == 0 ? "ok" : "error"},
-                                    {"output", out},
-                                    {"error", err},
-                                    {"exit_code", outcome.exit_code}}};
+  if (!stopped_because.empty()) {
+    if (!err.empty() && err.back() != '\n') err.push_back('\n');
+    err.append(stopped_because);
+    return {"failed", CommandTaskResult(false, out, err, outcome.exit_code)};
+  }
+  return {"completed", CommandTaskResult(outcome.exit_code == 0, out, err, outcome.exit_code)};
 }
 
 }  // namespace sfapid

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "backends/scheduler/sbatch_directives.h"
+#include "core/compute/job_task_result.h"
 
 namespace sfapid {
 
@@ -43,11 +44,6 @@ std::string InlineScriptPath(const std::string& home) {
   return home + "/.sfapid/jobs/sfapi-" + stamp + "-" + tag + ".sh";
 }
 
-json::object SubmitResult(const Result<std::string>& jobid) {
-  if (jobid) return {{"status", "ok"}, {"jobid", *jobid}, {"error", nullptr}};
-  return {{"status", "error"}, {"jobid", nullptr}, {"error", jobid.status().message()}};
-}
-
 }  // namespace
 
 void ComputeService::Start() {
@@ -77,15 +73,16 @@ Result<Scheduler*> ComputeService::SchedulerFor(const std::string& system) const
 }
 
 Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
+  // The callback first: a bad one is the submitter's mistake whatever the machine.
+  auto callback = callbacks_.Validate(r.callback);
+  if (!callback) return callback.status();
   auto scheduler = SchedulerFor(r.system);
   if (!scheduler) return scheduler.status();
-  if (Status s = callbacks_.Validate(r.callback); !s.ok()) return s;
   auto who = runas_.Resolve(r.user);
   if (!who) return who.status();
   return tasks_.Submit(r.user, "submit_job", r.system,
-                       [this, who = *who, scheduler = *scheduler, r](TaskContext&) {
-                         return RunSubmit(who, *scheduler, r);
-                       });
+                       [this, who = *who, scheduler = *scheduler, r, callback = *callback](
+                           TaskContext&) { return RunSubmit(who, *scheduler, r, callback); });
 }
 
 Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const SubmitRequest& r) {
@@ -127,52 +124,53 @@ Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const S
 }
 
 TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& scheduler,
-                                      const SubmitRequest& r) {
+                                      const SubmitRequest& r,
+                                      const ValidCallbackRequest& callback) {
   // Arguments are stored with every job (every task of an array): bounded like a command line.
   std::size_t arg_bytes = 0;
   for (const auto& a : r.args) arg_bytes += a.size() + 1;
   if (r.args.size() > 4096 || arg_bytes > 128 * 1024)
-    return {"completed", SubmitResult(Status::InvalidArgument(
+    return {"completed", SubmitTaskResult(Status::InvalidArgument(
                              "sbatch: error: the script's arguments are too long (at most 4096 "
                              "arguments and 128 KiB)"))};
   auto script = PrepareScript(who, r);
-  if (!script) return {"completed", SubmitResult(script.status())};
+  if (!script) return {"completed", SubmitTaskResult(script.status())};
   // The account charged must be one of the user's projects with hours left (when projects are
   // configured at all). Read without judging the script's other options: one this server's
   // parser does not know must not skip the check (Slurm accepts many it would not).
   auto enforced = accounts_.EnforcesAccounts();
-  if (!enforced) return {"completed", SubmitResult(enforced.status())};
+  if (!enforced) return {"completed", SubmitTaskResult(enforced.status())};
   if (*enforced) {
     std::optional<std::string> account = DirectiveAccount(script->text);
     if (!account) {
       auto fallback = scheduler.DefaultAccount(who);
       if (!fallback)
         return {"completed",
-                SubmitResult(Status::Unavailable("sbatch: error: Batch job submission failed: " +
-                                                 fallback.status().message()))};
+                SubmitTaskResult(Status::Unavailable(
+                    "sbatch: error: Batch job submission failed: " + fallback.status().message()))};
       account = *fallback;
     }
     if (Status s = accounts_.CheckCanCharge(r.user, *account); !s.ok())
-      return {"completed", SubmitResult(s)};
+      return {"completed", SubmitTaskResult(s)};
     // What was checked is what is charged.
     script->charge_account = *account;
   }
   if (r.is_path == false && r.job.size() > kMaxScriptBytes)
     return {"completed",
-            SubmitResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};
+            SubmitTaskResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};
   auto jobid = scheduler.Submit(*script);
   if (!jobid) {
     if (jobid.status().code() != Code::kInvalidArgument)
       return {"completed",
-              SubmitResult(Status::Unavailable("sbatch: error: Batch job submission failed: " +
-                                               jobid.status().message()))};
-    return {"completed", SubmitResult(jobid)};
+              SubmitTaskResult(Status::Unavailable("sbatch: error: Batch job submission failed: " +
+                                                   jobid.status().message()))};
+    return {"completed", SubmitTaskResult(jobid)};
   }
-  if (Status s = callbacks_.Register(r.system, *jobid, r.client_id, r.user, r.callback); !s.ok())
+  if (Status s = callbacks_.Register(r.system, *jobid, r.client_id, r.user, callback); !s.ok())
     spdlog::error("job {} on {}: its callback could not be registered: {}", *jobid, r.system,
                   s.message());
   spdlog::info("job {} submitted on {} by {}", *jobid, r.system, r.user);
-  return {"completed", SubmitResult(jobid)};
+  return {"completed", SubmitTaskResult(jobid)};
 }
 
 Result<std::string> ComputeService::Cancel(const std::string& user, const std::string& system,
@@ -188,10 +186,7 @@ Result<std::string> ComputeService::Cancel(const std::string& user, const std::s
         Status s = std::regex_match(jobid, kJobId)
                        ? scheduler->Cancel(who, jobid)
                        : Status::InvalidArgument("scancel: error: Invalid job id " + jobid);
-        return TaskOutcome{"completed", json::object{{"status", s.ok() ? "ok" : "error"},
-                                                     {"jobid", jobid},
-                                                     {"error", s.ok() ? json::value(nullptr)
-                                                                      : json::value(s.message())}}};
+        return TaskOutcome{"completed", CancelTaskResult(jobid, s)};
       });
 }
 

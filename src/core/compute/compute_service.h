@@ -24,7 +24,7 @@ struct SubmitRequest {
   std::string job;  // a path, or the script itself
   bool is_path = false;
   std::vector<std::string> args;
-  CallbackRequest callback;
+  CallbackRequest callback;  // as the submitter wrote it; Submit has the callback service check it
 };
 
 // Queue and accounting answers are in-band (QueueOutput): {"status","output","error"}.
@@ -51,8 +51,9 @@ class ComputeService {
   void Start();
   void Stop();
 
-  // The task id. NotFound: unknown system; InvalidArgument: not a compute system, or a bad
-  // callback; PermissionDenied: the user cannot be acted as.
+  // The task id. InvalidField: a bad callback (checked first, by the callback service); NotFound:
+  // unknown system; InvalidArgument: not a compute system; PermissionDenied: the user cannot be
+  // acted as.
   Result<std::string> Submit(const SubmitRequest& request);
   Result<std::string> Cancel(const std::string& user, const std::string& system,
                              const std::string& jobid);
@@ -62,7 +63,8 @@ class ComputeService {
 
  private:
   Result<Scheduler*> SchedulerFor(const std::string& system) const;
-  TaskOutcome RunSubmit(const UnixIdentity& who, Scheduler& scheduler, const SubmitRequest& r);
+  TaskOutcome RunSubmit(const UnixIdentity& who, Scheduler& scheduler, const SubmitRequest& r,
+                        const ValidCallbackRequest& callback);
   // Reads the script (isPath) or writes it (inline) as the user: the JobScript, or sbatch's error.
   Result<JobScript> PrepareScript(const UnixIdentity& who, const SubmitRequest& r);
 

@@ -1,6 +1,6 @@
 // ls, download and upload on a system, as the user (spec §2.5 and §5). Operational failures (no
-// such file, permission denied, too large) come back in-band as {"status": "ERROR", "error": ...},
-// which sfapi_client relies on; only a bad system or user is an HTTP error (the Status).
+// such file, permission denied, too large) are the result's `error` (file_results.h); only a bad
+// system or user is a Status.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -9,6 +9,7 @@
 
 #include "backends/runas/run_as.h"
 #include "config/config.h"
+#include "core/files/file_results.h"
 
 namespace sfapid {
 
@@ -19,15 +20,14 @@ class FileService {
               RunAs& runas)
       : systems_(systems), utilities_(utilities), runas_(runas) {}
 
-  // DirectoryOutput: {"status", "entries", "error"}
-  Result<boost::json::object> List(const std::string& user, const std::string& system,
-                                   const std::string& path);
-  // FileDownload: {"status", "file", "is_binary", "error"}
-  Result<boost::json::object> Download(const std::string& user, const std::string& system,
-                                       const std::string& path, bool binary);
-  // UploadResult: {"status", "output", "error"}
-  Result<boost::json::object> Upload(const std::string& user, const std::string& system,
-                                     const std::string& path, const std::string& content);
+  Result<DirectoryListing> List(const std::string& user, const std::string& system,
+                                const std::string& path);
+  // At most [utilities] download_max_bytes.
+  Result<FileContent> Download(const std::string& user, const std::string& system,
+                               const std::string& path);
+  // At most [utilities] upload_max_bytes; replaces the file.
+  Result<UploadOutcome> Upload(const std::string& user, const std::string& system,
+                               const std::string& path, const std::string& content);
 
  private:
   // Resolves system and user, then asks a worker; in-band errors are the worker's message.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/tasks/process_watch.h"
+#include "core/transfers/transfer_task_result.h"
 #include "util/log_status.h"
 #include "util/uuid.h"
 
@@ -72,10 +73,9 @@ Result<std::string> TransferService::Start(const std::string& user, const Transf
   // What kind of thing the source is decides rsync's form (a folder's contents, or one file).
   auto listing = files_.List(user, source->name, r.source_path);
   if (!listing) return listing.status();
-  if ((*listing)["status"] != "OK")
-    return Status::InvalidArgument("source: " + std::string((*listing)["error"].as_string()));
-  const auto& entries = (*listing)["entries"].as_array();
-  const bool is_folder = !entries.empty() && entries[0].as_object().at("name") == ".";
+  if (listing->error) return Status::InvalidArgument("source: " + *listing->error);
+  const auto& entries = listing->entries;
+  const bool is_folder = !entries.empty() && entries[0].name == ".";
 
   auto mine = store_.CountActive(user);
   auto all = store_.CountActive("");
@@ -148,7 +148,7 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
   if (!started) {
     LogIfFailed(store_.FinishTransfer(t.id, "FAILED", started.status().message()),
                 "transfer " + t.id + ": recording its end");
-    return {"failed", json::object{{"status", "error"}, {"error", started.status().message()}}};
+    return {"failed", TransferTaskResult({.status = "error", .error = started.status().message()})};
   }
   const auto begin = std::chrono::steady_clock::now();
   std::string progress, errors;
@@ -194,12 +194,12 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
                                       "sfapid stopped during the transfer; start it again (rsync "
                                       "skips what is already copied)"),
                 "transfer " + t.id + ": recording its end");
-    return {"failed", json::object{{"status", "error"}, {"transfer_id", t.id}}};
+    return {"failed", TransferTaskResult({.status = "error", .transfer_id = t.id})};
   }
   if (outcome.reason == WatchOutcome::kCancelled) {
     LogIfFailed(store_.FinishTransfer(t.id, "CANCELED", "cancelled by the user"),
                 "transfer " + t.id + ": recording its end");
-    return {"completed", json::object{{"status", "cancelled"}, {"transfer_id", t.id}}};
+    return {"completed", TransferTaskResult({.status = "cancelled", .transfer_id = t.id})};
   }
   if (outcome.exit_code != 0) {
     std::string reason = errors.empty() ? (kernel_copy ? "the copy" : "rsync") +
@@ -210,11 +210,11 @@ TaskOutcome TransferService::Run(const UnixIdentity& who, const TransferRecord& 
     LogIfFailed(store_.FinishTransfer(t.id, "FAILED", reason),
                 "transfer " + t.id + ": recording its end");
     return {"completed",
-            json::object{{"status", "error"}, {"transfer_id", t.id}, {"error", reason}}};
+            TransferTaskResult({.status = "error", .transfer_id = t.id, .error = reason})};
   }
   LogIfFailed(store_.FinishTransfer(t.id, "SUCCEEDED", ""),
               "transfer " + t.id + ": recording its end");
-  return {"completed", json::object{{"status", "ok"}, {"transfer_id", t.id}, {"bytes", bytes}}};
+  return {"completed", TransferTaskResult({.status = "ok", .transfer_id = t.id, .bytes = bytes})};
 }
 
 Result<TransferRecord> TransferService::Get(const std::string& id, const std::string& user) {

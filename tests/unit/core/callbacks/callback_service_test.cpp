@@ -187,6 +187,13 @@ std::string Hmac(const std::string& key, const std::string& data) {
   return Hex(mac, len);
 }
 
+// A request the service accepts, as Register takes it.
+ValidCallbackRequest Valid(const CallbackService& service, CallbackRequest r) {
+  auto valid = service.Validate(std::move(r));
+  EXPECT_TRUE(valid) << valid.status().message();
+  return std::move(valid).value();
+}
+
 class CallbackServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -237,7 +244,8 @@ class CallbackServiceTest : public ::testing::Test {
   }
   void RegisterUrl(const std::string& jobid, const std::string& url,
                    std::optional<double> timeout = std::nullopt) {
-    Status s = service_->Register("perlmutter", jobid, "client1", "alice", {url, "", timeout});
+    Status s = service_->Register("perlmutter", jobid, "client1", "alice",
+                                  Valid(*service_, {url, "", timeout}));
     ASSERT_TRUE(s.ok()) << s.message();
   }
   // The job's one delivery (waits until it exists).
@@ -497,14 +505,16 @@ TEST_F(CallbackServiceTest, JobsWithoutRegistrationAreOnlyCharged) {
   EXPECT_TRUE(store_->compute().DeliveriesOfJob("perlmutter", "50")->empty());
   EXPECT_EQ(store_->compute().UsageByAccount("")->size(), 1u);
   // An empty request registers nothing.
-  ASSERT_TRUE(service.Register("perlmutter", "51", "c", "alice", {}).ok());
+  ASSERT_TRUE(service.Register("perlmutter", "51", "c", "alice", Valid(service, {})).ok());
   EXPECT_FALSE(store_->compute().GetRegistration("perlmutter", "51")->has_value());
 }
 
 TEST_F(CallbackServiceTest, WritesMailToTheOutbox) {
   auto& service = StartService();
-  ASSERT_TRUE(
-      service.Register("perlmutter", "77", "client1", "alice", {"", "bob@example.org", {}}).ok());
+  ASSERT_TRUE(service
+                  .Register("perlmutter", "77", "client1", "alice",
+                            Valid(service, {"", "bob@example.org", {}}))
+                  .ok());
   FinishedJob job = Job("77");
   job.end_time = 1795803660;  // written below as 2026-11-27T18:21:00+00:00
   ASSERT_TRUE(service.JobEnded(job).ok());
@@ -542,8 +552,10 @@ TEST_F(CallbackServiceTest, MailCommandGetsTheMessageOnStdin) {
   const std::string sink = dir_ + "/mail.txt";
   config_.callbacks.mail_command = {"/bin/sh", "-c", "cat > \"$1\"", "sh", sink};
   auto& service = StartService();
-  ASSERT_TRUE(
-      service.Register("perlmutter", "78", "client1", "alice", {"", "bob@example.org", {}}).ok());
+  ASSERT_TRUE(service
+                  .Register("perlmutter", "78", "client1", "alice",
+                            Valid(service, {"", "bob@example.org", {}}))
+                  .ok());
   ASSERT_TRUE(service.JobEnded(Job("78")).ok());
   const CallbackDelivery d = DeliveryOf("78", "email");
   ASSERT_TRUE(WaitForDelivery(d.id, [](const auto& x) { return x.state == "delivered"; }));
@@ -557,8 +569,10 @@ TEST_F(CallbackServiceTest, MailCommandGetsTheMessageOnStdin) {
 TEST_F(CallbackServiceTest, AFailingMailCommandIsRetried) {
   config_.callbacks.mail_command = {"/bin/sh", "-c", "echo relay refused; exit 3"};
   auto& service = StartService();
-  ASSERT_TRUE(
-      service.Register("perlmutter", "79", "client1", "alice", {"", "bob@example.org", {}}).ok());
+  ASSERT_TRUE(service
+                  .Register("perlmutter", "79", "client1", "alice",
+                            Valid(service, {"", "bob@example.org", {}}))
+                  .ok());
   ASSERT_TRUE(service.JobEnded(Job("79")).ok());
   const CallbackDelivery d = DeliveryOf("79", "email");
   ASSERT_TRUE(WaitForDelivery(d.id, [](const auto& x) { return x.attempts >= 2; }));
@@ -589,10 +603,15 @@ TEST_F(CallbackServiceTest, StopCutsShortAnAttemptInFlight) {
 TEST_F(CallbackServiceTest, ValidateRejectsUnsafeRequests) {
   CallbackService service(config_.callbacks, store_->compute(), dir_ + "/keys", dir_ + "/outbox");
   auto rejects = [&](CallbackRequest r, const std::string& words) {
-    Status s = service.Validate(r);
+    const Status s = service.Validate(r).status();
     EXPECT_EQ(s.code(), Code::kInvalidArgument) << r.url << r.email;
     EXPECT_NE(s.message().find(words), std::string::npos) << s.message();
-    EXPECT_EQ(service.Register("perlmutter", "1", "c", "u", r).code(), Code::kInvalidArgument);
+    // The error names the field the submitter got wrong, for the API's 422.
+    const char* field = !r.email.empty() ? "callbackEmail"
+                        : words.find("callbackTimeout") != std::string::npos || words == "at most"
+                            ? "callbackTimeout"
+                            : "callbackUrl";
+    EXPECT_EQ(s.field(), field) << s.message();
   };
   rejects({"ftp://example.org/x", "", {}}, "http:// or https://");
   rejects({"example.org/hook", "", {}}, "http:// or https://");
@@ -621,7 +640,8 @@ TEST_F(CallbackServiceTest, ValidateRejectsUnsafeRequests) {
         CallbackRequest{"https://[::1]:9443/h", "alice.b+jobs@mail.example.org", {}},
         CallbackRequest{"", "alice@example.org", config_.callbacks.max_timeout_seconds},
         CallbackRequest{}})
-    EXPECT_TRUE(service.Validate(ok).ok()) << ok.url << " " << service.Validate(ok).message();
+    EXPECT_TRUE(service.Validate(ok).ok())
+        << ok.url << " " << service.Validate(ok).status().message();
 }
 
 }  // namespace

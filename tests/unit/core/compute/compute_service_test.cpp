@@ -169,6 +169,20 @@ TEST_F(ComputeServiceTest, OnlyComputeSystemsTakeJobsAndOnlyKnownUsers) {
   EXPECT_TRUE(runas_.calls().empty());
 }
 
+TEST_F(ComputeServiceTest, ABadCallbackIsRefusedFirstNamingItsField) {
+  SubmitRequest r{.user = "alice", .system = "cori", .job = "x"};
+  r.callback.url = "ftp://example.org/hook";
+  auto refused = compute_.Submit(r);
+  ASSERT_FALSE(refused);
+  // Before the unknown machine: the callback is the submitter's mistake wherever the job goes.
+  EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(refused.status().field(), "callbackUrl");
+  EXPECT_EQ(refused.status().message(), "callbackUrl must start with http:// or https://");
+  r.callback = {"", "", -1.0};
+  EXPECT_EQ(compute_.Submit(r).status().field(), "callbackTimeout");
+  EXPECT_TRUE(runas_.calls().empty());
+}
+
 TEST_F(ComputeServiceTest, CancelPassesOnlyAJobIdToTheScheduler) {
   auto bad = compute_.Cancel("alice", "perlmutter", "--user=bob");
   ASSERT_TRUE(bad) << bad.status().message();

@@ -1,10 +1,11 @@
 // FileService through a fake RunAs: which system and user reach a worker, what the worker is asked
-// (op, path, the system's roots, size limits), and how its answers become the in-band shapes of
-// spec §2.5 (ERROR in the body for operational failures, a Status only for a bad system or user).
+// (op, path, the system's roots, size limits), and how its answers become typed results (an
+// in-band `error` for operational failures, a Status only for a bad system or user).
 #include "core/files/file_service.h"
 
 #include <gtest/gtest.h>
 
+#include "backends/runas/listing_codec.h"
 #include "support/fake_run_as.h"
 #include "support/test_systems.h"
 
@@ -27,14 +28,16 @@ class FileServiceTest : public ::testing::Test {
 };
 
 TEST_F(FileServiceTest, ListAsksTheWorkerWithTheSystemsRoots) {
-  const json::object listing{
-      {"status", "OK"}, {"entries", json::array{json::object{{"name", "."}}}}, {"error", nullptr}};
+  const std::vector<DirectoryEntry> listing{
+      {"drwxr-x---", 3, "alice", "alice", 4096, TimePoint{std::chrono::seconds{1700000000}}, "."},
+      {"-rw-r--r--", 1, "alice", "m1234", 12, TimePoint{std::chrono::seconds{1700000001}}, "a"}};
   runas_.OnCall([&](const json::object&, std::string_view) {
-    return Result<WorkerReply>(OkReply({{"listing", listing}}));
+    return Result<WorkerReply>(OkReply({{"entries", EncodeListing(listing)}}));
   });
   auto out = files_.List("alice", "perlmutter", "/pscratch/a");
   ASSERT_TRUE(out) << out.status().message();
-  EXPECT_EQ(*out, listing);
+  EXPECT_FALSE(out->error);
+  EXPECT_EQ(out->entries, listing);
   ASSERT_EQ(runas_.calls().size(), 1u);
   const auto call = runas_.calls()[0];
   EXPECT_EQ(call.account, "alice");
@@ -49,9 +52,20 @@ TEST_F(FileServiceTest, AWorkersRefusalIsAnInBandError) {
   });
   auto out = files_.List("alice", "dtns", "/nope");
   ASSERT_TRUE(out) << out.status().message();
-  EXPECT_EQ(out->at("status"), "ERROR");
-  EXPECT_EQ(out->at("error"), "ls: /nope: No such file or directory");
-  EXPECT_EQ(out->at("entries"), json::array{});
+  EXPECT_EQ(out->error, "ls: /nope: No such file or directory");
+  EXPECT_TRUE(out->entries.empty());
+}
+
+TEST_F(FileServiceTest, AMalformedListingIsUnavailableNotAnEmptyFolder) {
+  runas_.OnCall([](const json::object&, std::string_view) {
+    return Result<WorkerReply>(
+        OkReply({{"entries", json::array{json::object{{"name", "."}, {"size", "big"}}}}}));
+  });
+  auto out = files_.List("alice", "perlmutter", "/pscratch/a");
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.status().code(), Code::kUnavailable);
+  EXPECT_NE(out.status().message().find("permissions"), std::string::npos)
+      << out.status().message();
 }
 
 TEST_F(FileServiceTest, UnknownAndFilelessSystemsAreRefusedBeforeAnyWorker) {
@@ -76,35 +90,32 @@ TEST_F(FileServiceTest, AUserWhoCannotBeActedAsIsRefused) {
 TEST_F(FileServiceTest, APathWithANulByteNeverReachesAWorker) {
   auto out = files_.List("alice", "perlmutter", std::string("/pscratch/a\0b", 13));
   ASSERT_TRUE(out) << out.status().message();
-  EXPECT_EQ(out->at("status"), "ERROR");
-  EXPECT_EQ(out->at("error"), "the path contains a NUL byte");
+  EXPECT_EQ(out->error, "the path contains a NUL byte");
   EXPECT_TRUE(runas_.calls().empty());
 }
 
-TEST_F(FileServiceTest, DownloadReadsAtMostTheLimitAndSendsTextAsIs) {
+TEST_F(FileServiceTest, DownloadReadsAtMostTheLimit) {
   utilities_.download_max_bytes = 1000;
   runas_.OnCall([](const json::object&, std::string_view) {
     return Result<WorkerReply>(OkReply({}, "hello\n"));
   });
-  auto out = files_.Download("alice", "perlmutter", "/pscratch/a.txt", false);
+  auto out = files_.Download("alice", "perlmutter", "/pscratch/a.txt");
   ASSERT_TRUE(out) << out.status().message();
-  EXPECT_EQ(*out,
-            (json::object{
-                {"status", "OK"}, {"file", "hello\n"}, {"is_binary", false}, {"error", nullptr}}));
+  EXPECT_EQ(out->bytes, "hello\n");
+  EXPECT_FALSE(out->error);
   const auto call = runas_.calls().at(0);
   EXPECT_EQ(call.request.at("op"), "read");
   EXPECT_EQ(call.request.at("max_bytes"), 1000);
   EXPECT_EQ(call.body_size_limit, 1000u);
 }
 
-TEST_F(FileServiceTest, TextThatIsNotUtf8TravelsAsBase64) {
+TEST_F(FileServiceTest, ADownloadTheWorkerRefusesIsAnInBandError) {
   runas_.OnCall([](const json::object&, std::string_view) {
-    return Result<WorkerReply>(OkReply({}, "\xff\xfe"));
+    return Result<WorkerReply>(ErrorReply("not_found", "download: cannot open '/x'"));
   });
-  auto out = files_.Download("alice", "perlmutter", "/pscratch/bin", false);
+  auto out = files_.Download("alice", "perlmutter", "/x");
   ASSERT_TRUE(out) << out.status().message();
-  EXPECT_EQ(out->at("is_binary"), true);
-  EXPECT_EQ(out->at("file"), "//4=");
+  EXPECT_EQ(out->error, "download: cannot open '/x'");
 }
 
 TEST_F(FileServiceTest, UploadHandsTheContentToTheWorker) {
@@ -112,8 +123,9 @@ TEST_F(FileServiceTest, UploadHandsTheContentToTheWorker) {
       [](const json::object&, std::string_view) { return Result<WorkerReply>(OkReply()); });
   auto out = files_.Upload("alice", "perlmutter", "/pscratch/in.txt", "data");
   ASSERT_TRUE(out) << out.status().message();
-  EXPECT_EQ(out->at("status"), "OK");
-  EXPECT_EQ(out->at("output"), "wrote 4 bytes to /pscratch/in.txt");
+  EXPECT_FALSE(out->error);
+  EXPECT_EQ(out->bytes_written, 4u);
+  EXPECT_EQ(out->path, "/pscratch/in.txt");
   const auto call = runas_.calls().at(0);
   EXPECT_EQ(call.request.at("op"), "write");
   EXPECT_EQ(call.request.at("size"), 4);
@@ -124,8 +136,7 @@ TEST_F(FileServiceTest, AnUploadOverTheLimitIsRefusedInBand) {
   utilities_.upload_max_bytes = 3;
   auto out = files_.Upload("alice", "perlmutter", "/pscratch/in.txt", "data");
   ASSERT_TRUE(out) << out.status().message();
-  EXPECT_EQ(out->at("status"), "ERROR");
-  EXPECT_EQ(out->at("error"), "upload: the file is 4 bytes; uploads are limited to 3 bytes");
+  EXPECT_EQ(out->error, "upload: the file is 4 bytes; uploads are limited to 3 bytes");
   EXPECT_TRUE(runas_.calls().empty());
 }
 

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "backends/runas/listing_codec.h"
 #include "support/fake_run_as.h"
 #include "support/temp_dir.h"
 #include "support/test_store.h"
@@ -43,10 +44,9 @@ class TransferServiceTest : public ::testing::Test {
       const std::string path(request.at("path").as_string());
       if (!fs::exists(path)) return ErrorReply("not_found", "ls: " + path + ": No such file");
       const std::string name = fs::is_directory(path) ? "." : fs::path(path).filename().string();
-      json::object listing{{"status", "OK"},
-                           {"entries", json::array{json::object{{"name", name}}}},
-                           {"error", nullptr}};
-      return OkReply({{"listing", std::move(listing)}});
+      DirectoryEntry entry;
+      entry.name = name;
+      return OkReply({{"entries", EncodeListing({entry})}});
     });
     tasks_.Start();
   }
