@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   sfapid::cmd::AddClientCommands(app, ctx);
   sfapid::cmd::AddWorkerCommand(app, ctx);
   sfapid::cmd::AddUsageCommand(app, ctx);
+  sfapid::cmd::AddReservationCommands(app, ctx);
   sfapid::cmd::AddAccountCommands(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.run ? ctx.run() : 0;

@@ -86,19 +86,39 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                                                       SigningKeyDir(c), CallbackOutboxDir(c));
   app->compute_ = std::make_unique<ComputeService>(
       c.systems, *app->runas_, *app->tasks_, scheduler_views, *app->callbacks_, *app->accounts_);
+  app->reservations_ = std::make_unique<ReservationService>(c.systems, app->store_->reservations(),
+                                                            app->store_->accounts(),
+                                                            *app->accounts_, scheduler_views);
+  app->reservation_lifecycle_ = std::make_unique<ReservationLifecycle>(
+      app->store_->reservations(), *app->reservations_, *app->user_directory_, scheduler_views);
 
   site::AddHealthRoutes(app->router_, *app->store_);
   site::AddMetricsRoutes(app->router_, app->schedulers_);
   oauth::AddTokenRoutes(app->router_, c.server, c.auth, *app->tokens_, *app->signing_keys_);
-  sfapi::ApiContext ctx{app->router_,   app->schemas_,    c.systems,       c.utilities,
-                        c.server,       *app->status_,    *app->clients_,  *app->guard_,
-                        *app->tasks_,   *app->files_,     *app->commands_, *app->transfers_,
-                        *app->compute_, *app->callbacks_, *app->accounts_, *app->groups_};
+  sfapi::ApiContext ctx{app->router_,
+                        app->schemas_,
+                        c.systems,
+                        c.utilities,
+                        c.server,
+                        *app->status_,
+                        *app->clients_,
+                        *app->guard_,
+                        *app->tasks_,
+                        *app->files_,
+                        *app->commands_,
+                        *app->transfers_,
+                        *app->compute_,
+                        *app->callbacks_,
+                        *app->accounts_,
+                        *app->groups_,
+                        *app->reservations_,
+                        *app->reservation_lifecycle_};
   sfapi::AddSfapiRoutes(ctx);
   return app;
 }
 
 Application::~Application() {
+  if (reservation_lifecycle_) reservation_lifecycle_->Stop();
   if (compute_) compute_->Stop();
   if (callbacks_) callbacks_->Stop();
   if (tasks_) tasks_->Stop();
@@ -128,6 +148,9 @@ int Application::Serve() {
     return 1;
   }
   compute_->Start();
+  // After the schedulers: it makes, changes and removes their reservations. A pass a second keeps
+  // start and end within a second of the clock; operators' CLI changes are seen the same way.
+  reservation_lifecycle_->Start(1.0);
   tasks_->Start();
   const std::string base =
       "http://" +
@@ -138,6 +161,7 @@ int Application::Serve() {
   spdlog::info("token endpoint {} (assertion audience)", config_.TokenUrl());
   server.Run();
   tasks_->Stop();
+  reservation_lifecycle_->Stop();
   compute_->Stop();
   callbacks_->Stop();
   status_->Stop();

@@ -22,6 +22,8 @@
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
+#include "core/reservations/reservation_lifecycle.h"
+#include "core/reservations/reservation_service.h"
 #include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
 #include "core/transfers/transfer_service.h"
@@ -64,6 +66,8 @@ class Application {
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<CallbackService> callbacks_;
   std::unique_ptr<ComputeService> compute_;
+  std::unique_ptr<ReservationService> reservations_;
+  std::unique_ptr<ReservationLifecycle> reservation_lifecycle_;
   http::Router router_;
   boost::json::object schemas_;
 };

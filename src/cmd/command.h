@@ -28,6 +28,8 @@ void AddRoutesCommand(CLI::App& app, CommandContext& ctx);
 void AddClientCommands(CLI::App& app, CommandContext& ctx);
 void AddWorkerCommand(CLI::App& app, CommandContext& ctx);
 void AddUsageCommand(CLI::App& app, CommandContext& ctx);
+// `sfapid reservation ...`.
+void AddReservationCommands(CLI::App& app, CommandContext& ctx);
 // `sfapid user ...` and `sfapid project ...`.
 void AddAccountCommands(CLI::App& app, CommandContext& ctx);
 

@@ -103,11 +103,12 @@ class ComputeTest(unittest.TestCase):
     scheduler = {"nodes": 1, "cpus_per_node": 2}
     extra = ""
     server_options = ""  # lines for the [server] table
+    systems = None  # the whole systems text instead of compute_systems(**scheduler)
 
     @classmethod
     def setUpClass(cls):
         cls.server = Server(cls.server_options, extra=cls.extra,
-                            systems=compute_systems(**cls.scheduler)).start()
+                            systems=cls.systems or compute_systems(**cls.scheduler)).start()
         cls.alice = cls.users.accounts["alice"]
         cls.bob = cls.users.accounts["bob"]
         cls.keys = {}

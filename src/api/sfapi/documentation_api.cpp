@@ -97,6 +97,7 @@ void AddSfapiRoutes(ApiContext& ctx) {
   AddAccountRoutes(ctx);
   AddUtilitiesRoutes(ctx);
   AddComputeRoutes(ctx);
+  AddReservationRoutes(ctx);
   AddTasksRoutes(ctx);
   AddStorageRoutes(ctx);
   ApplyAccessLevels(ctx);

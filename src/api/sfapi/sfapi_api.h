@@ -15,6 +15,8 @@
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
+#include "core/reservations/reservation_lifecycle.h"
+#include "core/reservations/reservation_service.h"
 #include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
 #include "core/transfers/transfer_service.h"
@@ -44,6 +46,8 @@ struct ApiContext {
   CallbackService& callbacks;
   AccountService& accounts;
   GroupService& groups;
+  ReservationService& reservations;
+  ReservationLifecycle& reservation_lifecycle;  // woken when a request needs it at once
 };
 
 void AddStatusRoutes(ApiContext& ctx);
@@ -53,6 +57,8 @@ void AddUtilitiesRoutes(ApiContext& ctx);
 void AddTasksRoutes(ApiContext& ctx);
 void AddStorageRoutes(ApiContext& ctx);
 void AddComputeRoutes(ApiContext& ctx);
+// sfapid extension: advance reservations under /compute/reservations (docs/reservations.md).
+void AddReservationRoutes(ApiContext& ctx);
 // The OpenAPI document of everything registered before it, and Swagger UI over it.
 void AddDocumentationRoutes(ApiContext& ctx);
 

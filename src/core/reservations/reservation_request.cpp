@@ -101,19 +101,6 @@ Status ReadText(const char* field, const std::string& text, std::string& out) {
 
 }  // namespace
 
-Status FieldError(const std::string& field, const std::string& message) {
-  return Status::InvalidArgument(field + ": " + message);
-}
-
-std::pair<std::string, std::string> SplitFieldError(const Status& s) {
-  const std::string& m = s.message();
-  const size_t colon = m.find(": ");
-  if (s.code() != Code::kInvalidArgument || colon == std::string::npos ||
-      m.find_first_of(" \t") < colon)
-    return {"", m};
-  return {m.substr(0, colon), m.substr(colon + 2)};
-}
-
 bool ValidReservationName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](unsigned char c) {

@@ -1,7 +1,7 @@
 // What a user asks for when requesting or changing a reservation, as the form gave it, and its
 // reading into a reservation's shape. Every value is checked here, once; a bad one is
-// InvalidArgument "<field>: <what is wrong>" so that each API can point at the field (the SFAPI
-// extension answers 422 with loc ["body", field]).
+// Status::InvalidField naming the field, so that each API can point at it (the SFAPI extension
+// answers 422 with loc ["body", field]).
 #pragma once
 
 #include <cstdint>
@@ -34,10 +34,10 @@ struct ReservationChangeRequest {
   bool empty() const { return !nodes && !start && !end && !duration && !users; }
 };
 
-// InvalidArgument "<field>: <message>".
-Status FieldError(const std::string& field, const std::string& message);
-// The field a FieldError names ("" when the status is not one), and its message.
-std::pair<std::string, std::string> SplitFieldError(const Status& s);
+// Status::InvalidField(field, message).
+inline Status FieldError(const std::string& field, const std::string& message) {
+  return Status::InvalidField(field, message);
+}
 
 // Reads the request's fields into r (name, machine, account, nodes, start, end, users, partition,
 // constraint, reason): syntax and sizes only; membership and policy are the service's.

@@ -1,0 +1,417 @@
+"""Advance reservations through the real server on the local scheduler, as real Unix users (needs
+root): the whole lifecycle (requested, approved, scheduled, active, completed, cancelled, denied,
+failed), jobs inside and outside a reservation, policy refusals, operator decisions on the command
+line, charging, restarts in every state, racing requests, and every kind of bad input with its
+exact error shape and nothing stored."""
+
+import datetime
+import json
+import threading
+import time
+
+from compute_helpers import ComputeTest, script
+from harness import ModuleUsers, client_key, fetch_token
+
+USERS = ModuleUsers("alice", "bob", "carol")
+setUpModule = USERS.create
+tearDownModule = USERS.remove
+
+BASE = "/compute/reservations/perlmutter"
+
+
+def iso(seconds_from_now):
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds_from_now)
+    return t.replace(microsecond=0).isoformat()
+
+
+def systems(policy):
+    lines = "\n".join(f"{k} = {json.dumps(v)}" for k, v in policy.items())
+    return ('\n[[systems]]\nname = "perlmutter"\nsystem_type = "compute"\n[systems.scheduler]\n'
+            'backend = "local"\nnodes = 2\ncpus_per_node = 2\nkill_wait_seconds = 1\n'
+            f'[systems.reservations]\n{lines}\n\n'
+            '[[systems]]\nname = "dtns"\nsystem_type = "filesystem"\n\n'
+            '[[systems]]\nname = "globus"\nsystem_type = "service"\n')
+
+
+POLICY = {"enabled": True, "min_lead_hours": 0, "max_nodes": 2, "max_duration_hours": 24,
+          "max_active_per_project": 3, "auto_approve_node_hours": 4,
+          "cancellation_notice_hours": 1, "charge_factor": 2}
+
+
+class ReservationTest(ComputeTest):
+    """A 2-node cluster with POLICY, and projects: proj (PI alice, member bob), small (1 hour,
+    PI alice), other (PI carol)."""
+
+    users = USERS
+    policy = POLICY
+
+    @classmethod
+    def setUpClass(cls):
+        a, b, c = (USERS.accounts[n] for n in ("alice", "bob", "carol"))
+        cls.extra = (f'[[projects]]\nrepo_name = "proj"\ncpu_hours = 1000\npis = ["{a}"]\n'
+                     f'members = ["{b}"]\nadmit_client_users = false\n'
+                     f'[[projects]]\nrepo_name = "small"\ncpu_hours = 1\npis = ["{a}"]\n'
+                     f'admit_client_users = false\n'
+                     f'[[projects]]\nrepo_name = "other"\ncpu_hours = 100\npis = ["{c}"]\n'
+                     f'admit_client_users = false\n')
+        cls.systems = systems(cls.policy)
+        super().setUpClass()
+        carol = USERS.accounts["carol"]
+        cls.keys[carol] = client_key(cls.server, carol, "yellow")
+        cls.tokens[carol] = fetch_token(cls.server, cls.keys[carol][0])
+
+    def tearDown(self):
+        super().tearDown()
+        # Leave no live reservation behind for the next test.
+        r = self.server.cli("reservation", "list")
+        for line in r.stdout.splitlines()[1:]:
+            cols = line.split()
+            if len(cols) > 8 and cols[8] in ("requested", "approved", "scheduled", "active"):
+                self.server.cli("reservation", "cancel", cols[0])
+        self.wait_for_none_live()
+
+    def wait_for_none_live(self):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            rows = self.reservations(self.alice) + self.reservations(self.user("carol"))
+            if not any(r["state"] in ("approved", "scheduled", "active") for r in rows):
+                return
+            time.sleep(0.1)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def request(self, user=None, **fields):
+        fields.setdefault("account", "proj")
+        fields.setdefault("nodes", "1")
+        fields.setdefault("start", "now")
+        if "end" not in fields:
+            fields.setdefault("duration", "0:10:00")
+        return self.post_form(BASE, list(fields.items()), user)
+
+    def created(self, user=None, **fields):
+        r = self.request(user, **fields)
+        self.assertEqual(r.status, 201, r)
+        return r.json()
+
+    def get(self, rid, user=None):
+        r = self.call("GET", f"{BASE}/{rid}", user)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def reservations(self, user=None, query=""):
+        r = self.call("GET", BASE + query, user)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def wait_resv(self, rid, state, user=None, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            body = self.get(rid, user)
+            if body["state"] == state:
+                return body
+            time.sleep(0.1)
+        self.fail(f"reservation {rid} is {body['state']}, not {state}: {body}")
+
+    def patch(self, rid, fields, user=None):
+        import urllib.parse
+        return self.call("PATCH", f"{BASE}/{rid}", user,
+                         body=urllib.parse.urlencode(fields).encode(),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def assert_422(self, r, field):
+        self.assertEqual(r.status, 422, r)
+        detail = r.json()["detail"]
+        self.assertEqual(detail[0]["loc"], ["body", field], detail)
+        return detail[0]["msg"]
+
+    def assert_nothing_stored(self, before):
+        self.assertEqual([x["id"] for x in self.reservations(self.alice)],
+                         [x["id"] for x in before])
+
+    def live(self, rows):
+        return [r for r in rows if r["state"] not in ("cancelled", "denied", "completed", "failed")]
+
+
+class Reservations(ReservationTest):
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def test_now_reservation_becomes_active_and_its_jobs_run_inside(self):
+        body = self.created(name="inside", duration="0:30:00")
+        self.assertEqual(set(body), {
+            "id", "name", "machine", "account", "users", "nodes", "node_names", "start", "end",
+            "state", "state_reason", "partition", "constraint", "reason", "requested_by",
+            "decided_by", "node_hours", "charge_factor", "estimated_charge", "charged",
+            "pending_change", "created_at", "updated_at"})
+        self.assertEqual(body["state"], "approved")
+        self.assertEqual(body["decided_by"], "policy")
+        self.assertEqual(body["users"], [self.alice])
+        self.assertEqual(body["requested_by"], self.alice)
+        self.assertAlmostEqual(body["node_hours"], 0.5)
+        self.assertAlmostEqual(body["estimated_charge"], 1.0)  # charge_factor 2
+        self.assertIsNone(body["charged"])
+        active = self.wait_resv(body["id"], "active")
+        self.assertEqual(active["node_names"], ["nid001"])
+        self.assertAlmostEqual(active["charged"], 1.0)
+        history = self.call("GET", f"{BASE}/{body['id']}/history").json()
+        self.assertEqual([e["action"] for e in history], ["request", "schedule", "activate"])
+        self.assertEqual(history[0]["note"], "approved by policy")
+
+        # A job in it runs on the reserved node, with the reservation in squeue's row.
+        inside = self.submit(script("sleep 30", "--reservation=inside", "--account=proj",
+                                    "--nodes=1"))
+        row = self.wait_running(inside)
+        self.assertEqual(row["reservation"], "inside")
+        self.assertEqual(row["nodelist"], "nid001")
+        # A 2-node job outside it waits: only nid002 is free of the reservation.
+        outside = self.submit(script("sleep 1", "--nodes=2", "--account=proj", "--time=1:00"))
+        self.wait_reason(outside, "Resources")
+        # A 1-node job outside runs beside it, on the other node.
+        beside = self.submit(script("sleep 30", "--account=proj", "--time=1:00"))
+        self.assertEqual(self.wait_running(beside)["nodelist"], "nid002")
+        # Bob is a member of proj but not listed; carol is not a member at all.
+        err = self.submit_error(script("true", "--reservation=inside", "--account=proj"),
+                                user="bob")
+        self.assertEqual(err, "sbatch: error: Batch job submission failed: Access denied to "
+                              "requested reservation")
+        err = self.submit_error(script("true", "--reservation=nosuch", "--account=proj"))
+        self.assertEqual(err, "sbatch: error: Batch job submission failed: Requested "
+                              "reservation is invalid")
+
+        # Cancelled after its start: charged in full (already), nodes freed, the outside job runs.
+        self.cancel(inside)
+        self.cancel(beside)
+        r = self.call("DELETE", f"{BASE}/{body['id']}")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["state"], "cancelled")
+        self.assertAlmostEqual(r.json()["charged"], 1.0)
+        self.wait_running(outside)
+        again = self.call("DELETE", f"{BASE}/{body['id']}")
+        self.assertEqual(again.status, 409, again)
+
+    def test_future_reservation_keeps_overlapping_jobs_off_its_nodes(self):
+        body = self.created(nodes="2", start=iso(120), duration="0:30:00", name="later")
+        scheduled = self.wait_resv(body["id"], "scheduled")
+        self.assertEqual(scheduled["node_names"], ["nid001", "nid002"])
+        self.assertIsNone(scheduled["charged"])
+        # A job that would still run at the start waits; a short one runs now.
+        long_job = self.submit(script("sleep 1", "--time=10:00", "--account=proj"))
+        self.wait_reason(long_job, "Resources")
+        short = self.submit(script("sleep 1", "--time=1:00", "--account=proj"))
+        self.wait_ended(short)
+        # A job bound to it waits for the start, with Slurm's reason.
+        bound = self.submit(script("sleep 1", "--reservation=later", "--account=proj"))
+        self.wait_reason(bound, "Reservation")
+        # Cancelled more than the notice (1 h) ahead? No: 2 minutes ahead is inside it.
+        r = self.call("DELETE", f"{BASE}/{body['id']}")
+        self.assertAlmostEqual(r.json()["charged"], 2.0)  # 2 nodes x 0.5 h x charge factor 2
+        self.wait_running(long_job)
+        self.wait_reason(bound, "ReservationDeleted")
+
+    def test_cancel_before_the_notice_is_free(self):
+        body = self.created(start=iso(3 * 3600), duration="1:00:00")
+        self.wait_resv(body["id"], "scheduled")
+        r = self.call("DELETE", f"{BASE}/{body['id']}")
+        self.assertEqual(r.status, 200, r)
+        self.assertIsNone(r.json()["charged"])
+        history = self.call("GET", f"{BASE}/{body['id']}/history").json()
+        self.assertEqual(history[-1]["action"], "release")
+
+    def test_large_request_waits_for_an_operator_then_approve_and_deny(self):
+        # 2 nodes x 3 h = 6 node-hours > auto_approve_node_hours 4.
+        big = self.created(nodes="2", start=iso(7200), duration="3:00:00", reason="campaign")
+        self.assertEqual(big["state"], "requested")
+        self.assertIn("waiting for an operator", big["state_reason"])
+        time.sleep(1.5)  # the lifecycle leaves it alone
+        self.assertEqual(self.get(big["id"])["state"], "requested")
+        listed = self.server.cli("reservation", "list", "--state", "requested").stdout
+        self.assertIn(big["name"], listed)
+        self.server.cli("reservation", "approve", big["id"])
+        done = self.wait_resv(big["id"], "scheduled")
+        self.assertTrue(done["decided_by"].startswith("operator:"), done)
+        shown = self.server.cli("reservation", "show", big["id"]).stdout
+        self.assertIn("approve", shown)
+        self.assertIn("campaign", shown)
+
+        other = self.created(nodes="2", start=iso(20 * 3600), duration="3:00:00")
+        r = self.server.cli("reservation", "deny", other["id"], "--reason", "not now")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        denied = self.get(other["id"])
+        self.assertEqual(denied["state"], "denied")
+        self.assertEqual(denied["state_reason"], "not now")
+        # Approving a denied one is refused and changes nothing.
+        r = self.server.cli("reservation", "approve", other["id"], check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("denied", r.stderr)
+
+    def test_racing_requests_cannot_both_get_the_nodes(self):
+        start = iso(4 * 3600)
+        replies = []
+
+        def ask(name):
+            replies.append(self.request(nodes="2", start=start, duration="1:00:00", name=name))
+
+        threads = [threading.Thread(target=ask, args=(f"race{i}",)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(r.status for r in replies)
+        self.assertEqual(statuses, [201, 409, 409, 409], [r.json() for r in replies])
+        for r in replies:
+            if r.status == 409:
+                self.assertIn("nodes:", r.json()["detail"])
+
+    def test_modify_rechecks_policy_and_moves_the_block(self):
+        body = self.created(start=iso(7200), duration="1:00:00")
+        self.wait_resv(body["id"], "scheduled")
+        r = self.patch(body["id"], {"nodes": "2"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["pending_change"]["nodes"], 2)
+        deadline = time.time() + 10
+        while time.time() < deadline and self.get(body["id"])["nodes"] != 2:
+            time.sleep(0.1)
+        changed = self.get(body["id"])
+        self.assertEqual(changed["nodes"], 2)
+        self.assertEqual(changed["node_names"], ["nid001", "nid002"])
+        self.assertIsNone(changed["pending_change"])
+        # Beyond policy: refused, nothing changes.
+        r = self.patch(body["id"], {"nodes": "3"})
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("policy max_nodes", r.json()["detail"])
+        r = self.patch(body["id"], {"duration": "30:00:00"})
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("policy max_duration_hours", r.json()["detail"])
+        self.assertEqual(self.get(body["id"])["nodes"], 2)
+        # Bob (a member, not the requester nor a PI) may not change or cancel it.
+        r = self.patch(body["id"], {"nodes": "1"}, user="bob")
+        self.assertEqual(r.status, 403, r)
+
+    # --- who sees and does what ----------------------------------------------------------------
+
+    def test_members_see_their_projects_reservations_and_others_see_nothing(self):
+        mine = self.created(start=iso(5000), duration="0:30:00", users=f"{self.alice},{self.bob}")
+        carols = self.created(user="carol", account="other", start=iso(9000), duration="0:30:00")
+        self.assertEqual([r["id"] for r in self.live(self.reservations(self.bob))], [mine["id"]])
+        self.assertEqual([r["id"] for r in self.live(self.reservations(self.user("carol")))],
+                         [carols["id"]])
+        self.assertTrue(all(r["account"] == "proj" for r in self.reservations(self.bob)))
+        r = self.call("GET", f"{BASE}/{mine['id']}", "carol")
+        self.assertEqual(r.status, 404, r)
+        r = self.call("DELETE", f"{BASE}/{mine['id']}", "carol")
+        self.assertEqual(r.status, 404, r)
+        self.assertEqual(self.reservations(query="?state=requested"), [])
+        self.assertEqual(len(self.live(self.reservations(query="?account=proj"))), 1)
+        self.assertEqual(self.reservations(query="?account=other"), [])
+        r = self.call("GET", BASE + "?state=bogus")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["detail"][0]["loc"], ["query", "state"])
+
+    def test_non_member_and_policy_refusals_store_nothing(self):
+        before = self.reservations()
+        r = self.request(user="carol")  # not a member of proj
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("is not a member of project proj", r.json()["detail"])
+        r = self.request(users=f"{self.alice},{self.user('carol')}")
+        self.assertIn("is not a member of project proj", self.assert_422(r, "users"))
+        r = self.request(nodes="3")
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual(r.json()["detail"], "policy max_nodes: 3 nodes asked; at most 2 on perlmutter")
+        r = self.request(duration="1-01:00:00")
+        self.assertEqual(r.json()["detail"],
+                         "policy max_duration_hours: 25 hours asked; at most 24")
+        r = self.request(account="small", duration="1:00:00")  # 2 node-hours > 1 given
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("policy allocation", r.json()["detail"])
+        r = self.call("POST", "/compute/reservations/dtns", body=b"account=proj&nodes=1&start=now&duration=1",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 400, r)
+        r = self.call("POST", "/compute/reservations/nosuch", body=b"account=proj&nodes=1&start=now&duration=1",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 404, r)
+        self.assert_nothing_stored(before)
+
+    def test_bad_input_is_a_422_naming_the_field_and_stores_nothing(self):
+        before = self.reservations()
+        cases = [
+            ({"start": iso(-3600)}, "start", "is in the past"),
+            ({"start": "2026-13-40T00:00:00+00:00"}, "start", None),
+            ({"start": "tomorrow"}, "start", None),
+            ({"start": "2030-01-01T10:00:00"}, "start", None),  # no offset
+            ({"start": iso(3600), "end": iso(1800)}, "end", "must be after start"),
+            ({"duration": "soon"}, "duration", None),
+            ({"duration": "0"}, "duration", "must be positive"),
+            ({"end": iso(7200), "duration": "1:00:00"}, "duration", "give end or duration, not both"),
+            ({"nodes": "0"}, "nodes", None),
+            ({"nodes": "two"}, "nodes", None),
+            ({"account": "no such"}, "account", None),
+            ({"account": "ghost"}, "account", "no project named 'ghost'"),
+            ({"name": "x" * 65}, "name", None),
+            ({"name": "bad name"}, "name", None),
+            ({"reason": "r" * 1025}, "reason", None),
+            ({"users": "alice;rm"}, "users", None),
+            ({"callbackUrl": "ftp://example.org/x"}, "callbackUrl", None),
+        ]
+        for fields, field, msg in cases:
+            with self.subTest(fields=fields):
+                r = self.request(**fields)
+                got = self.assert_422(r, field)
+                if msg:
+                    self.assertEqual(got, msg)
+        # Missing required fields.
+        r = self.post_form(BASE, [("nodes", "1"), ("start", "now"), ("duration", "1:00")])
+        self.assertEqual(r.json()["detail"][0]["type"], "missing")
+        self.assert_nothing_stored(before)
+        # A duplicate name: 409, the first one unchanged.
+        first = self.created(name="dup", start=iso(6000))
+        r = self.request(name="dup", start=iso(60000))
+        self.assertEqual(r.status, 409, r)
+        self.assertEqual(r.json()["detail"], "name: a reservation named 'dup' exists on perlmutter")
+        self.assertEqual([x["id"] for x in self.reservations()], [x["id"] for x in before] + [first["id"]])
+        # Unknown ids.
+        for rid in ("999999", "abc", "-1"):
+            self.assertEqual(self.call("GET", f"{BASE}/{rid}").status, 404)
+
+    def test_green_token_reads_but_cannot_request(self):
+        path, _ = client_key(self.server, self.alice, "green")
+        token = fetch_token(self.server, path)
+        self.assertEqual(self.call("GET", BASE, token=token).status, 200)
+        r = self.post_form(BASE, [("account", "proj"), ("nodes", "1"), ("start", "now"),
+                                  ("duration", "1:00")], token=token)
+        self.assertEqual(r.status, 403, r)
+
+
+class ReservationsSurviveRestarts(ReservationTest):
+    """Every state is kept across a restart, and the lifecycle picks up where it was."""
+
+    policy = dict(POLICY, max_active_per_project=10)
+
+    def test_restart_in_every_state(self):
+        requested = self.created(nodes="2", start=iso(9000), duration="3:00:00")
+        scheduled = self.created(start=iso(7200), duration="1:00:00")
+        active = self.created(duration="0:30:00", name="kept")
+        cancelled = self.created(start=iso(20000), duration="0:10:00")
+        self.call("DELETE", f"{BASE}/{cancelled['id']}")
+        self.wait_resv(scheduled["id"], "scheduled")
+        self.wait_resv(active["id"], "active")
+        before = {r["id"]: r for r in self.reservations()}
+
+        self.server.stop()
+        self.server.start()
+        self.refresh_tokens()
+        after = {r["id"]: r for r in self.reservations()}
+        self.assertEqual(after, before)
+        self.assertEqual(after[requested["id"]]["state"], "requested")
+        # The local scheduler kept its copy: a job may still run in the active one.
+        jobid = self.submit(script("sleep 1", "--reservation=kept", "--account=proj"))
+        self.assertEqual(self.wait_running(jobid)["reservation"], "kept")
+        # A restart with a reservation that ended meanwhile completes it.
+        short = self.created(duration="0:00:03", start="now")
+        self.wait_resv(short["id"], "active")
+        self.server.stop()
+        time.sleep(4)
+        self.server.start()
+        self.refresh_tokens()
+        self.wait_resv(short["id"], "completed")
+        self.wait_resv(active["id"], "active")
+
+
