@@ -89,8 +89,11 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->reservations_ = std::make_unique<ReservationService>(c.systems, app->store_->reservations(),
                                                             app->store_->accounts(),
                                                             *app->accounts_, scheduler_views);
+  app->reservation_notifier_ =
+      std::make_unique<ReservationNotifier>(app->store_->reservations(), *app->callbacks_);
   app->reservation_lifecycle_ = std::make_unique<ReservationLifecycle>(
-      app->store_->reservations(), *app->reservations_, *app->user_directory_, scheduler_views);
+      app->store_->reservations(), *app->reservations_, *app->user_directory_, scheduler_views,
+      app->reservation_notifier_.get());
 
   site::AddHealthRoutes(app->router_, *app->store_);
   site::AddMetricsRoutes(app->router_, app->schedulers_);

@@ -67,6 +67,7 @@ class Application {
   std::unique_ptr<CallbackService> callbacks_;
   std::unique_ptr<ComputeService> compute_;
   std::unique_ptr<ReservationService> reservations_;
+  std::unique_ptr<ReservationNotifier> reservation_notifier_;
   std::unique_ptr<ReservationLifecycle> reservation_lifecycle_;
   http::Router router_;
   boost::json::object schemas_;

@@ -35,10 +35,12 @@ struct CallbackRegistration {
 // expires. Times that drive the retries are Unix milliseconds: back-off steps can be sub-second.
 struct CallbackDelivery {
   std::string id;  // a UUID, sent as X-Sfapi-Delivery and "delivery_id"
+  // jobid: the job's id, or "reservation:<id>:<event seq>" for a reservation's state change.
   std::string system, jobid, client_id;
-  std::string kind;    // "url" | "email"
-  std::string target;  // the URL or the mail address
-  std::string state;   // "pending" | "delivered" | "expired" | "refused" (blocked network)
+  std::string event = "job.ended";  // or "reservation.changed": X-Sfapi-Event, the mail's form
+  std::string kind;                 // "url" | "email"
+  std::string target;               // the URL or the mail address
+  std::string state;  // "pending" | "delivered" | "expired" | "refused" (blocked network)
   int attempts = 0;
   int64_t created_ms = 0;       // when the job's end was seen
   int64_t expires_ms = 0;       // created_ms + the registration's timeout

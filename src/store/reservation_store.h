@@ -50,6 +50,13 @@ struct ReservationEvent {
   std::string note;    // the reason, the rule, the scheduler's words
 };
 
+// A history line not yet handed to the callback service, of a reservation whose requester asked
+// for callbacks (callbackUrl or callbackEmail).
+struct ReservationNotice {
+  int64_t seq = 0;  // the line's place in the whole history: increasing, never reused
+  ReservationEvent event;
+};
+
 class ReservationStore {
  public:
   virtual ~ReservationStore() = default;
@@ -70,6 +77,11 @@ class ReservationStore {
                                          const ReservationEvent& event) = 0;
   // The reservation's history, oldest first.
   virtual Result<std::vector<ReservationEvent>> ReservationHistory(int64_t id) = 0;
+  // Up to `limit` history lines past each reservation's notified mark, oldest first; only of
+  // reservations with a callback URL or mail.
+  virtual Result<std::vector<ReservationNotice>> UnnotifiedEvents(int limit) = 0;
+  // Moves the reservation's notified mark up to `seq` (never back).
+  virtual Status MarkNotified(int64_t reservation_id, int64_t seq) = 0;
 };
 
 // The most nodes the reservations in `holding` need at one moment within [start, end).

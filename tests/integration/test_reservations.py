@@ -5,11 +5,15 @@ line, charging, restarts in every state, racing requests, and every kind of bad 
 exact error shape and nothing stored."""
 
 import datetime
+import hashlib
+import hmac
 import json
+import os
 import threading
 import time
 
 from compute_helpers import ComputeTest, script
+from test_compute_callbacks import Receiver
 from harness import ModuleUsers, client_key, fetch_token
 
 USERS = ModuleUsers("alice", "bob", "carol")
@@ -44,6 +48,7 @@ class ReservationTest(ComputeTest):
 
     users = USERS
     policy = POLICY
+    more_config = ""
 
     @classmethod
     def setUpClass(cls):
@@ -53,7 +58,7 @@ class ReservationTest(ComputeTest):
                      f'[[projects]]\nrepo_name = "small"\ncpu_hours = 1\npis = ["{a}"]\n'
                      f'admit_client_users = false\n'
                      f'[[projects]]\nrepo_name = "other"\ncpu_hours = 100\npis = ["{c}"]\n'
-                     f'admit_client_users = false\n')
+                     f'admit_client_users = false\n') + cls.more_config
         cls.systems = systems(cls.policy)
         super().setUpClass()
         carol = USERS.accounts["carol"]
@@ -63,11 +68,10 @@ class ReservationTest(ComputeTest):
     def tearDown(self):
         super().tearDown()
         # Leave no live reservation behind for the next test.
-        r = self.server.cli("reservation", "list")
-        for line in r.stdout.splitlines()[1:]:
-            cols = line.split()
-            if len(cols) > 8 and cols[8] in ("requested", "approved", "scheduled", "active"):
-                self.server.cli("reservation", "cancel", cols[0])
+        for state in ("requested", "approved", "scheduled", "active"):
+            r = self.server.cli("reservation", "list", "--state", state)
+            for line in r.stdout.splitlines()[1:]:
+                self.server.cli("reservation", "cancel", line.split()[0])
         self.wait_for_none_live()
 
     def wait_for_none_live(self):
@@ -415,3 +419,86 @@ class ReservationsSurviveRestarts(ReservationTest):
         self.wait_resv(active["id"], "active")
 
 
+
+
+RESERVATION_EVENT_KEYS = {"event", "delivery_id", "sent_at", "machine", "reservation_id", "name",
+                          "account", "action", "state", "note", "by", "at", "nodes", "node_names",
+                          "start", "end"}
+
+
+class ReservationCallbacks(ReservationTest):
+    """callbackUrl and callbackEmail hear of every change after the request, signed with the
+    requesting client's secret, once each."""
+
+    more_config = ("[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
+                   "blocked_networks = []  # the test receiver is on loopback\n")
+
+    def secret(self):
+        client_id = self.keys[self.alice][1]
+        return self.server.cli("client", "callback-secret", client_id).stdout.strip().split()[-1]
+
+    def events(self, receiver, path, until_state, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            got = [json.loads(b) for p, _, b in list(receiver.requests) if p == path]
+            if got and got[-1]["state"] == until_state:
+                return got
+            time.sleep(0.1)
+        self.fail(f"no {until_state} event at {path}: {receiver.requests}")
+
+    def test_every_change_is_posted_signed_and_mailed(self):
+        receiver = Receiver()
+        self.addCleanup(receiver.close)
+        secret = self.secret()
+        body = self.created(name="told", end=iso(3), callbackUrl=receiver.url("/resv"),
+                            callbackEmail="alice@example.org")
+        got = self.events(receiver, "/resv", "completed")
+        # Auto-approval is the answer to the request itself (201, state approved): not told again.
+        self.assertEqual(body["state"], "approved")
+        self.assertEqual([e["action"] for e in got], ["schedule", "activate", "complete"])
+        self.assertEqual([e["state"] for e in got], ["scheduled", "active", "completed"])
+        for (path, headers, raw), event in zip(
+                [r for r in receiver.requests if r[0] == "/resv"], got):
+            self.assertEqual(set(event), RESERVATION_EVENT_KEYS, event)
+            self.assertEqual(headers["x-sfapi-event"], "reservation.changed")
+            self.assertEqual(headers["x-sfapi-delivery"], event["delivery_id"])
+            expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+            self.assertEqual(headers["x-sfapi-signature"], "sha256=" + expected)
+            self.assertEqual((event["event"], event["machine"], event["reservation_id"],
+                              event["name"], event["account"], event["nodes"]),
+                             ("reservation.changed", "perlmutter", body["id"], "told", "proj", 1))
+        self.assertEqual(got[0]["by"], "scheduler")
+        self.assertEqual(len({e["delivery_id"] for e in got}), 3, "a change was told twice")
+
+        # The same changes as mail in the outbox (no mail_command configured).
+        outbox = os.path.join(self.server.data_dir, "outbox")
+        deadline, subjects = time.time() + 10, []
+        while time.time() < deadline and len(subjects) < 3:
+            subjects = []
+            for name in sorted(os.listdir(outbox)) if os.path.isdir(outbox) else []:
+                with open(os.path.join(outbox, name), errors="replace") as f:
+                    text = f.read()
+                if "X-Sfapi-Event: reservation.changed" in text:
+                    subjects += [l for l in text.splitlines() if l.startswith("Subject: ")]
+            time.sleep(0.1)
+        self.assertEqual(sorted(subjects), sorted(
+            f"Subject: [sfapid] reservation {body['id']} on perlmutter {s}"
+            for s in ("scheduled", "active", "completed")),
+            [l for l in self.server.read_log().splitlines() if "callback" in l])
+
+    def test_cancel_by_an_operator_is_told_with_its_reason_and_survives_a_restart(self):
+        receiver = Receiver()
+        self.addCleanup(receiver.close)
+        body = self.created(name="later", start=iso(3600), duration="0:30:00",
+                            callbackUrl=receiver.url("/later"))
+        self.events(receiver, "/later", "scheduled")
+        # Told while sfapid is down: the CLI writes the change, the restarted server tells it.
+        self.server.stop()
+        self.server.cli("reservation", "cancel", body["id"], "--reason", "cooling failure")
+        self.server.start()
+        self.refresh_tokens()
+        got = self.events(receiver, "/later", "cancelled")
+        self.assertEqual(got[-1]["action"], "cancel")
+        self.assertEqual(got[-1]["note"], "cooling failure")
+        self.assertTrue(got[-1]["by"].startswith("operator:"), got[-1])
+        self.assertEqual([e["state"] for e in got], ["scheduled", "cancelled"])

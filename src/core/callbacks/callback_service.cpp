@@ -12,6 +12,7 @@
 #include "backends/notify/http_post.h"
 #include "core/callbacks/job_ended_event.h"
 #include "core/callbacks/mail_sender.h"
+#include "core/callbacks/reservation_changed_event.h"
 #include "util/uuid.h"
 
 namespace sfapid {
@@ -130,26 +131,49 @@ Status CallbackService::JobEnded(const FinishedJob& job) {
 }
 
 Status CallbackService::CreateDeliveries(const CallbackRegistration& r, const FinishedJob& job) {
+  // The timeout counts from the job's end, not from submission (a job may queue for days) nor
+  // from when the scheduler noticed the end (Slurm's accounting tells seconds later).
+  const int64_t now = NowMs();
+  const int64_t ended_ms = job.end_time > 0 ? std::min(now, job.end_time * 1000) : now;
+  return AddDeliveries(r.system, r.jobid, r.client_id, r.url, r.email, "job.ended", ended_ms,
+                       r.timeout_seconds, [&](const std::string& id, int64_t at_ms) {
+                         return JobEndedBody(job, id, ToTimePoint(at_ms));
+                       });
+}
+
+Status CallbackService::ReservationChanged(const Reservation& r, const ReservationNotice& n) {
+  const int64_t now = NowMs();
+  return AddDeliveries(r.machine, fmt::format("reservation:{}:{}", r.id, n.seq), r.client_id,
+                       r.callback_url, r.callback_email, kReservationChangedEvent,
+                       std::min(now, n.event.at * 1000), config_.default_timeout_seconds,
+                       [&](const std::string& id, int64_t at_ms) {
+                         return ReservationChangedBody(r, n.event, id, ToTimePoint(at_ms));
+                       });
+}
+
+Status CallbackService::AddDeliveries(
+    const std::string& system, const std::string& key, const std::string& client_id,
+    const std::string& url, const std::string& email, const std::string& event, int64_t since_ms,
+    double timeout_seconds,
+    const std::function<std::string(const std::string&, int64_t)>& body_of) {
   const int64_t now = NowMs();
   bool added = false;
-  for (const auto& [kind, target] : {std::pair{"url", r.url}, std::pair{"email", r.email}}) {
+  for (const auto& [kind, target] : {std::pair{"url", url}, std::pair{"email", email}}) {
     if (target.empty()) continue;
     CallbackDelivery d;
     d.id = NewUuid();
-    d.system = r.system;
-    d.jobid = r.jobid;
-    d.client_id = r.client_id;
+    d.system = system;
+    d.jobid = key;
+    d.client_id = client_id;
+    d.event = event;
     d.kind = kind;
     d.target = target;
     d.state = "pending";
     d.created_ms = now;
-    // The timeout counts from the job's end, not from submission (a job may queue for days) nor
-    // from when the scheduler noticed the end (Slurm's accounting tells seconds later). One
-    // attempt is made however late that was.
-    const int64_t ended_ms = job.end_time > 0 ? std::min(now, job.end_time * 1000) : now;
-    d.expires_ms = std::max(now, ended_ms + static_cast<int64_t>(r.timeout_seconds * 1000));
+    // One attempt is made however late it is.
+    d.expires_ms = std::max(now, since_ms + static_cast<int64_t>(timeout_seconds * 1000));
     d.next_attempt_ms = now;
-    d.body = JobEndedBody(job, d.id, ToTimePoint(now));
+    d.body = body_of(d.id, now);
     auto a = store_.AddDelivery(d);
     if (!a) return a.status();
     added = added || *a;
@@ -231,7 +255,9 @@ AttemptOutcome CallbackService::Send(const CallbackDelivery& d, int64_t now_ms) 
   const double timeout = config_.attempt_timeout_seconds;
   if (d.kind == "email") {
     const std::string message =
-        JobEndedMail(d.body, config_.mail_from, d.target, ToTimePoint(now_ms));
+        d.event == kReservationChangedEvent
+            ? ReservationChangedMail(d.body, config_.mail_from, d.target, ToTimePoint(now_ms))
+            : JobEndedMail(d.body, config_.mail_from, d.target, ToTimePoint(now_ms));
     if (config_.mail_command.empty())
       return WriteToOutbox(outbox_dir_, OutboxFileName(now_ms, d.system, d.jobid), message);
     return RunMailCommand(config_.mail_command, message, timeout, stop_);
@@ -246,7 +272,7 @@ AttemptOutcome CallbackService::Send(const CallbackDelivery& d, int64_t now_ms) 
   post.headers = {
       {"Content-Type", "application/json"},
       {"User-Agent", std::string("sfapid/") + SFAPID_VERSION},
-      {"X-Sfapi-Event", "job.ended"},
+      {"X-Sfapi-Event", d.event},
       {"X-Sfapi-Delivery", d.id},
       // Keyed with the secret's hex text, the form users are given.
       {"X-Sfapi-Signature", "sha256=" + HmacSha256Hex((*key)->SecretFor(d.client_id), d.body)},
@@ -264,7 +290,8 @@ bool CallbackService::Attempt(const CallbackDelivery& pending) {
   if (out.kind == AttemptOutcome::kInterrupted) return true;
   const int64_t now = NowMs();
   const std::string what =
-      fmt::format("callback {} for job {} on {} to {}", d.id, d.jobid, d.system, TargetForLogs(d));
+      fmt::format("callback {} for {} {} on {} to {}", d.id,
+                  d.event == "job.ended" ? "job" : "event", d.jobid, d.system, TargetForLogs(d));
   if (out.kind == AttemptOutcome::kDelivered) {
     d.state = "delivered";
     d.last_error.clear();

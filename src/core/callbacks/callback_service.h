@@ -2,10 +2,12 @@
 // the job ends its usage is charged and one delivery per channel is stored, then worker threads
 // POST (signed) or mail it, retrying with back-off until it is delivered or its timeout passes.
 // Deliveries live in the store, so a restart resumes them (at least once: receivers dedupe on
-// X-Sfapi-Delivery). docs/callbacks.md has the wire format.
+// X-Sfapi-Delivery). Reservation state changes reach their requester the same way.
+// docs/callbacks.md has the wire format.
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -18,7 +20,9 @@
 #include "core/callbacks/callback_request.h"
 #include "domain/delivery_attempt.h"
 #include "domain/finished_job.h"
+#include "domain/reservation.h"
 #include "store/compute_store.h"
+#include "store/reservation_store.h"
 
 namespace sfapid {
 
@@ -43,6 +47,10 @@ class CallbackService {
   // same (system, jobid) changes nothing. Any thread.
   Status JobEnded(const FinishedJob& job);
 
+  // Tells the requester of `r` (its callbackUrl / callbackEmail, signed with its client's secret)
+  // about history line `seq` of it. Idempotent: the same seq twice notifies once. Any thread.
+  Status ReservationChanged(const Reservation& r, const ReservationNotice& notice);
+
   // Loads (or creates) the callback key and starts the workers, which resume the deliveries a
   // previous run left pending.
   Status Start();
@@ -54,6 +62,13 @@ class CallbackService {
 
  private:
   Status CreateDeliveries(const CallbackRegistration& r, const FinishedJob& job);
+  // One delivery per target (url, email) of `event` keyed (system, key); body_of builds the
+  // event's JSON for a delivery id. `since_ms`: when it happened, where the timeout counts from.
+  Status AddDeliveries(const std::string& system, const std::string& key,
+                       const std::string& client_id, const std::string& url,
+                       const std::string& email, const std::string& event, int64_t since_ms,
+                       double timeout_seconds,
+                       const std::function<std::string(const std::string&, int64_t)>& body_of);
   void Wake();
   void WorkerLoop();
   // false when the outcome could not be stored.

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/callbacks/event_mail.h"
 #include "domain/finished_job.h"
 #include "util/time_format.h"
 
@@ -21,8 +22,5 @@ std::string WithSentAt(const std::string& body, TimePoint sent_at);
 // An RFC 5322 message (CRLF line ends) telling `to` the facts of the event body.
 std::string JobEndedMail(const std::string& body, const std::string& from, const std::string& to,
                          TimePoint date);
-
-// "Thu, 27 Nov 2026 17:23:33 +0000" (RFC 5322 date-time, in UTC).
-std::string FormatRfc5322Date(TimePoint t);
 
 }  // namespace sfapid

@@ -80,6 +80,8 @@ void ReservationLifecycle::Pass(int64_t now) {
     if (it == schedulers_.end()) continue;  // a machine no longer configured: left as it is
     Drive(std::move(r), *it->second, now);
   }
+  // Also the lines the API and the operator's CLI wrote since the last pass.
+  if (notifier_) notifier_->Pass();
 }
 
 void ReservationLifecycle::Drive(Reservation r, Scheduler& scheduler, int64_t now) {

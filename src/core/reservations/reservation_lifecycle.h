@@ -15,6 +15,7 @@
 
 #include "backends/scheduler/scheduler.h"
 #include "core/accounts/user_directory.h"
+#include "core/reservations/reservation_notifier.h"
 #include "core/reservations/reservation_service.h"
 #include "store/reservation_store.h"
 
@@ -22,9 +23,15 @@ namespace sfapid {
 
 class ReservationLifecycle {
  public:
+  // notifier (may be null): told after each pass, so requesters hear of what it did.
   ReservationLifecycle(ReservationStore& store, ReservationService& service,
-                       const UserDirectory& users, std::map<std::string, Scheduler*> schedulers)
-      : store_(store), service_(service), users_(users), schedulers_(std::move(schedulers)) {}
+                       const UserDirectory& users, std::map<std::string, Scheduler*> schedulers,
+                       ReservationNotifier* notifier = nullptr)
+      : store_(store),
+        service_(service),
+        users_(users),
+        schedulers_(std::move(schedulers)),
+        notifier_(notifier) {}
   ~ReservationLifecycle() { Stop(); }
 
   // Passes every `interval_seconds` (and when woken) on a thread of its own.
@@ -52,6 +59,7 @@ class ReservationLifecycle {
   ReservationService& service_;
   const UserDirectory& users_;
   std::map<std::string, Scheduler*> schedulers_;
+  ReservationNotifier* notifier_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -257,6 +257,13 @@ const std::vector<std::string>& Migrations() {
       );
       CREATE INDEX reservation_events_by_id ON reservation_events(reservation_id, seq);
       )sql",
+      // 8: reservation state changes reach the requester's callbackUrl / callbackEmail through
+      // the callback deliveries: each delivery names its event, each reservation how far in its
+      // history the notifications have got.
+      R"sql(
+      ALTER TABLE callback_deliveries ADD COLUMN event TEXT NOT NULL DEFAULT 'job.ended';
+      ALTER TABLE reservations ADD COLUMN notified_seq INTEGER NOT NULL DEFAULT 0;
+      )sql",
   };
   return m;
 }

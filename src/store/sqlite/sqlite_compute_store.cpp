@@ -45,7 +45,7 @@ CallbackRegistration RegistrationRow(const Statement& s) {
 
 constexpr const char* kDeliveryColumns =
     "id, system, jobid, client_id, kind, target, state, attempts, created_ms, expires_ms, "
-    "next_attempt_ms, last_error, delivered_at, body";
+    "next_attempt_ms, last_error, delivered_at, body, event";
 
 CallbackDelivery DeliveryRow(const Statement& s) {
   CallbackDelivery d;
@@ -63,6 +63,7 @@ CallbackDelivery DeliveryRow(const Statement& s) {
   d.last_error = s.Text(11);
   if (s.OptionalText(12)) d.delivered_at = FromUnix(s.Int(12));
   d.body = s.Text(13);
+  d.event = s.Text(14);
   return d;
 }
 
@@ -128,23 +129,25 @@ Result<std::optional<CallbackRegistration>> SqliteComputeStore::GetRegistration(
 
 Result<bool> SqliteComputeStore::AddDelivery(const CallbackDelivery& d) {
   std::lock_guard lock(mu_);
-  // OR IGNORE on UNIQUE(system, jobid, kind): a job's end reported twice notifies once.
-  Status s = db_.Run(std::string("INSERT OR IGNORE INTO callback_deliveries(") + kDeliveryColumns +
-                         ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                     [&](Statement& st) {
-                       st.Bind(1, d.id).Bind(2, d.system).Bind(3, d.jobid).Bind(4, d.client_id);
-                       st.Bind(5, d.kind).Bind(6, d.target).Bind(7, d.state);
-                       st.Bind(8, static_cast<int64_t>(d.attempts))
-                           .Bind(9, d.created_ms)
-                           .Bind(10, d.expires_ms)
-                           .Bind(11, d.next_attempt_ms);
-                       st.Bind(12, d.last_error);
-                       if (d.delivered_at)
-                         st.Bind(13, ToUnix(*d.delivered_at));
-                       else
-                         st.BindNull(13);
-                       st.Bind(14, d.body);
-                     });
+  // OR IGNORE on UNIQUE(system, jobid, kind): a job's end (or a reservation's event, keyed
+  // "reservation:<id>:<seq>") reported twice notifies once.
+  Status s =
+      db_.Run(std::string("INSERT OR IGNORE INTO callback_deliveries(") + kDeliveryColumns +
+                  ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+              [&](Statement& st) {
+                st.Bind(1, d.id).Bind(2, d.system).Bind(3, d.jobid).Bind(4, d.client_id);
+                st.Bind(5, d.kind).Bind(6, d.target).Bind(7, d.state);
+                st.Bind(8, static_cast<int64_t>(d.attempts))
+                    .Bind(9, d.created_ms)
+                    .Bind(10, d.expires_ms)
+                    .Bind(11, d.next_attempt_ms);
+                st.Bind(12, d.last_error);
+                if (d.delivered_at)
+                  st.Bind(13, ToUnix(*d.delivered_at));
+                else
+                  st.BindNull(13);
+                st.Bind(14, d.body).Bind(15, d.event);
+              });
   if (!s.ok()) return s;
   return db_.Changes() > 0;
 }

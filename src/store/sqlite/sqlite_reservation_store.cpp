@@ -151,6 +151,25 @@ Result<std::vector<ReservationEvent>> SqliteReservationStore::ReservationHistory
       });
 }
 
+Result<std::vector<ReservationNotice>> SqliteReservationStore::UnnotifiedEvents(int limit) {
+  std::lock_guard lock(mu_);
+  return db_.Query<ReservationNotice>(
+      "SELECT e.seq, e.reservation_id, e.at, e.actor, e.action, e.state, e.note FROM reservations "
+      "r JOIN reservation_events e ON e.reservation_id = r.id AND e.seq > r.notified_seq WHERE "
+      "r.callback_url != '' OR r.callback_email != '' ORDER BY e.seq LIMIT ?1",
+      [&](Statement& s) { s.Bind(1, static_cast<int64_t>(limit)); },
+      +[](const Statement& s) {
+        return ReservationNotice{s.Int(0), ReservationEvent{s.Int(1), s.Int(2), s.Text(3),
+                                                            s.Text(4), s.Text(5), s.Text(6)}};
+      });
+}
+
+Status SqliteReservationStore::MarkNotified(int64_t reservation_id, int64_t seq) {
+  std::lock_guard lock(mu_);
+  return db_.Run("UPDATE reservations SET notified_seq = MAX(notified_seq, ?2) WHERE id = ?1",
+                 [&](Statement& s) { s.Bind(1, reservation_id).Bind(2, seq); });
+}
+
 Result<int64_t> SqliteReservationStore::AddReservation(const Reservation& r,
                                                        const ReservationLimits& limits,
                                                        const ReservationEvent& event) {

@@ -22,6 +22,8 @@ class SqliteReservationStore : public ReservationStore {
                                  const ReservationLimits& limits,
                                  const ReservationEvent& event) override;
   Result<std::vector<ReservationEvent>> ReservationHistory(int64_t id) override;
+  Result<std::vector<ReservationNotice>> UnnotifiedEvents(int limit) override;
+  Status MarkNotified(int64_t reservation_id, int64_t seq) override;
 
  private:
   // Under mu_, inside a transaction: FailedPrecondition when writing `r` would break `limits`.
