@@ -49,6 +49,7 @@ class ReservationTest(ComputeTest):
     users = USERS
     policy = POLICY
     more_config = ""
+    account = "proj"  # what request() asks for by default
 
     @classmethod
     def setUpClass(cls):
@@ -85,7 +86,7 @@ class ReservationTest(ComputeTest):
     # --- helpers -------------------------------------------------------------------------------
 
     def request(self, user=None, **fields):
-        fields.setdefault("account", "proj")
+        fields.setdefault("account", self.account)
         fields.setdefault("nodes", "1")
         fields.setdefault("start", "now")
         if "end" not in fields:
@@ -353,6 +354,10 @@ class Reservations(ReservationTest):
             ({"name": "bad name"}, "name", None),
             ({"reason": "r" * 1025}, "reason", None),
             ({"users": "alice;rm"}, "users", None),
+            ({"partition": "p Flags=MAINT"}, "partition", "must be a partition name"),
+            ({"constraint": "cpu Flags=MAINT"}, "constraint",
+             "must be a feature expression: letters, digits and _ - . & | , ( ) [ ] * :"),
+            ({"constraint": "cpu;rm"}, "constraint", None),
             ({"callbackUrl": "ftp://example.org/x"}, "callbackUrl", None),
         ]
         for fields, field, msg in cases:

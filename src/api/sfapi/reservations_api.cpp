@@ -53,8 +53,9 @@ const api::RequestModel& RequestForm() {
         .max_length = 4096},
        {.name = "partition", .description = "Slurm partition", .max_length = 64},
        {.name = "constraint",
-        .description = "Node features (Slurm's Features=)",
-        .max_length = 1024},
+        .description = "Node features (Slurm's Features=): letters, digits and _ - . & | , ( ) "
+                       "[ ] * :",
+        .max_length = 256},
        {.name = "reason", .description = "Why: shown to operators", .max_length = 1024},
        {.name = "callbackUrl",
         .description = "POSTed (signed: X-Sfapi-Signature) on each state change; see "

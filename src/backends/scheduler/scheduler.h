@@ -78,6 +78,10 @@ struct PlacedReservation {
   std::vector<std::string> node_names;
   int64_t start = 0, end = 0;
   bool active = false;  // State=ACTIVE
+  // Whom it admits, as the scheduler has it: to tell sfapid's own reservation from another one
+  // of the same name (an operator's) before taking it over after a crash.
+  std::string account;
+  std::vector<std::string> unix_users;
 };
 
 class Scheduler {
@@ -109,7 +113,8 @@ class Scheduler {
 
   // --- reservations (docs/reservations.md) ---
   // Makes the reservation and places it on nodes. InvalidArgument carries the scheduler's refusal
-  // in its words ("Requested nodes are busy", ...); AlreadyExists when the name is taken.
+  // in its words ("Requested nodes are busy", ...); AlreadyExists when the name is taken (Slurm
+  // instead takes over its own copy made before a crash, and refuses another's of that name).
   virtual Result<PlacedReservation> CreateReservation(const ReservationSpec&) {
     return Status::FailedPrecondition(backend_name() + " scheduler has no reservations");
   }

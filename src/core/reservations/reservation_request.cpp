@@ -132,8 +132,12 @@ Status ReadReservationRequest(const ReservationRequest& req, const std::string& 
     return FieldError("partition", "must be a partition name");
   r.partition = req.partition;
   if (Status s = ReadText("constraint", req.constraint, r.constraint); !s.ok()) return s;
-  if (r.constraint.find_first_of(" \t") != std::string::npos)
-    return FieldError("constraint", "must not contain spaces");
+  // A feature expression as schedulers take it ("cpu&bigmem", "[a|b]*2"): nothing else reaches
+  // the scheduler's command line.
+  if (r.constraint.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789_-.&|,()[]*:") != std::string::npos)
+    return FieldError("constraint",
+                      "must be a feature expression: letters, digits and _ - . & | , ( ) [ ] * :");
   return ReadText("reason", req.reason, r.reason);
 }
 

@@ -151,12 +151,15 @@ JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
       continue;
     }
     std::vector<FinishedJob> tasks;
-    for (const JobRow* row : rows)
+    for (const JobRow* row : rows) {
       tasks.push_back(FinishedJob{
           cluster_, RowField(*row, "jobid"), w.user, RowField(*row, "account"), RowState(*row),
           RowField(*row, "exitcode"), ParseLocalTime(RowField(*row, "submit")),
           ParseLocalTime(RowField(*row, "start")), ParseLocalTime(RowField(*row, "end")),
           std::max(1, std::atoi(RowField(*row, "nnodes").c_str()))});
+      // A job inside a reservation charges nothing itself: the reservation's block is charged.
+      tasks.back().reservation = RowField(*row, "reservation");
+    }
     // An array: each task, then the whole under the array's id (what its callback announces).
     const bool array = tasks.size() > 1 || tasks.front().jobid.find('_') != std::string::npos;
     if (array) tasks.push_back(SummariseArray(id, tasks));

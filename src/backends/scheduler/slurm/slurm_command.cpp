@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "util/spawn.h"
@@ -72,11 +73,15 @@ Result<RunningCommand> SpawnAsServer(const std::vector<std::string>& argv) {
     ::close(out[1]);
     return Status::Unavailable(std::strerror(errno));
   }
+  // Full array index expressions (not cut at 64 bytes), so that pending arrays can be listed
+  // task by task.
+  std::vector<std::string> env{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_TIME_FORMAT=standard",
+                               "SLURM_BITSTR_LEN=0"};
+  // Slurm prints and reads local times (sacct, scontrol's reservations): in sfapid's zone, which
+  // is the one they are parsed and written in here.
+  if (const char* tz = std::getenv("TZ")) env.push_back(std::string("TZ=") + tz);
   SpawnSpec spec{.argv = argv,
-                 // Full array index expressions (not cut at 64 bytes), so that pending arrays can
-                 // be listed task by task.
-                 .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_TIME_FORMAT=standard",
-                         "SLURM_BITSTR_LEN=0"},
+                 .env = std::move(env),
                  .stdout_fd = out[1],
                  .stderr_fd = err[1],
                  .new_session = true};

@@ -7,6 +7,7 @@
 
 #include "backends/scheduler/row_filter.h"
 #include "backends/scheduler/slurm/job_commands.h"
+#include "backends/scheduler/slurm/reservation_commands.h"
 #include "backends/scheduler/slurm/squeue_json.h"
 
 namespace sfapid {
@@ -111,6 +112,36 @@ Result<std::string> SlurmScheduler::DefaultAccount(const UnixIdentity& who) {
   std::lock_guard lock(mu_);
   default_accounts_[who.account] = KnownAccount{*account, Clock::now()};
   return account;
+}
+
+Result<PlacedReservation> SlurmScheduler::CreateReservation(const ReservationSpec& spec) {
+  return slurm::CreateReservation(commands_, spec, NowSeconds());
+}
+
+Result<PlacedReservation> SlurmScheduler::UpdateReservation(const ReservationSpec& spec) {
+  return slurm::UpdateReservation(commands_, spec, NowSeconds());
+}
+
+Status SlurmScheduler::DeleteReservation(const std::string& name) {
+  return slurm::DeleteReservation(commands_, name, NowSeconds());
+}
+
+Result<std::optional<PlacedReservation>> SlurmScheduler::GetReservation(const std::string& name) {
+  return slurm::ShowReservation(commands_, name, NowSeconds());
+}
+
+Result<int> SlurmScheduler::ReservableNodes() {
+  {
+    std::lock_guard lock(mu_);
+    if (node_count_ > 0 && Clock::now() - node_count_at_ < std::chrono::minutes(1))
+      return node_count_;
+  }
+  auto nodes = slurm::CountNodes(commands_);
+  if (!nodes) return nodes;
+  std::lock_guard lock(mu_);
+  node_count_ = *nodes;
+  node_count_at_ = Clock::now();
+  return nodes;
 }
 
 void SlurmScheduler::Start() {

@@ -46,6 +46,14 @@ class SlurmScheduler : public Scheduler {
   Result<std::string> DefaultAccount(const UnixIdentity& who) override;
   std::string Metrics() const override;
 
+  // Reservations through scontrol as sfapid (reservation_commands.h).
+  Result<PlacedReservation> CreateReservation(const ReservationSpec& spec) override;
+  Result<PlacedReservation> UpdateReservation(const ReservationSpec& spec) override;
+  Status DeleteReservation(const std::string& name) override;
+  Result<std::optional<PlacedReservation>> GetReservation(const std::string& name) override;
+  // The cluster's node count, asked of slurmctld at most once a minute.
+  Result<int> ReservableNodes() override;
+
  private:
   using Clock = std::chrono::steady_clock;
   using Rows = slurm::Rows;
@@ -68,6 +76,8 @@ class SlurmScheduler : public Scheduler {
     Clock::time_point at;
   };
   std::map<std::string, KnownAccount> default_accounts_;  // by Unix user
+  int node_count_ = 0;
+  Clock::time_point node_count_at_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
