@@ -504,6 +504,8 @@ class ReservationCallbacks(ReservationTest):
         self.refresh_tokens()
         got = self.events(receiver, "/later", "cancelled")
         self.assertEqual(got[-1]["action"], "cancel")
+        # Inside the notice (1 h), but the facility cancelled: nothing is charged.
         self.assertEqual(got[-1]["note"], "cooling failure")
+        self.assertIsNone(self.get(body["id"])["charged"])
         self.assertTrue(got[-1]["by"].startswith("operator:"), got[-1])
         self.assertEqual([e["state"] for e in got], ["scheduled", "cancelled"])

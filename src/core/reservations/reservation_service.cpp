@@ -300,8 +300,10 @@ Result<Reservation> ReservationService::Cancel(const ReservationActor& who,
   if (current->state == ReservationState::kRequested) next.released = true;
   std::string note = next.state_reason;
   const ReservationPolicy* policy = PolicyOf(machine);
-  if (!next.charged && HoldsNodes(current->state) && policy && !next.policy_override &&
-      CancellationCharges(*policy, next, now)) {
+  // The late-cancellation charge is the requester's: an operator cancelling (the facility's
+  // outage, a policy decision) charges nothing more.
+  if (!next.charged && !who.operator_ && HoldsNodes(current->state) && policy &&
+      !next.policy_override && CancellationCharges(*policy, next, now)) {
     next.charged = true;
     next.charged_node_hours = next.EstimatedCharge();
     note += "; charged in full (" + Hours(next.charged_node_hours) +

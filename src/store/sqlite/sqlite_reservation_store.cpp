@@ -203,7 +203,9 @@ Result<std::vector<Reservation>> SqliteReservationStore::Select(const Reservatio
   std::string sql = std::string("SELECT ") + kColumns +
                     " FROM reservations WHERE (?1 = '' OR machine = ?1) AND (?2 < 0 OR id = ?2) "
                     "AND (?3 = '' OR state = ?3) AND (?4 = '' OR account = ?4)";
-  if (f.needs_driving) sql += " AND (state IN ('approved', 'scheduled', 'active') OR released = 0)";
+  if (f.needs_driving)
+    sql += std::string(" AND (state IN ") + kHolding + " OR (state NOT IN " + kUnfinished +
+           " AND released = 0))";
   if (!f.visible_to.empty()) {
     // Users are stored comma-joined; matching ",name," in ",a,b," finds a whole name.
     sql += " AND (requested_by = ?5 OR (',' || users || ',') LIKE ('%,' || ?5 || ',%')";
