@@ -175,6 +175,18 @@ class SlurmReservations(OnSlurm, test_reservations.ReservationTest):
         finally:
             subprocess.run(["scontrol", "delete", f"ReservationName={name}"], timeout=30)
 
+    def test_one_deleted_in_slurm_by_an_operator_fails_saying_so(self):
+        body = self.created(start=iso(6 * 3600), duration="0:30:00")
+        self.wait_resv(body["id"], "scheduled", timeout=20)
+        r = subprocess.run(["scontrol", "delete", f"ReservationName={body['name']}"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r)
+        failed = self.wait_resv(body["id"], "failed", timeout=20)
+        self.assertEqual(failed["state_reason"], "removed from the slurm scheduler outside sfapid")
+        self.assertIsNone(failed["charged"])
+        history = self.call("GET", f"{BASE}/{body['id']}/history").json()
+        self.assertEqual([e["action"] for e in history], ["request", "schedule", "fail"])
+
     def test_restart_keeps_the_reservation_and_its_cancel_still_reaches_slurm(self):
         body = self.created(start=iso(5 * 3600), duration="0:30:00")
         self.wait_resv(body["id"], "scheduled", timeout=20)

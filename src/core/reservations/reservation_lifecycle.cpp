@@ -103,6 +103,9 @@ void ReservationLifecycle::Drive(Reservation r, Scheduler& scheduler, int64_t no
          "change made");
     return;
   }
+  if ((r.state == ReservationState::kScheduled || r.state == ReservationState::kActive) &&
+      GoneFromScheduler(r, scheduler, now))
+    return;
   switch (r.state) {
     case ReservationState::kApproved:
       return Place(std::move(r), scheduler, now);
@@ -132,6 +135,21 @@ void ReservationLifecycle::Drive(Reservation r, Scheduler& scheduler, int64_t no
     default:
       return;
   }
+}
+
+bool ReservationLifecycle::GoneFromScheduler(const Reservation& r, Scheduler& scheduler,
+                                             int64_t now) {
+  // Near its end the scheduler may remove it on its own clock, a moment before ours.
+  constexpr int64_t kEndSlack = 60;
+  if (now >= r.end - kEndSlack) return false;
+  auto held = scheduler.GetReservation(r.name);
+  if (!held || *held) return false;  // there, or the scheduler cannot say: look again next pass
+  Reservation next = r;
+  next.state = ReservationState::kFailed;
+  next.state_reason = "removed from the " + scheduler.backend_name() + " scheduler outside sfapid";
+  next.released = true;  // nothing is left to remove (and a same-named new one is not ours)
+  Move(next, r.state, ReservationLimits{}, "fail", next.state_reason);
+  return true;
 }
 
 void ReservationLifecycle::Place(Reservation r, Scheduler& scheduler, int64_t now) {

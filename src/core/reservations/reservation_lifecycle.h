@@ -50,6 +50,9 @@ class ReservationLifecycle {
   void Place(Reservation r, Scheduler& scheduler, int64_t now);
   void ApplyChange(Reservation r, Scheduler& scheduler, int64_t now);
   void Release(Reservation r, Scheduler& scheduler, int64_t now);
+  // A scheduled or active reservation the scheduler no longer has (an operator's `scontrol
+  // delete`) is failed, saying so, rather than shown as held: true when it was.
+  bool GoneFromScheduler(const Reservation& r, Scheduler& scheduler, int64_t now);
   // Compare-and-set with a history line; false when another writer moved it first or the
   // store failed (logged): the next pass looks again.
   bool Move(Reservation next, ReservationState expected, const ReservationLimits& lim,

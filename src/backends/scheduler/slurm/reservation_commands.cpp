@@ -140,6 +140,17 @@ Result<std::optional<PlacedReservation>> ParseReservationLine(std::string_view l
   return std::optional<PlacedReservation>(std::move(r));
 }
 
+Result<ReservationMap> ParseReservationList(std::string_view text, int64_t now) {
+  ReservationMap all;
+  if (Trim(std::string(text)) == "No reservations in the system") return all;
+  for (const std::string& line : SplitList(text, '\n')) {
+    auto r = ParseReservationLine(line, now);
+    if (!r) return r.status();
+    if (*r) all[(*r)->name] = std::move(**r);
+  }
+  return all;
+}
+
 Status ScontrolFailure(const CommandResult& r, std::string_view what) {
   // stderr has the reason, once per layer ("Error updating the reservation: X" then
   // "slurm_update error: X"); stdout only notes about partitions.
@@ -167,6 +178,12 @@ Result<std::optional<PlacedReservation>> ShowReservation(SlurmCommands& commands
   if (r.exit_code != 0 && !Mentions(r.out, " not found"))
     return ScontrolFailure(r, "scontrol show reservation");
   return ParseReservationLine(r.out, now);
+}
+
+Result<ReservationMap> ShowAllReservations(SlurmCommands& commands, int64_t now) {
+  auto r = commands.AsServer("scontrol", {"-o", "show", "reservation"});
+  if (r.exit_code != 0) return ScontrolFailure(r, "scontrol show reservation");
+  return ParseReservationList(r.out, now);
 }
 
 Result<PlacedReservation> CreateReservation(SlurmCommands& commands, const ReservationSpec& spec,

@@ -4,6 +4,7 @@
 // checked first: only names Slurm itself accepts reach it, so nothing in a value can add a key.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,11 @@ Result<std::optional<PlacedReservation>> ParseReservationLine(std::string_view l
 // Is the reservation Slurm holds the one `spec` asked for (same account, users and end)?
 bool IsMadeFrom(const PlacedReservation& placed, const ReservationSpec& spec);
 
+// Every reservation Slurm holds, by name: `scontrol -o show reservation` ("No reservations in
+// the system" is none).
+using ReservationMap = std::map<std::string, PlacedReservation>;
+Result<ReservationMap> ParseReservationList(std::string_view text, int64_t now);
+
 // What a failed scontrol said, as the Status the Scheduler interface promises: AlreadyExists for
 // a name in use, Unavailable when slurmctld did not answer, InvalidArgument with Slurm's words.
 Status ScontrolFailure(const CommandResult& r, std::string_view what);
@@ -43,6 +49,7 @@ Result<PlacedReservation> UpdateReservation(SlurmCommands& commands, const Reser
 Status DeleteReservation(SlurmCommands& commands, const std::string& name, int64_t now);
 Result<std::optional<PlacedReservation>> ShowReservation(SlurmCommands& commands,
                                                          const std::string& name, int64_t now);
+Result<ReservationMap> ShowAllReservations(SlurmCommands& commands, int64_t now);
 // The cluster's node count (`scontrol -o show node`, one line per node).
 Result<int> CountNodes(SlurmCommands& commands);
 

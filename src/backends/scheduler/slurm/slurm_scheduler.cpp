@@ -25,6 +25,9 @@ SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::st
       queue_([this] { return FetchQueue(); },
              slurm::Millis(system.scheduler.refresh_interval_seconds),
              slurm::Millis(system.scheduler.min_refresh_interval_seconds)),
+      reservations_([this] { return slurm::ShowAllReservations(commands_, NowSeconds()); },
+                    slurm::Millis(system.scheduler.refresh_interval_seconds),
+                    slurm::Millis(system.scheduler.min_refresh_interval_seconds)),
       accounting_(system, commands_, queue_),
       watcher_(system.name, std::move(state_dir)) {}
 
@@ -114,20 +117,40 @@ Result<std::string> SlurmScheduler::DefaultAccount(const UnixIdentity& who) {
   return account;
 }
 
+void SlurmScheduler::ReservationChanged() {
+  std::lock_guard lock(mu_);
+  last_reservation_change_ = Clock::now();
+}
+
 Result<PlacedReservation> SlurmScheduler::CreateReservation(const ReservationSpec& spec) {
-  return slurm::CreateReservation(commands_, spec, NowSeconds());
+  auto placed = slurm::CreateReservation(commands_, spec, NowSeconds());
+  ReservationChanged();
+  return placed;
 }
 
 Result<PlacedReservation> SlurmScheduler::UpdateReservation(const ReservationSpec& spec) {
-  return slurm::UpdateReservation(commands_, spec, NowSeconds());
+  auto placed = slurm::UpdateReservation(commands_, spec, NowSeconds());
+  ReservationChanged();
+  return placed;
 }
 
 Status SlurmScheduler::DeleteReservation(const std::string& name) {
-  return slurm::DeleteReservation(commands_, name, NowSeconds());
+  Status s = slurm::DeleteReservation(commands_, name, NowSeconds());
+  ReservationChanged();
+  return s;
 }
 
 Result<std::optional<PlacedReservation>> SlurmScheduler::GetReservation(const std::string& name) {
-  return slurm::ShowReservation(commands_, name, NowSeconds());
+  Clock::time_point not_before = Clock::now() - reservations_.max_age();
+  {
+    std::lock_guard lock(mu_);
+    not_before = std::max(not_before, last_reservation_change_);
+  }
+  auto all = reservations_.GetStartedAfter(not_before);
+  if (!all) return all.status();
+  auto it = (*all)->find(name);
+  if (it == (*all)->end()) return std::optional<PlacedReservation>();
+  return std::optional<PlacedReservation>(it->second);
 }
 
 Result<int> SlurmScheduler::ReservableNodes() {

@@ -20,6 +20,7 @@
 #include "backends/scheduler/scheduler.h"
 #include "backends/scheduler/slurm/accounting_view.h"
 #include "backends/scheduler/slurm/job_watcher.h"
+#include "backends/scheduler/slurm/reservation_commands.h"
 #include "backends/scheduler/slurm/slurm_command.h"
 #include "backends/scheduler/slurm/slurm_rows.h"
 #include "backends/scheduler/snapshot.h"
@@ -50,6 +51,8 @@ class SlurmScheduler : public Scheduler {
   Result<PlacedReservation> CreateReservation(const ReservationSpec& spec) override;
   Result<PlacedReservation> UpdateReservation(const ReservationSpec& spec) override;
   Status DeleteReservation(const std::string& name) override;
+  // From one shared `scontrol show reservation` of all of them per refresh interval, taken
+  // after sfapid's own last change (so the lifecycle may look at every reservation each pass).
   Result<std::optional<PlacedReservation>> GetReservation(const std::string& name) override;
   // The cluster's node count, asked of slurmctld at most once a minute.
   Result<int> ReservableNodes() override;
@@ -61,11 +64,14 @@ class SlurmScheduler : public Scheduler {
   // The oldest snapshot this caller may see: cached, fresh, or after their own last submission.
   Clock::time_point NotBefore(const JobQuery& q) const;
   void WatchLoop();
+  // sfapid changed a reservation: reads after this see the change.
+  void ReservationChanged();
   void CheckWatched();
 
   const SystemConfig& system_;
   slurm::SlurmCommands commands_;
   Snapshot<Rows> queue_;
+  Snapshot<slurm::ReservationMap> reservations_;
   slurm::AccountingView accounting_;
   slurm::JobWatcher watcher_;
 
@@ -76,6 +82,7 @@ class SlurmScheduler : public Scheduler {
     Clock::time_point at;
   };
   std::map<std::string, KnownAccount> default_accounts_;  // by Unix user
+  Clock::time_point last_reservation_change_{};
   int node_count_ = 0;
   Clock::time_point node_count_at_;
   std::mutex stop_mu_;

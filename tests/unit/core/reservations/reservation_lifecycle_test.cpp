@@ -188,6 +188,24 @@ TEST_F(ReservationLifecycleTest, ACopyMadeBeforeACrashIsAdoptedNotMadeTwice) {
   EXPECT_EQ(scheduler_.held.size(), 1u);
 }
 
+TEST_F(ReservationLifecycleTest, OneRemovedFromTheSchedulerBySomeoneElseFailsSayingSo) {
+  const int64_t id = Add(ReservationState::kApproved, 1, kNow + kHour, kNow + 2 * kHour);
+  const int64_t ending = Add(ReservationState::kApproved, 1, kNow, kNow + 30);
+  lifecycle_.Pass(kNow);
+  scheduler_.held.clear();  // an operator's scontrol delete
+  lifecycle_.Pass(kNow + 1);
+  const Reservation r = Get(id);
+  EXPECT_EQ(r.state, ReservationState::kFailed);
+  EXPECT_EQ(r.state_reason, "removed from the scripted scheduler outside sfapid");
+  EXPECT_TRUE(r.released);
+  EXPECT_FALSE(r.charged);
+  // Within a minute of its end the scheduler may end it first: that one completes as usual.
+  EXPECT_EQ(Get(ending).state, ReservationState::kActive);
+  lifecycle_.Pass(kNow + 30);
+  EXPECT_EQ(Get(ending).state, ReservationState::kCompleted);
+  EXPECT_EQ(scheduler_.deletes, 1);  // the ended one; never the one already gone
+}
+
 TEST_F(ReservationLifecycleTest, ACancelledOneIsRemovedEvenIfTheFirstTryFails) {
   const int64_t id = Add(ReservationState::kApproved, 1, kNow + kHour, kNow + 2 * kHour);
   lifecycle_.Pass(kNow);

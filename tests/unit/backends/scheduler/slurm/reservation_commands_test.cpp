@@ -93,6 +93,19 @@ TEST(ReservationLine, OnlySfapidsOwnCopyIsTakenOverAfterACrash) {
   EXPECT_FALSE(IsMadeFrom(other, s));
 }
 
+TEST(ReservationLine, TheWholeListIsReadByName) {
+  std::ifstream in(std::string(SFAPID_SLURM_SAMPLES) + "/reservations.show.txt");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto all = ParseReservationList(ss.str(), 0);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_TRUE(all->at("proj.night").active);
+  EXPECT_FALSE(all->at("alice_0a1b2c3d").active);
+  EXPECT_TRUE(ParseReservationList("No reservations in the system\n", 0)->empty());
+  EXPECT_FALSE(ParseReservationList("slurm_load_reservations error: Unexpected message\n", 0).ok());
+}
+
 TEST(ReservationLine, NotFoundIsNoReservationAndGarbageIsAnError) {
   auto missing = ParseReservationLine("Reservation nosuch not found\n", 0);
   ASSERT_TRUE(missing.ok());
