@@ -389,6 +389,45 @@ class Reservations(ReservationTest):
         self.assertEqual(r.status, 403, r)
 
 
+class ChargingTests:
+    """Mixed into a ReservationTest on each scheduler: the block is charged once, when it starts,
+    and a job inside it charges nothing on top, while one outside is charged as usual."""
+
+    def project_used(self):
+        r = self.call("GET", "/account/projects")
+        self.assertEqual(r.status, 200, r)
+        found = [p for p in r.json() if p["repo_name"] == self.account]
+        self.assertEqual(len(found), 1, r.json())
+        return found[0]["project_hours_used"]
+
+    def test_the_block_is_charged_once_and_jobs_inside_are_not(self):
+        before = self.project_used()
+        body = self.created(duration="0:10:00")
+        charge = body["estimated_charge"]  # 1 node x 1/6 h x charge factor 2
+        self.assertAlmostEqual(charge, 1 / 3)
+        self.assertAlmostEqual(self.wait_resv(body["id"], "active", timeout=20)["charged"], charge)
+        inside = self.submit(script("sleep 2", f"--reservation={body['name']}",
+                                    f"--account={self.account}", "--time=1:00"))
+        self.wait_ended(inside, timeout=60 + self.scheduler_slack)
+        r = self.call("DELETE", f"{BASE}/{body['id']}")
+        self.assertAlmostEqual(r.json()["charged"], charge)  # charged at the start, not again
+        outside = self.submit(script("sleep 2", f"--account={self.account}", "--time=1:00"))
+        row = self.wait_ended(outside, timeout=60 + self.scheduler_slack)
+        outside_hours = int(row["elapsedraw"]) * int(row["nnodes"]) / 3600
+        self.assertGreater(outside_hours, 0)
+        expected = charge + outside_hours
+        deadline = time.time() + 30
+        while time.time() < deadline and abs(self.project_used() - before - expected) > 1e-6:
+            time.sleep(0.2)
+        self.assertAlmostEqual(self.project_used() - before, expected, places=6)
+        time.sleep(2)  # a late charge for the job inside would show now
+        self.assertAlmostEqual(self.project_used() - before, expected, places=6)
+
+
+class ReservationCharging(ChargingTests, ReservationTest):
+    pass
+
+
 class ReservationsSurviveRestarts(ReservationTest):
     """Every state is kept across a restart, and the lifecycle picks up where it was."""
 

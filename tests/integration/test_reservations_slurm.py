@@ -46,7 +46,8 @@ def slurm_time(api_time):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t))
 
 
-class SlurmReservations(OnSlurm, test_reservations.ReservationTest):
+class SlurmReservations(test_reservations.ChargingTests, OnSlurm,
+                        test_reservations.ReservationTest):
     """The single-node test cluster, with the Slurm accounts accta (PI alice, member bob) and
     acctb (PI carol) as the projects."""
 
