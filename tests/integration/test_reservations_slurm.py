@@ -12,7 +12,7 @@ import uuid
 
 import slurm_cluster
 import test_reservations
-from compute_helpers import ComputeTest, OnSlurm, script
+from compute_helpers import OnSlurm, script
 
 USERS = test_reservations.USERS
 BASE = test_reservations.BASE
@@ -52,25 +52,9 @@ class SlurmReservations(test_reservations.ChargingTests, OnSlurm,
     acctb (PI carol) as the projects."""
 
     account = "accta"
-
-    @classmethod
-    def setUpClass(cls):
-        a, b, c = (USERS.accounts[n] for n in ("alice", "bob", "carol"))
-        cls.extra = (f'[[projects]]\nrepo_name = "accta"\ncpu_hours = 1000\npis = ["{a}"]\n'
-                     f'members = ["{b}"]\nadmit_client_users = false\n'
-                     f'[[projects]]\nrepo_name = "acctb"\ncpu_hours = 100\npis = ["{c}"]\n'
-                     f'admit_client_users = false\n')
-        policy = "\n".join(f"{k} = {str(v).lower() if isinstance(v, bool) else v}"
-                           for k, v in dict(test_reservations.POLICY, max_nodes=1).items())
-        cls.systems = ('\n[[systems]]\nname = "perlmutter"\nsystem_type = "compute"\n'
-                       '[systems.scheduler]\nbackend = "slurm"\nrefresh_interval_seconds = 1\n'
-                       f'[systems.reservations]\n{policy}\n\n'
-                       '[[systems]]\nname = "dtns"\nsystem_type = "filesystem"\n\n'
-                       '[[systems]]\nname = "globus"\nsystem_type = "service"\n')
-        ComputeTest.setUpClass.__func__(cls)
-        carol = USERS.accounts["carol"]
-        cls.keys[carol] = test_reservations.client_key(cls.server, carol, "yellow")
-        cls.tokens[carol] = test_reservations.fetch_token(cls.server, cls.keys[carol][0])
+    projects = (("accta", 1000, "alice", ["bob"]), ("acctb", 100, "carol", []))
+    policy = dict(test_reservations.POLICY, max_nodes=1)
+    scheduler_lines = 'backend = "slurm"\nrefresh_interval_seconds = 1\n'
 
     def wait_gone_from_slurm(self, name, timeout=15):
         deadline = time.time() + timeout

@@ -70,25 +70,27 @@ void ForEachDirective(std::string_view script,
   }
 }
 
-std::optional<std::string> DirectiveAccount(std::string_view script) {
-  std::optional<std::string> account;
+std::optional<std::string> DirectiveValue(std::string_view script, char short_flag,
+                                          std::string_view long_name) {
+  const std::string long_flag = "--" + std::string(long_name), long_eq = long_flag + "=";
+  std::optional<std::string> value;
   ForEachDirective(script, [&](const std::vector<std::string>& words) {
     for (size_t i = 0; i < words.size(); ++i) {
       const std::string& w = words[i];
-      if (w == "--account") {
-        if (i + 1 < words.size()) account = words[++i];
-      } else if (w.rfind("--account=", 0) == 0) {
-        account = w.substr(10);
+      if (w == long_flag) {
+        if (i + 1 < words.size()) value = words[++i];
+      } else if (w.rfind(long_eq, 0) == 0) {
+        value = w.substr(long_eq.size());
       } else if (w.rfind("--", 0) == 0) {
         // Another long option; its value, if separate, is a word that does not start with '-'
         // and is skipped by the next turn's checks.
       } else if (w.size() >= 2 && w[0] == '-') {
         for (size_t c = 1; c < w.size(); ++c) {
-          if (w[c] == 'A') {
+          if (short_flag != '\0' && w[c] == short_flag) {
             if (c + 1 < w.size())
-              account = w.substr(c + 1);
+              value = w.substr(c + 1);
             else if (i + 1 < words.size())
-              account = words[++i];
+              value = words[++i];
             break;
           }
           if (!ShortFlag(w[c])) {  // the rest (or the next word) is this option's value
@@ -100,7 +102,11 @@ std::optional<std::string> DirectiveAccount(std::string_view script) {
     }
     return true;
   });
-  return account;
+  return value;
+}
+
+std::optional<std::string> DirectiveAccount(std::string_view script) {
+  return DirectiveValue(script, 'A', "account");
 }
 
 }  // namespace sfapid

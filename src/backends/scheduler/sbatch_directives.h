@@ -24,4 +24,9 @@ std::vector<std::string> SplitDirectiveWords(std::string_view line);
 // with options some scheduler does not know still says which account it charges.
 std::optional<std::string> DirectiveAccount(std::string_view script);
 
+// The value of any one option the same way: `short_flag` ('\0' for none) and the long name
+// without its dashes ("reservation"); the last one wins.
+std::optional<std::string> DirectiveValue(std::string_view script, char short_flag,
+                                          std::string_view long_name);
+
 }  // namespace sfapid

@@ -147,7 +147,7 @@ Status CallbackService::ReservationChanged(const Reservation& r, const Reservati
                        r.callback_url, r.callback_email, kReservationChangedEvent,
                        std::min(now, n.event.at * 1000), config_.default_timeout_seconds,
                        [&](const std::string& id, int64_t at_ms) {
-                         return ReservationChangedBody(r, n.event, id, ToTimePoint(at_ms));
+                         return ReservationChangedBody(r, n.event, n.seq, id, ToTimePoint(at_ms));
                        });
 }
 

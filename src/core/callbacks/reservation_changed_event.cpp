@@ -30,7 +30,7 @@ std::string Happened(const std::string& action) {
 
 }  // namespace
 
-std::string ReservationChangedBody(const Reservation& r, const ReservationEvent& e,
+std::string ReservationChangedBody(const Reservation& r, const ReservationEvent& e, int64_t seq,
                                    const std::string& delivery_id, TimePoint sent_at) {
   json::object o;
   o["event"] = kReservationChangedEvent;
@@ -45,6 +45,7 @@ std::string ReservationChangedBody(const Reservation& r, const ReservationEvent&
   o["note"] = e.note;
   o["by"] = e.actor;
   o["at"] = Iso(e.at);
+  o["seq"] = seq;
   o["nodes"] = r.nodes;
   json::array names;
   for (const auto& n : r.node_names) names.emplace_back(n);

@@ -71,7 +71,11 @@ Status JobWatcher::Load() {
       ++skipped;
       continue;
     }
-    watched_[std::string(id)] = Watched{std::string(user->as_string()), submitted->as_int64()};
+    const json::value* reservation = o->if_contains("reservation");
+    watched_[std::string(id)] =
+        Watched{std::string(user->as_string()), submitted->as_int64(),
+                reservation && reservation->is_string() ? std::string(reservation->as_string())
+                                                        : std::string()};
   }
   if (skipped > 0)
     return Status::Unavailable(state_file_ + ": " + std::to_string(skipped) +
@@ -79,10 +83,11 @@ Status JobWatcher::Load() {
   return Status::Ok();
 }
 
-Status JobWatcher::Watch(const std::string& jobid, const std::string& user, int64_t submitted) {
+Status JobWatcher::Watch(const std::string& jobid, const std::string& user, int64_t submitted,
+                         const std::string& reservation) {
   {
     std::lock_guard lock(mu_);
-    watched_[jobid] = Watched{user, submitted};
+    watched_[jobid] = Watched{user, submitted, reservation};
   }
   return Save();
 }
@@ -93,7 +98,8 @@ Status JobWatcher::Save() {
   {
     std::lock_guard lock(mu_);
     for (const auto& [id, w] : watched_)
-      o[id] = json::object{{"user", w.user}, {"submitted", w.submitted}};
+      o[id] = json::object{
+          {"user", w.user}, {"submitted", w.submitted}, {"reservation", w.reservation}};
   }
   Status s = EnsurePrivateDir(state_dir_);
   if (s.ok()) s = WritePrivateFileAtomically(state_file_, json::serialize(o));
@@ -158,7 +164,10 @@ JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
           ParseLocalTime(RowField(*row, "start")), ParseLocalTime(RowField(*row, "end")),
           std::max(1, std::atoi(RowField(*row, "nnodes").c_str()))});
       // A job inside a reservation charges nothing itself: the reservation's block is charged.
+      // sacct loses the name once the reservation is deleted (it often is, right after its
+      // jobs): the one the job was submitted to is kept from its script.
       tasks.back().reservation = RowField(*row, "reservation");
+      if (tasks.back().reservation.empty()) tasks.back().reservation = w.reservation;
     }
     // An array: each task, then the whole under the array's id (what its callback announces).
     const bool array = tasks.size() > 1 || tasks.front().jobid.find('_') != std::string::npos;

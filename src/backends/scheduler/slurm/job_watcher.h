@@ -28,8 +28,10 @@ class JobWatcher {
   // Reads the jobs of an earlier run. A missing file is none; an unreadable or damaged one is an
   // error (the jobs in it are then not watched, and the caller says so).
   Status Load();
-  // Starts watching a job `user` just submitted (Unix seconds), and saves the list.
-  Status Watch(const std::string& jobid, const std::string& user, int64_t submitted);
+  // Starts watching a job `user` just submitted (Unix seconds) into `reservation` ("" = none),
+  // and saves the list.
+  Status Watch(const std::string& jobid, const std::string& user, int64_t submitted,
+               const std::string& reservation = "");
 
   // How the watcher reads Slurm: the queue and accounting snapshots, and sacct by job id.
   struct Sources {
@@ -56,7 +58,8 @@ class JobWatcher {
  private:
   struct Watched {
     std::string user;
-    int64_t submitted = 0;  // Unix seconds
+    int64_t submitted = 0;    // Unix seconds
+    std::string reservation;  // #SBATCH --reservation of its script
   };
   Status Save();  // the whole list; takes mu_
 

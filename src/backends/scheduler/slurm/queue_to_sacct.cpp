@@ -68,6 +68,8 @@ JobRow SacctRowFromQueue(const JobRow& q, const std::string& cluster, const Queu
   row["reqcpus"] = cpus;
   row["reqmem"] = Memory(Value(q, "min_memory", "0"));
   row["reqnodes"] = nodes;
+  // What keeps a job inside a reservation from being charged on top of the reservation's block.
+  row["reservation"] = Value(q, "reservation");
   row["start"] = Value(q, "start_time", "Unknown");
   row["state"] = state;
   row["submit"] = Value(q, "submit_time", "Unknown");

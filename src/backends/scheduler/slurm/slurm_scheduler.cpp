@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "backends/scheduler/row_filter.h"
+#include "backends/scheduler/sbatch_directives.h"
 #include "backends/scheduler/slurm/job_commands.h"
 #include "backends/scheduler/slurm/reservation_commands.h"
 #include "backends/scheduler/slurm/squeue_json.h"
@@ -90,7 +91,8 @@ Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
   }
   // The job runs whatever happens here; a list that could not be saved still watches it until
   // sfapid stops, and the failure is logged and counted (sfapid_slurm_watch_save_failures_total).
-  if (Status s = watcher_.Watch(*jobid, script.who.api_user, NowSeconds()); !s.ok())
+  const std::string reservation = DirectiveValue(script.text, '\0', "reservation").value_or("");
+  if (Status s = watcher_.Watch(*jobid, script.who.api_user, NowSeconds(), reservation); !s.ok())
     spdlog::error("{}: job {} will not be reported if sfapid restarts before it ends: {}",
                   system_.name, *jobid, s.message());
   return jobid;

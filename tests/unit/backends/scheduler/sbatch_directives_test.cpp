@@ -34,6 +34,16 @@ TEST(SbatchDirectives, OtherOptionsAreNotJudged) {
   EXPECT_EQ(Account("#SBATCH --time=abc -q regular -A spent\n"), "spent");
 }
 
+TEST(SbatchDirectives, AnyLongOptionsValue) {
+  auto reservation = [](const std::string& directives) {
+    return DirectiveValue("#!/bin/bash\n" + directives + "echo hi\n", '\0', "reservation");
+  };
+  EXPECT_EQ(reservation("#SBATCH --reservation=night\n"), "night");
+  EXPECT_EQ(reservation("#SBATCH -A m1 --reservation night -t 5\n"), "night");
+  EXPECT_EQ(reservation("#SBATCH --reservation-other=x\n"), std::nullopt);
+  EXPECT_EQ(reservation("#SBATCH -A m1\n"), std::nullopt);
+}
+
 TEST(SbatchDirectives, WordsSplitAsAShellWould) {
   EXPECT_EQ(SplitDirectiveWords(" -J 'a b' --comment=\"x y\" # note"),
             (std::vector<std::string>{"-J", "a b", "--comment=x y"}));

@@ -64,9 +64,9 @@ TEST_F(JobWatcherTest, AWatchedJobIsSavedAndSurvivesARestart) {
   EXPECT_FALSE(fs::exists(watcher.state_file() + ".tmp"));
   EXPECT_EQ(fs::status(watcher.state_file()).permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
-  EXPECT_EQ(
-      Read(watcher.state_file()),
-      R"({"12":{"user":"alice","submitted":1800000000},"13":{"user":"bob","submitted":1800000001}})");
+  EXPECT_EQ(Read(watcher.state_file()),
+            R"({"12":{"user":"alice","submitted":1800000000,"reservation":""},)"
+            R"("13":{"user":"bob","submitted":1800000001,"reservation":""}})");
 
   JobWatcher after("perlmutter", dir_.string());
   ASSERT_TRUE(after.Load().ok());
@@ -158,6 +158,23 @@ TEST_F(JobWatcherTest, EndedJobsAreReportedAndForgottenOnlyWhenAsked) {
   EXPECT_EQ(look.ended[2].jobid, "14");
   EXPECT_TRUE(look.ended[2].array_summary);
   EXPECT_EQ(look.ended[2].state, "FAILED");
+}
+
+TEST_F(JobWatcherTest, AJobKeepsItsReservationWhenSacctHasForgottenIt) {
+  {
+    JobWatcher watcher("perlmutter", dir_.string());
+    ASSERT_TRUE(watcher.Watch("30", "alice", kNow, "alice_0a1b2c3d").ok());
+    ASSERT_TRUE(watcher.Watch("31", "alice", kNow).ok());
+  }
+  JobWatcher watcher("perlmutter", dir_.string());  // after a restart
+  ASSERT_TRUE(watcher.Load().ok());
+  JobRow in_named = SacctRow("31", "COMPLETED");
+  in_named["reservation"] = "maint";  // sacct's own word wins
+  const Rows accounting = Accounting({SacctRow("30", "COMPLETED"), in_named});
+  JobWatcher::Look look = watcher.Check(From({}, accounting), kNow + 10);
+  ASSERT_EQ(look.ended.size(), 2u);
+  EXPECT_EQ(look.ended[0].reservation, "alice_0a1b2c3d");
+  EXPECT_EQ(look.ended[1].reservation, "maint");
 }
 
 TEST_F(JobWatcherTest, JobsOutsideTheWindowAreLookedUpByIdAndDroppedAfterADay) {

@@ -196,11 +196,17 @@ TEST(QueueToSacct, AJobNotYetAccountedLooksAsSacctWillShowIt) {
   JobRow pending = SacctRowFromQueue(OnlySqueueJob("pending.squeue.json"), "perlmutter");
   ExpectExactFields(pending, SacctFields());
   JobRow recorded = SacctRows("pending.sacct.txt").at(0);
-  for (const char* f : {"jobid",     "jobidraw",     "jobname",   "user",    "account", "partition",
-                        "qos",       "state",        "reason",    "submit",  "start",   "end",
-                        "timelimit", "timelimitraw", "alloccpus", "ncpus",   "nnodes",  "reqmem",
-                        "nodelist",  "workdir",      "cluster",   "exitcode"})
+  for (const char* f :
+       {"jobid",     "jobidraw",     "jobname",   "user",     "account",    "partition",
+        "qos",       "state",        "reason",    "submit",   "start",      "end",
+        "timelimit", "timelimitraw", "alloccpus", "ncpus",    "nnodes",     "reqmem",
+        "nodelist",  "workdir",      "cluster",   "exitcode", "reservation"})
     EXPECT_EQ(S(pending, f), S(recorded, f)) << f;
+  EXPECT_EQ(S(pending, "reservation"), "");  // squeue's "(null)"
+  // A job in a reservation keeps its name: it is what spares it a charge of its own.
+  JobRow in_reservation = OnlySqueueJob("running.squeue.json");
+  in_reservation["reservation"] = "proj.night";
+  EXPECT_EQ(S(SacctRowFromQueue(in_reservation, "perlmutter"), "reservation"), "proj.night");
   JobRow running = SacctRowFromQueue(OnlySqueueJob("running.squeue.json"), "perlmutter");
   EXPECT_EQ(S(running, "state"), "RUNNING");
   EXPECT_EQ(S(running, "elapsed"), "00:00:34");
