@@ -47,7 +47,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   std::map<std::string, Scheduler*> scheduler_views;
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
-    auto scheduler = MakeScheduler(system, c, *app->runas_);
+    auto scheduler = MakeScheduler(system, c.DataPath(system.scheduler.spool_dir), *app->runas_);
     if (!scheduler) return scheduler.status();
     scheduler_views[system.name] = scheduler->get();
     app->schedulers_[system.name] = std::move(scheduler).value();

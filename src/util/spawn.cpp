@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace sfapid {
@@ -53,6 +55,29 @@ Result<pid_t> Spawn(const SpawnSpec& spec) {
   if (rc != 0)
     return Status::Unavailable("cannot start " + spec.argv[0] + ": " + std::strerror(rc));
   return pid;
+}
+
+Result<PipedChild> SpawnPiped(SpawnSpec spec) {
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return Status::Unavailable(std::strerror(errno));
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return Status::Unavailable(std::strerror(errno));
+  }
+  spec.stdout_fd = out[1];
+  spec.stderr_fd = err[1];
+  auto pid = Spawn(spec);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (!pid) {
+    ::close(out[0]);
+    ::close(err[0]);
+    return pid.status();
+  }
+  ::fcntl(out[0], F_SETFL, O_NONBLOCK);
+  ::fcntl(err[0], F_SETFL, O_NONBLOCK);
+  return PipedChild{*pid, out[0], err[0]};
 }
 
 }  // namespace sfapid

@@ -27,4 +27,13 @@ inline constexpr int kSameAsStdout = -2;
 // The child's pid; Unavailable with the reason when it cannot start.
 Result<pid_t> Spawn(const SpawnSpec& spec);
 
+// A child whose stdout and stderr come back through pipes.
+struct PipedChild {
+  pid_t pid = -1;
+  int out_fd = -1;  // the read ends, non-blocking and close-on-exec: the caller closes them
+  int err_fd = -1;
+};
+// Spawn with spec's stdout and stderr replaced by new pipes.
+Result<PipedChild> SpawnPiped(SpawnSpec spec);
+
 }  // namespace sfapid

@@ -142,8 +142,9 @@ class Scheduler {
 };
 
 class RunAs;
-// The scheduler a compute system's config names. Slurm submits and cancels through `runas`.
-Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config,
-                                                 RunAs& runas);
+// The scheduler a compute system's config names, keeping its state in `spool` (the system's
+// spool_dir under data_dir). Slurm submits and cancels through `runas`.
+Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system,
+                                                 const std::string& spool, RunAs& runas);
 
 }  // namespace sfapid

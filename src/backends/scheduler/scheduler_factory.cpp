@@ -4,9 +4,8 @@
 
 namespace sfapid {
 
-Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system, const Config& config,
-                                                 RunAs& runas) {
-  const std::string spool = config.DataPath(system.scheduler.spool_dir);
+Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system,
+                                                 const std::string& spool, RunAs& runas) {
   if (system.scheduler.backend == "local")
     return std::unique_ptr<Scheduler>(new LocalScheduler(system, spool));
   if (system.scheduler.backend == "slurm")

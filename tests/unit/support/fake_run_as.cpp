@@ -74,29 +74,11 @@ Result<RunningCommand> FakeRunAs::StartFileCopy(const UnixIdentity& who, const s
 }
 
 Result<RunningCommand> FakeRunAs::Run(const std::vector<std::string>& argv) {
-  int out[2], err[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return Status::Unavailable(std::strerror(errno));
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    return Status::Unavailable(std::strerror(errno));
-  }
   // Its own session, as a worker's command has: RunAs::Signal reaches its whole group.
-  auto pid = Spawn({.argv = argv,
-                    .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"},
-                    .stdout_fd = out[1],
-                    .stderr_fd = err[1],
-                    .new_session = true});
-  ::close(out[1]);
-  ::close(err[1]);
-  if (!pid) {
-    ::close(out[0]);
-    ::close(err[0]);
-    return pid.status();
-  }
-  ::fcntl(out[0], F_SETFL, O_NONBLOCK);
-  ::fcntl(err[0], F_SETFL, O_NONBLOCK);
-  return RunningCommand{*pid, out[0], err[0]};
+  auto child = SpawnPiped(
+      {.argv = argv, .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"}, .new_session = true});
+  if (!child) return child.status();
+  return RunningCommand{child->pid, child->out_fd, child->err_fd};
 }
 
 std::vector<FakeRunAs::CallRecord> FakeRunAs::calls() const {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/json_fields.h"
 #include "util/spawn.h"
 
 namespace sfapid::local {
@@ -57,7 +58,8 @@ Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec) {
   fs::remove_all(job_dir, ec);  // a folder left by a launch that never started
   if (::mkdir(job_dir.c_str(), 0700) != 0)
     return Status::Unavailable("cannot create " + job_dir + ": " + std::strerror(errno));
-  if (Status s = WriteFileAtomically(job_dir + "/job.json", json::serialize(spec), 0600); !s.ok())
+  if (Status s = WriteFileAtomically(job_dir + "/job.json", json::serialize(ToJson(spec)), 0600);
+      !s.ok())
     return s;
 
   const std::string log = job_dir + "/supervisor.log";
@@ -82,13 +84,18 @@ std::optional<JobResult> ReadJobResult(const std::string& job_dir) {
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) return std::nullopt;
   const json::object& o = v.as_object();
+  auto state = StringField(o, "state");
+  auto exit_code = IntField(o, "exit_code"), exit_signal = IntField(o, "exit_signal");
+  auto start = IntField(o, "start_time"), end = IntField(o, "end_time");
+  // Half a file (a supervisor killed while writing, which its rename prevents) is no result yet.
+  if (!state || !exit_code || !exit_signal || !start || !end) return std::nullopt;
   JobResult r;
   // The supervisor writes JobStateName; other text would be a broken file, a failed job.
-  r.state = ParseJobState(o.at("state").as_string()).value_or(JobState::kFailed);
-  r.exit_code = static_cast<int>(o.at("exit_code").as_int64());
-  r.exit_signal = static_cast<int>(o.at("exit_signal").as_int64());
-  r.start_time = o.at("start_time").as_int64();
-  r.end_time = o.at("end_time").as_int64();
+  r.state = ParseJobState(*state).value_or(JobState::kFailed);
+  r.exit_code = static_cast<int>(*exit_code);
+  r.exit_signal = static_cast<int>(*exit_signal);
+  r.start_time = *start;
+  r.end_time = *end;
   return r;
 }
 

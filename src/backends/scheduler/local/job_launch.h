@@ -6,19 +6,15 @@
 
 #include <sys/types.h>
 
-#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "backends/scheduler/local/launch_spec.h"
 #include "domain/job_state.h"
 #include "util/status.h"
 
 namespace sfapid::local {
-
-// What the supervisor needs (job.json): account, uid, gid, work_dir, stdout, stderr, append,
-// script, args, env, time_limit, kill_wait, jobid, node.
-using LaunchSpec = boost::json::object;
 
 // Creates the job's folder (root only, 0700), writes job.json and starts the supervisor.
 Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec);

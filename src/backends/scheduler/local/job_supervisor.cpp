@@ -21,6 +21,7 @@
 
 #include "backends/runas/drop_privileges.h"
 #include "backends/scheduler/local/job_cgroup.h"
+#include "backends/scheduler/local/launch_spec.h"
 #include "backends/scheduler/slurm_time.h"
 #include "domain/job_state.h"
 #include "util/write_all.h"
@@ -41,12 +42,6 @@ int64_t NowMs() {
   return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 
-std::vector<std::string> Strings(const json::value& v) {
-  std::vector<std::string> out;
-  for (const auto& s : v.as_array()) out.emplace_back(s.as_string());
-  return out;
-}
-
 std::vector<char*> CStrings(std::vector<std::string>& v) {
   std::vector<char*> out;
   for (auto& s : v) out.push_back(s.data());
@@ -56,11 +51,16 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
 
 // How slurmstepd (22.05) starts the errors it writes into a job's error file: "slurmstepd-<node>:
 // error:".
-std::string StepdError(const json::object& spec) {
-  std::string prefix = "slurmstepd-";
-  prefix.append(spec.at("node").as_string());
-  prefix.append(": error:");
-  return prefix;
+std::string StepdError(const LaunchSpec& spec) { return "slurmstepd-" + spec.node + ": error:"; }
+
+// Becomes the job's user (in a child that is about to act for them): the account must still be
+// the uid the job was submitted with. False when it is not or the drop failed.
+bool BecomeUser(const LaunchSpec& spec) {
+  const passwd* found = ::getpwnam(spec.account.c_str());
+  if (!found) return false;
+  passwd pw = *found;
+  if (pw.pw_uid != static_cast<uid_t>(spec.uid)) return false;
+  return DropPrivileges(pw).ok();
 }
 
 // Opens an output file as the user would (after the privilege drop): their permissions decide.
@@ -73,21 +73,17 @@ int OpenOutput(const std::string& path, bool append) {
 }
 
 // The job process: becomes the user, wires its outputs, enters its folder and runs the script.
-[[noreturn]] void RunJob(const json::object& spec, int script_fd, const JobCgroup& cgroup) {
+[[noreturn]] void RunJob(const LaunchSpec& spec, int script_fd, const JobCgroup& cgroup) {
   ::setpgid(0, 0);
   cgroup.Enter();  // while still root: the cgroup is root's
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  const std::string account(spec.at("account").as_string());
-  const passwd* found = ::getpwnam(account.c_str());
-  if (!found) std::_Exit(1);
-  passwd pw = *found;
-  if (pw.pw_uid != static_cast<uid_t>(spec.at("uid").as_int64())) std::_Exit(1);
-  if (!DropPrivileges(pw).ok()) std::_Exit(1);
+  if (!BecomeUser(spec)) std::_Exit(1);
   ::umask(022);
-  const std::string out(spec.at("stdout").as_string()), err(spec.at("stderr").as_string());
-  const bool append = spec.at("append").as_bool();
+  const std::string& out = spec.stdout_path;
+  const std::string& err = spec.stderr_path;
+  const bool append = spec.append;
   const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (devnull >= 0) ::dup2(devnull, 0);  // dup2's copy is not close-on-exec
   const int out_fd = OpenOutput(out, append);
@@ -100,15 +96,15 @@ int OpenOutput(const std::string& path, bool append) {
     if (err_fd < 0) std::_Exit(1);
     ::dup2(err_fd, 2);
   }
-  const std::string work_dir(spec.at("work_dir").as_string());
+  const std::string& work_dir = spec.work_dir;
   if (::chdir(work_dir.c_str()) != 0) {
     std::fprintf(stderr, "%s couldn't chdir to `%s': %s: going to /tmp instead\n",
                  StepdError(spec).c_str(), work_dir.c_str(), std::strerror(errno));
     (void)!::chdir("/tmp");
   }
-  std::vector<std::string> args = Strings(spec.at("args"));
-  args.insert(args.begin(), std::string(spec.at("command").as_string()));
-  std::vector<std::string> env = Strings(spec.at("env"));
+  std::vector<std::string> args = spec.args;
+  args.insert(args.begin(), spec.command);
+  std::vector<std::string> env = spec.env;
   auto argv = CStrings(args);
   auto envp = CStrings(env);
   // The script is the copy taken at submission, in memory: later edits of the file do not change
@@ -122,17 +118,13 @@ int OpenOutput(const std::string& path, bool append) {
 // Writes a line to the job's error file as the user (never as root: the path is theirs). Bounded:
 // the user may have replaced the file with a FIFO or anything else, which is skipped, and the
 // writer gives up after two seconds whatever happens.
-void TellJob(const json::object& spec, const std::string& line) {
+void TellJob(const LaunchSpec& spec, const std::string& line) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::alarm(2);
-    const passwd* found = ::getpwnam(std::string(spec.at("account").as_string()).c_str());
-    if (!found) std::_Exit(1);
-    passwd pw = *found;
-    if (pw.pw_uid != static_cast<uid_t>(spec.at("uid").as_int64())) std::_Exit(1);
-    if (!DropPrivileges(pw).ok()) std::_Exit(1);
-    const int fd = ::open(std::string(spec.at("stderr").as_string()).c_str(),
-                          O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    if (!BecomeUser(spec)) std::_Exit(1);
+    const int fd =
+        ::open(spec.stderr_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
     struct stat st;
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) (void)WriteAll(fd, line);
     std::_Exit(0);
@@ -169,9 +161,15 @@ int RunJobSupervisor(const std::string& job_dir) {
     std::fprintf(stderr, "job-supervisor: cannot read %s/job.json\n", job_dir.c_str());
     return 2;
   }
-  const json::object& spec = v.as_object();
-  const int64_t time_limit = spec.at("time_limit").as_int64();
-  const int64_t kill_wait = spec.at("kill_wait").as_int64();
+  auto read = LaunchSpecFromJson(v.as_object());
+  if (!read) {
+    std::fprintf(stderr, "job-supervisor: %s/job.json: %s\n", job_dir.c_str(),
+                 read.status().message().c_str());
+    return 2;
+  }
+  const LaunchSpec& spec = *read;
+  const int64_t time_limit = spec.time_limit;
+  const int64_t kill_wait = spec.kill_wait;
 
   // Signals arrive through sigtimedwait only.
   sigset_t waited;
@@ -179,7 +177,7 @@ int RunJobSupervisor(const std::string& job_dir) {
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&waited, s);
   ::sigprocmask(SIG_BLOCK, &waited, nullptr);
 
-  const int script_fd = MakeScriptFd(std::string(spec.at("script").as_string()));
+  const int script_fd = MakeScriptFd(spec.script);
   const JobCgroup cgroup = JobCgroup::Create("job-" + std::to_string(::getpid()));
   if (!cgroup.usable())
     std::fprintf(stderr, "job-supervisor: no cgroup; the job is tracked by its process group\n");
@@ -201,8 +199,8 @@ int RunJobSupervisor(const std::string& job_dir) {
       ::kill(-job, SIGTERM);
       cgroup.Signal(SIGTERM);
       const std::string at = slurm::FormatTimestamp(Now());
-      TellJob(spec, StepdError(spec) + " *** JOB " + std::string(spec.at("jobid").as_string()) +
-                        " ON " + std::string(spec.at("node").as_string()) + " CANCELLED AT " + at +
+      TellJob(spec, StepdError(spec) + " *** JOB " + spec.jobid + " ON " + spec.node +
+                        " CANCELLED AT " + at +
                         (why == JobState::kTimeout ? " DUE TO TIME LIMIT" : "") + " ***\n");
     };
     for (;;) {

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "backends/scheduler/local/record_fields.h"
+
 namespace sfapid::local {
 
 namespace json = boost::json;
@@ -18,31 +20,11 @@ int64_t LocalJob::CpusPerNode() const {
 
 bool LocalJob::Ended() const { return IsTerminal(state); }
 
-namespace {
-
-json::array Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
-std::vector<std::string> Strings(const json::value& v) {
-  std::vector<std::string> out;
-  for (const auto& s : v.as_array()) out.emplace_back(s.as_string());
-  return out;
-}
-
-std::string Str(const json::object& o, const char* k) {
-  const json::value* v = o.if_contains(k);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-int64_t Int(const json::object& o, const char* k, int64_t fallback = 0) {
-  const json::value* v = o.if_contains(k);
-  return v && v->is_int64() ? v->as_int64() : fallback;
-}
-
-}  // namespace
+using record::Array;
+using record::Bool;
+using record::Int;
+using record::Str;
+using record::Strings;
 
 json::object ToJson(const LocalJob& j) {
   json::array deps, nodes;
@@ -69,7 +51,7 @@ json::object ToJson(const LocalJob& j) {
           {"constraint", j.constraint},
           {"comment", j.comment},
           {"script_path", j.script_path},
-          {"args", Strings(j.args)},
+          {"args", record::ToArray(j.args)},
           {"submit_dir", j.submit_dir},
           {"work_dir", j.work_dir},
           {"stdout_pattern", j.stdout_pattern},
@@ -85,7 +67,7 @@ json::object ToJson(const LocalJob& j) {
           {"begin_time", j.begin_time},
           {"reservation", j.reservation},
           {"held", j.held},
-          {"ignored", Strings(j.ignored)},
+          {"ignored", record::ToArray(j.ignored)},
           {"state", JobStateName(j.state)},
           {"reason", j.reason},
           {"submit_time", j.submit_time},
@@ -123,24 +105,25 @@ LocalJob FromJson(const json::object& o) {
   j.constraint = Str(o, "constraint");
   j.comment = Str(o, "comment");
   j.script_path = Str(o, "script_path");
-  j.args = Strings(o.at("args"));
+  j.args = Strings(o, "args");
   j.submit_dir = Str(o, "submit_dir");
   j.work_dir = Str(o, "work_dir");
   j.stdout_pattern = Str(o, "stdout_pattern");
   j.stderr_pattern = Str(o, "stderr_pattern");
-  j.append_output = o.at("append_output").as_bool();
+  j.append_output = Bool(o, "append_output");
   j.nodes = static_cast<int>(Int(o, "nodes", 1));
   j.ntasks = static_cast<int>(Int(o, "ntasks", 1));
   j.cpus_per_task = static_cast<int>(Int(o, "cpus_per_task", 1));
   j.mem_mb = Int(o, "mem_mb");
   j.time_limit = Int(o, "time_limit");
-  for (const auto& d : o.at("dependencies").as_array())
-    j.dependencies.push_back({Str(d.as_object(), "type"), Str(d.as_object(), "jobid")});
+  for (const auto& d : Array(o, "dependencies"))
+    if (d.is_object())
+      j.dependencies.push_back({Str(d.as_object(), "type"), Str(d.as_object(), "jobid")});
   j.dependency_text = Str(o, "dependency_text");
   j.begin_time = Int(o, "begin_time");
   j.reservation = Str(o, "reservation");
-  j.held = o.at("held").as_bool();
-  j.ignored = Strings(o.at("ignored"));
+  j.held = Bool(o, "held");
+  j.ignored = Strings(o, "ignored");
   // Only JobStateName wrote it; a record no release wrote counts as failed rather than live.
   j.state = ParseJobState(Str(o, "state")).value_or(JobState::kFailed);
   j.reason = Str(o, "reason");
@@ -151,11 +134,11 @@ LocalJob FromJson(const json::object& o) {
   j.exit_code = static_cast<int>(Int(o, "exit_code"));
   j.exit_signal = static_cast<int>(Int(o, "exit_signal"));
   j.cancelled_by = Int(o, "cancelled_by", -1);
-  for (const auto& n : o.at("node_ids").as_array())
-    j.node_ids.push_back(static_cast<int>(n.as_int64()));
+  for (const auto& n : Array(o, "node_ids"))
+    if (n.is_int64()) j.node_ids.push_back(static_cast<int>(n.as_int64()));
   j.supervisor = static_cast<pid_t>(Int(o, "supervisor"));
-  j.releasing = o.at("releasing").as_bool();
-  j.reported = o.at("reported").as_bool();
+  j.releasing = Bool(o, "releasing");
+  j.reported = Bool(o, "reported");
   return j;
 }
 

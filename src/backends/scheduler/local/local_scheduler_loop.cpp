@@ -145,24 +145,23 @@ bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
   const std::string node = nodes_.names()[static_cast<size_t>(chosen->front())];
   job.node_ids = *chosen;
   const local::JobPlacement where{system_.name, node, local::NodeList(job, View(now)), now};
-  json::array args;
-  for (const auto& a : job.args) args.emplace_back(a);
-  const local::LaunchSpec spec{
-      {"account", job.account_unix},
-      {"uid", static_cast<int64_t>(job.uid)},
-      {"gid", static_cast<int64_t>(job.gid)},
-      {"work_dir", job.work_dir},
-      {"stdout", local::ExpandOutputPattern(job.stdout_pattern, job, node)},
-      {"stderr", local::ExpandOutputPattern(job.stderr_pattern, job, node)},
-      {"append", job.append_output},
-      {"script", script ? *script : std::string()},
-      {"command", job.script_path},
-      {"args", std::move(args)},
-      {"env", local::JobEnvironment(job, where)},
-      {"time_limit", reservations_.TimeLimitAt(job, now)},
-      {"kill_wait", static_cast<int64_t>(system_.scheduler.kill_wait_seconds)},
-      {"jobid", job.DisplayId()},
-      {"node", node}};
+  local::LaunchSpec spec;
+  spec.account = job.account_unix;
+  spec.uid = static_cast<int64_t>(job.uid);
+  spec.gid = static_cast<int64_t>(job.gid);
+  spec.work_dir = job.work_dir;
+  spec.stdout_path = local::ExpandOutputPattern(job.stdout_pattern, job, node);
+  spec.stderr_path = local::ExpandOutputPattern(job.stderr_pattern, job, node);
+  spec.append = job.append_output;
+  spec.script = script ? *script : std::string();
+  spec.command = job.script_path;
+  spec.args = job.args;
+  for (const auto& v : local::JobEnvironment(job, where))
+    if (v.is_string()) spec.env.emplace_back(v.as_string());
+  spec.time_limit = reservations_.TimeLimitAt(job, now);
+  spec.kill_wait = static_cast<int64_t>(system_.scheduler.kill_wait_seconds);
+  spec.jobid = job.DisplayId();
+  spec.node = node;
   auto pid = script ? local::LaunchJob(JobDir(job.id), spec) : Result<pid_t>(script.status());
   if (!pid) {
     spdlog::error("{}: job {} could not start: {}", system_.name, job.DisplayId(),

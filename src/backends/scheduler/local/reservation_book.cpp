@@ -3,30 +3,16 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "backends/scheduler/local/record_fields.h"
 #include "backends/scheduler/slurm_time.h"
 
 namespace sfapid::local {
 
 namespace json = boost::json;
 
-namespace {
-
-// Records this scheduler wrote itself: a missing or mistyped field reads as empty, never throws.
-std::string Str(const json::object& o, const char* k) {
-  const json::value* v = o.if_contains(k);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-int64_t Int(const json::object& o, const char* k) {
-  const json::value* v = o.if_contains(k);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-const json::array& Array(const json::object& o, const char* k) {
-  static const json::array kNone;
-  const json::value* v = o.if_contains(k);
-  return v && v->is_array() ? v->as_array() : kNone;
-}
-
-}  // namespace
+using record::Array;
+using record::Int;
+using record::Str;
 
 bool LocalReservation::Admits(const std::string& unix_user, const std::string& job_account) const {
   if (job_account != account) return false;

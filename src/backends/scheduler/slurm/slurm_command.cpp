@@ -66,13 +66,6 @@ CommandResult Collect(const RunningCommand& p, std::chrono::steady_clock::durati
 namespace {
 
 Result<RunningCommand> SpawnAsServer(const std::vector<std::string>& argv) {
-  int out[2], err[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return Status::Unavailable(std::strerror(errno));
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    return Status::Unavailable(std::strerror(errno));
-  }
   // Full array index expressions (not cut at 64 bytes), so that pending arrays can be listed
   // task by task.
   std::vector<std::string> env{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SLURM_TIME_FORMAT=standard",
@@ -80,22 +73,9 @@ Result<RunningCommand> SpawnAsServer(const std::vector<std::string>& argv) {
   // Slurm prints and reads local times (sacct, scontrol's reservations): in sfapid's zone, which
   // is the one they are parsed and written in here.
   if (const char* tz = std::getenv("TZ")) env.push_back(std::string("TZ=") + tz);
-  SpawnSpec spec{.argv = argv,
-                 .env = std::move(env),
-                 .stdout_fd = out[1],
-                 .stderr_fd = err[1],
-                 .new_session = true};
-  auto pid = Spawn(spec);
-  ::close(out[1]);
-  ::close(err[1]);
-  if (!pid) {
-    ::close(out[0]);
-    ::close(err[0]);
-    return pid.status();
-  }
-  ::fcntl(out[0], F_SETFL, O_NONBLOCK);
-  ::fcntl(err[0], F_SETFL, O_NONBLOCK);
-  return RunningCommand{*pid, out[0], err[0]};
+  auto child = SpawnPiped({.argv = argv, .env = std::move(env), .new_session = true});
+  if (!child) return child.status();
+  return RunningCommand{child->pid, child->out_fd, child->err_fd};
 }
 
 CommandResult Failed(const Status& s) {

@@ -7,6 +7,7 @@
 #include "backends/scheduler/local/job_ids.h"
 #include "backends/scheduler/local/job_purge.h"
 #include "backends/scheduler/local/job_query.h"
+#include "backends/scheduler/local/launch_spec.h"
 #include "backends/scheduler/local/node_pool.h"
 #include "backends/scheduler/local/pending_reason.h"
 #include "backends/scheduler/local/submit_limit.h"
@@ -276,6 +277,49 @@ TEST(JobQuery, ViewsIndexAndLimit) {
   queue.index = 1;
   queue.limit = 2;
   EXPECT_EQ(ids(queue), (std::vector<std::string>{"3", "4"}));
+}
+
+}  // namespace
+}  // namespace sfapid::local
+
+namespace sfapid::local {
+namespace {
+
+TEST(LaunchSpec, RoundTripsAndADamagedFileNamesTheField) {
+  LaunchSpec spec;
+  spec.account = "alice";
+  spec.uid = 1001;
+  spec.gid = 1001;
+  spec.work_dir = "/home/alice";
+  spec.stdout_path = spec.stderr_path = "/home/alice/slurm-7.out";
+  spec.append = true;
+  spec.script = "#!/bin/bash\necho hi\n";
+  spec.command = "/home/alice/run.sh";
+  spec.args = {"a", "b c"};
+  spec.env = {"SLURM_JOB_ID=7"};
+  spec.time_limit = 600;
+  spec.kill_wait = 5;
+  spec.jobid = "7";
+  spec.node = "nid001";
+  boost::json::object o = ToJson(spec);
+  auto back = LaunchSpecFromJson(o);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->account, "alice");
+  EXPECT_EQ(back->args, spec.args);
+  EXPECT_EQ(back->env, spec.env);
+  EXPECT_TRUE(back->append);
+  EXPECT_EQ(back->time_limit, 600);
+  EXPECT_EQ(back->node, "nid001");
+
+  o.erase("uid");
+  EXPECT_EQ(LaunchSpecFromJson(o).status().message(), "field 'uid' is missing");
+  o = ToJson(spec);
+  o["args"] = boost::json::array{"a", 3};
+  EXPECT_EQ(LaunchSpecFromJson(o).status().message(),
+            "field 'args' has an item that is not a string");
+  o = ToJson(spec);
+  o["append"] = "yes";
+  EXPECT_EQ(LaunchSpecFromJson(o).status().code(), Code::kInvalidArgument);
 }
 
 }  // namespace
