@@ -321,14 +321,9 @@ void AddAccountRoutes(ApiContext& ctx) {
              if (!form) return form.refusal();
              const std::string& action = form->String("action");
              const auto names = SplitUsernames(form->String("usernames"));
-             if (names.empty())
-               return http::ValidationError(
-                   {{"body", "usernames"}, "usernames lists no user", "value_error"});
+             // The group service judges the names and the action (InvalidField -> 422).
              auto g = groups.Update(req.principal->user, req.PathParam("group"), names, action);
-             if (!g && g.status().code() == Code::kInvalidArgument)
-               return http::ValidationError(
-                   {{"body", "usernames"}, g.status().message(), "value_error"});
-             if (!g) return http::FromStatus(g.status());
+             if (!g) return UpdateGroupForm().Refusal(g.status());
              return http::Response::Json(GroupJson(*g));
            },
        .execution = http::Execution::kBlocking,

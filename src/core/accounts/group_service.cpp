@@ -163,8 +163,8 @@ Result<GroupReport> GroupService::Update(const std::string& caller, const std::s
                                          const std::vector<std::string>& usernames,
                                          const std::string& action) {
   if (action != "batch_add" && action != "batch_remove")
-    return Status::InvalidArgument("action must be 'batch_add' or 'batch_remove'");
-  if (usernames.empty()) return Status::InvalidArgument("usernames lists no user");
+    return Status::InvalidField("action", "action must be 'batch_add' or 'batch_remove'");
+  if (usernames.empty()) return Status::InvalidField("usernames", "usernames lists no user");
   std::lock_guard lock(mu_);
   auto g = Load(name);
   if (!g) return g.status();
@@ -188,11 +188,12 @@ Result<GroupReport> GroupService::Update(const std::string& caller, const std::s
   if (!unknown.empty()) {
     std::string list;
     for (const auto& u : unknown) list += (list.empty() ? "'" : ", '") + u + "'";
-    return Status::InvalidArgument(
+    return Status::InvalidField(
+        "usernames",
         std::string(unknown.size() == 1 ? "Unknown user " : "Unknown users ") + list +
-        (g->is_unix && action == "batch_add" ? " (members of a Unix group need a Unix account)"
-                                             : "") +
-        "; nothing was changed");
+            (g->is_unix && action == "batch_add" ? " (members of a Unix group need a Unix account)"
+                                                 : "") +
+            "; nothing was changed");
   }
   std::set<std::string> members(g->members.begin(), g->members.end());
   for (const auto& u : usernames) {

@@ -37,8 +37,8 @@ class GroupService {
   // The caller must be PI or PI proxy of repo_name. The group starts without members.
   Result<GroupReport> Create(const std::string& caller, const std::string& name,
                              const std::string& repo_name);
-  // action: "batch_add" | "batch_remove". InvalidArgument names users that are not known (nothing
-  // is changed then).
+  // action: "batch_add" | "batch_remove". InvalidField "usernames" names users that are not known
+  // (nothing is changed then), InvalidField "action" a wrong action.
   Result<GroupReport> Update(const std::string& caller, const std::string& name,
                              const std::vector<std::string>& usernames, const std::string& action);
 

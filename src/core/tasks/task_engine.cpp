@@ -39,14 +39,16 @@ bool TaskContext::shutting_down() const {
   return shutting_down_;
 }
 
+json::object TaskFailure(const std::string& why) {
+  return json::object{{"status", "error"}, {"error", why}};
+}
+
 TaskEngine::~TaskEngine() { Stop(); }
 
 void TaskEngine::Start() {
   auto failed = store_.FailUnfinishedTasks(
-      json::serialize(json::object{{"status", "error"},
-                                   {"error",
-                                    "sfapid restarted while this task ran; it did not finish. "
-                                    "Check its effects and run it again if needed."}}));
+      json::serialize(TaskFailure("sfapid restarted while this task ran; it did not finish. "
+                                  "Check its effects and run it again if needed.")));
   if (failed && *failed > 0)
     spdlog::warn("{} task(s) left unfinished by the previous run now failed", *failed);
   PurgeOld();
@@ -64,16 +66,13 @@ void TaskEngine::Stop() {
     stopping_ = true;
     for (auto& [id, ctx] : running_) running.push_back(ctx);
     for (auto& q : queue_)
-      RecordEnd(
-          q.id, "failed",
-          json::object{{"status", "error"}, {"error", "sfapid stopped before this task started"}});
+      RecordEnd(q.id, "failed", TaskFailure("sfapid stopped before this task started"));
     queue_.clear();
   }
   wake_.notify_all();
   for (auto& ctx : running) {
     RecordEnd(ctx->id(), "failed",
-              json::object{{"status", "error"},
-                           {"error", "sfapid stopped while this task ran; it did not finish"}});
+              TaskFailure("sfapid stopped while this task ran; it did not finish"));
     ctx->Cancel(/*shutting_down=*/true);
   }
   for (auto& t : threads_)
@@ -97,7 +96,7 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
-      RecordEnd(*id, "failed", json::object{{"status", "error"}, {"error", "sfapid is stopping"}});
+      RecordEnd(*id, "failed", TaskFailure("sfapid is stopping"));
       return Status::Unavailable("sfapid is stopping; try again shortly");
     }
     queue_.push_back({*id, owner, LaneOf(kind), std::move(work)});
@@ -161,8 +160,7 @@ void TaskEngine::Run(Queued item) {
     outcome = item.work(*ctx);
   } catch (const std::exception& e) {
     spdlog::error("task {} failed unexpectedly: {}", item.id, e.what());
-    outcome = {"failed", json::object{{"status", "error"},
-                                      {"error", std::string("internal error: ") + e.what()}}};
+    outcome = {"failed", TaskFailure(std::string("internal error: ") + e.what())};
   }
   {
     std::lock_guard lock(mu_);

@@ -56,6 +56,10 @@ struct TaskOutcome {
 
 using TaskWork = std::function<TaskOutcome(TaskContext&)>;
 
+// The result of a task the engine itself ends (sfapid stopped or restarted, an unexpected
+// error): {"status": "error", "error": why}, the generic shape every task kind's result shares.
+boost::json::object TaskFailure(const std::string& why);
+
 class TaskEngine {
  public:
   TaskEngine(TaskStore& store, const TasksConfig& config) : store_(store), config_(config) {}

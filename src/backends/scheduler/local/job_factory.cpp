@@ -93,7 +93,8 @@ Result<std::vector<LocalJob>> JobFactory::Make(const JobScript& script, int64_t 
   job.submit_time = now;
   job.stdout_pattern = o.output.value_or(o.array ? "slurm-%A_%a.out" : "slurm-%j.out");
   job.stderr_pattern = o.error.value_or(job.stdout_pattern);
-  job.reason = "None";
+  // As slurmctld at submission: a held job says so at once (the scheduling pass sets the others).
+  job.reason = job.held ? "JobHeldUser" : "None";
 
   std::vector<LocalJob> jobs;
   if (!o.array) {
