@@ -314,6 +314,8 @@ Result<Reservation> ReservationService::Cancel(const ReservationActor& who,
 }
 
 Result<Reservation> ReservationService::Approve(const ReservationActor& op, int64_t id) {
+  // Only the operator's CLI calls this today; the service does not trust its caller to check.
+  if (!op.operator_) return Status::PermissionDenied("only an operator may decide on reservations");
   auto current = store_.GetReservation(id);
   if (!current) return current.status();
   if (!*current) return Status::NotFound("no reservation " + std::to_string(id));
@@ -334,6 +336,8 @@ Result<Reservation> ReservationService::Approve(const ReservationActor& op, int6
 
 Result<Reservation> ReservationService::Deny(const ReservationActor& op, int64_t id,
                                              const std::string& reason) {
+  // Only the operator's CLI calls this today; the service does not trust its caller to check.
+  if (!op.operator_) return Status::PermissionDenied("only an operator may decide on reservations");
   auto current = store_.GetReservation(id);
   if (!current) return current.status();
   if (!*current) return Status::NotFound("no reservation " + std::to_string(id));

@@ -11,21 +11,13 @@
 
 #include "core/accounts/group_service.h"
 #include "store/store.h"
+#include "support/fake_users.h"
 #include "support/temp_dir.h"
 
 namespace sfapid {
 namespace {
 
-class FakeUsers : public UserDirectory {
- public:
-  explicit FakeUsers(const RunAsConfig& c) : UserDirectory(c) {}
-  std::optional<UnixAccount> Lookup(const std::string& api_user) const override {
-    auto it = accounts.find(api_user);
-    if (it == accounts.end()) return std::nullopt;
-    return it->second;
-  }
-  std::map<std::string, UnixAccount> accounts;
-};
+using testing::FakeUsers;
 
 class FakeGroups : public GroupDirectory {
  public:
