@@ -34,6 +34,14 @@ std::string FormatRfc5322Date(TimePoint t) {
   return out;
 }
 
+json::object EventEnvelope(const char* event, const std::string& delivery_id, TimePoint sent_at,
+                           const std::string& machine) {
+  return json::object{{"event", event},
+                      {"delivery_id", delivery_id},
+                      {"sent_at", FormatIso8601(sent_at)},
+                      {"machine", machine}};
+}
+
 json::object EventObject(const std::string& body) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);

@@ -15,6 +15,9 @@ std::string FormatRfc5322Date(TimePoint t);
 
 // The event body as an object (empty when it is not one).
 boost::json::object EventObject(const std::string& body);
+// The fields every event body starts with, in this order: event, delivery_id, sent_at, machine.
+boost::json::object EventEnvelope(const char* event, const std::string& delivery_id,
+                                  TimePoint sent_at, const std::string& machine);
 // A string field of the event, made safe for a header or a line (control characters become
 // spaces); "" when absent or not a string.
 std::string EventField(const boost::json::object& event, const char* key);

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/callbacks/event_mail.h"
+
 namespace sfapid {
 
 namespace json = boost::json;
@@ -17,11 +19,7 @@ json::value TimeOrNull(int64_t unix_seconds) {
 
 std::string JobEndedBody(const FinishedJob& job, const std::string& delivery_id,
                          TimePoint sent_at) {
-  json::object o;
-  o["event"] = "job.ended";
-  o["delivery_id"] = delivery_id;
-  o["sent_at"] = FormatIso8601(sent_at);
-  o["machine"] = job.system;
+  json::object o = EventEnvelope("job.ended", delivery_id, sent_at, job.system);
   o["jobid"] = job.jobid;
   o["user"] = job.user;
   o["account"] = job.account;

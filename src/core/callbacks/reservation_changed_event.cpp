@@ -32,11 +32,7 @@ std::string Happened(const std::string& action) {
 
 std::string ReservationChangedBody(const Reservation& r, const ReservationEvent& e, int64_t seq,
                                    const std::string& delivery_id, TimePoint sent_at) {
-  json::object o;
-  o["event"] = kReservationChangedEvent;
-  o["delivery_id"] = delivery_id;
-  o["sent_at"] = FormatIso8601(sent_at);
-  o["machine"] = r.machine;
+  json::object o = EventEnvelope(kReservationChangedEvent, delivery_id, sent_at, r.machine);
   o["reservation_id"] = std::to_string(r.id);
   o["name"] = r.name;
   o["account"] = r.account;
