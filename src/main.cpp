@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   sfapid::cmd::AddUsageCommand(app, ctx);
   sfapid::cmd::AddReservationCommands(app, ctx);
   sfapid::cmd::AddAccountCommands(app, ctx);
+  sfapid::cmd::AddWebCommands(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.run ? ctx.run() : 0;
 }

@@ -8,6 +8,7 @@
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/health_api.h"
 #include "api/site/metrics_api.h"
+#include "backends/pam/pam_password_check.h"
 #include "backends/runas/worker_run_as.h"
 #include "config/data_dir_check.h"
 #include "http/server.h"
@@ -117,6 +118,18 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                         *app->reservations_,
                         *app->reservation_lifecycle_};
   sfapi::AddSfapiRoutes(ctx);
+
+  app->password_check_ = std::make_unique<PamPasswordCheck>(c.web.pam_service);
+  app->password_factor_ = std::make_unique<PasswordFactor>(*app->password_check_);
+  app->link_factor_ = std::make_unique<LinkFactor>(app->store_->web());
+  app->web_sessions_ = std::make_unique<WebSessions>(c.web, app->store_->web());
+  app->sign_in_ = std::make_unique<SignInService>(c, app->store_->web(), app->store_->auth(),
+                                                  *app->web_sessions_, *app->user_directory_);
+  app->api_access_ = std::make_unique<ApiAccess>(c.web, app->store_->web(), app->store_->auth());
+  app->web_.reset(new web::WebContext{app->router_, c, *app->web_sessions_, *app->sign_in_,
+                                      *app->password_factor_, *app->link_factor_, *app->api_access_,
+                                      *app->clients_, *app->accounts_, *app->status_});
+  web::AddWebRoutes(*app->web_);
   return app;
 }
 

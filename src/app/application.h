@@ -7,10 +7,12 @@
 #include <memory>
 
 #include "api/auth_guard.h"
+#include "api/web/web_api.h"
 #include "auth/access_token_verifier.h"
 #include "auth/client_registry.h"
 #include "auth/signing_keys.h"
 #include "auth/token_service.h"
+#include "backends/pam/password_check.h"
 #include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
 #include "config/config.h"
@@ -27,6 +29,10 @@
 #include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
 #include "core/transfers/transfer_service.h"
+#include "core/web/api_access.h"
+#include "core/web/password_factor.h"
+#include "core/web/sign_in_service.h"
+#include "core/web/web_sessions.h"
 #include "http/router.h"
 #include "store/store.h"
 
@@ -69,6 +75,13 @@ class Application {
   std::unique_ptr<ReservationService> reservations_;
   std::unique_ptr<ReservationNotifier> reservation_notifier_;
   std::unique_ptr<ReservationLifecycle> reservation_lifecycle_;
+  std::unique_ptr<PasswordCheck> password_check_;
+  std::unique_ptr<PasswordFactor> password_factor_;
+  std::unique_ptr<LinkFactor> link_factor_;
+  std::unique_ptr<WebSessions> web_sessions_;
+  std::unique_ptr<SignInService> sign_in_;
+  std::unique_ptr<ApiAccess> api_access_;
+  std::unique_ptr<web::WebContext> web_;  // the web routes hold on to it
   http::Router router_;
   boost::json::object schemas_;
 };

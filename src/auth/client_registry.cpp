@@ -84,27 +84,28 @@ Result<CreatedClient> ClientRegistry::Create(const NewClient& request) {
   if (ranges.empty()) ranges = {"127.0.0.1/32", "::1/128"};
   for (const auto& r : ranges)
     if (!ParseCidr(r))
-      return Status::InvalidArgument("'" + r + "' is not an IP range in CIDR notation");
+      return Status::InvalidField("ip_ranges", "'" + r + "' is not an IP range in CIDR notation");
   if (policy.max_ip_ranges > 0 && static_cast<int>(ranges.size()) > policy.max_ip_ranges)
-    return Status::InvalidArgument(std::string(ToString(request.level)) +
-                                   " clients may have at most " +
-                                   std::to_string(policy.max_ip_ranges) + " IP ranges; " +
-                                   std::to_string(ranges.size()) + " were given");
+    return Status::InvalidField(
+        "ip_ranges", std::string(ToString(request.level)) + " clients may have at most " +
+                         std::to_string(policy.max_ip_ranges) + " IP ranges; " +
+                         std::to_string(ranges.size()) + " were given");
   const double max_lifetime = policy.max_lifetime_days * 86400;
   const double lifetime = request.lifetime_seconds.value_or(max_lifetime);
   if (lifetime > max_lifetime + 0.5)
-    return Status::InvalidArgument(std::string(ToString(request.level)) + " clients live at most " +
-                                   std::to_string(static_cast<int64_t>(max_lifetime)) +
-                                   " seconds (" + std::to_string(policy.max_lifetime_days) +
-                                   " days)");
+    return Status::InvalidField(
+        "lifetime", std::string(ToString(request.level)) + " clients live at most " +
+                        std::to_string(static_cast<int64_t>(max_lifetime)) + " seconds (" +
+                        std::to_string(policy.max_lifetime_days) + " days)");
   if (request.name.size() > 200 || request.comments.size() > 2000)
-    return Status::InvalidArgument("name (200) or comments (2000 characters) too long");
+    return Status::InvalidField(request.name.size() > 200 ? "name" : "comments",
+                                "name (200) or comments (2000 characters) too long");
 
   CreatedClient created;
   std::optional<Key> key;
   if (request.public_key) {
     auto k = Key::FromPemOrJwk(*request.public_key);
-    if (!k) return Status::InvalidArgument("public key: " + k.status().message());
+    if (!k) return Status::InvalidField("public_key", "public key: " + k.status().message());
     key = std::move(k).value();
   } else {
     auto k = Key::Generate(request.key_type);
@@ -135,6 +136,18 @@ Result<CreatedClient> ClientRegistry::Create(const NewClient& request) {
 }
 
 ClientRegistry::~ClientRegistry() { Stop(); }
+
+Status ClientRegistry::Revoke(const std::string& client_id) {
+  const TimePoint at = Now();
+  if (Status s = store_.RevokeClient(client_id, at); !s.ok()) return s;
+  std::lock_guard lock(mu_);
+  if (auto it = clients_.find(client_id); it != clients_.end() && !it->second->record.revoked_at) {
+    auto revoked = std::make_shared<RegisteredClient>(*it->second);
+    revoked->record.revoked_at = at;
+    it->second = std::move(revoked);
+  }
+  return Status::Ok();
+}
 
 Status ClientRegistry::Reload() {
   auto list = store_.ListClients("");

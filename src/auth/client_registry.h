@@ -55,10 +55,17 @@ class ClientRegistry {
   ClientRegistry(const AuthConfig& config, AuthStore& store) : config_(config), store_(store) {}
   ~ClientRegistry();
 
+  // Refuses what the level's rules forbid with InvalidField naming the field: "ip_ranges",
+  // "lifetime", "name", "comments", "public_key".
   Result<CreatedClient> Create(const NewClient& request);
   Result<std::vector<ClientRecord>> ListOwnedBy(const std::string& owner) {
     return store_.ListClients(owner);
   }
+
+  AuthStore& store() { return store_; }
+  // Revokes the client in the store and in this process's view at once (other processes see it
+  // within auth.client_refresh_seconds).
+  Status Revoke(const std::string& client_id);
 
   // Loads every client, then keeps the view fresh in the background.
   void Start();

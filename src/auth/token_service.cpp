@@ -105,6 +105,8 @@ void TokenService::Record(const TokenRequest& request, const std::string& client
   } else {
     spdlog::info("token issued: client={} user={} ip={} scope={}", client_id, user, request.ip,
                  std::get<IssuedToken>(result).scope);
+    if (Status s = store_.MarkClientUsed(client_id, audit.at); !s.ok())
+      spdlog::error("noting client {} as used failed: {}", client_id, s.message());
   }
   if (Status s = store_.AppendAudit(audit); !s.ok())
     spdlog::error("audit write failed: {}", s.message());

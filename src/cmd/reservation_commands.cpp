@@ -11,19 +11,13 @@
 #include "app/application.h"
 #include "cmd/accounts_context.h"
 #include "cmd/command.h"
+#include "cmd/operator_name.h"
 #include "core/reservations/reservation_service.h"
 #include "util/time_format.h"
 
 namespace sfapid::cmd {
 
 namespace {
-
-// The operator: the login that ran sudo, else the account running the command.
-std::string OperatorName() {
-  if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo) return sudo;
-  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
-  return "uid" + std::to_string(::geteuid());
-}
 
 int WithReservations(
     const CommandContext& ctx,

@@ -86,6 +86,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   ReadStore(r, c.store);
   ReadStatus(r, c.status);
   ReadAuth(r, c.auth);
+  ReadWeb(r, c.web);
   ReadUtilities(r, c.utilities);
   ReadCallbacks(r, c.callbacks);
   ReadTasks(r, c.tasks);

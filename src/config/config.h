@@ -137,6 +137,24 @@ struct AuthConfig {
   }
 };
 
+// [web]: the sign-in and profile pages at / and the public status page (docs/web.md).
+struct WebConfig {
+  bool enabled = true;
+  std::string mfa = "totp";            // "totp" or "none": the second factor after the password
+  std::string pam_service = "sfapid";  // /etc/pam.d/<name>; PAM's "other" when it is missing
+  // Users no operator enabled or disabled may have API clients (the embedded default says yes;
+  // a facility says no and enables users with `sfapid user enable` or by approving requests).
+  bool enable_by_default = false;
+  double session_idle_minutes = 30;     // a session unused this long ends
+  double session_max_hours = 12;        // and every session ends this long after sign-in
+  double second_factor_minutes = 5;     // time to give the TOTP code after the password
+  int max_failures = 5;                 // failed sign-ins per user, and per address, ...
+  double lockout_minutes = 15;          // ... within this long lock them out for as long
+  double sign_in_link_minutes = 15;     // `sfapid web link`: a one-time link lives this long
+  std::string totp_issuer = "sfapid";   // the name authenticator apps show
+  std::string secure_cookies = "auto";  // "auto" (when token_url is https), "always", "never"
+};
+
 struct UtilitiesConfig {
   double command_timeout_seconds = 600;
   std::size_t command_output_max_bytes = 16 * 1024 * 1024;  // stdout and stderr together
@@ -250,6 +268,7 @@ struct Config {
   StoreConfig store;
   StatusConfig status;
   AuthConfig auth;
+  WebConfig web;
   UtilitiesConfig utilities;
   TasksConfig tasks;
   RunAsConfig runas;

@@ -61,6 +61,24 @@ max_ip_ranges = 0
 max_lifetime_days = 2
 max_ip_ranges = 2
 
+# The pages at / (sign in, profile with the user's API clients) and /status (docs/web.md).
+[web]
+enabled = true
+mfa = "totp"                  # after the PAM password: "totp" (enrolled on first sign-in) or "none"
+pam_service = "sfapid"        # /etc/pam.d/sfapid; PAM uses /etc/pam.d/other when it is missing
+# Users that no operator enabled or disabled (`sfapid user enable|disable`) may create API clients.
+# true suits one machine of trusted users (this default); a facility sets false and enables users
+# itself or approves their requests (`sfapid access list|approve|deny`).
+enable_by_default = true
+session_idle_minutes = 30     # a session unused this long ends
+session_max_hours = 12        # every session ends this long after sign-in
+second_factor_minutes = 5     # time to give the TOTP code after the password
+max_failures = 5              # failed sign-ins per user and per address within lockout_minutes ...
+lockout_minutes = 15          # ... lock that user or address out for lockout_minutes
+sign_in_link_minutes = 15     # `sfapid web link --user U` prints a one-time sign-in link
+totp_issuer = "sfapid"        # the name authenticator apps show
+secure_cookies = "auto"       # Secure cookies: "auto" (when auth.token_url is https), "always", "never"
+
 [utilities]
 command_timeout_seconds = 600         # POST /utilities/command: longer commands are stopped
 command_output_max_bytes = 16777216   # stdout and stderr together; beyond it the command is stopped

@@ -14,6 +14,7 @@ void ReadServer(TableReader& root, ServerConfig& out);
 void ReadStore(TableReader& root, StoreConfig& out);
 void ReadStatus(TableReader& root, StatusConfig& out);
 void ReadAuth(TableReader& root, AuthConfig& out);
+void ReadWeb(TableReader& root, WebConfig& out);
 void ReadUtilities(TableReader& root, UtilitiesConfig& out);
 void ReadCallbacks(TableReader& root, CallbacksConfig& out);
 void ReadTasks(TableReader& root, TasksConfig& out);

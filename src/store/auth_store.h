@@ -23,6 +23,7 @@ struct ClientRecord {
   TimePoint expires_at;
   std::optional<TimePoint> revoked_at;
   std::string public_key_pem;
+  std::optional<TimePoint> last_used_at;  // the last token issued to it
 
   bool ValidAt(TimePoint now) const { return !revoked_at && now < expires_at; }
 };
@@ -45,6 +46,8 @@ class AuthStore {
   // Every client, or one owner's when owner is non-empty; oldest first.
   virtual Result<std::vector<ClientRecord>> ListClients(const std::string& owner) = 0;
   virtual Status RevokeClient(const std::string& client_id, TimePoint at) = 0;
+  // Notes that the client got a token (its "last used" on the profile page).
+  virtual Status MarkClientUsed(const std::string& client_id, TimePoint at) = 0;
 
   // Records an assertion id until it expires. Returns false when it was already recorded: a replay.
   virtual Result<bool> RememberAssertionId(const std::string& client_id, const std::string& jti,

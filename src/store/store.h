@@ -13,6 +13,7 @@
 #include "store/status_store.h"
 #include "store/task_store.h"
 #include "store/transfer_store.h"
+#include "store/web_store.h"
 #include "util/status.h"
 
 namespace sfapid {
@@ -28,6 +29,7 @@ class Store {
   virtual ComputeStore& compute() = 0;
   virtual AccountStore& accounts() = 0;
   virtual ReservationStore& reservations() = 0;
+  virtual WebStore& web() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

@@ -273,4 +273,27 @@ Status AccountService::RemoveMember(const std::string& repo_name, const std::str
   return store_.RemoveMember(p->id, user);
 }
 
+Result<std::vector<std::string>> AccountService::AdmitClientUser(const std::string& user,
+                                                                 std::string* skipped) {
+  std::vector<std::string> joined;
+  for (const auto& p : config_.projects) {
+    if (!p.admit_client_users) continue;
+    auto project = Project(p.repo_name);
+    if (!project) return project.status();
+    auto members = Members(project->id);
+    if (!members) return members.status();
+    bool present = false;
+    for (const auto& m : *members) present = present || m.user == user;
+    if (present) continue;
+    Status s = SetMember(p.repo_name, user, kRoleMember);
+    if (s.code() == Code::kNotFound) {
+      if (skipped) *skipped = user + " is not added to project " + p.repo_name + ": " + s.message();
+      continue;
+    }
+    if (!s.ok()) return s;
+    joined.push_back(p.repo_name);
+  }
+  return joined;
+}
+
 }  // namespace sfapid

@@ -46,6 +46,12 @@ class AccountService {
   // listed members; nothing already stored is changed.
   Status Seed();
 
+  // Projects with `admit_client_users = true` take in every user given an API client, as a
+  // member (on the embedded default a local user's first job is then not refused for its
+  // account). Returns the projects joined now; a user sfapid knows nothing of (no Unix account,
+  // not added with `sfapid user add`) joins none, and `skipped` says why.
+  Result<std::vector<std::string>> AdmitClientUser(const std::string& user, std::string* skipped);
+
   // --- what users read ---
   // NotFound for a name that is neither registered nor a Unix account, unless it is the caller's
   // own (callers always have an answer; uid -1 when they have no Unix account).

@@ -12,6 +12,12 @@ std::string UserDirectory::AccountName(const std::string& api_user) const {
   return api_user;
 }
 
+std::string UserDirectory::ApiUserFor(const std::string& account) const {
+  for (const auto& [user, mapped] : config_.accounts)
+    if (mapped == account) return user;
+  return account;
+}
+
 std::optional<UnixAccount> UserDirectory::Lookup(const std::string& api_user) const {
   const std::string name = AccountName(api_user);
   passwd pw{};

@@ -264,6 +264,60 @@ const std::vector<std::string>& Migrations() {
       ALTER TABLE callback_deliveries ADD COLUMN event TEXT NOT NULL DEFAULT 'job.ended';
       ALTER TABLE reservations ADD COLUMN notified_seq INTEGER NOT NULL DEFAULT 0;
       )sql",
+      // 9: the web pages (docs/web.md): browser sessions (by the hash of the cookie), TOTP
+      // enrolments with the last accepted step (replays), sign-in failures (lockout), one-time
+      // sign-in links, API enablement and access requests; when a client last got a token.
+      R"sql(
+      CREATE TABLE web_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        csrf_token TEXT NOT NULL,
+        source_ip TEXT NOT NULL,
+        method TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        pending_totp_secret TEXT NOT NULL
+      );
+      CREATE INDEX web_sessions_by_user ON web_sessions(user);
+      CREATE TABLE totp_enrolments (
+        user TEXT PRIMARY KEY,
+        secret_base32 TEXT NOT NULL,
+        last_step INTEGER NOT NULL,
+        enrolled_at INTEGER NOT NULL
+      );
+      CREATE TABLE sign_in_failures (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX sign_in_failures_by_key ON sign_in_failures(key, at);
+      CREATE TABLE sign_in_links (
+        secret_hash TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE api_enablement (
+        user TEXT PRIMARY KEY,
+        enabled INTEGER NOT NULL,
+        by TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE TABLE access_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        state TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        decided_at INTEGER,
+        decided_by TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT ''
+      );
+      CREATE UNIQUE INDEX access_requests_one_pending ON access_requests(user)
+        WHERE state = 'pending';
+      ALTER TABLE clients ADD COLUMN last_used_at INTEGER;
+      )sql",
   };
   return m;
 }

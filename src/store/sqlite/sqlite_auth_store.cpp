@@ -28,14 +28,14 @@ std::vector<std::string> RangesFromText(const std::string& text) {
 
 constexpr const char* kClientColumns =
     "client_id, owner, name, comments, level, ip_ranges, created_at, expires_at, revoked_at, "
-    "public_key_pem";
+    "public_key_pem, last_used_at";
 
 }  // namespace
 
 Status SqliteAuthStore::CreateClient(const ClientRecord& c) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(std::string("INSERT INTO clients(") + kClientColumns +
-                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9)");
+                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, NULL)");
   if (!stmt) return stmt.status();
   Status s = stmt->Bind(1, c.client_id)
                  .Bind(2, c.owner)
@@ -71,6 +71,7 @@ Result<std::vector<ClientRecord>> SqliteAuthStore::QueryClients(const char* wher
     c.expires_at = FromUnix(stmt->Int(7));
     if (auto r = stmt->OptionalText(8)) c.revoked_at = FromUnix(stmt->Int(8));
     c.public_key_pem = stmt->Text(9);
+    if (stmt->OptionalText(10)) c.last_used_at = FromUnix(stmt->Int(10));
     out.push_back(std::move(c));
   }
   if (!stmt->status().ok()) return stmt->status();
@@ -98,6 +99,12 @@ Status SqliteAuthStore::RevokeClient(const std::string& client_id, TimePoint at)
   if (Status s = stmt->Bind(1, client_id).Bind(2, ToUnix(at)).Run(); !s.ok()) return s;
   if (db_.Changes() == 0) return Status::NotFound("no client with id " + client_id);
   return Status::Ok();
+}
+
+Status SqliteAuthStore::MarkClientUsed(const std::string& client_id, TimePoint at) {
+  std::lock_guard lock(mu_);
+  return db_.Run("UPDATE clients SET last_used_at = ?2 WHERE client_id = ?1",
+                 [&](Statement& s) { s.Bind(1, client_id).Bind(2, ToUnix(at)); });
 }
 
 Result<bool> SqliteAuthStore::RememberAssertionId(const std::string& client_id,

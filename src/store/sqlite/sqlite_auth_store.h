@@ -16,6 +16,7 @@ class SqliteAuthStore : public AuthStore {
   Result<ClientRecord> GetClient(const std::string& client_id) override;
   Result<std::vector<ClientRecord>> ListClients(const std::string& owner) override;
   Status RevokeClient(const std::string& client_id, TimePoint at) override;
+  Status MarkClientUsed(const std::string& client_id, TimePoint at) override;
   Result<bool> RememberAssertionId(const std::string& client_id, const std::string& jti,
                                    TimePoint expires_at) override;
   Status AppendAudit(const AuthAuditRecord& record) override;

@@ -11,6 +11,7 @@
 #include "store/sqlite/sqlite_status_store.h"
 #include "store/sqlite/sqlite_task_store.h"
 #include "store/sqlite/sqlite_transfer_store.h"
+#include "store/sqlite/sqlite_web_store.h"
 #include "store/store.h"
 #include "util/private_files.h"
 
@@ -28,7 +29,8 @@ class SqliteStore : public Store {
         transfers_(*db_, mu_),
         compute_(*db_, mu_),
         accounts_(*db_, mu_),
-        reservations_(*db_, mu_) {}
+        reservations_(*db_, mu_),
+        web_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -37,6 +39,7 @@ class SqliteStore : public Store {
   ComputeStore& compute() override { return compute_; }
   AccountStore& accounts() override { return accounts_; }
   ReservationStore& reservations() override { return reservations_; }
+  WebStore& web() override { return web_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -63,6 +66,7 @@ class SqliteStore : public Store {
   sqlite::SqliteComputeStore compute_;
   sqlite::SqliteAccountStore accounts_;
   sqlite::SqliteReservationStore reservations_;
+  sqlite::SqliteWebStore web_;
 };
 
 }  // namespace
