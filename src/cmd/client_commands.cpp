@@ -291,7 +291,9 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
 
   auto limit = std::make_shared<int>(50);
   auto* audit =
-      app.add_subcommand("audit", "Recent token decisions (issued and refused), newest first");
+      app.add_subcommand("audit",
+                         "Recent token decisions, web sign-ins, client and access changes, newest "
+                         "first");
   audit->add_option("--limit", *limit, "How many");
   audit->callback([&ctx, limit] {
     ctx.run = [&ctx, limit] {
