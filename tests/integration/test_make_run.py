@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 from harness import SFAPID, UnixUsers
@@ -149,6 +150,26 @@ class MakeRun(unittest.TestCase):
         self.assertEqual(os.path.dirname(key), f"{home}/.superfacility")
         st = os.stat(key)
         self.assertEqual((pwd.getpwuid(st.st_uid).pw_name, st.st_mode & 0o777), (api_user, 0o600))
+
+        # The profile page's one-time link signs this user in, once.
+        link = re.search(r"sign-in\n  link works once.*\n    (\S+)\n", banner.text)
+        self.assertIsNotNone(link, banner.text)
+        m = re.fullmatch(rf"http://127\.0\.0\.1:{self.port}/#link=([A-Za-z0-9_-]+)", link.group(1))
+        self.assertIsNotNone(m, link.group(1))
+        self.assertIn(f"The public status page: http://127.0.0.1:{self.port}/status", banner.text)
+        for expected in [200, 401]:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{self.port}/web/api/sign-in/link", method="POST",
+                data=json.dumps({"link": m.group(1)}).encode(),
+                headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as reply:
+                    status, body = reply.status, json.loads(reply.read())
+            except urllib.error.HTTPError as e:
+                status, body = e.code, json.loads(e.read())
+            self.assertEqual(status, expected, body)
+            if status == 200:
+                self.assertEqual((body["user"], body["stage"]), (api_user, "signed_in"))
 
         # The curl lines, as printed and in order.
         commands = banner.commands("Try it with curl")

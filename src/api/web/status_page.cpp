@@ -12,8 +12,11 @@ namespace sfapid::web {
 
 namespace {
 
+// "2026-12-04 06:03 UTC" for people, the full ISO 8601 for machines.
 std::string When(TimePoint t) {
-  return "<time datetime=\"" + FormatIso8601(t) + "\">" + Escape(FormatIso8601(t)) + "</time>";
+  const std::string iso = FormatIso8601(t);
+  return "<time datetime=\"" + iso + "\">" + iso.substr(0, 10) + " " + iso.substr(11, 5) +
+         " UTC</time>";
 }
 
 const std::string& Label(const SystemConfig* system, const std::string& name) {
@@ -46,7 +49,7 @@ std::string OutageTable(const std::string& caption, const std::vector<std::strin
 std::string Render(const StatusSnapshot& snap) {
   const TimePoint now = Now();
   std::string body = "<h1>System status</h1><p class=\"muted\">As of " + When(now) +
-                     " (UTC). This page refreshes itself every minute; the same is at "
+                     ". This page refreshes itself every minute; the same is at "
                      "<a href=\"/api/v1.2/status\">/api/v1.2/status</a>.</p>";
   body +=
       "<table id=\"systems\"><caption>Systems</caption><thead><tr><th scope=\"col\">System"
@@ -55,11 +58,13 @@ std::string Render(const StatusSnapshot& snap) {
   for (const auto& s : snap.systems) {
     std::string details = Escape(s.description);
     for (const auto& n : s.notes) details += "<br>" + Escape(n);
-    body += "<tr><th scope=\"row\">" + Escape(Label(s.system, s.system->name)) +
-            " <span class=\"muted\">(" + Escape(s.system->name) +
-            ")</span></th><td><span class=\"state state-" + Escape(s.status) + "\">" +
-            Escape(s.status) + "</span></td><td>" + When(s.updated_at) + "</td><td>" + details +
-            "</td></tr>";
+    const std::string& label = Label(s.system, s.system->name);
+    const std::string aside =
+        label == s.system->name ? ""
+                                : " <span class=\"muted\">(" + Escape(s.system->name) + ")</span>";
+    body += "<tr><th scope=\"row\">" + Escape(label) + aside +
+            "</th><td><span class=\"state state-" + Escape(s.status) + "\">" + Escape(s.status) +
+            "</span></td><td>" + When(s.updated_at) + "</td><td>" + details + "</td></tr>";
   }
   body += "</tbody></table>";
 
