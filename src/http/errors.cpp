@@ -18,27 +18,31 @@ Response ValidationError(const std::vector<FieldError>& errors) {
   return Response::Json(422, boost::json::object{{"detail", detail}});
 }
 
-Response FromStatus(const Status& s) {
-  switch (s.code()) {
+int HttpStatusFor(Code code) {
+  switch (code) {
     case Code::kOk:
-      return DetailError(200, "OK");
+      return 200;
     case Code::kNotFound:
-      return DetailError(404, s.message());
+      return 404;
     case Code::kInvalidArgument:
-      return DetailError(400, s.message());
+      return 400;
     case Code::kAlreadyExists:
     case Code::kFailedPrecondition:
-      return DetailError(409, s.message());
+      return 409;
     case Code::kPermissionDenied:
-      return DetailError(403, s.message());
+      return 403;
     case Code::kUnauthenticated:
-      return DetailError(401, s.message());
+      return 401;
     case Code::kUnavailable:
-      return DetailError(503, s.message());
+      return 503;
     case Code::kInternal:
-      return DetailError(500, s.message());
+      return 500;
   }
-  return DetailError(500, s.message());
+  return 500;
+}
+
+Response FromStatus(const Status& s) {
+  return DetailError(HttpStatusFor(s.code()), s.ok() ? "OK" : s.message());
 }
 
 }  // namespace sfapid::http

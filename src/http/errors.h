@@ -25,6 +25,9 @@ struct FieldError {
 Response ValidationError(const std::vector<FieldError>& errors);
 inline Response ValidationError(FieldError e) { return ValidationError(std::vector{std::move(e)}); }
 
+// The HTTP status of a service's Status code (InvalidArgument: 400; APIs with a validation
+// status of their own, like 422, map that one themselves).
+int HttpStatusFor(Code code);
 // Maps a service's Status onto the HTTP answer a client expects.
 Response FromStatus(const Status& s);
 

@@ -174,6 +174,22 @@ class ProfilePage(unittest.TestCase):
         self.assertEqual(r.status, 401)
         self.assertIn("revoked", r.json()["detail"])
 
+        # Or with a public key of the user's own: nothing to download.
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        own = ec.generate_private_key(ec.SECP256R1())
+        public = own.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        self.find("client-name").send_keys("own key")
+        self.driver.find_element(By.CSS_SELECTOR, "#client-form summary").click()
+        self.find("client-public-key").send_keys(public)
+        self.find("create-client").click()
+        self.wait(lambda: self.find("message").text.startswith("Created green client"),
+                  "the client with the user's own key")
+        self.assertFalse(self.visible("new-key"))
+        own_id = self.find("message").text.split()[-1].rstrip(".")
+        self.assertIn(public.splitlines()[1], self.server.cli("client", "show", own_id).stdout)
+
     def test_2_request_access_and_approval(self):
         from selenium.webdriver.common.by import By
         self.sign_in("carol")

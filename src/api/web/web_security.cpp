@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "http/errors.h"
 #include "util/secret_tokens.h"
 
 namespace sfapid::web {
@@ -36,26 +37,10 @@ http::Response Error(int status, const std::string& message, const std::string& 
 }
 
 http::Response FromStatus(const Status& s) {
-  switch (s.code()) {
-    case Code::kOk:
-      return JsonOk(200, json::object{});
-    case Code::kInvalidArgument:
-      return Error(422, s.message(), s.field());
-    case Code::kNotFound:
-      return Error(404, s.message());
-    case Code::kAlreadyExists:
-    case Code::kFailedPrecondition:
-      return Error(409, s.message());
-    case Code::kPermissionDenied:
-      return Error(403, s.message());
-    case Code::kUnauthenticated:
-      return Error(401, s.message());
-    case Code::kUnavailable:
-      return Error(503, s.message());
-    case Code::kInternal:
-      break;
-  }
-  return Error(500, s.message());
+  if (s.ok()) return JsonOk(200, json::object{});
+  // A wrong field is a 422 naming it, as the page points at the field.
+  if (s.code() == Code::kInvalidArgument) return Error(422, s.message(), s.field());
+  return Error(http::HttpStatusFor(s.code()), s.message());
 }
 
 std::string CookieValue(const http::Request& req, const std::string& name) {

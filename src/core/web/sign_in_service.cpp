@@ -82,6 +82,10 @@ SignInStep SignInService::SignedIn(Result<OpenedSession> opened, const std::stri
 SignInStep SignInService::Begin(FirstFactor& factor, const SignInFields& fields,
                                 const std::string& ip) {
   const std::string claimed = factor.Claimed(fields);
+  SignInGate::Ticket ticket = gate_.Enter(ip);
+  if (!ticket)
+    return Failed(SignInStep::Kind::kLockedOut,
+                  "other sign-ins are being checked; try again in a moment", 1);
   if (auto locked = LockedOut(claimed, ip)) return *locked;
   auto account = factor.Identify(fields);
   if (!account) {

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "core/accounts/user_directory.h"
 #include "core/web/first_factor.h"
+#include "core/web/sign_in_gate.h"
 #include "core/web/sign_in_lockout.h"
 #include "core/web/web_sessions.h"
 #include "store/auth_store.h"
@@ -57,6 +58,7 @@ class SignInService {
   const UserDirectory& users_;
   SignInLockout lockout_;
   AccountPolicy policy_;
+  SignInGate gate_{2, 8};  // checks at once: per address, in all
 };
 
 }  // namespace sfapid
