@@ -7,7 +7,7 @@ namespace sfapid::local {
 namespace json = boost::json;
 
 Result<std::unique_ptr<JobTable>> JobTable::Open(const std::string& path) {
-  auto db = sqlite::Database::Open(path);
+  auto db = sql::SqliteDatabase::Open(path);
   if (!db) return db.status();
   // One table: the record is JSON (its shape is versioned with the code), the script apart so
   // queue scans never read it.

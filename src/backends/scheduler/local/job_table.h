@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "backends/scheduler/local/local_job.h"
-#include "sqlite/sqlite_db.h"
+#include "sql/sqlite_database.h"
 #include "util/status.h"
 
 namespace sfapid::local {
@@ -35,8 +35,8 @@ class JobTable {
   Result<int64_t> NextId();
 
  private:
-  explicit JobTable(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
-  std::unique_ptr<sqlite::Database> db_;
+  explicit JobTable(std::unique_ptr<sql::SqliteDatabase> db) : db_(std::move(db)) {}
+  std::unique_ptr<sql::SqliteDatabase> db_;
 };
 
 }  // namespace sfapid::local

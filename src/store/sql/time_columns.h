@@ -5,9 +5,9 @@
 
 #include "util/time_format.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 inline TimePoint FromUnix(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
 inline int64_t ToUnix(TimePoint t) { return t.time_since_epoch().count(); }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

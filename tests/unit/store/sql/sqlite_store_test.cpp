@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "store/sqlite/migrations.h"
+#include "store/sql/sqlite_migrations.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 
@@ -14,9 +14,7 @@ namespace {
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    path_ = dir_ + "/sub/sfapid.db";
-  }
+  void SetUp() override { path_ = dir_ + "/sub/sfapid.db"; }
   testing::TempDir tmp_{"store"};
   std::string dir_ = tmp_.path(), path_;
 };
@@ -24,7 +22,7 @@ class SqliteStoreTest : public ::testing::Test {
 TEST_F(SqliteStoreTest, CreatesMigratesAndUsesWal) {
   auto store = OpenSqliteStore(path_);
   ASSERT_TRUE(store) << store.status().message();
-  EXPECT_EQ((*store)->SchemaVersion(), sqlite::LatestSchemaVersion());
+  EXPECT_EQ((*store)->SchemaVersion(), sql::LatestSchemaVersion());
   EXPECT_TRUE((*store)->Ping().ok());
   EXPECT_TRUE(std::filesystem::exists(path_ + "-wal"));
 }

@@ -4,14 +4,14 @@
 #include <functional>
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/transfer_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteTransferStore : public TransferStore {
+class SqlTransferStore : public TransferStore {
  public:
-  SqliteTransferStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlTransferStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
   Status CreateTransfer(const TransferRecord& t) override;
   Status SetTransferTask(const std::string& id, const std::string& task_id) override;
   Status UpdateProgress(const std::string& id, int64_t bytes, int64_t bytes_per_second) override;
@@ -30,4 +30,4 @@ class SqliteTransferStore : public TransferStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/auth_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteAuthStore : public AuthStore {
+class SqlAuthStore : public AuthStore {
  public:
-  SqliteAuthStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlAuthStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
 
   Status CreateClient(const ClientRecord& client) override;
   Result<ClientRecord> GetClient(const std::string& client_id) override;
@@ -29,4 +29,4 @@ class SqliteAuthStore : public AuthStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

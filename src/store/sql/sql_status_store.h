@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/status_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteStatusStore : public StatusStore {
+class SqlStatusStore : public StatusStore {
  public:
-  SqliteStatusStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlStatusStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
 
   Result<std::vector<SystemStatusRecord>> ListStatuses() override;
   Status SetStatus(const SystemStatusRecord& record) override;
@@ -28,4 +28,4 @@ class SqliteStatusStore : public StatusStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -4,14 +4,14 @@
 #include <functional>
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/account_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteAccountStore : public AccountStore {
+class SqlAccountStore : public AccountStore {
  public:
-  SqliteAccountStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlAccountStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
 
   Status AddUser(const UserRecord& u) override;
   Result<std::optional<UserRecord>> GetUser(const std::string& name) override;
@@ -50,4 +50,4 @@ class SqliteAccountStore : public AccountStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -1,8 +1,8 @@
-#include "store/sqlite/sqlite_web_store.h"
+#include "store/sql/sql_web_store.h"
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 namespace {
 
@@ -48,7 +48,7 @@ ApiEnablement EnablementRow(const Statement& s) {
 
 }  // namespace
 
-Status SqliteWebStore::CreateSession(const WebSession& w) {
+Status SqlWebStore::CreateSession(const WebSession& w) {
   std::lock_guard lock(mu_);
   return db_.Run(std::string("INSERT INTO web_sessions(") + kSessionColumns +
                      ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -66,7 +66,7 @@ Status SqliteWebStore::CreateSession(const WebSession& w) {
                  });
 }
 
-Result<WebSession> SqliteWebStore::GetSession(const std::string& id_hash) {
+Result<WebSession> SqlWebStore::GetSession(const std::string& id_hash) {
   std::lock_guard lock(mu_);
   auto rows = db_.Query<WebSession>(
       std::string("SELECT ") + kSessionColumns + " FROM web_sessions WHERE id_hash = ?1",
@@ -76,7 +76,7 @@ Result<WebSession> SqliteWebStore::GetSession(const std::string& id_hash) {
   return std::move(rows->front());
 }
 
-Status SqliteWebStore::UpdateSession(const WebSession& w) {
+Status SqlWebStore::UpdateSession(const WebSession& w) {
   std::lock_guard lock(mu_);
   Status s = db_.Run(
       "UPDATE web_sessions SET stage = ?2, csrf_token = ?3, last_seen_at = ?4, "
@@ -94,13 +94,13 @@ Status SqliteWebStore::UpdateSession(const WebSession& w) {
   return Status::Ok();
 }
 
-Status SqliteWebStore::DeleteSession(const std::string& id_hash) {
+Status SqlWebStore::DeleteSession(const std::string& id_hash) {
   std::lock_guard lock(mu_);
   return db_.Run("DELETE FROM web_sessions WHERE id_hash = ?1",
                  [&](Statement& s) { s.Bind(1, id_hash); });
 }
 
-Result<int64_t> SqliteWebStore::DeleteUserSessions(const std::string& user) {
+Result<int64_t> SqlWebStore::DeleteUserSessions(const std::string& user) {
   std::lock_guard lock(mu_);
   Status s =
       db_.Run("DELETE FROM web_sessions WHERE user = ?1", [&](Statement& st) { st.Bind(1, user); });
@@ -108,7 +108,7 @@ Result<int64_t> SqliteWebStore::DeleteUserSessions(const std::string& user) {
   return static_cast<int64_t>(db_.Changes());
 }
 
-Result<int64_t> SqliteWebStore::PruneSessions(TimePoint now, TimePoint idle_before) {
+Result<int64_t> SqlWebStore::PruneSessions(TimePoint now, TimePoint idle_before) {
   std::lock_guard lock(mu_);
   Status s = db_.Run("DELETE FROM web_sessions WHERE expires_at <= ?1 OR last_seen_at < ?2",
                      [&](Statement& st) { st.Bind(1, ToUnix(now)).Bind(2, ToUnix(idle_before)); });
@@ -122,7 +122,7 @@ Result<int64_t> SqliteWebStore::PruneSessions(TimePoint now, TimePoint idle_befo
   return sessions;
 }
 
-Result<std::optional<TotpEnrolment>> SqliteWebStore::GetTotp(const std::string& user) {
+Result<std::optional<TotpEnrolment>> SqlWebStore::GetTotp(const std::string& user) {
   std::lock_guard lock(mu_);
   auto rows = db_.Query<TotpEnrolment>(
       "SELECT user, secret_base32, last_step, enrolled_at FROM totp_enrolments WHERE user = ?1",
@@ -135,7 +135,7 @@ Result<std::optional<TotpEnrolment>> SqliteWebStore::GetTotp(const std::string& 
   return std::optional<TotpEnrolment>(std::move(rows->front()));
 }
 
-Status SqliteWebStore::SetTotp(const TotpEnrolment& e) {
+Status SqlWebStore::SetTotp(const TotpEnrolment& e) {
   std::lock_guard lock(mu_);
   return db_.Run(
       "INSERT INTO totp_enrolments(user, secret_base32, last_step, enrolled_at) "
@@ -150,7 +150,7 @@ Status SqliteWebStore::SetTotp(const TotpEnrolment& e) {
       });
 }
 
-Status SqliteWebStore::DeleteTotp(const std::string& user) {
+Status SqlWebStore::DeleteTotp(const std::string& user) {
   std::lock_guard lock(mu_);
   Status s = db_.Run("DELETE FROM totp_enrolments WHERE user = ?1",
                      [&](Statement& st) { st.Bind(1, user); });
@@ -159,7 +159,7 @@ Status SqliteWebStore::DeleteTotp(const std::string& user) {
   return Status::Ok();
 }
 
-Result<bool> SqliteWebStore::UseTotpStep(const std::string& user, int64_t step) {
+Result<bool> SqlWebStore::UseTotpStep(const std::string& user, int64_t step) {
   std::lock_guard lock(mu_);
   // One statement: two nodes given the same code at once cannot both accept it.
   Status s = db_.Run("UPDATE totp_enrolments SET last_step = ?2 WHERE user = ?1 AND last_step < ?2",
@@ -168,14 +168,14 @@ Result<bool> SqliteWebStore::UseTotpStep(const std::string& user, int64_t step) 
   return db_.Changes() == 1;
 }
 
-Status SqliteWebStore::RecordSignInFailure(const std::string& key, TimePoint at) {
+Status SqlWebStore::RecordSignInFailure(const std::string& key, TimePoint at) {
   std::lock_guard lock(mu_);
   return db_.Run("INSERT INTO sign_in_failures(key, at) VALUES(?1, ?2)",
                  [&](Statement& s) { s.Bind(1, key).Bind(2, ToUnix(at)); });
 }
 
-Result<WebStore::FailureCount> SqliteWebStore::CountSignInFailures(const std::string& key,
-                                                                   TimePoint since) {
+Result<WebStore::FailureCount> SqlWebStore::CountSignInFailures(const std::string& key,
+                                                                TimePoint since) {
   std::lock_guard lock(mu_);
   // Older failures can never count again.
   if (Status s = db_.Run("DELETE FROM sign_in_failures WHERE key = ?1 AND at < ?2",
@@ -194,22 +194,21 @@ Result<WebStore::FailureCount> SqliteWebStore::CountSignInFailures(const std::st
   return out;
 }
 
-Status SqliteWebStore::ClearSignInFailures(const std::string& key) {
+Status SqlWebStore::ClearSignInFailures(const std::string& key) {
   std::lock_guard lock(mu_);
   return db_.Run("DELETE FROM sign_in_failures WHERE key = ?1",
                  [&](Statement& s) { s.Bind(1, key); });
 }
 
-Status SqliteWebStore::CreateSignInLink(const std::string& secret_hash, const std::string& user,
-                                        TimePoint expires_at) {
+Status SqlWebStore::CreateSignInLink(const std::string& secret_hash, const std::string& user,
+                                     TimePoint expires_at) {
   std::lock_guard lock(mu_);
   return db_.Run(
       "INSERT INTO sign_in_links(secret_hash, user, expires_at) VALUES(?1, ?2, ?3)",
       [&](Statement& s) { s.Bind(1, secret_hash).Bind(2, user).Bind(3, ToUnix(expires_at)); });
 }
 
-Result<std::string> SqliteWebStore::ConsumeSignInLink(const std::string& secret_hash,
-                                                      TimePoint now) {
+Result<std::string> SqlWebStore::ConsumeSignInLink(const std::string& secret_hash, TimePoint now) {
   std::lock_guard lock(mu_);
   std::string user;
   bool good = false;
@@ -230,7 +229,7 @@ Result<std::string> SqliteWebStore::ConsumeSignInLink(const std::string& secret_
   return user;
 }
 
-Result<std::optional<ApiEnablement>> SqliteWebStore::GetEnablement(const std::string& user) {
+Result<std::optional<ApiEnablement>> SqlWebStore::GetEnablement(const std::string& user) {
   std::lock_guard lock(mu_);
   auto rows = db_.Query<ApiEnablement>(
       "SELECT user, enabled, by, at FROM api_enablement WHERE user = ?1",
@@ -240,15 +239,15 @@ Result<std::optional<ApiEnablement>> SqliteWebStore::GetEnablement(const std::st
   return std::optional<ApiEnablement>(std::move(rows->front()));
 }
 
-Result<std::vector<ApiEnablement>> SqliteWebStore::ListEnablements() {
+Result<std::vector<ApiEnablement>> SqlWebStore::ListEnablements() {
   std::lock_guard lock(mu_);
   return db_.Query<ApiEnablement>(
       "SELECT user, enabled, by, at FROM api_enablement ORDER BY user", [](Statement&) {},
       EnablementRow);
 }
 
-Status SqliteWebStore::SetEnablementLocked(const std::string& user, bool enabled,
-                                           const std::string& by, TimePoint at) {
+Status SqlWebStore::SetEnablementLocked(const std::string& user, bool enabled,
+                                        const std::string& by, TimePoint at) {
   return db_.Run(
       "INSERT INTO api_enablement(user, enabled, by, at) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(user) DO UPDATE SET enabled = excluded.enabled, by = excluded.by, "
@@ -258,13 +257,13 @@ Status SqliteWebStore::SetEnablementLocked(const std::string& user, bool enabled
       });
 }
 
-Status SqliteWebStore::EnableUser(const std::string& user, const std::string& by, TimePoint at) {
+Status SqlWebStore::EnableUser(const std::string& user, const std::string& by, TimePoint at) {
   std::lock_guard lock(mu_);
   return SetEnablementLocked(user, true, by, at);
 }
 
-Result<std::vector<std::string>> SqliteWebStore::DisableUser(const std::string& user,
-                                                             const std::string& by, TimePoint at) {
+Result<std::vector<std::string>> SqlWebStore::DisableUser(const std::string& user,
+                                                          const std::string& by, TimePoint at) {
   std::lock_guard lock(mu_);
   std::vector<std::string> revoked;
   Status s = db_.InTransaction([&]() -> Status {
@@ -283,42 +282,42 @@ Result<std::vector<std::string>> SqliteWebStore::DisableUser(const std::string& 
   return revoked;
 }
 
-Result<std::vector<AccessRequest>> SqliteWebStore::QueryRequests(
+Result<std::vector<AccessRequest>> SqlWebStore::QueryRequests(
     const std::string& where, const std::function<void(Statement&)>& bind) {
   return db_.Query<AccessRequest>(std::string("SELECT ") + kRequestColumns +
                                       " FROM access_requests WHERE " + where + " ORDER BY id DESC",
                                   bind, RequestRow);
 }
 
-Result<AccessRequest> SqliteWebStore::CreateAccessRequest(const std::string& user,
-                                                          const std::string& reason, TimePoint at) {
+Result<AccessRequest> SqlWebStore::CreateAccessRequest(const std::string& user,
+                                                       const std::string& reason, TimePoint at) {
   std::lock_guard lock(mu_);
-  Status s = db_.Run(
+  auto inserted = db_.InsertReturningId(
       "INSERT INTO access_requests(user, reason, state, requested_at) VALUES(?1, ?2, 'pending', "
-      "?3)",
+      "?3) RETURNING id",
       [&](Statement& st) { st.Bind(1, user).Bind(2, reason).Bind(3, ToUnix(at)); });
-  if (!s.ok()) {
-    if (s.message().find("UNIQUE") != std::string::npos)
+  if (!inserted) {
+    if (inserted.status().code() == Code::kAlreadyExists)
       return Status::AlreadyExists(user + " has asked for access already; an operator will decide");
-    return s;
+    return inserted.status();
   }
-  const int64_t id = db_.LastInsertId();
+  const int64_t id = *inserted;
   auto rows = QueryRequests("id = ?1", [&](Statement& st) { st.Bind(1, id); });
   if (!rows) return rows.status();
   if (rows->empty()) return Status::Internal("the access request just stored is gone");
   return std::move(rows->front());
 }
 
-Result<std::vector<AccessRequest>> SqliteWebStore::ListAccessRequests(const std::string& state,
-                                                                      const std::string& user) {
+Result<std::vector<AccessRequest>> SqlWebStore::ListAccessRequests(const std::string& state,
+                                                                   const std::string& user) {
   std::lock_guard lock(mu_);
   return QueryRequests("(?1 = '' OR state = ?1) AND (?2 = '' OR user = ?2)",
                        [&](Statement& st) { st.Bind(1, state).Bind(2, user); });
 }
 
-Result<AccessRequest> SqliteWebStore::DecideAccessRequest(int64_t id, bool approve,
-                                                          const std::string& by,
-                                                          const std::string& note, TimePoint at) {
+Result<AccessRequest> SqlWebStore::DecideAccessRequest(int64_t id, bool approve,
+                                                       const std::string& by,
+                                                       const std::string& note, TimePoint at) {
   std::lock_guard lock(mu_);
   AccessRequest decided;
   Status s = db_.InTransaction([&]() -> Status {
@@ -347,4 +346,4 @@ Result<AccessRequest> SqliteWebStore::DecideAccessRequest(int64_t id, bool appro
   return decided;
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -1,12 +1,12 @@
-#include "store/sqlite/sqlite_transfer_store.h"
+#include "store/sql/sql_transfer_store.h"
 
 #include <functional>
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-Status SqliteTransferStore::CreateTransfer(const TransferRecord& t) {
+Status SqlTransferStore::CreateTransfer(const TransferRecord& t) {
   return Exec(
       "INSERT INTO transfers(id, owner, label, source_endpoint, source_path, target_endpoint, "
       "target_path, "
@@ -22,27 +22,27 @@ Status SqliteTransferStore::CreateTransfer(const TransferRecord& t) {
       });
 }
 
-Status SqliteTransferStore::SetTransferTask(const std::string& id, const std::string& task_id) {
+Status SqlTransferStore::SetTransferTask(const std::string& id, const std::string& task_id) {
   return Exec("UPDATE transfers SET task_id = ?2 WHERE id = ?1",
               [&](Statement& s) { s.Bind(1, id).Bind(2, task_id); });
 }
 
-Status SqliteTransferStore::UpdateProgress(const std::string& id, int64_t bytes, int64_t rate) {
+Status SqlTransferStore::UpdateProgress(const std::string& id, int64_t bytes, int64_t rate) {
   return Exec(
       "UPDATE transfers SET bytes_transferred = ?2, bytes_per_second = ?3 WHERE id = ?1 AND status "
       "= 'ACTIVE'",
       [&](Statement& s) { s.Bind(1, id).Bind(2, bytes).Bind(3, rate); });
 }
 
-Status SqliteTransferStore::FinishTransfer(const std::string& id, const std::string& status,
-                                           const std::string& reason) {
+Status SqlTransferStore::FinishTransfer(const std::string& id, const std::string& status,
+                                        const std::string& reason) {
   return Exec(
       "UPDATE transfers SET status = ?2, reason = ?3, completed_at = ?4 WHERE id = ?1 AND status = "
       "'ACTIVE'",
       [&](Statement& s) { s.Bind(1, id).Bind(2, status).Bind(3, reason).Bind(4, ToUnix(Now())); });
 }
 
-Result<TransferRecord> SqliteTransferStore::GetTransfer(const std::string& id) {
+Result<TransferRecord> SqlTransferStore::GetTransfer(const std::string& id) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "SELECT id, owner, label, source_endpoint, source_path, target_endpoint, target_path, "
@@ -61,7 +61,7 @@ Result<TransferRecord> SqliteTransferStore::GetTransfer(const std::string& id) {
   return t;
 }
 
-Result<int> SqliteTransferStore::CountActive(const std::string& owner) {
+Result<int> SqlTransferStore::CountActive(const std::string& owner) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "SELECT COUNT(*) FROM transfers WHERE status = 'ACTIVE' AND (?1 = '' OR owner = ?1)");
@@ -71,7 +71,7 @@ Result<int> SqliteTransferStore::CountActive(const std::string& owner) {
   return static_cast<int>(stmt->Int(0));
 }
 
-Result<int> SqliteTransferStore::FailActiveTransfers(const std::string& reason) {
+Result<int> SqlTransferStore::FailActiveTransfers(const std::string& reason) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 WHERE status = "
@@ -81,4 +81,4 @@ Result<int> SqliteTransferStore::FailActiveTransfers(const std::string& reason) 
   return db_.Changes();
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -5,14 +5,14 @@
 
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/reservation_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteReservationStore : public ReservationStore {
+class SqlReservationStore : public ReservationStore {
  public:
-  SqliteReservationStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlReservationStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
 
   Result<int64_t> AddReservation(const Reservation& r, const ReservationLimits& limits,
                                  const ReservationEvent& event) override;
@@ -35,4 +35,4 @@ class SqliteReservationStore : public ReservationStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/task_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteTaskStore : public TaskStore {
+class SqlTaskStore : public TaskStore {
  public:
-  SqliteTaskStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlTaskStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
 
   Result<std::string> CreateTask(const std::string& owner, const std::string& kind,
                                  const std::string& system) override;
@@ -26,4 +26,4 @@ class SqliteTaskStore : public TaskStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

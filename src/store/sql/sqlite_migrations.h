@@ -2,12 +2,12 @@
 // far it has come in PRAGMA user_version; opening a store applies the rest in one transaction each.
 #pragma once
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 int LatestSchemaVersion();
 // Brings the database to the latest version. Refuses a database newer than this binary knows.
-Status Migrate(Database& db);
+Status MigrateSqlite(Database& db);
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "store/sqlite/migrations.h"
+#include "store/sql/sqlite_migrations.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 
@@ -14,9 +14,7 @@ namespace {
 
 class ComputeStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    Open();
-  }
+  void SetUp() override { Open(); }
   void Open() {
     store_.reset();
     auto s = OpenSqliteStore(dir_ + "/sfapid.db");
@@ -64,8 +62,8 @@ class ComputeStoreTest : public ::testing::Test {
 };
 
 TEST_F(ComputeStoreTest, MigratesToTheLatestSchema) {
-  EXPECT_EQ(store_->SchemaVersion(), sqlite::LatestSchemaVersion());
-  EXPECT_GE(sqlite::LatestSchemaVersion(), 5);
+  EXPECT_EQ(store_->SchemaVersion(), sql::LatestSchemaVersion());
+  EXPECT_GE(sql::LatestSchemaVersion(), 5);
 }
 
 TEST_F(ComputeStoreTest, ChargesEachJobOnce) {

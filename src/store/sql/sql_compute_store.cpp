@@ -1,8 +1,8 @@
-#include "store/sqlite/sqlite_compute_store.h"
+#include "store/sql/sql_compute_store.h"
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 namespace {
 
@@ -69,14 +69,15 @@ CallbackDelivery DeliveryRow(const Statement& s) {
 
 }  // namespace
 
-Result<bool> SqliteComputeStore::RecordUsage(const FinishedJob& j) {
+Result<bool> SqlComputeStore::RecordUsage(const FinishedJob& j) {
   // Whole node-seconds, so that sums are exact (NodeHours() is the same charge in hours).
   const auto node_seconds = static_cast<int64_t>(j.NodeHours() * 3600.0 + 0.5);
   std::lock_guard lock(mu_);
-  // OR IGNORE on the (system, jobid) key: schedulers report an end at least once, we charge once.
-  auto stmt = db_.Prepare(std::string("INSERT OR IGNORE INTO finished_jobs(") + kJobColumns +
+  // Nothing on the (system, jobid) key: schedulers report an end at least once, we charge once.
+  auto stmt = db_.Prepare(std::string("INSERT INTO finished_jobs(") + kJobColumns +
                           ", node_seconds, recorded_at) "
-                          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                          "ON CONFLICT DO NOTHING");
   if (!stmt) return stmt.status();
   stmt->Bind(1, j.system).Bind(2, j.jobid).Bind(3, j.user).Bind(4, j.account).Bind(5, j.state);
   stmt->Bind(6, j.exit_code).Bind(7, j.submit_time).Bind(8, j.start_time).Bind(9, j.end_time);
@@ -85,8 +86,8 @@ Result<bool> SqliteComputeStore::RecordUsage(const FinishedJob& j) {
   return db_.Changes() > 0;
 }
 
-Result<std::optional<FinishedJob>> SqliteComputeStore::GetFinishedJob(const std::string& system,
-                                                                      const std::string& jobid) {
+Result<std::optional<FinishedJob>> SqlComputeStore::GetFinishedJob(const std::string& system,
+                                                                   const std::string& jobid) {
   auto rows = Rows<FinishedJob>(
       std::string("SELECT ") + kJobColumns + " FROM finished_jobs WHERE system = ?1 AND jobid = ?2",
       [&](Statement& s) { s.Bind(1, system).Bind(2, jobid); }, &JobRow);
@@ -95,7 +96,7 @@ Result<std::optional<FinishedJob>> SqliteComputeStore::GetFinishedJob(const std:
   return std::optional<FinishedJob>(std::move(rows->front()));
 }
 
-Result<std::vector<UsageRow>> SqliteComputeStore::UsageByAccount(const std::string& account) {
+Result<std::vector<UsageRow>> SqlComputeStore::UsageByAccount(const std::string& account) {
   return Rows<UsageRow>(
       "SELECT system, account, SUM(jobs), SUM(node_seconds) FROM (SELECT system, account, 1 AS "
       "jobs, node_seconds FROM finished_jobs UNION ALL SELECT machine, account, 0, "
@@ -104,11 +105,14 @@ Result<std::vector<UsageRow>> SqliteComputeStore::UsageByAccount(const std::stri
       [&](Statement& s) { s.Bind(1, account); }, &UsageRowOf);
 }
 
-Status SqliteComputeStore::SaveRegistration(const CallbackRegistration& r) {
+Status SqlComputeStore::SaveRegistration(const CallbackRegistration& r) {
   std::lock_guard lock(mu_);
   return db_.Run(
-      std::string("INSERT OR REPLACE INTO callback_registrations(") + kRegistrationColumns +
-          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      std::string("INSERT INTO callback_registrations(") + kRegistrationColumns +
+          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(system, jobid) DO UPDATE SET "
+          "client_id = excluded.client_id, user = excluded.user, url = excluded.url, "
+          "email = excluded.email, timeout_ms = excluded.timeout_ms, "
+          "created_at = excluded.created_at",
       [&](Statement& s) {
         s.Bind(1, r.system).Bind(2, r.jobid).Bind(3, r.client_id).Bind(4, r.user);
         s.Bind(5, r.url).Bind(6, r.email);
@@ -116,7 +120,7 @@ Status SqliteComputeStore::SaveRegistration(const CallbackRegistration& r) {
       });
 }
 
-Result<std::optional<CallbackRegistration>> SqliteComputeStore::GetRegistration(
+Result<std::optional<CallbackRegistration>> SqlComputeStore::GetRegistration(
     const std::string& system, const std::string& jobid) {
   auto rows = Rows<CallbackRegistration>(
       std::string("SELECT ") + kRegistrationColumns +
@@ -127,13 +131,14 @@ Result<std::optional<CallbackRegistration>> SqliteComputeStore::GetRegistration(
   return std::optional<CallbackRegistration>(std::move(rows->front()));
 }
 
-Result<bool> SqliteComputeStore::AddDelivery(const CallbackDelivery& d) {
+Result<bool> SqlComputeStore::AddDelivery(const CallbackDelivery& d) {
   std::lock_guard lock(mu_);
-  // OR IGNORE on UNIQUE(system, jobid, kind): a job's end (or a reservation's event, keyed
+  // Nothing on UNIQUE(system, jobid, kind): a job's end (or a reservation's event, keyed
   // "reservation:<id>:<seq>") reported twice notifies once.
   Status s =
-      db_.Run(std::string("INSERT OR IGNORE INTO callback_deliveries(") + kDeliveryColumns +
-                  ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+      db_.Run(std::string("INSERT INTO callback_deliveries(") + kDeliveryColumns +
+                  ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+                  "ON CONFLICT DO NOTHING",
               [&](Statement& st) {
                 st.Bind(1, d.id).Bind(2, d.system).Bind(3, d.jobid).Bind(4, d.client_id);
                 st.Bind(5, d.kind).Bind(6, d.target).Bind(7, d.state);
@@ -152,7 +157,7 @@ Result<bool> SqliteComputeStore::AddDelivery(const CallbackDelivery& d) {
   return db_.Changes() > 0;
 }
 
-Result<CallbackDelivery> SqliteComputeStore::GetDelivery(const std::string& id) {
+Result<CallbackDelivery> SqlComputeStore::GetDelivery(const std::string& id) {
   auto rows = Rows<CallbackDelivery>(
       std::string("SELECT ") + kDeliveryColumns + " FROM callback_deliveries WHERE id = ?1",
       [&](Statement& s) { s.Bind(1, id); }, &DeliveryRow);
@@ -161,8 +166,8 @@ Result<CallbackDelivery> SqliteComputeStore::GetDelivery(const std::string& id) 
   return std::move(rows->front());
 }
 
-Result<std::vector<CallbackDelivery>> SqliteComputeStore::DeliveriesOfJob(
-    const std::string& system, const std::string& jobid) {
+Result<std::vector<CallbackDelivery>> SqlComputeStore::DeliveriesOfJob(const std::string& system,
+                                                                       const std::string& jobid) {
   return Rows<CallbackDelivery>(
       std::string("SELECT ") + kDeliveryColumns +
           " FROM callback_deliveries WHERE system = ?1 AND jobid = ?2 "
@@ -170,7 +175,7 @@ Result<std::vector<CallbackDelivery>> SqliteComputeStore::DeliveriesOfJob(
       [&](Statement& s) { s.Bind(1, system).Bind(2, jobid); }, &DeliveryRow);
 }
 
-Result<std::vector<CallbackDelivery>> SqliteComputeStore::PendingDeliveries(int limit) {
+Result<std::vector<CallbackDelivery>> SqlComputeStore::PendingDeliveries(int limit) {
   return Rows<CallbackDelivery>(
       std::string("SELECT ") + kDeliveryColumns +
           " FROM callback_deliveries WHERE state = 'pending' "
@@ -178,7 +183,7 @@ Result<std::vector<CallbackDelivery>> SqliteComputeStore::PendingDeliveries(int 
       [&](Statement& s) { s.Bind(1, static_cast<int64_t>(limit)); }, &DeliveryRow);
 }
 
-Status SqliteComputeStore::UpdateDelivery(const CallbackDelivery& d) {
+Status SqlComputeStore::UpdateDelivery(const CallbackDelivery& d) {
   std::lock_guard lock(mu_);
   return db_.Run(
       "UPDATE callback_deliveries SET state = ?2, attempts = ?3, next_attempt_ms = ?4, "
@@ -194,4 +199,4 @@ Status SqliteComputeStore::UpdateDelivery(const CallbackDelivery& d) {
       });
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

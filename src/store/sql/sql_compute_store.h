@@ -4,14 +4,14 @@
 #include <functional>
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/compute_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteComputeStore : public ComputeStore {
+class SqlComputeStore : public ComputeStore {
  public:
-  SqliteComputeStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlComputeStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
 
   Result<bool> RecordUsage(const FinishedJob& job) override;
   Result<std::optional<FinishedJob>> GetFinishedJob(const std::string& system,
@@ -40,4 +40,4 @@ class SqliteComputeStore : public ComputeStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -64,7 +64,8 @@ TEST_F(WebStoreTest, PruningForgetsEndedAndIdleSessionsOnly) {
   const TimePoint now = Now();
   ASSERT_TRUE(web().CreateSession(Session("live", "a", now, now + seconds(600))).ok());
   ASSERT_TRUE(web().CreateSession(Session("ended", "a", now, now - seconds(1))).ok());
-  ASSERT_TRUE(web().CreateSession(Session("idle", "a", now - seconds(3600), now + seconds(600))).ok());
+  ASSERT_TRUE(
+      web().CreateSession(Session("idle", "a", now - seconds(3600), now + seconds(600))).ok());
   auto pruned = web().PruneSessions(now, now - seconds(1800));
   ASSERT_TRUE(pruned);
   EXPECT_EQ(*pruned, 2);
@@ -148,8 +149,7 @@ TEST_F(WebStoreTest, OnePendingRequestPerUserAndADecisionIsFinal) {
   EXPECT_TRUE((*web().GetEnablement("alice"))->enabled);  // in the same transaction
   EXPECT_EQ(web().DecideAccessRequest(first->id, false, "op", "", Now()).status().code(),
             Code::kFailedPrecondition);
-  EXPECT_EQ(web().DecideAccessRequest(999, true, "op", "", Now()).status().code(),
-            Code::kNotFound);
+  EXPECT_EQ(web().DecideAccessRequest(999, true, "op", "", Now()).status().code(), Code::kNotFound);
   // Decided, so a new request may be made; it is listed first.
   auto second = web().CreateAccessRequest("alice", "once more", Now());
   ASSERT_TRUE(second);

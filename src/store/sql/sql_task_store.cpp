@@ -1,8 +1,8 @@
-#include "store/sqlite/sqlite_task_store.h"
+#include "store/sql/sql_task_store.h"
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 namespace {
 
@@ -26,21 +26,21 @@ std::optional<int64_t> ParseId(const std::string& id) {
 
 }  // namespace
 
-Result<std::string> SqliteTaskStore::CreateTask(const std::string& owner, const std::string& kind,
-                                                const std::string& system) {
+Result<std::string> SqlTaskStore::CreateTask(const std::string& owner, const std::string& kind,
+                                             const std::string& system) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at) "
-      "VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4)");
+      "VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4) RETURNING id");
   if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, owner).Bind(2, kind).Bind(3, system).Bind(4, ToUnix(Now())).Run();
-      !s.ok())
-    return s;
-  return std::to_string(db_.LastInsertId());
+  auto id =
+      stmt->Bind(1, owner).Bind(2, kind).Bind(3, system).Bind(4, ToUnix(Now())).RunReturningId();
+  if (!id) return id.status();
+  return std::to_string(*id);
 }
 
-Result<bool> SqliteTaskStore::UpdateTask(const std::string& id, const std::string& status,
-                                         const std::optional<std::string>& result) {
+Result<bool> SqlTaskStore::UpdateTask(const std::string& id, const std::string& status,
+                                      const std::optional<std::string>& result) {
   auto n = ParseId(id);
   if (!n) return Status::NotFound("no task " + id);
   std::lock_guard lock(mu_);
@@ -55,7 +55,7 @@ Result<bool> SqliteTaskStore::UpdateTask(const std::string& id, const std::strin
   return db_.Changes() == 1;
 }
 
-Result<TaskRecord> SqliteTaskStore::GetTask(const std::string& id) {
+Result<TaskRecord> SqlTaskStore::GetTask(const std::string& id) {
   auto n = ParseId(id);
   if (!n) return Status::NotFound("no task " + id);
   std::lock_guard lock(mu_);
@@ -67,7 +67,7 @@ Result<TaskRecord> SqliteTaskStore::GetTask(const std::string& id) {
   return Row(*stmt);
 }
 
-Result<std::vector<TaskRecord>> SqliteTaskStore::ListTasks(const std::string& owner) {
+Result<std::vector<TaskRecord>> SqlTaskStore::ListTasks(const std::string& owner) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(std::string("SELECT ") + kColumns +
                           " FROM tasks WHERE owner = ?1 ORDER BY id DESC");
@@ -79,7 +79,7 @@ Result<std::vector<TaskRecord>> SqliteTaskStore::ListTasks(const std::string& ow
   return out;
 }
 
-Result<int> SqliteTaskStore::FailUnfinishedTasks(const std::string& result) {
+Result<int> SqlTaskStore::FailUnfinishedTasks(const std::string& result) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "UPDATE tasks SET status = 'failed', result = ?1, updated_at = ?2 WHERE status = 'new'");
@@ -88,7 +88,7 @@ Result<int> SqliteTaskStore::FailUnfinishedTasks(const std::string& result) {
   return db_.Changes();
 }
 
-Result<int> SqliteTaskStore::PurgeTasks(TimePoint ended_before) {
+Result<int> SqlTaskStore::PurgeTasks(TimePoint ended_before) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare("DELETE FROM tasks WHERE status != 'new' AND updated_at < ?1");
   if (!stmt) return stmt.status();
@@ -96,4 +96,4 @@ Result<int> SqliteTaskStore::PurgeTasks(TimePoint ended_before) {
   return db_.Changes();
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -1,10 +1,10 @@
-#include "store/sqlite/sqlite_account_store.h"
+#include "store/sql/sql_account_store.h"
 
 #include <cstdio>
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 namespace {
 
@@ -79,7 +79,7 @@ GroupRecord GroupRow(const Statement& s) {
 std::pair<std::string, std::string> MemberRow(const Statement& s) { return {s.Text(0), s.Text(1)}; }
 
 Status Taken(const Status& s, const std::string& what) {
-  if (!s.ok() && s.message().find("UNIQUE") != std::string::npos)
+  if (!s.ok() && s.code() == Code::kAlreadyExists)
     return Status::AlreadyExists(what + " exists already");
   return s;
 }
@@ -88,7 +88,7 @@ Status Taken(const Status& s, const std::string& what) {
 
 // --- users ---
 
-Status SqliteAccountStore::AddUser(const UserRecord& u) {
+Status SqlAccountStore::AddUser(const UserRecord& u) {
   std::lock_guard lock(mu_);
   Status s = db_.Run(std::string("INSERT INTO account_users(") + kUserColumns +
                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -104,7 +104,7 @@ Status SqliteAccountStore::AddUser(const UserRecord& u) {
   return Taken(s, "user '" + u.name + "'");
 }
 
-Result<std::optional<UserRecord>> SqliteAccountStore::GetUser(const std::string& name) {
+Result<std::optional<UserRecord>> SqlAccountStore::GetUser(const std::string& name) {
   auto rows = Rows<UserRecord>(
       std::string("SELECT ") + kUserColumns + " FROM account_users WHERE name = ?1",
       [&](Statement& s) { s.Bind(1, name); }, &UserRow);
@@ -113,13 +113,13 @@ Result<std::optional<UserRecord>> SqliteAccountStore::GetUser(const std::string&
   return std::optional<UserRecord>(std::move(rows->front()));
 }
 
-Result<std::vector<UserRecord>> SqliteAccountStore::ListUsers() {
+Result<std::vector<UserRecord>> SqlAccountStore::ListUsers() {
   return Rows<UserRecord>(
       std::string("SELECT ") + kUserColumns + " FROM account_users ORDER BY name",
       [](Statement&) {}, &UserRow);
 }
 
-Status SqliteAccountStore::RemoveUser(const std::string& name) {
+Status SqlAccountStore::RemoveUser(const std::string& name) {
   std::lock_guard lock(mu_);
   return db_.InTransaction([&]() -> Status {
     int removed = 0;
@@ -135,22 +135,23 @@ Status SqliteAccountStore::RemoveUser(const std::string& name) {
 
 // --- projects ---
 
-Result<int64_t> SqliteAccountStore::AddProject(const ProjectRecord& p) {
+Result<int64_t> SqlAccountStore::AddProject(const ProjectRecord& p) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "INSERT INTO projects(repo_name, description, cpu_hours_given, gpu_hours_given, "
       "project_dir, project_dir_bytes, project_dir_files, archive_dir, archive_bytes, "
-      "archive_files) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "archive_files) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
   if (!stmt) return stmt.status();
   stmt->Bind(1, p.repo_name).Bind(2, p.description);
   stmt->Bind(5, p.project_dir).Bind(6, p.project_dir_bytes).Bind(7, p.project_dir_files);
   stmt->Bind(8, p.archive_dir).Bind(9, p.archive_bytes).Bind(10, p.archive_files);
   stmt->Bind(3, HoursText(p.cpu_hours_given)).Bind(4, HoursText(p.gpu_hours_given));
-  if (Status s = Taken(stmt->Run(), "project '" + p.repo_name + "'"); !s.ok()) return s;
-  return db_.LastInsertId();
+  auto id = stmt->RunReturningId();
+  if (!id) return Taken(id.status(), "project '" + p.repo_name + "'");
+  return id;
 }
 
-Result<std::optional<ProjectRecord>> SqliteAccountStore::GetProject(const std::string& repo_name) {
+Result<std::optional<ProjectRecord>> SqlAccountStore::GetProject(const std::string& repo_name) {
   auto rows = Rows<ProjectRecord>(
       std::string("SELECT ") + kProjectColumns + " FROM projects WHERE repo_name = ?1",
       [&](Statement& s) { s.Bind(1, repo_name); }, &ProjectRow);
@@ -159,13 +160,13 @@ Result<std::optional<ProjectRecord>> SqliteAccountStore::GetProject(const std::s
   return std::optional<ProjectRecord>(std::move(rows->front()));
 }
 
-Result<std::vector<ProjectRecord>> SqliteAccountStore::ListProjects() {
+Result<std::vector<ProjectRecord>> SqlAccountStore::ListProjects() {
   return Rows<ProjectRecord>(
       std::string("SELECT ") + kProjectColumns + " FROM projects ORDER BY repo_name",
       [](Statement&) {}, &ProjectRow);
 }
 
-Result<bool> SqliteAccountStore::HasProjects() {
+Result<bool> SqlAccountStore::HasProjects() {
   auto rows = Rows<int64_t>(
       "SELECT COUNT(*) FROM projects", [](Statement&) {},
       +[](const Statement& s) { return s.Int(0); });
@@ -173,7 +174,7 @@ Result<bool> SqliteAccountStore::HasProjects() {
   return !rows->empty() && rows->front() > 0;
 }
 
-Status SqliteAccountStore::UpdateProject(const ProjectRecord& p) {
+Status SqlAccountStore::UpdateProject(const ProjectRecord& p) {
   std::lock_guard lock(mu_);
   Status s = db_.Run(
       "UPDATE projects SET description = ?2, cpu_hours_given = ?3, gpu_hours_given = ?4, "
@@ -189,7 +190,7 @@ Status SqliteAccountStore::UpdateProject(const ProjectRecord& p) {
   return db_.Changes() > 0 ? Status::Ok() : Status::NotFound("no project '" + p.repo_name + "'");
 }
 
-Status SqliteAccountStore::RemoveProject(const std::string& repo_name) {
+Status SqlAccountStore::RemoveProject(const std::string& repo_name) {
   std::lock_guard lock(mu_);
   // Memberships, groups and group members go with it (ON DELETE CASCADE).
   Status s = db_.Run("DELETE FROM projects WHERE repo_name = ?1",
@@ -198,8 +199,8 @@ Status SqliteAccountStore::RemoveProject(const std::string& repo_name) {
   return db_.Changes() > 0 ? Status::Ok() : Status::NotFound("no project '" + repo_name + "'");
 }
 
-Status SqliteAccountStore::SetMember(int64_t project_id, const std::string& user,
-                                     const std::string& role) {
+Status SqlAccountStore::SetMember(int64_t project_id, const std::string& user,
+                                  const std::string& role) {
   std::lock_guard lock(mu_);
   return db_.Run(
       "INSERT INTO project_members(project_id, user, role) VALUES(?1, ?2, ?3) "
@@ -207,7 +208,7 @@ Status SqliteAccountStore::SetMember(int64_t project_id, const std::string& user
       [&](Statement& st) { st.Bind(1, project_id).Bind(2, user).Bind(3, role); });
 }
 
-Status SqliteAccountStore::RemoveMember(int64_t project_id, const std::string& user) {
+Status SqlAccountStore::RemoveMember(int64_t project_id, const std::string& user) {
   std::lock_guard lock(mu_);
   Status s = db_.Run("DELETE FROM project_members WHERE project_id = ?1 AND user = ?2",
                      [&](Statement& st) { st.Bind(1, project_id).Bind(2, user); });
@@ -216,21 +217,21 @@ Status SqliteAccountStore::RemoveMember(int64_t project_id, const std::string& u
                            : Status::NotFound("'" + user + "' is not a member of the project");
 }
 
-Result<std::vector<Membership>> SqliteAccountStore::MembersOf(int64_t project_id) {
+Result<std::vector<Membership>> SqlAccountStore::MembersOf(int64_t project_id) {
   return Rows<Membership>(
       "SELECT m.project_id, p.repo_name, m.user, m.role FROM project_members m "
       "JOIN projects p ON p.id = m.project_id WHERE m.project_id = ?1 ORDER BY m.user",
       [&](Statement& s) { s.Bind(1, project_id); }, &MembershipRow);
 }
 
-Result<std::vector<Membership>> SqliteAccountStore::ProjectsOf(const std::string& user) {
+Result<std::vector<Membership>> SqlAccountStore::ProjectsOf(const std::string& user) {
   return Rows<Membership>(
       "SELECT m.project_id, p.repo_name, m.user, m.role FROM project_members m "
       "JOIN projects p ON p.id = m.project_id WHERE m.user = ?1 ORDER BY p.repo_name",
       [&](Statement& s) { s.Bind(1, user); }, &MembershipRow);
 }
 
-Result<std::vector<ChargeRow>> SqliteAccountStore::ChargesTo(const std::string& account) {
+Result<std::vector<ChargeRow>> SqlAccountStore::ChargesTo(const std::string& account) {
   // finished_jobs is written by the callbacks module (ComputeStore::RecordUsage): every job that
   // ended, charged once, whatever scheduler ran it. A reservation's block is charged to the user
   // who requested it, once charged (ReservationStore).
@@ -243,7 +244,7 @@ Result<std::vector<ChargeRow>> SqliteAccountStore::ChargesTo(const std::string& 
 
 // --- groups ---
 
-Status SqliteAccountStore::AddGroup(const GroupRecord& g) {
+Status SqlAccountStore::AddGroup(const GroupRecord& g) {
   std::lock_guard lock(mu_);
   return db_.InTransaction([&]() -> Status {
     Status s = db_.Run(
@@ -264,7 +265,7 @@ Status SqliteAccountStore::AddGroup(const GroupRecord& g) {
   });
 }
 
-Status SqliteAccountStore::LoadMembers(std::vector<GroupRecord>& groups) {
+Status SqlAccountStore::LoadMembers(std::vector<GroupRecord>& groups) {
   auto rows = db_.Query<std::pair<std::string, std::string>>(
       "SELECT group_name, user FROM group_members ORDER BY group_name, user", [](Statement&) {},
       &MemberRow);
@@ -275,7 +276,7 @@ Status SqliteAccountStore::LoadMembers(std::vector<GroupRecord>& groups) {
   return Status::Ok();
 }
 
-Result<std::optional<GroupRecord>> SqliteAccountStore::GetGroup(const std::string& name) {
+Result<std::optional<GroupRecord>> SqlAccountStore::GetGroup(const std::string& name) {
   std::lock_guard lock(mu_);
   auto rows = db_.Query<GroupRecord>(
       std::string("SELECT ") + kGroupColumns +
@@ -291,7 +292,7 @@ Result<std::optional<GroupRecord>> SqliteAccountStore::GetGroup(const std::strin
   return std::optional<GroupRecord>(std::move(rows->front()));
 }
 
-Result<std::vector<GroupRecord>> SqliteAccountStore::ListGroups() {
+Result<std::vector<GroupRecord>> SqlAccountStore::ListGroups() {
   std::lock_guard lock(mu_);
   auto rows = db_.Query<GroupRecord>(
       std::string("SELECT ") + kGroupColumns +
@@ -302,8 +303,8 @@ Result<std::vector<GroupRecord>> SqliteAccountStore::ListGroups() {
   return rows;
 }
 
-Status SqliteAccountStore::SetGroupMembers(const std::string& name,
-                                           const std::vector<std::string>& members) {
+Status SqlAccountStore::SetGroupMembers(const std::string& name,
+                                        const std::vector<std::string>& members) {
   std::lock_guard lock(mu_);
   return db_.InTransaction([&]() -> Status {
     if (Status s = db_.Run("DELETE FROM group_members WHERE group_name = ?1",
@@ -311,15 +312,16 @@ Status SqliteAccountStore::SetGroupMembers(const std::string& name,
         !s.ok())
       return s;
     for (const auto& m : members)
-      if (Status s = db_.Run("INSERT OR IGNORE INTO group_members(group_name, user) VALUES(?1, ?2)",
-                             [&](Statement& st) { st.Bind(1, name).Bind(2, m); });
+      if (Status s = db_.Run(
+              "INSERT INTO group_members(group_name, user) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
+              [&](Statement& st) { st.Bind(1, name).Bind(2, m); });
           !s.ok())
         return s;
     return Status::Ok();
   });
 }
 
-Status SqliteAccountStore::RemoveGroup(const std::string& name) {
+Status SqlAccountStore::RemoveGroup(const std::string& name) {
   std::lock_guard lock(mu_);
   Status s = db_.Run("DELETE FROM project_groups WHERE name = ?1",
                      [&](Statement& st) { st.Bind(1, name); });
@@ -327,4 +329,4 @@ Status SqliteAccountStore::RemoveGroup(const std::string& name) {
   return db_.Changes() > 0 ? Status::Ok() : Status::NotFound("no group '" + name + "'");
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

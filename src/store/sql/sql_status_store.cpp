@@ -1,10 +1,10 @@
-#include "store/sqlite/sqlite_status_store.h"
+#include "store/sql/sql_status_store.h"
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-Result<std::vector<SystemStatusRecord>> SqliteStatusStore::ListStatuses() {
+Result<std::vector<SystemStatusRecord>> SqlStatusStore::ListStatuses() {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare("SELECT name, status, description, updated_at FROM system_status");
   if (!stmt) return stmt.status();
@@ -15,7 +15,7 @@ Result<std::vector<SystemStatusRecord>> SqliteStatusStore::ListStatuses() {
   return out;
 }
 
-Status SqliteStatusStore::SetStatus(const SystemStatusRecord& r) {
+Status SqlStatusStore::SetStatus(const SystemStatusRecord& r) {
   std::lock_guard lock(mu_);
   return db_.Run(
       "INSERT INTO system_status(name, status, description, updated_at) VALUES(?1, ?2, ?3, ?4) "
@@ -25,7 +25,7 @@ Status SqliteStatusStore::SetStatus(const SystemStatusRecord& r) {
       });
 }
 
-Status SqliteStatusStore::ClearStatus(const std::string& name) {
+Status SqlStatusStore::ClearStatus(const std::string& name) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare("DELETE FROM system_status WHERE name = ?1");
   if (!stmt) return stmt.status();
@@ -34,7 +34,7 @@ Status SqliteStatusStore::ClearStatus(const std::string& name) {
   return Status::Ok();
 }
 
-Result<std::vector<OutageRecord>> SqliteStatusStore::ListOutages(const std::string& name) {
+Result<std::vector<OutageRecord>> SqlStatusStore::ListOutages(const std::string& name) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "SELECT id, name, start_at, end_at, description, notes, status, swo, update_at FROM outages "
@@ -59,26 +59,24 @@ Result<std::vector<OutageRecord>> SqliteStatusStore::ListOutages(const std::stri
   return out;
 }
 
-Result<int64_t> SqliteStatusStore::AddOutage(const OutageRecord& o) {
+Result<int64_t> SqlStatusStore::AddOutage(const OutageRecord& o) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "INSERT INTO outages(name, start_at, end_at, description, notes, status, swo, update_at) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
   if (!stmt) return stmt.status();
-  Status s = stmt->Bind(1, o.name)
-                 .Bind(2, ToUnix(o.start_at))
-                 .Bind(3, ToUnix(o.end_at))
-                 .Bind(4, o.description)
-                 .Bind(5, o.notes)
-                 .BindOptional(6, o.status)
-                 .Bind(7, o.swo)
-                 .Bind(8, ToUnix(o.update_at))
-                 .Run();
-  if (!s.ok()) return s;
-  return db_.LastInsertId();
+  return stmt->Bind(1, o.name)
+      .Bind(2, ToUnix(o.start_at))
+      .Bind(3, ToUnix(o.end_at))
+      .Bind(4, o.description)
+      .Bind(5, o.notes)
+      .BindOptional(6, o.status)
+      .Bind(7, o.swo)
+      .Bind(8, ToUnix(o.update_at))
+      .RunReturningId();
 }
 
-Result<std::vector<NoteRecord>> SqliteStatusStore::ListNotes(const std::string& name) {
+Result<std::vector<NoteRecord>> SqlStatusStore::ListNotes(const std::string& name) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "SELECT id, name, notes, active, timestamp FROM notes WHERE ?1 = '' OR name = ?1 "
@@ -93,21 +91,20 @@ Result<std::vector<NoteRecord>> SqliteStatusStore::ListNotes(const std::string& 
   return out;
 }
 
-Result<int64_t> SqliteStatusStore::AddNote(const NoteRecord& n) {
+Result<int64_t> SqlStatusStore::AddNote(const NoteRecord& n) {
   std::lock_guard lock(mu_);
-  auto stmt =
-      db_.Prepare("INSERT INTO notes(name, notes, active, timestamp) VALUES(?1, ?2, ?3, ?4)");
+  auto stmt = db_.Prepare(
+      "INSERT INTO notes(name, notes, active, timestamp) VALUES(?1, ?2, ?3, ?4) "
+      "RETURNING id");
   if (!stmt) return stmt.status();
-  Status s = stmt->Bind(1, n.name)
-                 .Bind(2, n.notes)
-                 .Bind(3, int64_t{n.active})
-                 .Bind(4, ToUnix(n.timestamp))
-                 .Run();
-  if (!s.ok()) return s;
-  return db_.LastInsertId();
+  return stmt->Bind(1, n.name)
+      .Bind(2, n.notes)
+      .Bind(3, int64_t{n.active})
+      .Bind(4, ToUnix(n.timestamp))
+      .RunReturningId();
 }
 
-Status SqliteStatusStore::RemoveById(const char* table, const char* noun, int64_t id) {
+Status SqlStatusStore::RemoveById(const char* table, const char* noun, int64_t id) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(std::string("DELETE FROM ") + table + " WHERE id = ?1");
   if (!stmt) return stmt.status();
@@ -117,7 +114,7 @@ Status SqliteStatusStore::RemoveById(const char* table, const char* noun, int64_
   return Status::Ok();
 }
 
-Status SqliteStatusStore::RemoveOutage(int64_t id) { return RemoveById("outages", "outage", id); }
-Status SqliteStatusStore::RemoveNote(int64_t id) { return RemoveById("notes", "note", id); }
+Status SqlStatusStore::RemoveOutage(int64_t id) { return RemoveById("outages", "outage", id); }
+Status SqlStatusStore::RemoveNote(int64_t id) { return RemoveById("notes", "note", id); }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -1,17 +1,18 @@
-// Store on SQLite: one connection in WAL mode, owned here and shared by the domain stores under one
-// mutex. WAL lets the operator's CLI write while the server reads.
+// The Store on SQL: one connection, owned here and shared by the domain stores under one mutex; on
+// SQLite in WAL mode, which lets the operator's CLI write while the server reads.
 #include <filesystem>
 #include <mutex>
 
-#include "store/sqlite/migrations.h"
-#include "store/sqlite/sqlite_account_store.h"
-#include "store/sqlite/sqlite_auth_store.h"
-#include "store/sqlite/sqlite_compute_store.h"
-#include "store/sqlite/sqlite_reservation_store.h"
-#include "store/sqlite/sqlite_status_store.h"
-#include "store/sqlite/sqlite_task_store.h"
-#include "store/sqlite/sqlite_transfer_store.h"
-#include "store/sqlite/sqlite_web_store.h"
+#include "sql/sqlite_database.h"
+#include "store/sql/sql_account_store.h"
+#include "store/sql/sql_auth_store.h"
+#include "store/sql/sql_compute_store.h"
+#include "store/sql/sql_reservation_store.h"
+#include "store/sql/sql_status_store.h"
+#include "store/sql/sql_task_store.h"
+#include "store/sql/sql_transfer_store.h"
+#include "store/sql/sql_web_store.h"
+#include "store/sql/sqlite_migrations.h"
 #include "store/store.h"
 #include "util/private_files.h"
 
@@ -19,9 +20,9 @@ namespace sfapid {
 
 namespace {
 
-class SqliteStore : public Store {
+class SqlStore : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<sqlite::Database> db)
+  explicit SqlStore(std::unique_ptr<sql::Database> db)
       : db_(std::move(db)),
         status_(*db_, mu_),
         auth_(*db_, mu_),
@@ -58,15 +59,15 @@ class SqliteStore : public Store {
 
  private:
   std::mutex mu_;
-  std::unique_ptr<sqlite::Database> db_;
-  sqlite::SqliteStatusStore status_;
-  sqlite::SqliteAuthStore auth_;
-  sqlite::SqliteTaskStore tasks_;
-  sqlite::SqliteTransferStore transfers_;
-  sqlite::SqliteComputeStore compute_;
-  sqlite::SqliteAccountStore accounts_;
-  sqlite::SqliteReservationStore reservations_;
-  sqlite::SqliteWebStore web_;
+  std::unique_ptr<sql::Database> db_;
+  sql::SqlStatusStore status_;
+  sql::SqlAuthStore auth_;
+  sql::SqlTaskStore tasks_;
+  sql::SqlTransferStore transfers_;
+  sql::SqlComputeStore compute_;
+  sql::SqlAccountStore accounts_;
+  sql::SqlReservationStore reservations_;
+  sql::SqlWebStore web_;
 };
 
 }  // namespace
@@ -76,14 +77,14 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   std::error_code ec;
   if (!parent.empty() && !std::filesystem::exists(parent, ec))
     if (Status s = EnsurePrivateDir(parent); !s.ok()) return s;
-  auto db = sqlite::Database::Open(path);
+  auto db = sql::SqliteDatabase::Open(path);
   if (!db) return db.status();
   if (Status s = (*db)->Exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
                              "PRAGMA synchronous = NORMAL;");
       !s.ok())
     return s;
-  if (Status s = sqlite::Migrate(**db); !s.ok()) return s;
-  return std::unique_ptr<Store>(new SqliteStore(std::move(db).value()));
+  if (Status s = sql::MigrateSqlite(**db); !s.ok()) return s;
+  return std::unique_ptr<Store>(new SqlStore(std::move(db).value()));
 }
 
 }  // namespace sfapid

@@ -1,11 +1,11 @@
-#include "store/sqlite/migrations.h"
+#include "store/sql/sqlite_migrations.h"
 
 #include <string>
 #include <vector>
 
 #include "util/log_status.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 namespace {
 
@@ -333,7 +333,7 @@ Result<int> CurrentVersion(Database& db) {
 
 int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
-Status Migrate(Database& db) {
+Status MigrateSqlite(Database& db) {
   auto version = CurrentVersion(db);
   if (!version) return version.status();
   if (*version > LatestSchemaVersion())
@@ -362,4 +362,4 @@ Status Migrate(Database& db) {
   return Status::Ok();
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sqlite/sqlite_db.h"
+#include "sql/database.h"
 #include "store/web_store.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
-class SqliteWebStore : public WebStore {
+class SqlWebStore : public WebStore {
  public:
-  SqliteWebStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  SqlWebStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
 
   Status CreateSession(const WebSession& session) override;
   Result<WebSession> GetSession(const std::string& id_hash) override;
@@ -54,4 +54,4 @@ class SqliteWebStore : public WebStore {
   std::mutex& mu_;
 };
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

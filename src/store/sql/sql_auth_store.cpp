@@ -1,10 +1,10 @@
-#include "store/sqlite/sqlite_auth_store.h"
+#include "store/sql/sql_auth_store.h"
 
 #include <boost/json.hpp>
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 namespace json = boost::json;
 
@@ -32,7 +32,7 @@ constexpr const char* kClientColumns =
 
 }  // namespace
 
-Status SqliteAuthStore::CreateClient(const ClientRecord& c) {
+Status SqlAuthStore::CreateClient(const ClientRecord& c) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(std::string("INSERT INTO clients(") + kClientColumns +
                           ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, NULL)");
@@ -47,13 +47,13 @@ Status SqliteAuthStore::CreateClient(const ClientRecord& c) {
                  .Bind(8, ToUnix(c.expires_at))
                  .Bind(9, c.public_key_pem)
                  .Run();
-  if (!s.ok() && s.message().find("UNIQUE") != std::string::npos)
+  if (!s.ok() && s.code() == Code::kAlreadyExists)
     return Status::AlreadyExists("client id " + c.client_id + " is taken");
   return s;
 }
 
-Result<std::vector<ClientRecord>> SqliteAuthStore::QueryClients(const char* where,
-                                                                const std::string& arg) {
+Result<std::vector<ClientRecord>> SqlAuthStore::QueryClients(const char* where,
+                                                             const std::string& arg) {
   auto stmt = db_.Prepare(std::string("SELECT ") + kClientColumns + " FROM clients WHERE " + where +
                           " ORDER BY created_at, client_id");
   if (!stmt) return stmt.status();
@@ -78,7 +78,7 @@ Result<std::vector<ClientRecord>> SqliteAuthStore::QueryClients(const char* wher
   return out;
 }
 
-Result<ClientRecord> SqliteAuthStore::GetClient(const std::string& client_id) {
+Result<ClientRecord> SqlAuthStore::GetClient(const std::string& client_id) {
   std::lock_guard lock(mu_);
   auto list = QueryClients("client_id = ?1", client_id);
   if (!list) return list.status();
@@ -86,12 +86,12 @@ Result<ClientRecord> SqliteAuthStore::GetClient(const std::string& client_id) {
   return std::move(list->front());
 }
 
-Result<std::vector<ClientRecord>> SqliteAuthStore::ListClients(const std::string& owner) {
+Result<std::vector<ClientRecord>> SqlAuthStore::ListClients(const std::string& owner) {
   std::lock_guard lock(mu_);
   return QueryClients("?1 = '' OR owner = ?1", owner);
 }
 
-Status SqliteAuthStore::RevokeClient(const std::string& client_id, TimePoint at) {
+Status SqlAuthStore::RevokeClient(const std::string& client_id, TimePoint at) {
   std::lock_guard lock(mu_);
   auto stmt =
       db_.Prepare("UPDATE clients SET revoked_at = COALESCE(revoked_at, ?2) WHERE client_id = ?1");
@@ -101,14 +101,14 @@ Status SqliteAuthStore::RevokeClient(const std::string& client_id, TimePoint at)
   return Status::Ok();
 }
 
-Status SqliteAuthStore::MarkClientUsed(const std::string& client_id, TimePoint at) {
+Status SqlAuthStore::MarkClientUsed(const std::string& client_id, TimePoint at) {
   std::lock_guard lock(mu_);
   return db_.Run("UPDATE clients SET last_used_at = ?2 WHERE client_id = ?1",
                  [&](Statement& s) { s.Bind(1, client_id).Bind(2, ToUnix(at)); });
 }
 
-Result<bool> SqliteAuthStore::RememberAssertionId(const std::string& client_id,
-                                                  const std::string& jti, TimePoint expires_at) {
+Result<bool> SqlAuthStore::RememberAssertionId(const std::string& client_id, const std::string& jti,
+                                               TimePoint expires_at) {
   std::lock_guard lock(mu_);
   // Expired ids can never be replayed (their assertions are refused as expired): forget them.
   auto purge = db_.Prepare("DELETE FROM assertion_ids WHERE expires_at < ?1");
@@ -123,7 +123,7 @@ Result<bool> SqliteAuthStore::RememberAssertionId(const std::string& client_id,
   return db_.Changes() == 1;
 }
 
-Status SqliteAuthStore::AppendAudit(const AuthAuditRecord& r) {
+Status SqlAuthStore::AppendAudit(const AuthAuditRecord& r) {
   std::lock_guard lock(mu_);
   return db_.Run(
       "INSERT INTO auth_audit(at, client_id, user, ip, outcome, reason) "
@@ -138,7 +138,7 @@ Status SqliteAuthStore::AppendAudit(const AuthAuditRecord& r) {
       });
 }
 
-Result<std::vector<AuthAuditRecord>> SqliteAuthStore::ListAudit(int limit) {
+Result<std::vector<AuthAuditRecord>> SqlAuthStore::ListAudit(int limit) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
       "SELECT at, client_id, user, ip, outcome, reason FROM auth_audit ORDER BY id DESC LIMIT ?1");
@@ -152,7 +152,7 @@ Result<std::vector<AuthAuditRecord>> SqliteAuthStore::ListAudit(int limit) {
   return out;
 }
 
-Result<int64_t> SqliteAuthStore::PruneAudit(TimePoint before) {
+Result<int64_t> SqlAuthStore::PruneAudit(TimePoint before) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare("DELETE FROM auth_audit WHERE at < ?1");
   if (!stmt) return stmt.status();
@@ -160,4 +160,4 @@ Result<int64_t> SqliteAuthStore::PruneAudit(TimePoint before) {
   return static_cast<int64_t>(db_.Changes());
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

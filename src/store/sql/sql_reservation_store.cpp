@@ -1,9 +1,9 @@
-#include "store/sqlite/sqlite_reservation_store.h"
+#include "store/sql/sql_reservation_store.h"
 
-#include "store/sqlite/time_columns.h"
+#include "store/sql/time_columns.h"
 #include "util/split.h"
 
-namespace sfapid::sqlite {
+namespace sfapid::sql {
 
 namespace {
 
@@ -95,8 +95,8 @@ constexpr const char* kUnfinished = "('requested', 'approved', 'scheduled', 'act
 
 }  // namespace
 
-Status SqliteReservationStore::CheckLimits(const Reservation& r, const ReservationLimits& limits,
-                                           bool adding) {
+Status SqlReservationStore::CheckLimits(const Reservation& r, const ReservationLimits& limits,
+                                        bool adding) {
   if (adding && limits.max_active_per_project > 0) {
     auto n = db_.Query<int64_t>(
         std::string("SELECT COUNT(*) FROM reservations WHERE machine = ?1 AND account = ?2 AND "
@@ -130,7 +130,7 @@ Status SqliteReservationStore::CheckLimits(const Reservation& r, const Reservati
   return Status::Ok();
 }
 
-Status SqliteReservationStore::AppendEvent(int64_t id, const ReservationEvent& e) {
+Status SqlReservationStore::AppendEvent(int64_t id, const ReservationEvent& e) {
   return db_.Run(
       "INSERT INTO reservation_events(reservation_id, at, actor, action, state, note) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -140,7 +140,7 @@ Status SqliteReservationStore::AppendEvent(int64_t id, const ReservationEvent& e
       });
 }
 
-Result<std::vector<ReservationEvent>> SqliteReservationStore::ReservationHistory(int64_t id) {
+Result<std::vector<ReservationEvent>> SqlReservationStore::ReservationHistory(int64_t id) {
   std::lock_guard lock(mu_);
   return db_.Query<ReservationEvent>(
       "SELECT reservation_id, at, actor, action, state, note FROM reservation_events WHERE "
@@ -151,7 +151,7 @@ Result<std::vector<ReservationEvent>> SqliteReservationStore::ReservationHistory
       });
 }
 
-Result<std::vector<ReservationNotice>> SqliteReservationStore::UnnotifiedEvents(int limit) {
+Result<std::vector<ReservationNotice>> SqlReservationStore::UnnotifiedEvents(int limit) {
   std::lock_guard lock(mu_);
   return db_.Query<ReservationNotice>(
       "SELECT e.seq, e.reservation_id, e.at, e.actor, e.action, e.state, e.note FROM reservations "
@@ -164,15 +164,15 @@ Result<std::vector<ReservationNotice>> SqliteReservationStore::UnnotifiedEvents(
       });
 }
 
-Status SqliteReservationStore::MarkNotified(int64_t reservation_id, int64_t seq) {
+Status SqlReservationStore::MarkNotified(int64_t reservation_id, int64_t seq) {
   std::lock_guard lock(mu_);
-  return db_.Run("UPDATE reservations SET notified_seq = MAX(notified_seq, ?2) WHERE id = ?1",
+  return db_.Run("UPDATE reservations SET notified_seq = ?2 WHERE id = ?1 AND notified_seq < ?2",
                  [&](Statement& s) { s.Bind(1, reservation_id).Bind(2, seq); });
 }
 
-Result<int64_t> SqliteReservationStore::AddReservation(const Reservation& r,
-                                                       const ReservationLimits& limits,
-                                                       const ReservationEvent& event) {
+Result<int64_t> SqlReservationStore::AddReservation(const Reservation& r,
+                                                    const ReservationLimits& limits,
+                                                    const ReservationEvent& event) {
   std::lock_guard lock(mu_);
   int64_t id = 0;
   Status s = db_.InTransaction([&]() -> Status {
@@ -188,18 +188,19 @@ Result<int64_t> SqliteReservationStore::AddReservation(const Reservation& r,
     auto stmt = db_.Prepare(std::string("INSERT INTO reservations(") + (kColumns + 4) +
                             ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
                             "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
-                            "?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)");
+                            "?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34) RETURNING id");
     if (!stmt) return stmt.status();
     BindFields(*stmt, r);
-    if (Status run = stmt->Run(); !run.ok()) return run;
-    id = db_.LastInsertId();
+    auto inserted = stmt->RunReturningId();
+    if (!inserted) return inserted.status();
+    id = *inserted;
     return AppendEvent(id, event);
   });
   if (!s.ok()) return s;
   return id;
 }
 
-Result<std::vector<Reservation>> SqliteReservationStore::Select(const ReservationFilter& f) {
+Result<std::vector<Reservation>> SqlReservationStore::Select(const ReservationFilter& f) {
   std::string sql = std::string("SELECT ") + kColumns +
                     " FROM reservations WHERE (?1 = '' OR machine = ?1) AND (?2 < 0 OR id = ?2) "
                     "AND (?3 = '' OR state = ?3) AND (?4 = '' OR account = ?4)";
@@ -226,7 +227,7 @@ Result<std::vector<Reservation>> SqliteReservationStore::Select(const Reservatio
       &Row);
 }
 
-Result<std::optional<Reservation>> SqliteReservationStore::GetReservation(int64_t id) {
+Result<std::optional<Reservation>> SqlReservationStore::GetReservation(int64_t id) {
   ReservationFilter f;
   f.id = id;
   std::lock_guard lock(mu_);
@@ -236,16 +237,14 @@ Result<std::optional<Reservation>> SqliteReservationStore::GetReservation(int64_
   return std::optional<Reservation>(std::move(rows->front()));
 }
 
-Result<std::vector<Reservation>> SqliteReservationStore::ListReservations(
-    const ReservationFilter& f) {
+Result<std::vector<Reservation>> SqlReservationStore::ListReservations(const ReservationFilter& f) {
   std::lock_guard lock(mu_);
   return Select(f);
 }
 
-Result<bool> SqliteReservationStore::UpdateReservation(const Reservation& r,
-                                                       ReservationState expected,
-                                                       const ReservationLimits& limits,
-                                                       const ReservationEvent& event) {
+Result<bool> SqlReservationStore::UpdateReservation(const Reservation& r, ReservationState expected,
+                                                    const ReservationLimits& limits,
+                                                    const ReservationEvent& event) {
   std::lock_guard lock(mu_);
   bool written = false;
   Status s = db_.InTransaction([&]() -> Status {
@@ -269,7 +268,7 @@ Result<bool> SqliteReservationStore::UpdateReservation(const Reservation& r,
     return written ? AppendEvent(r.id, event) : Status::Ok();
   });
   if (!s.ok()) {
-    if (s.message().find("UNIQUE") != std::string::npos)
+    if (s.code() == Code::kAlreadyExists)
       return Status::AlreadyExists("name: a reservation named '" + r.name + "' exists on " +
                                    r.machine);
     return s;
@@ -277,4 +276,4 @@ Result<bool> SqliteReservationStore::UpdateReservation(const Reservation& r,
   return written;
 }
 
-}  // namespace sfapid::sqlite
+}  // namespace sfapid::sql

@@ -1,0 +1,27 @@
+// The SQLite driver: one connection (serialized mode), a busy timeout for the CLI and the server
+// sharing the file, and a private (0600) file from its first byte.
+#pragma once
+
+#include <sqlite3.h>
+
+#include "sql/database.h"
+
+namespace sfapid::sql {
+
+class SqliteDatabase : public Database {
+ public:
+  static Result<std::unique_ptr<SqliteDatabase>> Open(const std::string& path);
+  ~SqliteDatabase() override;
+
+  Status Exec(const std::string& sql) override;
+  Result<Statement> Prepare(std::string_view sql) override;
+  Status InTransaction(const std::function<Status()>& body) override;
+  int Changes() const override { return sqlite3_changes(db_); }
+  const char* dialect() const override { return "sqlite"; }
+
+ private:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+}  // namespace sfapid::sql
