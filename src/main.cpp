@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   sfapid::cmd::AddReservationCommands(app, ctx);
   sfapid::cmd::AddAccountCommands(app, ctx);
   sfapid::cmd::AddWebCommands(app, ctx);
+  sfapid::cmd::AddStoreCommands(app, ctx);
   CLI11_PARSE(app, argc, argv);
   return ctx.run ? ctx.run() : 0;
 }

@@ -21,6 +21,11 @@ Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
   // Everything sfapid keeps (store, keys, spool, outbox) is under data_dir: private first.
   if (Status s = EnsurePrivateDir(config.data_dir); !s.ok())
     return Status::Unavailable("data_dir: " + s.message());
+  if (!config.store.url.empty()) {
+    auto store = OpenPostgresStore(config.store.url);
+    if (!store) return Status::Unavailable(store.status().message() + " ([store] url)");
+    return store;
+  }
   auto store = OpenSqliteStore(config.DataPath(config.store.sqlite_path));
   if (!store)  // SQLite's own words ("unable to open database file") name no setting
     return Status::Unavailable(store.status().message() + " (data_dir '" + config.data_dir +
@@ -57,8 +62,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
       std::make_unique<StatusService>(c.systems, c.status, app->store_->status(), scheduler_views);
 
   app->clients_ = std::make_unique<ClientRegistry>(c.auth, app->store_->auth());
-  app->signing_keys_ =
-      std::make_unique<SigningKeys>(SigningKeyDir(c), c.auth.access_token_lifetime_seconds);
+  app->signing_keys_ = std::make_unique<SigningKeys>(app->store_->auth(), SigningKeyDir(c),
+                                                     c.auth.access_token_lifetime_seconds);
   if (Status s = app->signing_keys_->LoadOrCreate(); !s.ok()) return s;
   app->tokens_ = std::make_unique<TokenService>(c.auth, c.server, *app->clients_,
                                                 *app->signing_keys_, app->store_->auth());

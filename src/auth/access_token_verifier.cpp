@@ -43,6 +43,9 @@ Result<Principal> AccessTokenVerifier::Verify(const std::string& token, const st
   if (now.time_since_epoch().count() >= verified->exp)
     return Status::Unauthenticated("the token has expired");
   auto client = clients_.Find(verified->principal.client_id);
+  // A token we signed for a client this process has not seen yet: made through another node (or
+  // the CLI) since the last refresh. Only tokens with our own signature get here.
+  if (!client) client = clients_.FindFresh(verified->principal.client_id);
   if (!client) return Status::Unauthenticated("the token's client no longer exists");
   if (client->record.revoked_at) return Status::Unauthenticated("the token's client was revoked");
   if (now >= client->record.expires_at)

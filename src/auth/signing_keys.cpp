@@ -1,61 +1,68 @@
 #include "auth/signing_keys.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "util/log_status.h"
-#include "util/private_files.h"
 
 namespace sfapid {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-namespace {
+namespace {}  // namespace
 
-Status WritePrivateFile(const std::string& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || !synced) return Status::Unavailable("cannot write " + path);
-  return Status::Ok();
-}
-
-}  // namespace
-
-namespace {
-int64_t FolderMtimeNs(const std::string& dir) {
-  struct stat st;
-  if (::stat(dir.c_str(), &st) != 0) return -1;
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-}
-}  // namespace
-
-void SigningKeys::ReloadIfChanged() {
-  const int64_t mtime = FolderMtimeNs(dir_);
+void SigningKeys::ReloadIfRotated() {
+  // A few short rows: cheap next to the token's own writes; the keys are parsed again only when
+  // the ring changed (a rotation through any node or the CLI signs the very next token).
+  auto stored = store_.ListSigningKeys();
+  if (!stored) {
+    spdlog::warn("reading the token-signing keys failed (the ones loaded before stay in use): {}",
+                 stored.status().message());
+    return;
+  }
   {
     std::lock_guard lock(mu_);
-    if (mtime == loaded_mtime_ns_) return;
+    bool same = stored->size() == keys_.size();
+    for (size_t i = 0; same && i < keys_.size(); ++i) same = (*stored)[i].kid == keys_[i]->kid;
+    if (same) return;
   }
-  LogIfFailed(Load(), "reloading the token-signing keys (the ones loaded before stay in use)");
+  LogIfFailed(Load(std::move(stored).value()),
+              "reloading the token-signing keys (the ones loaded before stay in use)");
 }
 
 Status SigningKeys::Load() {
-  const int64_t mtime = FolderMtimeNs(dir_);
+  auto stored = store_.ListSigningKeys();
+  if (!stored) return stored.status();
+  return Load(std::move(stored).value());
+}
+
+Status SigningKeys::Load(std::vector<StoredSigningKey> stored) {
   std::vector<std::shared_ptr<const SigningKey>> keys;
+  for (const auto& k : stored) {
+    auto key = Key::FromPem(k.private_pem);
+    if (!key || !key->has_private()) {
+      spdlog::warn("token-signing key {} in the store is unreadable; skipped", k.kid);
+      continue;
+    }
+    keys.push_back(std::make_shared<const SigningKey>(
+        SigningKey{k.kid, k.created_ns, std::move(key).value()}));
+  }
+  std::sort(keys.begin(), keys.end(),
+            [](const auto& a, const auto& b) { return a->created_ns < b->created_ns; });
+  std::lock_guard lock(mu_);
+  keys_ = std::move(keys);
+  last_reload_ = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+Status SigningKeys::ImportLegacyFiles() {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+  if (legacy_dir_.empty() || !fs::is_directory(legacy_dir_, ec)) return Status::Ok();
+  for (const auto& entry : fs::directory_iterator(legacy_dir_, ec)) {
     const std::string name = entry.path().filename().string();
     const auto dash = name.find('-');
     if (dash == std::string::npos || entry.path().extension() != ".pem") continue;
@@ -65,16 +72,10 @@ Status SigningKeys::Load() {
     auto key = Key::FromPem(text.str());
     if (!key || !key->has_private()) continue;
     const std::string kid = name.substr(dash + 1, name.size() - dash - 1 - 4);
-    keys.push_back(std::make_shared<const SigningKey>(
-        SigningKey{kid, std::atoll(name.substr(0, dash).c_str()), std::move(key).value()}));
+    Status s = store_.AddSigningKey({kid, std::atoll(name.substr(0, dash).c_str()), text.str()});
+    if (!s.ok() && s.code() != Code::kAlreadyExists) return s;
+    spdlog::info("imported token-signing key {} from {} into the store", kid, legacy_dir_);
   }
-  if (ec) return Status::Unavailable("cannot read key folder " + dir_ + ": " + ec.message());
-  std::sort(keys.begin(), keys.end(),
-            [](const auto& a, const auto& b) { return a->created_ns < b->created_ns; });
-  std::lock_guard lock(mu_);
-  keys_ = std::move(keys);
-  last_reload_ = std::chrono::steady_clock::now();
-  loaded_mtime_ns_ = mtime;
   return Status::Ok();
 }
 
@@ -86,15 +87,25 @@ Result<std::shared_ptr<const SigningKey>> SigningKeys::Generate() {
                              .count();
   auto made = std::make_shared<const SigningKey>(
       SigningKey{key->Thumbprint().substr(0, 16), now_ns, std::move(key).value()});
-  if (Status s = WritePrivateFile(dir_ + "/" + made->FileName(), made->key.PrivatePem()); !s.ok())
+  if (Status s = store_.AddSigningKey({made->kid, made->created_ns, made->key.PrivatePem()});
+      !s.ok())
     return s;
   return made;
 }
 
 Status SigningKeys::LoadOrCreate() {
-  if (Status s = EnsurePrivateDir(dir_); !s.ok()) return s;
   if (Status s = Load(); !s.ok()) return s;
-  if (Current()) return Status::Ok();
+  {
+    std::lock_guard lock(mu_);
+    if (!keys_.empty()) return Status::Ok();
+  }
+  if (Status s = ImportLegacyFiles(); !s.ok()) return s;
+  if (Status s = Load(); !s.ok()) return s;
+  {
+    std::lock_guard lock(mu_);
+    if (!keys_.empty()) return Status::Ok();
+  }
+  // Two nodes starting on a new store may both make one: both are valid, the newer signs.
   auto key = Generate();
   if (!key) return key.status();
   return Load();
@@ -106,17 +117,20 @@ Result<std::string> SigningKeys::Rotate() {
   if (!fresh) return fresh.status();
   // A key retired when its successor was created; tokens it signed live token_lifetime after that.
   const auto grace = std::chrono::seconds(static_cast<int64_t>(token_lifetime_seconds_) + 60);
+  std::vector<std::string> expired;
   {
     std::lock_guard lock(mu_);
     for (size_t i = 0; i + 1 < keys_.size(); ++i)
-      if (keys_[i + 1]->created() + grace < Now()) fs::remove(dir_ + "/" + keys_[i]->FileName());
+      if (keys_[i + 1]->created() + grace < Now()) expired.push_back(keys_[i]->kid);
   }
+  for (const auto& kid : expired)
+    if (Status s = store_.RemoveSigningKey(kid); !s.ok()) return s;
   if (Status s = Load(); !s.ok()) return s;
   return (*fresh)->kid;
 }
 
 std::shared_ptr<const SigningKey> SigningKeys::Current() {
-  ReloadIfChanged();
+  ReloadIfRotated();
   std::lock_guard lock(mu_);
   return keys_.empty() ? nullptr : keys_.back();
 }

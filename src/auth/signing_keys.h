@@ -1,7 +1,9 @@
-// The server's own keys for signing access tokens (ES256), kept as 0600 PEM files in
-// <data_dir>/keys named "<created, ns since 1970>-<kid>.pem". The newest signs; older ones stay
-// valid for verification until every token they signed has expired, then `sfapid keys rotate`
-// prunes them.
+// The server's own keys for signing access tokens (ES256), kept in the store so that every node
+// signs and verifies with the same ones. The newest signs; older ones stay valid for verification
+// until every token they signed has expired, then `sfapid keys rotate` prunes them. A rotation
+// made through any node (or the CLI) signs the next token everywhere (the ring's kids are read
+// when signing), and a token naming a kid a node does not know makes it read the ring. Keys an
+// older sfapid kept as files in <data_dir>/keys are imported on first start.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "auth/key.h"
+#include "store/auth_store.h"
 #include "util/status.h"
 #include "util/time_format.h"
 
@@ -22,38 +25,42 @@ struct SigningKey {
   Key key;
 
   TimePoint created() const { return TimePoint{std::chrono::seconds{created_ns / 1000000000}}; }
-  std::string FileName() const { return std::to_string(created_ns) + "-" + kid + ".pem"; }
 };
 
 class SigningKeys {
  public:
-  SigningKeys(std::string dir, double token_lifetime_seconds)
-      : dir_(std::move(dir)), token_lifetime_seconds_(token_lifetime_seconds) {}
+  // legacy_dir: where an older sfapid kept its key files (imported once).
+  SigningKeys(AuthStore& store, std::string legacy_dir, double token_lifetime_seconds)
+      : store_(store),
+        legacy_dir_(std::move(legacy_dir)),
+        token_lifetime_seconds_(token_lifetime_seconds) {}
 
-  // Loads the folder, generating the first key when there is none.
+  // Loads the keys, importing old key files and generating the first key when there is none.
   Status LoadOrCreate();
   // Adds a new signing key and removes keys whose tokens have all expired. Returns the new kid.
   Result<std::string> Rotate();
 
   std::shared_ptr<const SigningKey> Current();
-  // A key by kid; an unknown kid reloads the folder (at most once a second) in case another
-  // process rotated.
+  // A key by kid; an unknown kid reloads the ring (at most once a second) in case another node
+  // rotated.
   std::shared_ptr<const SigningKey> Find(const std::string& kid);
   // {"keys": [public JWKs with kid, alg, use]}
   boost::json::object Jwks() const;
 
  private:
   Status Load();
-  // Reloads when the folder changed (another process rotated): one stat() per call.
-  void ReloadIfChanged();
+  Status Load(std::vector<StoredSigningKey> stored);
+  // Reloads when the store's ring differs from the loaded one.
+  void ReloadIfRotated();
+  Status ImportLegacyFiles();
   Result<std::shared_ptr<const SigningKey>> Generate();
 
-  std::string dir_;
+  AuthStore& store_;
+  std::string legacy_dir_;
   double token_lifetime_seconds_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<const SigningKey>> keys_;  // oldest first
   std::chrono::steady_clock::time_point last_reload_{};
-  int64_t loaded_mtime_ns_ = -1;
 };
 
 }  // namespace sfapid

@@ -281,7 +281,10 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
         ctx.run = [&ctx] {
           auto config = ctx.LoadConfig();
           if (!config) return 2;
-          SigningKeys ring(SigningKeyDir(*config), config->auth.access_token_lifetime_seconds);
+          auto store = OpenConfiguredStore(*config);
+          if (!store) return Fail(store.status().message());
+          SigningKeys ring((*store)->auth(), SigningKeyDir(*config),
+                           config->auth.access_token_lifetime_seconds);
           auto kid = ring.Rotate();
           if (!kid) return Fail(kid.status().message());
           std::printf("signing with key %s\n", kid->c_str());

@@ -35,6 +35,8 @@ void AddAccountCommands(CLI::App& app, CommandContext& ctx);
 // `sfapid web link`, `sfapid user enable|disable|totp-reset`, `sfapid access ...`; after
 // AddAccountCommands (it adds to `sfapid user`).
 void AddWebCommands(CLI::App& app, CommandContext& ctx);
+// `sfapid store migrate|version`.
+void AddStoreCommands(CLI::App& app, CommandContext& ctx);
 
 // Prints "sfapid: error: <message>" to stderr and returns the exit code for a failed command.
 int Fail(const std::string& message);

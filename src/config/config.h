@@ -100,6 +100,9 @@ struct ServerConfig {
 
 struct StoreConfig {
   std::string sqlite_path = "sfapid.db";  // relative to data_dir
+  // "postgresql://user:password@host:port/db": the store is PostgreSQL (several nodes share it);
+  // empty: SQLite at sqlite_path.
+  std::string url;
 };
 
 struct StatusConfig {

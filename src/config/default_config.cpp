@@ -30,6 +30,9 @@ access_log = true             # one line per request on standard error
 
 [store]
 sqlite_path = "sfapid.db"     # relative to data_dir unless absolute
+# "postgresql://USER:PASSWORD@HOST:PORT/DB": keep everything in PostgreSQL instead, for several
+# sfapid nodes sharing one store (scripts/pg-up starts one for trying it). "" = SQLite above.
+url = ""
 
 [status]
 probe_interval_seconds = 10   # how often each compute system's scheduler is asked if it answers

@@ -7,8 +7,12 @@ void ReadStore(TableReader& root, StoreConfig& out) {
   if (const toml::table* t = root.Table("store")) {
     TableReader s(*t, root.source(), "store");
     s.Read("sqlite_path", out.sqlite_path);
+    s.Read("url", out.url);
     s.RejectUnknown();
     s.Require(!out.sqlite_path.empty(), "sqlite_path", "must not be empty");
+    s.Require(out.url.empty() || out.url.rfind("postgresql://", 0) == 0 ||
+                  out.url.rfind("postgres://", 0) == 0,
+              "url", "must be empty (SQLite) or a postgresql:// URL");
   }
 }
 

@@ -37,6 +37,14 @@ struct AuthAuditRecord {
   std::string reason;
 };
 
+// The server's own token-signing key (docs/security.md): every node signs and verifies with the
+// same ones, so they live in the store.
+struct StoredSigningKey {
+  std::string kid;
+  int64_t created_ns = 0;
+  std::string private_pem;
+};
+
 class AuthStore {
  public:
   virtual ~AuthStore() = default;
@@ -52,6 +60,11 @@ class AuthStore {
   // Records an assertion id until it expires. Returns false when it was already recorded: a replay.
   virtual Result<bool> RememberAssertionId(const std::string& client_id, const std::string& jti,
                                            TimePoint expires_at) = 0;
+
+  // Token-signing keys, oldest first; adding a kid that exists is AlreadyExists.
+  virtual Result<std::vector<StoredSigningKey>> ListSigningKeys() = 0;
+  virtual Status AddSigningKey(const StoredSigningKey& key) = 0;
+  virtual Status RemoveSigningKey(const std::string& kid) = 0;
 
   virtual Status AppendAudit(const AuthAuditRecord& record) = 0;
   virtual Result<std::vector<AuthAuditRecord>> ListAudit(int limit) = 0;  // newest first

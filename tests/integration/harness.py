@@ -36,6 +36,18 @@ system_type = "service"
 """
 
 
+def postgres_store():
+    """With SFAPID_TEST_PG_URL (tests/run-on-postgres), a [store] table putting this server in a
+    schema of its own in that PostgreSQL database; "" for SQLite."""
+    url = os.environ.get("SFAPID_TEST_PG_URL")
+    if not url:
+        return ""
+    schema = f"s{os.getpid()}_{os.urandom(4).hex()}"
+    subprocess.run(["psql", url, "-qc", f"CREATE SCHEMA {schema}"], check=True,
+                   capture_output=True)
+    return f'[store]\nurl = "{url}?options=-csearch_path%3D{schema}"\n'
+
+
 class Server:
     """One sfapid process. `server_options` are extra lines for the [server] table."""
 
@@ -46,7 +58,7 @@ class Server:
         with open(self.config_path, "w") as f:
             f.write(f'data_dir = "{self.data_dir}"\n{extra}\n[server]\nport = 0\n{server_options}\n'
                     f"[status]\nprobe_interval_seconds = 0.2\nrefresh_interval_seconds = 0.1\n"
-                    f"{status_options}\n{systems}")
+                    f"{status_options}\n{postgres_store()}{systems}")
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.dir, "sfapid.log")
@@ -96,6 +108,30 @@ class Server:
         if check and r.returncode != 0:
             raise AssertionError(f"sfapid {' '.join(args)} failed ({r.returncode}): {r.stderr}")
         return r
+
+    def query(self, sql):
+        """Rows of a query on this server's store (SQLite file or PostgreSQL schema), as tuples
+        of strings: for tests that look at what the server keeps."""
+        url = self.store_url()
+        if not url:
+            import sqlite3
+            db = sqlite3.connect(os.path.join(self.data_dir, "sfapid.db"))
+            try:
+                rows = [tuple(str(v) for v in row) for row in db.execute(sql)]
+                db.commit()
+                return rows
+            finally:
+                db.close()
+        base, schema = url.split("?options=-csearch_path%3D")
+        out = subprocess.run(["psql", base, "-qAtX", "-F", "\x1f", "-R", "\x1e", "-c",
+                              f"SET search_path = {schema}; {sql}"],
+                             capture_output=True, text=True, check=True).stdout
+        return [tuple(r.split("\x1f")) for r in out.rstrip("\n").split("\x1e") if r]
+
+    def store_url(self):
+        with open(self.config_path) as f:
+            m = re.search(r'^url = "([^"]*)"', f.read(), re.M)
+        return m.group(1) if m else ""
 
     def request(self, method, path, body=None, headers=None, timeout=10):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)

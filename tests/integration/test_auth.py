@@ -2,7 +2,6 @@
 endpoint as authlib (sfapi_client's library) and a bare curl + openssl script use it, and every
 forgery and misuse we could think of."""
 
-import glob
 import json
 import os
 import stat
@@ -333,10 +332,9 @@ class TokenRefusals(AuthTest):
 
 class AccessTokens(AuthTest):
     def signing_key(self):
-        path = sorted(glob.glob(os.path.join(self.server.data_dir, "keys", "*.pem")))[-1]
-        kid = os.path.basename(path).split("-", 1)[1][:-4]
-        with open(path, "rb") as f:
-            return kid, serialization.load_pem_private_key(f.read(), None)
+        kid, pem = self.server.query(
+            "SELECT kid, private_pem FROM signing_keys ORDER BY created_ns DESC LIMIT 1")[0]
+        return kid, serialization.load_pem_private_key(pem.encode(), None)
 
     def server_claims(self, **changes):
         client_id, _ = load_private_key(self.new_client())

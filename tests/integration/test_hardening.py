@@ -8,7 +8,6 @@ import json
 import os
 import pwd
 import socket
-import sqlite3
 import stat
 import subprocess
 import threading
@@ -38,6 +37,7 @@ def as_user(account, *argv):
 
 # --- 1. the store and everything under data_dir is private -------------------------------------
 
+@unittest.skipIf(os.environ.get("SFAPID_TEST_PG_URL"), "the SQLite store's files; not on PostgreSQL")
 class StoreFilesArePrivate(unittest.TestCase):
     def setUp(self):
         self.server = Server()
@@ -61,7 +61,7 @@ class StoreFilesArePrivate(unittest.TestCase):
         alice = USERS.accounts["alice"]
         client_key(self.server, alice)  # a write: the -wal file exists now
         self.assert_private()
-        for sub in ("keys", os.path.join("spool", "perlmutter")):
+        for sub in (os.path.join("spool", "perlmutter"),):
             self.assertEqual(mode(os.path.join(self.server.data_dir, sub)), 0o700, sub)
         bob = USERS.accounts["bob"]
         for name in ("sfapid.db", "sfapid.db-wal"):
@@ -142,12 +142,8 @@ class CallbacksNeverReachLoopback(ComputeTest):
         super().tearDownClass()
 
     def deliveries(self):
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "sfapid.db"))
-        try:
-            return db.execute("SELECT target, state, attempts, last_error FROM callback_deliveries"
-                              ).fetchall()
-        finally:
-            db.close()
+        return [(t, s, int(a), e) for t, s, a, e in self.server.query(
+            "SELECT target, state, attempts, last_error FROM callback_deliveries")]
 
     def test_literal_loopback_addresses_are_refused_at_submit(self):
         port = self.receiver.port
@@ -334,11 +330,7 @@ class RefusalFlood(ServerTest):
                                    headers={**FORM, "X-Forwarded-For": ip})
 
     def audit_rows(self, ip):
-        db = sqlite3.connect(os.path.join(self.server.data_dir, "sfapid.db"))
-        try:
-            return db.execute("SELECT count(*) FROM auth_audit WHERE ip = ?", (ip,)).fetchone()[0]
-        finally:
-            db.close()
+        return int(self.server.query(f"SELECT count(*) FROM auth_audit WHERE ip = '{ip}'")[0][0])
 
     def test_an_address_refused_too_often_gets_429_unchecked_and_unaudited(self):
         attacker = "198.51.100.7"
@@ -377,17 +369,12 @@ class AuditRetention(unittest.TestCase):
         try:
             server.request("POST", "/oauth2/token", body=b"grant_type=x", headers=FORM)
             server.stop()
-            db = sqlite3.connect(os.path.join(server.data_dir, "sfapid.db"))
             old = int(time.time()) - 31 * 86400
-            db.execute("INSERT INTO auth_audit(at, client_id, user, ip, outcome, reason) "
-                       "VALUES(?, 'x', '', '192.0.2.1', 'refused', 'old')", (old,))
-            db.commit()
-            self.assertEqual(db.execute("SELECT count(*) FROM auth_audit").fetchone()[0], 2)
-            db.close()
+            server.query("INSERT INTO auth_audit(at, client_id, \"user\", ip, outcome, reason) "
+                         f"VALUES({old}, 'x', '', '192.0.2.1', 'refused', 'old')")
+            self.assertEqual(server.query("SELECT count(*) FROM auth_audit"), [("2",)])
             server.start()
-            db = sqlite3.connect(os.path.join(server.data_dir, "sfapid.db"))
-            reasons = [r[0] for r in db.execute("SELECT reason FROM auth_audit")]
-            db.close()
+            reasons = [r[0] for r in server.query("SELECT reason FROM auth_audit")]
             self.assertEqual(len(reasons), 1, reasons)
             self.assertNotIn("old", reasons)
             self.assertIn("pruned 1 token audit record(s) older than 30 days", server.read_log())

@@ -238,7 +238,7 @@ Result<std::vector<ChargeRow>> SqlAccountStore::ChargesTo(const std::string& acc
   return Rows<ChargeRow>(
       "SELECT user, SUM(node_seconds) FROM (SELECT user, node_seconds FROM finished_jobs WHERE "
       "account = ?1 UNION ALL SELECT requested_by, charged_node_seconds FROM reservations WHERE "
-      "account = ?1 AND charged = 1) GROUP BY user ORDER BY user",
+      "account = ?1 AND charged = 1) AS charges GROUP BY user ORDER BY user",
       [&](Statement& s) { s.Bind(1, account); }, &ChargeRowOf);
 }
 

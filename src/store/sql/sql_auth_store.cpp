@@ -123,6 +123,28 @@ Result<bool> SqlAuthStore::RememberAssertionId(const std::string& client_id, con
   return db_.Changes() == 1;
 }
 
+Result<std::vector<StoredSigningKey>> SqlAuthStore::ListSigningKeys() {
+  std::lock_guard lock(mu_);
+  return db_.Query<StoredSigningKey>(
+      "SELECT kid, created_ns, private_pem FROM signing_keys ORDER BY created_ns, kid",
+      [](Statement&) {},
+      +[](const Statement& s) {
+        return StoredSigningKey{s.Text(0), s.Int(1), s.Text(2)};
+      });
+}
+
+Status SqlAuthStore::AddSigningKey(const StoredSigningKey& k) {
+  std::lock_guard lock(mu_);
+  return db_.Run(
+      "INSERT INTO signing_keys(kid, created_ns, private_pem) VALUES(?1, ?2, ?3)",
+      [&](Statement& s) { s.Bind(1, k.kid).Bind(2, k.created_ns).Bind(3, k.private_pem); });
+}
+
+Status SqlAuthStore::RemoveSigningKey(const std::string& kid) {
+  std::lock_guard lock(mu_);
+  return db_.Run("DELETE FROM signing_keys WHERE kid = ?1", [&](Statement& s) { s.Bind(1, kid); });
+}
+
 Status SqlAuthStore::AppendAudit(const AuthAuditRecord& r) {
   std::lock_guard lock(mu_);
   return db_.Run(

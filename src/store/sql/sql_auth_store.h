@@ -19,6 +19,9 @@ class SqlAuthStore : public AuthStore {
   Status MarkClientUsed(const std::string& client_id, TimePoint at) override;
   Result<bool> RememberAssertionId(const std::string& client_id, const std::string& jti,
                                    TimePoint expires_at) override;
+  Result<std::vector<StoredSigningKey>> ListSigningKeys() override;
+  Status AddSigningKey(const StoredSigningKey& key) override;
+  Status RemoveSigningKey(const std::string& kid) override;
   Status AppendAudit(const AuthAuditRecord& record) override;
   Result<std::vector<AuthAuditRecord>> ListAudit(int limit) override;
   Result<int64_t> PruneAudit(TimePoint before) override;

@@ -100,7 +100,8 @@ Result<std::vector<UsageRow>> SqlComputeStore::UsageByAccount(const std::string&
   return Rows<UsageRow>(
       "SELECT system, account, SUM(jobs), SUM(node_seconds) FROM (SELECT system, account, 1 AS "
       "jobs, node_seconds FROM finished_jobs UNION ALL SELECT machine, account, 0, "
-      "charged_node_seconds FROM reservations WHERE charged = 1) WHERE ?1 = '' OR account = ?1 "
+      "charged_node_seconds FROM reservations WHERE charged = 1) AS charges WHERE ?1 = '' OR "
+      "account = ?1 "
       "GROUP BY system, account ORDER BY system, account",
       [&](Statement& s) { s.Bind(1, account); }, &UsageRowOf);
 }

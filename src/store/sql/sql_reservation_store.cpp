@@ -209,7 +209,8 @@ Result<std::vector<Reservation>> SqlReservationStore::Select(const ReservationFi
            " AND released = 0))";
   if (!f.visible_to.empty()) {
     // Users are stored comma-joined; matching ",name," in ",a,b," finds a whole name.
-    sql += " AND (requested_by = ?5 OR (',' || users || ',') LIKE ('%,' || ?5 || ',%')";
+    sql +=
+        " AND (requested_by = ?5 OR (',' || users || ',') LIKE ('%,' || CAST(?5 AS TEXT) || ',%')";
     for (size_t i = 0; i < f.visible_accounts.size(); ++i)
       sql += " OR account = ?" + std::to_string(6 + i);
     sql += ")";

@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <mutex>
 
+#include "sql/postgres_database.h"
 #include "sql/sqlite_database.h"
+#include "store/sql/migrations.h"
 #include "store/sql/sql_account_store.h"
 #include "store/sql/sql_auth_store.h"
 #include "store/sql/sql_compute_store.h"
@@ -12,7 +14,6 @@
 #include "store/sql/sql_task_store.h"
 #include "store/sql/sql_transfer_store.h"
 #include "store/sql/sql_web_store.h"
-#include "store/sql/sqlite_migrations.h"
 #include "store/store.h"
 #include "util/private_files.h"
 
@@ -53,8 +54,8 @@ class SqlStore : public Store {
 
   int SchemaVersion() override {
     std::lock_guard lock(mu_);
-    auto stmt = db_->Prepare("PRAGMA user_version");
-    return stmt && stmt->Step() ? static_cast<int>(stmt->Int(0)) : -1;
+    auto version = sql::SchemaVersionOf(*db_);
+    return version ? *version : -1;
   }
 
  private:
@@ -83,7 +84,14 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
                              "PRAGMA synchronous = NORMAL;");
       !s.ok())
     return s;
-  if (Status s = sql::MigrateSqlite(**db); !s.ok()) return s;
+  if (Status s = sql::Migrate(**db); !s.ok()) return s;
+  return std::unique_ptr<Store>(new SqlStore(std::move(db).value()));
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
+  auto db = sql::PostgresDatabase::Open(url);
+  if (!db) return db.status();
+  if (Status s = sql::Migrate(**db); !s.ok()) return s;
   return std::unique_ptr<Store>(new SqlStore(std::move(db).value()));
 }
 

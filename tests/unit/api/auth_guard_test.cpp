@@ -12,6 +12,7 @@
 #include "auth/token_service.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace sfapid {
 namespace {
@@ -21,9 +22,9 @@ class AuthGuardTest : public ::testing::Test {
   void SetUp() override {
     config_ = *LoadDefaultConfig();
     config_.data_dir = dir_;
-    store_ = std::move(OpenSqliteStore(dir_ + "/db").value());
+    store_ = std::move(testing::OpenTestStore(dir_ + "/db").value());
     clients_ = std::make_unique<ClientRegistry>(config_.auth, store_->auth());
-    keys_ = std::make_unique<SigningKeys>(dir_ + "/keys", 600);
+    keys_ = std::make_unique<SigningKeys>(store_->auth(), "", 600);
     ASSERT_TRUE(keys_->LoadOrCreate().ok());
     tokens_ = std::make_unique<TokenService>(config_.auth, config_.server, *clients_, *keys_,
                                              store_->auth());

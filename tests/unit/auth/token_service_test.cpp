@@ -54,7 +54,7 @@ class TokenServiceTest : public ::testing::Test {
   AuthConfig auth_;
   ServerConfig server_;
   ClientRegistry clients_{auth_, store_->auth()};
-  SigningKeys keys_{store_.dir / "keys", 600};
+  SigningKeys keys_{store_->auth(), "", 600};
   TokenService tokens_{auth_, server_, clients_, keys_, store_->auth()};
   CreatedClient client_;
 };

@@ -1,4 +1,6 @@
-// A real SQLite store in a temporary folder, for tests of the services above the store.
+// A real store for tests of the store and the services above it: SQLite in a temporary folder, or,
+// when SFAPID_TEST_PG_URL names a PostgreSQL database (tests/run-on-postgres sets it), a fresh
+// schema of its own there. One suite, both stores.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +12,14 @@
 
 namespace sfapid::testing {
 
+// The PostgreSQL database the tests run on (SFAPID_TEST_PG_URL), or "" for SQLite.
+std::string TestPostgresUrl();
+
+// A store at `sqlite_path`, or in a schema of the test database of its own. The schema's name is
+// written at `sqlite_path`, so opening the same path again (tests of reopening, of two processes)
+// is the same schema, and a path in a new temporary folder is a new one.
+Result<std::unique_ptr<Store>> OpenTestStore(const std::string& sqlite_path);
+
 struct TestStore {
   TempDir dir{"store"};
   std::unique_ptr<Store> store = Open(dir / "sfapid.db");
@@ -19,7 +29,7 @@ struct TestStore {
 
  private:
   static std::unique_ptr<Store> Open(const std::string& path) {
-    auto opened = OpenSqliteStore(path);
+    auto opened = OpenTestStore(path);
     EXPECT_TRUE(opened) << opened.status().message();
     return opened ? std::move(opened).value() : nullptr;
   }

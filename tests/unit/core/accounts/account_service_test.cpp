@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "support/fake_users.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace sfapid {
 namespace {
@@ -59,7 +60,7 @@ class FakeGroups : public GroupDirectory {
 class AccountServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = OpenSqliteStore(dir_ + "/sfapid.db");
+    auto s = testing::OpenTestStore(dir_ + "/sfapid.db");
     ASSERT_TRUE(s) << s.status().message();
     store_ = std::move(s).value();
     config_.accounts.gid_min = 60000;

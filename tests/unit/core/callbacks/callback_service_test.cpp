@@ -27,6 +27,7 @@
 
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace sfapid {
 namespace {
@@ -214,7 +215,7 @@ class CallbackServiceTest : public ::testing::Test {
     store_.reset();
   }
   void OpenStore() {
-    auto s = OpenSqliteStore(dir_ + "/sfapid.db");
+    auto s = testing::OpenTestStore(dir_ + "/sfapid.db");
     ASSERT_TRUE(s) << s.status().message();
     store_ = std::move(s).value();
   }

@@ -7,6 +7,7 @@
 
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace sfapid {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 class AccountStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = OpenSqliteStore(dir_ + "/sfapid.db");
+    auto s = testing::OpenTestStore(dir_ + "/sfapid.db");
     ASSERT_TRUE(s) << s.status().message();
     store_ = std::move(s).value();
   }

@@ -5,9 +5,10 @@
 
 #include <filesystem>
 
-#include "store/sql/sqlite_migrations.h"
+#include "store/sql/migrations.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace sfapid {
 namespace {
@@ -17,7 +18,7 @@ class ComputeStoreTest : public ::testing::Test {
   void SetUp() override { Open(); }
   void Open() {
     store_.reset();
-    auto s = OpenSqliteStore(dir_ + "/sfapid.db");
+    auto s = testing::OpenTestStore(dir_ + "/sfapid.db");
     ASSERT_TRUE(s) << s.status().message();
     store_ = std::move(s).value();
   }

@@ -9,6 +9,7 @@
 
 #include "store/store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace sfapid {
 namespace {
@@ -19,7 +20,7 @@ class ReservationStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { store_ = Open(); }
   std::unique_ptr<Store> Open() {
-    auto s = OpenSqliteStore(dir_ / "sfapid.db");
+    auto s = testing::OpenTestStore(dir_ / "sfapid.db");
     EXPECT_TRUE(s) << s.status().message();
     return s ? std::move(s).value() : nullptr;
   }

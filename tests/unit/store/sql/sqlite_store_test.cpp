@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "store/sql/sqlite_migrations.h"
+#include "store/sql/migrations.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 
