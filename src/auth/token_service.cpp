@@ -105,11 +105,22 @@ void TokenService::Record(const TokenRequest& request, const std::string& client
   } else {
     spdlog::info("token issued: client={} user={} ip={} scope={}", client_id, user, request.ip,
                  std::get<IssuedToken>(result).scope);
-    if (Status s = store_.MarkClientUsed(client_id, audit.at); !s.ok())
-      spdlog::error("noting client {} as used failed: {}", client_id, s.message());
+    MarkUsed(client_id, audit.at);
   }
   if (Status s = store_.AppendAudit(audit); !s.ok())
     spdlog::error("audit write failed: {}", s.message());
+}
+
+void TokenService::MarkUsed(const std::string& client_id, TimePoint at) {
+  {
+    std::lock_guard lock(used_mu_);
+    if (marked_used_.size() > 100000) marked_used_.clear();  // bounded; costs one write each
+    auto [it, fresh] = marked_used_.try_emplace(client_id, at);
+    if (!fresh && at - it->second < std::chrono::minutes(1)) return;
+    it->second = at;
+  }
+  if (Status s = store_.MarkClientUsed(client_id, at); !s.ok())
+    spdlog::error("noting client {} as used failed: {}", client_id, s.message());
 }
 
 void TokenService::PruneAudit() {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "auth/client_registry.h"
@@ -58,6 +59,9 @@ class TokenService {
               const std::variant<IssuedToken, OAuthError>& result);
   // Forgets audit records older than audit_retention_days: at start, then at most hourly.
   void PruneAudit();
+  // Notes the client's "last used" in the store, at most once a minute per client: a client
+  // fetching tokens in a loop costs one write a minute, not one per token.
+  void MarkUsed(const std::string& client_id, TimePoint at);
 
   const AuthConfig& auth_;
   const ServerConfig& server_;
@@ -67,6 +71,8 @@ class TokenService {
   RefusalLimiter refusals_;
   LogSampler refusal_log_{20};
   IntervalGate prune_gate_{std::chrono::hours(1)};
+  std::mutex used_mu_;
+  std::unordered_map<std::string, TimePoint> marked_used_;
 };
 
 }  // namespace sfapid
