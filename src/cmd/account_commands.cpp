@@ -19,14 +19,11 @@ namespace {
 
 // Runs body with the accounts of the configured store, seeded from the config like the server's.
 int WithAccounts(const CommandContext& ctx, const std::function<Status(Accounts&)>& body) {
-  auto config = ctx.LoadConfig();
-  if (!config) return 2;
-  auto store = OpenConfiguredStore(*config);
-  if (!store) return Fail(store.status().message());
-  Accounts accounts(*config, **store);
-  if (Status s = accounts.service.Seed(); !s.ok()) return Fail(s.message());
-  Status s = body(accounts);
-  return s.ok() ? 0 : Fail(s.message());
+  return WithStore(ctx, [&](const Config& config, Store& store) -> Status {
+    Accounts accounts(config, store);
+    if (Status s = accounts.service.Seed(); !s.ok()) return s;
+    return body(accounts);
+  });
 }
 
 // Allocation options: text so that "not given" is visible (set-allocation changes only those).

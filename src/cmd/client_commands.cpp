@@ -28,12 +28,7 @@ namespace {
 
 int WithAuthStore(const CommandContext& ctx,
                   const std::function<Status(const Config&, AuthStore&)>& body) {
-  auto config = ctx.LoadConfig();
-  if (!config) return 2;
-  auto store = OpenConfiguredStore(*config);
-  if (!store) return Fail(store.status().message());
-  Status s = body(*config, (*store)->auth());
-  return s.ok() ? 0 : Fail(s.message());
+  return WithStore(ctx, [&](const Config& c, Store& store) { return body(c, store.auth()); });
 }
 
 // The key file sfapi_client reads: PEM with the client id on the first line, or JSON.
@@ -279,16 +274,13 @@ void AddClientCommands(CLI::App& app, CommandContext& ctx) {
                        "Start signing with a new key; prune keys whose tokens have expired")
       ->callback([&ctx] {
         ctx.run = [&ctx] {
-          auto config = ctx.LoadConfig();
-          if (!config) return 2;
-          auto store = OpenConfiguredStore(*config);
-          if (!store) return Fail(store.status().message());
-          SigningKeys ring((*store)->auth(), SigningKeyDir(*config),
-                           config->auth.access_token_lifetime_seconds);
-          auto kid = ring.Rotate();
-          if (!kid) return Fail(kid.status().message());
-          std::printf("signing with key %s\n", kid->c_str());
-          return 0;
+          return WithAuthStore(ctx, [](const Config& c, AuthStore& store) -> Status {
+            SigningKeys ring(store, SigningKeyDir(c), c.auth.access_token_lifetime_seconds);
+            auto kid = ring.Rotate();
+            if (!kid) return kid.status();
+            std::printf("signing with key %s\n", kid->c_str());
+            return Status::Ok();
+          });
         };
       });
 

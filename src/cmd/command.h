@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "store/store.h"
 
 namespace sfapid::cmd {
 
@@ -40,5 +41,9 @@ void AddStoreCommands(CLI::App& app, CommandContext& ctx);
 
 // Prints "sfapid: error: <message>" to stderr and returns the exit code for a failed command.
 int Fail(const std::string& message);
+
+// Loads the config, opens (and migrates) the configured store and runs body with both; the exit
+// code: 2 for a bad config, 1 with the message for any failure, else 0.
+int WithStore(const CommandContext& ctx, const std::function<Status(const Config&, Store&)>& body);
 
 }  // namespace sfapid::cmd

@@ -22,16 +22,12 @@ namespace {
 int WithReservations(
     const CommandContext& ctx,
     const std::function<Status(ReservationService&, const ReservationActor&)>& body) {
-  auto config = ctx.LoadConfig();
-  if (!config) return 2;
-  auto store = OpenConfiguredStore(*config);
-  if (!store) return Fail(store.status().message());
-  Accounts accounts(*config, **store);
-  ReservationService service(config->systems, (*store)->reservations(), (*store)->accounts(),
-                             accounts.service);
-  const ReservationActor op{OperatorName(), true, ""};
-  Status s = body(service, op);
-  return s.ok() ? 0 : Fail(s.message());
+  return WithStore(ctx, [&](const Config& config, Store& store) {
+    Accounts accounts(config, store);
+    ReservationService service(config.systems, store.reservations(), store.accounts(),
+                               accounts.service);
+    return body(service, ReservationActor{OperatorName(), true, ""});
+  });
 }
 
 std::string Iso(int64_t t) { return FormatIso8601(TimePoint{std::chrono::seconds{t}}); }

@@ -15,13 +15,10 @@ namespace {
 // Runs body with the operator's status service over the configured store; reports failures the
 // same way everywhere.
 int WithStatusAdmin(const CommandContext& ctx, const std::function<Status(StatusAdmin&)>& body) {
-  auto config = ctx.LoadConfig();
-  if (!config) return 2;
-  auto store = OpenConfiguredStore(*config);
-  if (!store) return Fail(store.status().message());
-  StatusAdmin admin(config->systems, (*store)->status());
-  Status s = body(admin);
-  return s.ok() ? 0 : Fail(s.message());
+  return WithStore(ctx, [&](const Config& config, Store& store) {
+    StatusAdmin admin(config.systems, store.status());
+    return body(admin);
+  });
 }
 
 Result<TimePoint> ParseTimeOption(const std::string& option, const std::string& text) {

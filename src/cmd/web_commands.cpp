@@ -15,15 +15,6 @@ namespace sfapid::cmd {
 
 namespace {
 
-int WithStore(const CommandContext& ctx, const std::function<Status(const Config&, Store&)>& body) {
-  auto config = ctx.LoadConfig();
-  if (!config) return 2;
-  auto store = OpenConfiguredStore(*config);
-  if (!store) return Fail(store.status().message());
-  Status s = body(*config, **store);
-  return s.ok() ? 0 : Fail(s.message());
-}
-
 void PrintRequest(const AccessRequest& r) {
   std::printf("%-5lld %-10s %-8s requested %s%s%s  %s\n", static_cast<long long>(r.id),
               r.user.c_str(), r.state.c_str(), FormatIso8601(r.requested_at).c_str(),

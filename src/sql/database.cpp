@@ -28,12 +28,4 @@ Status Database::Run(std::string_view sql, const std::function<void(Statement&)>
   return stmt->Run();
 }
 
-Result<int64_t> Database::InsertReturningId(std::string_view sql,
-                                            const std::function<void(Statement&)>& bind) {
-  auto stmt = Prepare(sql);
-  if (!stmt) return stmt.status();
-  bind(*stmt);
-  return stmt->RunReturningId();
-}
-
 }  // namespace sfapid::sql

@@ -94,9 +94,6 @@ class Database {
     if (!stmt->status().ok()) return stmt->status();
     return out;
   }
-  // The first column of the single row an INSERT ... RETURNING id gives.
-  Result<int64_t> InsertReturningId(std::string_view sql,
-                                    const std::function<void(Statement&)>& bind);
 };
 
 }  // namespace sfapid::sql

@@ -145,7 +145,7 @@ class SignIn(WebTest):
         self.assertEqual(r.json()["stage"], "second_factor")
         self.assertNotIn("totp_secret", r.json())
         # The code bob just signed in with is used up.
-        r = b2.code(totp(self.secrets["bob"]))
+        r = b2.code(totp(self.secrets["bob"], self.used_step["bob"] * 30))
         self.assertEqual(r.status, 401)
         self.assertEqual(r.json()["error"], "this code was used already; wait for the next one")
         wrong = totp(self.secrets["bob"], time.time() + 3600)

@@ -104,7 +104,7 @@ http::Response CreateClient(WebContext& ctx, const WebSession& session, const ht
   JsonBody body = ReadJsonBody(req);
   if (body.refusal) return *body.refusal;
   const json::object& f = body.fields;
-  auto access = ctx.access.StateOf(session.user);
+  auto access = ctx.access.EnablementOf(session.user);
   if (!access) return FromStatus(access.status());
   if (!access->enabled)
     return Error(
@@ -158,11 +158,9 @@ http::Response RevokeClient(WebContext& ctx, const WebSession& session, const ht
     WebAudit(ctx.clients.store(), session.user, req.remote_ip, "client-revoked",
              "from the web page", id);
   }
-  auto again = ctx.clients.ListOwnedBy(session.user);
-  if (!again) return FromStatus(again.status());
-  for (const auto& c : *again)
-    if (c.client_id == id) return JsonOk(200, json::object{{"client", ClientJson(c)}});
-  return Error(404, "you have no client " + id);
+  auto revoked = ctx.clients.store().GetClient(id);
+  if (!revoked) return FromStatus(revoked.status());
+  return JsonOk(200, json::object{{"client", ClientJson(*revoked)}});
 }
 
 http::Response RequestAccess(WebContext& ctx, const WebSession& session, const http::Request& req) {

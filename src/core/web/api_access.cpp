@@ -11,6 +11,15 @@ void ApiAccess::Audit(const std::string& user, const std::string& ip, const std:
 }
 
 Result<AccessState> ApiAccess::StateOf(const std::string& user) {
+  auto state = EnablementOf(user);
+  if (!state) return state;
+  auto requests = store_.ListAccessRequests("", user);
+  if (!requests) return requests.status();
+  if (!requests->empty()) state->request = requests->front();
+  return state;
+}
+
+Result<AccessState> ApiAccess::EnablementOf(const std::string& user) {
   auto decided = store_.GetEnablement(user);
   if (!decided) return decided.status();
   AccessState state;
@@ -23,9 +32,6 @@ Result<AccessState> ApiAccess::StateOf(const std::string& user) {
     state.why = state.enabled ? "every user of this facility is enabled"
                               : "you have not been enabled for the API yet";
   }
-  auto requests = store_.ListAccessRequests("", user);
-  if (!requests) return requests.status();
-  if (!requests->empty()) state.request = requests->front();
   return state;
 }
 
@@ -52,7 +58,7 @@ Result<AccessRequest> ApiAccess::Request(const std::string& user, const std::str
                                          const std::string& ip) {
   if (reason.size() > 1000 || !IsValidUtf8(reason))
     return Status::InvalidField("reason", "the reason must be UTF-8 text of at most 1000 bytes");
-  auto state = StateOf(user);
+  auto state = EnablementOf(user);
   if (!state) return state.status();
   if (state->enabled)
     return Status::FailedPrecondition("you are enabled for the API already; no request is needed");

@@ -26,6 +26,8 @@ class ApiAccess {
       : config_(config), store_(store), audit_(audit) {}
 
   Result<AccessState> StateOf(const std::string& user);
+  // Only whether the user is enabled, and why (no requests read): for a change that needs it.
+  Result<AccessState> EnablementOf(const std::string& user);
   Status Enable(const std::string& user, const std::string& by);
   // Returns the ids of the clients revoked.
   Result<std::vector<std::string>> Disable(const std::string& user, const std::string& by);

@@ -292,10 +292,11 @@ Result<std::vector<AccessRequest>> SqlWebStore::QueryRequests(
 Result<AccessRequest> SqlWebStore::CreateAccessRequest(const std::string& user,
                                                        const std::string& reason, TimePoint at) {
   std::lock_guard lock(mu_);
-  auto inserted = db_.InsertReturningId(
+  auto stmt = db_.Prepare(
       "INSERT INTO access_requests(user, reason, state, requested_at) VALUES(?1, ?2, 'pending', "
-      "?3) RETURNING id",
-      [&](Statement& st) { st.Bind(1, user).Bind(2, reason).Bind(3, ToUnix(at)); });
+      "?3) RETURNING id");
+  if (!stmt) return stmt.status();
+  auto inserted = stmt->Bind(1, user).Bind(2, reason).Bind(3, ToUnix(at)).RunReturningId();
   if (!inserted) {
     if (inserted.status().code() == Code::kAlreadyExists)
       return Status::AlreadyExists(user + " has asked for access already; an operator will decide");
