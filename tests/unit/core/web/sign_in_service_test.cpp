@@ -68,8 +68,8 @@ TEST_F(SignInServiceTest, TheFirstSignInEnrolsATotpSecretThenSignsIn) {
   EXPECT_EQ(first.session->session.id_hash, Sha256Hex(first.session->cookie));
   EXPECT_FALSE(*store_->web().GetTotp("alice"));  // not enrolled until a code proves it
 
-  SignInStep done = service_.SecondFactor(first.session->session,
-                                          TotpCode(first.totp_secret, Now()), "10.0.0.1");
+  SignInStep done =
+      service_.SecondFactor(first.session->session, TotpCode(first.totp_secret, Now()), "10.0.0.1");
   ASSERT_EQ(done.kind, Kind::kSignedIn) << done.message;
   EXPECT_EQ(done.session->session.stage, SessionStage::kSignedIn);
   EXPECT_EQ(done.session->session.method, "password+totp");
@@ -92,7 +92,8 @@ TEST_F(SignInServiceTest, AnEnrolledUserGivesACodeAndACodeIsGoodOnce) {
   EXPECT_EQ(replay.message, "this code was used already; wait for the next one");
   // The next step's code is good once.
   const TimePoint next = enrolled_at_ + std::chrono::seconds(kTotpStepSeconds);
-  SignInStep ok = service_.SecondFactor(second.session->session, TotpCode(secret, next), "10.0.0.1");
+  SignInStep ok =
+      service_.SecondFactor(second.session->session, TotpCode(secret, next), "10.0.0.1");
   EXPECT_EQ(ok.kind, Kind::kSignedIn) << ok.message;
 }
 
