@@ -4,7 +4,9 @@ through the CLI is served by both), `sfapid store migrate`, and the clear errors
 for an unreachable database and for one at a newer schema. Skipped without SFAPID_TEST_PG_URL."""
 
 import os
+import shutil
 import subprocess
+import tempfile
 import unittest
 
 from harness import PREFIX, SFAPID, Server, client_key, fetch_token
@@ -86,6 +88,38 @@ class PostgresStore(unittest.TestCase):
         self.assertIn("cannot reach PostgreSQL", r.stderr + r.stdout)
         self.assertIn("([store] url)", r.stderr + r.stdout)
         self.assertNotIn("secret-pw", r.stderr + r.stdout)  # the password stays out of logs
+
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+@unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),
+                     "needs PostgreSQL: run through tests/run-on-postgres (make test does, as root)")
+class PgUpScript(unittest.TestCase):
+    """scripts/pg-up on a cluster of its own (another directory and port than the shared one)."""
+
+    def test_a_started_server_does_not_hold_the_setup_lock(self):
+        # The server pg-up starts must not inherit the lock's descriptor: it held it for its whole
+        # life once, and every later pg-up (each test module's) waited for it forever.
+        parent = tempfile.mkdtemp(prefix="sfapid-pgup-")
+        os.chmod(parent, 0o755)
+        env = dict(os.environ, PG_TEST_DIR=os.path.join(parent, "pg"), PG_TEST_PORT="55499")
+        try:
+            first = self.pg_up(env)
+            self.assertRegex(first, r"^postgresql://sfapid:\w+@127\.0\.0\.1:55499/sfapid$")
+            lock = subprocess.run(["flock", "-n", env["PG_TEST_DIR"] + ".lock", "true"])
+            self.assertEqual(lock.returncode, 0, "the running server holds pg-up's lock")
+            self.assertEqual(self.pg_up(env), first)  # idempotent, and it does not wait
+        finally:
+            subprocess.run([os.path.join(REPO, "scripts", "pg-down"), "--purge"], env=env,
+                           capture_output=True, timeout=120)
+            shutil.rmtree(parent, ignore_errors=True)
+
+    def pg_up(self, env):
+        r = subprocess.run([os.path.join(REPO, "scripts", "pg-up")], env=env, capture_output=True,
+                           text=True, timeout=150)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.strip().splitlines()[-1]
 
 
 if __name__ == "__main__":
