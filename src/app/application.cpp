@@ -11,6 +11,7 @@
 #include "backends/pam/pam_password_check.h"
 #include "backends/runas/worker_run_as.h"
 #include "config/data_dir_check.h"
+#include "config/node_name.h"
 #include "http/server.h"
 #include "util/private_files.h"
 
@@ -71,7 +72,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
       std::make_unique<AccessTokenVerifier>(c.auth, c.server, *app->clients_, *app->signing_keys_);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
-  app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks);
+  app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, NodeName(c.server));
   app->files_ = std::make_unique<FileService>(c.systems, c.utilities, *app->runas_);
   app->commands_ =
       std::make_unique<CommandService>(c.systems, c.utilities, *app->runas_, *app->tasks_);

@@ -96,6 +96,9 @@ struct ServerConfig {
   std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For is believed
   std::string web_root;                      // Swagger UI assets; empty = the built-in location
   bool access_log = true;
+  // This node's name among several on one store (tasks it runs are marked with it); unique per
+  // node. Empty: "<host name>:<port>" (NodeName).
+  std::string node_name;
 };
 
 struct StoreConfig {
@@ -174,6 +177,9 @@ struct TasksConfig {
   // long commands; one user takes at most job_workers - 1 of them.
   int job_workers = 4;
   double retention_days = 7;  // finished tasks are purged after this
+  // A node renews the leases of the tasks it runs every lease_seconds / 6; a task whose lease
+  // ran out (its node died) is ended "failed" by whichever node sweeps first.
+  double lease_seconds = 30;
 };
 
 struct TransferEndpointConfig {

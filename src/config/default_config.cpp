@@ -27,6 +27,7 @@ max_connections_per_address = 64  # one client address's share (trusted_proxies:
 trusted_proxies = []          # CIDRs of reverse proxies whose X-Forwarded-For is believed
 web_root = ""                 # Swagger UI assets; "" = the location the build installed
 access_log = true             # one line per request on standard error
+node_name = ""                # this node's name among several on one store; "" = "<host>:<port>"
 
 [store]
 sqlite_path = "sfapid.db"     # relative to data_dir unless absolute
@@ -93,6 +94,7 @@ workers = 4                 # commands and transfers running at once
 max_running_per_user = 2    # one user's share of them (below workers: others always get a turn)
 job_workers = 4             # job submissions and cancellations: never queued behind commands
 retention_days = 7          # finished tasks are forgotten after this
+lease_seconds = 30          # a dead node's unfinished tasks are ended this long after it died
 
 [transfers]
 max_active_per_user = 4     # transfers running at once for one user; more are refused

@@ -21,7 +21,9 @@ void ReadServer(TableReader& root, ServerConfig& v) {
     s.ReadStrings("trusted_proxies", v.trusted_proxies);
     s.Read("web_root", v.web_root);
     s.Read("access_log", v.access_log);
+    s.Read("node_name", v.node_name);
     s.RejectUnknown();
+    s.Require(v.node_name.size() <= 128, "node_name", "must be at most 128 characters");
     s.Require(v.threads >= 1, "threads", "must be at least 1");
     s.Require(v.blocking_threads >= 1, "blocking_threads", "must be at least 1");
     s.Require(v.max_connections >= 1, "max_connections", "must be at least 1");

@@ -10,7 +10,10 @@ void ReadTasks(TableReader& root, TasksConfig& out) {
     s.Read("max_running_per_user", out.max_running_per_user);
     s.Read("job_workers", out.job_workers);
     s.Read("retention_days", out.retention_days);
+    s.Read("lease_seconds", out.lease_seconds);
     s.RejectUnknown();
+    s.Require(out.lease_seconds >= 3 && out.lease_seconds <= 3600, "lease_seconds",
+              "must be between 3 and 3600");
     s.Require(out.workers >= 1, "workers", "must be at least 1");
     s.Require(out.job_workers >= 1, "job_workers", "must be at least 1");
     s.Require(out.max_running_per_user >= 1, "max_running_per_user", "must be at least 1");

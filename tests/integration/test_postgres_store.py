@@ -3,32 +3,52 @@ servers on the same database (a client made through one is used on the other; an
 through the CLI is served by both), `sfapid store migrate`, and the clear errors an operator gets
 for an unreachable database and for one at a newer schema. Skipped without SFAPID_TEST_PG_URL."""
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import unittest
 
-from harness import PREFIX, SFAPID, Server, client_key, fetch_token
+import signal
+import time
+import urllib.parse
+
+from harness import PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token
+
+USERS = ModuleUsers("alice")
+
+
+def setUpModule():
+    if os.environ.get("SFAPID_TEST_PG_URL"):
+        USERS.create()
+
+
+def tearDownModule():
+    USERS.remove()
+
+
+def two_nodes(extra=""):
+    """Two sfapid nodes on one PostgreSQL schema, as behind a load balancer: the same public
+    issuer, each its own node name."""
+    shared = '[auth]\nissuer = "http://sfapid.cluster.test"\n' + extra
+    a = Server('node_name = "node-a"', extra=shared).start()
+    b = Server('node_name = "node-b"', extra=shared)
+    with open(a.config_path) as f:
+        url_line = next(line for line in f if line.startswith("url = "))
+    with open(b.config_path) as f:
+        text = f.read()
+    with open(b.config_path, "w") as f:
+        f.write(text.replace(text[text.index('url = "'):].splitlines()[0], url_line.strip()))
+    b.start()
+    return a, b, url_line.split('"')[1]
 
 
 @unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),
                      "needs PostgreSQL: run through tests/run-on-postgres (make test does, as root)")
 class PostgresStore(unittest.TestCase):
     def setUp(self):
-        # Behind one load balancer every node names the same public issuer (and token URL).
-        shared = '[auth]\nissuer = "http://sfapid.cluster.test"\n'
-        self.a = Server(extra=shared).start()
-        # A second node on the same database: its config names the same [store] url.
-        self.b = Server(extra=shared)
-        with open(self.a.config_path) as f:
-            url_line = next(line for line in f if line.startswith("url = "))
-        with open(self.b.config_path) as f:
-            text = f.read()
-        with open(self.b.config_path, "w") as f:
-            f.write(text.replace(text[text.index('url = "'):].splitlines()[0], url_line.strip()))
-        self.b.start()
-        self.url = url_line.split('"')[1]
+        self.a, self.b, self.url = two_nodes()
 
     def tearDown(self):
         self.a.cleanup()
@@ -48,17 +68,8 @@ class PostgresStore(unittest.TestCase):
         self.assertEqual(pyjwt.get_unverified_header(fetch_token(self.b, key))["kid"], new_kid)
         self.a.cli("status", "set", "dtns", "degraded", "--description", "shared")
         for server in (self.a, self.b):
-            self.assertTrue(self.wait(lambda: server.get(PREFIX + "/status/dtns").json()["status"]
+            self.assertTrue(wait(lambda: server.get(PREFIX + "/status/dtns").json()["status"]
                                       == "degraded"))
-
-    def wait(self, predicate, timeout=5):
-        import time
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.1)
-        return False
 
     def test_migrate_command(self):
         out = self.a.cli("store", "migrate").stdout
@@ -88,6 +99,93 @@ class PostgresStore(unittest.TestCase):
         self.assertIn("cannot reach PostgreSQL", r.stderr + r.stdout)
         self.assertIn("([store] url)", r.stderr + r.stdout)
         self.assertNotIn("secret-pw", r.stderr + r.stdout)  # the password stays out of logs
+
+
+@unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),
+                     "needs PostgreSQL: run through tests/run-on-postgres (make test does, as root)")
+class TaskOwnership(unittest.TestCase):
+    """A task belongs to the node that accepted it; another node's start leaves it alone, a cancel
+    through another node stops it, and when its node dies the survivor ends it, once."""
+
+    def setUp(self):
+        self.a, self.b, _ = two_nodes("[tasks]\nlease_seconds = 3\n")
+        self.alice = USERS.accounts["alice"]
+        self.key = client_key(self.a, self.alice)[0]
+
+    def tearDown(self):
+        self.a.cleanup()
+        self.b.cleanup()
+        subprocess.run(["pkill", "-u", self.alice, "-f", "sleep 30[0-9]"], capture_output=True)
+
+    def call(self, node, method, path, body=None):
+        headers = {"Authorization": "Bearer " + fetch_token(node, self.key)}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urllib.parse.urlencode(body).encode()
+        return node.request(method, PREFIX + path, body=body, headers=headers)
+
+    def command(self, node, executable):
+        r = self.call(node, "POST", "/utilities/command/perlmutter", {"executable": executable})
+        self.assertEqual(r.status, 200, r)
+        task_id = r.json()["task_id"]
+        self.assertTrue(wait(lambda: sleeping(self.alice, executable)), "the command never ran")
+        return task_id
+
+    def task(self, node, task_id):
+        r = self.call(node, "GET", f"/tasks/{task_id}")
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_another_nodes_restart_leaves_a_running_task_alone(self):
+        task_id = self.command(self.a, "sleep 301")
+        self.b.stop()
+        self.b.start()
+        time.sleep(4)  # past a lease: node-a renews it
+        self.assertEqual(self.task(self.b, task_id)["status"], "new")
+        self.assertTrue(sleeping(self.alice, "sleep 301"))
+        rows = self.a.query(f"SELECT node FROM tasks WHERE id = {task_id}")
+        self.assertEqual(rows, [("node-a",)])
+
+    def test_a_cancel_through_another_node_stops_the_command(self):
+        task_id = self.command(self.a, "sleep 302")
+        r = self.call(self.b, "DELETE", f"/tasks/{task_id}")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["status"], "cancelled")
+        self.assertTrue(wait(lambda: not sleeping(self.alice, "sleep 302"), timeout=10),
+                        "the command still runs on node-a")
+        self.assertEqual(self.task(self.a, task_id)["status"], "cancelled")
+
+    def test_a_dead_nodes_task_is_ended_by_the_survivor(self):
+        task_id = self.command(self.a, "sleep 303")
+        self.a.stop(signal.SIGKILL)
+        self.assertTrue(wait(lambda: self.task(self.b, task_id)["status"] != "new", timeout=15),
+                        "node-b never ended the dead node's task")
+        t = self.task(self.b, task_id)
+        self.assertEqual(t["status"], "failed")
+        result = json.loads(t["result"]) if isinstance(t["result"], str) else t["result"]
+        self.assertEqual(result["status"], "error")
+        self.assertRegex(result["error"],
+                         r"^the sfapid node that ran this task \(node-a\) stopped before it "
+                         r"finished: its lease ran out at \S+\. Check its effects and run it "
+                         r"again if needed\.$")
+        self.assertIn("task(s) left unfinished by a stopped node now failed", self.b.read_log())
+        # Its node, restarted, does not end it a second time.
+        self.a.start()
+        self.assertEqual(self.task(self.a, task_id)["result"], t["result"])
+
+
+def sleeping(user, command):
+    return subprocess.run(["pgrep", "-u", user, "-f", "^" + command + "$"],
+                          capture_output=True).returncode == 0
+
+
+def wait(predicate, timeout=5):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

@@ -46,16 +46,69 @@ json::object TaskFailure(const std::string& why) {
 TaskEngine::~TaskEngine() { Stop(); }
 
 void TaskEngine::Start() {
-  auto failed = store_.FailUnfinishedTasks(
-      json::serialize(TaskFailure("sfapid restarted while this task ran; it did not finish. "
-                                  "Check its effects and run it again if needed.")));
-  if (failed && *failed > 0)
-    spdlog::warn("{} task(s) left unfinished by the previous run now failed", *failed);
+  EndOrphans(/*restarted=*/true);
   PurgeOld();
   for (int i = 0; i < config_.workers; ++i)
     threads_.emplace_back([this] { WorkerLoop(Lane::kGeneral); });
   for (int i = 0; i < config_.job_workers; ++i)
     threads_.emplace_back([this] { WorkerLoop(Lane::kJobs); });
+  threads_.emplace_back([this] { LeaseLoop(); });
+}
+
+std::chrono::seconds TaskEngine::Lease() const {
+  return std::chrono::seconds(static_cast<int64_t>(config_.lease_seconds));
+}
+
+void TaskEngine::EndOrphans(bool restarted) {
+  auto orphans = store_.OrphanedTasks(restarted ? node_ : std::string(), Now());
+  if (!orphans) {
+    LogIfFailed(orphans.status(), "tasks: looking for tasks no node runs");
+    return;
+  }
+  int ended = 0;
+  for (const TaskRecord& task : *orphans) {
+    std::string why;
+    if (task.node == node_) {
+      why = "sfapid restarted while this task ran; it did not finish.";
+    } else {
+      why = "the sfapid node that ran this task (";
+      why += task.node.empty() ? std::string("an earlier version") : task.node;
+      why += ") stopped before it finished: its lease ran out at ";
+      why += FormatIso8601(task.lease_until);
+      why += ".";
+    }
+    why += " Check its effects and run it again if needed.";
+    auto done = store_.EndOrphanedTask(task, json::serialize(TaskFailure(why)));
+    if (done && *done) ++ended;
+    LogIfFailed(done, "task " + task.id + ": ending it (its node is gone)");
+  }
+  if (ended > 0)
+    spdlog::warn("{} task(s) left unfinished by {} now failed", ended,
+                 restarted ? "this node's previous run or a stopped node" : "a stopped node");
+}
+
+void TaskEngine::LeaseLoop() {
+  const auto every = std::chrono::duration_cast<std::chrono::milliseconds>(Lease()) / 6;
+  std::unique_lock lock(mu_);
+  while (!wake_.wait_for(lock, every, [&] { return stopping_; })) {
+    lock.unlock();
+    LogIfFailed(store_.RenewLeases(node_, Now() + Lease()), "tasks: renewing this node's leases");
+    PassOnRemoteCancels();
+    EndOrphans(/*restarted=*/false);
+    lock.lock();
+  }
+}
+
+void TaskEngine::PassOnRemoteCancels() {
+  std::vector<std::shared_ptr<TaskContext>> running;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, ctx] : running_) running.push_back(ctx);
+  }
+  for (auto& ctx : running) {
+    auto task = store_.GetTask(ctx->id());
+    if (task && task->status != "new") ctx->Cancel();  // cancelled (or ended) elsewhere
+  }
 }
 
 void TaskEngine::Stop() {
@@ -91,7 +144,7 @@ void TaskEngine::PurgeOld() {
 Result<std::string> TaskEngine::Submit(const std::string& owner, const std::string& kind,
                                        const std::string& system, TaskWork work) {
   PurgeOld();  // cheap: a clock check, and a DELETE once an hour
-  auto id = store_.CreateTask(owner, kind, system);
+  auto id = store_.CreateTask(owner, kind, system, node_, Now() + Lease());
   if (!id) return id.status();
   {
     std::lock_guard lock(mu_);

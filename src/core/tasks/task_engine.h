@@ -2,6 +2,12 @@
 // threads runs it; the result (JSON) is stored, partial results while it runs. Tasks survive a
 // restart as records: those that were running end "failed" with a result that says so.
 //
+// Several nodes on one store: a task is run by the node that accepted it (its work lives in that
+// node's memory) and is marked with the node's name under a lease the node renews every
+// lease_seconds / 6. Every node sweeps for tasks whose lease ran out — their node died — and ends
+// them "failed" saying so, each exactly once; a node that starts ends the tasks its previous run
+// left. A cancel through another node reaches the running task at the next renewal.
+//
 // Fairness: job submissions and cancellations (short scheduler calls) have workers of their own,
 // so they never wait behind anyone's long commands or transfers; and in each lane one user runs at
 // most a cap of tasks at once, below the lane's worker count, so one user never holds every
@@ -9,6 +15,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -62,7 +69,8 @@ boost::json::object TaskFailure(const std::string& why);
 
 class TaskEngine {
  public:
-  TaskEngine(TaskStore& store, const TasksConfig& config) : store_(store), config_(config) {}
+  TaskEngine(TaskStore& store, const TasksConfig& config, std::string node)
+      : store_(store), config_(config), node_(std::move(node)) {}
   ~TaskEngine();
 
   // Ends tasks a previous run left unfinished, starts the workers and the purge of old tasks.
@@ -97,9 +105,18 @@ class TaskEngine {
                  const boost::json::value& result);
   // Forgets tasks that ended more than retention_days ago; at start and then at most hourly.
   void PurgeOld();
+  std::chrono::seconds Lease() const;
+  // Renews this node's leases, hands cancels made through other nodes to running work and ends
+  // orphaned tasks, every lease / 6 until Stop.
+  void LeaseLoop();
+  // Ends tasks no live node runs: this node's from before it started (restarted true) and any
+  // whose lease ran out.
+  void EndOrphans(bool restarted);
+  void PassOnRemoteCancels();
 
   TaskStore& store_;
   const TasksConfig& config_;
+  const std::string node_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Queued> queue_;

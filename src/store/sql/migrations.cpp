@@ -329,6 +329,14 @@ const std::vector<std::string>& Migrations() {
         private_pem TEXT NOT NULL
       );
       )sql",
+      // 11: a task belongs to the node that runs it, under a lease it renews while it lives, so
+      // that a node's start or death ends only its own unfinished tasks (docs/operations.md).
+      // Tasks from before have no node and an expired lease: the first sweep ends them.
+      R"sql(
+      ALTER TABLE tasks ADD COLUMN node TEXT NOT NULL DEFAULT '';
+      ALTER TABLE tasks ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX tasks_unfinished_by_node ON tasks(status, node);
+      )sql",
   };
   return m;
 }

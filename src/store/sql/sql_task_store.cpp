@@ -6,11 +6,20 @@ namespace sfapid::sql {
 
 namespace {
 
-constexpr const char* kColumns = "id, owner, kind, system, status, result, created_at, updated_at";
+constexpr const char* kColumns =
+    "id, owner, kind, system, status, result, created_at, updated_at, node, lease_until";
 
 TaskRecord Row(const Statement& s) {
-  return {std::to_string(s.Int(0)), s.Text(1),          s.Text(2),         s.Text(3), s.Text(4),
-          s.OptionalText(5),        FromUnix(s.Int(6)), FromUnix(s.Int(7))};
+  return {std::to_string(s.Int(0)),
+          s.Text(1),
+          s.Text(2),
+          s.Text(3),
+          s.Text(4),
+          s.OptionalText(5),
+          FromUnix(s.Int(6)),
+          FromUnix(s.Int(7)),
+          s.Text(8),
+          FromUnix(s.Int(9))};
 }
 
 // Task ids are decimal integers on the wire ("task_id": "42"); anything else names no task.
@@ -27,14 +36,20 @@ std::optional<int64_t> ParseId(const std::string& id) {
 }  // namespace
 
 Result<std::string> SqlTaskStore::CreateTask(const std::string& owner, const std::string& kind,
-                                             const std::string& system) {
+                                             const std::string& system, const std::string& node,
+                                             TimePoint lease_until) {
   std::lock_guard lock(mu_);
   auto stmt = db_.Prepare(
-      "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at) "
-      "VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4) RETURNING id");
+      "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at, node, "
+      "lease_until) VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4, ?5, ?6) RETURNING id");
   if (!stmt) return stmt.status();
-  auto id =
-      stmt->Bind(1, owner).Bind(2, kind).Bind(3, system).Bind(4, ToUnix(Now())).RunReturningId();
+  auto id = stmt->Bind(1, owner)
+                .Bind(2, kind)
+                .Bind(3, system)
+                .Bind(4, ToUnix(Now()))
+                .Bind(5, node)
+                .Bind(6, ToUnix(lease_until))
+                .RunReturningId();
   if (!id) return id.status();
   return std::to_string(*id);
 }
@@ -79,13 +94,46 @@ Result<std::vector<TaskRecord>> SqlTaskStore::ListTasks(const std::string& owner
   return out;
 }
 
-Result<int> SqlTaskStore::FailUnfinishedTasks(const std::string& result) {
+Result<int> SqlTaskStore::RenewLeases(const std::string& node, TimePoint until) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(
-      "UPDATE tasks SET status = 'failed', result = ?1, updated_at = ?2 WHERE status = 'new'");
+  auto stmt = db_.Prepare("UPDATE tasks SET lease_until = ?2 WHERE node = ?1 AND status = 'new'");
   if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, result).Bind(2, ToUnix(Now())).Run(); !s.ok()) return s;
+  if (Status s = stmt->Bind(1, node).Bind(2, ToUnix(until)).Run(); !s.ok()) return s;
   return db_.Changes();
+}
+
+Result<std::vector<TaskRecord>> SqlTaskStore::OrphanedTasks(const std::string& node,
+                                                            TimePoint now) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_.Prepare(std::string("SELECT ") + kColumns +
+                          " FROM tasks WHERE status = 'new' AND (node = ?1 OR lease_until < ?2) "
+                          "ORDER BY id");
+  if (!stmt) return stmt.status();
+  stmt->Bind(1, node).Bind(2, ToUnix(now));
+  std::vector<TaskRecord> out;
+  while (stmt->Step()) out.push_back(Row(*stmt));
+  if (!stmt->status().ok()) return stmt->status();
+  return out;
+}
+
+Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::string& result) {
+  auto n = ParseId(task.id);
+  if (!n) return Status::NotFound("no task " + task.id);
+  std::lock_guard lock(mu_);
+  // Conditional on what was read: a node that renewed in between keeps its task.
+  auto stmt = db_.Prepare(
+      "UPDATE tasks SET status = 'failed', result = ?4, updated_at = ?5 "
+      "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3");
+  if (!stmt) return stmt.status();
+  if (Status s = stmt->Bind(1, *n)
+                     .Bind(2, task.node)
+                     .Bind(3, ToUnix(task.lease_until))
+                     .Bind(4, result)
+                     .Bind(5, ToUnix(Now()))
+                     .Run();
+      !s.ok())
+    return s;
+  return db_.Changes() == 1;
 }
 
 Result<int> SqlTaskStore::PurgeTasks(TimePoint ended_before) {

@@ -40,8 +40,12 @@ TEST(Snapshot, FreshReadsShareRefreshesThatStartAtLeastMinIntervalApart) {
   // 40 fresh reads; each refresh is shared, and none starts within 100 ms of the one before.
   EXPECT_LE(fetches.load(), 40);
   ASSERT_GE(starts.size(), 2u);
+  // The snapshot spaces its own start stamps (taken just before it calls the fetch); the fetch
+  // stamps a moment later, after a thread switch, so two of its stamps may be a scheduling delay
+  // closer than 100 ms (99.76 ms was seen): a few milliseconds of slack, far below a refresh
+  // that ignored the interval.
   for (size_t i = 1; i < starts.size(); ++i)
-    EXPECT_GE(starts[i] - starts[i - 1], milliseconds(100)) << "refresh " << i;
+    EXPECT_GE(starts[i] - starts[i - 1], milliseconds(95)) << "refresh " << i;
   EXPECT_EQ(view.stats().callers, 40u);
 }
 

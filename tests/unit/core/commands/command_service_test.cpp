@@ -34,7 +34,7 @@ class CommandServiceTest : public ::testing::Test {
   TasksConfig tasks_config_;
   testing::TestStore store_;
   testing::FakeRunAs runas_;
-  TaskEngine tasks_{store_->tasks(), tasks_config_};
+  TaskEngine tasks_{store_->tasks(), tasks_config_, "test-node"};
   CommandService commands_{systems_, utilities_, runas_, tasks_};
 };
 

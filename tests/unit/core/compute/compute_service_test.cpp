@@ -87,7 +87,7 @@ class ComputeServiceTest : public ::testing::Test {
   testing::TestStore store_;
   testing::FakeRunAs runas_;
   FakeScheduler scheduler_;
-  TaskEngine tasks_{store_->tasks(), config_.tasks};
+  TaskEngine tasks_{store_->tasks(), config_.tasks, "test-node"};
   CallbackService callbacks_{config_.callbacks, store_->compute(), dir_ / "keys", dir_ / "outbox"};
   UserDirectory users_{config_.runas};
   UnixGroupDirectory groups_directory_;

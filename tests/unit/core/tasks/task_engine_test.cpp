@@ -1,5 +1,6 @@
 // TaskEngine over a real SQLite task store: results stored as tasks end, isolation between users,
-// cancellation of queued and running work, the end of work at Stop and at the next Start, and the
+// cancellation of queued and running work, the end of work at Stop and at the next Start, task
+// ownership among nodes (leases, a dead node's tasks, cancels through another node), and the
 // fairness rules ([tasks] max_running_per_user, job_workers as a lane of their own).
 #include "core/tasks/task_engine.h"
 
@@ -10,6 +11,7 @@
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "support/test_store.h"
 #include "support/wait_for_task.h"
@@ -74,7 +76,7 @@ class TaskEngineTest : public ::testing::Test {
 
   testing::TestStore store_;
   TasksConfig config_;
-  TaskEngine engine_{store_->tasks(), config_};
+  TaskEngine engine_{store_->tasks(), config_, "node-a:8080"};
   Gate gate_;
 };
 
@@ -248,14 +250,74 @@ TEST_F(TaskEngineTest, StopEndsRunningAndQueuedTasksFailed) {
   EXPECT_EQ(late.status().code(), Code::kUnavailable);
 }
 
-TEST_F(TaskEngineTest, StartEndsWhatAPreviousRunLeftUnfinished) {
-  auto left = store_->tasks().CreateTask("alice", "command", "p");
+TEST_F(TaskEngineTest, StartEndsWhatThisNodesPreviousRunLeftUnfinished) {
+  auto left = store_->tasks().CreateTask("alice", "command", "p", "node-a:8080",
+                                         Now() + std::chrono::hours(1));
   ASSERT_TRUE(left);
   engine_.Start();
   const TaskRecord task = *engine_.Get(*left, "alice");
   EXPECT_EQ(task.status, "failed");
-  EXPECT_NE(std::string(ResultOf(task).at("error").as_string()).find("sfapid restarted"),
-            std::string::npos);
+  EXPECT_EQ(ResultOf(task).at("error"),
+            "sfapid restarted while this task ran; it did not finish. Check its effects and run "
+            "it again if needed.");
+}
+
+TEST_F(TaskEngineTest, StartLeavesTheTasksOfAnotherLiveNodeAlone) {
+  auto other = store_->tasks().CreateTask("alice", "command", "p", "node-b:8080",
+                                          Now() + std::chrono::hours(1));
+  ASSERT_TRUE(other);
+  engine_.Start();
+  EXPECT_EQ(engine_.Get(*other, "alice")->status, "new");
+}
+
+TEST_F(TaskEngineTest, ADeadNodesTaskEndsWhenItsLeaseRunsOut) {
+  config_.lease_seconds = 3;  // swept every half second
+  auto other = store_->tasks().CreateTask("alice", "command", "p", "node-b:8080",
+                                          Now() + std::chrono::seconds(1));
+  ASSERT_TRUE(other);
+  engine_.Start();
+  EXPECT_EQ(engine_.Get(*other, "alice")->status, "new");  // node-b may still be alive
+  const TaskRecord task = WaitForTask(engine_, *other, "alice");
+  EXPECT_EQ(task.status, "failed");
+  const std::string why(ResultOf(task).at("error").as_string());
+  EXPECT_NE(why.find("the sfapid node that ran this task (node-b:8080) stopped before it finished: "
+                     "its lease ran out at "),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("Check its effects and run it again if needed."), std::string::npos);
+}
+
+TEST_F(TaskEngineTest, ARunningTaskKeepsItsLeaseWhileItsNodeLives) {
+  config_.lease_seconds = 3;
+  engine_.Start();
+  auto id = engine_.Submit("alice", "command", "p", gate_.Work("long"));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  const TimePoint first = store_->tasks().GetTask(*id)->lease_until;
+  std::this_thread::sleep_for(std::chrono::milliseconds(4500));  // past the first lease
+  auto task = store_->tasks().GetTask(*id);
+  EXPECT_EQ(task->status, "new");
+  EXPECT_EQ(task->node, "node-a:8080");
+  EXPECT_GT(task->lease_until, first);
+  EXPECT_GT(task->lease_until, Now());
+}
+
+TEST_F(TaskEngineTest, ACancelMadeThroughAnotherNodeStopsTheRunningWork) {
+  config_.lease_seconds = 3;
+  engine_.Start();
+  std::atomic<bool> stopped{false};
+  auto id = engine_.Submit("alice", "command", "p", [&](TaskContext& ctx) {
+    while (!ctx.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    stopped = true;
+    return TaskOutcome{"completed", json::object{}};
+  });
+  ASSERT_TRUE(id);
+  // What TaskEngine::Cancel on the other node does to the shared record.
+  ASSERT_TRUE(*store_->tasks().UpdateTask(*id, "cancelled", std::nullopt));
+  for (int i = 0; i < 100 && !stopped; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(stopped);
+  EXPECT_EQ(engine_.Get(*id, "alice")->status, "cancelled");
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ class TransferServiceTest : public ::testing::Test {
   TasksConfig tasks_config_;
   testing::TestStore store_;
   testing::FakeRunAs runas_;
-  TaskEngine tasks_{store_->tasks(), tasks_config_};
+  TaskEngine tasks_{store_->tasks(), tasks_config_, "test-node"};
   FileService files_{systems_, utilities_, runas_};
   TransferService transfers_{systems_, config_, runas_, tasks_, store_->transfers(), files_};
 };
