@@ -35,8 +35,11 @@ class TransferStore {
                                 const std::string& reason) = 0;
   virtual Result<TransferRecord> GetTransfer(const std::string& id) = 0;
   virtual Result<int> CountActive(const std::string& owner) = 0;  // owner empty: everyone's
-  // Every ACTIVE transfer ends FAILED with the reason: at start-up after a stop or crash.
-  virtual Result<int> FailActiveTransfers(const std::string& reason) = 0;
+  // Every ACTIVE transfer whose task no longer runs (ended, or never set and the transfer made
+  // before created_before) ends FAILED with the reason: after a restart, or when a dead node's
+  // tasks were ended. A transfer whose task runs on a live node is left alone.
+  virtual Result<int> FailTransfersWithoutTask(const std::string& reason,
+                                               TimePoint created_before) = 0;
 };
 
 }  // namespace sfapid

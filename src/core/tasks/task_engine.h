@@ -75,6 +75,9 @@ class TaskEngine {
 
   // Ends tasks a previous run left unfinished, starts the workers and the purge of old tasks.
   void Start();
+  // Called after tasks of a restarted or dead node were ended (records that follow a task, such
+  // as a transfer's, end too). Set before Start.
+  void OnOrphansEnded(std::function<void()> listener) { orphans_ended_ = std::move(listener); }
   // Stops taking work, cancels what runs (its tasks end "failed": the server stopped) and joins.
   void Stop();
 
@@ -117,6 +120,7 @@ class TaskEngine {
   TaskStore& store_;
   const TasksConfig& config_;
   const std::string node_;
+  std::function<void()> orphans_ended_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Queued> queue_;

@@ -53,9 +53,11 @@ const SystemConfig* TransferService::EndpointSystem(const std::string& id) const
 }
 
 void TransferService::Recover() {
-  auto n = store_.FailActiveTransfers(
-      "sfapid restarted during the transfer; start it again (rsync skips what is already copied)");
-  if (n && *n > 0) spdlog::warn("{} transfer(s) interrupted by the previous run now FAILED", *n);
+  auto n = store_.FailTransfersWithoutTask(
+      "sfapid restarted (or the node running it stopped) during the transfer; start it again "
+      "(rsync skips what is already copied)",
+      Now() - std::chrono::minutes(1));
+  if (n && *n > 0) spdlog::warn("{} interrupted transfer(s) now FAILED", *n);
 }
 
 Result<std::string> TransferService::Start(const std::string& user, const TransferRequest& r) {

@@ -28,9 +28,12 @@ class TransferService {
         runas_(runas),
         tasks_(tasks),
         store_(store),
-        files_(files) {}
+        files_(files) {
+    tasks_.OnOrphansEnded([this] { Recover(); });
+  }
 
-  // Ends transfers a previous run left ACTIVE (they are FAILED with a reason).
+  // Ends ACTIVE transfers whose task no longer runs (FAILED with a reason): at start, and after
+  // the task engine ended a restarted or dead node's tasks.
   void Recover();
   // The transfer id. InvalidArgument (unknown endpoint, relative path, over the limits) is shown
   // to the user in-band; PermissionDenied when the user cannot be acted as.

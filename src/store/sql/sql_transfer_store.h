@@ -19,7 +19,8 @@ class SqlTransferStore : public TransferStore {
                         const std::string& reason) override;
   Result<TransferRecord> GetTransfer(const std::string& id) override;
   Result<int> CountActive(const std::string& owner) override;
-  Result<int> FailActiveTransfers(const std::string& reason) override;
+  Result<int> FailTransfersWithoutTask(const std::string& reason,
+                                       TimePoint created_before) override;
 
  private:
   Status Exec(std::string_view sql, const std::function<void(Statement&)>& bind) {

@@ -183,7 +183,7 @@ TEST_F(TransferServiceTest, AnotherUsersTransferIsNotFoundAndRecoverEndsActiveOn
   TransferRecord left;
   left.id = "t-left";
   left.owner = "alice";
-  left.created_at = Now();
+  left.created_at = Now() - std::chrono::minutes(2);  // its task was never made
   ASSERT_TRUE(store_->transfers().CreateTransfer(left).ok());
   EXPECT_EQ(transfers_.Get("t-left", "bob").status().code(), Code::kNotFound);
   transfers_.Recover();
@@ -191,6 +191,31 @@ TEST_F(TransferServiceTest, AnotherUsersTransferIsNotFoundAndRecoverEndsActiveOn
   ASSERT_TRUE(t);
   EXPECT_EQ(t->status, "FAILED");
   EXPECT_NE(t->reason.find("sfapid restarted"), std::string::npos);
+}
+
+TEST_F(TransferServiceTest, RecoverLeavesATransferWhoseTaskStillRuns) {
+  // Another live node's transfer: its task is unfinished under a lease.
+  auto task = store_->tasks().CreateTask("alice", "transfer", "dtn", "node-b",
+                                         Now() + std::chrono::hours(1));
+  ASSERT_TRUE(task);
+  TransferRecord running;
+  running.id = "t-running";
+  running.owner = "alice";
+  running.created_at = Now() - std::chrono::minutes(2);
+  ASSERT_TRUE(store_->transfers().CreateTransfer(running).ok());
+  ASSERT_TRUE(store_->transfers().SetTransferTask("t-running", *task).ok());
+  TransferRecord starting;  // made a moment ago; its task is being made
+  starting.id = "t-starting";
+  starting.owner = "alice";
+  starting.created_at = Now();
+  ASSERT_TRUE(store_->transfers().CreateTransfer(starting).ok());
+  transfers_.Recover();
+  EXPECT_EQ(transfers_.Get("t-running", "alice")->status, "ACTIVE");
+  EXPECT_EQ(transfers_.Get("t-starting", "alice")->status, "ACTIVE");
+  // Its node dies: once the task is ended, the transfer follows it.
+  ASSERT_TRUE(*store_->tasks().UpdateTask(*task, "failed", "{}"));
+  transfers_.Recover();
+  EXPECT_EQ(transfers_.Get("t-running", "alice")->status, "FAILED");
 }
 
 }  // namespace
