@@ -74,10 +74,16 @@ class ComputeStore {
   virtual Result<CallbackDelivery> GetDelivery(const std::string& id) = 0;
   virtual Result<std::vector<CallbackDelivery>> DeliveriesOfJob(const std::string& system,
                                                                 const std::string& jobid) = 0;
-  // Pending deliveries, the soonest due first, at most limit of them.
-  virtual Result<std::vector<CallbackDelivery>> PendingDeliveries(int limit) = 0;
+  // Pending deliveries no node holds at now_ms (see ClaimDelivery), the soonest due first, at
+  // most limit of them.
+  virtual Result<std::vector<CallbackDelivery>> PendingDeliveries(int limit, int64_t now_ms) = 0;
+  // Takes a pending delivery for one attempt until until_ms, unless a node holds it (a claim
+  // that has not run out at now_ms): true when taken. Several nodes on one store make each
+  // attempt once; a node that dies mid-attempt leaves the delivery to others once it runs out.
+  virtual Result<bool> ClaimDelivery(const std::string& id, int64_t now_ms, int64_t until_ms) = 0;
   // Writes an attempt's outcome (state, attempts, next_attempt_ms, last_error, delivered_at,
-  // body) to a delivery that is still pending; an ended one stays as it is.
+  // body) to a delivery that is still pending, and lets go of its claim; an ended one stays as
+  // it is.
   virtual Status UpdateDelivery(const CallbackDelivery& d) = 0;
 };
 

@@ -196,7 +196,7 @@ Status CallbackService::Start() {
   if (!workers_.empty()) return Status::Ok();
   stopping_ = false;
   stop_.Reset();
-  if (auto pending = store_.PendingDeliveries(100000); pending && !pending->empty())
+  if (auto pending = store_.PendingDeliveries(100000, NowMs()); pending && !pending->empty())
     spdlog::info("resuming {} pending callback deliver{}", pending->size(),
                  pending->size() == 1 ? "y" : "ies");
   for (int i = 0; i < kWorkers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
@@ -222,7 +222,7 @@ void CallbackService::WorkerLoop() {
     auto woken = [&] { return stopping_ || wakeups_ != seen; };
     // At most in_flight_.size() of the soonest are taken by other workers: one more row is enough
     // to find the soonest free one, if there is any.
-    auto pending = store_.PendingDeliveries(static_cast<int>(in_flight_.size()) + 1);
+    auto pending = store_.PendingDeliveries(static_cast<int>(in_flight_.size()) + 1, NowMs());
     if (!pending) {
       spdlog::error("callbacks: cannot read pending deliveries: {}", pending.status().message());
       cv_.wait_for(lock, std::chrono::seconds(5), woken);
@@ -243,6 +243,20 @@ void CallbackService::WorkerLoop() {
     const CallbackDelivery d = *next;
     in_flight_.insert(d.id);
     lock.unlock();
+    // Another node on the same store may have taken it since it was read: then it is theirs.
+    const int64_t now = NowMs();
+    // Held for twice the longest an attempt may take (a POST or the mail command), and then
+    // some: a node that died mid-attempt frees it after that.
+    const auto claim_ms = static_cast<int64_t>(config_.attempt_timeout_seconds * 2000) + 30000;
+    auto claimed = store_.ClaimDelivery(d.id, now, now + claim_ms);
+    if (!claimed || !*claimed) {
+      if (!claimed)
+        spdlog::error("callbacks: cannot claim {}: {}", d.id, claimed.status().message());
+      lock.lock();
+      in_flight_.erase(d.id);
+      if (!claimed) cv_.wait_for(lock, std::chrono::seconds(5), [&] { return stopping_; });
+      continue;
+    }
     const bool recorded = Attempt(d);
     lock.lock();
     in_flight_.erase(d.id);

@@ -331,11 +331,13 @@ const std::vector<std::string>& Migrations() {
       )sql",
       // 11: a task belongs to the node that runs it, under a lease it renews while it lives, so
       // that a node's start or death ends only its own unfinished tasks (docs/operations.md).
-      // Tasks from before have no node and an expired lease: the first sweep ends them.
+      // Tasks from before have no node and an expired lease: the first sweep ends them. A
+      // callback delivery is claimed by one node for each attempt (claim_until_ms, Unix ms).
       R"sql(
       ALTER TABLE tasks ADD COLUMN node TEXT NOT NULL DEFAULT '';
       ALTER TABLE tasks ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
       CREATE INDEX tasks_unfinished_by_node ON tasks(status, node);
+      ALTER TABLE callback_deliveries ADD COLUMN claim_until_ms INTEGER NOT NULL DEFAULT 0;
       )sql",
   };
   return m;

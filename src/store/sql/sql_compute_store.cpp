@@ -176,19 +176,33 @@ Result<std::vector<CallbackDelivery>> SqlComputeStore::DeliveriesOfJob(const std
       [&](Statement& s) { s.Bind(1, system).Bind(2, jobid); }, &DeliveryRow);
 }
 
-Result<std::vector<CallbackDelivery>> SqlComputeStore::PendingDeliveries(int limit) {
+Result<std::vector<CallbackDelivery>> SqlComputeStore::PendingDeliveries(int limit,
+                                                                         int64_t now_ms) {
   return Rows<CallbackDelivery>(
       std::string("SELECT ") + kDeliveryColumns +
-          " FROM callback_deliveries WHERE state = 'pending' "
+          " FROM callback_deliveries WHERE state = 'pending' AND claim_until_ms <= ?2 "
           "ORDER BY next_attempt_ms, id LIMIT ?1",
-      [&](Statement& s) { s.Bind(1, static_cast<int64_t>(limit)); }, &DeliveryRow);
+      [&](Statement& s) { s.Bind(1, static_cast<int64_t>(limit)).Bind(2, now_ms); }, &DeliveryRow);
+}
+
+Result<bool> SqlComputeStore::ClaimDelivery(const std::string& id, int64_t now_ms,
+                                            int64_t until_ms) {
+  std::lock_guard lock(mu_);
+  // One conditional update: of two nodes racing for it, the second finds the claim taken.
+  if (Status s = db_.Run("UPDATE callback_deliveries SET claim_until_ms = ?3 "
+                         "WHERE id = ?1 AND state = 'pending' AND claim_until_ms <= ?2",
+                         [&](Statement& st) { st.Bind(1, id).Bind(2, now_ms).Bind(3, until_ms); });
+      !s.ok())
+    return s;
+  return db_.Changes() == 1;
 }
 
 Status SqlComputeStore::UpdateDelivery(const CallbackDelivery& d) {
   std::lock_guard lock(mu_);
   return db_.Run(
       "UPDATE callback_deliveries SET state = ?2, attempts = ?3, next_attempt_ms = ?4, "
-      "last_error = ?5, delivered_at = ?6, body = ?7 WHERE id = ?1 AND state = 'pending'",
+      "last_error = ?5, delivered_at = ?6, body = ?7, claim_until_ms = 0 "
+      "WHERE id = ?1 AND state = 'pending'",
       [&](Statement& s) {
         s.Bind(1, d.id).Bind(2, d.state).Bind(3, static_cast<int64_t>(d.attempts));
         s.Bind(4, d.next_attempt_ms).Bind(5, d.last_error);

@@ -25,7 +25,8 @@ class SqlComputeStore : public ComputeStore {
   Result<CallbackDelivery> GetDelivery(const std::string& id) override;
   Result<std::vector<CallbackDelivery>> DeliveriesOfJob(const std::string& system,
                                                         const std::string& jobid) override;
-  Result<std::vector<CallbackDelivery>> PendingDeliveries(int limit) override;
+  Result<std::vector<CallbackDelivery>> PendingDeliveries(int limit, int64_t now_ms) override;
+  Result<bool> ClaimDelivery(const std::string& id, int64_t now_ms, int64_t until_ms) override;
   Status UpdateDelivery(const CallbackDelivery& d) override;
 
  private:

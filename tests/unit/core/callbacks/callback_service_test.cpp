@@ -22,6 +22,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -468,6 +469,35 @@ TEST_F(CallbackServiceTest, ANewServiceResumesPendingDeliveries) {
   ASSERT_TRUE(WaitForDelivery(id, [](const auto& x) { return x.state == "delivered"; }));
   ASSERT_EQ(receiver.count(), 1u);
   EXPECT_EQ(receiver.requests()[0].headers.at("x-sfapi-delivery"), id);
+}
+
+TEST_F(CallbackServiceTest, TwoNodesOnOneStoreMakeEachAttemptOnce) {
+  Receiver receiver;  // down at first: every delivery waits for its retry on both nodes
+  auto& service = StartService();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) {
+    const std::string jobid = std::to_string(60 + i);
+    RegisterUrl(jobid, receiver.Url());
+    ASSERT_TRUE(service.JobEnded(Job(jobid)).ok());
+    ids.push_back(DeliveryOf(jobid).id);
+  }
+  for (const auto& id : ids)
+    ASSERT_TRUE(WaitForDelivery(id, [](const auto& x) { return x.attempts >= 1; }));
+  // A second node: its own connection to the same store, its own workers.
+  auto other_store = testing::OpenTestStore(dir_ + "/sfapid.db");
+  ASSERT_TRUE(other_store) << other_store.status().message();
+  CallbackService other(config_.callbacks, (*other_store)->compute(), dir_ + "/keys",
+                        config_.DataPath(config_.callbacks.outbox_dir));
+  ASSERT_TRUE(other.Start().ok());
+  receiver.Listen();
+  for (const auto& id : ids)
+    ASSERT_TRUE(WaitForDelivery(id, [](const auto& x) { return x.state == "delivered"; }));
+  other.Stop();
+  // Both nodes found every retry due at once; each delivery reached the receiver once.
+  std::set<std::string> seen;
+  for (const auto& r : receiver.requests()) seen.insert(r.headers.at("x-sfapi-delivery"));
+  EXPECT_EQ(receiver.count(), ids.size());
+  EXPECT_EQ(seen, std::set<std::string>(ids.begin(), ids.end()));
 }
 
 TEST_F(CallbackServiceTest, AJobEndReportedTwiceChargesAndNotifiesOnce) {

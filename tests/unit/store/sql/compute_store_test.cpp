@@ -142,19 +142,42 @@ TEST_F(ComputeStoreTest, OneDeliveryPerJobAndKind) {
   EXPECT_TRUE(*compute().AddDelivery(Delivery("d4", "8", "url", 100)));
   EXPECT_EQ(compute().GetDelivery("d2").status().code(), Code::kNotFound);
 
-  auto pending = compute().PendingDeliveries(10);
+  auto pending = compute().PendingDeliveries(10, 0);
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 3u);
   EXPECT_EQ((*pending)[0].id, "d4");  // soonest first
   EXPECT_EQ((*pending)[1].id, "d3");
   EXPECT_EQ((*pending)[2].id, "d1");
-  EXPECT_EQ(compute().PendingDeliveries(1)->size(), 1u);
+  EXPECT_EQ(compute().PendingDeliveries(1, 0)->size(), 1u);
 
   auto of_job = compute().DeliveriesOfJob("perlmutter", "7");
   ASSERT_TRUE(of_job);
   ASSERT_EQ(of_job->size(), 2u);
   EXPECT_EQ((*of_job)[0].kind, "email");
   EXPECT_EQ((*of_job)[1].kind, "url");
+}
+
+TEST_F(ComputeStoreTest, ADeliveryIsClaimedByOneNodeAtATime) {
+  ASSERT_TRUE(*compute().AddDelivery(Delivery("d1", "7", "url", 500)));
+  // Two nodes read it as due; the first claim wins, the second finds it taken.
+  EXPECT_TRUE(*compute().ClaimDelivery("d1", 1000, 61000));
+  EXPECT_FALSE(*compute().ClaimDelivery("d1", 1000, 61000));
+  // Held: no node sees it pending until the claim runs out.
+  EXPECT_TRUE(compute().PendingDeliveries(10, 60999)->empty());
+  ASSERT_EQ(compute().PendingDeliveries(10, 61000)->size(), 1u);
+  // Its node died mid-attempt: once the claim ran out another node takes it.
+  EXPECT_TRUE(*compute().ClaimDelivery("d1", 61000, 121000));
+  // The outcome lets go of the claim: the next attempt is anyone's.
+  CallbackDelivery d = *compute().GetDelivery("d1");
+  d.attempts = 1;
+  d.next_attempt_ms = 2000;
+  ASSERT_TRUE(compute().UpdateDelivery(d).ok());
+  ASSERT_EQ(compute().PendingDeliveries(10, 1500)->size(), 1u);
+  EXPECT_TRUE(*compute().ClaimDelivery("d1", 1500, 61500));
+  // An ended delivery is claimed by nobody.
+  d.state = "delivered";
+  ASSERT_TRUE(compute().UpdateDelivery(d).ok());
+  EXPECT_FALSE(*compute().ClaimDelivery("d1", 200000, 260000));
 }
 
 TEST_F(ComputeStoreTest, UpdatesOnlyPendingDeliveriesAndSurvivesReopen) {
@@ -186,7 +209,7 @@ TEST_F(ComputeStoreTest, UpdatesOnlyPendingDeliveriesAndSurvivesReopen) {
   EXPECT_EQ(got->body, "{\"sent_at\":\"x\"}");
   EXPECT_EQ(got->expires_ms, 100000);
   EXPECT_EQ(got->target, "http://127.0.0.1:9/hook");
-  EXPECT_TRUE(compute().PendingDeliveries(10)->empty());
+  EXPECT_TRUE(compute().PendingDeliveries(10, 0)->empty());
 }
 
 }  // namespace
