@@ -177,6 +177,15 @@ class SlurmCompute(OnSlurm, ComputeTest):
             self.assertEqual((body["status"], body["output"]), ("ERROR", []), body)
             self.assertTrue(body["error"], body)
         finally:
+            # slurmctld removes its pid file before it has exited; slurm-up refuses to start
+            # beside a slurmctld it did not start, so wait for this one to be gone.
+            gone_by = time.time() + 60
+            while time.time() < gone_by:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.1)
             slurm_cluster.up(USERS.accounts.values())
         deadline = time.time() + 60
         while time.time() < deadline and status()["status"] != "active":

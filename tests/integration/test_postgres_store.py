@@ -201,10 +201,10 @@ class PgUpScript(unittest.TestCase):
         # life once, and every later pg-up (each test module's) waited for it forever.
         parent = tempfile.mkdtemp(prefix="sfapid-pgup-")
         os.chmod(parent, 0o755)
-        env = dict(os.environ, PG_TEST_DIR=os.path.join(parent, "pg"), PG_TEST_PORT="55499")
+        env = dict(os.environ, PG_TEST_DIR=os.path.join(parent, "pg"), PG_TEST_PORT="25499")
         try:
             first = self.pg_up(env)
-            self.assertRegex(first, r"^postgresql://sfapid:\w+@127\.0\.0\.1:55499/sfapid$")
+            self.assertRegex(first, r"^postgresql://sfapid:\w+@127\.0\.0\.1:25499/sfapid$")
             lock = subprocess.run(["flock", "-n", env["PG_TEST_DIR"] + ".lock", "true"])
             self.assertEqual(lock.returncode, 0, "the running server holds pg-up's lock")
             self.assertEqual(self.pg_up(env), first)  # idempotent, and it does not wait

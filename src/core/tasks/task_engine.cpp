@@ -68,11 +68,12 @@ void TaskEngine::EndOrphans(bool restarted) {
   int ended = 0;
   for (const TaskRecord& task : *orphans) {
     std::string why;
-    if (task.node == node_) {
+    // A task without a node was left by a version before leases: its sfapid was restarted.
+    if (task.node == node_ || task.node.empty()) {
       why = "sfapid restarted while this task ran; it did not finish.";
     } else {
       why = "the sfapid node that ran this task (";
-      why += task.node.empty() ? std::string("an earlier version") : task.node;
+      why += task.node;
       why += ") stopped before it finished: its lease ran out at ";
       why += FormatIso8601(task.lease_until);
       why += ".";

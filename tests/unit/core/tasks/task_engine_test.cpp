@@ -262,6 +262,16 @@ TEST_F(TaskEngineTest, StartEndsWhatThisNodesPreviousRunLeftUnfinished) {
             "it again if needed.");
 }
 
+TEST_F(TaskEngineTest, ATaskFromBeforeLeasesEndsAsARestartedOne) {
+  // What migration 11 makes of a task an older version left running: no node, lease 0.
+  auto old = store_->tasks().CreateTask("alice", "command", "p", "", TimePoint{});
+  ASSERT_TRUE(old);
+  engine_.Start();
+  EXPECT_EQ(ResultOf(*engine_.Get(*old, "alice")).at("error"),
+            "sfapid restarted while this task ran; it did not finish. Check its effects and run "
+            "it again if needed.");
+}
+
 TEST_F(TaskEngineTest, StartLeavesTheTasksOfAnotherLiveNodeAlone) {
   auto other = store_->tasks().CreateTask("alice", "command", "p", "node-b:8080",
                                           Now() + std::chrono::hours(1));
