@@ -83,10 +83,10 @@ void TaskEngine::EndOrphans(bool restarted) {
     if (done && *done) ++ended;
     LogIfFailed(done, "task " + task.id + ": ending it (its node is gone)");
   }
-  if (ended > 0 && orphans_ended_) orphans_ended_();
-  if (ended > 0)
-    spdlog::warn("{} task(s) left unfinished by {} now failed", ended,
-                 restarted ? "this node's previous run or a stopped node" : "a stopped node");
+  if (ended == 0) return;
+  spdlog::warn("{} task(s) left unfinished by {} now failed", ended,
+               restarted ? "this node's previous run or a stopped node" : "a stopped node");
+  if (orphans_ended_) orphans_ended_();
 }
 
 void TaskEngine::LeaseLoop() {

@@ -84,36 +84,28 @@ Result<TaskRecord> SqlTaskStore::GetTask(const std::string& id) {
 
 Result<std::vector<TaskRecord>> SqlTaskStore::ListTasks(const std::string& owner) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(std::string("SELECT ") + kColumns +
-                          " FROM tasks WHERE owner = ?1 ORDER BY id DESC");
-  if (!stmt) return stmt.status();
-  stmt->Bind(1, owner);
-  std::vector<TaskRecord> out;
-  while (stmt->Step()) out.push_back(Row(*stmt));
-  if (!stmt->status().ok()) return stmt->status();
-  return out;
+  return db_.Query(
+      std::string("SELECT ") + kColumns + " FROM tasks WHERE owner = ?1 ORDER BY id DESC",
+      [&](Statement& s) { s.Bind(1, owner); }, &Row);
 }
 
 Result<int> SqlTaskStore::RenewLeases(const std::string& node, TimePoint until) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare("UPDATE tasks SET lease_until = ?2 WHERE node = ?1 AND status = 'new'");
-  if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, node).Bind(2, ToUnix(until)).Run(); !s.ok()) return s;
+  if (Status s = db_.Run("UPDATE tasks SET lease_until = ?2 WHERE node = ?1 AND status = 'new'",
+                         [&](Statement& st) { st.Bind(1, node).Bind(2, ToUnix(until)); });
+      !s.ok())
+    return s;
   return db_.Changes();
 }
 
 Result<std::vector<TaskRecord>> SqlTaskStore::OrphanedTasks(const std::string& node,
                                                             TimePoint now) {
   std::lock_guard lock(mu_);
-  auto stmt = db_.Prepare(std::string("SELECT ") + kColumns +
-                          " FROM tasks WHERE status = 'new' AND (node = ?1 OR lease_until < ?2) "
-                          "ORDER BY id");
-  if (!stmt) return stmt.status();
-  stmt->Bind(1, node).Bind(2, ToUnix(now));
-  std::vector<TaskRecord> out;
-  while (stmt->Step()) out.push_back(Row(*stmt));
-  if (!stmt->status().ok()) return stmt->status();
-  return out;
+  return db_.Query(
+      std::string("SELECT ") + kColumns +
+          " FROM tasks WHERE status = 'new' AND (node = ?1 OR lease_until < ?2) "
+          "ORDER BY id",
+      [&](Statement& s) { s.Bind(1, node).Bind(2, ToUnix(now)); }, &Row);
 }
 
 Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::string& result) {
@@ -121,16 +113,12 @@ Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::st
   if (!n) return Status::NotFound("no task " + task.id);
   std::lock_guard lock(mu_);
   // Conditional on what was read: a node that renewed in between keeps its task.
-  auto stmt = db_.Prepare(
-      "UPDATE tasks SET status = 'failed', result = ?4, updated_at = ?5 "
-      "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3");
-  if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, *n)
-                     .Bind(2, task.node)
-                     .Bind(3, ToUnix(task.lease_until))
-                     .Bind(4, result)
-                     .Bind(5, ToUnix(Now()))
-                     .Run();
+  if (Status s = db_.Run("UPDATE tasks SET status = 'failed', result = ?4, updated_at = ?5 "
+                         "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3",
+                         [&](Statement& st) {
+                           st.Bind(1, *n).Bind(2, task.node).Bind(3, ToUnix(task.lease_until));
+                           st.Bind(4, result).Bind(5, ToUnix(Now()));
+                         });
       !s.ok())
     return s;
   return db_.Changes() == 1;

@@ -75,12 +75,13 @@ Result<int> SqlTransferStore::FailTransfersWithoutTask(const std::string& reason
                                                        TimePoint created_before) {
   std::lock_guard lock(mu_);
   // task_id is text ("" until the task is made, a moment after the transfer); tasks.id a number.
-  auto stmt = db_.Prepare(
-      "UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 "
-      "WHERE status = 'ACTIVE' AND (task_id <> '' OR created_at < ?3) AND task_id NOT IN "
-      "(SELECT CAST(id AS TEXT) FROM tasks WHERE status = 'new')");
-  if (!stmt) return stmt.status();
-  if (Status s = stmt->Bind(1, reason).Bind(2, ToUnix(Now())).Bind(3, ToUnix(created_before)).Run();
+  if (Status s = db_.Run(
+          "UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 "
+          "WHERE status = 'ACTIVE' AND (task_id <> '' OR created_at < ?3) AND task_id NOT IN "
+          "(SELECT CAST(id AS TEXT) FROM tasks WHERE status = 'new')",
+          [&](Statement& st) {
+            st.Bind(1, reason).Bind(2, ToUnix(Now())).Bind(3, ToUnix(created_before));
+          });
       !s.ok())
     return s;
   return db_.Changes();
