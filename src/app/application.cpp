@@ -52,9 +52,13 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   // even after an upgrade replaced the file on disk.
   app->runas_ = std::make_unique<WorkerRunAs>("/proc/self/exe", c.runas);
   std::map<std::string, Scheduler*> scheduler_views;
+  // On a shared store (PostgreSQL) other nodes may serve the same systems: they share the views.
+  SchedulerPeers peers;
+  if (!c.store.url.empty()) peers = {&app->store_->views(), NodeName(c.server)};
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
-    auto scheduler = MakeScheduler(system, c.DataPath(system.scheduler.spool_dir), *app->runas_);
+    auto scheduler =
+        MakeScheduler(system, c.DataPath(system.scheduler.spool_dir), *app->runas_, peers);
     if (!scheduler) return scheduler.status();
     scheduler_views[system.name] = scheduler->get();
     app->schedulers_[system.name] = std::move(scheduler).value();

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "domain/shared_views.h"
 #include "store/account_store.h"
 #include "store/auth_store.h"
 #include "store/compute_store.h"
@@ -30,6 +31,8 @@ class Store {
   virtual AccountStore& accounts() = 0;
   virtual ReservationStore& reservations() = 0;
   virtual WebStore& web() = 0;
+  // Scheduler views shared by the nodes on this store (domain/shared_views.h).
+  virtual SharedViews& views() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

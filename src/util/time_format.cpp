@@ -6,6 +6,11 @@ namespace sfapid {
 
 TimePoint Now() { return std::chrono::time_point_cast<std::chrono::seconds>(Clock::now()); }
 
+int64_t NowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
 std::string FormatIso8601(TimePoint t) {
   using namespace std::chrono;
   const auto day = floor<days>(t);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@ using Clock = std::chrono::system_clock;
 using TimePoint = std::chrono::time_point<Clock, std::chrono::seconds>;
 
 TimePoint Now();
+// Unix time in milliseconds (what the store keeps for sub-second schedules and claims).
+int64_t NowUnixMs();
 
 // "2026-11-27T17:23:33+00:00"
 std::string FormatIso8601(TimePoint t);

@@ -48,6 +48,18 @@ def postgres_store():
     return f'[store]\nurl = "{url}?options=-csearch_path%3D{schema}"\n'
 
 
+def share_store(first, second):
+    """Points `second` (not started yet) at the PostgreSQL schema of `first`: two nodes of one
+    deployment, as behind a load balancer. Returns the shared URL."""
+    with open(first.config_path) as f:
+        url_line = next(line for line in f if line.startswith("url = ")).strip()
+    with open(second.config_path) as f:
+        text = f.read()
+    with open(second.config_path, "w") as f:
+        f.write(text.replace(text[text.index('url = "'):].splitlines()[0], url_line))
+    return url_line.split('"')[1]
+
+
 class Server:
     """One sfapid process. `server_options` are extra lines for the [server] table."""
 

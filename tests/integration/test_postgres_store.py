@@ -14,7 +14,7 @@ import signal
 import time
 import urllib.parse
 
-from harness import PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token
+from harness import PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token, share_store
 
 USERS = ModuleUsers("alice")
 
@@ -34,14 +34,9 @@ def two_nodes(extra=""):
     shared = '[auth]\nissuer = "http://sfapid.cluster.test"\n' + extra
     a = Server('node_name = "node-a"', extra=shared).start()
     b = Server('node_name = "node-b"', extra=shared)
-    with open(a.config_path) as f:
-        url_line = next(line for line in f if line.startswith("url = "))
-    with open(b.config_path) as f:
-        text = f.read()
-    with open(b.config_path, "w") as f:
-        f.write(text.replace(text[text.index('url = "'):].splitlines()[0], url_line.strip()))
+    url = share_store(a, b)
     b.start()
-    return a, b, url_line.split('"')[1]
+    return a, b, url
 
 
 @unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),

@@ -142,9 +142,17 @@ class Scheduler {
 };
 
 class RunAs;
+class SharedViews;
+// The other sfapid nodes a scheduler shares its work with: views is null for a node alone (a
+// SQLite store); with a shared store, Slurm's queue is read once per refresh for all nodes.
+struct SchedulerPeers {
+  SharedViews* views = nullptr;
+  std::string node;  // this node's name ([server] node_name)
+};
 // The scheduler a compute system's config names, keeping its state in `spool` (the system's
 // spool_dir under data_dir). Slurm submits and cancels through `runas`.
 Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system,
-                                                 const std::string& spool, RunAs& runas);
+                                                 const std::string& spool, RunAs& runas,
+                                                 const SchedulerPeers& peers = {});
 
 }  // namespace sfapid

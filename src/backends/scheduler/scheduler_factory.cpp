@@ -5,11 +5,12 @@
 namespace sfapid {
 
 Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system,
-                                                 const std::string& spool, RunAs& runas) {
+                                                 const std::string& spool, RunAs& runas,
+                                                 const SchedulerPeers& peers) {
   if (system.scheduler.backend == "local")
     return std::unique_ptr<Scheduler>(new LocalScheduler(system, spool));
   if (system.scheduler.backend == "slurm")
-    return std::unique_ptr<Scheduler>(new SlurmScheduler(system, runas, spool));
+    return std::unique_ptr<Scheduler>(new SlurmScheduler(system, runas, spool, peers));
   return Status::InvalidArgument("system '" + system.name + "': unknown scheduler backend '" +
                                  system.scheduler.backend + "'");
 }

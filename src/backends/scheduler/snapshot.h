@@ -22,8 +22,23 @@ class Snapshot {
  public:
   using Clock = std::chrono::steady_clock;
   using Fetch = std::function<Result<T>()>;
+  // A view and when its reading started: for a source that may answer with a view read earlier
+  // (by another sfapid node), as long as it started at or after the time asked for.
+  struct Fetched {
+    T value;
+    Clock::time_point taken;
+  };
+  using FetchSince = std::function<Result<Fetched>(Clock::time_point not_before)>;
 
   Snapshot(Fetch fetch, Clock::duration max_age, Clock::duration min_interval = {})
+      : Snapshot(FetchSince([fetch = std::move(fetch)](Clock::time_point) -> Result<Fetched> {
+                   const auto started = Clock::now();
+                   Result<T> fetched = fetch();
+                   if (!fetched) return fetched.status();
+                   return Fetched{std::move(fetched).value(), started};
+                 }),
+                 max_age, min_interval) {}
+  Snapshot(FetchSince fetch, Clock::duration max_age, Clock::duration min_interval = {})
       : fetch_(std::move(fetch)), max_age_(max_age), min_interval_(min_interval) {}
   Clock::duration max_age() const { return max_age_; }
 
@@ -43,15 +58,14 @@ class Snapshot {
         // Callers arriving meanwhile join this refresh (refreshing_ is set).
         if (attempted_ != Clock::time_point{})
           std::this_thread::sleep_until(attempted_ + min_interval_);
-        const auto started = Clock::now();
-        attempted_ = started;  // only the refresher touches it
-        Result<T> fetched = fetch_();
+        attempted_ = Clock::now();  // only the refresher touches it
+        Result<Fetched> fetched = fetch_(asked);
         lock.lock();
         refreshing_ = false;
         ++refreshes_;
         if (fetched) {
-          data_ = std::make_shared<const T>(std::move(fetched).value());
-          started_ = started;
+          data_ = std::make_shared<const T>(std::move(fetched->value));
+          started_ = fetched->taken;
           last_error_ = Status::Ok();
         } else {
           last_error_ = fetched.status();
@@ -79,7 +93,7 @@ class Snapshot {
   }
 
  private:
-  Fetch fetch_;
+  FetchSince fetch_;
   Clock::duration max_age_;
   Clock::duration min_interval_;
   Clock::time_point attempted_{};  // when the last refresh started (successful or not)

@@ -26,11 +26,7 @@ constexpr int kWorkers = 4;
 // written by another process).
 constexpr auto kIdlePoll = std::chrono::seconds(10);
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs() { return NowUnixMs(); }
 
 TimePoint ToTimePoint(int64_t ms) { return TimePoint{std::chrono::seconds{ms / 1000}}; }
 

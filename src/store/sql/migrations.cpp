@@ -339,6 +339,25 @@ const std::vector<std::string>& Migrations() {
       CREATE INDEX tasks_unfinished_by_node ON tasks(status, node);
       ALTER TABLE callback_deliveries ADD COLUMN claim_until_ms INTEGER NOT NULL DEFAULT 0;
       )sql",
+      // 12: scheduler views shared by the nodes on one store (domain/shared_views.h): the last
+      // view of each (its data and when its reading started), who may refresh it until when, and
+      // when each user last changed what it shows. Times in Unix ms.
+      R"sql(
+      CREATE TABLE scheduler_views (
+        key TEXT PRIMARY KEY,
+        taken_ms INTEGER NOT NULL DEFAULT 0,
+        data TEXT NOT NULL DEFAULT '',
+        refresher TEXT NOT NULL DEFAULT '',
+        claim_until_ms INTEGER NOT NULL DEFAULT 0,
+        attempted_ms INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE scheduler_view_changes (
+        key TEXT NOT NULL,
+        user TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        PRIMARY KEY(key, user)
+      );
+      )sql",
   };
   return m;
 }

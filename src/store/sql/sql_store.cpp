@@ -10,6 +10,7 @@
 #include "store/sql/sql_auth_store.h"
 #include "store/sql/sql_compute_store.h"
 #include "store/sql/sql_reservation_store.h"
+#include "store/sql/sql_shared_views.h"
 #include "store/sql/sql_status_store.h"
 #include "store/sql/sql_task_store.h"
 #include "store/sql/sql_transfer_store.h"
@@ -32,7 +33,8 @@ class SqlStore : public Store {
         compute_(*db_, mu_),
         accounts_(*db_, mu_),
         reservations_(*db_, mu_),
-        web_(*db_, mu_) {}
+        web_(*db_, mu_),
+        views_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -42,6 +44,7 @@ class SqlStore : public Store {
   AccountStore& accounts() override { return accounts_; }
   ReservationStore& reservations() override { return reservations_; }
   WebStore& web() override { return web_; }
+  SharedViews& views() override { return views_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -69,6 +72,7 @@ class SqlStore : public Store {
   sql::SqlAccountStore accounts_;
   sql::SqlReservationStore reservations_;
   sql::SqlWebStore web_;
+  sql::SqlSharedViews views_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "backends/scheduler/slurm/job_commands.h"
 #include "backends/scheduler/slurm/reservation_commands.h"
 #include "backends/scheduler/slurm/squeue_json.h"
+#include "util/time_format.h"
 
 namespace sfapid {
 
@@ -17,13 +18,36 @@ namespace {
 
 int64_t NowSeconds() { return static_cast<int64_t>(::time(nullptr)); }
 
+// Between this process's steady clock and the Unix milliseconds nodes compare through the store.
+using SteadyClock = std::chrono::steady_clock;
+int64_t ToUnixMs(SteadyClock::time_point t) {
+  return NowUnixMs() -
+         std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t).count();
+}
+SteadyClock::time_point FromUnixMs(int64_t ms) {
+  return SteadyClock::now() - std::chrono::milliseconds(NowUnixMs() - ms);
+}
+
+std::unique_ptr<SharedFetch> SharedQueue(const SystemConfig& system, const SchedulerPeers& peers) {
+  if (!peers.views) return nullptr;
+  const auto& sc = system.scheduler;
+  // A claim outlives the longest squeue (it is killed at the command timeout).
+  return std::make_unique<SharedFetch>(
+      *peers.views, "slurm/" + system.name + "/queue", peers.node,
+      static_cast<int64_t>(sc.min_refresh_interval_seconds * 1000),
+      static_cast<int64_t>(sc.command_timeout_seconds * 1000) + 5000);
+}
+
 }  // namespace
 
-SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir)
+SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir,
+                               const SchedulerPeers& peers)
     : system_(system),
       commands_(system.scheduler.slurm_bin_dir, system.scheduler.slurm_cluster,
                 system.scheduler.command_timeout_seconds, runas),
-      queue_([this] { return FetchQueue(); },
+      shared_queue_(SharedQueue(system, peers)),
+      queue_(Snapshot<Rows>::FetchSince(
+                 [this](Clock::time_point not_before) { return FetchQueue(not_before); }),
              slurm::Millis(system.scheduler.refresh_interval_seconds),
              slurm::Millis(system.scheduler.min_refresh_interval_seconds)),
       reservations_([this] { return slurm::ShowAllReservations(commands_, NowSeconds()); },
@@ -36,11 +60,33 @@ SlurmScheduler::~SlurmScheduler() { Stop(); }
 
 Status SlurmScheduler::Health() { return slurm::PingController(commands_); }
 
-Result<slurm::Rows> SlurmScheduler::FetchQueue() {
+Result<std::string> SlurmScheduler::ReadQueue() {
   auto r = commands_.AsServer("squeue", {"--json"});
   if (r.exit_code != 0)
     return Status::Unavailable(slurm::Trim(r.err.empty() ? "squeue failed" : r.err));
-  auto jobs = slurm::ParseSqueueJson(r.out, NowSeconds());
+  return std::move(r.out);
+}
+
+Result<Snapshot<slurm::Rows>::Fetched> SlurmScheduler::FetchQueue(Clock::time_point not_before) {
+  if (!shared_queue_) {
+    const auto started = Clock::now();
+    auto json = ReadQueue();
+    if (!json) return json.status();
+    auto rows = ParseQueue(*json, NowSeconds());
+    if (!rows) return rows.status();
+    return Snapshot<Rows>::Fetched{std::move(rows).value(), started};
+  }
+  auto view = shared_queue_->Get(ToUnixMs(not_before), [this] { return ReadQueue(); });
+  if (!view) return view.status();
+  auto rows = ParseQueue(view->data, view->taken_ms / 1000);
+  if (!rows) return rows.status();
+  // The view started at or after not_before: millisecond rounding must not make it look older.
+  return Snapshot<Rows>::Fetched{std::move(rows).value(),
+                                 std::max(FromUnixMs(view->taken_ms), not_before)};
+}
+
+Result<slurm::Rows> SlurmScheduler::ParseQueue(const std::string& json, int64_t now) const {
+  auto jobs = slurm::ParseSqueueJson(json, now);
   if (!jobs) return jobs.status();
   Rows rows;
   rows.reserve(jobs->size());
@@ -56,10 +102,19 @@ Result<slurm::Rows> SlurmScheduler::FetchQueue() {
 SlurmScheduler::Clock::time_point SlurmScheduler::NotBefore(const JobQuery& q) const {
   const auto now = Clock::now();
   Clock::time_point not_before = q.fresh ? now : now - queue_.max_age();
+  if (shared_queue_)  // a change made through another node
+    if (int64_t changed = shared_queue_->LastChange(q.requester); changed > 0)
+      not_before = std::max(not_before, FromUnixMs(changed));
   std::lock_guard lock(mu_);
   if (auto it = last_submit_.find(q.requester); it != last_submit_.end())
     not_before = std::max(not_before, it->second);
   return not_before;
+}
+
+void SlurmScheduler::NoteChange(const std::string& api_user) {
+  if (shared_queue_) shared_queue_->NoteChange(api_user, NowUnixMs());
+  std::lock_guard lock(mu_);
+  last_submit_[api_user] = Clock::now();
 }
 
 Result<std::vector<SerializedRow>> SlurmScheduler::Query(const JobQuery& q) {
@@ -84,11 +139,8 @@ Result<std::vector<SerializedRow>> SlurmScheduler::Query(const JobQuery& q) {
 Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
   auto jobid = slurm::SubmitJob(commands_, script, system_.roots);
   if (!jobid) return jobid;
-  {
-    std::lock_guard lock(mu_);
-    // Read-your-writes: this user's next read comes from a view taken after this moment.
-    last_submit_[script.who.api_user] = Clock::now();
-  }
+  // Read-your-writes: this user's next read comes from a view taken after this moment.
+  NoteChange(script.who.api_user);
   // The job runs whatever happens here; a list that could not be saved still watches it until
   // sfapid stops, and the failure is logged and counted (sfapid_slurm_watch_save_failures_total).
   const std::string reservation = DirectiveValue(script.text, '\0', "reservation").value_or("");
@@ -100,8 +152,7 @@ Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
 
 Status SlurmScheduler::Cancel(const UnixIdentity& who, const std::string& jobid) {
   if (Status s = slurm::CancelJob(commands_, who, jobid); !s.ok()) return s;
-  std::lock_guard lock(mu_);
-  last_submit_[who.api_user] = Clock::now();  // the cancel shows in their next read
+  NoteChange(who.api_user);  // the cancel shows in their next read
   return Status::Ok();
 }
 
@@ -227,6 +278,11 @@ std::string SlurmScheduler::Metrics() const {
     m << "sfapid_snapshot_age_seconds" << label << ",view=\"" << name << "\"} " << s.age_seconds
       << "\n";
   }
+  if (shared_queue_)
+    for (const auto& [by, n] : {std::pair{"this node", shared_queue_->own_reads()},
+                                std::pair{"another node", shared_queue_->shared_reads()}})
+      m << "sfapid_shared_view_reads_total" << label << ",view=\"queue\",read_by=\"" << by << "\"} "
+        << n << "\n";
   m << "sfapid_slurm_watched_jobs" << label << "} " << watcher_.size() << "\n";
   m << "sfapid_slurm_watch_save_failures_total" << label << "} " << watcher_.save_failures()
     << "\n";

@@ -3,7 +3,9 @@
 // (snapshot.h) filtered in memory, so slurmctld sees one query per refresh however many clients
 // poll. A user's own submission is always in what they read next (a fresh snapshot is taken when
 // theirs is older than it). Jobs submitted through sfapid are watched until they end, so callbacks
-// and usage work as with the local scheduler.
+// and usage work as with the local scheduler. Several sfapid nodes on one store share one queue
+// snapshot per refresh (shared_fetch.h), and a submission through one node is in the next read
+// through any other.
 //
 // This class coordinates: the accounting view and its merge with the queue (accounting_view.h),
 // the commands and what their output means (job_commands.h) and the watched jobs
@@ -12,12 +14,14 @@
 
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 
 #include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
+#include "backends/scheduler/shared_fetch.h"
 #include "backends/scheduler/slurm/accounting_view.h"
 #include "backends/scheduler/slurm/job_watcher.h"
 #include "backends/scheduler/slurm/reservation_commands.h"
@@ -29,7 +33,8 @@ namespace sfapid {
 
 class SlurmScheduler : public Scheduler {
  public:
-  SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir);
+  SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir,
+                 const SchedulerPeers& peers = {});
   ~SlurmScheduler() override;
 
   std::string backend_name() const override { return "slurm"; }
@@ -60,7 +65,13 @@ class SlurmScheduler : public Scheduler {
  private:
   using Clock = std::chrono::steady_clock;
   using Rows = slurm::Rows;
-  Result<Rows> FetchQueue();
+  // squeue's output as it printed it, and that output as rows (now: when the reading started).
+  Result<std::string> ReadQueue();
+  Result<Rows> ParseQueue(const std::string& json, int64_t now) const;
+  // A queue read at or after not_before: by this node, or by another through the shared store.
+  Result<Snapshot<Rows>::Fetched> FetchQueue(Clock::time_point not_before);
+  // The user's queue changed (a submit or a cancel): their next read, through any node, shows it.
+  void NoteChange(const std::string& api_user);
   // The oldest snapshot this caller may see: cached, fresh, or after their own last submission.
   Clock::time_point NotBefore(const JobQuery& q) const;
   void WatchLoop();
@@ -70,6 +81,7 @@ class SlurmScheduler : public Scheduler {
 
   const SystemConfig& system_;
   slurm::SlurmCommands commands_;
+  std::unique_ptr<SharedFetch> shared_queue_;  // null when this node is alone on its store
   Snapshot<Rows> queue_;
   Snapshot<slurm::ReservationMap> reservations_;
   slurm::AccountingView accounting_;
