@@ -54,7 +54,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   std::map<std::string, Scheduler*> scheduler_views;
   // On a shared store (PostgreSQL) other nodes may serve the same systems: they share the views.
   SchedulerPeers peers;
-  if (!c.store.url.empty()) peers = {&app->store_->views(), NodeName(c.server)};
+  if (!c.store.url.empty())
+    peers = {&app->store_->views(), &app->store_->owners(), NodeName(c.server)};
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
     auto scheduler =
@@ -106,7 +107,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
       app->store_->reservations(), *app->reservations_, *app->user_directory_, scheduler_views,
       app->reservation_notifier_.get());
 
-  site::AddHealthRoutes(app->router_, *app->store_);
+  site::AddHealthRoutes(app->router_, *app->store_, app->readiness_);
   site::AddMetricsRoutes(app->router_, app->schedulers_);
   oauth::AddTokenRoutes(app->router_, c.server, c.auth, *app->tokens_, *app->signing_keys_);
   sfapi::ApiContext ctx{app->router_,
@@ -156,7 +157,7 @@ int Application::Serve() {
   // A worker that exits before reading all its input must not kill the server with SIGPIPE: writes
   // then fail with EPIPE, which RunAs handles. (Workers get the default disposition back.)
   ::signal(SIGPIPE, SIG_IGN);
-  http::HttpServer server(config_.server, router_);
+  http::HttpServer server(config_.server, router_, &readiness_);
   if (Status s = server.Bind(); !s.ok()) {
     spdlog::error("{}", s.message());
     return 1;

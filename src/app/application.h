@@ -33,6 +33,7 @@
 #include "core/web/password_factor.h"
 #include "core/web/sign_in_service.h"
 #include "core/web/web_sessions.h"
+#include "http/readiness.h"
 #include "http/router.h"
 #include "store/store.h"
 
@@ -83,6 +84,7 @@ class Application {
   std::unique_ptr<ApiAccess> api_access_;
   std::unique_ptr<web::WebContext> web_;  // the web routes hold on to it
   http::Router router_;
+  http::Readiness readiness_;  // turned off when a graceful stop begins (/readyz)
   boost::json::object schemas_;
 };
 

@@ -90,6 +90,9 @@ struct ServerConfig {
   double idle_timeout_seconds = 30;
   double request_timeout_seconds = 60;
   double shutdown_grace_seconds = 10;
+  // On SIGTERM, how long /readyz answers 503 while requests are still served, before the
+  // listening socket closes: longer than the load balancer takes to mark the node down.
+  double drain_seconds = 0;
   int max_connections = 1024;
   // One client address's share of max_connections (trusted proxies are not limited); 0 = none.
   int max_connections_per_address = 64;

@@ -70,9 +70,10 @@ struct Connection {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerConfig& c, const Router& r)
+  Impl(const ServerConfig& c, const Router& r, Readiness* ready)
       : config(c),
         router(r),
+        readiness(ready),
         ioc(c.threads),
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
@@ -81,13 +82,15 @@ struct HttpServer::Impl {
 
   const ServerConfig& config;
   const Router& router;
+  Readiness* readiness;  // may be null (tests of the server alone)
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::thread_pool pool;
   const TrustedProxies proxies;
 
-  std::atomic<bool> stopping{false};
+  std::atomic<bool> draining{false};  // the stop began: no keep-alive, /readyz unready
+  std::atomic<bool> stopping{false};  // no longer accepting
   std::atomic<int> active{0};
   std::mutex connections_mu;
   std::set<std::shared_ptr<Connection>> connections;
@@ -106,13 +109,15 @@ struct HttpServer::Impl {
                                                const std::string& peer,
                                                const std::string& request_id) const;
   asio::awaitable<void> DrainThenStop();
+  asio::awaitable<void> UnreadyThenStopAccepting();
   void BeginShutdown();
+  void StopAccepting();
   std::string ClientIp(const std::string& peer,
                        const bhttp::request<bhttp::string_body>& msg) const;
 };
 
-HttpServer::HttpServer(const ServerConfig& config, const Router& router)
-    : impl_(std::make_unique<Impl>(config, router)) {}
+HttpServer::HttpServer(const ServerConfig& config, const Router& router, Readiness* readiness)
+    : impl_(std::make_unique<Impl>(config, router, readiness)) {}
 
 HttpServer::~HttpServer() { impl_->pool.join(); }
 
@@ -142,6 +147,10 @@ void HttpServer::Run() {
     if (ec) return;
     spdlog::info("received signal {}; finishing in-flight requests", sig);
     im.BeginShutdown();
+    // A second signal while draining (an impatient Ctrl-C) stops accepting at once.
+    im.signals.async_wait([&im](const boost::system::error_code& again, int) {
+      if (!again) asio::post(im.ioc, [&im] { im.StopAccepting(); });
+    });
   });
   asio::co_spawn(im.ioc, im.AcceptLoop(), asio::detached);
   std::vector<std::thread> threads;
@@ -156,6 +165,22 @@ void HttpServer::Stop() {
 }
 
 void HttpServer::Impl::BeginShutdown() {
+  if (draining.exchange(true)) return;
+  if (readiness) readiness->BeginDraining();
+  if (config.drain_seconds <= 0) return StopAccepting();
+  spdlog::info("draining: /readyz answers 503 for {} s before this node stops accepting",
+               config.drain_seconds);
+  asio::co_spawn(ioc, UnreadyThenStopAccepting(), asio::detached);
+}
+
+asio::awaitable<void> HttpServer::Impl::UnreadyThenStopAccepting() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(Millis(config.drain_seconds));
+  co_await timer.async_wait(kNoThrow);
+  StopAccepting();
+}
+
+void HttpServer::Impl::StopAccepting() {
   if (stopping.exchange(true)) return;
   boost::system::error_code ignored;
   acceptor.close(ignored);
@@ -394,7 +419,7 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
     res.set("X-Request-ID", request_id);
     for (const auto& [k, v] : response.headers) res.set(k, v);
     res.body() = std::move(response.body);
-    res.keep_alive(!close_after && !stopping);
+    res.keep_alive(!close_after && !draining);
     res.prepare_payload();
     const std::size_t bytes = res.body().size();
     if (head_only) res.body().clear();  // Content-Length still tells the GET's size

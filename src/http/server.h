@@ -1,6 +1,7 @@
 // The HTTP/1.1 server: an Asio io_context running C++20 coroutine sessions, with limits on header
 // and body size, idle and request time, and connection count, and a graceful stop on SIGTERM or
-// SIGINT (stop accepting, let in-flight requests finish, close idle connections).
+// SIGINT (turn readiness off and keep serving for drain_seconds, then stop accepting, let in-flight
+// requests finish, close idle connections).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "http/readiness.h"
 #include "http/router.h"
 #include "util/status.h"
 
@@ -16,7 +18,7 @@ namespace sfapid::http {
 
 class HttpServer {
  public:
-  HttpServer(const ServerConfig& config, const Router& router);
+  HttpServer(const ServerConfig& config, const Router& router, Readiness* readiness = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "domain/scheduler_owners.h"
 #include "domain/shared_views.h"
 #include "store/account_store.h"
 #include "store/auth_store.h"
@@ -33,6 +34,8 @@ class Store {
   virtual WebStore& web() = 0;
   // Scheduler views shared by the nodes on this store (domain/shared_views.h).
   virtual SharedViews& views() = 0;
+  // Which node runs each local-scheduler system (domain/scheduler_owners.h).
+  virtual SchedulerOwners& owners() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

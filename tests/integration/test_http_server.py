@@ -197,6 +197,44 @@ class GracefulShutdown(unittest.TestCase):
         finally:
             server.cleanup()
 
+    def test_with_drain_seconds_readyz_turns_unready_first_and_requests_are_still_served(self):
+        server = Server("drain_seconds = 2").start()
+        try:
+            self.assertEqual(server.get("/readyz").status, 200)
+            server.proc.send_signal(signal.SIGTERM)
+            signalled = time.time()
+            deadline = signalled + 1
+            while time.time() < deadline and server.get("/readyz").status == 200:
+                time.sleep(0.02)
+            ready = server.get("/readyz")
+            self.assertEqual((ready.status, ready.json()),
+                             (503, {"detail": "this node is stopping: send requests to another node"}))
+            # New connections and API requests are still served while the balancer notices,
+            # each told to close its connection (keep-alive clients reconnect elsewhere).
+            status = server.get(PREFIX + "/status/dtns")
+            self.assertEqual(status.status, 200)
+            self.assertEqual(status.json()["name"], "dtns")
+            self.assertEqual(status.headers.get("connection"), "close")
+            self.assertLess(time.time() - signalled, 2)
+            self.assertEqual(server.proc.wait(10), 0)
+            self.assertGreaterEqual(time.time() - signalled, 2, "stopped before the drain ended")
+            log = server.read_log()
+            self.assertIn("draining: /readyz answers 503 for 2 s", log)
+            self.assertIn("sfapid stopped", log)
+        finally:
+            server.cleanup()
+
+    def test_a_second_signal_while_draining_stops_at_once(self):
+        server = Server("drain_seconds = 60").start()
+        try:
+            server.proc.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            self.assertEqual(server.get("/readyz").status, 503)
+            server.proc.send_signal(signal.SIGINT)
+            self.assertEqual(server.proc.wait(10), 0)
+        finally:
+            server.cleanup()
+
 
 if __name__ == "__main__":
     unittest.main()

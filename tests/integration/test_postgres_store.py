@@ -169,6 +169,68 @@ class TaskOwnership(unittest.TestCase):
         self.assertEqual(self.task(self.a, task_id)["result"], t["result"])
 
 
+@unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),
+                     "needs PostgreSQL: run through tests/run-on-postgres (make test does, as root)")
+class LocalSchedulerOwner(unittest.TestCase):
+    """A system on the local scheduler runs on one node: the first to start; the other refuses its
+    jobs naming it, until an operator moves it (`sfapid store owner`)."""
+
+    def setUp(self):
+        self.a, self.b, _ = two_nodes()
+        self.key = client_key(self.a, USERS.accounts["alice"])[0]
+
+    def tearDown(self):
+        self.a.cleanup()
+        self.b.cleanup()
+
+    def jobs(self, node):
+        r = node.get(PREFIX + "/compute/jobs/perlmutter",
+                     headers={"Authorization": "Bearer " + fetch_token(node, self.key)})
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def refusal(self, owner, other):
+        return (f"perlmutter's jobs run on the local scheduler of sfapid node {owner}, not on this "
+                f"node ({other}): send this request to {owner} (behind a load balancer, route "
+                f"/compute/jobs/perlmutter and its reservations to it)")
+
+    def test_the_first_node_runs_it_and_the_other_refuses_naming_it(self):
+        self.assertEqual(self.jobs(self.a), {"status": "OK", "output": [], "error": None})
+        self.assertEqual(self.jobs(self.b), {"status": "ERROR", "output": [],
+                                             "error": self.refusal("node-a", "node-b")})
+        # A submission through node-b is refused the same way, in its task.
+        token = fetch_token(self.b, self.key)
+        r = self.b.request("POST", PREFIX + "/compute/jobs/perlmutter",
+                           body=urllib.parse.urlencode({"job": "#!/bin/bash\ntrue\n",
+                                                        "isPath": "false"}).encode(),
+                           headers={"Authorization": "Bearer " + token,
+                                    "Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 200, r)
+        task_id = r.json()["task_id"]
+        self.assertTrue(wait(lambda: self.b.get(PREFIX + f"/tasks/{task_id}", headers={
+            "Authorization": "Bearer " + token}).json()["status"] != "new"))
+        task = self.b.get(PREFIX + f"/tasks/{task_id}",
+                          headers={"Authorization": "Bearer " + token}).json()
+        result = json.loads(task["result"])
+        self.assertEqual((result["status"], result["jobid"]), ("error", None), result)
+        # In the words sbatch's refusals come in, as every scheduler refusal does.
+        self.assertEqual(result["error"], "sbatch: error: Batch job submission failed: "
+                         + self.refusal("node-a", "node-b"))
+
+    def test_an_operator_moves_it_to_another_node(self):
+        self.a.stop()
+        self.b.stop()
+        r = self.b.cli("store", "owner", "perlmutter", "node-b")
+        self.assertIn("perlmutter's local scheduler now runs on node-b", r.stdout)
+        refused = self.b.cli("store", "owner", "dtns", "node-b", check=False)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("'dtns' is not a system on the local scheduler", refused.stderr)
+        self.b.start()
+        self.a.start()
+        self.assertEqual(self.jobs(self.b)["status"], "OK")
+        self.assertEqual(self.jobs(self.a)["error"], self.refusal("node-b", "node-a"))
+
+
 def sleeping(user, command):
     return subprocess.run(["pgrep", "-u", user, "-f", "^" + command + "$"],
                           capture_output=True).returncode == 0

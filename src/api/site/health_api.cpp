@@ -6,7 +6,7 @@
 
 namespace sfapid::site {
 
-void AddHealthRoutes(http::Router& router, Store& store) {
+void AddHealthRoutes(http::Router& router, Store& store, const http::Readiness& readiness) {
   router.Add({.method = "GET",
               .pattern = "/healthz",
               .handler =
@@ -17,7 +17,10 @@ void AddHealthRoutes(http::Router& router, Store& store) {
   router.Add({.method = "GET",
               .pattern = "/readyz",
               .handler =
-                  [&store](http::Request&) {
+                  [&store, &readiness](http::Request&) {
+                    if (readiness.draining())
+                      return http::DetailError(
+                          503, "this node is stopping: send requests to another node");
                     Status s = store.Ping();
                     if (!s.ok())
                       return http::DetailError(503, "store is not answering: " + s.message());

@@ -143,10 +143,13 @@ class Scheduler {
 
 class RunAs;
 class SharedViews;
-// The other sfapid nodes a scheduler shares its work with: views is null for a node alone (a
-// SQLite store); with a shared store, Slurm's queue is read once per refresh for all nodes.
+class SchedulerOwners;
+// The other sfapid nodes a scheduler shares its work with: null for a node alone (a SQLite
+// store). With a shared store, Slurm's queue is read once per refresh for all nodes (views), and
+// a local-scheduler system runs on one node only (owners).
 struct SchedulerPeers {
   SharedViews* views = nullptr;
+  SchedulerOwners* owners = nullptr;
   std::string node;  // this node's name ([server] node_name)
 };
 // The scheduler a compute system's config names, keeping its state in `spool` (the system's

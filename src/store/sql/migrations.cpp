@@ -341,7 +341,8 @@ const std::vector<std::string>& Migrations() {
       )sql",
       // 12: scheduler views shared by the nodes on one store (domain/shared_views.h): the last
       // view of each (its data and when its reading started), who may refresh it until when, and
-      // when each user last changed what it shows. Times in Unix ms.
+      // when each user last changed what it shows (times in Unix ms); and the node that runs
+      // each local-scheduler system (domain/scheduler_owners.h).
       R"sql(
       CREATE TABLE scheduler_views (
         key TEXT PRIMARY KEY,
@@ -356,6 +357,11 @@ const std::vector<std::string>& Migrations() {
         user TEXT NOT NULL,
         at_ms INTEGER NOT NULL,
         PRIMARY KEY(key, user)
+      );
+      CREATE TABLE scheduler_owners (
+        system TEXT PRIMARY KEY,
+        node TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL
       );
       )sql",
   };

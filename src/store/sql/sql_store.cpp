@@ -10,6 +10,7 @@
 #include "store/sql/sql_auth_store.h"
 #include "store/sql/sql_compute_store.h"
 #include "store/sql/sql_reservation_store.h"
+#include "store/sql/sql_scheduler_owners.h"
 #include "store/sql/sql_shared_views.h"
 #include "store/sql/sql_status_store.h"
 #include "store/sql/sql_task_store.h"
@@ -34,7 +35,8 @@ class SqlStore : public Store {
         accounts_(*db_, mu_),
         reservations_(*db_, mu_),
         web_(*db_, mu_),
-        views_(*db_, mu_) {}
+        views_(*db_, mu_),
+        owners_(*db_, mu_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -45,6 +47,7 @@ class SqlStore : public Store {
   ReservationStore& reservations() override { return reservations_; }
   WebStore& web() override { return web_; }
   SharedViews& views() override { return views_; }
+  SchedulerOwners& owners() override { return owners_; }
 
   Status Ping() override {
     std::lock_guard lock(mu_);
@@ -73,6 +76,7 @@ class SqlStore : public Store {
   sql::SqlReservationStore reservations_;
   sql::SqlWebStore web_;
   sql::SqlSharedViews views_;
+  sql::SqlSchedulerOwners owners_;
 };
 
 }  // namespace

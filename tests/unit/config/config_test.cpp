@@ -52,6 +52,9 @@ TEST(Config, ErrorsNameSourceLineAndKey) {
   EXPECT_NE(c.status().message().find("'systems[0].scheduler.slurm_cluster': must be 1-64"),
             std::string::npos)
       << c.status().message();
+  c = ParseConfig("[server]\ndrain_seconds = 601\n[[systems]]\nname = \"x\"\n", "f");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(), "f:2: 'server.drain_seconds': must be between 0 and 600");
   c = ParseConfig("[server]\n", "f");
   ASSERT_FALSE(c);
   EXPECT_NE(c.status().message().find("at least one [[systems]] entry is needed"),
