@@ -187,6 +187,9 @@ int Application::Serve() {
   spdlog::info("sfapid {} listening on {} (data in {})", SFAPID_VERSION, base, config_.data_dir);
   spdlog::info("token endpoint {} (assertion audience)", config_.TokenUrl());
   server.Run();
+  // No request arrives any more: tasks already accepted get the grace period to finish.
+  tasks_->WaitIdle(std::chrono::milliseconds(
+      static_cast<int64_t>(config_.server.shutdown_grace_seconds * 1000)));
   tasks_->Stop();
   reservation_lifecycle_->Stop();
   compute_->Stop();

@@ -268,13 +268,14 @@ class ModuleUsers:
         return self.created.home(name)
 
 
-def fetch_token(server, key_path):
-    """A token for a key file, with a minimal RS256/ES256 assertion."""
+def fetch_token(server, key_path, audience=None):
+    """A token for a key file, with a minimal RS256/ES256 assertion (for `audience`, default the
+    server's own token URL; behind a balancer, the balancer's)."""
     import urllib.parse
     from jose_helpers import load_private_key, make_jwt, minimal_claims
     client_id, key = load_private_key(key_path)
     alg = "ES256" if "EC" in type(key).__name__ else "RS256"
-    url = f"http://127.0.0.1:{server.port}/oauth2/token"
+    url = audience or f"http://127.0.0.1:{server.port}/oauth2/token"
     body = urllib.parse.urlencode({
         "grant_type": "client_credentials",
         "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",

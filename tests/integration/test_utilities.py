@@ -364,7 +364,8 @@ class Restart(unittest.TestCase):
     def test_running_tasks_fail_after_a_crash_and_on_stop(self):
         alice = USERS.accounts["alice"]
         for how in [signal.SIGKILL, signal.SIGTERM]:
-            server = Server(systems=systems('"/"'))
+            # On SIGTERM a running task has the grace period to finish; this one would not.
+            server = Server("shutdown_grace_seconds = 1", systems=systems('"/"'))
             server.start()
             try:
                 token = client_token(server, alice)

@@ -113,6 +113,21 @@ void TaskEngine::PassOnRemoteCancels() {
   }
 }
 
+bool TaskEngine::WaitIdle(std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  std::unique_lock lock(mu_);
+  if (!queue_.empty() || !running_.empty())
+    spdlog::info("waiting up to {} ms for {} running and {} queued task(s) to end", within.count(),
+                 running_.size(), queue_.size());
+  while (!queue_.empty() || !running_.empty()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    lock.lock();
+  }
+  return true;
+}
+
 void TaskEngine::Stop() {
   std::vector<std::shared_ptr<TaskContext>> running;
   {

@@ -78,6 +78,9 @@ class TaskEngine {
   // Called after tasks of a restarted or dead node were ended (records that follow a task, such
   // as a transfer's, end too). Set before Start.
   void OnOrphansEnded(std::function<void()> listener) { orphans_ended_ = std::move(listener); }
+  // Waits up to `within` for queued and running tasks to end (a graceful stop lets short work
+  // finish rather than fail it); true when none is left.
+  bool WaitIdle(std::chrono::milliseconds within);
   // Stops taking work, cancels what runs (its tasks end "failed": the server stopped) and joins.
   void Stop();
 

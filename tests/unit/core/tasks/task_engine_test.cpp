@@ -93,6 +93,30 @@ TEST_F(TaskEngineTest, ATasksResultIsStoredWhenItEnds) {
   EXPECT_EQ(ResultOf(task), (json::object{{"status", "ok"}, {"output", "hi"}}));
 }
 
+TEST_F(TaskEngineTest, AGracefulStopLetsQueuedAndRunningTasksFinishWithinTheGrace) {
+  engine_.Start();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i)  // more than alice may run at once: some wait in the queue
+    ids.push_back(*engine_.Submit("alice", "command", "p", [](TaskContext&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return TaskOutcome{"completed", json::object{}};
+    }));
+  EXPECT_TRUE(engine_.WaitIdle(std::chrono::seconds(10)));
+  engine_.Stop();
+  for (const auto& id : ids) EXPECT_EQ(store_->tasks().GetTask(id)->status, "completed") << id;
+}
+
+TEST_F(TaskEngineTest, WhatOutlastsTheGraceEndsFailedSayingSo) {
+  engine_.Start();
+  auto running = engine_.Submit("alice", "command", "p", gate_.Work("long"));
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  EXPECT_FALSE(engine_.WaitIdle(std::chrono::milliseconds(50)));
+  engine_.Stop();
+  const TaskRecord task = *store_->tasks().GetTask(*running);
+  EXPECT_EQ(task.status, "failed");
+  EXPECT_NE(task.result->find("sfapid stopped while this task ran"), std::string::npos);
+}
+
 TEST_F(TaskEngineTest, WorkThatThrowsEndsFailedWithTheReason) {
   engine_.Start();
   auto id = engine_.Submit("alice", "command", "perlmutter", [](TaskContext&) -> TaskOutcome {
