@@ -48,6 +48,16 @@ def postgres_store():
     return f'[store]\nurl = "{url}?options=-csearch_path%3D{schema}"\n'
 
 
+def wait_until(predicate, timeout=5):
+    """True as soon as predicate() is, False when it is not within timeout seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def share_store(first, second):
     """Points `second` (not started yet) at the PostgreSQL schema of `first`: two nodes of one
     deployment, as behind a load balancer. Returns the shared URL."""

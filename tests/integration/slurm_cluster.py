@@ -43,5 +43,19 @@ def set_max_submit_jobs(user, limit):
                     f"maxsubmitjobs={limit}"], check=True, capture_output=True, timeout=60)
 
 
+def module_up(users):
+    """setUpModule of a Slurm suite: the cluster, with `users` (a harness.ModuleUsers) made and
+    associated."""
+    require_slurm()
+    users.create()
+    up(users.accounts.values())
+
+
+def module_down(users):
+    """tearDownModule of a Slurm suite."""
+    down()
+    users.remove()
+
+
 def down():
     subprocess.run([os.path.join(SCRIPTS, "slurm-down")], capture_output=True, timeout=120)

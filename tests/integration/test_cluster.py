@@ -17,7 +17,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token
+from harness import PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token, wait_until
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PORT = 18380  # the balancer; nodes on 18381-18383
@@ -105,15 +105,6 @@ def start_node(node):
 
 def auth(token):
     return {"Authorization": f"Bearer {token}"}
-
-
-def wait_until(predicate, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 class Cluster(unittest.TestCase):

@@ -23,14 +23,11 @@ USERS = ModuleUsers("alice", "bob")
 
 
 def setUpModule():
-    slurm_cluster.require_slurm()
-    USERS.create()
-    slurm_cluster.up(USERS.accounts.values())
+    slurm_cluster.module_up(USERS)
 
 
 def tearDownModule():
-    slurm_cluster.down()
-    USERS.remove()
+    slurm_cluster.module_down(USERS)
 
 
 def metric(text, name, **labels):

@@ -22,14 +22,11 @@ ISSUER = '[auth]\nissuer = "http://sfapid.cluster.test"\n'
 def setUpModule():
     if not os.environ.get("SFAPID_TEST_PG_URL"):
         raise unittest.SkipTest("needs PostgreSQL: run through tests/run-on-postgres (make test does)")
-    slurm_cluster.require_slurm()
-    USERS.create()
-    slurm_cluster.up(USERS.accounts.values())
+    slurm_cluster.module_up(USERS)
 
 
 def tearDownModule():
-    slurm_cluster.down()
-    USERS.remove()
+    slurm_cluster.module_down(USERS)
 
 
 class SharedQueue(OnSlurm, ComputeTest):

@@ -14,7 +14,8 @@ import signal
 import time
 import urllib.parse
 
-from harness import PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token, share_store
+from harness import (PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token, share_store,
+                     wait_until)
 
 USERS = ModuleUsers("alice")
 
@@ -63,7 +64,7 @@ class PostgresStore(unittest.TestCase):
         self.assertEqual(pyjwt.get_unverified_header(fetch_token(self.b, key))["kid"], new_kid)
         self.a.cli("status", "set", "dtns", "degraded", "--description", "shared")
         for server in (self.a, self.b):
-            self.assertTrue(wait(lambda: server.get(PREFIX + "/status/dtns").json()["status"]
+            self.assertTrue(wait_until(lambda: server.get(PREFIX + "/status/dtns").json()["status"]
                                       == "degraded"))
 
     def test_migrate_command(self):
@@ -123,7 +124,7 @@ class TaskOwnership(unittest.TestCase):
         r = self.call(node, "POST", "/utilities/command/perlmutter", {"executable": executable})
         self.assertEqual(r.status, 200, r)
         task_id = r.json()["task_id"]
-        self.assertTrue(wait(lambda: sleeping(self.alice, executable)), "the command never ran")
+        self.assertTrue(wait_until(lambda: sleeping(self.alice, executable)), "the command never ran")
         return task_id
 
     def task(self, node, task_id):
@@ -146,14 +147,14 @@ class TaskOwnership(unittest.TestCase):
         r = self.call(self.b, "DELETE", f"/tasks/{task_id}")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["status"], "cancelled")
-        self.assertTrue(wait(lambda: not sleeping(self.alice, "sleep 302"), timeout=10),
+        self.assertTrue(wait_until(lambda: not sleeping(self.alice, "sleep 302"), timeout=10),
                         "the command still runs on node-a")
         self.assertEqual(self.task(self.a, task_id)["status"], "cancelled")
 
     def test_a_dead_nodes_task_is_ended_by_the_survivor(self):
         task_id = self.command(self.a, "sleep 303")
         self.a.stop(signal.SIGKILL)
-        self.assertTrue(wait(lambda: self.task(self.b, task_id)["status"] != "new", timeout=15),
+        self.assertTrue(wait_until(lambda: self.task(self.b, task_id)["status"] != "new", timeout=15),
                         "node-b never ended the dead node's task")
         t = self.task(self.b, task_id)
         self.assertEqual(t["status"], "failed")
@@ -207,7 +208,7 @@ class LocalSchedulerOwner(unittest.TestCase):
                                     "Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 200, r)
         task_id = r.json()["task_id"]
-        self.assertTrue(wait(lambda: self.b.get(PREFIX + f"/tasks/{task_id}", headers={
+        self.assertTrue(wait_until(lambda: self.b.get(PREFIX + f"/tasks/{task_id}", headers={
             "Authorization": "Bearer " + token}).json()["status"] != "new"))
         task = self.b.get(PREFIX + f"/tasks/{task_id}",
                           headers={"Authorization": "Bearer " + token}).json()
@@ -234,15 +235,6 @@ class LocalSchedulerOwner(unittest.TestCase):
 def sleeping(user, command):
     return subprocess.run(["pgrep", "-u", user, "-f", "^" + command + "$"],
                           capture_output=True).returncode == 0
-
-
-def wait(predicate, timeout=5):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

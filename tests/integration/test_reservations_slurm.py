@@ -20,14 +20,11 @@ iso = test_reservations.iso
 
 
 def setUpModule():
-    slurm_cluster.require_slurm()
-    USERS.create()
-    slurm_cluster.up(USERS.accounts.values())
+    slurm_cluster.module_up(USERS)
 
 
 def tearDownModule():
-    USERS.remove()
-    slurm_cluster.down()
+    slurm_cluster.module_down(USERS)
 
 
 def scontrol_show(name):
