@@ -11,7 +11,7 @@ import urllib.parse
 
 import slurm_cluster
 from compute_helpers import ComputeTest, job_key, script
-from harness import ModuleUsers
+from harness import ModuleUsers, wait_until
 
 USERS = ModuleUsers("alice", "bob")
 setUpModule = USERS.create
@@ -149,8 +149,10 @@ class JobStates(ComputeTest):
         self.assertEqual(row["st"], "CA")
         acct = self.wait_state(second, f"CANCELLED by {self.uid()}", sacct=True)
         self.assertEqual(acct["jobid"], second)
-        # Cancel the running one: its processes end within KillWait.
-        self.assertTrue(processes(self.alice, "sleep 3001"))
+        # Cancel the running one: its processes end within KillWait. (RUNNING comes as the job
+        # starts: its shell may not have reached `sleep 3001` yet on a busy machine.)
+        self.assertTrue(wait_until(lambda: processes(self.alice, "sleep 3001"), timeout=10),
+                        "the running job's processes never appeared")
         result = self.cancel(big)
         self.assertEqual(result, {"status": "ok", "jobid": big, "error": None})
         self.wait_state(big, "CANCELLED")
