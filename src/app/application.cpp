@@ -23,7 +23,7 @@ Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
   if (Status s = EnsurePrivateDir(config.data_dir); !s.ok())
     return Status::Unavailable("data_dir: " + s.message());
   if (!config.store.url.empty()) {
-    auto store = OpenPostgresStore(config.store.url);
+    auto store = OpenPostgresStore(config.store.url, config.store.connections);
     if (!store) return Status::Unavailable(store.status().message() + " ([store] url)");
     return store;
   }

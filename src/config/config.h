@@ -109,6 +109,8 @@ struct StoreConfig {
   // "postgresql://user:password@host:port/db": the store is PostgreSQL (several nodes share it);
   // empty: SQLite at sqlite_path.
   std::string url;
+  // PostgreSQL: at most this many connections per node, opened as concurrent requests need them.
+  int connections = 4;
 };
 
 struct StatusConfig {

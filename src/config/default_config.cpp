@@ -35,6 +35,7 @@ sqlite_path = "sfapid.db"     # relative to data_dir unless absolute
 # "postgresql://USER:PASSWORD@HOST:PORT/DB": keep everything in PostgreSQL instead, for several
 # sfapid nodes sharing one store (scripts/pg-up starts one for trying it). "" = SQLite above.
 url = ""
+connections = 4               # PostgreSQL: most connections per node (opened as they are needed)
 
 [status]
 probe_interval_seconds = 10   # how often each compute system's scheduler is asked if it answers

@@ -30,10 +30,14 @@ class SharedViews {
   // (then nothing of its data is read: waiters ask often).
   virtual Result<std::optional<SharedView>> ReadView(const std::string& key,
                                                      int64_t not_before_ms) = 0;
-  // Takes the right to refresh key until until_ms. False when another node holds it, or when the
-  // last refresh (by any node) started less than min_interval_ms before now_ms.
+  // Takes the right to refresh key until until_ms, for a reader that needs a view taken at or
+  // after not_before_ms. False when another node holds it, when the last refresh (by any node)
+  // started less than min_interval_ms before now_ms, or when such a view was saved meanwhile
+  // (read it instead: without this, a node that looked just before another saved would read
+  // the scheduler a second time).
   virtual Result<bool> ClaimRefresh(const std::string& key, const std::string& node, int64_t now_ms,
-                                    int64_t until_ms, int64_t min_interval_ms) = 0;
+                                    int64_t until_ms, int64_t min_interval_ms,
+                                    int64_t not_before_ms) = 0;
   // Saves a view (kept only if newer than the saved one) and lets the claim go.
   virtual Status SaveView(const std::string& key, const std::string& node,
                           const SharedView& view) = 0;

@@ -46,7 +46,8 @@ class Store {
 // Opens (creating if needed) the SQLite database at path and migrates it to the latest schema.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 // Connects to PostgreSQL (postgresql://user:password@host:port/db) and migrates it: for several
-// nodes sharing one store.
-Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
+// nodes sharing one store. More connections are opened as concurrent calls need them, up to
+// `connections`.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int connections = 4);
 
 }  // namespace sfapid

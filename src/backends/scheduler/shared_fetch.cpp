@@ -35,7 +35,8 @@ Result<SharedView> SharedFetch::Get(int64_t not_before_ms, const Read& read) {
       return std::move(**saved);
     }
     const int64_t now = NowUnixMs();
-    auto claimed = views_.ClaimRefresh(key_, node_, now, now + claim_ms_, min_interval_ms_);
+    auto claimed =
+        views_.ClaimRefresh(key_, node_, now, now + claim_ms_, min_interval_ms_, not_before_ms);
     if (!claimed) return claimed.status();
     if (*claimed) {
       ++own_reads_;

@@ -89,7 +89,7 @@ Status Taken(const Status& s, const std::string& what) {
 // --- users ---
 
 Status SqlAccountStore::AddUser(const UserRecord& u) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s = db_.Run(std::string("INSERT INTO account_users(") + kUserColumns +
                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                      [&](Statement& st) {
@@ -120,7 +120,7 @@ Result<std::vector<UserRecord>> SqlAccountStore::ListUsers() {
 }
 
 Status SqlAccountStore::RemoveUser(const std::string& name) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.InTransaction([&]() -> Status {
     int removed = 0;
     for (const char* sql : {"DELETE FROM account_users WHERE name = ?1",
@@ -136,7 +136,7 @@ Status SqlAccountStore::RemoveUser(const std::string& name) {
 // --- projects ---
 
 Result<int64_t> SqlAccountStore::AddProject(const ProjectRecord& p) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "INSERT INTO projects(repo_name, description, cpu_hours_given, gpu_hours_given, "
       "project_dir, project_dir_bytes, project_dir_files, archive_dir, archive_bytes, "
@@ -175,7 +175,7 @@ Result<bool> SqlAccountStore::HasProjects() {
 }
 
 Status SqlAccountStore::UpdateProject(const ProjectRecord& p) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s = db_.Run(
       "UPDATE projects SET description = ?2, cpu_hours_given = ?3, gpu_hours_given = ?4, "
       "project_dir = ?5, project_dir_bytes = ?6, project_dir_files = ?7, archive_dir = ?8, "
@@ -191,7 +191,7 @@ Status SqlAccountStore::UpdateProject(const ProjectRecord& p) {
 }
 
 Status SqlAccountStore::RemoveProject(const std::string& repo_name) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // Memberships, groups and group members go with it (ON DELETE CASCADE).
   Status s = db_.Run("DELETE FROM projects WHERE repo_name = ?1",
                      [&](Statement& st) { st.Bind(1, repo_name); });
@@ -201,7 +201,7 @@ Status SqlAccountStore::RemoveProject(const std::string& repo_name) {
 
 Status SqlAccountStore::SetMember(int64_t project_id, const std::string& user,
                                   const std::string& role) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "INSERT INTO project_members(project_id, user, role) VALUES(?1, ?2, ?3) "
       "ON CONFLICT(project_id, user) DO UPDATE SET role = excluded.role",
@@ -209,7 +209,7 @@ Status SqlAccountStore::SetMember(int64_t project_id, const std::string& user,
 }
 
 Status SqlAccountStore::RemoveMember(int64_t project_id, const std::string& user) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s = db_.Run("DELETE FROM project_members WHERE project_id = ?1 AND user = ?2",
                      [&](Statement& st) { st.Bind(1, project_id).Bind(2, user); });
   if (!s.ok()) return s;
@@ -245,7 +245,7 @@ Result<std::vector<ChargeRow>> SqlAccountStore::ChargesTo(const std::string& acc
 // --- groups ---
 
 Status SqlAccountStore::AddGroup(const GroupRecord& g) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.InTransaction([&]() -> Status {
     Status s = db_.Run(
         "INSERT INTO project_groups(name, gid, project_id, is_unix, created_by, created_at) "
@@ -277,7 +277,7 @@ Status SqlAccountStore::LoadMembers(std::vector<GroupRecord>& groups) {
 }
 
 Result<std::optional<GroupRecord>> SqlAccountStore::GetGroup(const std::string& name) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto rows = db_.Query<GroupRecord>(
       std::string("SELECT ") + kGroupColumns +
           " FROM project_groups g JOIN projects p ON p.id = g.project_id WHERE g.name = ?1",
@@ -293,7 +293,7 @@ Result<std::optional<GroupRecord>> SqlAccountStore::GetGroup(const std::string& 
 }
 
 Result<std::vector<GroupRecord>> SqlAccountStore::ListGroups() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto rows = db_.Query<GroupRecord>(
       std::string("SELECT ") + kGroupColumns +
           " FROM project_groups g JOIN projects p ON p.id = g.project_id ORDER BY g.name",
@@ -305,7 +305,7 @@ Result<std::vector<GroupRecord>> SqlAccountStore::ListGroups() {
 
 Status SqlAccountStore::SetGroupMembers(const std::string& name,
                                         const std::vector<std::string>& members) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.InTransaction([&]() -> Status {
     if (Status s = db_.Run("DELETE FROM group_members WHERE group_name = ?1",
                            [&](Statement& st) { st.Bind(1, name); });
@@ -322,7 +322,7 @@ Status SqlAccountStore::SetGroupMembers(const std::string& name,
 }
 
 Status SqlAccountStore::RemoveGroup(const std::string& name) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s = db_.Run("DELETE FROM project_groups WHERE name = ?1",
                      [&](Statement& st) { st.Bind(1, name); });
   if (!s.ok()) return s;

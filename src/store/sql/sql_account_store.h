@@ -4,14 +4,14 @@
 #include <functional>
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/account_store.h"
 
 namespace sfapid::sql {
 
 class SqlAccountStore : public AccountStore {
  public:
-  SqlAccountStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlAccountStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
   Status AddUser(const UserRecord& u) override;
   Result<std::optional<UserRecord>> GetUser(const std::string& name) override;
@@ -41,13 +41,13 @@ class SqlAccountStore : public AccountStore {
   template <typename T>
   Result<std::vector<T>> Rows(std::string_view sql, const std::function<void(Statement&)>& bind,
                               T (*row)(const Statement&)) {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(pool_);
     return db_.Query(sql, bind, row);
   }
   // Fills each group's member list.
   Status LoadMembers(std::vector<GroupRecord>& groups);
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

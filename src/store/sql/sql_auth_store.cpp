@@ -33,7 +33,7 @@ constexpr const char* kClientColumns =
 }  // namespace
 
 Status SqlAuthStore::CreateClient(const ClientRecord& c) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(std::string("INSERT INTO clients(") + kClientColumns +
                           ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, NULL)");
   if (!stmt) return stmt.status();
@@ -79,7 +79,7 @@ Result<std::vector<ClientRecord>> SqlAuthStore::QueryClients(const char* where,
 }
 
 Result<ClientRecord> SqlAuthStore::GetClient(const std::string& client_id) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto list = QueryClients("client_id = ?1", client_id);
   if (!list) return list.status();
   if (list->empty()) return Status::NotFound("no client with id " + client_id);
@@ -87,12 +87,12 @@ Result<ClientRecord> SqlAuthStore::GetClient(const std::string& client_id) {
 }
 
 Result<std::vector<ClientRecord>> SqlAuthStore::ListClients(const std::string& owner) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return QueryClients("?1 = '' OR owner = ?1", owner);
 }
 
 Status SqlAuthStore::RevokeClient(const std::string& client_id, TimePoint at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt =
       db_.Prepare("UPDATE clients SET revoked_at = COALESCE(revoked_at, ?2) WHERE client_id = ?1");
   if (!stmt) return stmt.status();
@@ -102,14 +102,14 @@ Status SqlAuthStore::RevokeClient(const std::string& client_id, TimePoint at) {
 }
 
 Status SqlAuthStore::MarkClientUsed(const std::string& client_id, TimePoint at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run("UPDATE clients SET last_used_at = ?2 WHERE client_id = ?1",
                  [&](Statement& s) { s.Bind(1, client_id).Bind(2, ToUnix(at)); });
 }
 
 Result<bool> SqlAuthStore::RememberAssertionId(const std::string& client_id, const std::string& jti,
                                                TimePoint expires_at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // Expired ids can never be replayed (their assertions are refused as expired): forget them.
   auto purge = db_.Prepare("DELETE FROM assertion_ids WHERE expires_at < ?1");
   if (!purge) return purge.status();
@@ -124,7 +124,7 @@ Result<bool> SqlAuthStore::RememberAssertionId(const std::string& client_id, con
 }
 
 Result<std::vector<StoredSigningKey>> SqlAuthStore::ListSigningKeys() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Query<StoredSigningKey>(
       "SELECT kid, created_ns, private_pem FROM signing_keys ORDER BY created_ns, kid",
       [](Statement&) {},
@@ -134,19 +134,19 @@ Result<std::vector<StoredSigningKey>> SqlAuthStore::ListSigningKeys() {
 }
 
 Status SqlAuthStore::AddSigningKey(const StoredSigningKey& k) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "INSERT INTO signing_keys(kid, created_ns, private_pem) VALUES(?1, ?2, ?3)",
       [&](Statement& s) { s.Bind(1, k.kid).Bind(2, k.created_ns).Bind(3, k.private_pem); });
 }
 
 Status SqlAuthStore::RemoveSigningKey(const std::string& kid) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run("DELETE FROM signing_keys WHERE kid = ?1", [&](Statement& s) { s.Bind(1, kid); });
 }
 
 Status SqlAuthStore::AppendAudit(const AuthAuditRecord& r) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "INSERT INTO auth_audit(at, client_id, user, ip, outcome, reason) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -161,7 +161,7 @@ Status SqlAuthStore::AppendAudit(const AuthAuditRecord& r) {
 }
 
 Result<std::vector<AuthAuditRecord>> SqlAuthStore::ListAudit(int limit) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "SELECT at, client_id, user, ip, outcome, reason FROM auth_audit ORDER BY id DESC LIMIT ?1");
   if (!stmt) return stmt.status();
@@ -175,7 +175,7 @@ Result<std::vector<AuthAuditRecord>> SqlAuthStore::ListAudit(int limit) {
 }
 
 Result<int64_t> SqlAuthStore::PruneAudit(TimePoint before) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare("DELETE FROM auth_audit WHERE at < ?1");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, ToUnix(before)).Run(); !s.ok()) return s;

@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/auth_store.h"
 
 namespace sfapid::sql {
 
 class SqlAuthStore : public AuthStore {
  public:
-  SqlAuthStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlAuthStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
   Status CreateClient(const ClientRecord& client) override;
   Result<ClientRecord> GetClient(const std::string& client_id) override;
@@ -29,7 +29,7 @@ class SqlAuthStore : public AuthStore {
  private:
   Result<std::vector<ClientRecord>> QueryClients(const char* where, const std::string& arg);
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

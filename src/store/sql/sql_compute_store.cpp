@@ -72,7 +72,7 @@ CallbackDelivery DeliveryRow(const Statement& s) {
 Result<bool> SqlComputeStore::RecordUsage(const FinishedJob& j) {
   // Whole node-seconds, so that sums are exact (NodeHours() is the same charge in hours).
   const auto node_seconds = static_cast<int64_t>(j.NodeHours() * 3600.0 + 0.5);
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // Nothing on the (system, jobid) key: schedulers report an end at least once, we charge once.
   auto stmt = db_.Prepare(std::string("INSERT INTO finished_jobs(") + kJobColumns +
                           ", node_seconds, recorded_at) "
@@ -107,7 +107,7 @@ Result<std::vector<UsageRow>> SqlComputeStore::UsageByAccount(const std::string&
 }
 
 Status SqlComputeStore::SaveRegistration(const CallbackRegistration& r) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       std::string("INSERT INTO callback_registrations(") + kRegistrationColumns +
           ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(system, jobid) DO UPDATE SET "
@@ -133,7 +133,7 @@ Result<std::optional<CallbackRegistration>> SqlComputeStore::GetRegistration(
 }
 
 Result<bool> SqlComputeStore::AddDelivery(const CallbackDelivery& d) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // Nothing on UNIQUE(system, jobid, kind): a job's end (or a reservation's event, keyed
   // "reservation:<id>:<seq>") reported twice notifies once.
   Status s =
@@ -187,7 +187,7 @@ Result<std::vector<CallbackDelivery>> SqlComputeStore::PendingDeliveries(int lim
 
 Result<bool> SqlComputeStore::ClaimDelivery(const std::string& id, int64_t now_ms,
                                             int64_t until_ms) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // One conditional update: of two nodes racing for it, the second finds the claim taken.
   if (Status s = db_.Run("UPDATE callback_deliveries SET claim_until_ms = ?3 "
                          "WHERE id = ?1 AND state = 'pending' AND claim_until_ms <= ?2",
@@ -198,7 +198,7 @@ Result<bool> SqlComputeStore::ClaimDelivery(const std::string& id, int64_t now_m
 }
 
 Status SqlComputeStore::UpdateDelivery(const CallbackDelivery& d) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "UPDATE callback_deliveries SET state = ?2, attempts = ?3, next_attempt_ms = ?4, "
       "last_error = ?5, delivered_at = ?6, body = ?7, claim_until_ms = 0 "

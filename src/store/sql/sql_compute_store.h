@@ -4,14 +4,14 @@
 #include <functional>
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/compute_store.h"
 
 namespace sfapid::sql {
 
 class SqlComputeStore : public ComputeStore {
  public:
-  SqlComputeStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlComputeStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
   Result<bool> RecordUsage(const FinishedJob& job) override;
   Result<std::optional<FinishedJob>> GetFinishedJob(const std::string& system,
@@ -34,11 +34,11 @@ class SqlComputeStore : public ComputeStore {
   template <typename T>
   Result<std::vector<T>> Rows(std::string_view sql, const std::function<void(Statement&)>& bind,
                               T (*row)(const Statement&)) {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(pool_);
     return db_.Query(sql, bind, row);
   }
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

@@ -141,7 +141,7 @@ Status SqlReservationStore::AppendEvent(int64_t id, const ReservationEvent& e) {
 }
 
 Result<std::vector<ReservationEvent>> SqlReservationStore::ReservationHistory(int64_t id) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Query<ReservationEvent>(
       "SELECT reservation_id, at, actor, action, state, note FROM reservation_events WHERE "
       "reservation_id = ?1 ORDER BY seq",
@@ -152,7 +152,7 @@ Result<std::vector<ReservationEvent>> SqlReservationStore::ReservationHistory(in
 }
 
 Result<std::vector<ReservationNotice>> SqlReservationStore::UnnotifiedEvents(int limit) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Query<ReservationNotice>(
       "SELECT e.seq, e.reservation_id, e.at, e.actor, e.action, e.state, e.note FROM reservations "
       "r JOIN reservation_events e ON e.reservation_id = r.id AND e.seq > r.notified_seq WHERE "
@@ -165,7 +165,7 @@ Result<std::vector<ReservationNotice>> SqlReservationStore::UnnotifiedEvents(int
 }
 
 Status SqlReservationStore::MarkNotified(int64_t reservation_id, int64_t seq) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run("UPDATE reservations SET notified_seq = ?2 WHERE id = ?1 AND notified_seq < ?2",
                  [&](Statement& s) { s.Bind(1, reservation_id).Bind(2, seq); });
 }
@@ -173,7 +173,7 @@ Status SqlReservationStore::MarkNotified(int64_t reservation_id, int64_t seq) {
 Result<int64_t> SqlReservationStore::AddReservation(const Reservation& r,
                                                     const ReservationLimits& limits,
                                                     const ReservationEvent& event) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   int64_t id = 0;
   Status s = db_.InTransaction([&]() -> Status {
     if (Status c = CheckLimits(r, limits, true); !c.ok()) return c;
@@ -231,7 +231,7 @@ Result<std::vector<Reservation>> SqlReservationStore::Select(const ReservationFi
 Result<std::optional<Reservation>> SqlReservationStore::GetReservation(int64_t id) {
   ReservationFilter f;
   f.id = id;
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto rows = Select(f);
   if (!rows) return rows.status();
   if (rows->empty()) return std::optional<Reservation>();
@@ -239,14 +239,14 @@ Result<std::optional<Reservation>> SqlReservationStore::GetReservation(int64_t i
 }
 
 Result<std::vector<Reservation>> SqlReservationStore::ListReservations(const ReservationFilter& f) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return Select(f);
 }
 
 Result<bool> SqlReservationStore::UpdateReservation(const Reservation& r, ReservationState expected,
                                                     const ReservationLimits& limits,
                                                     const ReservationEvent& event) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   bool written = false;
   Status s = db_.InTransaction([&]() -> Status {
     if (Status c = CheckLimits(r, limits, false); !c.ok()) return c;

@@ -5,14 +5,14 @@
 
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/reservation_store.h"
 
 namespace sfapid::sql {
 
 class SqlReservationStore : public ReservationStore {
  public:
-  SqlReservationStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlReservationStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
   Result<int64_t> AddReservation(const Reservation& r, const ReservationLimits& limits,
                                  const ReservationEvent& event) override;
@@ -26,13 +26,13 @@ class SqlReservationStore : public ReservationStore {
   Status MarkNotified(int64_t reservation_id, int64_t seq) override;
 
  private:
-  // Under mu_, inside a transaction: FailedPrecondition when writing `r` would break `limits`.
+  // Under pool_, inside a transaction: FailedPrecondition when writing `r` would break `limits`.
   Status CheckLimits(const Reservation& r, const ReservationLimits& limits, bool adding);
-  Result<std::vector<Reservation>> Select(const ReservationFilter& f);  // under mu_
-  Status AppendEvent(int64_t id, const ReservationEvent& e);            // under mu_
+  Result<std::vector<Reservation>> Select(const ReservationFilter& f);  // under pool_
+  Status AppendEvent(int64_t id, const ReservationEvent& e);            // under pool_
 
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

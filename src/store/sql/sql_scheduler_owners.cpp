@@ -12,7 +12,7 @@ std::string NodeRow(const Statement& s) { return s.Text(0); }
 
 Result<std::string> SqlSchedulerOwners::ClaimOwner(const std::string& system,
                                                    const std::string& node) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // Of two nodes starting at once, the second insert does nothing and both read the first's.
   if (Status s =
           db_.Run("INSERT INTO scheduler_owners(system, node, claimed_at) VALUES(?1, ?2, ?3) "
@@ -29,7 +29,7 @@ Result<std::string> SqlSchedulerOwners::ClaimOwner(const std::string& system,
 }
 
 Status SqlSchedulerOwners::SetOwner(const std::string& system, const std::string& node) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "INSERT INTO scheduler_owners(system, node, claimed_at) VALUES(?1, ?2, ?3) "
       "ON CONFLICT(system) DO UPDATE SET node = excluded.node, claimed_at = excluded.claimed_at",

@@ -4,19 +4,19 @@
 #include <mutex>
 
 #include "domain/scheduler_owners.h"
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 
 namespace sfapid::sql {
 
 class SqlSchedulerOwners : public SchedulerOwners {
  public:
-  SqlSchedulerOwners(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlSchedulerOwners(ConnectionPool& pool) : db_(pool), pool_(pool) {}
   Result<std::string> ClaimOwner(const std::string& system, const std::string& node) override;
   Status SetOwner(const std::string& system, const std::string& node) override;
 
  private:
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

@@ -5,17 +5,18 @@
 #include <mutex>
 
 #include "domain/shared_views.h"
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 
 namespace sfapid::sql {
 
 class SqlSharedViews : public SharedViews {
  public:
-  SqlSharedViews(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlSharedViews(ConnectionPool& pool) : db_(pool), pool_(pool) {}
   Result<std::optional<SharedView>> ReadView(const std::string& key,
                                              int64_t not_before_ms) override;
   Result<bool> ClaimRefresh(const std::string& key, const std::string& node, int64_t now_ms,
-                            int64_t until_ms, int64_t min_interval_ms) override;
+                            int64_t until_ms, int64_t min_interval_ms,
+                            int64_t not_before_ms) override;
   Status SaveView(const std::string& key, const std::string& node, const SharedView& view) override;
   Status ReleaseRefresh(const std::string& key, const std::string& node) override;
   Status NoteChange(const std::string& key, const std::string& user, int64_t at_ms) override;
@@ -23,7 +24,7 @@ class SqlSharedViews : public SharedViews {
 
  private:
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

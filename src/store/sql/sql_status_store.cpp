@@ -5,7 +5,7 @@
 namespace sfapid::sql {
 
 Result<std::vector<SystemStatusRecord>> SqlStatusStore::ListStatuses() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare("SELECT name, status, description, updated_at FROM system_status");
   if (!stmt) return stmt.status();
   std::vector<SystemStatusRecord> out;
@@ -16,7 +16,7 @@ Result<std::vector<SystemStatusRecord>> SqlStatusStore::ListStatuses() {
 }
 
 Status SqlStatusStore::SetStatus(const SystemStatusRecord& r) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "INSERT INTO system_status(name, status, description, updated_at) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(name) DO UPDATE SET status = ?2, description = ?3, updated_at = ?4",
@@ -26,7 +26,7 @@ Status SqlStatusStore::SetStatus(const SystemStatusRecord& r) {
 }
 
 Status SqlStatusStore::ClearStatus(const std::string& name) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare("DELETE FROM system_status WHERE name = ?1");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, name).Run(); !s.ok()) return s;
@@ -35,7 +35,7 @@ Status SqlStatusStore::ClearStatus(const std::string& name) {
 }
 
 Result<std::vector<OutageRecord>> SqlStatusStore::ListOutages(const std::string& name) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "SELECT id, name, start_at, end_at, description, notes, status, swo, update_at FROM outages "
       "WHERE ?1 = '' OR name = ?1 ORDER BY start_at, id");
@@ -60,7 +60,7 @@ Result<std::vector<OutageRecord>> SqlStatusStore::ListOutages(const std::string&
 }
 
 Result<int64_t> SqlStatusStore::AddOutage(const OutageRecord& o) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "INSERT INTO outages(name, start_at, end_at, description, notes, status, swo, update_at) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id");
@@ -77,7 +77,7 @@ Result<int64_t> SqlStatusStore::AddOutage(const OutageRecord& o) {
 }
 
 Result<std::vector<NoteRecord>> SqlStatusStore::ListNotes(const std::string& name) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "SELECT id, name, notes, active, timestamp FROM notes WHERE ?1 = '' OR name = ?1 "
       "ORDER BY timestamp, id");
@@ -92,7 +92,7 @@ Result<std::vector<NoteRecord>> SqlStatusStore::ListNotes(const std::string& nam
 }
 
 Result<int64_t> SqlStatusStore::AddNote(const NoteRecord& n) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "INSERT INTO notes(name, notes, active, timestamp) VALUES(?1, ?2, ?3, ?4) "
       "RETURNING id");
@@ -105,7 +105,7 @@ Result<int64_t> SqlStatusStore::AddNote(const NoteRecord& n) {
 }
 
 Status SqlStatusStore::RemoveById(const char* table, const char* noun, int64_t id) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(std::string("DELETE FROM ") + table + " WHERE id = ?1");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, id).Run(); !s.ok()) return s;

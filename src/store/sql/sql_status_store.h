@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/status_store.h"
 
 namespace sfapid::sql {
 
 class SqlStatusStore : public StatusStore {
  public:
-  SqlStatusStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlStatusStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
   Result<std::vector<SystemStatusRecord>> ListStatuses() override;
   Status SetStatus(const SystemStatusRecord& record) override;
@@ -25,7 +25,7 @@ class SqlStatusStore : public StatusStore {
  private:
   Status RemoveById(const char* table, const char* noun, int64_t id);
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

@@ -1,8 +1,9 @@
-// The Store on SQL: one connection, owned here and shared by the domain stores under one mutex; on
-// SQLite in WAL mode, which lets the operator's CLI write while the server reads.
+// The Store on SQL: a pool of connections (sql/connection_pool.h) the domain stores lease one at a
+// time per call: on PostgreSQL up to [store] connections, on SQLite one (in WAL mode, which lets
+// the operator's CLI write while the server reads).
 #include <filesystem>
-#include <mutex>
 
+#include "sql/connection_pool.h"
 #include "sql/postgres_database.h"
 #include "sql/sqlite_database.h"
 #include "store/sql/migrations.h"
@@ -25,18 +26,18 @@ namespace {
 
 class SqlStore : public Store {
  public:
-  explicit SqlStore(std::unique_ptr<sql::Database> db)
-      : db_(std::move(db)),
-        status_(*db_, mu_),
-        auth_(*db_, mu_),
-        tasks_(*db_, mu_),
-        transfers_(*db_, mu_),
-        compute_(*db_, mu_),
-        accounts_(*db_, mu_),
-        reservations_(*db_, mu_),
-        web_(*db_, mu_),
-        views_(*db_, mu_),
-        owners_(*db_, mu_) {}
+  explicit SqlStore(std::unique_ptr<sql::ConnectionPool> pool)
+      : pool_(std::move(pool)),
+        status_(*pool_),
+        auth_(*pool_),
+        tasks_(*pool_),
+        transfers_(*pool_),
+        compute_(*pool_),
+        accounts_(*pool_),
+        reservations_(*pool_),
+        web_(*pool_),
+        views_(*pool_),
+        owners_(*pool_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -50,8 +51,8 @@ class SqlStore : public Store {
   SchedulerOwners& owners() override { return owners_; }
 
   Status Ping() override {
-    std::lock_guard lock(mu_);
-    auto stmt = db_->Prepare("SELECT 1");
+    std::lock_guard lock(*pool_);
+    auto stmt = pool_->Prepare("SELECT 1");
     if (!stmt) return stmt.status();
     if (!stmt->Step())
       return stmt->status().ok() ? Status::Unavailable("database gave no row") : stmt->status();
@@ -59,14 +60,13 @@ class SqlStore : public Store {
   }
 
   int SchemaVersion() override {
-    std::lock_guard lock(mu_);
-    auto version = sql::SchemaVersionOf(*db_);
+    std::lock_guard lock(*pool_);
+    auto version = sql::SchemaVersionOf(*pool_);
     return version ? *version : -1;
   }
 
  private:
-  std::mutex mu_;
-  std::unique_ptr<sql::Database> db_;
+  std::unique_ptr<sql::ConnectionPool> pool_;
   sql::SqlStatusStore status_;
   sql::SqlAuthStore auth_;
   sql::SqlTaskStore tasks_;
@@ -93,14 +93,25 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
       !s.ok())
     return s;
   if (Status s = sql::Migrate(**db); !s.ok()) return s;
-  return std::unique_ptr<Store>(new SqlStore(std::move(db).value()));
+  // One connection: SQLite's writers take turns anyway, and a second would wait on its lock.
+  auto no_second = []() -> Result<std::unique_ptr<sql::Database>> {
+    return Status::Unavailable("SQLite keeps one connection");
+  };
+  return std::unique_ptr<Store>(
+      new SqlStore(std::make_unique<sql::ConnectionPool>(std::move(db).value(), no_second, 1)));
 }
 
-Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int connections) {
   auto db = sql::PostgresDatabase::Open(url);
   if (!db) return db.status();
   if (Status s = sql::Migrate(**db); !s.ok()) return s;
-  return std::unique_ptr<Store>(new SqlStore(std::move(db).value()));
+  auto connect = [url]() -> Result<std::unique_ptr<sql::Database>> {
+    auto more = sql::PostgresDatabase::Open(url);
+    if (!more) return more.status();
+    return std::unique_ptr<sql::Database>(std::move(more).value());
+  };
+  return std::unique_ptr<Store>(new SqlStore(
+      std::make_unique<sql::ConnectionPool>(std::move(db).value(), connect, connections)));
 }
 
 }  // namespace sfapid

@@ -38,7 +38,7 @@ std::optional<int64_t> ParseId(const std::string& id) {
 Result<std::string> SqlTaskStore::CreateTask(const std::string& owner, const std::string& kind,
                                              const std::string& system, const std::string& node,
                                              TimePoint lease_until) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at, node, "
       "lease_until) VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4, ?5, ?6) RETURNING id");
@@ -58,7 +58,7 @@ Result<bool> SqlTaskStore::UpdateTask(const std::string& id, const std::string& 
                                       const std::optional<std::string>& result) {
   auto n = ParseId(id);
   if (!n) return Status::NotFound("no task " + id);
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4 WHERE id = ?1 AND status = "
       "'new'");
@@ -73,7 +73,7 @@ Result<bool> SqlTaskStore::UpdateTask(const std::string& id, const std::string& 
 Result<TaskRecord> SqlTaskStore::GetTask(const std::string& id) {
   auto n = ParseId(id);
   if (!n) return Status::NotFound("no task " + id);
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(std::string("SELECT ") + kColumns + " FROM tasks WHERE id = ?1");
   if (!stmt) return stmt.status();
   stmt->Bind(1, *n);
@@ -83,14 +83,14 @@ Result<TaskRecord> SqlTaskStore::GetTask(const std::string& id) {
 }
 
 Result<std::vector<TaskRecord>> SqlTaskStore::ListTasks(const std::string& owner) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Query(
       std::string("SELECT ") + kColumns + " FROM tasks WHERE owner = ?1 ORDER BY id DESC",
       [&](Statement& s) { s.Bind(1, owner); }, &Row);
 }
 
 Result<int> SqlTaskStore::RenewLeases(const std::string& node, TimePoint until) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   if (Status s = db_.Run("UPDATE tasks SET lease_until = ?2 WHERE node = ?1 AND status = 'new'",
                          [&](Statement& st) { st.Bind(1, node).Bind(2, ToUnix(until)); });
       !s.ok())
@@ -100,7 +100,7 @@ Result<int> SqlTaskStore::RenewLeases(const std::string& node, TimePoint until) 
 
 Result<std::vector<TaskRecord>> SqlTaskStore::OrphanedTasks(const std::string& node,
                                                             TimePoint now) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Query(
       std::string("SELECT ") + kColumns +
           " FROM tasks WHERE status = 'new' AND (node = ?1 OR lease_until < ?2) "
@@ -111,7 +111,7 @@ Result<std::vector<TaskRecord>> SqlTaskStore::OrphanedTasks(const std::string& n
 Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::string& result) {
   auto n = ParseId(task.id);
   if (!n) return Status::NotFound("no task " + task.id);
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // Conditional on what was read: a node that renewed in between keeps its task.
   if (Status s = db_.Run("UPDATE tasks SET status = 'failed', result = ?4, updated_at = ?5 "
                          "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3",
@@ -125,7 +125,7 @@ Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::st
 }
 
 Result<int> SqlTaskStore::PurgeTasks(TimePoint ended_before) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare("DELETE FROM tasks WHERE status != 'new' AND updated_at < ?1");
   if (!stmt) return stmt.status();
   if (Status s = stmt->Bind(1, ToUnix(ended_before)).Run(); !s.ok()) return s;

@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/task_store.h"
 
 namespace sfapid::sql {
 
 class SqlTaskStore : public TaskStore {
  public:
-  SqlTaskStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlTaskStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
   Result<std::string> CreateTask(const std::string& owner, const std::string& kind,
                                  const std::string& system, const std::string& node,
@@ -26,7 +26,7 @@ class SqlTaskStore : public TaskStore {
 
  private:
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

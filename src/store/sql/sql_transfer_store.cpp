@@ -43,7 +43,7 @@ Status SqlTransferStore::FinishTransfer(const std::string& id, const std::string
 }
 
 Result<TransferRecord> SqlTransferStore::GetTransfer(const std::string& id) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "SELECT id, owner, label, source_endpoint, source_path, target_endpoint, target_path, "
       "task_id, status, "
@@ -62,7 +62,7 @@ Result<TransferRecord> SqlTransferStore::GetTransfer(const std::string& id) {
 }
 
 Result<int> SqlTransferStore::CountActive(const std::string& owner) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "SELECT COUNT(*) FROM transfers WHERE status = 'ACTIVE' AND (?1 = '' OR owner = ?1)");
   if (!stmt) return stmt.status();
@@ -73,7 +73,7 @@ Result<int> SqlTransferStore::CountActive(const std::string& owner) {
 
 Result<int> SqlTransferStore::FailTransfersWithoutTask(const std::string& reason,
                                                        TimePoint created_before) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // task_id is text ("" until the task is made, a moment after the transfer); tasks.id a number.
   if (Status s = db_.Run(
           "UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 "

@@ -4,14 +4,14 @@
 #include <functional>
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/transfer_store.h"
 
 namespace sfapid::sql {
 
 class SqlTransferStore : public TransferStore {
  public:
-  SqlTransferStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlTransferStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
   Status CreateTransfer(const TransferRecord& t) override;
   Status SetTransferTask(const std::string& id, const std::string& task_id) override;
   Status UpdateProgress(const std::string& id, int64_t bytes, int64_t bytes_per_second) override;
@@ -24,11 +24,11 @@ class SqlTransferStore : public TransferStore {
 
  private:
   Status Exec(std::string_view sql, const std::function<void(Statement&)>& bind) {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(pool_);
     return db_.Run(sql, bind);
   }
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

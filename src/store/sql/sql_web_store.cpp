@@ -49,7 +49,7 @@ ApiEnablement EnablementRow(const Statement& s) {
 }  // namespace
 
 Status SqlWebStore::CreateSession(const WebSession& w) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(std::string("INSERT INTO web_sessions(") + kSessionColumns +
                      ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                  [&](Statement& s) {
@@ -67,7 +67,7 @@ Status SqlWebStore::CreateSession(const WebSession& w) {
 }
 
 Result<WebSession> SqlWebStore::GetSession(const std::string& id_hash) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto rows = db_.Query<WebSession>(
       std::string("SELECT ") + kSessionColumns + " FROM web_sessions WHERE id_hash = ?1",
       [&](Statement& s) { s.Bind(1, id_hash); }, SessionRow);
@@ -77,7 +77,7 @@ Result<WebSession> SqlWebStore::GetSession(const std::string& id_hash) {
 }
 
 Status SqlWebStore::UpdateSession(const WebSession& w) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s = db_.Run(
       "UPDATE web_sessions SET stage = ?2, csrf_token = ?3, last_seen_at = ?4, "
       "pending_totp_secret = ?5, method = ?6 WHERE id_hash = ?1",
@@ -95,13 +95,13 @@ Status SqlWebStore::UpdateSession(const WebSession& w) {
 }
 
 Status SqlWebStore::DeleteSession(const std::string& id_hash) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run("DELETE FROM web_sessions WHERE id_hash = ?1",
                  [&](Statement& s) { s.Bind(1, id_hash); });
 }
 
 Result<int64_t> SqlWebStore::DeleteUserSessions(const std::string& user) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s =
       db_.Run("DELETE FROM web_sessions WHERE user = ?1", [&](Statement& st) { st.Bind(1, user); });
   if (!s.ok()) return s;
@@ -109,7 +109,7 @@ Result<int64_t> SqlWebStore::DeleteUserSessions(const std::string& user) {
 }
 
 Result<int64_t> SqlWebStore::PruneSessions(TimePoint now, TimePoint idle_before) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s = db_.Run("DELETE FROM web_sessions WHERE expires_at <= ?1 OR last_seen_at < ?2",
                      [&](Statement& st) { st.Bind(1, ToUnix(now)).Bind(2, ToUnix(idle_before)); });
   if (!s.ok()) return s;
@@ -123,7 +123,7 @@ Result<int64_t> SqlWebStore::PruneSessions(TimePoint now, TimePoint idle_before)
 }
 
 Result<std::optional<TotpEnrolment>> SqlWebStore::GetTotp(const std::string& user) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto rows = db_.Query<TotpEnrolment>(
       "SELECT user, secret_base32, last_step, enrolled_at FROM totp_enrolments WHERE user = ?1",
       [&](Statement& s) { s.Bind(1, user); },
@@ -136,7 +136,7 @@ Result<std::optional<TotpEnrolment>> SqlWebStore::GetTotp(const std::string& use
 }
 
 Status SqlWebStore::SetTotp(const TotpEnrolment& e) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "INSERT INTO totp_enrolments(user, secret_base32, last_step, enrolled_at) "
       "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(user) DO UPDATE SET secret_base32 = "
@@ -151,7 +151,7 @@ Status SqlWebStore::SetTotp(const TotpEnrolment& e) {
 }
 
 Status SqlWebStore::DeleteTotp(const std::string& user) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   Status s = db_.Run("DELETE FROM totp_enrolments WHERE user = ?1",
                      [&](Statement& st) { st.Bind(1, user); });
   if (!s.ok()) return s;
@@ -160,7 +160,7 @@ Status SqlWebStore::DeleteTotp(const std::string& user) {
 }
 
 Result<bool> SqlWebStore::UseTotpStep(const std::string& user, int64_t step) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // One statement: two nodes given the same code at once cannot both accept it.
   Status s = db_.Run("UPDATE totp_enrolments SET last_step = ?2 WHERE user = ?1 AND last_step < ?2",
                      [&](Statement& st) { st.Bind(1, user).Bind(2, step); });
@@ -169,14 +169,14 @@ Result<bool> SqlWebStore::UseTotpStep(const std::string& user, int64_t step) {
 }
 
 Status SqlWebStore::RecordSignInFailure(const std::string& key, TimePoint at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run("INSERT INTO sign_in_failures(key, at) VALUES(?1, ?2)",
                  [&](Statement& s) { s.Bind(1, key).Bind(2, ToUnix(at)); });
 }
 
 Result<WebStore::FailureCount> SqlWebStore::CountSignInFailures(const std::string& key,
                                                                 TimePoint since) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   // Older failures can never count again.
   if (Status s = db_.Run("DELETE FROM sign_in_failures WHERE key = ?1 AND at < ?2",
                          [&](Statement& st) { st.Bind(1, key).Bind(2, ToUnix(since)); });
@@ -195,21 +195,21 @@ Result<WebStore::FailureCount> SqlWebStore::CountSignInFailures(const std::strin
 }
 
 Status SqlWebStore::ClearSignInFailures(const std::string& key) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run("DELETE FROM sign_in_failures WHERE key = ?1",
                  [&](Statement& s) { s.Bind(1, key); });
 }
 
 Status SqlWebStore::CreateSignInLink(const std::string& secret_hash, const std::string& user,
                                      TimePoint expires_at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Run(
       "INSERT INTO sign_in_links(secret_hash, user, expires_at) VALUES(?1, ?2, ?3)",
       [&](Statement& s) { s.Bind(1, secret_hash).Bind(2, user).Bind(3, ToUnix(expires_at)); });
 }
 
 Result<std::string> SqlWebStore::ConsumeSignInLink(const std::string& secret_hash, TimePoint now) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   std::string user;
   bool good = false;
   Status s = db_.InTransaction([&]() -> Status {
@@ -230,7 +230,7 @@ Result<std::string> SqlWebStore::ConsumeSignInLink(const std::string& secret_has
 }
 
 Result<std::optional<ApiEnablement>> SqlWebStore::GetEnablement(const std::string& user) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto rows = db_.Query<ApiEnablement>(
       "SELECT user, enabled, by, at FROM api_enablement WHERE user = ?1",
       [&](Statement& s) { s.Bind(1, user); }, EnablementRow);
@@ -240,7 +240,7 @@ Result<std::optional<ApiEnablement>> SqlWebStore::GetEnablement(const std::strin
 }
 
 Result<std::vector<ApiEnablement>> SqlWebStore::ListEnablements() {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return db_.Query<ApiEnablement>(
       "SELECT user, enabled, by, at FROM api_enablement ORDER BY user", [](Statement&) {},
       EnablementRow);
@@ -258,13 +258,13 @@ Status SqlWebStore::SetEnablementLocked(const std::string& user, bool enabled,
 }
 
 Status SqlWebStore::EnableUser(const std::string& user, const std::string& by, TimePoint at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return SetEnablementLocked(user, true, by, at);
 }
 
 Result<std::vector<std::string>> SqlWebStore::DisableUser(const std::string& user,
                                                           const std::string& by, TimePoint at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   std::vector<std::string> revoked;
   Status s = db_.InTransaction([&]() -> Status {
     if (Status e = SetEnablementLocked(user, false, by, at); !e.ok()) return e;
@@ -291,7 +291,7 @@ Result<std::vector<AccessRequest>> SqlWebStore::QueryRequests(
 
 Result<AccessRequest> SqlWebStore::CreateAccessRequest(const std::string& user,
                                                        const std::string& reason, TimePoint at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   auto stmt = db_.Prepare(
       "INSERT INTO access_requests(user, reason, state, requested_at) VALUES(?1, ?2, 'pending', "
       "?3) RETURNING id");
@@ -311,7 +311,7 @@ Result<AccessRequest> SqlWebStore::CreateAccessRequest(const std::string& user,
 
 Result<std::vector<AccessRequest>> SqlWebStore::ListAccessRequests(const std::string& state,
                                                                    const std::string& user) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   return QueryRequests("(?1 = '' OR state = ?1) AND (?2 = '' OR user = ?2)",
                        [&](Statement& st) { st.Bind(1, state).Bind(2, user); });
 }
@@ -319,7 +319,7 @@ Result<std::vector<AccessRequest>> SqlWebStore::ListAccessRequests(const std::st
 Result<AccessRequest> SqlWebStore::DecideAccessRequest(int64_t id, bool approve,
                                                        const std::string& by,
                                                        const std::string& note, TimePoint at) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(pool_);
   AccessRequest decided;
   Status s = db_.InTransaction([&]() -> Status {
     auto rows = QueryRequests("id = ?1", [&](Statement& st) { st.Bind(1, id); });

@@ -3,14 +3,14 @@
 
 #include <mutex>
 
-#include "sql/database.h"
+#include "sql/connection_pool.h"
 #include "store/web_store.h"
 
 namespace sfapid::sql {
 
 class SqlWebStore : public WebStore {
  public:
-  SqlWebStore(Database& db, std::mutex& mu) : db_(db), mu_(mu) {}
+  explicit SqlWebStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
   Status CreateSession(const WebSession& session) override;
   Result<WebSession> GetSession(const std::string& id_hash) override;
@@ -51,7 +51,7 @@ class SqlWebStore : public WebStore {
   Result<std::vector<AccessRequest>> QueryRequests(const std::string& where,
                                                    const std::function<void(Statement&)>& bind);
   Database& db_;
-  std::mutex& mu_;
+  ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
 
 }  // namespace sfapid::sql

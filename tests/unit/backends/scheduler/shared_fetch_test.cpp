@@ -62,7 +62,7 @@ TEST(SharedFetch, ANodeThatDiesWhileReadingHoldsTheOthersOnlyUntilItsClaimEnds) 
   testing::TestStore store;
   // The dead node took the claim for 300 ms and never saved.
   const int64_t now = NowUnixMs();
-  ASSERT_TRUE(*store->views().ClaimRefresh(kKey, "dead", now, now + 300, 0));
+  ASSERT_TRUE(*store->views().ClaimRefresh(kKey, "dead", now, now + 300, 0, now));
   SharedFetch b(store->views(), kKey, "b", 0, 300);
   int reads = 0;
   const auto started = std::chrono::steady_clock::now();

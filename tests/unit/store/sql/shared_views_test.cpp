@@ -3,6 +3,8 @@
 // only newer views kept, and per-user change marks.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "support/test_store.h"
 
 namespace sfapid {
@@ -14,8 +16,10 @@ const std::string kKey = "slurm/perlmutter/queue";
 class SharedViewsTest : public ::testing::Test {
  protected:
   SharedViews& views() { return store_->views(); }
-  bool Claim(const std::string& node, int64_t now, int64_t until, int64_t min_interval = 0) {
-    auto claimed = views().ClaimRefresh(kKey, node, now, until, min_interval);
+  // A claim for a reader that needs a view taken at or after `now` (or `need`).
+  bool Claim(const std::string& node, int64_t now, int64_t until, int64_t min_interval = 0,
+             std::optional<int64_t> need = std::nullopt) {
+    auto claimed = views().ClaimRefresh(kKey, node, now, until, min_interval, need.value_or(now));
     EXPECT_TRUE(claimed) << claimed.status().message();
     return claimed && *claimed;
   }
@@ -77,9 +81,17 @@ TEST_F(SharedViewsTest, ALateSaveDoesNotEndAnotherNodesClaim) {
   EXPECT_FALSE(Claim("c", kT + 200, kT + 1200)) << "b still holds it";
 }
 
+TEST_F(SharedViewsTest, NoClaimWhenTheViewTheReaderNeedsWasSavedMeanwhile) {
+  // b looked (no view yet), then a saved one taken after what b needs: b must read it instead.
+  ASSERT_TRUE(Claim("a", kT, kT + 1000));
+  ASSERT_TRUE(views().SaveView(kKey, "a", {kT + 5, "a's"}).ok());
+  EXPECT_FALSE(Claim("b", kT + 10, kT + 1010, 0, kT));
+  EXPECT_TRUE(Claim("b", kT + 10, kT + 1010, 0, kT + 6)) << "a newer need may refresh";
+}
+
 TEST_F(SharedViewsTest, ViewsOfOtherKeysAreApart) {
   ASSERT_TRUE(Claim("a", kT, kT + 1000));
-  auto other = views().ClaimRefresh("slurm/muller/queue", "b", kT, kT + 1000, 0);
+  auto other = views().ClaimRefresh("slurm/muller/queue", "b", kT, kT + 1000, 0, kT);
   ASSERT_TRUE(other);
   EXPECT_TRUE(*other);
   ASSERT_TRUE(views().SaveView("slurm/muller/queue", "b", {kT, "muller"}).ok());
