@@ -53,9 +53,9 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->runas_ = std::make_unique<WorkerRunAs>("/proc/self/exe", c.runas);
   std::map<std::string, Scheduler*> scheduler_views;
   // On a shared store (PostgreSQL) other nodes may serve the same systems: they share the views.
+  const std::string node = NodeName(c.server);
   SchedulerPeers peers;
-  if (!c.store.url.empty())
-    peers = {&app->store_->views(), &app->store_->owners(), NodeName(c.server)};
+  if (!c.store.url.empty()) peers = {&app->store_->views(), &app->store_->owners(), node};
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
     auto scheduler =
@@ -77,7 +77,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
       std::make_unique<AccessTokenVerifier>(c.auth, c.server, *app->clients_, *app->signing_keys_);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
-  app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, NodeName(c.server));
+  app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, node);
   app->files_ = std::make_unique<FileService>(c.systems, c.utilities, *app->runas_);
   app->commands_ =
       std::make_unique<CommandService>(c.systems, c.utilities, *app->runas_, *app->tasks_);

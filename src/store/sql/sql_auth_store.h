@@ -1,8 +1,6 @@
 // AuthStore on SQLite.
 #pragma once
 
-#include <mutex>
-
 #include "sql/connection_pool.h"
 #include "store/auth_store.h"
 

@@ -3,8 +3,6 @@
 // can slip a conflicting reservation in between.
 #pragma once
 
-#include <mutex>
-
 #include "sql/connection_pool.h"
 #include "store/reservation_store.h"
 

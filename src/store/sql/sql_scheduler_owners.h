@@ -1,8 +1,6 @@
 // SchedulerOwners on SQL: one row per system in scheduler_owners; the first insert wins.
 #pragma once
 
-#include <mutex>
-
 #include "domain/scheduler_owners.h"
 #include "sql/connection_pool.h"
 

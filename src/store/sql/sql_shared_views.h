@@ -2,8 +2,6 @@
 // (of two nodes racing for a claim, the second finds it taken).
 #pragma once
 
-#include <mutex>
-
 #include "domain/shared_views.h"
 #include "sql/connection_pool.h"
 

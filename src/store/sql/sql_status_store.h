@@ -1,8 +1,6 @@
 // StatusStore on SQLite.
 #pragma once
 
-#include <mutex>
-
 #include "sql/connection_pool.h"
 #include "store/status_store.h"
 

@@ -1,8 +1,6 @@
 // TaskStore on SQL (SQLite or PostgreSQL).
 #pragma once
 
-#include <mutex>
-
 #include "sql/connection_pool.h"
 #include "store/task_store.h"
 

@@ -1,8 +1,6 @@
 // WebStore on SQLite.
 #pragma once
 
-#include <mutex>
-
 #include "sql/connection_pool.h"
 #include "store/web_store.h"
 
