@@ -16,6 +16,9 @@
 
 namespace sfapid::sql {
 
+// What a column of the current row holds (SQLite's storage classes; PostgreSQL's by column type).
+enum class ColumnType { kNull, kInteger, kReal, kText };
+
 // What a driver does for one statement.
 class StatementImpl {
  public:
@@ -28,6 +31,12 @@ class StatementImpl {
   virtual bool IsNull(int column) const = 0;
   virtual std::string Text(int column) const = 0;
   virtual int64_t Int(int column) const = 0;
+  virtual double Real(int column) const = 0;
+  // The result's shape, for code that copies rows it does not know (sfapid store copy); valid
+  // once Step has run.
+  virtual int ColumnCount() const = 0;
+  virtual std::string ColumnName(int column) const = 0;
+  virtual ColumnType TypeOf(int column) const = 0;
 };
 
 // A prepared statement: bind, then step through the rows (or Run one without rows).
@@ -60,6 +69,10 @@ class Statement {
   std::string Text(int column) const { return impl_->Text(column); }
   std::optional<std::string> OptionalText(int column) const;
   int64_t Int(int column) const { return impl_->Int(column); }
+  double Real(int column) const { return impl_->Real(column); }
+  int ColumnCount() const { return impl_->ColumnCount(); }
+  std::string ColumnName(int column) const { return impl_->ColumnName(column); }
+  ColumnType TypeOf(int column) const { return impl_->TypeOf(column); }
 
  private:
   std::unique_ptr<StatementImpl> impl_;

@@ -12,7 +12,10 @@ namespace sfapid::sql {
 
 namespace {
 
-constexpr Oid kInt8Oid = 20;  // pg_type.oid of bigint
+// pg_type.oid of the types the schema uses beside text.
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kFloat8Oid = 701;
 constexpr int kTransactionAttempts = 8;
 
 bool IdentifierChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -68,6 +71,22 @@ class PostgresStatement : public StatementImpl {
   int64_t Int(int column) const override {
     if (IsNull(column)) return 0;
     return std::strtoll(PQgetvalue(result_, row_, column), nullptr, 10);
+  }
+  double Real(int column) const override {
+    if (IsNull(column)) return 0;
+    return std::strtod(PQgetvalue(result_, row_, column), nullptr);
+  }
+  int ColumnCount() const override { return result_ ? PQnfields(result_) : 0; }
+  std::string ColumnName(int column) const override {
+    const char* name = result_ ? PQfname(result_, column) : nullptr;
+    return name ? name : "";
+  }
+  ColumnType TypeOf(int column) const override {
+    if (IsNull(column)) return ColumnType::kNull;
+    const Oid type = PQftype(result_, column);
+    if (type == kInt8Oid || type == kInt4Oid) return ColumnType::kInteger;
+    if (type == kFloat8Oid) return ColumnType::kReal;
+    return ColumnType::kText;
   }
 
  private:

@@ -46,6 +46,24 @@ class SqliteStatement : public StatementImpl {
              : std::string();
   }
   int64_t Int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double Real(int column) const override { return sqlite3_column_double(stmt_, column); }
+  int ColumnCount() const override { return sqlite3_column_count(stmt_); }
+  std::string ColumnName(int column) const override {
+    const char* name = sqlite3_column_name(stmt_, column);
+    return name ? name : "";
+  }
+  ColumnType TypeOf(int column) const override {
+    switch (sqlite3_column_type(stmt_, column)) {
+      case SQLITE_NULL:
+        return ColumnType::kNull;
+      case SQLITE_INTEGER:
+        return ColumnType::kInteger;
+      case SQLITE_FLOAT:
+        return ColumnType::kReal;
+      default:
+        return ColumnType::kText;
+    }
+  }
 
  private:
   sqlite3* db_;

@@ -1,7 +1,8 @@
 """sfapid on a PostgreSQL store ([store] url), run by tests/run-on-postgres: state shared by two
 servers on the same database (a client made through one is used on the other; an outage set
 through the CLI is served by both), `sfapid store migrate`, and the clear errors an operator gets
-for an unreachable database and for one at a newer schema. Skipped without SFAPID_TEST_PG_URL."""
+for an unreachable database and for one at a newer schema, tasks owned by nodes, the local
+scheduler's owner, and `sfapid store copy` from SQLite. Skipped without SFAPID_TEST_PG_URL."""
 
 import json
 import os
@@ -271,3 +272,89 @@ class PgUpScript(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def on_sqlite(server):
+    """Takes `server` (not started) off the test's PostgreSQL schema onto its own SQLite file."""
+    with open(server.config_path) as f:
+        text = f.read()
+    with open(server.config_path, "w") as f:
+        f.write(text.replace(text[text.index('url = "'):].splitlines()[0], 'url = ""'))
+    return os.path.join(server.data_dir, "sfapid.db")
+
+
+@unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),
+                     "needs PostgreSQL: run through tests/run-on-postgres (make test does, as root)")
+class StoreCopy(unittest.TestCase):
+    """An installation moves from its SQLite file to PostgreSQL with `sfapid store copy`: its
+    clients, signing keys, tasks and status arrive, so users' key files and even their tokens keep
+    working on the new node."""
+
+    def setUp(self):
+        shared = '[auth]\nissuer = "http://sfapid.cluster.test"\n'
+        self.old = Server(extra=shared)
+        self.sqlite = on_sqlite(self.old)
+        self.old.start()
+        self.new = Server(extra=shared)  # a schema of its own on the test's PostgreSQL
+        self.alice = USERS.accounts["alice"]
+
+    def tearDown(self):
+        self.old.cleanup()
+        self.new.cleanup()
+
+    def test_an_installation_moves_to_postgresql(self):
+        key, client_id = client_key(self.old, self.alice)
+        token = fetch_token(self.old, key)
+        auth = {"Authorization": "Bearer " + token}
+        r = self.old.request("POST", PREFIX + "/utilities/command/perlmutter",
+                             body=b"executable=echo+moved",
+                             headers={**auth, "Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 200, r)
+        task_id = r.json()["task_id"]
+        self.assertTrue(wait_until(lambda: self.old.get(f"{PREFIX}/tasks/{task_id}", headers=auth)
+                                   .json()["status"] == "completed"))
+        task = self.old.get(f"{PREFIX}/tasks/{task_id}", headers=auth).json()
+        self.old.cli("outage", "add", "dtns", "--start", "2030-01-01T00:00:00Z",
+                     "--end", "2030-01-01T04:00:00Z", "--description", "Scheduled Maintenance")
+        self.old.stop()
+
+        out = self.new.cli("store", "copy", "--from", "sqlite:" + self.sqlite).stdout
+        self.assertRegex(out, r"(?m)^clients +1 rows$")
+        self.assertRegex(out, r"(?m)^outages +1 rows$")
+        self.assertRegex(out, r"(?m)^copied \d+ rows in \d+ tables at schema version \d+$")
+        self.new.start()
+        # The token made by the old node is still good: the signing keys moved with the clients.
+        self.assertEqual(self.new.get(f"{PREFIX}/tasks/{task_id}", headers=auth).json(), task)
+        new_token = fetch_token(self.new, key)  # and the key file gets new tokens
+        r = self.new.get(PREFIX + "/account/clients",
+                         headers={"Authorization": "Bearer " + new_token})
+        self.assertEqual([c["clientId"] for c in r.json()], [client_id])
+        outages = self.new.get(PREFIX + "/status/outages/planned/dtns").json()
+        self.assertEqual([o["description"] for o in outages], ["Scheduled Maintenance"])
+        # New rows continue after the copied ones.
+        self.assertEqual(self.new.cli("outage", "add", "dtns", "--start", "2030-02-01T00:00:00Z",
+                                      "--end", "2030-02-01T04:00:00Z", "--description",
+                                      "Next").stdout.strip(), "outage 2 added for dtns")
+
+    def test_bad_copies_are_refused_and_change_nothing(self):
+        self.old.stop()
+        self.new.cli("store", "copy", "--from", "sqlite:" + self.sqlite)
+        self.new.cli("outage", "add", "dtns", "--start", "2030-02-01T00:00:00Z",
+                     "--end", "2030-02-01T04:00:00Z", "--description", "Kept")
+        again = self.new.cli("store", "copy", "--from", "sqlite:" + self.sqlite, check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertRegex(again.stderr, r"^sfapid: error: store copy: the target already holds "
+                                       r"data \(\w+ has \d+ rows\): copy only into an empty "
+                                       r"database\n$")
+        missing = self.new.cli("store", "copy", "--from", "sqlite:/nonexistent/sfapid.db",
+                               check=False)
+        self.assertEqual(missing.stderr, "sfapid: error: store copy: source: no SQLite store at "
+                                         "'/nonexistent/sfapid.db'\n")
+        self.assertFalse(os.path.exists("/nonexistent/sfapid.db"))
+        other = self.new.cli("store", "copy", "--from", "sqlite:" + self.sqlite,
+                             "--to", "mysql://db/sfapid", check=False)
+        self.assertIn("a store is named sqlite:PATH or postgresql://", other.stderr)
+        self.assertEqual(other.returncode, 1)
+        listed = self.new.cli("outage", "list", "dtns").stdout
+        self.assertEqual(len(listed.splitlines()), 1)  # the refused copies added nothing
+        self.assertIn("Kept", listed)

@@ -17,9 +17,9 @@ std::string TestPostgresUrl() {
   return url ? url : "";
 }
 
-Result<std::unique_ptr<Store>> OpenTestStore(const std::string& sqlite_path) {
+Result<std::string> TestStoreLocation(const std::string& sqlite_path) {
   const std::string url = TestPostgresUrl();
-  if (url.empty()) return OpenSqliteStore(sqlite_path);
+  if (url.empty()) return "sqlite:" + sqlite_path;
   static std::mutex mu;
   static std::atomic<int> counter{0};
   std::lock_guard lock(mu);
@@ -39,7 +39,14 @@ Result<std::unique_ptr<Store>> OpenTestStore(const std::string& sqlite_path) {
   scoped += url.find('?') == std::string::npos ? "?" : "&";
   scoped += "options=-csearch_path%3D";
   scoped += schema;
-  return OpenPostgresStore(scoped);
+  return scoped;
+}
+
+Result<std::unique_ptr<Store>> OpenTestStore(const std::string& sqlite_path) {
+  auto location = TestStoreLocation(sqlite_path);
+  if (!location) return location.status();
+  if (TestPostgresUrl().empty()) return OpenSqliteStore(sqlite_path);
+  return OpenPostgresStore(*location);
 }
 
 }  // namespace sfapid::testing

@@ -19,6 +19,9 @@ std::string TestPostgresUrl();
 // written at `sqlite_path`, so opening the same path again (tests of reopening, of two processes)
 // is the same schema, and a path in a new temporary folder is a new one.
 Result<std::unique_ptr<Store>> OpenTestStore(const std::string& sqlite_path);
+// Where OpenTestStore(sqlite_path) keeps its data, as `sfapid store copy` names a store:
+// "sqlite:PATH", or the URL of the schema (made when new).
+Result<std::string> TestStoreLocation(const std::string& sqlite_path);
 
 struct TestStore {
   TempDir dir{"store"};
