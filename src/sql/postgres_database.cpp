@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
 
 namespace sfapid::sql {
@@ -51,8 +52,7 @@ class PostgresStatement : public StatementImpl {
       types_.resize(count);
       std::vector<const char*> values(count);
       for (size_t i = 0; i < count; ++i) values[i] = params_[i] ? params_[i]->c_str() : nullptr;
-      result_ = PQexecParams(db_.conn_, sql_.c_str(), static_cast<int>(count), types_.data(),
-                             values.data(), nullptr, nullptr, 0);
+      result_ = db_.Execute(sql_, types_, values);
       status = db_.Outcome(result_, sql_);
       if (!status.ok()) return false;
       rows_ = PQresultStatus(result_) == PGRES_TUPLES_OK ? PQntuples(result_) : 0;
@@ -127,6 +127,39 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const std::stri
 
 PostgresDatabase::~PostgresDatabase() { PQfinish(conn_); }
 
+PGresult* PostgresDatabase::Execute(const std::string& sql, const std::vector<Oid>& types,
+                                    const std::vector<const char*>& values) {
+  const int count = static_cast<int>(values.size());
+  // Parameter types are part of a prepared statement, so they are part of its key.
+  std::string key = sql;
+  for (Oid type : types) key += type == kInt8Oid ? 'i' : '.';
+  auto known = prepared_.find(key);
+  if (known == prepared_.end() && prepared_.size() < kMaxPrepared) {
+    std::string name = "s";
+    name += std::to_string(prepared_.size() + 1);
+    PGresult* made = PQprepare(conn_, name.c_str(), sql.c_str(), count, types.data());
+    const bool ok = made && PQresultStatus(made) == PGRES_COMMAND_OK;
+    if (!ok) return made;  // the statement's own error (or the connection's), as exec gives it
+    PQclear(made);
+    known = prepared_.emplace(std::move(key), name).first;
+  }
+  if (known == prepared_.end())  // more texts than the cache holds: parse this one every time
+    return PQexecParams(conn_, sql.c_str(), count, types.data(), values.data(), nullptr, nullptr,
+                        0);
+  PGresult* result =
+      PQexecPrepared(conn_, known->second.c_str(), count, values.data(), nullptr, nullptr, 0);
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (state && std::string_view(state) == "26000") {
+    // The session lost its statements without losing the connection (a pooler in front that
+    // discards them): forget them all and run this one unprepared.
+    PQclear(result);
+    prepared_.clear();
+    return PQexecParams(conn_, sql.c_str(), count, types.data(), values.data(), nullptr, nullptr,
+                        0);
+  }
+  return result;
+}
+
 Status PostgresDatabase::Outcome(PGresult* result, const std::string& sql) {
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
@@ -141,8 +174,10 @@ Status PostgresDatabase::Outcome(PGresult* result, const std::string& sql) {
   if (code == "40001" || code == "40P01") serialization_failure_ = true;
   if (code == "23505") return Status::AlreadyExists(msg);  // unique_violation
   if (PQstatus(conn_) != CONNECTION_OK) {
-    // The server went away (restart, failover): reconnect for the next statement.
+    // The server went away (restart, failover): reconnect for the next statement, on which the
+    // statements prepared on the old connection do not exist.
     PQreset(conn_);
+    prepared_.clear();
     return Status::Unavailable("PostgreSQL connection lost (" + msg + "); try again");
   }
   spdlog::debug("PostgreSQL refused: {} ({})", msg, sql.substr(0, 200));

@@ -5,6 +5,10 @@
 // BEGIN IMMEDIATE holds across processes.
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "sql/database.h"
 
 // libpq's handles, without its header everywhere the store is seen.
@@ -31,12 +35,21 @@ class PostgresDatabase : public Database {
 
   // For the statements: the outcome of one executed statement.
   Status Outcome(pg_result* result, const std::string& sql);
+  // Runs a statement, prepared on this connection the first time its text (with these parameter
+  // types) is run: the server parses and plans the stores' few hundred texts once per connection
+  // instead of on every call. The caller clears the result.
+  pg_result* Execute(const std::string& sql, const std::vector<unsigned int>& types,
+                     const std::vector<const char*>& values);
 
  private:
   explicit PostgresDatabase(pg_conn* conn) : conn_(conn) {}
   pg_conn* conn_;
   int changes_ = 0;
   bool serialization_failure_ = false;
+  // Statement text + parameter types -> the name it was prepared under on this connection. Texts
+  // built per call (IN lists, the copy's batches) could grow it without end: at most this many.
+  static constexpr size_t kMaxPrepared = 512;
+  std::map<std::string, std::string> prepared_;
   friend class PostgresStatement;
 };
 
