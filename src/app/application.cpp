@@ -56,6 +56,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   const std::string node = NodeName(c.server);
   SchedulerPeers peers;
   if (!c.store.url.empty()) peers = {&app->store_->views(), &app->store_->owners(), node};
+  peers.watched = &app->store_->watched();
   for (const auto& system : c.systems) {
     if (system.system_type != SystemType::kCompute) continue;
     auto scheduler =

@@ -8,6 +8,7 @@
 
 #include "domain/scheduler_owners.h"
 #include "domain/shared_views.h"
+#include "domain/watched_jobs.h"
 #include "store/account_store.h"
 #include "store/auth_store.h"
 #include "store/compute_store.h"
@@ -36,6 +37,8 @@ class Store {
   virtual SharedViews& views() = 0;
   // Which node runs each local-scheduler system (domain/scheduler_owners.h).
   virtual SchedulerOwners& owners() = 0;
+  // The Slurm jobs watched until they end (domain/watched_jobs.h).
+  virtual WatchedJobs& watched() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

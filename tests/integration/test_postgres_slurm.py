@@ -1,10 +1,12 @@
 """Two sfapid nodes on one PostgreSQL store in front of the real Slurm test cluster: the queue is
 read once per refresh for both nodes (one squeue, shared through the store), and a job submitted
-through one node is in the very next read through the other. Needs root, Slurm and PostgreSQL
+through one node is in the very next read through the other, and a job submitted through a node
+that dies is reported (usage, callbacks) by the other. Needs root, Slurm and PostgreSQL
 (tests/run-on-postgres); skipped with the reason otherwise."""
 
 import concurrent.futures
 import os
+import signal
 import subprocess
 import time
 import unittest
@@ -12,7 +14,7 @@ import urllib.parse
 
 import slurm_cluster
 from compute_helpers import ComputeTest, OnSlurm, compute_systems, script
-from harness import PREFIX, ModuleUsers, Server, share_store
+from harness import PREFIX, ModuleUsers, Server, share_store, wait_until
 from test_compute_slurm import metric
 
 USERS = ModuleUsers("alice", "bob")
@@ -134,6 +136,20 @@ class SharedQueue(OnSlurm, ComputeTest):
         waited = time.time() - started
         self.assertIsInstance(rows, list)
         self.assertGreaterEqual(waited, 2.0, "b did not wait for the claim")
+
+    def test_a_job_submitted_through_a_node_that_died_is_reported_by_the_other(self):
+        jobid = self.submit(script("sleep 2"))  # through node a
+        watched = f"SELECT jobid FROM slurm_watched_jobs WHERE jobid = '{jobid}'"
+        self.assertEqual(self.b.query(watched), [(jobid,)], "the watch is not in the store")
+        self.server.stop(signal.SIGKILL)
+        try:
+            charged = f'SELECT jobid, state, "user" FROM finished_jobs WHERE jobid = \'{jobid}\''
+            self.assertTrue(wait_until(lambda: self.b.query(charged), timeout=60),
+                            "node b never reported the job node a submitted")
+            self.assertEqual(self.b.query(charged), [(jobid, "COMPLETED", self.user(None))])
+            self.assertTrue(wait_until(lambda: not self.b.query(watched), timeout=10))
+        finally:
+            self.server.start()
 
     def server_url(self):
         with open(self.server.config_path) as f:

@@ -144,13 +144,17 @@ class Scheduler {
 class RunAs;
 class SharedViews;
 class SchedulerOwners;
-// The other sfapid nodes a scheduler shares its work with: null for a node alone (a SQLite
-// store). With a shared store, Slurm's queue is read once per refresh for all nodes (views), and
-// a local-scheduler system runs on one node only (owners).
+class WatchedJobs;
+// What a scheduler keeps in the store, and the other sfapid nodes it shares its work with. The
+// Slurm backend keeps the jobs it watches until they end in the store (watched; always set when
+// there is a store). views and owners are null for a node alone (a SQLite store); with a shared
+// store, Slurm's queue is read once per refresh for all nodes and the nodes take turns watching
+// (views), and a local-scheduler system runs on one node only (owners).
 struct SchedulerPeers {
   SharedViews* views = nullptr;
   SchedulerOwners* owners = nullptr;
   std::string node;  // this node's name ([server] node_name)
+  WatchedJobs* watched = nullptr;
 };
 // The scheduler a compute system's config names, keeping its state in `spool` (the system's
 // spool_dir under data_dir). Slurm submits and cancels through `runas`.

@@ -21,8 +21,12 @@ Result<std::unique_ptr<Scheduler>> MakeScheduler(const SystemConfig& system,
     }
     return std::unique_ptr<Scheduler>(new LocalScheduler(system, spool));
   }
-  if (system.scheduler.backend == "slurm")
+  if (system.scheduler.backend == "slurm") {
+    if (!peers.watched)
+      return Status::Internal("system '" + system.name +
+                              "': the Slurm backend keeps its watched jobs in the store");
     return std::unique_ptr<Scheduler>(new SlurmScheduler(system, runas, spool, peers));
+  }
   return Status::InvalidArgument("system '" + system.name + "': unknown scheduler backend '" +
                                  system.scheduler.backend + "'");
 }

@@ -364,6 +364,18 @@ const std::vector<std::string>& Migrations() {
         claimed_at INTEGER NOT NULL
       );
       )sql",
+      // 13: the Slurm jobs submitted through sfapid and watched until they end
+      // (domain/watched_jobs.h); before, each node kept its own in a JSON file.
+      R"sql(
+      CREATE TABLE slurm_watched_jobs (
+        cluster TEXT NOT NULL,
+        jobid TEXT NOT NULL,
+        user TEXT NOT NULL,
+        submitted INTEGER NOT NULL,
+        reservation TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY(cluster, jobid)
+      );
+      )sql",
   };
   return m;
 }

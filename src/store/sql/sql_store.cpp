@@ -16,6 +16,7 @@
 #include "store/sql/sql_status_store.h"
 #include "store/sql/sql_task_store.h"
 #include "store/sql/sql_transfer_store.h"
+#include "store/sql/sql_watched_jobs.h"
 #include "store/sql/sql_web_store.h"
 #include "store/store.h"
 #include "util/private_files.h"
@@ -37,7 +38,8 @@ class SqlStore : public Store {
         reservations_(*pool_),
         web_(*pool_),
         views_(*pool_),
-        owners_(*pool_) {}
+        owners_(*pool_),
+        watched_(*pool_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -49,6 +51,7 @@ class SqlStore : public Store {
   WebStore& web() override { return web_; }
   SharedViews& views() override { return views_; }
   SchedulerOwners& owners() override { return owners_; }
+  WatchedJobs& watched() override { return watched_; }
 
   Status Ping() override {
     std::lock_guard lock(*pool_);
@@ -77,6 +80,7 @@ class SqlStore : public Store {
   sql::SqlWebStore web_;
   sql::SqlSharedViews views_;
   sql::SqlSchedulerOwners owners_;
+  sql::SqlWatchedJobs watched_;
 };
 
 }  // namespace

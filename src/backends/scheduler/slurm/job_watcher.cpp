@@ -11,7 +11,6 @@
 #include <set>
 
 #include "backends/scheduler/job_fields.h"
-#include "util/private_files.h"
 
 namespace sfapid::slurm {
 
@@ -27,29 +26,22 @@ int64_t ParseLocalTime(const std::string& text) {
   return static_cast<int64_t>(mktime(&t));
 }
 
-// The rename that replaced the file is on disk only once its folder is.
-Status SyncFolder(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::Unavailable("cannot open " + dir + ": " + std::strerror(errno));
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return Status::Unavailable("cannot sync " + dir + ": " + std::strerror(err));
-  return Status::Ok();
-}
-
 }  // namespace
 
-JobWatcher::JobWatcher(std::string cluster, std::string state_dir)
-    : cluster_(std::move(cluster)),
-      state_dir_(std::move(state_dir)),
-      state_file_(state_dir_ + "/slurm-watched.json") {}
+JobWatcher::JobWatcher(std::string cluster, WatchedJobs& list)
+    : cluster_(std::move(cluster)), list_(list) {}
 
-Status JobWatcher::Load() {
-  const int fd = ::open(state_file_.c_str(), O_RDONLY | O_CLOEXEC);
+Status JobWatcher::Counted(Status s) {
+  if (!s.ok()) ++save_failures_;
+  return s;
+}
+
+Status JobWatcher::ImportFile(const std::string& state_dir) {
+  const std::string file = state_dir + "/slurm-watched.json";
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::Ok();
-    return Status::Unavailable("cannot read " + state_file_ + ": " + std::strerror(errno));
+    return Status::Unavailable("cannot read " + file + ": " + std::strerror(errno));
   }
   std::string text;
   char buf[65536];
@@ -57,11 +49,10 @@ Status JobWatcher::Load() {
   while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
   const int err = errno;
   ::close(fd);
-  if (n < 0) return Status::Unavailable("cannot read " + state_file_ + ": " + std::strerror(err));
+  if (n < 0) return Status::Unavailable("cannot read " + file + ": " + std::strerror(err));
   boost::system::error_code ec;
   const json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return Status::Unavailable(state_file_ + " is not a JSON object");
-  std::lock_guard lock(mu_);
+  if (ec || !v.is_object()) return Status::Unavailable(file + " is not a JSON object");
   size_t skipped = 0;
   for (const auto& [id, w] : v.as_object()) {
     const json::object* o = w.if_object();
@@ -72,52 +63,37 @@ Status JobWatcher::Load() {
       continue;
     }
     const json::value* reservation = o->if_contains("reservation");
-    watched_[std::string(id)] =
-        Watched{std::string(user->as_string()), submitted->as_int64(),
-                reservation && reservation->is_string() ? std::string(reservation->as_string())
-                                                        : std::string()};
+    if (Status s =
+            Watch(std::string(id), std::string(user->as_string()), submitted->as_int64(),
+                  reservation && reservation->is_string() ? std::string(reservation->as_string())
+                                                          : std::string());
+        !s.ok())
+      return s;
   }
   if (skipped > 0)
-    return Status::Unavailable(state_file_ + ": " + std::to_string(skipped) +
-                               " damaged record(s) skipped");
+    return Status::Unavailable(file + ": " + std::to_string(skipped) +
+                               " damaged record(s) skipped (the file is left where it is)");
+  if (::rename(file.c_str(), (file + ".imported").c_str()) != 0)
+    return Status::Unavailable("cannot rename " + file + ": " + std::strerror(errno));
   return Status::Ok();
 }
 
 Status JobWatcher::Watch(const std::string& jobid, const std::string& user, int64_t submitted,
                          const std::string& reservation) {
-  {
-    std::lock_guard lock(mu_);
-    watched_[jobid] = Watched{user, submitted, reservation};
-  }
-  return Save();
+  if (Status s = Counted(list_.Watch(cluster_, WatchedJob{jobid, user, submitted, reservation}));
+      !s.ok())
+    return s;
+  ++size_;
+  return Status::Ok();
 }
 
-Status JobWatcher::Save() {
-  std::lock_guard saving(save_mu_);
-  json::object o;
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& [id, w] : watched_)
-      o[id] = json::object{
-          {"user", w.user}, {"submitted", w.submitted}, {"reservation", w.reservation}};
-  }
-  Status s = EnsurePrivateDir(state_dir_);
-  if (s.ok()) s = WritePrivateFileAtomically(state_file_, json::serialize(o));
-  if (s.ok()) s = SyncFolder(state_dir_);
-  if (!s.ok()) {
-    std::lock_guard lock(mu_);
-    ++save_failures_;
-  }
-  return s;
-}
-
-JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
+Result<JobWatcher::Look> JobWatcher::Check(const Sources& slurm, int64_t now) {
   Look look;
-  std::map<std::string, Watched> candidates;
-  {
-    std::lock_guard lock(mu_);
-    if (watched_.empty()) return look;
-  }
+  auto watched = list_.Watched(cluster_);
+  if (!watched) return watched.status();
+  size_ = watched->size();
+  if (watched->empty()) return look;
+  std::map<std::string, const WatchedJob*> candidates;
   auto queue = slurm.queue();
   if (!queue) return look;
   std::set<std::string> active, ended;
@@ -126,11 +102,8 @@ JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
     (IsTerminalState(RowField(row.fields, "state")) ? ended : active)
         .insert(id.substr(0, id.find('_')));
   }
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& [id, w] : watched_)
-      if (!active.count(id)) candidates.emplace(id, w);
-  }
+  for (const WatchedJob& w : *watched)
+    if (!active.count(w.jobid)) candidates.emplace(w.jobid, &w);
   if (candidates.empty()) return look;
   auto accounting = slurm.accounting();
   if (!accounting) return look;
@@ -139,7 +112,7 @@ JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
   // snapshot, which would cost a sacct per job just submitted).
   std::string missing;
   for (const auto& [id, w] : candidates)
-    if ((ended.count(id) || now - w.submitted > 60) && RowsOfJob(**accounting, id).empty() &&
+    if ((ended.count(id) || now - w->submitted > 60) && RowsOfJob(**accounting, id).empty() &&
         missing.size() < 2000)
       missing += (missing.empty() ? "" : ",") + id;
   Rows by_id;
@@ -153,13 +126,13 @@ JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
     for (const JobRow* row : rows) all_ended &= IsTerminalState(RowState(*row));
     // Not in accounting a day after submission: it will not come; stop watching.
     if (!all_ended) {
-      if (now - w.submitted > 86400) done.push_back(id);
+      if (now - w->submitted > 86400) done.push_back(id);
       continue;
     }
     std::vector<FinishedJob> tasks;
     for (const JobRow* row : rows) {
       tasks.push_back(FinishedJob{
-          cluster_, RowField(*row, "jobid"), w.user, RowField(*row, "account"), RowState(*row),
+          cluster_, RowField(*row, "jobid"), w->user, RowField(*row, "account"), RowState(*row),
           RowField(*row, "exitcode"), ParseLocalTime(RowField(*row, "submit")),
           ParseLocalTime(RowField(*row, "start")), ParseLocalTime(RowField(*row, "end")),
           std::max(1, std::atoi(RowField(*row, "nnodes").c_str()))});
@@ -167,7 +140,7 @@ JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
       // sacct loses the name once the reservation is deleted (it often is, right after its
       // jobs): the one the job was submitted to is kept from its script.
       tasks.back().reservation = RowField(*row, "reservation");
-      if (tasks.back().reservation.empty()) tasks.back().reservation = w.reservation;
+      if (tasks.back().reservation.empty()) tasks.back().reservation = w->reservation;
     }
     // An array: each task, then the whole under the array's id (what its callback announces).
     const bool array = tasks.size() > 1 || tasks.front().jobid.find('_') != std::string::npos;
@@ -180,21 +153,10 @@ JobWatcher::Look JobWatcher::Check(const Sources& slurm, int64_t now) const {
 
 Status JobWatcher::Forget(const std::vector<std::string>& jobids) {
   if (jobids.empty()) return Status::Ok();
-  {
-    std::lock_guard lock(mu_);
-    for (const auto& id : jobids) watched_.erase(id);
-  }
-  return Save();
-}
-
-size_t JobWatcher::size() const {
-  std::lock_guard lock(mu_);
-  return watched_.size();
-}
-
-uint64_t JobWatcher::save_failures() const {
-  std::lock_guard lock(mu_);
-  return save_failures_;
+  if (Status s = Counted(list_.Forget(cluster_, jobids)); !s.ok()) return s;
+  const size_t seen = size_;
+  size_ = seen > jobids.size() ? seen - jobids.size() : 0;
+  return Status::Ok();
 }
 
 }  // namespace sfapid::slurm

@@ -1,35 +1,33 @@
 // The jobs submitted through sfapid that have not ended yet, watched until Slurm's accounting has
-// their final state, so the job-ended handler (callbacks, usage) hears of each once, as with the
-// local scheduler. The list survives a restart in a small state file, written whole on every
-// change (a temporary file, fsynced, renamed over the old one, the folder fsynced): a crash
-// leaves the old list or the new one. A write that fails is returned and counted, never dropped.
+// their final state, so the job-ended handler (callbacks, usage) hears of each, as with the
+// local scheduler. The list is in the store (domain/watched_jobs.h): it survives restarts and
+// crashes, and with several nodes on one store a job submitted through a node that died is
+// reported by another. A write that fails is returned and counted, never dropped.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "backends/scheduler/slurm/slurm_rows.h"
 #include "domain/finished_job.h"
+#include "domain/watched_jobs.h"
 #include "util/status.h"
 
 namespace sfapid::slurm {
 
 class JobWatcher {
  public:
-  // `state_dir`: where the state file (slurm-watched.json) lives; created when missing.
-  JobWatcher(std::string cluster, std::string state_dir);
+  JobWatcher(std::string cluster, WatchedJobs& list);
 
-  const std::string& state_file() const { return state_file_; }
-
-  // Reads the jobs of an earlier run. A missing file is none; an unreadable or damaged one is an
-  // error (the jobs in it are then not watched, and the caller says so).
-  Status Load();
-  // Starts watching a job `user` just submitted (Unix seconds) into `reservation` ("" = none),
-  // and saves the list.
+  // Moves the jobs an earlier version watched in its state file (`state_dir`/slurm-watched.json)
+  // into the store and renames the file *.imported. No file: nothing to do. A damaged one is an
+  // error (its good records are still moved; the file stays for the operator to read).
+  Status ImportFile(const std::string& state_dir);
+  // Starts watching a job `user` just submitted (Unix seconds) into `reservation` ("" = none).
   Status Watch(const std::string& jobid, const std::string& user, int64_t submitted,
                const std::string& reservation = "");
 
@@ -43,33 +41,26 @@ class JobWatcher {
   // the array's summary under its own id) and its id in `done`. A job accounting has not heard
   // of a day after submission is in `done` only. Nothing is forgotten here: the caller reports
   // `ended`, then calls Forget(done), so a crash between the two repeats a report rather than
-  // losing one.
+  // losing one. Fails only when the list cannot be read.
   struct Look {
     std::vector<FinishedJob> ended;
     std::vector<std::string> done;
   };
-  Look Check(const Sources& slurm, int64_t now) const;
-  // Stops watching these jobs and saves the list.
+  Result<Look> Check(const Sources& slurm, int64_t now);
+  // Stops watching these jobs.
   Status Forget(const std::vector<std::string>& jobids);
 
-  size_t size() const;
-  uint64_t save_failures() const;
+  // How many jobs the last Watch, Check or Forget saw watched (for metrics).
+  size_t size() const { return size_; }
+  uint64_t save_failures() const { return save_failures_; }
 
  private:
-  struct Watched {
-    std::string user;
-    int64_t submitted = 0;    // Unix seconds
-    std::string reservation;  // #SBATCH --reservation of its script
-  };
-  Status Save();  // the whole list; takes mu_
+  Status Counted(Status s);
 
   std::string cluster_;
-  std::string state_dir_, state_file_;
-  mutable std::mutex mu_;
-  std::map<std::string, Watched> watched_;  // by job id
-  uint64_t save_failures_ = 0;
-  // Saves run one at a time, so an older list never overwrites a newer one.
-  std::mutex save_mu_;
+  WatchedJobs& list_;
+  std::atomic<size_t> size_{0};
+  std::atomic<uint64_t> save_failures_{0};
 };
 
 }  // namespace sfapid::slurm

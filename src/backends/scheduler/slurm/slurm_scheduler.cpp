@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <climits>
 #include <ctime>
 #include <sstream>
 
@@ -46,6 +47,9 @@ SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::st
       commands_(system.scheduler.slurm_bin_dir, system.scheduler.slurm_cluster,
                 system.scheduler.command_timeout_seconds, runas),
       shared_queue_(SharedQueue(system, peers)),
+      shared_views_(peers.views),
+      node_(peers.node),
+      state_dir_(std::move(state_dir)),
       queue_(Snapshot<Rows>::FetchSince(
                  [this](Clock::time_point not_before) { return FetchQueue(not_before); }),
              slurm::Millis(system.scheduler.refresh_interval_seconds),
@@ -54,7 +58,7 @@ SlurmScheduler::SlurmScheduler(const SystemConfig& system, RunAs& runas, std::st
                     slurm::Millis(system.scheduler.refresh_interval_seconds),
                     slurm::Millis(system.scheduler.min_refresh_interval_seconds)),
       accounting_(system, commands_, queue_),
-      watcher_(system.name, std::move(state_dir)) {}
+      watcher_(system.name, *peers.watched) {}
 
 SlurmScheduler::~SlurmScheduler() { Stop(); }
 
@@ -141,11 +145,11 @@ Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
   if (!jobid) return jobid;
   // Read-your-writes: this user's next read comes from a view taken after this moment.
   NoteChange(script.who.api_user);
-  // The job runs whatever happens here; a list that could not be saved still watches it until
-  // sfapid stops, and the failure is logged and counted (sfapid_slurm_watch_save_failures_total).
+  // The job runs whatever happens here; a watch the store could not record is logged and
+  // counted (sfapid_slurm_watch_save_failures_total).
   const std::string reservation = DirectiveValue(script.text, '\0', "reservation").value_or("");
   if (Status s = watcher_.Watch(*jobid, script.who.api_user, NowSeconds(), reservation); !s.ok())
-    spdlog::error("{}: job {} will not be reported if sfapid restarts before it ends: {}",
+    spdlog::error("{}: job {} will not be reported to callbacks and usage when it ends: {}",
                   system_.name, *jobid, s.message());
   return jobid;
 }
@@ -221,8 +225,8 @@ Result<int> SlurmScheduler::ReservableNodes() {
 }
 
 void SlurmScheduler::Start() {
-  if (Status s = watcher_.Load(); !s.ok())
-    spdlog::error("{}: watched jobs of the last run: {}", system_.name, s.message());
+  if (Status s = watcher_.ImportFile(state_dir_); !s.ok())
+    spdlog::error("{}: watched jobs of an earlier version: {}", system_.name, s.message());
   stopping_ = false;
   watch_thread_ = std::thread([this] { WatchLoop(); });
 }
@@ -244,23 +248,41 @@ void SlurmScheduler::WatchLoop() {
                         [this] { return stopping_; });
       if (stopping_) return;
     }
-    if (watcher_.size() > 0) CheckWatched();
+    CheckWatched();
   }
 }
 
-// Jobs that ended are reported before they are forgotten: at least once, also across a crash.
+// Jobs that ended are reported before they are forgotten: at least once, also across a crash
+// (the handler charges and announces each job once however often it hears of it). With several
+// nodes, one at a time looks per refresh interval: the others would only repeat its sacct.
 void SlurmScheduler::CheckWatched() {
+  const std::string key = "slurm/" + system_.name + "/watch";
+  if (shared_views_) {
+    const auto& sc = system_.scheduler;
+    const int64_t now = NowUnixMs();
+    // The loops of the nodes wake every refresh interval: a little less between two looks lets
+    // the next node's wake-up count.
+    const int64_t every = static_cast<int64_t>(sc.refresh_interval_seconds * 900);
+    const int64_t hold = static_cast<int64_t>(sc.command_timeout_seconds * 2000) + 5000;
+    auto claimed = shared_views_->ClaimRefresh(key, node_, now, now + hold, every, INT64_MAX);
+    if (!claimed || !*claimed) return;
+  }
   const slurm::JobWatcher::Sources sources{
       [this] { return queue_.Get(); }, [this] { return accounting_.Window(); },
       [this](const std::string& ids) { return accounting_.ById(ids); }};
-  const slurm::JobWatcher::Look look = watcher_.Check(sources, NowSeconds());
-  for (const FinishedJob& f : look.ended)
-    if (on_end_) on_end_(f);
-  if (Status s = watcher_.Forget(look.done); !s.ok())
-    spdlog::error(
-        "{}: cannot save watched jobs (ended ones may be reported again after a "
-        "restart): {}",
-        system_.name, s.message());
+  auto look = watcher_.Check(sources, NowSeconds());
+  if (!look) {
+    spdlog::error("{}: cannot read the watched jobs: {}", system_.name, look.status().message());
+  } else {
+    for (const FinishedJob& f : look->ended)
+      if (on_end_) on_end_(f);
+    if (Status s = watcher_.Forget(look->done); !s.ok())
+      spdlog::error("{}: cannot forget ended jobs (they will be reported again): {}", system_.name,
+                    s.message());
+  }
+  if (shared_views_)
+    if (Status s = shared_views_->ReleaseRefresh(key, node_); !s.ok())
+      spdlog::warn("{}: releasing the watch: {}", system_.name, s.message());
 }
 
 std::string SlurmScheduler::Metrics() const {

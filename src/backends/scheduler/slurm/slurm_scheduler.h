@@ -4,8 +4,9 @@
 // poll. A user's own submission is always in what they read next (a fresh snapshot is taken when
 // theirs is older than it). Jobs submitted through sfapid are watched until they end, so callbacks
 // and usage work as with the local scheduler. Several sfapid nodes on one store share one queue
-// snapshot per refresh (shared_fetch.h), and a submission through one node is in the next read
-// through any other.
+// snapshot per refresh (shared_fetch.h), a submission through one node is in the next read
+// through any other, and the watched jobs are one list in the store that one node at a time
+// checks (a claim per refresh interval), so a job is reported whichever node submitted it.
 //
 // This class coordinates: the accounting view and its merge with the queue (accounting_view.h),
 // the commands and what their output means (job_commands.h) and the watched jobs
@@ -33,8 +34,10 @@ namespace sfapid {
 
 class SlurmScheduler : public Scheduler {
  public:
+  // `state_dir`: where an earlier version kept its watched jobs (moved into the store at Start).
+  // peers.watched must be set.
   SlurmScheduler(const SystemConfig& system, RunAs& runas, std::string state_dir,
-                 const SchedulerPeers& peers = {});
+                 const SchedulerPeers& peers);
   ~SlurmScheduler() override;
 
   std::string backend_name() const override { return "slurm"; }
@@ -82,6 +85,9 @@ class SlurmScheduler : public Scheduler {
   const SystemConfig& system_;
   slurm::SlurmCommands commands_;
   std::unique_ptr<SharedFetch> shared_queue_;  // null when this node is alone on its store
+  SharedViews* shared_views_;                  // null when this node is alone on its store
+  std::string node_;
+  std::string state_dir_;
   Snapshot<Rows> queue_;
   Snapshot<slurm::ReservationMap> reservations_;
   slurm::AccountingView accounting_;

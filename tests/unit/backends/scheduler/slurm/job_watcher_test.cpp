@@ -1,12 +1,16 @@
+// The Slurm job watcher on a real store (SQLite, or PostgreSQL under tests/run-on-postgres): the
+// list survives a restart and is one list for every node on the store; a failed write is
+// returned and counted; an earlier version's state file is moved into the store; ended jobs are
+// reported and forgotten only when asked.
 #include "backends/scheduler/slurm/job_watcher.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "support/temp_dir.h"
+#include "support/test_store.h"
 
 namespace sfapid::slurm {
 namespace {
@@ -16,24 +20,34 @@ constexpr int64_t kNow = 1'800'000'000;
 
 class JobWatcherTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("job-watcher-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+  // Another handle on the same store: a restarted sfapid, or another node.
+  std::unique_ptr<Store> Reopen() {
+    auto store = testing::OpenTestStore(dir_ / "sfapid.db");
+    EXPECT_TRUE(store) << store.status().message();
+    return store ? std::move(store).value() : nullptr;
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::permissions(dir_, fs::perms::owner_all, ec);
-    fs::remove_all(dir_, ec);
+  std::vector<std::string> WatchedIds(Store& store) {
+    std::vector<std::string> ids;
+    auto watched = store.watched().Watched("perlmutter");
+    EXPECT_TRUE(watched) << watched.status().message();
+    if (watched)
+      for (const WatchedJob& w : *watched) ids.push_back(w.jobid);
+    return ids;
   }
-  std::string Read(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  fs::path dir_;
+
+  testing::TempDir dir_{"job-watcher"};
+  std::unique_ptr<Store> store_ = Reopen();
+};
+
+// A store whose writes fail, as a database that went away does.
+class FailingList : public WatchedJobs {
+ public:
+  Status Watch(const std::string&, const WatchedJob&) override { return Refused(); }
+  Result<std::vector<WatchedJob>> Watched(const std::string&) override { return Refused(); }
+  Status Forget(const std::string&, const std::vector<std::string>&) override { return Refused(); }
+
+ private:
+  static Status Refused() { return Status::Unavailable("database: connection lost"); }
 };
 
 Rows Accounting(std::vector<JobRow> rows) { return WithJson(std::move(rows)); }
@@ -55,82 +69,86 @@ JobWatcher::Sources From(Rows queue, Rows accounting, std::vector<std::string>* 
           }};
 }
 
-TEST_F(JobWatcherTest, AWatchedJobIsSavedAndSurvivesARestart) {
-  JobWatcher watcher("perlmutter", dir_.string());
-  ASSERT_TRUE(watcher.Load().ok());  // no file yet: none watched
+TEST_F(JobWatcherTest, AWatchedJobIsKeptInTheStoreAndSurvivesARestart) {
+  JobWatcher watcher("perlmutter", store_->watched());
   ASSERT_TRUE(watcher.Watch("12", "alice", kNow).ok());
-  ASSERT_TRUE(watcher.Watch("13", "bob", kNow + 1).ok());
-  EXPECT_TRUE(fs::exists(watcher.state_file()));
-  EXPECT_FALSE(fs::exists(watcher.state_file() + ".tmp"));
-  EXPECT_EQ(fs::status(watcher.state_file()).permissions() & fs::perms::all,
-            fs::perms::owner_read | fs::perms::owner_write);
-  EXPECT_EQ(Read(watcher.state_file()),
-            R"({"12":{"user":"alice","submitted":1800000000,"reservation":""},)"
-            R"("13":{"user":"bob","submitted":1800000001,"reservation":""}})");
+  ASSERT_TRUE(watcher.Watch("13", "bob", kNow + 1, "resv").ok());
+  EXPECT_EQ(watcher.size(), 2u);
+  store_.reset();
 
-  JobWatcher after("perlmutter", dir_.string());
-  ASSERT_TRUE(after.Load().ok());
-  EXPECT_EQ(after.size(), 2u);
-  ASSERT_TRUE(after.Forget({"12"}).ok());
-  JobWatcher again("perlmutter", dir_.string());
-  ASSERT_TRUE(again.Load().ok());
-  EXPECT_EQ(again.size(), 1u);
+  auto after = Reopen();
+  ASSERT_TRUE(after);
+  auto watched = after->watched().Watched("perlmutter");
+  ASSERT_TRUE(watched) << watched.status().message();
+  ASSERT_EQ(watched->size(), 2u);
+  EXPECT_EQ((*watched)[1].user, "bob");
+  EXPECT_EQ((*watched)[1].submitted, kNow + 1);
+  EXPECT_EQ((*watched)[1].reservation, "resv");
+  EXPECT_TRUE(after->watched().Watched("other-cluster")->empty());  // per cluster
+  JobWatcher restarted("perlmutter", after->watched());
+  ASSERT_TRUE(restarted.Forget({"12"}).ok());
+  EXPECT_EQ(WatchedIds(*after), std::vector<std::string>{"13"});
 }
 
-// The failure path: a state folder that cannot be written is reported and counted, and the job
-// is still watched while sfapid runs.
-TEST_F(JobWatcherTest, AFailedSaveIsReturnedAndCounted) {
-  fs::create_directories(dir_.parent_path());
-  { std::ofstream(dir_.string()) << "a file where the folder should be"; }
-  JobWatcher watcher("perlmutter", dir_.string());
+TEST_F(JobWatcherTest, EveryNodeOnTheStoreSeesOneList) {
+  auto other_node = Reopen();
+  ASSERT_TRUE(other_node);
+  JobWatcher a("perlmutter", store_->watched());
+  JobWatcher b("perlmutter", other_node->watched());
+  ASSERT_TRUE(a.Watch("40", "alice", kNow).ok());
+  // The job ended; node b, which did not submit it, reports it.
+  const Rows accounting = Accounting({SacctRow("40", "COMPLETED")});
+  auto look = b.Check(From({}, accounting), kNow + 10);
+  ASSERT_TRUE(look) << look.status().message();
+  ASSERT_EQ(look->ended.size(), 1u);
+  EXPECT_EQ(look->ended[0].user, "alice");
+  ASSERT_TRUE(b.Forget(look->done).ok());
+  auto again = a.Check(From({}, accounting), kNow + 11);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->ended.empty());  // reported once, by b
+}
+
+TEST_F(JobWatcherTest, AFailedWriteIsReturnedAndCounted) {
+  FailingList failing;
+  JobWatcher watcher("perlmutter", failing);
   const Status s = watcher.Watch("12", "alice", kNow);
-  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message(), "database: connection lost");
   EXPECT_EQ(watcher.save_failures(), 1u);
-  EXPECT_EQ(watcher.size(), 1u);
   EXPECT_FALSE(watcher.Forget({"12"}).ok());
   EXPECT_EQ(watcher.save_failures(), 2u);
-  fs::remove(dir_);
+  auto look = watcher.Check(From({}, {}), kNow);
+  ASSERT_FALSE(look);  // a list that cannot be read is an error, not "nothing to watch"
+  EXPECT_EQ(look.status().message(), "database: connection lost");
 }
 
-TEST_F(JobWatcherTest, AnUnwritableFolderFailsTheSaveAndKeepsTheOldList) {
-  if (::geteuid() == 0) {
-    // root writes through permissions: make the file's temporary name a folder instead, which
-    // the atomic write cannot create.
-    JobWatcher watcher("perlmutter", dir_.string());
-    ASSERT_TRUE(watcher.Watch("12", "alice", kNow).ok());
-    const std::string before = Read(watcher.state_file());
-    fs::create_directories(watcher.state_file() + ".tmp/blocker");
-    EXPECT_FALSE(watcher.Watch("13", "alice", kNow).ok());
-    EXPECT_EQ(Read(watcher.state_file()), before);
-    EXPECT_EQ(watcher.save_failures(), 1u);
-    return;
-  }
-  JobWatcher watcher("perlmutter", dir_.string());
-  ASSERT_TRUE(watcher.Watch("12", "alice", kNow).ok());
-  const std::string before = Read(watcher.state_file());
-  fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec);
-  EXPECT_FALSE(watcher.Watch("13", "alice", kNow).ok());
-  EXPECT_EQ(Read(watcher.state_file()), before);
-  EXPECT_EQ(watcher.save_failures(), 1u);
+TEST_F(JobWatcherTest, AnEarlierVersionsFileIsMovedIntoTheStore) {
+  const std::string file = dir_ / "slurm-watched.json";
+  std::ofstream(file) << R"({"12":{"user":"alice","submitted":1800000000,"reservation":""},)"
+                         R"("13":{"user":"bob","submitted":1800000001,"reservation":"r1"}})";
+  JobWatcher watcher("perlmutter", store_->watched());
+  ASSERT_TRUE(watcher.ImportFile(dir_.path()).ok());
+  EXPECT_EQ(WatchedIds(*store_), (std::vector<std::string>{"12", "13"}));
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_TRUE(fs::exists(file + ".imported"));
+  EXPECT_TRUE(watcher.ImportFile(dir_.path()).ok());  // nothing left to move
+  EXPECT_TRUE(watcher.ImportFile(dir_ / "no-such-folder").ok());
 }
 
 TEST_F(JobWatcherTest, ADamagedFileIsAnErrorNotSilence) {
-  fs::create_directories(dir_);
-  JobWatcher watcher("perlmutter", dir_.string());
-  { std::ofstream(watcher.state_file()) << "{not json"; }
-  EXPECT_FALSE(watcher.Load().ok());
-  {
-    std::ofstream(watcher.state_file())
-        << R"({"12":{"user":"alice","submitted":5},"13":{"user":7}})";
-  }
-  const Status s = watcher.Load();
+  const std::string file = dir_ / "slurm-watched.json";
+  JobWatcher watcher("perlmutter", store_->watched());
+  std::ofstream(file) << "{not json";
+  EXPECT_FALSE(watcher.ImportFile(dir_.path()).ok());
+  std::ofstream(file) << R"({"12":{"user":"alice","submitted":5},"13":{"user":7}})";
+  const Status s = watcher.ImportFile(dir_.path());
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("1 damaged record"), std::string::npos) << s.message();
-  EXPECT_EQ(watcher.size(), 1u);  // the good record is kept
+  EXPECT_EQ(WatchedIds(*store_), std::vector<std::string>{"12"});  // the good record is moved
+  EXPECT_TRUE(fs::exists(file));  // and the file stays for the operator
 }
 
 TEST_F(JobWatcherTest, EndedJobsAreReportedAndForgottenOnlyWhenAsked) {
-  JobWatcher watcher("perlmutter", dir_.string());
+  JobWatcher watcher("perlmutter", store_->watched());
   ASSERT_TRUE(watcher.Watch("12", "alice", kNow).ok());
   ASSERT_TRUE(watcher.Watch("13", "alice", kNow).ok());
   ASSERT_TRUE(watcher.Watch("14", "bob", kNow).ok());
@@ -138,7 +156,7 @@ TEST_F(JobWatcherTest, EndedJobsAreReportedAndForgottenOnlyWhenAsked) {
   const Rows queue = Accounting({JobRow{{"jobid", "12"}, {"state", "RUNNING"}}});
   const Rows accounting = Accounting({SacctRow("12", "RUNNING"), SacctRow("13", "CANCELLED by 5"),
                                       SacctRow("14_0", "COMPLETED"), SacctRow("14_1", "RUNNING")});
-  JobWatcher::Look look = watcher.Check(From(queue, accounting), kNow + 10);
+  JobWatcher::Look look = watcher.Check(From(queue, accounting), kNow + 10).value();
   ASSERT_EQ(look.ended.size(), 1u);
   EXPECT_EQ(look.ended[0].jobid, "13");
   EXPECT_EQ(look.ended[0].state, "CANCELLED");
@@ -146,14 +164,14 @@ TEST_F(JobWatcherTest, EndedJobsAreReportedAndForgottenOnlyWhenAsked) {
   EXPECT_EQ(look.ended[0].system, "perlmutter");
   EXPECT_EQ(look.ended[0].nodes, 2);
   EXPECT_EQ(look.done, (std::vector<std::string>{"13"}));
-  EXPECT_EQ(watcher.size(), 3u);  // Check forgets nothing
+  EXPECT_EQ(WatchedIds(*store_).size(), 3u);  // Check forgets nothing
   ASSERT_TRUE(watcher.Forget(look.done).ok());
-  EXPECT_EQ(watcher.size(), 2u);
+  EXPECT_EQ(WatchedIds(*store_), (std::vector<std::string>{"12", "14"}));
 
   // The array ends: each task, then the summary under the array's id.
   const Rows later = Accounting(
       {SacctRow("12", "RUNNING"), SacctRow("14_0", "COMPLETED"), SacctRow("14_1", "FAILED")});
-  look = watcher.Check(From(queue, later), kNow + 20);
+  look = watcher.Check(From(queue, later), kNow + 20).value();
   ASSERT_EQ(look.ended.size(), 3u);
   EXPECT_EQ(look.ended[2].jobid, "14");
   EXPECT_TRUE(look.ended[2].array_summary);
@@ -162,33 +180,34 @@ TEST_F(JobWatcherTest, EndedJobsAreReportedAndForgottenOnlyWhenAsked) {
 
 TEST_F(JobWatcherTest, AJobKeepsItsReservationWhenSacctHasForgottenIt) {
   {
-    JobWatcher watcher("perlmutter", dir_.string());
+    JobWatcher watcher("perlmutter", store_->watched());
     ASSERT_TRUE(watcher.Watch("30", "alice", kNow, "alice_0a1b2c3d").ok());
     ASSERT_TRUE(watcher.Watch("31", "alice", kNow).ok());
   }
-  JobWatcher watcher("perlmutter", dir_.string());  // after a restart
-  ASSERT_TRUE(watcher.Load().ok());
+  auto after = Reopen();  // after a restart
+  ASSERT_TRUE(after);
+  JobWatcher watcher("perlmutter", after->watched());
   JobRow in_named = SacctRow("31", "COMPLETED");
   in_named["reservation"] = "maint";  // sacct's own word wins
   const Rows accounting = Accounting({SacctRow("30", "COMPLETED"), in_named});
-  JobWatcher::Look look = watcher.Check(From({}, accounting), kNow + 10);
+  JobWatcher::Look look = watcher.Check(From({}, accounting), kNow + 10).value();
   ASSERT_EQ(look.ended.size(), 2u);
   EXPECT_EQ(look.ended[0].reservation, "alice_0a1b2c3d");
   EXPECT_EQ(look.ended[1].reservation, "maint");
 }
 
 TEST_F(JobWatcherTest, JobsOutsideTheWindowAreLookedUpByIdAndDroppedAfterADay) {
-  JobWatcher watcher("perlmutter", dir_.string());
+  JobWatcher watcher("perlmutter", store_->watched());
   ASSERT_TRUE(watcher.Watch("20", "alice", kNow).ok());
   std::vector<std::string> asked;
   // Just submitted and not in accounting yet: not looked up (a sacct per new job would be waste).
-  auto look = watcher.Check(From({}, {}, &asked), kNow + 5);
+  auto look = watcher.Check(From({}, {}, &asked), kNow + 5).value();
   EXPECT_TRUE(asked.empty());
   EXPECT_TRUE(look.done.empty());
-  look = watcher.Check(From({}, {}, &asked), kNow + 61);
+  look = watcher.Check(From({}, {}, &asked), kNow + 61).value();
   EXPECT_EQ(asked, (std::vector<std::string>{"20"}));
   EXPECT_TRUE(look.done.empty());
-  look = watcher.Check(From({}, {}, &asked), kNow + 86401);
+  look = watcher.Check(From({}, {}, &asked), kNow + 86401).value();
   EXPECT_TRUE(look.ended.empty());
   EXPECT_EQ(look.done, (std::vector<std::string>{"20"}));
 }
