@@ -8,112 +8,38 @@ exactly once. Needs root, PostgreSQL and HAProxy (skipped with the reason otherw
 import concurrent.futures
 import json
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 import unittest
-import urllib.parse
 
-from harness import PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token, wait_until
+from cluster_harness import Cluster, RetryingClient, auth, require_cluster
+from harness import PREFIX, ModuleUsers, client_key, fetch_token, wait_until
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PORT = 18380  # the balancer; nodes on 18381-18383
-TOKEN_URL = f"http://127.0.0.1:{PORT}/oauth2/token"  # every node's assertion audience
 USERS = ModuleUsers("alice")
-ENV = {}
+CLUSTER = Cluster(PORT)
 
 
 def setUpModule():
-    if os.geteuid() != 0:
-        raise unittest.SkipTest("scripts/cluster-up starts PostgreSQL and needs root")
-    if not shutil.which("haproxy"):
-        raise unittest.SkipTest("HAProxy is not installed: run scripts/install-deps as root")
+    require_cluster()
     USERS.create()
-    ENV.update(os.environ, SFAPID_BINARY=SFAPID, CLUSTER_PORT=str(PORT),
-               CLUSTER_DIR=tempfile.mkdtemp(prefix="sfapid-cluster-"),
-               CLUSTER_SCHEMA=f"test_cluster_{os.getpid()}", SUDO_USER=USERS.accounts["alice"])
-    r = subprocess.run([os.path.join(REPO, "scripts", "cluster-up"), "3"], env=ENV,
-                       capture_output=True, text=True, timeout=300)
-    if r.returncode != 0:
-        raise RuntimeError(f"cluster-up failed:\n{r.stdout}\n{r.stderr}")
-    ENV["printed"] = r.stdout
+    CLUSTER.up(USERS.accounts["alice"])
 
 
 def tearDownModule():
-    if os.environ.get("SFAPID_KEEP_CLUSTER"):  # to read the nodes' logs after a failure
-        print(f"\n  cluster left running from {ENV.get('CLUSTER_DIR')}")
-    elif "CLUSTER_DIR" in ENV:
-        subprocess.run([os.path.join(REPO, "scripts", "cluster-down"), "--purge"], env=ENV,
-                       capture_output=True, timeout=120)
-    for proc in RESTARTED:  # nodes this module started again are its children: reap them
-        proc.wait(30)
+    CLUSTER.down()
     USERS.remove()
 
 
-class Endpoint(Server):
-    """The balancer or one node of the cluster, with the harness's request helpers (the process
-    is cluster-up's, not this object's)."""
-
-    def __init__(self, port, node=1):
-        self.dir = ENV["CLUSTER_DIR"]
-        self.config_path = os.path.join(self.dir, f"node{node}.toml")
-        self.log_path = os.path.join(self.dir, f"node{node}.log")
-        self.port = port
-        self.proc = None
-
-
-LB = None
-NODES = []
-RESTARTED = []
-
-
-def endpoints():
-    global LB, NODES
-    if LB is None:
-        LB = Endpoint(PORT)
-        NODES = [Endpoint(PORT + i, i) for i in (1, 2, 3)]
-    return LB, NODES
-
-
-def pid_of(node):
-    with open(os.path.join(ENV["CLUSTER_DIR"], f"node{node}.pid")) as f:
-        return int(f.read())
-
-
-def start_node(node):
-    with open(os.path.join(ENV["CLUSTER_DIR"], f"node{node}.log"), "a") as log:
-        proc = subprocess.Popen([SFAPID, "--config", os.path.join(ENV["CLUSTER_DIR"], f"node{node}.toml"),
-                                 "serve"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-    RESTARTED.append(proc)
-    with open(os.path.join(ENV["CLUSTER_DIR"], f"node{node}.pid"), "w") as f:
-        f.write(str(proc.pid))
-    ep = Endpoint(PORT + node, node)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            if ep.get("/readyz", timeout=1).status == 200:
-                return proc
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"node{node} did not come back")
-
-
-def auth(token):
-    return {"Authorization": f"Bearer {token}"}
-
-
-class Cluster(unittest.TestCase):
+class ThreeNodes(unittest.TestCase):
     def setUp(self):
-        self.lb, self.nodes = endpoints()
+        self.lb, self.nodes = CLUSTER.lb, CLUSTER.nodes
         self.alice = USERS.accounts["alice"]
 
     def test_the_printed_commands_work(self):
-        printed = ENV["printed"]
+        printed = CLUSTER.printed
         self.assertIn(f"API base URL:   http://127.0.0.1:{PORT}/api/v1.2/", printed)
         lines = printed.split("Try it:\n")[1].split("\n\n")[0].strip().splitlines()
         script = "set -e\n" + "\n".join(l.strip() for l in lines)
@@ -149,9 +75,9 @@ class Cluster(unittest.TestCase):
         # accepts what any other signs.
         for signer in self.nodes:
             self.assertTrue(wait_until(
-                lambda: pyjwt.get_unverified_header(fetch_token(signer, key, TOKEN_URL))["kid"]
+                lambda: pyjwt.get_unverified_header(fetch_token(signer, key, CLUSTER.token_url))["kid"]
                 == new_kid, timeout=10), f"node on {signer.port} never signed with the rotated key")
-            token = fetch_token(signer, key, TOKEN_URL)
+            token = fetch_token(signer, key, CLUSTER.token_url)
             for node in self.nodes:
                 self.assertEqual(node.get(PREFIX + "/account/", headers=auth(token)).status, 200)
 
@@ -159,32 +85,9 @@ class Cluster(unittest.TestCase):
         key = client_key(self.nodes[0], self.alice)[0]
         token = fetch_token(self.lb, key)
         stop = threading.Event()
-        lock = threading.Lock()
-        outcomes = {"answered": 0, "retried": 0, "failed": []}
+        client = RetryingClient(self.lb, token)
+        call, lock, outcomes = client.call, client.lock, client.outcomes
         accepted = []
-
-        def call(method, path, body=None):
-            """One request through the balancer; a retryable failure (a 502/503/504 or a broken
-            connection) is retried. Returns the reply."""
-            headers = auth(token)
-            if body is not None:
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-                body = urllib.parse.urlencode(body).encode()
-            for attempt in range(10):
-                try:
-                    r = self.lb.request(method, PREFIX + path, body=body, headers=headers, timeout=30)
-                    if r.status not in (502, 503, 504):
-                        with lock:
-                            outcomes["answered"] += 1
-                        return r
-                except OSError:
-                    pass
-                with lock:
-                    outcomes["retried"] += 1
-                time.sleep(0.2)
-            with lock:
-                outcomes["failed"].append((method, path))
-            return None
 
         def load(worker):
             n = 0
@@ -211,14 +114,14 @@ class Cluster(unittest.TestCase):
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             workers = [pool.submit(load, w) for w in range(4)]
             time.sleep(2)
-            os.kill(pid_of(3), signal.SIGKILL)
+            os.kill(CLUSTER.pid_of(3), signal.SIGKILL)
             time.sleep(4)
-            start_node(3)
+            CLUSTER.start_node(3)
             time.sleep(2)
-            graceful = pid_of(2)
+            graceful = CLUSTER.pid_of(2)
             os.kill(graceful, signal.SIGTERM)
             self.assertTrue(wait_until(lambda: not os.path.exists(f"/proc/{graceful}"), 30))
-            start_node(2)
+            CLUSTER.start_node(2)
             time.sleep(2)
             stop.set()
             for w in workers:

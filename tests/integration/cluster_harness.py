@@ -1,0 +1,137 @@
+"""A deployment as a facility runs it, for a test module: scripts/cluster-up's PostgreSQL, N sfapid
+nodes and HAProxy in front; the balancer and each node as harness endpoints; a node killed,
+stopped and started again; and a client that retries what failed retryably, counting outcomes."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+
+from harness import PREFIX, SFAPID, Server
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def require_cluster():
+    if os.geteuid() != 0:
+        raise unittest.SkipTest("scripts/cluster-up starts PostgreSQL and needs root")
+    if not shutil.which("haproxy"):
+        raise unittest.SkipTest("HAProxy is not installed: run scripts/install-deps as root")
+
+
+class Endpoint(Server):
+    """The balancer or one node of the cluster, with the harness's request helpers (the process
+    is cluster-up's, not this object's)."""
+
+    def __init__(self, directory, port, node=1):
+        self.dir = directory
+        self.config_path = os.path.join(self.dir, f"node{node}.toml")
+        self.log_path = os.path.join(self.dir, f"node{node}.log")
+        self.port = port
+        self.proc = None
+
+
+class Cluster:
+    """scripts/cluster-up with `nodes` nodes behind the balancer on `port` (nodes on port+1..);
+    `env` adds to cluster-up's environment (e.g. CLUSTER_SCHEDULER)."""
+
+    def __init__(self, port, nodes=3, **env):
+        self.port = port
+        self.count = nodes
+        self.env = dict(os.environ, SFAPID_BINARY=SFAPID, CLUSTER_PORT=str(port),
+                        CLUSTER_DIR=tempfile.mkdtemp(prefix="sfapid-cluster-"),
+                        CLUSTER_SCHEMA=f"test_cluster_{port}_{os.getpid()}", **env)
+        self.dir = self.env["CLUSTER_DIR"]
+        self.token_url = f"http://127.0.0.1:{port}/oauth2/token"  # every assertion's audience
+        self.lb = Endpoint(self.dir, port)
+        self.nodes = [Endpoint(self.dir, port + i, i) for i in range(1, nodes + 1)]
+        self.printed = ""
+        self.restarted = []
+
+    def up(self, user):
+        """Starts it, with `user`'s red client printed (SUDO_USER)."""
+        r = subprocess.run([os.path.join(REPO, "scripts", "cluster-up"), str(self.count)],
+                           env=dict(self.env, SUDO_USER=user), capture_output=True, text=True,
+                           timeout=300)
+        if r.returncode != 0:
+            raise RuntimeError(f"cluster-up failed:\n{r.stdout}\n{r.stderr}")
+        self.printed = r.stdout
+        return self
+
+    def down(self):
+        if os.environ.get("SFAPID_KEEP_CLUSTER"):  # to read the nodes' logs after a failure
+            print(f"\n  cluster left running from {self.dir}")
+        else:
+            subprocess.run([os.path.join(REPO, "scripts", "cluster-down"), "--purge"],
+                           env=self.env, capture_output=True, timeout=120)
+        for proc in self.restarted:  # nodes started again here are this process's children
+            proc.wait(30)
+
+    def pid_of(self, node):
+        with open(os.path.join(self.dir, f"node{node}.pid")) as f:
+            return int(f.read())
+
+    def start_node(self, node):
+        """Starts node `node` (1-based) again on its config and waits until it is ready."""
+        with open(os.path.join(self.dir, f"node{node}.log"), "a") as log:
+            proc = subprocess.Popen([SFAPID, "--config", self.nodes[node - 1].config_path, "serve"],
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+        self.restarted.append(proc)
+        with open(os.path.join(self.dir, f"node{node}.pid"), "w") as f:
+            f.write(str(proc.pid))
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                if self.nodes[node - 1].get("/readyz", timeout=1).status == 200:
+                    return proc
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"node{node} did not come back")
+
+
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+class RetryingClient:
+    """Requests through the balancer with a token; a retryable failure (502/503/504 or a broken
+    connection) is tried again, up to 10 times. Counts what was answered, retried and failed."""
+
+    def __init__(self, lb, token):
+        self.lb = lb
+        self.token = token
+        self.lock = threading.Lock()
+        self.outcomes = {"answered": 0, "retried": 0, "failed": []}
+
+    def call(self, method, path, body=None, content_type=None):
+        """The reply (its `tries`: how many it took), or None when every try failed retryably.
+        `body`: form fields, or bytes of `content_type`."""
+        headers = auth(self.token)
+        if body is not None and content_type is None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = urllib.parse.urlencode(body).encode()
+        elif content_type is not None:
+            headers["Content-Type"] = content_type
+        for attempt in range(10):
+            if attempt > 0:
+                with self.lock:
+                    self.outcomes["retried"] += 1
+                time.sleep(0.2)
+            try:
+                r = self.lb.request(method, PREFIX + path, body=body, headers=headers, timeout=30)
+                if r.status not in (502, 503, 504):
+                    with self.lock:
+                        self.outcomes["answered"] += 1
+                    r.tries = attempt + 1
+                    return r
+            except OSError:
+                pass
+        with self.lock:
+            self.outcomes["failed"].append((method, path))
+        return None
