@@ -24,6 +24,10 @@ struct TaskRecord {
   // until when that node has vouched for it: it renews this while it lives (RenewLeases).
   std::string node;
   TimePoint lease_until;
+  // What the work noted just before an effect it cannot take back (a job submission: which
+  // script, when): how a node that ends the task after its own node died finds out whether the
+  // effect happened. "" when none.
+  std::string checkpoint;
 };
 
 class TaskStore {
@@ -46,10 +50,13 @@ class TaskStore {
   // Unfinished tasks no live node runs: node's own (from before it restarted) and any whose
   // lease ran out before now.
   virtual Result<std::vector<TaskRecord>> OrphanedTasks(const std::string& node, TimePoint now) = 0;
-  // Ends an orphaned task "failed" with result, unless it changed since it was read (ended, or
-  // its node renewed the lease after all): true when this call ended it. Several nodes may sweep
-  // at once; exactly one ends each task.
-  virtual Result<bool> EndOrphanedTask(const TaskRecord& task, const std::string& result) = 0;
+  // Records the task's checkpoint (TaskRecord::checkpoint) while it runs.
+  virtual Status SetCheckpoint(const std::string& id, const std::string& checkpoint) = 0;
+  // Ends an orphaned task with status ("failed", or "completed" when what it did was found out)
+  // and result, unless it changed since it was read (ended, or its node renewed the lease after
+  // all): true when this call ended it. Several nodes may sweep at once; exactly one ends each.
+  virtual Result<bool> EndOrphanedTask(const TaskRecord& task, const std::string& status,
+                                       const std::string& result) = 0;
   // Forgets ended tasks last updated before the time.
   virtual Result<int> PurgeTasks(TimePoint ended_before) = 0;
 };

@@ -26,9 +26,13 @@ PORT = 18480  # the balancer; nodes on 18481-18483
 USERS = ModuleUsers("alice")
 CLUSTER = Cluster(PORT, CLUSTER_SCHEDULER="slurm")
 # What a task ended by a node's death or stop says (docs/operations.md).
-NODE_GONE = (r"^(the sfapid node that ran this task \(node3\) stopped before it finished"
+NODE_GONE = (r"^(the sfapid node that ran this task \(node3\) stopped (before it finished|while"
+             r" it submitted the job; jobs .* may be this submission)"
              r"|sfapid restarted while this task ran"
              r"|sfapid stopped (while this task ran|before this task started))")
+# A submission cut off by its node's death that Slurm never saw (found out, not guessed).
+NOT_SENT = (r"^the sfapid node that ran this task \(node3\) stopped while it submitted the job, "
+            r"and it did not reach the scheduler")
 
 
 def setUpModule():
@@ -141,12 +145,15 @@ class KillUnderLoad(unittest.TestCase):
                                        != "new", timeout=90), f"task {task_id} never ended")
             return call("GET", f"/tasks/{task_id}").json()
 
-        submitted, told_to_check = {}, set()
+        submitted, told_to_check, not_sent = {}, set(), set()
         for task_id, name in submits:
             t = ended(task_id)
             result = json.loads(t["result"])
             if t["status"] == "completed" and result.get("status") == "ok":
-                submitted[name] = result["jobid"]
+                submitted[name] = result["jobid"]  # also a job found after its node died
+            elif re.match(NOT_SENT, result.get("error") or ""):
+                self.assertEqual(t["status"], "failed", t)
+                not_sent.add(name)
             else:
                 self.assertEqual(t["status"], "failed", t)
                 self.assertRegex(result["error"], NODE_GONE, t)
@@ -161,10 +168,13 @@ class KillUnderLoad(unittest.TestCase):
             with open(os.path.join(home, name + ".up")) as f:
                 self.assertEqual(f.read(), name)
 
-        # The jobs Slurm saw: every submission reported done is there under its id; nothing else
-        # is, but a submission whose task a node's death ended (the client is told to check) or a
-        # POST the client sent again after the balancer's 502 (the dying node may have taken the
-        # first: what an Idempotency-Key will settle) — and no name twice otherwise.
+        # The jobs Slurm saw: every submission reported done is there under its id (including
+        # those a node's death cut off, found in Slurm by the node that ended the task); none
+        # said not to have reached Slurm is there; nothing else is, but a submission whose task
+        # ended "check its effects" (the dead node's sbatch may still have been running when
+        # its own node restarted) or a POST the client sent again after the balancer's 502 (the
+        # dying node may have taken the first: what an Idempotency-Key will settle) — and no name
+        # twice otherwise.
         self.assertTrue(wait_until(lambda: set(submitted) <= set(slurm_jobs(alice, prefix)),
                                    timeout=60), "a job reported submitted is not in Slurm")
         jobs = slurm_jobs(alice, prefix)
@@ -172,6 +182,7 @@ class KillUnderLoad(unittest.TestCase):
             self.assertIn(jobid, jobs[name], name)
         unexplained = set(jobs) - set(submitted) - told_to_check
         self.assertEqual(unexplained, set(), "jobs in Slurm that no submission accounts for")
+        self.assertEqual(not_sent & set(jobs), set(), "said not to have reached Slurm, but did")
         twice = {n: ids for n, ids in jobs.items() if len(ids) > 1}
         self.assertEqual(set(twice) - retried_submits, set(), f"submitted twice: {twice}")
         # One queue read per refresh (1 s) for all three nodes, except that a user's read after
@@ -182,8 +193,9 @@ class KillUnderLoad(unittest.TestCase):
                              f"slurmctld listed jobs {rpcs} times in {elapsed:.1f} s for "
                              f"{len(submits)} submissions")
         print(f"\n  ({client.outcomes['answered']} answered, {client.outcomes['retried']} retried;"
-              f" {len(submits)} submissions: {len(submitted)} jobs, {len(told_to_check)} ended by a"
-              f" node's death or stop ({len(set(jobs) & told_to_check)} of them had reached Slurm),"
+              f" {len(submits)} submissions: {len(submitted)} jobs, {len(not_sent)} found not sent,"
+              f" {len(told_to_check)} ended 'check its effects' ({len(set(jobs) & told_to_check)}"
+              f" of them had reached Slurm),"
               f" {len(twice)} twice after a retried POST; {len(commands)} commands,"
               f" {len(uploads)} uploads; {rpcs} job listings in {elapsed:.1f} s)", end=" ")
 

@@ -5,6 +5,7 @@ that dies is reported (usage, callbacks) by the other. Needs root, Slurm and Pos
 (tests/run-on-postgres); skipped with the reason otherwise."""
 
 import concurrent.futures
+import json
 import os
 import signal
 import subprocess
@@ -150,6 +151,48 @@ class SharedQueue(OnSlurm, ComputeTest):
             self.assertTrue(wait_until(lambda: not self.b.query(watched), timeout=10))
         finally:
             self.server.start()
+
+    def test_a_submission_cut_off_by_its_nodes_death_ends_with_what_slurm_has(self):
+        # What a node that died mid-submission leaves: a running submit task under a lapsed lease
+        # with its checkpoint, and, for one of two such tasks, the job sbatch made before the
+        # death. The surviving nodes end each with the truth instead of "check its effects".
+        alice, home = self.user(None), self.home("alice")
+        path, never = os.path.join(home, "cut-off.sh"), os.path.join(home, "never-sent.sh")
+        as_alice = ["runuser", "-u", alice, "--"]
+        subprocess.run(as_alice + ["sh", "-c", f"printf '#!/bin/bash\\ntrue\\n' > {path}"],
+                       check=True)
+        since = int(time.time()) - 1
+        jobid = subprocess.run(as_alice + ["sbatch", "--parsable", "--hold", path], cwd=home,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        jobid = jobid.split(";")[0]
+        now = int(time.time())
+
+        def orphan(script, at):
+            mark = json.dumps({"script": script, "since": at, "reservation": "", "client_id": "",
+                               "callback": {"url": "", "email": ""}})
+            return self.b.query(
+                "INSERT INTO tasks(owner, kind, system, status, created_at, updated_at, node, "
+                f"lease_until, checkpoint) VALUES('{alice}', 'submit_job', 'perlmutter', 'new', "
+                f"{now}, {now}, 'node-dead', {now - 60}, '{mark}') RETURNING id")[0][0]
+
+        found, lost = orphan(path, since), orphan(never, now - 120)
+        try:
+            for task_id in (found, lost):
+                self.assertTrue(wait_until(lambda: self.task(task_id)["status"] != "new",
+                                           timeout=20), f"task {task_id} was never ended")
+            t = self.task(found)
+            self.assertEqual((t["status"], json.loads(t["result"])),
+                             ("completed", {"status": "ok", "jobid": jobid, "error": None}))
+            watched = f"SELECT jobid FROM slurm_watched_jobs WHERE jobid = '{jobid}'"
+            self.assertEqual(self.b.query(watched), [(jobid,)], "the job is not watched")
+            t = self.task(lost)
+            self.assertEqual(t["status"], "failed")
+            self.assertRegex(json.loads(t["result"])["error"],
+                             r"^the sfapid node that ran this task \(node-dead\) stopped while "
+                             r"it submitted the job, and it did not reach the scheduler \(no job "
+                             rf"of yours from {never} since \S+\): submit it again\.$")
+        finally:
+            self.cancel(jobid)
 
     def server_url(self):
         with open(self.server.config_path) as f:

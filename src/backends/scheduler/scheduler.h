@@ -137,6 +137,18 @@ class Scheduler {
     return Status::FailedPrecondition(backend_name() + " scheduler has no reservations");
   }
 
+  // --- a submission whose sfapid node died while it ran (TaskEngine::OnOrphan) ---
+  // The ids of the jobs submitted from script.path by script.who at or after `since` (Unix
+  // seconds), as the scheduler knows them now (a view taken after this call began). When there
+  // is exactly one, it is taken over: watched until it ends as if this node had submitted it,
+  // for script.who.api_user, in `reservation` ("" = none). FailedPrecondition when this
+  // scheduler cannot tell.
+  virtual Result<std::vector<std::string>> FindSubmitted(const JobScript& script, int64_t since,
+                                                         const std::string& reservation) {
+    (void)script, (void)since, (void)reservation;
+    return Status::FailedPrecondition(backend_name() + " scheduler cannot look for submissions");
+  }
+
   // Prometheus text lines about this scheduler (commands run, snapshot age, ...), or "".
   virtual std::string Metrics() const { return ""; }
 };

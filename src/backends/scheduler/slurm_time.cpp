@@ -170,4 +170,11 @@ std::string FormatTimestamp(int64_t unix_seconds, std::string_view unset) {
   return buf;
 }
 
+int64_t ParseTimestamp(const std::string& text) {
+  tm t{};
+  if (text.size() != 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &t)) return 0;
+  t.tm_isdst = -1;
+  return static_cast<int64_t>(mktime(&t));
+}
+
 }  // namespace sfapid::slurm

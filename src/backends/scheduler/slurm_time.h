@@ -27,5 +27,7 @@ std::optional<int64_t> ParseBegin(std::string_view text, int64_t now);
 
 // "2026-11-27T21:03:04" in local time, or `unset` for 0.
 std::string FormatTimestamp(int64_t unix_seconds, std::string_view unset = "N/A");
+// The other way (sacct's and squeue's times): Unix seconds; 0 for "Unknown", "None", "N/A", "".
+int64_t ParseTimestamp(const std::string& text);
 
 }  // namespace sfapid::slurm

@@ -9,6 +9,7 @@
 
 #include "backends/scheduler/sbatch_directives.h"
 #include "core/compute/job_task_result.h"
+#include "core/compute/submission_takeover.h"
 
 namespace sfapid {
 
@@ -46,7 +47,17 @@ std::string InlineScriptPath(const std::string& home) {
 
 }  // namespace
 
+std::optional<TaskOutcome> ComputeService::EndOrphanedSubmit(const TaskRecord& task) {
+  auto scheduler = SchedulerFor(task.system);
+  const SystemConfig* system = FindSystem(systems_, task.system);
+  if (!scheduler || !system) return std::nullopt;
+  const auto settle = static_cast<int64_t>(system->scheduler.command_timeout_seconds) + 5;
+  return TakeOverSubmission(task, **scheduler, runas_, callbacks_, Now().time_since_epoch().count(),
+                            settle);
+}
+
 void ComputeService::Start() {
+  tasks_.OnOrphan("submit_job", [this](const TaskRecord& task) { return EndOrphanedSubmit(task); });
   for (auto& [name, scheduler] : schedulers_) {
     scheduler->SetJobEndedHandler([this](const FinishedJob& job) {
       if (Status s = callbacks_.JobEnded(job); !s.ok())
@@ -80,9 +91,11 @@ Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
   if (!scheduler) return scheduler.status();
   auto who = runas_.Resolve(r.user);
   if (!who) return who.status();
-  return tasks_.Submit(r.user, "submit_job", r.system,
-                       [this, who = *who, scheduler = *scheduler, r, callback = *callback](
-                           TaskContext&) { return RunSubmit(who, *scheduler, r, callback); });
+  return tasks_.Submit(
+      r.user, "submit_job", r.system,
+      [this, who = *who, scheduler = *scheduler, r, callback = *callback](TaskContext& task) {
+        return RunSubmit(task, who, *scheduler, r, callback);
+      });
 }
 
 Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const SubmitRequest& r) {
@@ -123,8 +136,8 @@ Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const S
   return script;
 }
 
-TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& scheduler,
-                                      const SubmitRequest& r,
+TaskOutcome ComputeService::RunSubmit(TaskContext& task, const UnixIdentity& who,
+                                      Scheduler& scheduler, const SubmitRequest& r,
                                       const ValidCallbackRequest& callback) {
   // Arguments are stored with every job (every task of an array): bounded like a command line.
   std::size_t arg_bytes = 0;
@@ -158,6 +171,13 @@ TaskOutcome ComputeService::RunSubmit(const UnixIdentity& who, Scheduler& schedu
   if (r.is_path == false && r.job.size() > kMaxScriptBytes)
     return {"completed",
             SubmitTaskResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};
+  // Past this point the submission cannot be taken back: should this node die before the end is
+  // recorded, whoever ends the task finds out from the scheduler what became of it.
+  if (Status s =
+          task.Checkpoint(SubmissionCheckpoint(*script, r, Now().time_since_epoch().count()));
+      !s.ok())
+    return {"completed", SubmitTaskResult(Status::Unavailable(
+                             "sbatch: error: Batch job submission failed: " + s.message()))};
   auto jobid = scheduler.Submit(*script);
   if (!jobid) {
     if (jobid.status().code() != Code::kInvalidArgument)

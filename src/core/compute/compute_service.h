@@ -63,8 +63,10 @@ class ComputeService {
 
  private:
   Result<Scheduler*> SchedulerFor(const std::string& system) const;
-  TaskOutcome RunSubmit(const UnixIdentity& who, Scheduler& scheduler, const SubmitRequest& r,
-                        const ValidCallbackRequest& callback);
+  TaskOutcome RunSubmit(TaskContext& task, const UnixIdentity& who, Scheduler& scheduler,
+                        const SubmitRequest& r, const ValidCallbackRequest& callback);
+  // How a submit task a dead node left ends (submission_takeover.h).
+  std::optional<TaskOutcome> EndOrphanedSubmit(const TaskRecord& task);
   // Reads the script (isPath) or writes it (inline) as the user: the JobScript, or sbatch's error.
   Result<JobScript> PrepareScript(const UnixIdentity& who, const SubmitRequest& r);
 

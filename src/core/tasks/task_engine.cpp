@@ -28,6 +28,10 @@ void TaskContext::SetPartial(const json::value& result) {
   LogIfFailed(store_.UpdateTask(id_, "new", text), "task " + id_ + ": storing its partial result");
 }
 
+Status TaskContext::Checkpoint(const std::string& checkpoint) {
+  return store_.SetCheckpoint(id_, checkpoint);
+}
+
 void TaskContext::Cancel(bool shutting_down) {
   std::lock_guard lock(mu_);
   cancelled_ = true;
@@ -67,6 +71,15 @@ void TaskEngine::EndOrphans(bool restarted) {
   }
   int ended = 0;
   for (const TaskRecord& task : *orphans) {
+    // Work that noted an effect it cannot take back: what happened is found out, not guessed.
+    if (auto handler = orphan_handlers_.find(task.kind);
+        !task.checkpoint.empty() && handler != orphan_handlers_.end())
+      if (std::optional<TaskOutcome> outcome = handler->second(task)) {
+        auto done = store_.EndOrphanedTask(task, outcome->status, json::serialize(outcome->result));
+        if (done && *done) ++ended;
+        LogIfFailed(done, "task " + task.id + ": ending it as found out (its node is gone)");
+        continue;
+      }
     std::string why;
     // A task without a node was left by a version before leases: its sfapid was restarted.
     if (task.node == node_ || task.node.empty()) {
@@ -79,7 +92,7 @@ void TaskEngine::EndOrphans(bool restarted) {
       why += ".";
     }
     why += " Check its effects and run it again if needed.";
-    auto done = store_.EndOrphanedTask(task, json::serialize(TaskFailure(why)));
+    auto done = store_.EndOrphanedTask(task, "failed", json::serialize(TaskFailure(why)));
     if (done && *done) ++ended;
     LogIfFailed(done, "task " + task.id + ": ending it (its node is gone)");
   }

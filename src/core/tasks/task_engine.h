@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +43,9 @@ class TaskContext {
   bool shutting_down() const;
   // Stores a result while the task is still running ("new").
   void SetPartial(const boost::json::value& result);
+  // Notes, durably, what the work is about to do that it cannot take back (TaskRecord::
+  // checkpoint), for whoever must end the task if this node dies (TaskEngine::OnOrphan).
+  Status Checkpoint(const std::string& checkpoint);
 
  private:
   friend class TaskEngine;
@@ -78,6 +82,13 @@ class TaskEngine {
   // Called after tasks of a restarted or dead node were ended (records that follow a task, such
   // as a transfer's, end too). Set before Start.
   void OnOrphansEnded(std::function<void()> listener) { orphans_ended_ = std::move(listener); }
+  // How a task of `kind` with a checkpoint, left by a node that died or restarted, ends: the
+  // handler finds out what its work did (a submission's job in the scheduler) and says so, or
+  // returns nullopt for the generic failure ("check its effects"). Set before Start.
+  using OrphanHandler = std::function<std::optional<TaskOutcome>(const TaskRecord&)>;
+  void OnOrphan(const std::string& kind, OrphanHandler handler) {
+    orphan_handlers_[kind] = std::move(handler);
+  }
   // Waits up to `within` for queued and running tasks to end (a graceful stop lets short work
   // finish rather than fail it); true when none is left.
   bool WaitIdle(std::chrono::milliseconds within);
@@ -124,6 +135,7 @@ class TaskEngine {
   const TasksConfig& config_;
   const std::string node_;
   std::function<void()> orphans_ended_;
+  std::map<std::string, OrphanHandler> orphan_handlers_;  // by kind
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Queued> queue_;

@@ -376,6 +376,11 @@ const std::vector<std::string>& Migrations() {
         PRIMARY KEY(cluster, jobid)
       );
       )sql",
+      // 14: what a task noted before an effect it cannot take back (a job submission), so that a
+      // node ending it after its own node died can find out whether it happened.
+      R"sql(
+      ALTER TABLE tasks ADD COLUMN checkpoint TEXT NOT NULL DEFAULT '';
+      )sql",
   };
   return m;
 }

@@ -7,7 +7,8 @@ namespace sfapid::sql {
 namespace {
 
 constexpr const char* kColumns =
-    "id, owner, kind, system, status, result, created_at, updated_at, node, lease_until";
+    "id, owner, kind, system, status, result, created_at, updated_at, node, lease_until, "
+    "checkpoint";
 
 TaskRecord Row(const Statement& s) {
   return {std::to_string(s.Int(0)),
@@ -19,7 +20,8 @@ TaskRecord Row(const Statement& s) {
           FromUnix(s.Int(6)),
           FromUnix(s.Int(7)),
           s.Text(8),
-          FromUnix(s.Int(9))};
+          FromUnix(s.Int(9)),
+          s.Text(10)};
 }
 
 // Task ids are decimal integers on the wire ("task_id": "42"); anything else names no task.
@@ -108,16 +110,25 @@ Result<std::vector<TaskRecord>> SqlTaskStore::OrphanedTasks(const std::string& n
       [&](Statement& s) { s.Bind(1, node).Bind(2, ToUnix(now)); }, &Row);
 }
 
-Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::string& result) {
+Status SqlTaskStore::SetCheckpoint(const std::string& id, const std::string& checkpoint) {
+  auto n = ParseId(id);
+  if (!n) return Status::NotFound("no task " + id);
+  std::lock_guard lock(pool_);
+  return db_.Run("UPDATE tasks SET checkpoint = ?2 WHERE id = ?1 AND status = 'new'",
+                 [&](Statement& st) { st.Bind(1, *n).Bind(2, checkpoint); });
+}
+
+Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::string& status,
+                                           const std::string& result) {
   auto n = ParseId(task.id);
   if (!n) return Status::NotFound("no task " + task.id);
   std::lock_guard lock(pool_);
   // Conditional on what was read: a node that renewed in between keeps its task.
-  if (Status s = db_.Run("UPDATE tasks SET status = 'failed', result = ?4, updated_at = ?5 "
+  if (Status s = db_.Run("UPDATE tasks SET status = ?6, result = ?4, updated_at = ?5 "
                          "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3",
                          [&](Statement& st) {
                            st.Bind(1, *n).Bind(2, task.node).Bind(3, ToUnix(task.lease_until));
-                           st.Bind(4, result).Bind(5, ToUnix(Now()));
+                           st.Bind(4, result).Bind(5, ToUnix(Now())).Bind(6, status);
                          });
       !s.ok())
     return s;

@@ -19,7 +19,9 @@ class SqlTaskStore : public TaskStore {
   Result<std::vector<TaskRecord>> ListTasks(const std::string& owner) override;
   Result<int> RenewLeases(const std::string& node, TimePoint until) override;
   Result<std::vector<TaskRecord>> OrphanedTasks(const std::string& node, TimePoint now) override;
-  Result<bool> EndOrphanedTask(const TaskRecord& task, const std::string& result) override;
+  Status SetCheckpoint(const std::string& id, const std::string& checkpoint) override;
+  Result<bool> EndOrphanedTask(const TaskRecord& task, const std::string& status,
+                               const std::string& result) override;
   Result<int> PurgeTasks(TimePoint ended_before) override;
 
  private:

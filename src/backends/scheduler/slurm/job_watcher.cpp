@@ -11,22 +11,11 @@
 #include <set>
 
 #include "backends/scheduler/job_fields.h"
+#include "backends/scheduler/slurm_time.h"
 
 namespace sfapid::slurm {
 
 namespace json = boost::json;
-
-namespace {
-
-// sacct's local "2026-11-27T21:03:04" as Unix seconds; 0 for "Unknown", "None", "".
-int64_t ParseLocalTime(const std::string& text) {
-  tm t{};
-  if (text.size() != 19 || !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &t)) return 0;
-  t.tm_isdst = -1;
-  return static_cast<int64_t>(mktime(&t));
-}
-
-}  // namespace
 
 JobWatcher::JobWatcher(std::string cluster, WatchedJobs& list)
     : cluster_(std::move(cluster)), list_(list) {}
@@ -133,8 +122,8 @@ Result<JobWatcher::Look> JobWatcher::Check(const Sources& slurm, int64_t now) {
     for (const JobRow* row : rows) {
       tasks.push_back(FinishedJob{
           cluster_, RowField(*row, "jobid"), w->user, RowField(*row, "account"), RowState(*row),
-          RowField(*row, "exitcode"), ParseLocalTime(RowField(*row, "submit")),
-          ParseLocalTime(RowField(*row, "start")), ParseLocalTime(RowField(*row, "end")),
+          RowField(*row, "exitcode"), ParseTimestamp(RowField(*row, "submit")),
+          ParseTimestamp(RowField(*row, "start")), ParseTimestamp(RowField(*row, "end")),
           std::max(1, std::atoi(RowField(*row, "nnodes").c_str()))});
       // A job inside a reservation charges nothing itself: the reservation's block is charged.
       // sacct loses the name once the reservation is deleted (it often is, right after its

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <climits>
 #include <ctime>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "backends/scheduler/slurm/job_commands.h"
 #include "backends/scheduler/slurm/reservation_commands.h"
 #include "backends/scheduler/slurm/squeue_json.h"
+#include "backends/scheduler/slurm_time.h"
 #include "util/time_format.h"
 
 namespace sfapid {
@@ -222,6 +224,30 @@ Result<int> SlurmScheduler::ReservableNodes() {
   node_count_ = *nodes;
   node_count_at_ = Clock::now();
   return nodes;
+}
+
+Result<std::vector<std::string>> SlurmScheduler::FindSubmitted(const JobScript& script,
+                                                               int64_t since,
+                                                               const std::string& reservation) {
+  auto rows = queue_.GetStartedAfter(Clock::now());
+  if (!rows) return rows.status();
+  std::vector<std::string> ids;
+  for (const slurm::Row& row : **rows) {
+    if (RowField(row.fields, "user") != script.who.account ||
+        RowField(row.fields, "command") != script.path ||
+        slurm::ParseTimestamp(RowField(row.fields, "submit_time")) < since)
+      continue;
+    // An array is one submission: its tasks are rows of one id.
+    const std::string id = RowField(row.fields, "array_job_id");
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  if (ids.size() == 1) {
+    NoteChange(script.who.api_user);
+    if (Status s = watcher_.Watch(ids.front(), script.who.api_user, since, reservation); !s.ok())
+      spdlog::error("{}: job {} (taken over) will not be reported when it ends: {}", system_.name,
+                    ids.front(), s.message());
+  }
+  return ids;
 }
 
 void SlurmScheduler::Start() {

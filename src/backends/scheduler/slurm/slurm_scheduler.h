@@ -64,6 +64,10 @@ class SlurmScheduler : public Scheduler {
   Result<std::optional<PlacedReservation>> GetReservation(const std::string& name) override;
   // The cluster's node count, asked of slurmctld at most once a minute.
   Result<int> ReservableNodes() override;
+  // From a fresh queue view: the user's jobs whose command is the script, submitted since then
+  // (squeue keeps an ended job for MinJobAge, 300 s by default: far longer than a task's lease).
+  Result<std::vector<std::string>> FindSubmitted(const JobScript& script, int64_t since,
+                                                 const std::string& reservation) override;
 
  private:
   using Clock = std::chrono::steady_clock;

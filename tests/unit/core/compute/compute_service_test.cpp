@@ -10,6 +10,7 @@
 
 #include "core/accounts/group_directory.h"
 #include "core/accounts/group_service.h"
+#include "core/compute/submission_takeover.h"
 #include "support/fake_run_as.h"
 #include "support/temp_dir.h"
 #include "support/test_store.h"
@@ -51,6 +52,13 @@ class FakeScheduler : public Scheduler {
   Result<std::string> DefaultAccount(const UnixIdentity&) override {
     return std::string("default");
   }
+  Result<std::vector<std::string>> FindSubmitted(const JobScript& script, int64_t since,
+                                                 const std::string& reservation) override {
+    std::lock_guard lock(mu);
+    looked_for.push_back(script.who.account + " " + script.path + " " + std::to_string(since) +
+                         " " + reservation);
+    return found;
+  }
 
   std::mutex mu;
   Result<std::string> submit_answer = std::string("42");
@@ -58,6 +66,8 @@ class FakeScheduler : public Scheduler {
   std::vector<JobScript> submitted;
   std::vector<JobQuery> queries;
   std::vector<std::string> cancelled;
+  Result<std::vector<std::string>> found = std::vector<std::string>{};
+  std::vector<std::string> looked_for;
 };
 
 class ComputeServiceTest : public ::testing::Test {
@@ -216,6 +226,95 @@ TEST_F(ComputeServiceTest, AQueryIsTheRequestersAndOneMissingJobIsAnError) {
   EXPECT_TRUE(answer->ok);
   ASSERT_EQ(answer->rows.size(), 1u);
   EXPECT_EQ(*answer->rows[0], R"({"jobid":"77"})");
+}
+
+TEST_F(ComputeServiceTest, ASubmissionNotesItsScriptInItsTaskBeforeSbatch) {
+  auto id = compute_.Submit({.user = "alice",
+                             .client_id = "abcdefghijklm",
+                             .system = "perlmutter",
+                             .job = "#!/bin/bash\n#SBATCH --reservation=r1\necho hi\n"});
+  ASSERT_TRUE(id);
+  const TaskRecord task = WaitForTask(tasks_, *id, "alice");
+  const json::object mark = json::parse(task.checkpoint).as_object();
+  EXPECT_EQ(mark.at("script"), scheduler_.submitted.at(0).path.c_str());
+  EXPECT_NEAR(static_cast<double>(mark.at("since").as_int64()),
+              static_cast<double>(Now().time_since_epoch().count()), 5);
+  EXPECT_EQ(mark.at("reservation"), "r1");
+  EXPECT_EQ(mark.at("client_id"), "abcdefghijklm");
+}
+
+// The submit task of a node that died mid-submission, as the sweeping node reads it.
+class OrphanedSubmitTest : public ComputeServiceTest {
+ protected:
+  TaskRecord Orphan(const std::string& email = "") {
+    JobScript script;
+    script.path = "/global/homes/a/alice/.sfapid/jobs/sfapi-1.sh";
+    script.text = "#!/bin/bash\n#SBATCH --reservation resv7\ntrue\n";
+    SubmitRequest request{.user = "alice", .client_id = "abcdefghijklm", .system = "perlmutter"};
+    request.callback.email = email;
+    auto id = store_->tasks().CreateTask("alice", "submit_job", "perlmutter", "node-b",
+                                         Now() - std::chrono::seconds(60));
+    EXPECT_TRUE(id);
+    EXPECT_TRUE(
+        store_->tasks().SetCheckpoint(*id, SubmissionCheckpoint(script, request, kSince)).ok());
+    return store_->tasks().GetTask(*id).value();
+  }
+  std::optional<TaskOutcome> TakeOver(const TaskRecord& task, int64_t now = kSince + 60) {
+    return TakeOverSubmission(task, scheduler_, runas_, callbacks_, now, 35);
+  }
+  static constexpr int64_t kSince = 1'800'000'000;
+};
+
+TEST_F(OrphanedSubmitTest, TheJobFoundInTheSchedulerIsTheTasksResultWithItsCallback) {
+  scheduler_.found = std::vector<std::string>{"77"};
+  auto outcome = TakeOver(Orphan("alice@example.org"));
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, "completed");
+  EXPECT_EQ(outcome->result, (json::object{{"status", "ok"}, {"jobid", "77"}, {"error", nullptr}}));
+  EXPECT_EQ(scheduler_.looked_for,
+            std::vector<std::string>{
+                "alice /global/homes/a/alice/.sfapid/jobs/sfapi-1.sh 1800000000 resv7"});
+  auto registration = store_->compute().GetRegistration("perlmutter", "77");
+  ASSERT_TRUE(registration && *registration) << "the callback was not registered";
+  EXPECT_EQ((*registration)->email, "alice@example.org");
+}
+
+TEST_F(OrphanedSubmitTest, NoJobFoundOnceSbatchCannotStillRunMeansSubmitAgain) {
+  const TaskRecord task = Orphan();
+  EXPECT_FALSE(TakeOver(task, kSince + 10));  // sbatch may still be on its way: cannot tell
+  auto outcome = TakeOver(task, kSince + 36);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, "failed");
+  EXPECT_EQ(outcome->result.at("error"),
+            "the sfapid node that ran this task (node-b) stopped while it submitted the job, and "
+            "it did not reach the scheduler (no job of yours from "
+            "/global/homes/a/alice/.sfapid/jobs/sfapi-1.sh since 2027-01-15T08:00:00+00:00): "
+            "submit it again.");
+}
+
+TEST_F(OrphanedSubmitTest, SeveralCandidatesAreNamedNotGuessed) {
+  scheduler_.found = std::vector<std::string>{"80", "81"};
+  auto outcome = TakeOver(Orphan());
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, "failed");
+  EXPECT_NE(std::string(outcome->result.at("error").as_string())
+                .find("; jobs 80, 81 of yours from /global/homes/a/alice/.sfapid/jobs/sfapi-1.sh "
+                      "since 2027-01-15T08:00:00+00:00 are in the scheduler and one of them may be "
+                      "this submission: check them before submitting again."),
+            std::string::npos)
+      << outcome->result;
+  EXPECT_FALSE(store_->compute().GetRegistration("perlmutter", "80").value());
+}
+
+TEST_F(OrphanedSubmitTest, WhenTheSchedulerCannotTellTheGenericFailureStays) {
+  scheduler_.found = Status::Unavailable("slurmctld does not answer");
+  EXPECT_FALSE(TakeOver(Orphan()));
+  scheduler_.found = Status::FailedPrecondition("local scheduler cannot look for submissions");
+  EXPECT_FALSE(TakeOver(Orphan()));
+  TaskRecord damaged = Orphan();
+  damaged.checkpoint = "{not json";
+  scheduler_.found = std::vector<std::string>{"77"};
+  EXPECT_FALSE(TakeOver(damaged));
 }
 
 }  // namespace

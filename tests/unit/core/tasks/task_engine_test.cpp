@@ -321,6 +321,30 @@ TEST_F(TaskEngineTest, ADeadNodesTaskEndsWhenItsLeaseRunsOut) {
   EXPECT_NE(why.find("Check its effects and run it again if needed."), std::string::npos);
 }
 
+TEST_F(TaskEngineTest, AnOrphanWithACheckpointEndsAsItsKindsHandlerFoundOut) {
+  auto noted = store_->tasks().CreateTask("alice", "submit_job", "p", "node-a:8080",
+                                          Now() + std::chrono::hours(1));
+  auto unnoted = store_->tasks().CreateTask("alice", "submit_job", "p", "node-a:8080",
+                                            Now() + std::chrono::hours(1));
+  auto no_handler = store_->tasks().CreateTask("alice", "command", "p", "node-a:8080",
+                                               Now() + std::chrono::hours(1));
+  ASSERT_TRUE(noted && unnoted && no_handler);
+  ASSERT_TRUE(store_->tasks().SetCheckpoint(*noted, "script x").ok());
+  ASSERT_TRUE(store_->tasks().SetCheckpoint(*no_handler, "script y").ok());
+  std::vector<std::string> asked;
+  engine_.OnOrphan("submit_job", [&](const TaskRecord& task) -> std::optional<TaskOutcome> {
+    asked.push_back(task.id + " " + task.checkpoint);
+    return TaskOutcome{"completed", json::object{{"jobid", "9"}}};
+  });
+  engine_.Start();
+  EXPECT_EQ(asked, std::vector<std::string>{*noted + " script x"});  // only noted work is asked
+  const TaskRecord found = *engine_.Get(*noted, "alice");
+  EXPECT_EQ(found.status, "completed");
+  EXPECT_EQ(ResultOf(found), (json::object{{"jobid", "9"}}));
+  for (const std::string& id : {*unnoted, *no_handler})
+    EXPECT_EQ(engine_.Get(id, "alice")->status, "failed");
+}
+
 TEST_F(TaskEngineTest, ARunningTaskKeepsItsLeaseWhileItsNodeLives) {
   config_.lease_seconds = 3;
   engine_.Start();

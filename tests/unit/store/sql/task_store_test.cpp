@@ -71,8 +71,10 @@ TEST_F(TaskStoreTest, AnOrphanIsEndedExactlyOnce) {
   ASSERT_TRUE(orphans);
   ASSERT_EQ(orphans->size(), 1u);
   // Two nodes sweeping at once both read it; one of them ends it.
-  auto first = tasks().EndOrphanedTask(orphans->front(), R"({"status":"error","error":"gone"})");
-  auto second = tasks().EndOrphanedTask(orphans->front(), R"({"status":"error","error":"again"})");
+  auto first =
+      tasks().EndOrphanedTask(orphans->front(), "failed", R"({"status":"error","error":"gone"})");
+  auto second =
+      tasks().EndOrphanedTask(orphans->front(), "failed", R"({"status":"error","error":"again"})");
   ASSERT_TRUE(first && second);
   EXPECT_TRUE(*first);
   EXPECT_FALSE(*second);
@@ -87,10 +89,27 @@ TEST_F(TaskStoreTest, ANodeThatRenewedAfterTheSweepReadKeepsItsTask) {
   ASSERT_TRUE(orphans);
   ASSERT_EQ(orphans->size(), 1u);
   ASSERT_EQ(*tasks().RenewLeases("slow", Now() + seconds(30)), 1);
-  auto ended = tasks().EndOrphanedTask(orphans->front(), "{}");
+  auto ended = tasks().EndOrphanedTask(orphans->front(), "failed", "{}");
   ASSERT_TRUE(ended);
   EXPECT_FALSE(*ended);
   EXPECT_EQ(tasks().GetTask(orphans->front().id)->status, "new");
+}
+
+TEST_F(TaskStoreTest, ACheckpointReachesTheSweeperWhichMayEndTheTaskCompleted) {
+  const std::string id = Create("dead", Now() - seconds(1));
+  ASSERT_TRUE(tasks().SetCheckpoint(id, R"({"script":"/home/a/s.sh"})").ok());
+  auto orphans = tasks().OrphanedTasks("", Now());
+  ASSERT_TRUE(orphans);
+  ASSERT_EQ(orphans->size(), 1u);
+  EXPECT_EQ(orphans->front().checkpoint, R"({"script":"/home/a/s.sh"})");
+  auto ended = tasks().EndOrphanedTask(orphans->front(), "completed", R"({"jobid":"7"})");
+  ASSERT_TRUE(ended && *ended);
+  auto task = tasks().GetTask(id);
+  EXPECT_EQ(task->status, "completed");
+  EXPECT_EQ(task->result, R"({"jobid":"7"})");
+  // An ended task's checkpoint no longer changes.
+  ASSERT_TRUE(tasks().SetCheckpoint(id, "later").ok());
+  EXPECT_EQ(tasks().GetTask(id)->checkpoint, R"({"script":"/home/a/s.sh"})");
 }
 
 }  // namespace
