@@ -2,8 +2,10 @@
 nodes and HAProxy in front; the balancer and each node as harness endpoints; a node killed,
 stopped and started again; and a client that retries what failed retryably, counting outcomes."""
 
+import concurrent.futures
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -11,7 +13,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import PREFIX, SFAPID, Server
+from harness import PREFIX, SFAPID, Server, wait_until
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -93,6 +95,30 @@ class Cluster:
                 pass
             time.sleep(0.1)
         raise AssertionError(f"node{node} did not come back")
+
+
+    def under_node_faults(self, load, workers=4, warmup=2, settle=2):
+        """Runs load(worker, stop) in `workers` threads while node 3 is killed with SIGKILL (after
+        `warmup` s) and started again, then node 2 is stopped with SIGTERM (it drains) and started
+        again; sets `stop` `settle` s later and returns when every worker has."""
+        stop = threading.Event()
+        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+            running = [pool.submit(load, w, stop) for w in range(workers)]
+            time.sleep(warmup)
+            os.kill(self.pid_of(3), signal.SIGKILL)
+            time.sleep(4)
+            self.start_node(3)
+            time.sleep(2)
+            graceful = self.pid_of(2)
+            os.kill(graceful, signal.SIGTERM)
+            if not wait_until(lambda: not os.path.exists(f"/proc/{graceful}"), 30):
+                stop.set()
+                raise AssertionError("node 2 did not stop within 30 s of SIGTERM")
+            self.start_node(2)
+            time.sleep(settle)
+            stop.set()
+            for r in running:
+                r.result()
 
 
 def auth(token):

@@ -5,12 +5,8 @@ through the balancer one node is killed with SIGKILL and another restarted grace
 request is answered or fails retryably and succeeds on retry, and every accepted command task ends
 exactly once. Needs root, PostgreSQL and HAProxy (skipped with the reason otherwise)."""
 
-import concurrent.futures
 import json
-import os
-import signal
 import subprocess
-import threading
 import time
 import unittest
 
@@ -84,12 +80,11 @@ class ThreeNodes(unittest.TestCase):
     def test_a_killed_node_and_a_graceful_restart_lose_no_request_and_no_task(self):
         key = client_key(self.nodes[0], self.alice)[0]
         token = fetch_token(self.lb, key)
-        stop = threading.Event()
         client = RetryingClient(self.lb, token)
         call, lock, outcomes = client.call, client.lock, client.outcomes
         accepted = []
 
-        def load(worker):
+        def load(worker, stop):
             n = 0
             while not stop.is_set():
                 n += 1
@@ -111,21 +106,7 @@ class ThreeNodes(unittest.TestCase):
                             break
                         time.sleep(0.05)
 
-        with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            workers = [pool.submit(load, w) for w in range(4)]
-            time.sleep(2)
-            os.kill(CLUSTER.pid_of(3), signal.SIGKILL)
-            time.sleep(4)
-            CLUSTER.start_node(3)
-            time.sleep(2)
-            graceful = CLUSTER.pid_of(2)
-            os.kill(graceful, signal.SIGTERM)
-            self.assertTrue(wait_until(lambda: not os.path.exists(f"/proc/{graceful}"), 30))
-            CLUSTER.start_node(2)
-            time.sleep(2)
-            stop.set()
-            for w in workers:
-                w.result()
+        CLUSTER.under_node_faults(load, warmup=2, settle=2)
         self.assertEqual(outcomes["failed"], [], "requests that failed even on retry")
         self.assertGreater(len(accepted), 20)
         # Every accepted task ends once, with the truth: completed with its output, or (it ran on

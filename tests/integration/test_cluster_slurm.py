@@ -8,13 +8,10 @@ submissions (none missing, none twice), and the queue was read once per refresh 
 itself (sdiag). Needs root, Slurm, PostgreSQL and HAProxy."""
 
 import collections
-import concurrent.futures
 import json
 import os
 import re
-import signal
 import subprocess
-import threading
 import time
 import unittest
 
@@ -74,7 +71,6 @@ class KillUnderLoad(unittest.TestCase):
         client = RetryingClient(CLUSTER.lb, fetch_token(CLUSTER.lb, key))
         call = client.call
         prefix = f"sfc{os.getpid()}"
-        stop = threading.Event()
         submits, commands, uploads, retried_submits = [], [], [], set()
 
         def wait_task(task_id):
@@ -85,7 +81,7 @@ class KillUnderLoad(unittest.TestCase):
                     return
                 time.sleep(0.05)
 
-        def load(worker):
+        def load(worker, stop):
             n = 0
             while not stop.is_set():
                 n += 1
@@ -119,21 +115,7 @@ class KillUnderLoad(unittest.TestCase):
 
         rpcs_before = job_info_rpcs()
         started = time.time()
-        with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            workers = [pool.submit(load, w) for w in range(4)]
-            time.sleep(3)
-            os.kill(CLUSTER.pid_of(3), signal.SIGKILL)
-            time.sleep(4)
-            CLUSTER.start_node(3)
-            time.sleep(2)
-            graceful = CLUSTER.pid_of(2)
-            os.kill(graceful, signal.SIGTERM)
-            self.assertTrue(wait_until(lambda: not os.path.exists(f"/proc/{graceful}"), 30))
-            CLUSTER.start_node(2)
-            time.sleep(3)
-            stop.set()
-            for w in workers:
-                w.result()
+        CLUSTER.under_node_faults(load, warmup=3, settle=3)
         elapsed = time.time() - started
         rpcs = job_info_rpcs() - rpcs_before
         self.assertEqual(client.outcomes["failed"], [], "requests that failed even on retry")
