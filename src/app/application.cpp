@@ -111,6 +111,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   site::AddHealthRoutes(app->router_, *app->store_, app->readiness_);
   site::AddMetricsRoutes(app->router_, app->schedulers_);
   oauth::AddTokenRoutes(app->router_, c.server, c.auth, *app->tokens_, *app->signing_keys_);
+  app->idempotent_routes_ = std::make_unique<api::IdempotentRoutes>(app->store_->idempotency(),
+                                                                    c.server.idempotency_hours);
   sfapi::ApiContext ctx{app->router_,
                         app->schemas_,
                         c.systems,
@@ -119,6 +121,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                         *app->status_,
                         *app->clients_,
                         *app->guard_,
+                        *app->idempotent_routes_,
                         *app->tasks_,
                         *app->files_,
                         *app->commands_,

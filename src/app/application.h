@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/auth_guard.h"
+#include "api/idempotency.h"
 #include "api/web/web_api.h"
 #include "auth/access_token_verifier.h"
 #include "auth/client_registry.h"
@@ -62,6 +63,7 @@ class Application {
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccessTokenVerifier> verifier_;
   std::unique_ptr<api::AuthGuard> guard_;
+  std::unique_ptr<api::IdempotentRoutes> idempotent_routes_;
   std::unique_ptr<RunAs> runas_;
   std::unique_ptr<TaskEngine> tasks_;
   std::unique_ptr<FileService> files_;

@@ -93,6 +93,8 @@ struct ServerConfig {
   // On SIGTERM, how long /readyz answers 503 while requests are still served, before the
   // listening socket closes: longer than the load balancer takes to mark the node down.
   double drain_seconds = 0;
+  // How long the reply to a request with an Idempotency-Key is kept to answer its repeats.
+  double idempotency_hours = 24;
   int max_connections = 1024;
   // One client address's share of max_connections (trusted proxies are not limited); 0 = none.
   int max_connections_per_address = 64;

@@ -23,6 +23,7 @@ idle_timeout_seconds = 30     # a connection that sends no request for this long
 request_timeout_seconds = 60  # the longest a client may take to send one request
 shutdown_grace_seconds = 10   # on SIGTERM, how long in-flight requests may take to finish
 drain_seconds = 0             # on SIGTERM, first /readyz says 503 this long (behind a balancer)
+idempotency_hours = 24        # a creating request's reply is kept this long for its Idempotency-Key
 max_connections = 1024        # connections beyond this are answered 503 and closed
 max_connections_per_address = 64  # one client address's share (trusted_proxies: no limit; 0: none)
 trusted_proxies = []          # CIDRs of reverse proxies whose X-Forwarded-For is believed

@@ -17,6 +17,7 @@ void ReadServer(TableReader& root, ServerConfig& v) {
     s.Read("request_timeout_seconds", v.request_timeout_seconds);
     s.Read("shutdown_grace_seconds", v.shutdown_grace_seconds);
     s.Read("drain_seconds", v.drain_seconds);
+    s.Read("idempotency_hours", v.idempotency_hours);
     s.Read("max_connections", v.max_connections);
     s.Read("max_connections_per_address", v.max_connections_per_address);
     s.ReadStrings("trusted_proxies", v.trusted_proxies);
@@ -35,6 +36,8 @@ void ReadServer(TableReader& root, ServerConfig& v) {
     s.Require(v.request_timeout_seconds > 0, "request_timeout_seconds", "must be positive");
     s.Require(v.drain_seconds >= 0 && v.drain_seconds <= 600, "drain_seconds",
               "must be between 0 and 600");
+    s.Require(v.idempotency_hours >= 0.01 && v.idempotency_hours <= 720, "idempotency_hours",
+              "must be between 0.01 and 720");
     for (const auto& p : v.trusted_proxies)
       if (!ParseCidr(p))
         s.Fail(s.NodeOr("trusted_proxies"), "trusted_proxies", "'" + p + "' is not a CIDR");

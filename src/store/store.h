@@ -9,6 +9,7 @@
 #include "domain/scheduler_owners.h"
 #include "domain/shared_views.h"
 #include "domain/watched_jobs.h"
+#include "store/idempotency_store.h"
 #include "store/account_store.h"
 #include "store/auth_store.h"
 #include "store/compute_store.h"
@@ -39,6 +40,8 @@ class Store {
   virtual SchedulerOwners& owners() = 0;
   // The Slurm jobs watched until they end (domain/watched_jobs.h).
   virtual WatchedJobs& watched() = 0;
+  // Idempotency keys of creating requests (store/idempotency_store.h).
+  virtual IdempotencyStore& idempotency() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

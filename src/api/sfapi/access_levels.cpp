@@ -10,6 +10,7 @@ struct Entry {
   const char* method;
   const char* path;  // a trailing '*' matches any rest
   std::optional<Level> level;
+  bool creates = false;
 };
 
 constexpr std::optional<Level> kPublic = std::nullopt;
@@ -17,6 +18,7 @@ constexpr std::optional<Level> kGreen = Level::kGreen;  // reads
 constexpr std::optional<Level> kYellow =
     Level::kYellow;                                 // changes: jobs, uploads, groups, transfers
 constexpr std::optional<Level> kRed = Level::kRed;  // running commands
+constexpr bool kCreates = true;
 
 const Entry kTable[] = {
     {"GET", "/status*", kPublic},
@@ -32,23 +34,23 @@ const Entry kTable[] = {
     {"PUT", "/account/groups/{group}", kYellow},
     {"GET", "/compute/jobs/{machine}", kGreen},
     {"GET", "/compute/jobs/{machine}/{jobid}", kGreen},
-    {"POST", "/compute/jobs/{machine}", kYellow},
+    {"POST", "/compute/jobs/{machine}", kYellow, kCreates},
     {"DELETE", "/compute/jobs/{machine}/{jobid}", kYellow},
     {"GET", "/compute/callbacks/secret", kYellow},
     {"GET", "/compute/reservations/{machine}", kGreen},
     {"GET", "/compute/reservations/{machine}/{id}", kGreen},
     {"GET", "/compute/reservations/{machine}/{id}/history", kGreen},
-    {"POST", "/compute/reservations/{machine}", kYellow},
+    {"POST", "/compute/reservations/{machine}", kYellow, kCreates},
     {"PATCH", "/compute/reservations/{machine}/{id}", kYellow},
     {"DELETE", "/compute/reservations/{machine}/{id}", kYellow},
     {"GET", "/utilities/ls/{machine}/{path:path}", kGreen},
     {"GET", "/utilities/download/{machine}/{path:path}", kGreen},
-    {"PUT", "/utilities/upload/{machine}/{path:path}", kYellow},
-    {"POST", "/utilities/command/{machine}", kRed},
+    {"PUT", "/utilities/upload/{machine}/{path:path}", kYellow, kCreates},
+    {"POST", "/utilities/command/{machine}", kRed, kCreates},
     {"GET", "/tasks", kGreen},
     {"GET", "/tasks/{id}", kGreen},
     {"DELETE", "/tasks/{id}", kYellow},
-    {"POST", "/storage/globus/transfer", kYellow},
+    {"POST", "/storage/globus/transfer", kYellow, kCreates},
     {"GET", "/storage/globus/transfer/{id}", kGreen},
     {"DELETE", "/storage/globus/transfer/{id}", kYellow},
 };
@@ -64,7 +66,7 @@ AccessRule AccessRuleFor(const std::string& method, const std::string& path) {
     const bool prefix = !pattern.empty() && pattern.back() == '*';
     if (prefix ? p.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1)
                : p == pattern)
-      return {true, e.level};
+      return {true, e.level, e.creates};
   }
   return {};
 }

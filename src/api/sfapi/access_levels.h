@@ -1,5 +1,6 @@
-// The one table of what security level each SFAPI route needs. Every registered route must appear
-// here (start-up stops otherwise), so no route is ever left unprotected by accident.
+// The one table of what security level each SFAPI route needs, and which routes create something
+// and so take an Idempotency-Key (api/idempotency.h). Every registered route must appear here
+// (start-up stops otherwise), so no route is ever left unprotected by accident.
 #pragma once
 
 #include <optional>
@@ -12,6 +13,7 @@ namespace sfapid::sfapi {
 struct AccessRule {
   bool known = false;
   std::optional<Level> level;  // empty: public
+  bool creates = false;        // a job, command, upload, transfer, reservation: Idempotency-Key
 };
 
 // method "GET", path as registered relative to the API prefix, e.g. "/compute/jobs/{machine}".

@@ -9,6 +9,7 @@
 #include "api/sfapi/access_levels.h"
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/static_files.h"
+#include "http/errors.h"
 
 namespace sfapid::sfapi {
 
@@ -66,6 +67,41 @@ void AddDocumentationRoutes(ApiContext& ctx) {
 
 namespace {
 
+// The key's refusals in the SFAPI's shapes: {"detail": ...}, 422 as a validation error on the
+// header.
+api::IdempotencyErrors SfapiIdempotencyErrors() {
+  auto header_error = [](const std::string& why) {
+    return http::ValidationError({{"header", "Idempotency-Key"}, why, "value_error"});
+  };
+  return {.in_flight =
+              [](const std::string& why) {
+                http::Response r = http::DetailError(409, why);
+                r.headers.emplace_back("Retry-After", "2");
+                return r;
+              },
+          .mismatch = header_error,
+          .bad_key = header_error,
+          .store = [](const std::string& why) { return http::DetailError(503, why); }};
+}
+
+void DocumentIdempotencyKey(json::object& operation) {
+  json::array* params = nullptr;
+  if (auto* p = operation.if_contains("parameters"); p && p->is_array())
+    params = &p->as_array();
+  else
+    params = &operation["parameters"].emplace_array();
+  params->push_back(json::object{
+      {"name", "Idempotency-Key"},
+      {"in", "header"},
+      {"required", false},
+      {"description",
+       "sfapid extension: any string up to 255 printable characters, e.g. a UUID. The same "
+       "request again with the same key within [server] idempotency_hours gets the first reply "
+       "(header Idempotency-Key-Reply: hit) instead of running again; another request with the "
+       "key is 422; while the first still runs, 409 with Retry-After."},
+      {"schema", json::object{{"type", "string"}, {"maxLength", 255}}}});
+}
+
 // Puts every documented route behind the guard at its level from the one table, and shows the level
 // in the OpenAPI document. A documented route missing from the table stops start-up.
 void ApplyAccessLevels(ApiContext& ctx) {
@@ -85,7 +121,11 @@ void ApplyAccessLevels(ApiContext& ctx) {
       route.operation["security"] = json::array{json::object{{"BearerAuth", json::array{}}}};
     else
       route.operation["security"] = json::array{};
-    ctx.guard.Protect(route, rule.level);
+    if (rule.creates) {
+      ctx.idempotent.Wrap(route, SfapiIdempotencyErrors());
+      DocumentIdempotencyKey(route.operation);
+    }
+    ctx.guard.Protect(route, rule.level);  // outside: the key is the caller's, known first
   }
 }
 

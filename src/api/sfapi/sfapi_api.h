@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/auth_guard.h"
+#include "api/idempotency.h"
 #include "auth/client_registry.h"
 #include "config/config.h"
 #include "core/accounts/account_service.h"
@@ -38,6 +39,7 @@ struct ApiContext {
   StatusService& status;
   ClientRegistry& clients;
   api::AuthGuard& guard;
+  api::IdempotentRoutes& idempotent;  // the creating routes' Idempotency-Key
   TaskEngine& tasks;
   FileService& files;
   CommandService& commands;

@@ -381,6 +381,21 @@ const std::vector<std::string>& Migrations() {
       R"sql(
       ALTER TABLE tasks ADD COLUMN checkpoint TEXT NOT NULL DEFAULT '';
       )sql",
+      // 15: idempotency keys (store/idempotency_store.h): per user, operation and key (hashed
+      // into scope), the request's fingerprint, and its lock or its reply.
+      R"sql(
+      CREATE TABLE idempotency_keys (
+        scope TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        state TEXT NOT NULL,
+        lock_until_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      )sql",
   };
   return m;
 }

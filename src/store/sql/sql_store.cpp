@@ -10,6 +10,7 @@
 #include "store/sql/sql_account_store.h"
 #include "store/sql/sql_auth_store.h"
 #include "store/sql/sql_compute_store.h"
+#include "store/sql/sql_idempotency_store.h"
 #include "store/sql/sql_reservation_store.h"
 #include "store/sql/sql_scheduler_owners.h"
 #include "store/sql/sql_shared_views.h"
@@ -39,7 +40,8 @@ class SqlStore : public Store {
         web_(*pool_),
         views_(*pool_),
         owners_(*pool_),
-        watched_(*pool_) {}
+        watched_(*pool_),
+        idempotency_(*pool_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -52,6 +54,7 @@ class SqlStore : public Store {
   SharedViews& views() override { return views_; }
   SchedulerOwners& owners() override { return owners_; }
   WatchedJobs& watched() override { return watched_; }
+  IdempotencyStore& idempotency() override { return idempotency_; }
 
   Status Ping() override {
     std::lock_guard lock(*pool_);
@@ -81,6 +84,7 @@ class SqlStore : public Store {
   sql::SqlSharedViews views_;
   sql::SqlSchedulerOwners owners_;
   sql::SqlWatchedJobs watched_;
+  sql::SqlIdempotencyStore idempotency_;
 };
 
 }  // namespace

@@ -55,6 +55,9 @@ TEST(Config, ErrorsNameSourceLineAndKey) {
   c = ParseConfig("[server]\ndrain_seconds = 601\n[[systems]]\nname = \"x\"\n", "f");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.status().message(), "f:2: 'server.drain_seconds': must be between 0 and 600");
+  c = ParseConfig("[server]\nidempotency_hours = 0\n[[systems]]\nname = \"x\"\n", "f");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(), "f:2: 'server.idempotency_hours': must be between 0.01 and 720");
   c = ParseConfig("[store]\nconnections = 0\n[[systems]]\nname = \"x\"\n", "f");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.status().message(), "f:2: 'store.connections': must be between 1 and 64");

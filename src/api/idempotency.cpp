@@ -1,0 +1,117 @@
+#include "api/idempotency.h"
+
+#include <spdlog/spdlog.h>
+
+#include "util/secret_tokens.h"
+#include "util/time_format.h"
+
+namespace sfapid::api {
+
+namespace {
+
+// The multipart boundary of a content type, or "".
+std::string BoundaryOf(const std::string& content_type) {
+  const size_t at = content_type.find("boundary=");
+  if (at == std::string::npos) return "";
+  std::string b = content_type.substr(at + 9);
+  if (const size_t end = b.find(';'); end != std::string::npos) b.resize(end);
+  if (b.size() >= 2 && b.front() == '"' && b.back() == '"') b = b.substr(1, b.size() - 2);
+  return b;
+}
+
+void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+
+bool PrintableAscii(const std::string& key) {
+  for (unsigned char c : key)
+    if (c < 0x20 || c > 0x7e) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string IdempotentRoutes::Fingerprint(const http::Request& req) {
+  const std::string* type = req.Header("content-type");
+  std::string content_type = type ? *type : "";
+  std::string body = req.body;
+  if (const std::string boundary = BoundaryOf(content_type); !boundary.empty()) {
+    ReplaceAll(body, boundary, "\x1f");
+    ReplaceAll(content_type, boundary, "\x1f");
+  }
+  std::string text = req.method;
+  text += '\n';
+  text += req.target;  // path and query, as sent
+  text += '\n';
+  text += content_type;
+  text += '\n';
+  text += body;
+  return Sha256Hex(text);
+}
+
+void IdempotentRoutes::Wrap(http::Route& route, IdempotencyErrors errors) {
+  // The operation a key belongs to: the method and the route's pattern (not the route itself,
+  // which moves when the router grows).
+  route.handler = [this, operation = route.method + " " + route.pattern,
+                   inner = std::move(route.handler), errors = std::move(errors)](
+                      http::Request& req) { return Handle(req, operation, inner, errors); };
+}
+
+http::Response IdempotentRoutes::Handle(http::Request& req, const std::string& operation,
+                                        const http::Handler& inner,
+                                        const IdempotencyErrors& errors) {
+  const std::string* header = req.Header("idempotency-key");
+  if (!header || header->empty() || !req.principal) return inner(req);
+  const std::string& key = *header;
+  if (key.size() > kMaxKeyBytes || !PrintableAscii(key))
+    return errors.bad_key("Idempotency-Key must be at most 255 printable ASCII characters");
+  const int64_t now = NowUnixMs();
+  if (purge_gate_.Due())
+    if (auto purged = store_.PurgeIdempotency(now); !purged)
+      spdlog::warn("idempotency keys: purging expired ones: {}", purged.status().message());
+  std::string scope_text = req.principal->user;
+  scope_text += '\n';
+  scope_text += operation;
+  scope_text += '\n';
+  scope_text += key;
+  const std::string scope = Sha256Hex(scope_text);
+  auto claim =
+      store_.Claim(scope, req.principal->user, Fingerprint(req), now, now + kLockSeconds * 1000);
+  if (!claim) return errors.store("idempotency keys: " + claim.status().message());
+  switch (claim->state) {
+    case IdempotencyClaim::State::kInFlight:
+      return errors.in_flight(
+          "a request with this Idempotency-Key is still being processed; retry shortly");
+    case IdempotencyClaim::State::kMismatch:
+      return errors.mismatch(
+          "this Idempotency-Key was already used for a different request (method, path or "
+          "body); use a new key for a new request");
+    case IdempotencyClaim::State::kDone: {
+      http::Response replay = http::Response::Text(claim->reply->status, claim->reply->body,
+                                                   claim->reply->content_type);
+      replay.headers.emplace_back("Idempotency-Key-Reply", "hit");
+      return replay;
+    }
+    case IdempotencyClaim::State::kStarted:
+      break;
+  }
+  http::Response reply = inner(req);
+  if (reply.status >= 200 && reply.status < 300) {
+    if (Status s = store_.Complete(scope, {reply.status, reply.content_type, reply.body},
+                                   NowUnixMs() + keep_ms_);
+        !s.ok())
+      spdlog::error(
+          "idempotency key of {}: the reply could not be kept (a retry will run "
+          "again): {}",
+          req.principal->user, s.message());
+  } else if (Status s = store_.Release(scope); !s.ok()) {
+    spdlog::warn("idempotency key of {}: releasing after a failure: {}", req.principal->user,
+                 s.message());
+  }
+  reply.headers.emplace_back("Idempotency-Key-Reply", "miss");
+  return reply;
+}
+
+}  // namespace sfapid::api

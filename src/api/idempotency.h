@@ -1,0 +1,53 @@
+// The `Idempotency-Key` request header on routes that create things, for every API: the first
+// request with a key runs and its successful reply is kept (`Idempotency-Key-Reply: miss`); the
+// same request again gets that reply without running (`hit`); another request with the key is
+// refused (422); one while the first still runs is told to come back (409, `Retry-After: 2`).
+// Failures are not kept, so a retry after one runs anew; a lock whose node died runs out after
+// kLockSeconds. Keys are per user and operation (method and route), kept `keep_hours`, in the
+// store: they survive restarts and hold across nodes. Without the header a request runs as ever.
+//
+// What counts as "the same request": method, path, query, content type and body, with a
+// multipart boundary taken out (a client that rebuilds a retried upload picks a new one).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "http/router.h"
+#include "store/idempotency_store.h"
+#include "util/interval_gate.h"
+
+namespace sfapid::api {
+
+// How an API words the key's refusals in its own error shape.
+struct IdempotencyErrors {
+  std::function<http::Response(const std::string& why)> in_flight;  // 409
+  std::function<http::Response(const std::string& why)> mismatch;   // 422
+  std::function<http::Response(const std::string& why)> bad_key;    // 422 (too long, control chars)
+  std::function<http::Response(const std::string& why)> store;      // 503: the store failed
+};
+
+class IdempotentRoutes {
+ public:
+  static constexpr int kLockSeconds = 60;
+  static constexpr size_t kMaxKeyBytes = 255;
+
+  IdempotentRoutes(IdempotencyStore& store, double keep_hours)
+      : store_(store), keep_ms_(static_cast<int64_t>(keep_hours * 3600 * 1000)) {}
+
+  // Wraps the route's handler (before authentication wraps it: the user must be known).
+  void Wrap(http::Route& route, IdempotencyErrors errors);
+
+  // The request's fingerprint (for tests).
+  static std::string Fingerprint(const http::Request& req);
+
+ private:
+  http::Response Handle(http::Request& req, const std::string& operation,
+                        const http::Handler& inner, const IdempotencyErrors& errors);
+
+  IdempotencyStore& store_;
+  const int64_t keep_ms_;
+  IntervalGate purge_gate_{std::chrono::minutes(10)};
+};
+
+}  // namespace sfapid::api
