@@ -127,7 +127,9 @@ def auth(token):
 
 class RetryingClient:
     """Requests through the balancer with a token; a retryable failure (502/503/504 or a broken
-    connection) is tried again, up to 10 times. Counts what was answered, retried and failed."""
+    connection) is tried again, up to 10 times, and a 409 with Retry-After (a keyed request still
+    in flight) after that wait, for up to 2 minutes. Counts what was answered, retried and
+    failed."""
 
     def __init__(self, lb, token):
         self.lb = lb
@@ -135,29 +137,38 @@ class RetryingClient:
         self.lock = threading.Lock()
         self.outcomes = {"answered": 0, "retried": 0, "failed": []}
 
-    def call(self, method, path, body=None, content_type=None):
+    def call(self, method, path, body=None, content_type=None, idempotency_key=None):
         """The reply (its `tries`: how many it took), or None when every try failed retryably.
-        `body`: form fields, or bytes of `content_type`."""
+        `body`: form fields, or bytes of `content_type`; `idempotency_key` makes a retry of a
+        creating request safe (the same reply instead of a second run)."""
         headers = auth(self.token)
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         if body is not None and content_type is None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urllib.parse.urlencode(body).encode()
         elif content_type is not None:
             headers["Content-Type"] = content_type
-        for attempt in range(10):
-            if attempt > 0:
-                with self.lock:
-                    self.outcomes["retried"] += 1
-                time.sleep(0.2)
+        tries, deadline = 0, time.time() + 120
+        while tries < 10 and time.time() < deadline:
+            tries += 1
+            wait = 0.2
             try:
                 r = self.lb.request(method, PREFIX + path, body=body, headers=headers, timeout=30)
-                if r.status not in (502, 503, 504):
+                if r.status == 409 and r.headers.get("retry-after"):
+                    # A keyed request still held by the node that took it (if that node died,
+                    # until its lock runs out): come back when told, without counting a try.
+                    tries, wait = tries - 1, float(r.headers["retry-after"])
+                elif r.status not in (502, 503, 504):
                     with self.lock:
                         self.outcomes["answered"] += 1
-                    r.tries = attempt + 1
+                    r.tries = tries
                     return r
             except OSError:
                 pass
+            with self.lock:
+                self.outcomes["retried"] += 1
+            time.sleep(wait)
         with self.lock:
             self.outcomes["failed"].append((method, path))
         return None
