@@ -135,8 +135,10 @@ PGresult* PostgresDatabase::Execute(const std::string& sql, const std::vector<Oi
   for (Oid type : types) key += type == kInt8Oid ? 'i' : '.';
   auto known = prepared_.find(key);
   if (known == prepared_.end() && prepared_.size() < kMaxPrepared) {
+    // Never a name used before on this session: a statement that lost its entry here may still
+    // exist there.
     std::string name = "s";
-    name += std::to_string(prepared_.size() + 1);
+    name += std::to_string(++statements_made_);
     PGresult* made = PQprepare(conn_, name.c_str(), sql.c_str(), count, types.data());
     const bool ok = made && PQresultStatus(made) == PGRES_COMMAND_OK;
     if (!ok) return made;  // the statement's own error (or the connection's), as exec gives it

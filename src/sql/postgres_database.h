@@ -50,6 +50,7 @@ class PostgresDatabase : public Database {
   // built per call (IN lists, the copy's batches) could grow it without end: at most this many.
   static constexpr size_t kMaxPrepared = 512;
   std::map<std::string, std::string> prepared_;
+  uint64_t statements_made_ = 0;
   friend class PostgresStatement;
 };
 
