@@ -97,8 +97,9 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 
   app->callbacks_ = std::make_unique<CallbackService>(c.callbacks, app->store_->compute(),
                                                       SigningKeyDir(c), CallbackOutboxDir(c));
-  app->compute_ = std::make_unique<ComputeService>(
-      c.systems, *app->runas_, *app->tasks_, scheduler_views, *app->callbacks_, *app->accounts_);
+  app->compute_ =
+      std::make_unique<ComputeService>(c.systems, *app->runas_, *app->tasks_, scheduler_views,
+                                       *app->callbacks_, *app->accounts_, app->store_->auth());
   app->reservations_ = std::make_unique<ReservationService>(c.systems, app->store_->reservations(),
                                                             app->store_->accounts(),
                                                             *app->accounts_, scheduler_views);

@@ -170,8 +170,11 @@ class Submission(ComputeTest):
         # The same checks apply to a script given by path.
         path = self.write_file(f"{self.home()}/bad.sh", script("true", "--bogus"))
         self.assertIn("sbatch: unrecognized option '--bogus'", self.submit_error(path, is_path=True))
-        # Nothing was queued or recorded for them.
+        # Nothing was queued or recorded for them, and each refusal is in the audit log.
         self.assertEqual(len(self.jobs(sacct=True, user=self.alice)), before)
+        audit = self.server.cli("audit", "--limit", "1").stdout
+        self.assertRegex(audit, rf"job-refused client=\w+ user={self.alice} ip=127\.0\.0\.1 "
+                                r"perlmutter: sbatch: unrecognized option '--bogus'")
 
     def test_more_cpus_than_a_node_has_is_refused(self):
         # Not in the contract's list, but what Slurm says: a job that can never run is refused

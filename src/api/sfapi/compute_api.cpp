@@ -208,6 +208,7 @@ void AddComputeRoutes(ApiContext& ctx) {
              r.user = req.principal->user;
              r.client_id = req.principal->client_id;
              r.system = req.PathParam("machine");
+             r.client_ip = req.remote_ip;
              r.job = form->String("job");
              r.is_path = form->Bool("isPath").value_or(false);
              r.args = form->Strings("args");

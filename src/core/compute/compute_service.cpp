@@ -84,6 +84,12 @@ Result<Scheduler*> ComputeService::SchedulerFor(const std::string& system) const
 }
 
 Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
+  Result<std::string> task = SubmitTask(r);
+  if (!task) AuditRefusal(r, task.status().message());
+  return task;
+}
+
+Result<std::string> ComputeService::SubmitTask(const SubmitRequest& r) {
   // The callback first: a bad one is the submitter's mistake whatever the machine.
   auto callback = callbacks_.Validate(r.callback);
   if (!callback) return callback.status();
@@ -94,8 +100,23 @@ Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
   return tasks_.Submit(
       r.user, "submit_job", r.system,
       [this, who = *who, scheduler = *scheduler, r, callback = *callback](TaskContext& task) {
-        return RunSubmit(task, who, *scheduler, r, callback);
+        TaskOutcome outcome = RunSubmit(task, who, *scheduler, r, callback);
+        if (const json::object* result = outcome.result.if_object())
+          if (const json::value* error = result->if_contains("error"); error && error->is_string())
+            AuditRefusal(r, std::string(error->as_string()));
+        return outcome;
       });
+}
+
+void ComputeService::AuditRefusal(const SubmitRequest& r, const std::string& why) {
+  std::string reason = r.system;
+  reason += ": ";
+  reason += why;
+  spdlog::info("job submission refused: user={} client={} {}", r.user, r.client_id, reason);
+  if (Status s =
+          audit_.AppendAudit({Now(), r.client_id, r.user, r.client_ip, "job-refused", reason});
+      !s.ok())
+    spdlog::error("audit write failed: {}", s.message());
 }
 
 Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const SubmitRequest& r) {

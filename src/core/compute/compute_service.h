@@ -14,6 +14,7 @@
 #include "core/accounts/account_service.h"
 #include "core/callbacks/callback_service.h"
 #include "core/tasks/task_engine.h"
+#include "store/auth_store.h"
 
 namespace sfapid {
 
@@ -21,7 +22,8 @@ struct SubmitRequest {
   std::string user;
   std::string client_id;
   std::string system;
-  std::string job;  // a path, or the script itself
+  std::string client_ip;  // for the audit log
+  std::string job;        // a path, or the script itself
   bool is_path = false;
   std::vector<std::string> args;
   CallbackRequest callback;  // as the submitter wrote it; Submit has the callback service check it
@@ -37,15 +39,17 @@ struct JobsAnswer {
 class ComputeService {
  public:
   // systems: to tell a non-compute system from an unknown one, and each system's roots.
+  // audit: where refused submissions are recorded (`sfapid audit`, outcome "job-refused").
   ComputeService(const std::vector<SystemConfig>& systems, RunAs& runas, TaskEngine& tasks,
                  std::map<std::string, Scheduler*> schedulers, CallbackService& callbacks,
-                 AccountService& accounts)
+                 AccountService& accounts, AuthStore& audit)
       : systems_(systems),
         runas_(runas),
         tasks_(tasks),
         schedulers_(std::move(schedulers)),
         callbacks_(callbacks),
-        accounts_(accounts) {}
+        accounts_(accounts),
+        audit_(audit) {}
 
   // Starts every scheduler, reporting ended jobs to the callback service.
   void Start();
@@ -63,8 +67,11 @@ class ComputeService {
 
  private:
   Result<Scheduler*> SchedulerFor(const std::string& system) const;
+  Result<std::string> SubmitTask(const SubmitRequest& request);
   TaskOutcome RunSubmit(TaskContext& task, const UnixIdentity& who, Scheduler& scheduler,
                         const SubmitRequest& r, const ValidCallbackRequest& callback);
+  // One line in the audit log for a submission that made no job, and why.
+  void AuditRefusal(const SubmitRequest& r, const std::string& why);
   // How a submit task a dead node left ends (submission_takeover.h).
   std::optional<TaskOutcome> EndOrphanedSubmit(const TaskRecord& task);
   // Reads the script (isPath) or writes it (inline) as the user: the JobScript, or sbatch's error.
@@ -76,6 +83,7 @@ class ComputeService {
   std::map<std::string, Scheduler*> schedulers_;
   CallbackService& callbacks_;
   AccountService& accounts_;
+  AuthStore& audit_;
 };
 
 }  // namespace sfapid

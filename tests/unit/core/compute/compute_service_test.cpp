@@ -103,8 +103,8 @@ class ComputeServiceTest : public ::testing::Test {
   UnixGroupDirectory groups_directory_;
   GroupService groups_{config_.accounts, store_->accounts(), users_, groups_directory_, false};
   AccountService accounts_{config_.accounts, store_->accounts(), users_, groups_};
-  ComputeService compute_{systems_,   runas_,   tasks_, {{"perlmutter", &scheduler_}},
-                          callbacks_, accounts_};
+  ComputeService compute_{systems_,   runas_,    tasks_,        {{"perlmutter", &scheduler_}},
+                          callbacks_, accounts_, store_->auth()};
 };
 
 TEST_F(ComputeServiceTest, AnInlineScriptIsWrittenAsTheUserThenSubmitted) {
@@ -241,6 +241,28 @@ TEST_F(ComputeServiceTest, ASubmissionNotesItsScriptInItsTaskBeforeSbatch) {
               static_cast<double>(Now().time_since_epoch().count()), 5);
   EXPECT_EQ(mark.at("reservation"), "r1");
   EXPECT_EQ(mark.at("client_id"), "abcdefghijklm");
+}
+
+TEST_F(ComputeServiceTest, RefusedSubmissionsAreInTheAuditLogAndAcceptedOnesAreNot) {
+  Submitted({.user = "alice", .system = "perlmutter", .job = "#!/bin/bash\ntrue\n"});
+  scheduler_.submit_answer = Status::InvalidArgument("sbatch: error: invalid partition specified");
+  Submitted({.user = "alice",
+             .client_id = "abcdefghijklm",
+             .system = "perlmutter",
+             .client_ip = "10.1.2.3",
+             .job = "#!/bin/bash\ntrue\n"});
+  EXPECT_FALSE(compute_.Submit({.user = "alice", .system = "nosuch", .job = "x"}));
+  auto audit = store_->auth().ListAudit(10);
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 2u);  // newest first; the accepted submission left no line
+  EXPECT_EQ((*audit)[0].outcome, "job-refused");
+  EXPECT_EQ((*audit)[0].user, "alice");
+  EXPECT_EQ((*audit)[0].reason.rfind("nosuch: Unknown machine 'nosuch'", 0), 0u)
+      << (*audit)[0].reason;
+  EXPECT_EQ((*audit)[1].outcome, "job-refused");
+  EXPECT_EQ((*audit)[1].client_id, "abcdefghijklm");
+  EXPECT_EQ((*audit)[1].ip, "10.1.2.3");
+  EXPECT_EQ((*audit)[1].reason, "perlmutter: sbatch: error: invalid partition specified");
 }
 
 // The submit task of a node that died mid-submission, as the sweeping node reads it.
