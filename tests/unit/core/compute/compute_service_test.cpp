@@ -251,13 +251,14 @@ TEST_F(ComputeServiceTest, RefusedSubmissionsAreInTheAuditLogAndAcceptedOnesAreN
              .system = "perlmutter",
              .client_ip = "10.1.2.3",
              .job = "#!/bin/bash\ntrue\n"});
-  EXPECT_FALSE(compute_.Submit({.user = "alice", .system = "nosuch", .job = "x"}));
+  EXPECT_FALSE(compute_.Submit({.user = "alice", .system = "nosuch\nissued client=x", .job = "x"}));
   auto audit = store_->auth().ListAudit(10);
   ASSERT_TRUE(audit);
   ASSERT_EQ(audit->size(), 2u);  // newest first; the accepted submission left no line
   EXPECT_EQ((*audit)[0].outcome, "job-refused");
   EXPECT_EQ((*audit)[0].user, "alice");
-  EXPECT_EQ((*audit)[0].reason.rfind("nosuch: Unknown machine 'nosuch'", 0), 0u)
+  EXPECT_EQ((*audit)[0].reason.rfind("nosuch issued client=x: Unknown machine 'nosuch issued", 0),
+            0u)
       << (*audit)[0].reason;
   EXPECT_EQ((*audit)[1].outcome, "job-refused");
   EXPECT_EQ((*audit)[1].client_id, "abcdefghijklm");
