@@ -8,6 +8,7 @@
 
 #include "auth/jwt.h"
 #include "util/base64.h"
+#include "util/one_line.h"
 
 namespace sfapid {
 
@@ -87,7 +88,8 @@ void TokenService::Record(const TokenRequest& request, const std::string& client
   AuthAuditRecord audit{Now(), client_id, user, request.ip, "issued", ""};
   if (auto* e = std::get_if<OAuthError>(&result)) {
     audit.outcome = "refused";
-    audit.reason = e->error + ": " + e->description;
+    // The description may quote the request (a claimed client id): one line in the logs.
+    audit.reason = OneLine(e->error + ": " + e->description);
     const auto counted = refusals_.CountRefusal(request.ip);
     int64_t suppressed = 0;
     if (refusal_log_.Allow(suppressed))

@@ -10,6 +10,7 @@
 #include "backends/scheduler/sbatch_directives.h"
 #include "core/compute/job_task_result.h"
 #include "core/compute/submission_takeover.h"
+#include "util/one_line.h"
 
 namespace sfapid {
 
@@ -112,10 +113,7 @@ void ComputeService::AuditRefusal(const SubmitRequest& r, const std::string& why
   std::string reason = r.system;
   reason += ": ";
   reason += why;
-  // The reason quotes the user's input (a path, an option): one line, so that it cannot pass for
-  // another line of the log.
-  for (char& c : reason)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  reason = OneLine(std::move(reason));  // it quotes the user's input (a path, an option)
   spdlog::info("job submission refused: user={} client={} {}", r.user, r.client_id, reason);
   if (Status s =
           audit_.AppendAudit({Now(), r.client_id, r.user, r.client_ip, "job-refused", reason});

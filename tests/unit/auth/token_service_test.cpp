@@ -120,6 +120,17 @@ TEST_F(TokenServiceTest, MalformedRequestsAreRefusedWithTheReason) {
   EXPECT_EQ(Refusal(Issue(claims)), "the assertion's iss and sub must both be the client id");
 }
 
+TEST_F(TokenServiceTest, AnAuditedReasonIsOneLineWhateverTheRequestSaid) {
+  json::object claims = Claims();
+  claims["iss"] = claims["sub"] = "x\nissued client=abcdefghijklm user=root";
+  EXPECT_EQ(Refusal(Issue(claims)),
+            "'x\nissued client=abcdefghijklm user=root' is not a client id");  // the client's own
+  auto audit = store_->auth().ListAudit(1);
+  ASSERT_TRUE(audit && audit->size() == 1u);
+  EXPECT_EQ(audit->front().reason,
+            "invalid_client: 'x issued client=abcdefghijklm user=root' is not a client id");
+}
+
 TEST_F(TokenServiceTest, ARevokedClientAndAForeignAddressAreRefused) {
   EXPECT_NE(Refusal(Issue(Claims(), "198.51.100.7")).find("are not allowed for client"),
             std::string::npos);

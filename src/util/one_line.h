@@ -1,0 +1,16 @@
+// Text that quotes a caller's input (a path, a claimed client id) on its way into a log or the
+// audit log: one line, so that it cannot pass for another line there.
+#pragma once
+
+#include <string>
+
+namespace sfapid {
+
+// Control characters (newlines, tabs, escapes, DEL) become spaces.
+inline std::string OneLine(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return text;
+}
+
+}  // namespace sfapid
