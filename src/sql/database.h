@@ -109,4 +109,9 @@ class Database {
   }
 };
 
+// PostgreSQL rather than SQLite, where the two need different SQL (migrations, copies).
+inline bool IsPostgres(const Database& db) {
+  return std::string_view(db.dialect()) == "postgresql";
+}
+
 }  // namespace sfapid::sql

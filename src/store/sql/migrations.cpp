@@ -400,8 +400,6 @@ const std::vector<std::string>& Migrations() {
   return m;
 }
 
-bool IsPostgres(const Database& db) { return std::string_view(db.dialect()) == "postgresql"; }
-
 // A migration (written in SQLite's words, the first dialect) in PostgreSQL's: the same tables,
 // columns, keys and indexes; 64-bit integers, doubles, identity keys, `user` quoted.
 std::string PostgresDdl(const std::string& sqlite) {

@@ -14,8 +14,6 @@ namespace sfapid::sql {
 
 namespace {
 
-bool IsPostgres(const Database& db) { return std::string_view(db.dialect()) == "postgresql"; }
-
 // At most this many parameters in one INSERT: SQLite's oldest limit (999), far below
 // PostgreSQL's; many rows per statement is what makes a large table quick to copy.
 constexpr int kMaxParameters = 999;
