@@ -16,10 +16,12 @@ class AuthGuard {
 
   // nullopt when the request may go on (req.principal is set when a token was given). `need`
   // empty: a public route, where a token is optional but, when given, must be valid.
-  std::optional<http::Response> Check(http::Request& req, std::optional<Level> need);
+  // `shape`: the API's error shape (null: FastAPI's {"detail": ...}, which SFAPI clients parse).
+  std::optional<http::Response> Check(http::Request& req, std::optional<Level> need,
+                                      const http::ErrorShape* shape = nullptr);
 
-  // Wraps every route's handler with Check, using levels[i] for routes[i].
-  void Protect(http::Route& route, std::optional<Level> need);
+  // Wraps the route's handler with Check.
+  void Protect(http::Route& route, std::optional<Level> need, http::ErrorShape shape = nullptr);
 
  private:
   AccessTokenVerifier& verifier_;

@@ -51,22 +51,34 @@ std::string IdempotentRoutes::Fingerprint(const http::Request& req) {
   return Sha256Hex(text);
 }
 
-void IdempotentRoutes::Wrap(http::Route& route, IdempotencyErrors errors) {
-  // The operation a key belongs to: the method and the route's pattern (not the route itself,
-  // which moves when the router grows).
-  route.handler = [this, operation = route.method + " " + route.pattern,
-                   inner = std::move(route.handler), errors = std::move(errors)](
-                      http::Request& req) { return Handle(req, operation, inner, errors); };
+void IdempotentRoutes::Wrap(http::Route& route, IdempotencyErrors errors,
+                            IdempotencyIdentity identity) {
+  // The operation a key belongs to: by default the method and the route's pattern (not the
+  // route itself, which moves when the router grows).
+  route.handler = [this, route_operation = route.method + " " + route.pattern,
+                   inner = std::move(route.handler), errors = std::move(errors),
+                   identity = std::move(identity)](http::Request& req) {
+    const std::string* header = req.Header("idempotency-key");
+    if (!header || header->empty() || !req.principal) return inner(req);
+    std::string fingerprint;
+    if (identity.fingerprint) {
+      auto checked = identity.fingerprint(req);
+      if (auto* answer = std::get_if<http::Response>(&checked)) return std::move(*answer);
+      fingerprint = std::move(std::get<std::string>(checked));
+    } else {
+      fingerprint = Fingerprint(req);
+    }
+    return Handle(req, identity.operation ? identity.operation(req) : route_operation, fingerprint,
+                  inner, errors);
+  };
 }
 
 http::Response IdempotentRoutes::Handle(http::Request& req, const std::string& operation,
-                                        const http::Handler& inner,
+                                        const std::string& fingerprint, const http::Handler& inner,
                                         const IdempotencyErrors& errors) {
-  const std::string* header = req.Header("idempotency-key");
-  if (!header || header->empty() || !req.principal) return inner(req);
-  const std::string& key = *header;
+  const std::string& key = *req.Header("idempotency-key");
   if (key.size() > kMaxKeyBytes || !PrintableAscii(key))
-    return errors.bad_key("Idempotency-Key must be at most 255 printable ASCII characters");
+    return errors.bad_key(req, "Idempotency-Key must be at most 255 printable ASCII characters");
   const int64_t now = NowUnixMs();
   if (purge_gate_.Due())
     if (auto purged = store_.PurgeIdempotency(now); !purged)
@@ -78,14 +90,15 @@ http::Response IdempotentRoutes::Handle(http::Request& req, const std::string& o
   scope_text += key;
   const std::string scope = Sha256Hex(scope_text);
   auto claim =
-      store_.Claim(scope, req.principal->user, Fingerprint(req), now, now + kLockSeconds * 1000);
-  if (!claim) return errors.store("idempotency keys: " + claim.status().message());
+      store_.Claim(scope, req.principal->user, fingerprint, now, now + kLockSeconds * 1000);
+  if (!claim) return errors.store(req, "idempotency keys: " + claim.status().message());
   switch (claim->state) {
     case IdempotencyClaim::State::kInFlight:
       return errors.in_flight(
-          "a request with this Idempotency-Key is still being processed; retry shortly");
+          req, "a request with this Idempotency-Key is still being processed; retry shortly");
     case IdempotencyClaim::State::kMismatch:
       return errors.mismatch(
+          req,
           "this Idempotency-Key was already used for a different request (method, path or "
           "body); use a new key for a new request");
     case IdempotencyClaim::State::kDone: {

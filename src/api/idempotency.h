@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <string>
+#include <variant>
 
 #include "http/router.h"
 #include "store/idempotency_store.h"
@@ -21,10 +22,21 @@ namespace sfapid::api {
 
 // How an API words the key's refusals in its own error shape.
 struct IdempotencyErrors {
-  std::function<http::Response(const std::string& why)> in_flight;  // 409
-  std::function<http::Response(const std::string& why)> mismatch;   // 422
-  std::function<http::Response(const std::string& why)> bad_key;    // 422 (too long, control chars)
-  std::function<http::Response(const std::string& why)> store;      // 503: the store failed
+  using Render = std::function<http::Response(const http::Request& req, const std::string& why)>;
+  Render in_flight;  // 409
+  Render mismatch;   // 422
+  Render bad_key;    // 422 (too long, control chars)
+  Render store;      // 503: the store failed
+};
+
+// What makes two requests "the same" for an API whose spec says so itself (IRI v2 §6: the
+// operation is "submit_job" or "update_job:<id>", the fingerprint a hash of the validated body).
+// Either left empty: the defaults above (method and route; the request's bytes).
+struct IdempotencyIdentity {
+  std::function<std::string(const http::Request&)> operation;
+  // The fingerprint, or the answer to give without looking at the key (a body that does not
+  // validate, an unknown resource: checked before the key, as the IRI spec orders it).
+  std::function<std::variant<std::string, http::Response>(http::Request&)> fingerprint;
 };
 
 class IdempotentRoutes {
@@ -36,14 +48,15 @@ class IdempotentRoutes {
       : store_(store), keep_ms_(static_cast<int64_t>(keep_hours * 3600 * 1000)) {}
 
   // Wraps the route's handler (before authentication wraps it: the user must be known).
-  void Wrap(http::Route& route, IdempotencyErrors errors);
+  void Wrap(http::Route& route, IdempotencyErrors errors, IdempotencyIdentity identity = {});
 
   // The request's fingerprint (for tests).
   static std::string Fingerprint(const http::Request& req);
 
  private:
   http::Response Handle(http::Request& req, const std::string& operation,
-                        const http::Handler& inner, const IdempotencyErrors& errors);
+                        const std::string& fingerprint, const http::Handler& inner,
+                        const IdempotencyErrors& errors);
 
   IdempotencyStore& store_;
   const int64_t keep_ms_;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "api/iri/iri_api.h"
 #include "api/oauth/token_api.h"
 #include "api/sfapi/sfapi_api.h"
 #include "api/site/health_api.h"
@@ -134,6 +135,22 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                         *app->reservations_,
                         *app->reservation_lifecycle_};
   sfapi::AddSfapiRoutes(ctx);
+  app->iri_.reset(new iri::IriContext{.router = app->router_,
+                                      .schemas = {},
+                                      .facility = c.facility,
+                                      .systems = c.systems,
+                                      .server = c.server,
+                                      .utilities = c.utilities,
+                                      .status = *app->status_,
+                                      .accounts = *app->accounts_,
+                                      .compute = *app->compute_,
+                                      .files = *app->files_,
+                                      .tasks = *app->tasks_,
+                                      .job_specs = app->store_->job_specs(),
+                                      .guard = *app->guard_,
+                                      .idempotent = *app->idempotent_routes_,
+                                      .started = Now()});
+  iri::AddIriRoutes(*app->iri_);
 
   app->password_check_ = std::make_unique<PamPasswordCheck>(c.web.pam_service);
   app->password_factor_ = std::make_unique<PasswordFactor>(*app->password_check_);

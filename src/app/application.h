@@ -8,6 +8,7 @@
 
 #include "api/auth_guard.h"
 #include "api/idempotency.h"
+#include "api/iri/iri_api.h"
 #include "api/web/web_api.h"
 #include "auth/access_token_verifier.h"
 #include "auth/client_registry.h"
@@ -85,6 +86,7 @@ class Application {
   std::unique_ptr<SignInService> sign_in_;
   std::unique_ptr<ApiAccess> api_access_;
   std::unique_ptr<web::WebContext> web_;  // the web routes hold on to it
+  std::unique_ptr<iri::IriContext> iri_;  // the IRI routes hold on to it
   http::Router router_;
   http::Readiness readiness_;  // turned off when a graceful stop begins (/readyz)
   boost::json::object schemas_;

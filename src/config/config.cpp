@@ -25,6 +25,18 @@ const char* ToString(SystemType t) {
   return "service";
 }
 
+const char* ToString(ContainerRuntime r) {
+  switch (r) {
+    case ContainerRuntime::kNone:
+      return "none";
+    case ContainerRuntime::kApptainer:
+      return "apptainer";
+    case ContainerRuntime::kPyxis:
+      return "pyxis";
+  }
+  return "none";
+}
+
 const SystemConfig* FindSystem(const std::vector<SystemConfig>& systems, std::string_view name) {
   for (const auto& s : systems)
     if (s.name == name) return &s;
@@ -94,6 +106,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   ReadRunAs(r, c.runas);
   ReadAccounts(r, c.accounts);
   ReadSystems(r, c.systems);
+  ReadFacility(r, c.facility);
   r.RejectUnknown();
   if (c.systems.empty()) r.Fail(root, "systems", "at least one [[systems]] entry is needed");
   for (const auto& [node, ep] : endpoints) {

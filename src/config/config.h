@@ -7,12 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "config/facility_config.h"
 #include "util/status.h"
 
 namespace sfapid {
 
 enum class SystemType { kCompute, kFilesystem, kService, kStorage };
 const char* ToString(SystemType t);
+
+// How a compute system's jobs run a container image (IRI JobSpec.container): not at all, through
+// Apptainer (`apptainer exec`), or through Slurm's pyxis plugin (`srun --container-image`).
+enum class ContainerRuntime { kNone, kApptainer, kPyxis };
+const char* ToString(ContainerRuntime r);
 
 struct SchedulerConfig {
   std::string backend;    // "local" (embedded) or "slurm"
@@ -43,6 +49,8 @@ struct SchedulerConfig {
   double min_refresh_interval_seconds = 0.25;
   double sacct_window_days = 7;         // accounting rows cover jobs this recent
   double command_timeout_seconds = 30;  // a Slurm command taking longer is killed
+  // How IRI jobs with a container run here (pyxis only under Slurm); kNone refuses them.
+  ContainerRuntime container_runtime = ContainerRuntime::kNone;
 };
 
 // [systems.reservations]: what a compute system lets users reserve by themselves
@@ -292,6 +300,7 @@ struct Config {
   CallbacksConfig callbacks;
   AccountsConfig accounts;
   std::vector<SystemConfig> systems;
+  FacilityConfig facility;
 
   const SystemConfig* FindSystem(std::string_view name) const;
   // Absolute path of a file or folder named relative to data_dir.

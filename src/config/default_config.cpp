@@ -86,6 +86,22 @@ sign_in_link_minutes = 15     # `sfapid web link --user U` prints a one-time sig
 totp_issuer = "sfapid"        # the name authenticator apps show
 secure_cookies = "auto"       # Secure cookies: "auto" (when auth.token_url is https), "always", "never"
 
+# How the centre describes itself to the IRI facility API (GET /api/v2/facility, docs/iri.md).
+[facility]
+short_name = "sfapid"         # the facility's id
+name = "sfapid facility"
+description = "A laptop-sized facility: sfapid's embedded default"
+organization_name = ""
+support_uri = ""              # an http(s) URL users go to for help
+[facility.site]
+short_name = "main"           # the site's id
+name = "Main site"
+operating_organization = ""
+country_name = ""
+locality_name = ""
+# latitude = 37.876          # numbers; negative south and west
+# longitude = -122.253
+
 [utilities]
 command_timeout_seconds = 600         # POST /utilities/command: longer commands are stopped
 command_output_max_bytes = 16777216   # stdout and stderr together; beyond it the command is stopped
@@ -197,6 +213,7 @@ min_job_age_seconds = 300     # finished jobs stay in squeue-style listings this
 kill_wait_seconds = 5         # SIGTERM, then SIGKILL this much later (time limit, cancel)
 purge_jobs_after_days = 30    # ended jobs leave sacct this long after their end (0: never)
 max_submit_jobs_per_user = 0  # pending + running jobs per user, as MaxSubmitJobs (0: no limit)
+container_runtime = "none"    # IRI jobs with a container: "none" (refused), "apptainer", "pyxis" (Slurm)
 # backend = "slurm" runs sbatch/scancel as the user and reads the queue with one squeue for all:
 # slurm_bin_dir = "/usr/bin"; slurm_cluster = "" (--clusters, when slurmdbd serves several);
 # refresh_interval_seconds = 2 (how old a cached view may be); min_refresh_interval_seconds = 0.25

@@ -69,6 +69,8 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     sr.Read("min_refresh_interval_seconds", sc.min_refresh_interval_seconds);
     sr.Read("sacct_window_days", sc.sacct_window_days);
     sr.Read("command_timeout_seconds", sc.command_timeout_seconds);
+    std::string runtime = ToString(sc.container_runtime);
+    sr.Read("container_runtime", runtime);
     sr.RejectUnknown();
     sr.Require(sc.refresh_interval_seconds >= 0.1, "refresh_interval_seconds",
                "must be at least 0.1");
@@ -89,6 +91,18 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     sr.Require(!sc.default_account.empty(), "default_account", "must not be empty");
     if (s.scheduler.backend != "local" && s.scheduler.backend != "slurm")
       sr.Fail(sr.NodeOr("backend"), "backend", "must be \"local\" or \"slurm\"");
+    if (runtime == "none")
+      sc.container_runtime = ContainerRuntime::kNone;
+    else if (runtime == "apptainer")
+      sc.container_runtime = ContainerRuntime::kApptainer;
+    else if (runtime == "pyxis")
+      sc.container_runtime = ContainerRuntime::kPyxis;
+    else
+      sr.Fail(sr.NodeOr("container_runtime"), "container_runtime",
+              "must be \"none\", \"apptainer\" or \"pyxis\"");
+    // pyxis is a plugin of Slurm's srun: the local scheduler has no srun to carry it.
+    sr.Require(sc.container_runtime != ContainerRuntime::kPyxis || sc.backend == "slurm",
+               "container_runtime", "\"pyxis\" needs backend = \"slurm\" (it is a plugin of srun)");
   } else if (s.system_type == SystemType::kCompute) {
     s.scheduler.backend = "local";
   }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -57,6 +58,15 @@ class TableReader {
              "is out of range (0 to " + std::to_string(std::numeric_limits<T>::max()) + ")");
       out = static_cast<T>(v);
     }
+  }
+
+  // A number that may be negative (coordinates), left unset when absent.
+  void ReadSigned(const std::string& key, std::optional<double>& out) {
+    seen_.insert(key);
+    const toml::node* n = table_.get(key);
+    if (!n) return;
+    if (!n->is_number()) Fail(*n, key, "must be a number");
+    out = n->value<double>().value();
   }
 
   void ReadStrings(const std::string& key, std::vector<std::string>& out) {

@@ -29,6 +29,8 @@ struct Request {
   std::map<std::string, std::string> path_params;  // decoded
   std::string body;
   std::string remote_ip;  // the peer, or the client named by a trusted proxy
+  // The peer is a trusted proxy: its X-Forwarded-Proto/-Host/-Prefix say how the client called.
+  bool via_trusted_proxy = false;
   std::string request_id;
   std::optional<Principal> principal;  // set when a valid access token came with the request
 

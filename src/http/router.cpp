@@ -1,8 +1,10 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
+#include "http/errors.h"
 #include "util/percent.h"
 
 namespace sfapid::http {
@@ -123,6 +125,9 @@ Match Router::Find(const std::string& method, std::string_view raw_path) const {
         !route.segments.empty() && route.segments.back().kind == Route::Segment::kRestPath;
     if (!matched) continue;
     if (!bad_escape && !rest_path && parts.size() != route.segments.size()) continue;
+    if (!bad_escape && std::find(result.allowed.begin(), result.allowed.end(), route.method) ==
+                           result.allowed.end())
+      result.allowed.push_back(route.method);
     if (route.method != method) {
       if (!result.route) result.method_not_allowed = true;
       continue;
@@ -139,6 +144,25 @@ Match Router::Find(const std::string& method, std::string_view raw_path) const {
     result.method_not_allowed = false;
   }
   return result;
+}
+
+void Router::SetErrorShape(std::string prefix, ErrorShape shape) {
+  error_shapes_.emplace_back(std::move(prefix), std::move(shape));
+}
+
+const ErrorShape* Router::ShapeFor(std::string_view path) const {
+  for (const auto& [prefix, shape] : error_shapes_)
+    if (path.substr(0, prefix.size()) == prefix &&
+        (path.size() == prefix.size() || path[prefix.size()] == '/'))
+      return &shape;
+  return nullptr;
+}
+
+bool Router::HasErrorShape(std::string_view path) const { return ShapeFor(path) != nullptr; }
+
+Response Router::Error(const Request& req, int status, const std::string& detail) const {
+  if (const ErrorShape* shape = ShapeFor(req.path)) return (*shape)(req, status, detail);
+  return DetailError(status, detail);
 }
 
 }  // namespace sfapid::http

@@ -45,9 +45,15 @@ struct Route {
 struct Match {
   const Route* route = nullptr;
   std::map<std::string, std::string> params;
-  bool method_not_allowed = false;  // the path exists with another method
-  bool bad_escape = false;          // a path parameter had a malformed %-escape
+  bool method_not_allowed = false;   // the path exists with another method
+  std::vector<std::string> allowed;  // the methods the path has (for a 405's Allow header)
+  bool bad_escape = false;           // a path parameter had a malformed %-escape
 };
+
+// How an API words the errors the server gives before or around its handlers (no such route,
+// another method, a malformed path or query, a handler that failed): status and what went wrong.
+using ErrorShape =
+    std::function<Response(const Request& req, int status, const std::string& detail)>;
 
 class Router {
  public:
@@ -63,8 +69,19 @@ class Router {
   // For wrapping handlers after registration (authentication, levels).
   std::vector<Route>& mutable_routes() { return routes_; }
 
+  // Errors for paths under `prefix` ("/api/v2") take this shape; elsewhere FastAPI's
+  // {"detail": ...}, which the SFAPI clients parse.
+  void SetErrorShape(std::string prefix, ErrorShape shape);
+  // The error answer for a request to `path`, in the shape its API gives errors.
+  Response Error(const Request& req, int status, const std::string& detail) const;
+  // Whether a path has an error shape of its own (the server's query errors differ otherwise).
+  bool HasErrorShape(std::string_view path) const;
+
  private:
+  const ErrorShape* ShapeFor(std::string_view path) const;
+
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, ErrorShape>> error_shapes_;
 };
 
 }  // namespace sfapid::http

@@ -273,11 +273,6 @@ std::variant<Request, Response> HttpServer::Impl::BuildRequest(
   req.target = std::string(msg.target());
   const size_t q = req.target.find('?');
   req.path = req.target.substr(0, q);
-  if (q != std::string::npos) {
-    auto query = ParseUrlEncoded(std::string_view(req.target).substr(q + 1));
-    if (!query) return ValidationError({{"query"}, query.status().message(), "value_error"});
-    req.query = std::move(*query);
-  }
   for (const auto& field : msg) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -285,7 +280,16 @@ std::variant<Request, Response> HttpServer::Impl::BuildRequest(
   }
   req.path_params = m.params;
   req.remote_ip = ClientIp(peer, msg);
+  req.via_trusted_proxy = proxies.Contains(peer);
   req.request_id = request_id;
+  if (q != std::string::npos) {
+    auto query = ParseUrlEncoded(std::string_view(req.target).substr(q + 1));
+    if (!query) {
+      if (router.HasErrorShape(req.path)) return router.Error(req, 400, query.status().message());
+      return ValidationError({{"query"}, query.status().message(), "value_error"});
+    }
+    req.query = std::move(*query);
+  }
   return req;
 }
 
@@ -293,18 +297,21 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
                                                      bhttp::request<bhttp::string_body>& msg,
                                                      const std::string& peer,
                                                      const std::string& request_id) {
-  if (!m.route) {
-    if (m.method_not_allowed) co_return DetailError(405, "Method Not Allowed");
-    co_return NotFound();
-  }
-  if (m.bad_escape) co_return DetailError(400, "Malformed %-escape in the request path");
-
   auto built = BuildRequest(m, msg, peer, request_id);
   if (auto* refused = std::get_if<Response>(&built)) co_return std::move(*refused);
   Request& req = std::get<Request>(built);
+  if (!m.route) {
+    if (!m.method_not_allowed) co_return router.Error(req, 404, "Not Found");
+    Response r = router.Error(req, 405, "Method Not Allowed");
+    std::string allow;
+    for (const auto& method : m.allowed) allow += (allow.empty() ? "" : ", ") + method;
+    r.headers.emplace_back("Allow", allow);
+    co_return r;
+  }
+  if (m.bad_escape) co_return router.Error(req, 400, "Malformed %-escape in the request path");
   req.body = std::move(msg.body());
 
-  auto run = [&req, route = m.route]() -> Response {
+  auto run = [this, &req, route = m.route]() -> Response {
     try {
       return route->handler(req);
     } catch (const std::exception& e) {
@@ -314,8 +321,9 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
       spdlog::error("request {}: handler for {} {} failed", req.request_id, route->method,
                     route->pattern);
     }
-    return DetailError(
-        500, "Internal server error; quote request id " + req.request_id + " to the operators");
+    return router.Error(
+        req, 500,
+        "Internal server error; quote request id " + req.request_id + " to the operators");
   };
   if (m.route->execution == Execution::kInline) co_return run();
   co_return co_await asio::co_spawn(
@@ -415,7 +423,9 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
 
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
     res.set(bhttp::field::server, "sfapid");
-    res.set(bhttp::field::content_type, response.content_type);
+    // 204 and 304 carry no body, so nothing to type.
+    if (response.status != 204 && response.status != 304)
+      res.set(bhttp::field::content_type, response.content_type);
     res.set("X-Request-ID", request_id);
     for (const auto& [k, v] : response.headers) res.set(k, v);
     res.body() = std::move(response.body);

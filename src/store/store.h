@@ -10,6 +10,7 @@
 #include "domain/shared_views.h"
 #include "domain/watched_jobs.h"
 #include "store/idempotency_store.h"
+#include "store/job_spec_store.h"
 #include "store/account_store.h"
 #include "store/auth_store.h"
 #include "store/compute_store.h"
@@ -42,6 +43,8 @@ class Store {
   virtual WatchedJobs& watched() = 0;
   // Idempotency keys of creating requests (store/idempotency_store.h).
   virtual IdempotencyStore& idempotency() = 0;
+  // The JobSpecs of jobs submitted through the IRI API (store/job_spec_store.h).
+  virtual JobSpecStore& job_specs() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

@@ -31,7 +31,8 @@ class Meta(ServerTest):
 
 
 class OpenApiDocument(ServerTest):
-    def registered_routes(self):
+    def registered_routes(self, prefix="/api/v1.2", strip=True):
+        """(method, path) of every documented route; only the two APIs have any."""
         r = subprocess.run([SFAPID, "--config", self.server.config_path, "routes"],
                            capture_output=True, text=True, timeout=30, check=True)
         routes = set()
@@ -39,8 +40,10 @@ class OpenApiDocument(ServerTest):
             if line.endswith("(undocumented)"):
                 continue
             method, pattern = line.split()
-            self.assertTrue(pattern.startswith("/api/v1.2/"), pattern)
-            routes.add((method.lower(), pattern[len("/api/v1.2"):].replace(":path}", "}")))
+            self.assertTrue(pattern.startswith(("/api/v1.2/", "/api/v2/")), pattern)
+            if pattern.startswith(prefix + "/"):
+                path = pattern[len(prefix):] if strip else pattern
+                routes.add((method.lower(), path.replace(":path}", "}")))
         return routes
 
     def test_document_paths_equal_registered_routes(self):
@@ -49,6 +52,15 @@ class OpenApiDocument(ServerTest):
         registered = self.registered_routes()
         self.assertTrue(registered)
         self.assertEqual(documented, registered)
+
+    def test_the_iri_document_has_every_iri_route_with_its_whole_path(self):
+        doc = self.server.get("/api/v2/openapi.json").json()
+        self.assertEqual(doc["servers"], [{"url": "/"}])
+        documented = {(m, p) for p, methods in doc["paths"].items() for m in methods}
+        registered = self.registered_routes("/api/v2", strip=False)
+        self.assertTrue(registered)
+        self.assertEqual(documented, registered)
+        self.assertEqual(self.server.get("/openapi.json").json(), doc)
 
     def test_document_is_openapi_3_1_with_complete_operations(self):
         doc = self.api("/openapi.json").json()

@@ -41,7 +41,8 @@ json::object BuildDocument(const ApiInfo& info, const http::Router& router,
     if (!route.documented || route.pattern.rfind(info.prefix, 0) != 0) continue;
     std::string method = route.method;
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    json::value& entry = paths[DocumentPath(route.pattern, info.prefix)];
+    json::value& entry = paths[info.full_paths ? DocumentPath(route.pattern, "")
+                                               : DocumentPath(route.pattern, info.prefix)];
     if (!entry.is_object()) entry.emplace_object();
     entry.as_object()[method] = route.operation;
   }
@@ -49,12 +50,12 @@ json::object BuildDocument(const ApiInfo& info, const http::Router& router,
       {"openapi", "3.1.0"},
       {"info",
        {{"title", info.title}, {"version", info.version}, {"description", info.description}}},
-      {"servers", json::array{json::object{{"url", info.prefix}}}},
+      {"servers", json::array{json::object{{"url", info.full_paths ? "/" : info.prefix}}}},
       {"paths", std::move(paths)},
       {"components",
        {{"schemas", schemas},
         {"securitySchemes",
-         {{"BearerAuth",
+         {{info.security_scheme,
            {{"type", "http"},
             {"scheme", "bearer"},
             {"bearerFormat", "JWT"},

@@ -14,6 +14,10 @@ struct ApiInfo {
   std::string version;
   std::string description;
   std::string prefix;  // "/api/v1.2": paths in the document are relative to it
+  // Paths whole ("/api/v2/facility") under a server at "/": the IRI's document, whose
+  // conformance harness joins them to the bare host.
+  bool full_paths = false;
+  std::string security_scheme = "BearerAuth";
 };
 
 // Schemas every API shares: FastAPI's error shapes.

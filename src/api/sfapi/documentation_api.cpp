@@ -70,18 +70,19 @@ namespace {
 // The key's refusals in the SFAPI's shapes: {"detail": ...}, 422 as a validation error on the
 // header.
 api::IdempotencyErrors SfapiIdempotencyErrors() {
-  auto header_error = [](const std::string& why) {
+  auto header_error = [](const http::Request&, const std::string& why) {
     return http::ValidationError({{"header", "Idempotency-Key"}, why, "value_error"});
   };
   return {.in_flight =
-              [](const std::string& why) {
+              [](const http::Request&, const std::string& why) {
                 http::Response r = http::DetailError(409, why);
                 r.headers.emplace_back("Retry-After", "2");
                 return r;
               },
           .mismatch = header_error,
           .bad_key = header_error,
-          .store = [](const std::string& why) { return http::DetailError(503, why); }};
+          .store = [](const http::Request&,
+                      const std::string& why) { return http::DetailError(503, why); }};
 }
 
 void DocumentIdempotencyKey(json::object& operation) {

@@ -23,6 +23,9 @@ class OwnedElsewhereScheduler : public Scheduler {
   Result<std::string> Submit(const JobScript&) override { return Refusal(); }
   Result<std::vector<SerializedRow>> Query(const JobQuery&) override { return Refusal(); }
   Status Cancel(const UnixIdentity&, const std::string&) override { return Refusal(); }
+  Status UpdateJob(const UnixIdentity&, const std::string&, const JobChanges&) override {
+    return Refusal();
+  }
   Result<std::string> DefaultAccount(const UnixIdentity&) override { return Refusal(); }
   Result<PlacedReservation> CreateReservation(const ReservationSpec&) override { return Refusal(); }
   Result<PlacedReservation> UpdateReservation(const ReservationSpec&) override { return Refusal(); }

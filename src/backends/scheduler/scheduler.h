@@ -32,6 +32,18 @@ struct JobScript {
   std::string charge_account;
 };
 
+// What may change of a pending job (IRI updateJob; Slurm's `scontrol update`): each field that is
+// set replaces the job's, the others stay.
+struct JobChanges {
+  std::optional<std::string> name;       // JobName=
+  std::optional<int64_t> time_limit;     // TimeLimit=, seconds
+  std::optional<std::string> partition;  // Partition=
+  std::optional<std::string> account;    // Account=, already checked as chargeable
+  std::optional<int> nodes;              // NumNodes=
+
+  bool empty() const { return !name && !time_limit && !partition && !account && !nodes; }
+};
+
 // One kwargs filter: name=value (spec §3).
 struct JobFilter {
   std::string name;
@@ -107,6 +119,12 @@ class Scheduler {
   virtual Result<std::vector<SerializedRow>> Query(const JobQuery& query) = 0;
   // Cancels a job (every task of an array) as `who`. InvalidArgument carries scancel's error text.
   virtual Status Cancel(const UnixIdentity& who, const std::string& jobid) = 0;
+  // Changes a pending job of `who`'s (every task of an array) in one step. NotFound: no such job
+  // of theirs; FailedPrecondition: it is not pending ("job <id> is not pending: only a pending job
+  // can be changed"); PermissionDenied: the scheduler's limits forbid the change for this user;
+  // InvalidArgument: a value the job cannot take, in scontrol's words. Empty changes only check.
+  virtual Status UpdateJob(const UnixIdentity& who, const std::string& jobid,
+                           const JobChanges& changes) = 0;
   // The account a job of `who`'s that names none is charged to (the system's default_account;
   // Slurm: the user's default association).
   virtual Result<std::string> DefaultAccount(const UnixIdentity& who) = 0;

@@ -94,6 +94,14 @@ std::string FormatElapsed(int64_t seconds) {
          TwoDigits(s);
 }
 
+std::string FormatTimeLimit(int64_t seconds) {
+  if (seconds < 0) return "UNLIMITED";
+  std::string out = std::to_string(seconds / 86400);
+  out += '-';
+  out += FormatElapsed(seconds % 86400);
+  return out;
+}
+
 std::optional<int64_t> ParseBegin(std::string_view text, int64_t now) {
   if (text.rfind("now", 0) == 0) {
     std::string_view rest = text.substr(3);

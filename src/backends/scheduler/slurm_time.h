@@ -20,6 +20,9 @@ std::optional<int64_t> ParseDuration(std::string_view text);
 std::string FormatDuration(int64_t seconds);
 // sacct's elapsed / timelimit: always "HH:MM:SS", with "D-" in front past a day.
 std::string FormatElapsed(int64_t seconds);
+// A time limit as sfapid writes it for sbatch --time and scontrol's TimeLimit=: always
+// "D-HH:MM:SS" ("0-01:30:00"), which both read whatever the size (Slurm rounds it up to minutes).
+std::string FormatTimeLimit(int64_t seconds);
 
 // sbatch --begin: "now+N[seconds|minutes|hours|days|weeks]", "HH:MM[:SS]" (today, or tomorrow
 // when past), "YYYY-MM-DD[THH:MM[:SS]]", "today", "tomorrow", "midnight", "noon". Local time.

@@ -8,6 +8,8 @@
 #include <regex>
 
 #include "backends/scheduler/sbatch_directives.h"
+#include "core/compute/batch_script.h"
+#include "core/compute/job_changes.h"
 #include "core/compute/job_task_result.h"
 #include "core/compute/submission_takeover.h"
 #include "util/one_line.h"
@@ -20,6 +22,12 @@ namespace {
 
 // sbatch refuses scripts over 4 MB (Slurm's default max_script_size).
 constexpr std::size_t kMaxScriptBytes = 4 * 1024 * 1024;
+
+// What a job id may be on its way to a scheduler command: "123" or "123_4", never an option.
+bool IsJobId(const std::string& jobid) {
+  static const std::regex kJobId("[0-9]{1,19}(_[0-9]{1,19})?");
+  return std::regex_match(jobid, kJobId);
+}
 
 json::array Roots(const SystemConfig& system) {
   json::array roots;
@@ -225,8 +233,7 @@ Result<std::string> ComputeService::Cancel(const std::string& user, const std::s
   return tasks_.Submit(
       user, "cancel_job", system, [who = *who, scheduler = *scheduler, jobid](TaskContext&) {
         // Only a job id reaches scancel: "--user=x" would be an option, not a job.
-        static const std::regex kJobId("[0-9]{1,19}(_[0-9]{1,19})?");
-        Status s = std::regex_match(jobid, kJobId)
+        Status s = IsJobId(jobid)
                        ? scheduler->Cancel(who, jobid)
                        : Status::InvalidArgument("scancel: error: Invalid job id " + jobid);
         return TaskOutcome{"completed", CancelTaskResult(jobid, s)};
@@ -244,6 +251,36 @@ Result<JobsAnswer> ComputeService::Jobs(const std::string& user, const std::stri
   if (!single_jobid.empty() && !query.sacct && rows->empty())
     return JobsAnswer{false, {}, "slurm_load_jobs error: Invalid job id specified"};
   return JobsAnswer{true, std::move(*rows), ""};
+}
+
+Result<std::string> ComputeService::BatchScript(const std::string& system,
+                                                const BatchJobSpec& spec) const {
+  if (auto scheduler = SchedulerFor(system); !scheduler) return scheduler.status();
+  return RenderBatchScript(spec, FindSystem(systems_, system)->scheduler.container_runtime);
+}
+
+Status ComputeService::UpdateJob(const std::string& user, const std::string& system,
+                                 const std::string& jobid, const BatchJobSpec& spec) {
+  auto scheduler = SchedulerFor(system);
+  if (!scheduler) return scheduler.status();
+  // Only a job id reaches the scheduler's command line.
+  if (!IsJobId(jobid)) return Status::NotFound("Invalid job id specified for job " + jobid);
+  auto changes = JobChangesFrom(spec);
+  if (!changes) return changes.status();
+  if (changes->account)
+    if (Status s = accounts_.CheckCanCharge(user, *changes->account); !s.ok()) {
+      if (s.code() != Code::kInvalidArgument) return s;
+      // Its words are sbatch's; the reason alone fits a change.
+      std::string why = s.message();
+      constexpr std::string_view kSbatch = "sbatch: error: Batch job submission failed: ";
+      if (why.starts_with(kSbatch)) why.erase(0, kSbatch.size());
+      return Status::InvalidField("attributes.account", why);
+    }
+  auto who = runas_.Resolve(user);
+  if (!who) return who.status();
+  Status s = (*scheduler)->UpdateJob(*who, jobid, *changes);
+  if (s.ok()) spdlog::info("job {} on {} changed by {}", jobid, system, user);
+  return s;
 }
 
 }  // namespace sfapid

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "core/accounts/account_service.h"
 #include "core/callbacks/callback_service.h"
+#include "core/compute/batch_job_spec.h"
 #include "core/tasks/task_engine.h"
 #include "store/auth_store.h"
 
@@ -64,6 +65,20 @@ class ComputeService {
   // `single`: the job endpoint, where squeue's "Invalid job id" is an error, as with squeue -j.
   Result<JobsAnswer> Jobs(const std::string& user, const std::string& system, JobQuery query,
                           const std::string& single_jobid = "");
+
+  // --- IRI facility API v2 jobs (batch_job_spec.h) ---
+  // The batch script the spec makes on that system (batch_script.h: its container runtime).
+  // InvalidField: a field the system cannot run; NotFound/InvalidArgument: as SchedulerFor.
+  Result<std::string> BatchScript(const std::string& system, const BatchJobSpec& spec) const;
+  // Changes a pending job of the user's from a full JobSpec (job_changes.h: name, duration,
+  // queue, account, node count), at once rather than as a task: it is one short scheduler call.
+  // The account is checked as a submission's is. InvalidField: a value no job could take, or an
+  // account the user may not charge (field "attributes.account"); NotFound: unknown system, or
+  // no such job of the user's; FailedPrecondition: the job is not pending; PermissionDenied: the
+  // user cannot be acted as, or the scheduler's limits forbid it; InvalidArgument: the
+  // scheduler's refusal in its words.
+  Status UpdateJob(const std::string& user, const std::string& system, const std::string& jobid,
+                   const BatchJobSpec& spec);
 
  private:
   Result<Scheduler*> SchedulerFor(const std::string& system) const;

@@ -262,7 +262,11 @@ void TaskEngine::RecordEnd(const std::string& id, const std::string& status,
   for (int attempt = 0; attempt < 4; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
     done = store_.UpdateTask(id, status, text);
-    if (done) return;
+    if (done) {
+      std::lock_guard lock(ended_mu_);
+      ended_.notify_all();
+      return;
+    }
   }
   LogIfFailed(done, "task " + id + ": storing its end (" + status + ")");
 }
@@ -272,6 +276,18 @@ Result<TaskRecord> TaskEngine::Get(const std::string& id, const std::string& own
   if (!task) return task.status();
   if (task->owner != owner) return Status::NotFound("no task " + id);
   return task;
+}
+
+Result<TaskRecord> TaskEngine::WaitForEnd(const std::string& id, const std::string& owner,
+                                          std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (true) {
+    auto task = Get(id, owner);
+    if (!task || task->status != "new" || std::chrono::steady_clock::now() >= deadline) return task;
+    std::unique_lock lock(ended_mu_);
+    ended_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() +
+                                                   std::chrono::milliseconds(200)));
+  }
 }
 
 Result<std::vector<TaskRecord>> TaskEngine::List(const std::string& owner) {

@@ -101,6 +101,11 @@ class TaskEngine {
   Result<TaskRecord> Get(const std::string& id, const std::string& owner);
   Result<std::vector<TaskRecord>> List(const std::string& owner);
   Status Cancel(const std::string& id, const std::string& owner);
+  // The task once it has ended, waiting up to `within` (an API whose operation is synchronous but
+  // whose work runs as a task: the IRI's launchJob). The record as it stands when time runs out.
+  // Ends this node records are seen at once; others' at the next look (every 200 ms).
+  Result<TaskRecord> WaitForEnd(const std::string& id, const std::string& owner,
+                                std::chrono::milliseconds within);
 
  private:
   enum class Lane { kGeneral, kJobs };
@@ -141,6 +146,8 @@ class TaskEngine {
   std::deque<Queued> queue_;
   std::map<std::string, std::shared_ptr<TaskContext>> running_;
   std::map<std::pair<Lane, std::string>, int> running_per_user_;  // under mu_
+  std::mutex ended_mu_;
+  std::condition_variable ended_;  // a task's end was stored
   bool stopping_ = false;
   std::vector<std::thread> threads_;
   IntervalGate purge_gate_{std::chrono::hours(1)};

@@ -396,6 +396,17 @@ const std::vector<std::string>& Migrations() {
         body TEXT NOT NULL
       );
       )sql",
+      // 16: the JobSpec of each job submitted through the IRI API (store/job_spec_store.h).
+      R"sql(
+      CREATE TABLE iri_job_specs (
+        system TEXT NOT NULL,
+        jobid TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        PRIMARY KEY(system, jobid)
+      );
+      )sql",
   };
   return m;
 }

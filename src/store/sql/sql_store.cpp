@@ -11,6 +11,7 @@
 #include "store/sql/sql_auth_store.h"
 #include "store/sql/sql_compute_store.h"
 #include "store/sql/sql_idempotency_store.h"
+#include "store/sql/sql_job_spec_store.h"
 #include "store/sql/sql_reservation_store.h"
 #include "store/sql/sql_scheduler_owners.h"
 #include "store/sql/sql_shared_views.h"
@@ -41,7 +42,8 @@ class SqlStore : public Store {
         views_(*pool_),
         owners_(*pool_),
         watched_(*pool_),
-        idempotency_(*pool_) {}
+        idempotency_(*pool_),
+        job_specs_(*pool_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -55,6 +57,7 @@ class SqlStore : public Store {
   SchedulerOwners& owners() override { return owners_; }
   WatchedJobs& watched() override { return watched_; }
   IdempotencyStore& idempotency() override { return idempotency_; }
+  JobSpecStore& job_specs() override { return job_specs_; }
 
   Status Ping() override {
     std::lock_guard lock(*pool_);
@@ -85,6 +88,7 @@ class SqlStore : public Store {
   sql::SqlSchedulerOwners owners_;
   sql::SqlWatchedJobs watched_;
   sql::SqlIdempotencyStore idempotency_;
+  sql::SqlJobSpecStore job_specs_;
 };
 
 }  // namespace

@@ -101,8 +101,10 @@ class IdempotentRoutesTest : public ::testing::Test {
                           .bad_key = Refusal(400),
                           .store = Refusal(503)});
   }
-  static std::function<http::Response(const std::string&)> Refusal(int status) {
-    return [status](const std::string& why) { return http::Response::Text(status, why, "x"); };
+  static IdempotencyErrors::Render Refusal(int status) {
+    return [status](const http::Request&, const std::string& why) {
+      return http::Response::Text(status, why, "x");
+    };
   }
   http::Response Post(const std::string& body, const std::string& key = "k1",
                       const std::string& user = "alice",

@@ -67,5 +67,37 @@ TEST(Config, ErrorsNameSourceLineAndKey) {
             std::string::npos);
 }
 
+TEST(Config, ContainerRuntimeIsNoneUnlessNamedAndPyxisNeedsSlurm) {
+  const auto parse = [](const std::string& scheduler) {
+    return ParseConfig(
+        "[[systems]]\nname = \"x\"\nsystem_type = \"compute\"\n"
+        "[systems.scheduler]\n" +
+            scheduler,
+        "f");
+  };
+  auto c = parse("backend = \"local\"\n");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->systems[0].scheduler.container_runtime, ContainerRuntime::kNone);
+  c = parse("backend = \"local\"\ncontainer_runtime = \"apptainer\"\n");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->systems[0].scheduler.container_runtime, ContainerRuntime::kApptainer);
+  c = parse("backend = \"slurm\"\ncontainer_runtime = \"pyxis\"\n");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->systems[0].scheduler.container_runtime, ContainerRuntime::kPyxis);
+  c = parse("backend = \"local\"\ncontainer_runtime = \"docker\"\n");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(),
+            "f:6: 'systems[0].scheduler.container_runtime': must be \"none\", \"apptainer\" or "
+            "\"pyxis\"");
+  c = parse("backend = \"local\"\ncontainer_runtime = \"pyxis\"\n");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(),
+            "f:6: 'systems[0].scheduler.container_runtime': \"pyxis\" needs backend = \"slurm\" "
+            "(it is a plugin of srun)");
+  auto d = LoadDefaultConfig();
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->FindSystem("perlmutter")->scheduler.container_runtime, ContainerRuntime::kNone);
+}
+
 }  // namespace
 }  // namespace sfapid

@@ -3,6 +3,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "util/split.h"
+
 namespace sfapid::local {
 
 namespace {
@@ -13,22 +15,61 @@ std::string Hostname() {
   return buf;
 }
 
+// What --export says of the base: everything sbatch would pass (ALL, the default), or only what
+// the user's login gives (NONE, or a list of names without ALL), and its NAME=value items.
+struct Export {
+  bool all = true;
+  std::vector<std::string> assignments;  // "NAME=value"
+};
+
+Export ReadExport(const std::string& text) {
+  Export e;
+  if (text.empty()) return e;
+  const std::vector<std::string> items = SplitList(text);
+  e.all = !items.empty() && items.front() == "ALL";
+  // Bare names would come from sbatch's own environment, which on the sfapid host holds nothing
+  // of the user's: only assignments are honoured.
+  for (const auto& item : items)
+    if (const size_t eq = item.find('='); eq != std::string::npos && eq > 0)
+      e.assignments.push_back(item);
+  return e;
+}
+
 }  // namespace
 
 boost::json::array JobEnvironment(const LocalJob& job, const JobPlacement& where) {
   boost::json::array env;
-  auto set = [&env](const std::string& k, const std::string& v) { env.emplace_back(k + "=" + v); };
+  // One entry per name, the last value set winning (so --export=PATH=... replaces the base's).
+  auto set = [&env](const std::string& k, const std::string& v) {
+    std::string entry = k;
+    entry += '=';
+    for (auto& e : env)
+      if (std::string_view(e.as_string()).starts_with(entry)) {
+        e = entry + v;
+        return;
+      }
+    env.emplace_back(entry + v);
+  };
   const std::string id = std::to_string(job.id);
   passwd entry{}, *pw = nullptr;
   char pwbuf[4096];
   ::getpwuid_r(job.uid, &entry, pwbuf, sizeof pwbuf, &pw);
+  // The user's login base either way (with NONE, Slurm loads the user's login environment, as
+  // --get-user-env would); ALL adds what sbatch's environment would bring along.
+  const Export exported = ReadExport(job.export_env);
   set("HOME", pw && pw->pw_dir ? pw->pw_dir : "/");
   set("SHELL", pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/bash");
   set("USER", job.account_unix);
   set("LOGNAME", job.account_unix);
   set("PATH", "/usr/local/bin:/usr/bin:/bin");
-  set("LANG", "C.UTF-8");
+  if (exported.all) set("LANG", "C.UTF-8");
+  for (const auto& a : exported.assignments) {
+    const size_t eq = a.find('=');
+    set(a.substr(0, eq), a.substr(eq + 1));
+  }
   set("ENVIRONMENT", "BATCH");
+  // sbatch passes its --export on, so that srun in the script starts its tasks the same way.
+  if (!job.export_env.empty()) set("SLURM_EXPORT_ENV", job.export_env);
   set("SLURM_JOB_ID", id);
   set("SLURM_JOBID", id);
   set("SLURM_JOB_NAME", job.name);
@@ -49,6 +90,7 @@ boost::json::array JobEnvironment(const LocalJob& job, const JobPlacement& where
   set("SLURM_CPUS_ON_NODE", std::to_string(job.CpusPerNode()));
   set("SLURM_JOB_CPUS_PER_NODE", std::to_string(job.CpusPerNode()));
   set("SLURM_TASKS_PER_NODE", std::to_string((job.ntasks + job.nodes - 1) / job.nodes));
+  if (job.ntasks_per_node > 0) set("SLURM_NTASKS_PER_NODE", std::to_string(job.ntasks_per_node));
   if (job.mem_mb > 0) set("SLURM_MEM_PER_NODE", std::to_string(job.mem_mb));
   set("SLURM_JOB_START_TIME", std::to_string(where.start_time));
   if (job.time_limit >= 0)

@@ -1,6 +1,8 @@
 // The environment a local job's script starts with, as slurmd gives a batch script: a login-like
-// base (HOME, SHELL, USER, PATH, ...) and the SLURM_* variables scripts read (job id, name,
-// submit folder, nodes, tasks, CPUs, memory, times, array task).
+// base (HOME, SHELL, USER, LOGNAME, PATH; with --export=ALL, the default, also LANG), the
+// NAME=value items of --export, and the SLURM_* variables scripts read (job id, name, submit
+// folder, nodes, tasks, CPUs, memory, times, array task, SLURM_EXPORT_ENV). With --export=NONE
+// the job gets only the login base and Slurm's variables.
 #pragma once
 
 #include <boost/json/array.hpp>

@@ -22,8 +22,17 @@ class JobFactory {
 
   // The job (one per array task, in task order), or sbatch's error as InvalidArgument.
   Result<std::vector<LocalJob>> Make(const JobScript& script, int64_t now) const;
+  // Applies the changes to a job as `scontrol update` would, under the limits a submission
+  // meets. When the job could then never run it is unchanged, and the answer is scontrol's:
+  // PermissionDenied for a time limit past the partition's ("Access/permission denied for job
+  // <id>"), else InvalidArgument ("Invalid partition name specified for job <id>"). Whether the
+  // job may change at all (its state, its owner) is the caller's to say.
+  Status Change(LocalJob& job, const JobChanges& changes) const;
 
  private:
+  // Why the cluster could never run the job, in Slurm's words, or "" when it could.
+  std::string Unfit(const LocalJob& job) const;
+
   const SchedulerConfig& config_;
   const NodePool& nodes_;
   int64_t default_time_ = 3600, max_time_ = 2 * 86400;  // seconds, from config_'s text

@@ -88,7 +88,7 @@ JobRow SqueueRow(const LocalJob& j, const ClusterView& v) {
   row["end_time"] = end;
   row["features"] = Or(j.constraint, "(null)");
   row["group"] = j.group;
-  row["over_subscribe"] = "OK";
+  row["over_subscribe"] = j.exclusive ? "NO" : "OK";
   row["jobid"] = j.DisplayId();
   row["name"] = j.name;
   row["comment"] = Or(j.comment, "(null)");

@@ -84,8 +84,6 @@ int OpenOutput(const std::string& path, bool append) {
   const std::string& out = spec.stdout_path;
   const std::string& err = spec.stderr_path;
   const bool append = spec.append;
-  const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (devnull >= 0) ::dup2(devnull, 0);  // dup2's copy is not close-on-exec
   const int out_fd = OpenOutput(out, append);
   if (out_fd < 0) std::_Exit(1);  // like slurmstepd, which cannot report it anywhere else
   ::dup2(out_fd, 1);
@@ -96,6 +94,19 @@ int OpenOutput(const std::string& path, bool append) {
     if (err_fd < 0) std::_Exit(1);
     ::dup2(err_fd, 2);
   }
+  // stdin (--input) is opened as the user too, after the outputs so that a refusal is reported
+  // where slurmstepd reports it: the job's error file.
+  const std::string in = spec.stdin_path.empty() ? "/dev/null" : spec.stdin_path;
+  const int in_fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in_fd < 0) {
+    std::fprintf(stderr, "%s Could not open stdin file %s: %s\n", StepdError(spec).c_str(),
+                 in.c_str(), std::strerror(errno));
+    std::_Exit(1);
+  }
+  if (in_fd != 0)
+    ::dup2(in_fd, 0);  // dup2's copy is not close-on-exec
+  else
+    ::fcntl(0, F_SETFD, 0);  // opened as 0 itself: keep it across exec
   const std::string& work_dir = spec.work_dir;
   if (::chdir(work_dir.c_str()) != 0) {
     std::fprintf(stderr, "%s couldn't chdir to `%s': %s: going to /tmp instead\n",

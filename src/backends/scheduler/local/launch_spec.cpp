@@ -45,6 +45,7 @@ json::object ToJson(const LaunchSpec& s) {
                       {"work_dir", s.work_dir},
                       {"stdout", s.stdout_path},
                       {"stderr", s.stderr_path},
+                      {"stdin", s.stdin_path},
                       {"append", s.append},
                       {"script", s.script},
                       {"command", s.command},
@@ -68,6 +69,9 @@ Result<LaunchSpec> LaunchSpecFromJson(const json::object& o) {
         Read(IntField(o, "time_limit"), s.time_limit), Read(IntField(o, "kill_wait"), s.kill_wait),
         Read(StringField(o, "jobid"), s.jobid), Read(StringField(o, "node"), s.node)})
     if (!st.ok()) return st;
+  // Optional: a job.json written before --input was honoured has none.
+  if (o.contains("stdin"))
+    if (Status st = Read(StringField(o, "stdin"), s.stdin_path); !st.ok()) return st;
   return s;
 }
 

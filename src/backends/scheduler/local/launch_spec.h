@@ -18,6 +18,7 @@ struct LaunchSpec {
   int64_t uid = 0, gid = 0;
   std::string work_dir;
   std::string stdout_path, stderr_path;  // patterns already expanded
+  std::string stdin_path;                // the same; "" = /dev/null
   bool append = false;                   // --open-mode=append
   std::string script;                    // the copy taken at submission
   std::string command;                   // argv[0]: the script's path, as sbatch shows it

@@ -56,10 +56,14 @@ json::object ToJson(const LocalJob& j) {
           {"work_dir", j.work_dir},
           {"stdout_pattern", j.stdout_pattern},
           {"stderr_pattern", j.stderr_pattern},
+          {"stdin_pattern", j.stdin_pattern},
           {"append_output", j.append_output},
           {"nodes", j.nodes},
           {"ntasks", j.ntasks},
           {"cpus_per_task", j.cpus_per_task},
+          {"ntasks_per_node", j.ntasks_per_node},
+          {"exclusive", j.exclusive},
+          {"export_env", j.export_env},
           {"mem_mb", j.mem_mb},
           {"time_limit", j.time_limit},
           {"dependencies", std::move(deps)},
@@ -110,10 +114,14 @@ LocalJob FromJson(const json::object& o) {
   j.work_dir = Str(o, "work_dir");
   j.stdout_pattern = Str(o, "stdout_pattern");
   j.stderr_pattern = Str(o, "stderr_pattern");
+  j.stdin_pattern = Str(o, "stdin_pattern");
   j.append_output = Bool(o, "append_output");
   j.nodes = static_cast<int>(Int(o, "nodes", 1));
   j.ntasks = static_cast<int>(Int(o, "ntasks", 1));
   j.cpus_per_task = static_cast<int>(Int(o, "cpus_per_task", 1));
+  j.ntasks_per_node = static_cast<int>(Int(o, "ntasks_per_node"));
+  j.exclusive = Bool(o, "exclusive");
+  j.export_env = Str(o, "export_env");
   j.mem_mb = Int(o, "mem_mb");
   j.time_limit = Int(o, "time_limit");
   for (const auto& d : Array(o, "dependencies"))

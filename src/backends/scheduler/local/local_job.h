@@ -35,10 +35,14 @@ struct LocalJob {
   std::vector<std::string> args;
   std::string submit_dir, work_dir;
   std::string stdout_pattern, stderr_pattern;  // as given (%j ... expanded when it starts)
+  std::string stdin_pattern;                   // --input, the same way; "" = /dev/null
   bool append_output = false;
   int nodes = 1, ntasks = 1, cpus_per_task = 1;
-  int64_t mem_mb = 0;      // per node; 0 = not asked
-  int64_t time_limit = 0;  // seconds; slurm::kUnlimited
+  int ntasks_per_node = 0;  // --ntasks-per-node; 0 = not asked
+  bool exclusive = false;   // --exclusive: recorded, shown by squeue
+  std::string export_env;   // --export as written; "" = not given (ALL)
+  int64_t mem_mb = 0;       // per node; 0 = not asked
+  int64_t time_limit = 0;   // seconds; slurm::kUnlimited
   std::vector<Dependency> dependencies;
   std::string dependency_text;
   int64_t begin_time = 0;

@@ -227,4 +227,43 @@ Status LocalScheduler::Cancel(const UnixIdentity& who, const std::string& jobid)
   return Status::Ok();
 }
 
+Status LocalScheduler::UpdateJob(const UnixIdentity& who, const std::string& jobid,
+                                 const JobChanges& changes) {
+  std::unique_lock lock(mu_);
+  if (!started_ || !table_) return Status::Unavailable("the local scheduler is not running");
+  const int64_t now = NowSeconds();
+  std::vector<LocalJob*> targets = local::ResolveJobId(jobs_, jobid);
+  // Unknown, gone from slurmctld's view (ended longer than MinJobAge ago) or another user's
+  // (theirs to know about only): the same answer.
+  const auto unknown = [&](const LocalJob* j) {
+    return j->uid != who.uid ||
+           (j->Ended() &&
+            j->end_time < now - static_cast<int64_t>(system_.scheduler.min_job_age_seconds));
+  };
+  if (targets.empty() || std::any_of(targets.begin(), targets.end(), unknown))
+    return Status::NotFound("Invalid job id specified for job " + jobid);
+  for (const LocalJob* j : targets)
+    if (j->state != JobState::kPending)
+      return Status::FailedPrecondition("job " + jobid +
+                                        " is not pending: only a pending job can be changed");
+  // All tasks or none: each is changed in a copy first.
+  std::vector<LocalJob> updated;
+  for (const LocalJob* j : targets) {
+    LocalJob copy = *j;
+    if (Status s = factory_.Change(copy, changes); !s.ok()) return s;
+    if (changes.account)  // the job's reservation must still admit it
+      if (Status s = CheckReservation(copy); !s.ok()) return s;
+    updated.push_back(std::move(copy));
+  }
+  if (changes.empty()) return Status::Ok();
+  std::vector<const LocalJob*> changed;
+  for (size_t i = 0; i < targets.size(); ++i) changed.push_back(&updated[i]);
+  if (Status s = table_->Update(changed); !s.ok()) return s;
+  for (size_t i = 0; i < targets.size(); ++i) *targets[i] = std::move(updated[i]);
+  wake_flag_ = true;  // a new partition or size may let it start now
+  lock.unlock();
+  wake_.notify_all();
+  return Status::Ok();
+}
+
 }  // namespace sfapid

@@ -51,6 +51,10 @@ class LocalScheduler : public Scheduler {
   Result<std::string> Submit(const JobScript& script) override;
   Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
+  // A pending job of who's changes in its record (every task of an array, all or none); the
+  // factory checks the new values against the cluster as at submission.
+  Status UpdateJob(const UnixIdentity& who, const std::string& jobid,
+                   const JobChanges& changes) override;
   Result<std::string> DefaultAccount(const UnixIdentity&) override {
     return system_.scheduler.default_account;
   }

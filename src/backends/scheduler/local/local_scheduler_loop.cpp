@@ -152,6 +152,8 @@ bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
   spec.work_dir = job.work_dir;
   spec.stdout_path = local::ExpandOutputPattern(job.stdout_pattern, job, node);
   spec.stderr_path = local::ExpandOutputPattern(job.stderr_pattern, job, node);
+  if (!job.stdin_pattern.empty())
+    spec.stdin_path = local::ExpandOutputPattern(job.stdin_pattern, job, node);
   spec.append = job.append_output;
   spec.script = script ? *script : std::string();
   spec.command = job.script_path;

@@ -105,6 +105,8 @@ struct Option {
   bool takes_value;
   // Applies the value; nullptr: accepted and recorded as ignored.
   std::function<Status(SbatchOptions&, const std::string&, int64_t now)> apply;
+  // Takes no value but may have one after '=' ("--exclusive=user"), as getopt's optional_argument.
+  bool optional_value = false;
 };
 
 Status SetString(std::optional<std::string>& field, const std::string& v) {
@@ -124,6 +126,7 @@ const std::vector<Option>& Options() {
        }},
       {"output", 'o', true, [](auto& o, auto& v, int64_t) { return SetString(o.output, v); }},
       {"error", 'e', true, [](auto& o, auto& v, int64_t) { return SetString(o.error, v); }},
+      {"input", 'i', true, [](auto& o, auto& v, int64_t) { return SetString(o.input, v); }},
       {"chdir", 'D', true, [](auto& o, auto& v, int64_t) { return SetString(o.chdir, v); }},
       {"account", 'A', true, [](auto& o, auto& v, int64_t) { return SetString(o.account, v); }},
       {"qos", 'q', true, [](auto& o, auto& v, int64_t) { return SetString(o.qos, v); }},
@@ -144,6 +147,7 @@ const std::vector<Option>& Options() {
          auto n = Count(v, "nodes");
          if (!n) return n.status();
          o.nodes = *n;
+         o.nodes_set = true;
          return Status::Ok();
        }},
       {"ntasks", 'n', true,
@@ -151,6 +155,14 @@ const std::vector<Option>& Options() {
          auto n = Count(v, "tasks");
          if (!n) return n.status();
          o.ntasks = *n;
+         o.ntasks_set = true;
+         return Status::Ok();
+       }},
+      {"ntasks-per-node", 0, true,
+       [](auto& o, auto& v, int64_t) {
+         auto n = Count(v, "ntasks-per-node");
+         if (!n) return n.status();
+         o.ntasks_per_node = *n;
          return Status::Ok();
        }},
       {"cpus-per-task", 'c', true,
@@ -196,6 +208,19 @@ const std::vector<Option>& Options() {
          o.hold = true;
          return Status::Ok();
        }},
+      // Recorded with the job (squeue's over_subscribe shows NO); the local scheduler still
+      // places it by the CPUs and memory it asks for, as it does every job.
+      {"exclusive", 0, false,
+       [](auto& o, auto&, int64_t) {
+         o.exclusive = true;
+         return Status::Ok();
+       },
+       true},
+      {"export", 0, true,
+       [](auto& o, auto& v, int64_t) {
+         if (v.empty()) return Error("Invalid --export specification");
+         return SetString(o.export_env, v);
+       }},
       // sbatch options that mean nothing on one machine: accepted, recorded, ignored.
       {"mail-type", 0, true, nullptr},
       {"mail-user", 0, true, nullptr},
@@ -206,14 +231,11 @@ const std::vector<Option>& Options() {
       {"cpus-per-gpu", 0, true, nullptr},
       {"mem-per-gpu", 0, true, nullptr},
       {"gres", 0, true, nullptr},
-      {"exclusive", 0, false, nullptr},
       {"licenses", 'L', true, nullptr},
-      {"export", 0, true, nullptr},
       {"requeue", 0, false, nullptr},
       {"no-requeue", 0, false, nullptr},
       {"signal", 0, true, nullptr},
       {"mem-per-cpu", 0, true, nullptr},
-      {"ntasks-per-node", 0, true, nullptr},
       {"ntasks-per-core", 0, true, nullptr},
       {"ntasks-per-socket", 0, true, nullptr},
       {"image", 0, true, nullptr},
@@ -222,7 +244,7 @@ const std::vector<Option>& Options() {
       {"switches", 0, true, nullptr},
       {"wckey", 0, true, nullptr},
       {"priority", 0, true, nullptr},
-      {"nice", 0, true, nullptr},
+      {"nice", 0, false, nullptr, true},
       {"mincpus", 0, true, nullptr},
       {"tmp", 0, true, nullptr},
       {"exclude", 'x', true, nullptr},
@@ -305,6 +327,8 @@ Status ParseWords(const std::vector<std::string>& words, SbatchOptions& out, int
           return Status::InvalidArgument("sbatch: option '--" + name +
                                          "' requires an argument\nTry \"sbatch --help\" for more "
                                          "information");
+      } else if (eq != std::string::npos && o->optional_value) {
+        value = w.substr(eq + 1);
       } else if (eq != std::string::npos) {
         return Status::InvalidArgument("sbatch: option '--" + name +
                                        "' doesn't allow an argument\nTry \"sbatch --help\" for "

@@ -22,12 +22,17 @@ struct Dependency {
 struct SbatchOptions {
   std::optional<std::string> name;
   std::optional<int64_t> time_limit;  // seconds, or slurm::kUnlimited
-  std::optional<std::string> output, error, chdir, account, qos, partition, constraint, comment,
-      reservation;
+  std::optional<std::string> output, error, input, chdir, account, qos, partition, constraint,
+      comment, reservation;
   bool append_output = false;  // --open-mode=append
   int nodes = 1;
   int ntasks = 1;
+  bool nodes_set = false, ntasks_set = false;  // given, not defaulted (--ntasks-per-node's sums)
+  int ntasks_per_node = 0;                     // 0: not asked
   int cpus_per_task = 1;
+  bool exclusive = false;  // --exclusive in any form
+  // --export as written ("ALL", "NONE", "ALL,A=1"); nullopt: not given (as ALL).
+  std::optional<std::string> export_env;
   int64_t mem_mb = 0;  // 0: not asked (or --mem=0: the whole node)
   bool mem_whole_node = false;
   std::string dependency_text;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "backends/scheduler/slurm_time.h"
 #include "util/split.h"
 
 namespace sfapid::slurm {
@@ -50,6 +51,42 @@ Status CancelJob(SlurmCommands& commands, const UnixIdentity& who, const std::st
     return Status::InvalidArgument(
         errors.empty() ? "scancel: error: exit " + std::to_string(r.exit_code) : errors);
   return Status::Ok();
+}
+
+std::vector<std::string> UpdateJobArgs(const std::string& jobid, const JobChanges& changes) {
+  std::vector<std::string> args{"update", "JobId=" + jobid};
+  const auto field = [&args](const char* tag, const std::string& value) {
+    std::string arg = tag;
+    arg += '=';
+    arg += value;
+    args.push_back(std::move(arg));
+  };
+  if (changes.name) field("JobName", *changes.name);
+  if (changes.time_limit) field("TimeLimit", FormatTimeLimit(*changes.time_limit));
+  if (changes.partition) field("Partition", *changes.partition);
+  if (changes.account) field("Account", *changes.account);
+  if (changes.nodes) field("NumNodes", std::to_string(*changes.nodes));
+  return args;
+}
+
+Status UpdateJobRefusal(const CommandResult& r) {
+  // Slurm 22.05 prints "<why> for job <id>" on stderr and exits 1.
+  std::string err = Trim(r.err.empty() ? r.out : r.err);
+  if (err.empty()) err = "scontrol update failed (exit " + std::to_string(r.exit_code) + ")";
+  if (r.timed_out) return Status::Unavailable(err + " (timed out)");
+  const auto says = [&err](const char* words) { return err.find(words) != std::string::npos; };
+  if (says("Invalid job id") || says("Invalid user id")) return Status::NotFound(err);
+  if (says("Job is no longer pending execution")) return Status::FailedPrecondition(err);
+  if (says("Access/permission denied")) return Status::PermissionDenied(err);
+  return Status::InvalidArgument(err);
+}
+
+Status UpdateJob(SlurmCommands& commands, const UnixIdentity& who, const std::string& jobid,
+                 const JobChanges& changes) {
+  if (changes.empty()) return Status::Ok();  // scontrol would say "No changes specified"
+  auto r = commands.AsUser(who, "scontrol", UpdateJobArgs(jobid, changes), json::array{});
+  if (r.exit_code == 0 && !r.timed_out) return Status::Ok();
+  return UpdateJobRefusal(r);
 }
 
 Result<std::string> FindDefaultAccount(SlurmCommands& commands, const std::string& unix_user) {

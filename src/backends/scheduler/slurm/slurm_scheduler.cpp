@@ -162,6 +162,28 @@ Status SlurmScheduler::Cancel(const UnixIdentity& who, const std::string& jobid)
   return Status::Ok();
 }
 
+Status SlurmScheduler::UpdateJob(const UnixIdentity& who, const std::string& jobid,
+                                 const JobChanges& changes) {
+  auto rows = queue_.GetStartedAfter(Clock::now());
+  if (!rows) return rows.status();
+  const RowFilter filter({{"jobid", jobid}}, false);
+  bool found = false;
+  for (const slurm::Row& row : **rows) {
+    if (!filter.Matches(row.fields)) continue;
+    // Another user's job: as if there were none (the local scheduler's answer too).
+    if (RowField(row.fields, "user") != who.account)
+      return Status::NotFound("Invalid job id specified for job " + jobid);
+    if (RowField(row.fields, "state") != "PENDING")
+      return Status::FailedPrecondition("job " + jobid +
+                                        " is not pending: only a pending job can be changed");
+    found = true;
+  }
+  if (!found) return Status::NotFound("Invalid job id specified for job " + jobid);
+  if (Status s = slurm::UpdateJob(commands_, who, jobid, changes); !s.ok()) return s;
+  NoteChange(who.api_user);  // the change shows in their next read
+  return Status::Ok();
+}
+
 Result<std::string> SlurmScheduler::DefaultAccount(const UnixIdentity& who) {
   {
     std::lock_guard lock(mu_);

@@ -50,6 +50,11 @@ class SlurmScheduler : public Scheduler {
   Result<std::string> Submit(const JobScript& script) override;
   Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
+  // Only a pending job changes, as with the local scheduler: a fresh queue view says whether it
+  // is one of who's and pending (Slurm itself would rename a running job, or shorten it), then
+  // scontrol update runs as who (job_commands.h), which still refuses what changed since.
+  Status UpdateJob(const UnixIdentity& who, const std::string& jobid,
+                   const JobChanges& changes) override;
   // `sacctmgr show user`'s DefaultAccount, kept for a minute per user; Unavailable when Slurm does
   // not say (the submission is refused rather than checked against a guess).
   Result<std::string> DefaultAccount(const UnixIdentity& who) override;

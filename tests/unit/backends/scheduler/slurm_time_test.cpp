@@ -30,6 +30,15 @@ TEST(SlurmTime, FormatsLikeSqueueAndSacct) {
   EXPECT_EQ(FormatElapsed(2 * 86400 + 5), "2-00:00:05");
 }
 
+TEST(SlurmTime, TimeLimitsAlwaysHaveDaysAndReadBack) {
+  EXPECT_EQ(FormatTimeLimit(90), "0-00:01:30");
+  EXPECT_EQ(FormatTimeLimit(3600), "0-01:00:00");
+  EXPECT_EQ(FormatTimeLimit(2 * 86400 + 3723), "2-01:02:03");
+  EXPECT_EQ(FormatTimeLimit(kUnlimited), "UNLIMITED");
+  for (int64_t s : {1, 59, 3600, 86399, 86400, 40 * 86400 + 1})
+    EXPECT_EQ(ParseDuration(FormatTimeLimit(s)), s) << s;
+}
+
 TEST(SlurmTime, ParsesBeginTimes) {
   const int64_t now = 1'800'000'000;
   EXPECT_EQ(ParseBegin("now", now), now);

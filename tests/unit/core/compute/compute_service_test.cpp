@@ -49,6 +49,12 @@ class FakeScheduler : public Scheduler {
     cancelled.push_back(who.account + " " + jobid);
     return Status::Ok();
   }
+  Status UpdateJob(const UnixIdentity& who, const std::string& jobid,
+                   const JobChanges& changes) override {
+    std::lock_guard lock(mu);
+    updated.push_back({who.account + " " + jobid, changes});
+    return update_answer;
+  }
   Result<std::string> DefaultAccount(const UnixIdentity&) override {
     return std::string("default");
   }
@@ -66,6 +72,8 @@ class FakeScheduler : public Scheduler {
   std::vector<JobScript> submitted;
   std::vector<JobQuery> queries;
   std::vector<std::string> cancelled;
+  std::vector<std::pair<std::string, JobChanges>> updated;  // "account jobid", changes
+  Status update_answer;
   Result<std::vector<std::string>> found = std::vector<std::string>{};
   std::vector<std::string> looked_for;
 };
@@ -264,6 +272,88 @@ TEST_F(ComputeServiceTest, RefusedSubmissionsAreInTheAuditLogAndAcceptedOnesAreN
   EXPECT_EQ((*audit)[1].client_id, "abcdefghijklm");
   EXPECT_EQ((*audit)[1].ip, "10.1.2.3");
   EXPECT_EQ((*audit)[1].reason, "perlmutter: sbatch: error: invalid partition specified");
+}
+
+BatchJobSpec RenameTo(const std::string& name) {
+  BatchJobSpec spec;
+  spec.name = name;
+  spec.executable = "/bin/true";  // a full JobSpec: what cannot change is ignored
+  return spec;
+}
+
+TEST_F(ComputeServiceTest, UpdateGivesTheSchedulerTheChangesAtOnce) {
+  BatchJobSpec spec = RenameTo("renamed");
+  spec.attributes.duration = 600;
+  spec.attributes.queue_name = "debug";
+  spec.attributes.account = "m1";  // no projects: accounts are not enforced
+  spec.resources = BatchJobSpec::Resources{.node_count = 2};
+  ASSERT_TRUE(compute_.UpdateJob("alice", "perlmutter", "123", spec).ok());
+  ASSERT_EQ(scheduler_.updated.size(), 1u);
+  EXPECT_EQ(scheduler_.updated[0].first, "alice 123");
+  const JobChanges& c = scheduler_.updated[0].second;
+  EXPECT_EQ(c.name, "renamed");
+  EXPECT_EQ(c.time_limit, 600);
+  EXPECT_EQ(c.partition, "debug");
+  EXPECT_EQ(c.account, "m1");
+  EXPECT_EQ(c.nodes, 2);
+  EXPECT_TRUE(runas_.calls().empty());  // no task, no worker call
+
+  // The scheduler's answer is the caller's.
+  scheduler_.update_answer =
+      Status::FailedPrecondition("job 123 is not pending: only a pending job can be changed");
+  Status s = compute_.UpdateJob("alice", "perlmutter", "123", RenameTo("x"));
+  EXPECT_EQ(s.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "job 123 is not pending: only a pending job can be changed");
+}
+
+TEST_F(ComputeServiceTest, UpdateRefusesBeforeTheScheduler) {
+  EXPECT_EQ(compute_.UpdateJob("alice", "cori", "1", RenameTo("x")).code(), Code::kNotFound);
+  EXPECT_EQ(compute_.UpdateJob("alice", "dtns", "1", RenameTo("x")).code(), Code::kInvalidArgument);
+  Status option = compute_.UpdateJob("alice", "perlmutter", "--user=bob", RenameTo("x"));
+  EXPECT_EQ(option.code(), Code::kNotFound);
+  EXPECT_EQ(option.message(), "Invalid job id specified for job --user=bob");
+  BatchJobSpec spec = RenameTo("x");
+  spec.attributes.duration = -5;
+  EXPECT_EQ(compute_.UpdateJob("alice", "perlmutter", "1", spec).field(), "attributes.duration");
+  EXPECT_EQ(compute_.UpdateJob("mallory", "perlmutter", "1", RenameTo("x")).code(),
+            Code::kPermissionDenied);
+  EXPECT_TRUE(scheduler_.updated.empty());
+}
+
+TEST_F(ComputeServiceTest, AnUpdatedAccountIsCheckedAsASubmissionsIs) {
+  ASSERT_TRUE(store_->accounts().AddUser({.name = "alice"}).ok());
+  ProjectRecord mine{.repo_name = "m1", .cpu_hours_given = 10};
+  auto id = store_->accounts().AddProject(mine);
+  ASSERT_TRUE(id) << id.status().message();
+  ASSERT_TRUE(store_->accounts().SetMember(*id, "alice", "member").ok());
+  ASSERT_TRUE(store_->accounts().AddProject({.repo_name = "m2", .cpu_hours_given = 10}));
+
+  BatchJobSpec spec = RenameTo("x");
+  spec.attributes.account = "m2";
+  Status s = compute_.UpdateJob("alice", "perlmutter", "7", spec);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.field(), "attributes.account");
+  EXPECT_EQ(s.message(), "Invalid account or account/partition combination specified");
+  EXPECT_TRUE(scheduler_.updated.empty());
+  spec.attributes.account = "m1";
+  EXPECT_TRUE(compute_.UpdateJob("alice", "perlmutter", "7", spec).ok());
+  // Without an account in the spec nothing is checked: the job keeps the one it was charged to.
+  EXPECT_TRUE(compute_.UpdateJob("alice", "perlmutter", "7", RenameTo("y")).ok());
+  EXPECT_EQ(scheduler_.updated.size(), 2u);
+}
+
+TEST_F(ComputeServiceTest, TheBatchScriptUsesTheSystemsContainerRuntime) {
+  BatchJobSpec spec;
+  spec.executable = "hostname";
+  spec.container = BatchJobSpec::Container{"alpine.sif", {}};
+  auto refused = compute_.BatchScript("perlmutter", spec);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.status().field(), "container");
+  systems_[0].scheduler.container_runtime = ContainerRuntime::kApptainer;
+  auto script = compute_.BatchScript("perlmutter", spec);
+  ASSERT_TRUE(script) << script.status().message();
+  EXPECT_NE(script->find("\napptainer exec alpine.sif hostname\n"), std::string::npos) << *script;
+  EXPECT_EQ(compute_.BatchScript("dtns", spec).status().code(), Code::kInvalidArgument);
 }
 
 // The submit task of a node that died mid-submission, as the sweeping node reads it.

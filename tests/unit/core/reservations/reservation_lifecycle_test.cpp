@@ -28,6 +28,9 @@ class ScriptedScheduler : public Scheduler {
     return std::vector<SerializedRow>{};
   }
   Status Cancel(const UnixIdentity&, const std::string&) override { return Status::Ok(); }
+  Status UpdateJob(const UnixIdentity&, const std::string&, const JobChanges&) override {
+    return Status::Ok();
+  }
   Result<std::string> DefaultAccount(const UnixIdentity&) override { return std::string("proj"); }
 
   Result<PlacedReservation> CreateReservation(const ReservationSpec& spec) override {

@@ -322,5 +322,18 @@ TEST(LaunchSpec, RoundTripsAndADamagedFileNamesTheField) {
   EXPECT_EQ(LaunchSpecFromJson(o).status().code(), Code::kInvalidArgument);
 }
 
+TEST(LaunchSpec, StdinIsOptionalForAnOlderFile) {
+  LaunchSpec spec;
+  spec.stdin_path = "/home/alice/in.txt";
+  boost::json::object o = ToJson(spec);
+  EXPECT_EQ(LaunchSpecFromJson(o)->stdin_path, "/home/alice/in.txt");
+  o.erase("stdin");
+  auto back = LaunchSpecFromJson(o);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->stdin_path, "");  // /dev/null
+  o["stdin"] = 3;
+  EXPECT_EQ(LaunchSpecFromJson(o).status().code(), Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace sfapid::local

@@ -84,7 +84,53 @@ TEST(SbatchOptions, ArraysDependenciesAndBegin) {
 
 TEST(SbatchOptions, KnownOptionsItCannotHonourAreRecorded) {
   auto o = Parse("#!/bin/bash\n#SBATCH --mail-type=END --exclusive -G 1\n");
-  EXPECT_EQ(o.ignored, (std::vector<std::string>{"--mail-type=END", "--exclusive", "-G"}));
+  EXPECT_EQ(o.ignored, (std::vector<std::string>{"--mail-type=END", "-G"}));
+  // Everything an IRI job's script may carry that means nothing on one machine.
+  o = Parse(
+      "#!/bin/bash\n#SBATCH --gpus-per-task=1 --gres=gpu:1 --licenses=scratch -L x\n"
+      "#SBATCH --mail-user=a@b.org --nice=5 --nice\n");
+  EXPECT_EQ(o.ignored,
+            (std::vector<std::string>{"--gpus-per-task=1", "--gres=gpu:1", "--licenses=scratch",
+                                      "-L", "--mail-user=a@b.org", "--nice=5", "--nice"}));
+}
+
+TEST(SbatchOptions, InputIsReadInBothForms) {
+  EXPECT_EQ(Parse("#!/bin/bash\n#SBATCH --input=in-%j.txt\n").input, "in-%j.txt");
+  EXPECT_EQ(Parse("#!/bin/bash\n#SBATCH -i data.txt\n").input, "data.txt");
+  EXPECT_EQ(Parse("#!/bin/bash\n").input, std::nullopt);
+}
+
+TEST(SbatchOptions, TasksPerNodeAndWhichCountsWereGiven) {
+  auto o = Parse("#!/bin/bash\n#SBATCH --ntasks-per-node=4 -N 2\n");
+  EXPECT_EQ(o.ntasks_per_node, 4);
+  EXPECT_TRUE(o.nodes_set);
+  EXPECT_FALSE(o.ntasks_set);
+  o = Parse("#!/bin/bash\n#SBATCH -n 3\n");
+  EXPECT_EQ(o.ntasks_per_node, 0);
+  EXPECT_FALSE(o.nodes_set);
+  EXPECT_TRUE(o.ntasks_set);
+  EXPECT_NE(Error("#!/bin/bash\n#SBATCH --ntasks-per-node=0\n").find("invalid number of"),
+            std::string::npos);
+}
+
+TEST(SbatchOptions, ExclusiveWithOrWithoutItsOptionalValue) {
+  EXPECT_FALSE(Parse("#!/bin/bash\n").exclusive);
+  EXPECT_TRUE(Parse("#!/bin/bash\n#SBATCH --exclusive\n").exclusive);
+  auto o = Parse("#!/bin/bash\n#SBATCH --exclusive=user -J x\n");
+  EXPECT_TRUE(o.exclusive);
+  EXPECT_EQ(o.name, "x");
+  // As getopt's optional arguments: a separate word is not its value but ends the options.
+  o = Parse("#!/bin/bash\n#SBATCH --exclusive user -J x\n");
+  EXPECT_TRUE(o.exclusive);
+  EXPECT_EQ(o.name, std::nullopt);
+}
+
+TEST(SbatchOptions, ExportIsKeptAsWritten) {
+  EXPECT_EQ(Parse("#!/bin/bash\n").export_env, std::nullopt);
+  EXPECT_EQ(Parse("#!/bin/bash\n#SBATCH --export=NONE\n").export_env, "NONE");
+  EXPECT_EQ(Parse("#!/bin/bash\n#SBATCH --export ALL,A=1\n").export_env, "ALL,A=1");
+  EXPECT_EQ(Error("#!/bin/bash\n#SBATCH --export=\n"),
+            "sbatch: error: Invalid --export specification");
 }
 
 TEST(SbatchOptions, RefusesWhatSbatchRefuses) {
