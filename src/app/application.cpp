@@ -135,6 +135,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                         *app->reservations_,
                         *app->reservation_lifecycle_};
   sfapi::AddSfapiRoutes(ctx);
+  app->paths_ =
+      std::make_unique<PathOperations>(c.systems, c.utilities, *app->runas_, *app->files_);
   app->iri_.reset(new iri::IriContext{.router = app->router_,
                                       .schemas = {},
                                       .facility = c.facility,
@@ -145,6 +147,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                                       .accounts = *app->accounts_,
                                       .compute = *app->compute_,
                                       .files = *app->files_,
+                                      .paths = *app->paths_,
                                       .tasks = *app->tasks_,
                                       .job_specs = app->store_->job_specs(),
                                       .guard = *app->guard_,

@@ -85,8 +85,9 @@ class Application {
   std::unique_ptr<WebSessions> web_sessions_;
   std::unique_ptr<SignInService> sign_in_;
   std::unique_ptr<ApiAccess> api_access_;
-  std::unique_ptr<web::WebContext> web_;  // the web routes hold on to it
-  std::unique_ptr<iri::IriContext> iri_;  // the IRI routes hold on to it
+  std::unique_ptr<web::WebContext> web_;   // the web routes hold on to it
+  std::unique_ptr<PathOperations> paths_;  // the IRI's filesystem operations
+  std::unique_ptr<iri::IriContext> iri_;   // the IRI routes hold on to it
   http::Router router_;
   http::Readiness readiness_;  // turned off when a graceful stop begins (/readyz)
   boost::json::object schemas_;

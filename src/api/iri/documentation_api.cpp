@@ -61,6 +61,7 @@ void AddIriRoutes(IriContext& ctx) {
   AddStatusRoutes(ctx);
   AddAccountRoutes(ctx);
   AddComputeRoutes(ctx);
+  AddFilesystemRoutes(ctx);
   AddTaskRoutes(ctx);
   AddDocumentationRoutes(ctx);  // last: it documents what came before
 }

@@ -13,6 +13,7 @@
 #include "core/accounts/account_service.h"
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
+#include "core/files/path_operations.h"
 #include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
 #include "http/router.h"
@@ -32,6 +33,7 @@ struct IriContext {
   AccountService& accounts;
   ComputeService& compute;
   FileService& files;
+  PathOperations& paths;
   TaskEngine& tasks;
   JobSpecStore& job_specs;  // what each IRI job was submitted with (include_spec)
   api::AuthGuard& guard;
@@ -43,6 +45,7 @@ void AddFacilityRoutes(IriContext& ctx);
 void AddStatusRoutes(IriContext& ctx);
 void AddAccountRoutes(IriContext& ctx);
 void AddComputeRoutes(IriContext& ctx);
+void AddFilesystemRoutes(IriContext& ctx);
 void AddTaskRoutes(IriContext& ctx);
 void AddDocumentationRoutes(IriContext& ctx);
 
