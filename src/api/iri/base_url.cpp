@@ -6,16 +6,6 @@ namespace sfapid::iri {
 
 namespace {
 
-// A host[:port] or [v6]:port a client may name: nothing that could break out of a URL.
-bool UsableHost(const std::string& h) {
-  if (h.empty() || h.size() > 255) return false;
-  for (char c : h)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' &&
-        c != '[' && c != ']')
-      return false;
-  return true;
-}
-
 // "/prefix" made of ordinary path characters, without a trailing slash; "" when unusable.
 std::string UsablePrefix(std::string p) {
   while (!p.empty() && p.back() == '/') p.pop_back();
@@ -37,6 +27,15 @@ std::string First(const std::string* v) {
 }
 
 }  // namespace
+
+bool UsableHost(const std::string& h) {
+  if (h.empty() || h.size() > 255) return false;
+  for (char c : h)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' &&
+        c != '[' && c != ']')
+      return false;
+  return true;
+}
 
 std::string BaseUrl(const http::Request& req, const ServerConfig& server) {
   std::string scheme = "http", host = First(req.Header("host")), prefix;

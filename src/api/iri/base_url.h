@@ -13,6 +13,9 @@ namespace sfapid::iri {
 
 inline constexpr const char* kPrefix = "/api/v2";
 
+// A host[:port] or [v6]:port as a client may name it: nothing that could break out of a URL.
+bool UsableHost(const std::string& host);
+
 // "http://api.example.org/api/v2" (no trailing slash). Without a usable Host header: the
 // server's configured public address.
 std::string BaseUrl(const http::Request& req, const ServerConfig& server);

@@ -128,6 +128,13 @@ std::vector<InvalidParam> NeedsPath(const BodyValues& b) {
   return {{"body.path", "is required"}};
 }
 
+// compress and extract: a path and a known compression.
+std::vector<InvalidParam> PathAndCompression(const BodyValues& b) {
+  auto bad = NeedsPath(b);
+  for (auto& p : CheckCompression(b)) bad.push_back(std::move(p));
+  return bad;
+}
+
 // head and tail: exactly one of bytes and lines.
 std::vector<InvalidParam> OneOfBytesOrLines(const BodyValues& b) {
   if (b.Int("bytes").has_value() == b.Int("lines").has_value())
@@ -305,11 +312,7 @@ std::vector<FilesystemOp> Operations() {
                                          CompressionOf(o.body)),
                         AsFile);
        },
-       [](const BodyValues& b) {
-         auto bad = NeedsPath(b);
-         for (auto& p : CheckCompression(b)) bad.push_back(std::move(p));
-         return bad;
-       }},
+       PathAndCompression},
       {"extract",
        Access::kChange,
        201,
@@ -323,11 +326,7 @@ std::vector<FilesystemOp> Operations() {
                              o.body.String("target_path").value_or(""), CompressionOf(o.body)),
              AsFile);
        },
-       [](const BodyValues& b) {
-         auto bad = NeedsPath(b);
-         for (auto& p : CheckCompression(b)) bad.push_back(std::move(p));
-         return bad;
-       }},
+       PathAndCompression},
       {"mv",
        Access::kChange,
        201,

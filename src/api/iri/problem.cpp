@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <cctype>
 
+#include "api/iri/base_url.h"
+
 namespace sfapid::iri {
 
 namespace json = boost::json;
@@ -44,12 +46,7 @@ Kind KindOf(int status) {
 // "http://host" of the request: problem types are URIs on the server that answered.
 std::string Origin(const http::Request& req) {
   const std::string* host = req.Header("host");
-  std::string h = host ? *host : "localhost";
-  for (char c : h)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' &&
-        c != '[' && c != ']')
-      return "http://localhost";
-  return "http://" + h;
+  return "http://" + (host && UsableHost(*host) ? *host : std::string("localhost"));
 }
 
 http::Response Render(const http::Request& req, int status, const std::string& detail,
