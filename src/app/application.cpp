@@ -137,6 +137,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   sfapi::AddSfapiRoutes(ctx);
   app->paths_ =
       std::make_unique<PathOperations>(c.systems, c.utilities, *app->runas_, *app->files_);
+  app->storage_ = std::make_unique<StorageLocations>(c.systems, *app->runas_, *app->accounts_);
   app->iri_.reset(new iri::IriContext{.router = app->router_,
                                       .schemas = {},
                                       .facility = c.facility,
@@ -148,6 +149,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                                       .compute = *app->compute_,
                                       .files = *app->files_,
                                       .paths = *app->paths_,
+                                      .storage = *app->storage_,
                                       .tasks = *app->tasks_,
                                       .job_specs = app->store_->job_specs(),
                                       .guard = *app->guard_,

@@ -26,6 +26,7 @@
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
+#include "core/files/storage_locations.h"
 #include "core/reservations/reservation_lifecycle.h"
 #include "core/reservations/reservation_service.h"
 #include "core/status/status_service.h"
@@ -85,9 +86,10 @@ class Application {
   std::unique_ptr<WebSessions> web_sessions_;
   std::unique_ptr<SignInService> sign_in_;
   std::unique_ptr<ApiAccess> api_access_;
-  std::unique_ptr<web::WebContext> web_;   // the web routes hold on to it
-  std::unique_ptr<PathOperations> paths_;  // the IRI's filesystem operations
-  std::unique_ptr<iri::IriContext> iri_;   // the IRI routes hold on to it
+  std::unique_ptr<web::WebContext> web_;       // the web routes hold on to it
+  std::unique_ptr<PathOperations> paths_;      // the IRI's filesystem operations
+  std::unique_ptr<StorageLocations> storage_;  // the IRI's storage locations
+  std::unique_ptr<iri::IriContext> iri_;       // the IRI routes hold on to it
   http::Router router_;
   http::Readiness readiness_;  // turned off when a graceful stop begins (/readyz)
   boost::json::object schemas_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/facility_config.h"
+#include "config/storage_config.h"
 #include "util/status.h"
 
 namespace sfapid {
@@ -80,6 +81,10 @@ struct SystemConfig {
   // The default "/" is the whole file system with Unix permissions as the guard, as on a login
   // node.
   std::vector<std::string> roots{"/"};
+  // Systems with files: the users' folders on it and the services that reach them (IRI storage).
+  // No locations: each caller's home, project and archive folders (storage_locations.h).
+  std::vector<StorageLocationConfig> locations;
+  std::vector<AccessEndpointConfig> access_endpoints;
 
   // Whether files and commands can be reached on this system.
   bool HasFiles() const {

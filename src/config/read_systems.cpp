@@ -116,6 +116,7 @@ SystemConfig ReadSystem(const toml::table& t, const std::string& source, size_t 
     if (root.empty() || root.front() != '/')
       r.Fail(r.NodeOr("roots"), "roots", "'" + root + "' must be an absolute path");
   r.Require(!s.roots.empty(), "roots", "must list at least one folder");
+  ReadStorage(r, source, "systems[" + std::to_string(index) + "]", s);
   if (s.system_type == SystemType::kCompute && s.scheduler.spool_dir.empty())
     s.scheduler.spool_dir = "spool/" + s.name;
   r.RejectUnknown();

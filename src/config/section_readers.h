@@ -34,5 +34,9 @@ void ReadRunAs(TableReader& root, RunAsConfig& out);
 void ReadAccounts(TableReader& root, AccountsConfig& out);
 // [[systems]], in order; a name defined twice is an error.
 void ReadSystems(TableReader& root, std::vector<SystemConfig>& out);
+// One system's [[systems.locations]] and [[systems.access_endpoints]] (read_storage.cpp); `system`
+// reads the system's table, `prefix` names it in errors ("systems[0]").
+void ReadStorage(TableReader& system, const std::string& source, const std::string& prefix,
+                 SystemConfig& s);
 
 }  // namespace sfapid::config_reading

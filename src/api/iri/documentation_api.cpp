@@ -62,6 +62,7 @@ void AddIriRoutes(IriContext& ctx) {
   AddAccountRoutes(ctx);
   AddComputeRoutes(ctx);
   AddFilesystemRoutes(ctx);
+  AddStorageRoutes(ctx);
   AddTaskRoutes(ctx);
   AddDocumentationRoutes(ctx);  // last: it documents what came before
 }

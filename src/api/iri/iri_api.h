@@ -14,6 +14,7 @@
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
 #include "core/files/path_operations.h"
+#include "core/files/storage_locations.h"
 #include "core/status/status_service.h"
 #include "core/tasks/task_engine.h"
 #include "http/router.h"
@@ -34,6 +35,7 @@ struct IriContext {
   ComputeService& compute;
   FileService& files;
   PathOperations& paths;
+  StorageLocations& storage;  // the caller's storage locations (storage tag)
   TaskEngine& tasks;
   JobSpecStore& job_specs;  // what each IRI job was submitted with (include_spec)
   api::AuthGuard& guard;
@@ -46,6 +48,7 @@ void AddStatusRoutes(IriContext& ctx);
 void AddAccountRoutes(IriContext& ctx);
 void AddComputeRoutes(IriContext& ctx);
 void AddFilesystemRoutes(IriContext& ctx);
+void AddStorageRoutes(IriContext& ctx);
 void AddTaskRoutes(IriContext& ctx);
 void AddDocumentationRoutes(IriContext& ctx);
 

@@ -159,6 +159,18 @@ Result<std::vector<ProjectReport>> AccountService::Projects(const std::string& u
   return out;
 }
 
+Result<std::vector<ProjectRecord>> AccountService::ProjectRecordsOf(const std::string& user) {
+  auto memberships = store_.ProjectsOf(user);
+  if (!memberships) return memberships.status();
+  std::vector<ProjectRecord> out;
+  for (const auto& m : *memberships) {
+    auto p = store_.GetProject(m.repo_name);
+    if (!p) return p.status();
+    if (*p) out.push_back(std::move(**p));  // else removed meanwhile
+  }
+  return out;
+}
+
 Result<std::vector<RoleReport>> AccountService::Roles(const std::string& user) {
   auto memberships = store_.ProjectsOf(user);
   if (!memberships) return memberships.status();

@@ -57,6 +57,9 @@ class AccountService {
   // own (callers always have an answer; uid -1 when they have no Unix account).
   Result<UserInfo> User(const std::string& name, bool is_caller);
   Result<std::vector<ProjectReport>> Projects(const std::string& user);
+  // The user's projects as recorded: Projects without the charges and the folders' usage, which
+  // take a walk of each folder (for callers that need only the folders' names).
+  Result<std::vector<ProjectRecord>> ProjectRecordsOf(const std::string& user);
   Result<std::vector<RoleReport>> Roles(const std::string& user);
 
   // Whether `user` may submit a job charged to `account` (the job's --account, else the system's

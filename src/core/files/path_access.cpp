@@ -1,0 +1,58 @@
+#include "core/files/path_access.h"
+
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace sfapid {
+
+AccessIds AccessIdsOf(const UnixIdentity& who) {
+  AccessIds ids{who.uid, who.gid, {}};
+  int count = 32;
+  std::vector<gid_t> groups(static_cast<size_t>(count));
+  // -1: the buffer was too small, and count now says how many there are.
+  while (::getgrouplist(who.account.c_str(), who.gid, groups.data(), &count) == -1)
+    groups.resize(static_cast<size_t>(count));
+  groups.resize(static_cast<size_t>(count));
+  ids.groups = std::move(groups);
+  return ids;
+}
+
+PathAccess ModeAccess(mode_t mode, uid_t owner, gid_t group, const AccessIds& ids) {
+  // One class only, the first that applies: an owner without a bit the group has is refused.
+  int shift = 0;  // others
+  if (owner == ids.uid)
+    shift = 6;
+  else if (group == ids.gid ||
+           std::find(ids.groups.begin(), ids.groups.end(), group) != ids.groups.end())
+    shift = 3;
+  const mode_t bits = (mode >> shift) & 07;
+  return {(bits & 04) != 0, (bits & 02) != 0, (bits & 01) != 0};
+}
+
+PathAccess AccessOf(const std::string& path, const AccessIds& ids) {
+  namespace fs = std::filesystem;
+  // Every folder on the way must let the user search it, as path resolution in the kernel asks.
+  fs::path prefix;
+  const fs::path whole(path);
+  for (auto it = whole.begin(); it != whole.end(); ++it) {
+    if (std::next(it) == whole.end()) break;  // the path itself, checked below
+    prefix /= *it;
+    struct stat st {};
+    if (::stat(prefix.c_str(), &st) != 0) return {};
+    if (!ModeAccess(st.st_mode, st.st_uid, st.st_gid, ids).execute) return {};
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  PathAccess access = ModeAccess(st.st_mode, st.st_uid, st.st_gid, ids);
+  // EROFS: access(2) refuses writing on a read-only mount whatever the bits say.
+  struct statvfs fs_info {};
+  if (access.write && ::statvfs(path.c_str(), &fs_info) == 0 && (fs_info.f_flag & ST_RDONLY))
+    access.write = false;
+  return access;
+}
+
+}  // namespace sfapid
