@@ -19,6 +19,7 @@ import email.utils
 import errno
 import grp
 import hashlib
+import http.client
 import json
 import os
 import pwd
@@ -1537,6 +1538,29 @@ class Idempotency(ComputeBase):
                 self.assertIn(self.reply_of(r), {"miss", "hit"})
         self.assertEqual(self.sfapi_names(name), sorted(ids))
 
+    def test_a_retry_after_a_dropped_connection_submits_once(self):
+        # The client sends the launch and loses the connection before any answer (a timeout, a
+        # balancer's 502): it cannot know whether the job was made, so it sends it again.
+        key, name = str(uuid.uuid4()), "iri-dropped-" + uuid.uuid4().hex[:6]
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        conn.request("POST", V2 + "/compute/job/perlmutter", body=json.dumps(pending(name)),
+                     headers={"Authorization": f"Bearer {self.token_for('alice')}",
+                              "Content-Type": "application/json", "Idempotency-Key": key})
+        conn.sock.close()  # gone before the reply
+        deadline, again = time.time() + 30, None
+        while time.time() < deadline:
+            again = self.launch_reply(pending(name), key=key)
+            if again.status != 409:  # 409: the first is still running; Retry-After says when
+                break
+            time.sleep(float(again.headers.get("retry-after", "1")) / 4)
+        job = self.ok(again, "Job")
+        self.launched.append((job["id"], "alice"))
+        # "hit" when the lost request got the key first; "miss" when the retry overtook it (the
+        # lost one then found the key taken and made nothing). Either way: one job, this one.
+        self.assertIn(self.reply_of(again), {"hit", "miss"})
+        time.sleep(0.5)  # the lost request, if it came second, has been answered by now
+        self.assertEqual(self.sfapi_names(name), [job["id"]])
+
     def test_restart_in_between_still_hits(self):
         key, name = str(uuid.uuid4()), "iri-restart-" + uuid.uuid4().hex[:6]
         job = self.launch(pending(name), key=key)
@@ -1596,6 +1620,24 @@ class Idempotency(ComputeBase):
 
 
 # --- 2.5 / 4 filesystem ---------------------------------------------------------------------------
+
+
+class IdempotencyExpiry(ComputeBase):
+    """A reply is kept [server] idempotency_hours (here the least, 0.01 h = 36 s): after that the
+    key makes a new job."""
+
+    server_options = "idempotency_hours = 0.01"
+
+    def test_after_the_retention_the_key_makes_a_new_job(self):
+        key, name = str(uuid.uuid4()), "iri-expiry-" + uuid.uuid4().hex[:6]
+        first = self.launch(pending(name), key=key)
+        time.sleep(37)
+        again = self.launch_reply(pending(name), key=key)
+        second = self.ok(again, "Job")
+        self.launched.append((second["id"], "alice"))
+        self.assertEqual(again.headers.get("idempotency-key-reply"), "miss")
+        self.assertNotEqual(second["id"], first["id"])
+        self.assertEqual(self.sfapi_names(name), sorted([first["id"], second["id"]]))
 
 
 class Filesystem(IriTest):
