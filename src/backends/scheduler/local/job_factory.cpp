@@ -111,8 +111,10 @@ Result<std::vector<LocalJob>> JobFactory::Make(const JobScript& script, int64_t 
   job.submit_time = now;
   job.stdout_pattern = o.output.value_or(o.array ? "slurm-%A_%a.out" : "slurm-%j.out");
   job.stderr_pattern = o.error.value_or(job.stdout_pattern);
-  // As slurmctld at submission: a held job says so at once (the scheduling pass sets the others).
-  job.reason = job.held ? "JobHeldUser" : "None";
+  // As slurmctld at submission: a held job, and one waiting for its begin time, say so at once
+  // (the scheduling pass sets the others; a query right after the submission must not read
+  // "None" for a job that cannot start).
+  job.reason = job.held ? "JobHeldUser" : job.begin_time > now ? "BeginTime" : "None";
 
   std::vector<LocalJob> jobs;
   if (!o.array) {
