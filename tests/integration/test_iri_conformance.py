@@ -1206,6 +1206,8 @@ def pending(name):
 
 
 class ComputeBase(IriTest):
+    job_timeout = POLL_TIMEOUT  # seconds a job may take to reach a state (more on Slurm)
+
     def setUp(self):
         self.launched = []  # (job id, user) cancelled at the end
 
@@ -1235,9 +1237,9 @@ class ComputeBase(IriTest):
     def state(self, job_id, user="alice"):
         return (self.job(job_id, user).get("status") or {}).get("state")
 
-    def wait_state(self, job_id, states, user="alice", timeout=POLL_TIMEOUT):
+    def wait_state(self, job_id, states, user="alice", timeout=None):
         """The Job once its state is in `states`; fails early on another final state."""
-        states = set(states)
+        states, timeout = set(states), timeout or self.job_timeout
         job = None
 
         def reached():
@@ -1339,8 +1341,15 @@ class Compute(ComputeBase):
         self.wait_state(done["id"], {"completed"})
         jobs = self.ok(self.call("POST", "/compute/status/perlmutter"), "[Job]")
         self.assertIn(live["id"], [j["id"] for j in jobs])
-        history = self.ok(self.call("POST", "/compute/status/perlmutter",
-                                    query={"historical": "true"}), "[Job]")
+        # Jobs come in id order (§1) and a test user's history may run past one page (the
+        # scheduler's accounting keeps the earlier suites' jobs of the same uid): read every page.
+        history = []
+        while True:
+            page = self.ok(self.call("POST", "/compute/status/perlmutter", query={
+                "historical": "true", "offset": len(history), "limit": 1000}), "[Job]")
+            history += page
+            if len(page) < 1000:
+                break
         self.assertLessEqual({live["id"], done["id"]}, {j["id"] for j in history})
         with_spec = self.ok(self.call("POST", "/compute/status/perlmutter",
                                       query={"include_spec": "true"}), "[Job]")
