@@ -81,6 +81,9 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, node);
   app->files_ = std::make_unique<FileService>(c.systems, c.utilities, *app->runas_);
+  app->file_streams_ = std::make_unique<FileStreams>(c.systems, *app->runas_);
+  app->uploads_ = std::make_unique<ResumableUploads>(c.systems, c.utilities, *app->runas_,
+                                                     app->store_->uploads());
   app->commands_ =
       std::make_unique<CommandService>(c.systems, c.utilities, *app->runas_, *app->tasks_);
   app->transfers_ = std::make_unique<TransferService>(
@@ -126,6 +129,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                         *app->idempotent_routes_,
                         *app->tasks_,
                         *app->files_,
+                        *app->file_streams_,
+                        *app->uploads_,
                         *app->commands_,
                         *app->transfers_,
                         *app->compute_,

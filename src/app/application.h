@@ -26,6 +26,8 @@
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
+#include "core/files/file_stream.h"
+#include "core/files/resumable_uploads.h"
 #include "core/files/storage_locations.h"
 #include "core/reservations/reservation_lifecycle.h"
 #include "core/reservations/reservation_service.h"
@@ -69,6 +71,8 @@ class Application {
   std::unique_ptr<RunAs> runas_;
   std::unique_ptr<TaskEngine> tasks_;
   std::unique_ptr<FileService> files_;
+  std::unique_ptr<FileStreams> file_streams_;
+  std::unique_ptr<ResumableUploads> uploads_;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<TransferService> transfers_;
   std::unique_ptr<UserDirectory> user_directory_;

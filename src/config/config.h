@@ -186,6 +186,10 @@ struct UtilitiesConfig {
   std::size_t command_output_max_bytes = 16 * 1024 * 1024;  // stdout and stderr together
   std::size_t upload_max_bytes = 100 * 1024 * 1024;
   std::size_t download_max_bytes = 100 * 1024 * 1024;
+  // Resumable uploads (sfapid extension): the largest chunk one PUT may carry (each is held in
+  // memory while it is written), and how long an unfinished upload is kept after its last chunk.
+  std::size_t upload_chunk_max_bytes = 64 * 1024 * 1024;
+  double upload_expiry_hours = 24;
 };
 
 struct TasksConfig {

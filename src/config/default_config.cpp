@@ -107,6 +107,10 @@ command_timeout_seconds = 600         # POST /utilities/command: longer commands
 command_output_max_bytes = 16777216   # stdout and stderr together; beyond it the command is stopped
 upload_max_bytes = 104857600          # PUT /utilities/upload
 download_max_bytes = 104857600        # GET /utilities/download
+# Files of any size (sfapid extension): GET /utilities/files streams with no limit; resumable
+# uploads under /utilities/uploads take chunks of at most this, each held in memory while written.
+upload_chunk_max_bytes = 67108864
+upload_expiry_hours = 24              # an unfinished upload is removed this long after its last chunk
 
 [tasks]
 workers = 4                 # commands and transfers running at once

@@ -4,12 +4,14 @@
 
 #include <boost/json/value.hpp>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "domain/principal.h"
+#include "util/unique_fd.h"
 
 namespace sfapid::http {
 
@@ -41,11 +43,20 @@ struct Request {
   const std::string& PathParam(const std::string& key) const { return path_params.at(key); }
 };
 
+// A body sent from a file rather than from memory: `length` bytes from `offset`, copied by the
+// kernel (sendfile), so a download of any size costs no memory.
+struct FileBody {
+  UniqueFd fd;
+  int64_t offset = 0;
+  int64_t length = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   Params headers;  // extra headers
   std::string body;
+  std::shared_ptr<FileBody> file;  // when set, the body (`body` is unused)
 
   // By value: callers move their documents in instead of copying them.
   static Response Json(int status, boost::json::value v);

@@ -1,12 +1,14 @@
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <chrono>
 #include <limits>
 #include <map>
@@ -108,6 +110,10 @@ struct HttpServer::Impl {
                                                const bhttp::request<bhttp::string_body>& msg,
                                                const std::string& peer,
                                                const std::string& request_id) const;
+  // Sends a file body after its header: the kernel copies it (sendfile), a slice at a time so that
+  // other connections on this thread get their turn. False when the client went away or stalled
+  // for request_timeout_seconds.
+  asio::awaitable<bool> SendFileBody(Connection& conn, FileBody& file);
   asio::awaitable<void> DrainThenStop();
   asio::awaitable<void> UnreadyThenStopAccepting();
   void BeginShutdown();
@@ -330,6 +336,37 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
       pool, [&run]() -> asio::awaitable<Response> { co_return run(); }, asio::use_awaitable);
 }
 
+asio::awaitable<bool> HttpServer::Impl::SendFileBody(Connection& conn, FileBody& file) {
+  constexpr int64_t kSlice = 4 << 20;
+  auto& socket = conn.stream.socket();
+  boost::system::error_code ec;
+  socket.native_non_blocking(true, ec);
+  if (ec) co_return false;
+  off_t offset = file.offset;
+  int64_t left = file.length;
+  asio::steady_timer stall(socket.get_executor());
+  while (left > 0) {
+    const ssize_t n = ::sendfile(socket.native_handle(), file.fd.get(), &offset,
+                                 static_cast<size_t>(std::min(left, kSlice)));
+    if (n > 0) {
+      left -= n;
+      co_await asio::post(socket.get_executor(), asio::use_awaitable);
+      continue;
+    }
+    if (n == 0) co_return false;  // the file shrank under us: the client sees a short body
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) co_return false;
+    stall.expires_after(Millis(config.request_timeout_seconds));
+    stall.async_wait([&socket](const boost::system::error_code& e) {
+      if (!e) socket.cancel();
+    });
+    auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_write, kNoThrow);
+    stall.cancel();
+    if (wait_ec) co_return false;
+  }
+  co_return true;
+}
+
 asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   const std::string& peer = conn->peer;
@@ -421,20 +458,40 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
       if (!parser.get().keep_alive()) close_after = true;
     }
 
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
-    res.set(bhttp::field::server, "sfapid");
-    // 204 and 304 carry no body, so nothing to type.
-    if (response.status != 204 && response.status != 304)
-      res.set(bhttp::field::content_type, response.content_type);
-    res.set("X-Request-ID", request_id);
-    for (const auto& [k, v] : response.headers) res.set(k, v);
-    res.body() = std::move(response.body);
-    res.keep_alive(!close_after && !draining);
-    res.prepare_payload();
-    const std::size_t bytes = res.body().size();
-    if (head_only) res.body().clear();  // Content-Length still tells the GET's size
+    auto decorate = [&](auto& res) {
+      res.set(bhttp::field::server, "sfapid");
+      // 204 and 304 carry no body, so nothing to type.
+      if (response.status != 204 && response.status != 304)
+        res.set(bhttp::field::content_type, response.content_type);
+      res.set("X-Request-ID", request_id);
+      for (const auto& [k, v] : response.headers) res.set(k, v);
+      res.keep_alive(!close_after && !draining);
+    };
+    std::size_t bytes = 0;
+    bool sent = true, keep_alive = true;
     conn->stream.expires_after(Millis(config.request_timeout_seconds));
-    auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, kNoThrow);
+    if (response.file) {
+      bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), 11};
+      decorate(res);
+      res.content_length(response.file->length);
+      keep_alive = res.keep_alive();
+      bytes = static_cast<std::size_t>(response.file->length);
+      bhttp::response_serializer<bhttp::empty_body> header(res);
+      auto [header_ec, header_n] =
+          co_await bhttp::async_write_header(conn->stream, header, kNoThrow);
+      sent = !header_ec && (head_only || co_await SendFileBody(*conn, *response.file));
+      response.file.reset();  // closes the file now, not when the connection ends
+    } else {
+      bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
+      decorate(res);
+      res.body() = std::move(response.body);
+      res.prepare_payload();
+      keep_alive = res.keep_alive();
+      bytes = res.body().size();
+      if (head_only) res.body().clear();  // Content-Length still tells the GET's size
+      auto [write_ec, written] = co_await bhttp::async_write(conn->stream, res, kNoThrow);
+      sent = !write_ec;
+    }
     if (config.access_log) {
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
@@ -442,7 +499,7 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
       spdlog::info("{} \"{} {}\" {} {} {:.2f}ms rid={}", peer, method, TargetForLog(target),
                    response.status, bytes, ms, request_id);
     }
-    if (write_ec || !res.keep_alive()) break;
+    if (!sent || !keep_alive) break;
   }
   boost::system::error_code ignored;
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -18,6 +18,7 @@
 #include "store/status_store.h"
 #include "store/task_store.h"
 #include "store/transfer_store.h"
+#include "store/upload_store.h"
 #include "store/web_store.h"
 #include "util/status.h"
 
@@ -45,6 +46,8 @@ class Store {
   virtual IdempotencyStore& idempotency() = 0;
   // The JobSpecs of jobs submitted through the IRI API (store/job_spec_store.h).
   virtual JobSpecStore& job_specs() = 0;
+  // Resumable uploads (store/upload_store.h).
+  virtual UploadStore& uploads() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

@@ -78,6 +78,25 @@ Operation& Operation::MultipartBody(const std::string& schema_name) {
   return *this;
 }
 
+Operation& Operation::Body(const std::string& media_type, json::object schema) {
+  op_["requestBody"] = json::object{{"required", true},
+                                    {"content", {{media_type, {{"schema", std::move(schema)}}}}}};
+  return *this;
+}
+
+Operation& Operation::ReturnsMedia(int status, const std::string& media_type,
+                                   const std::string& description,
+                                   std::initializer_list<const char*> headers) {
+  json::object response{
+      {"description", description},
+      {"content", {{media_type, {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+  json::object named;
+  for (const char* h : headers) named[h] = json::object{{"schema", {{"type", "string"}}}};
+  if (!named.empty()) response["headers"] = std::move(named);
+  op_["responses"].as_object()[std::to_string(status)] = std::move(response);
+  return *this;
+}
+
 Operation& Operation::Returns(json::value schema, const std::string& description) {
   op_["responses"].as_object()["200"] =
       json::object{{"description", description},

@@ -29,9 +29,14 @@ class Operation {
   // described by a component schema.
   Operation& FormBody(const std::string& schema_name);
   Operation& MultipartBody(const std::string& schema_name);
+  // Any other body: a schema under a media type (application/json, application/octet-stream).
+  Operation& Body(const std::string& media_type, boost::json::object schema);
   Operation& Returns(boost::json::value schema,
                      const std::string& description = "Successful Response");
   Operation& Error(int status, const std::string& description);
+  // A success that is not JSON (a file's bytes): status, media type and the response headers.
+  Operation& ReturnsMedia(int status, const std::string& media_type, const std::string& description,
+                          std::initializer_list<const char*> headers = {});
 
   boost::json::object Build() const;
 

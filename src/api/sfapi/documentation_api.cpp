@@ -137,6 +137,7 @@ void AddSfapiRoutes(ApiContext& ctx) {
   AddMetaRoutes(ctx);
   AddAccountRoutes(ctx);
   AddUtilitiesRoutes(ctx);
+  AddLargeFileRoutes(ctx);
   AddComputeRoutes(ctx);
   AddReservationRoutes(ctx);
   AddTasksRoutes(ctx);

@@ -16,6 +16,8 @@
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
 #include "core/files/file_service.h"
+#include "core/files/file_stream.h"
+#include "core/files/resumable_uploads.h"
 #include "core/reservations/reservation_lifecycle.h"
 #include "core/reservations/reservation_service.h"
 #include "core/status/status_service.h"
@@ -42,6 +44,8 @@ struct ApiContext {
   api::IdempotentRoutes& idempotent;  // the creating routes' Idempotency-Key
   TaskEngine& tasks;
   FileService& files;
+  FileStreams& file_streams;  // files of any size (sfapid extension)
+  ResumableUploads& uploads;
   CommandService& commands;
   TransferService& transfers;
   ComputeService& compute;
@@ -56,6 +60,9 @@ void AddStatusRoutes(ApiContext& ctx);
 void AddMetaRoutes(ApiContext& ctx);
 void AddAccountRoutes(ApiContext& ctx);
 void AddUtilitiesRoutes(ApiContext& ctx);
+// sfapid extension: streamed downloads and resumable uploads under /utilities
+// (docs/large-files.md).
+void AddLargeFileRoutes(ApiContext& ctx);
 void AddTasksRoutes(ApiContext& ctx);
 void AddStorageRoutes(ApiContext& ctx);
 void AddComputeRoutes(ApiContext& ctx);

@@ -91,6 +91,15 @@ DirectoryEntry Entry(const struct stat& st, const std::string& name) {
 
 }  // namespace
 
+bool InsideRoots(const std::string& resolved, const std::vector<std::string>& roots) {
+  for (const auto& root : roots) {
+    if (root == "/") return true;
+    const std::string r = Realpath(root);
+    if (!r.empty() && Under(resolved, r)) return true;
+  }
+  return false;
+}
+
 Status CheckRoots(const std::string& path, const std::vector<std::string>& roots) {
   if (path.find('\0') != std::string::npos)
     return Status::InvalidArgument("the path contains a NUL byte");
@@ -102,10 +111,7 @@ Status CheckRoots(const std::string& path, const std::vector<std::string>& roots
   std::error_code ec;
   const std::string resolved = std::filesystem::weakly_canonical(path, ec).string();
   if (ec) return Status::PermissionDenied("cannot resolve " + path + ": " + ec.message());
-  for (const auto& root : roots) {
-    const std::string r = Realpath(root);
-    if (!r.empty() && Under(resolved, r)) return Status::Ok();
-  }
+  if (InsideRoots(resolved, roots)) return Status::Ok();
   return Status::PermissionDenied(path + " is outside the folders this system exposes");
 }
 

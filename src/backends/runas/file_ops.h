@@ -14,6 +14,8 @@ namespace sfapid::fileops {
 // Is the path, with ".." and every symlink resolved, inside one of the roots? For a path that
 // does not exist yet, its parent folder is resolved. Returns the error the user sees otherwise.
 Status CheckRoots(const std::string& path, const std::vector<std::string>& roots);
+// Is a path already resolved (no symlink, no "..") inside one of the roots?
+bool InsideRoots(const std::string& resolved, const std::vector<std::string>& roots);
 
 // ls -la of a folder (".", ".." and the rest by name), a file or a symlink; the error says "ls:
 // ...".

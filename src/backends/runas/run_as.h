@@ -13,6 +13,7 @@
 
 #include "backends/runas/unix_identity.h"
 #include "util/status.h"
+#include "util/unique_fd.h"
 
 namespace sfapid {
 
@@ -37,6 +38,13 @@ struct RunningCommand {
   pid_t pid = -1;
   int out_fd = -1;  // its stdout, non-blocking
   int err_fd = -1;  // its stderr, non-blocking
+};
+
+// A file the user opened (open_inside.h), handed to the server to stream through.
+struct UserFile {
+  UniqueFd fd;
+  int64_t size = 0;
+  int64_t dev = 0, ino = 0, mtime_ns = 0;  // what the file's ETag is made of
 };
 
 class RunAs {
@@ -67,6 +75,12 @@ class RunAs {
                                                const boost::json::array& source_roots,
                                                const std::string& target,
                                                const boost::json::array& target_roots) = 0;
+
+  // Opens a file as the user once it is found inside the roots: an existing regular file to read,
+  // or (part) an upload's part file to write, created if missing. NotFound, PermissionDenied and
+  // InvalidArgument (not a regular file) carry the worker's words.
+  virtual Result<UserFile> OpenFile(const UnixIdentity& who, const std::string& path,
+                                    const boost::json::array& roots, bool part) = 0;
 
   // Signals a command's whole process group (and the process itself, in case it had not made its
   // group yet). Only while the process is not reaped, so its pid cannot have been reused.

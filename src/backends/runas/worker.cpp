@@ -21,6 +21,8 @@
 #include "backends/runas/file_copy.h"
 #include "backends/runas/file_ops.h"
 #include "backends/runas/listing_codec.h"
+#include "backends/runas/open_inside.h"
+#include "util/fd_passing.h"
 #include "util/json_fields.h"
 #include "util/write_all.h"
 
@@ -174,6 +176,23 @@ void MakePrivateParents(const std::string& path) {
     ::mkdir(path.substr(0, slash).c_str(), 0700);
 }
 
+// Opens a file for the server to stream through and hands it over: the reply line goes with the
+// descriptor over stdout, which the server made a Unix socket for this.
+void OpenFileOp(const json::object& req, const std::string& path) {
+  const std::string intent = Need(StringField(req, "intent"));
+  auto opened = fileops::OpenInside(
+      path, Roots(req), intent == "part" ? fileops::OpenIntent::kPart : fileops::OpenIntent::kRead);
+  if (!opened) return ReplyStatus(opened.status());
+  const json::object header{
+      {"ok", true},
+      {"size", static_cast<int64_t>(opened->st.st_size)},
+      {"dev", static_cast<int64_t>(opened->st.st_dev)},
+      {"ino", static_cast<int64_t>(opened->st.st_ino)},
+      {"mtime_ns",
+       static_cast<int64_t>(opened->st.st_mtim.tv_sec) * 1000000000 + opened->st.st_mtim.tv_nsec}};
+  if (!SendWithFd(1, json::serialize(header) + "\n", opened->fd.get()).ok()) std::_Exit(4);
+}
+
 }  // namespace
 
 int RunWorker(const std::string& account) {
@@ -214,7 +233,21 @@ int RunWorker(const std::string& account) {
     ReplyStatus(s);
     return 0;
   }
-  if (op == "ls") {
+  if (op == "open") {
+    OpenFileOp(req, path);
+  } else if (op == "commit_part") {
+    const Status s = fileops::CommitPart(path, Need(StringField(req, "target")), Roots(req));
+    if (!s.ok())
+      ReplyStatus(s);
+    else
+      Reply({{"ok", true}});
+  } else if (op == "remove_part") {
+    const Status s = fileops::RemovePart(path, Roots(req));
+    if (!s.ok())
+      ReplyStatus(s);
+    else
+      Reply({{"ok", true}});
+  } else if (op == "ls") {
     auto entries = fileops::List(path);
     if (!entries)
       ReplyStatus(entries.status());

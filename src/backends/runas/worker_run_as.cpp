@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/fd_passing.h"
 #include "util/spawn.h"
 #include "util/write_all.h"
 
@@ -128,6 +130,54 @@ Result<RunningCommand> WorkerRunAs::StartFileCopy(const UnixIdentity& who,
                                        {"source_roots", source_roots},
                                        {"target", target},
                                        {"target_roots", target_roots}});
+}
+
+Result<UserFile> WorkerRunAs::OpenFile(const UnixIdentity& who, const std::string& path,
+                                       const json::array& roots, bool part) {
+  Pipe in;
+  if (Status s = in.Open(); !s.ok()) return s;
+  int sockets[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    in.Close();
+    return Status::Unavailable(std::string("socketpair: ") + std::strerror(errno));
+  }
+  UniqueFd ours(sockets[0]);
+  auto pid = Spawn(who, in.read, sockets[1], -1);
+  ::close(in.read);
+  ::close(sockets[1]);
+  in.read = -1;
+  if (!pid) {
+    in.Close();
+    return pid.status();
+  }
+  const json::object request{
+      {"op", "open"}, {"path", path}, {"roots", roots}, {"intent", part ? "part" : "read"}};
+  WriteAll(in.write, json::serialize(request) + "\n");
+  in.Close();
+  auto received = ReceiveWithFd(ours.get(), 65536);
+  int wstatus = 0;
+  while (::waitpid(*pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (!received) return received.status();
+  boost::system::error_code ec;
+  const json::value header = json::parse(received->message, ec);
+  if (ec || !header.is_object()) return Status::Unavailable("the worker ended without an answer");
+  const json::object& h = header.as_object();
+  if (const json::value* ok = h.if_contains("ok"); !ok || !ok->is_bool() || !ok->as_bool()) {
+    const WorkerReply refused{h, ""};
+    const json::value* code = h.if_contains("code");
+    if (code && *code == "not_found") return Status::NotFound(refused.error());
+    if (code && *code == "permission_denied") return Status::PermissionDenied(refused.error());
+    if (code && *code == "invalid_argument") return Status::InvalidArgument(refused.error());
+    return Status::Unavailable(refused.error());
+  }
+  if (!received->fd.valid()) return Status::Unavailable("the worker sent no file");
+  auto number = [&h](const char* key) {
+    const json::value* v = h.if_contains(key);
+    return v && v->is_int64() ? v->as_int64() : 0;
+  };
+  return UserFile{std::move(received->fd), number("size"), number("dev"), number("ino"),
+                  number("mtime_ns")};
 }
 
 Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,

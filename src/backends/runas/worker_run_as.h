@@ -26,6 +26,8 @@ class WorkerRunAs final : public RunAs {
                                        const boost::json::array& source_roots,
                                        const std::string& target,
                                        const boost::json::array& target_roots) override;
+  Result<UserFile> OpenFile(const UnixIdentity& who, const std::string& path,
+                            const boost::json::array& roots, bool part) override;
 
  private:
   Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd);

@@ -407,6 +407,28 @@ const std::vector<std::string>& Migrations() {
         PRIMARY KEY(system, jobid)
       );
       )sql",
+      // 17: resumable uploads and the spans of each that are written (store/upload_store.h).
+      R"sql(
+      CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        system TEXT NOT NULL,
+        path TEXT NOT NULL,
+        part_path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        sha256 TEXT NOT NULL
+      );
+      CREATE INDEX uploads_by_expiry ON uploads(expires_ms);
+      CREATE TABLE upload_spans (
+        upload_id TEXT NOT NULL,
+        offset_bytes INTEGER NOT NULL,
+        length_bytes INTEGER NOT NULL,
+        PRIMARY KEY(upload_id, offset_bytes)
+      );
+      )sql",
   };
   return m;
 }

@@ -18,6 +18,7 @@
 #include "store/sql/sql_status_store.h"
 #include "store/sql/sql_task_store.h"
 #include "store/sql/sql_transfer_store.h"
+#include "store/sql/sql_upload_store.h"
 #include "store/sql/sql_watched_jobs.h"
 #include "store/sql/sql_web_store.h"
 #include "store/store.h"
@@ -43,7 +44,8 @@ class SqlStore : public Store {
         owners_(*pool_),
         watched_(*pool_),
         idempotency_(*pool_),
-        job_specs_(*pool_) {}
+        job_specs_(*pool_),
+        uploads_(*pool_) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -58,6 +60,7 @@ class SqlStore : public Store {
   WatchedJobs& watched() override { return watched_; }
   IdempotencyStore& idempotency() override { return idempotency_; }
   JobSpecStore& job_specs() override { return job_specs_; }
+  UploadStore& uploads() override { return uploads_; }
 
   Status Ping() override {
     std::lock_guard lock(*pool_);
@@ -89,6 +92,7 @@ class SqlStore : public Store {
   sql::SqlWatchedJobs watched_;
   sql::SqlIdempotencyStore idempotency_;
   sql::SqlJobSpecStore job_specs_;
+  sql::SqlUploadStore uploads_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "backends/runas/open_inside.h"
 #include "util/spawn.h"
 
 namespace sfapid::testing {
@@ -71,6 +72,20 @@ Result<RunningCommand> FakeRunAs::StartFileCopy(const UnixIdentity& who, const s
   }
   return Run({"/bin/sh", "-c", "cp -- \"$1\" \"$2\" && echo \"progress $(stat -c %s \"$2\")\"",
               "sh", source, target});
+}
+
+Result<UserFile> FakeRunAs::OpenFile(const UnixIdentity&, const std::string& path,
+                                     const json::array& roots, bool part) {
+  std::vector<std::string> root_paths;
+  for (const auto& r : roots)
+    if (r.is_string()) root_paths.emplace_back(r.as_string());
+  auto opened = fileops::OpenInside(path, root_paths,
+                                    part ? fileops::OpenIntent::kPart : fileops::OpenIntent::kRead);
+  if (!opened) return opened.status();
+  const auto& st = opened->st;
+  return UserFile{std::move(opened->fd), static_cast<int64_t>(st.st_size),
+                  static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
+                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 Result<RunningCommand> FakeRunAs::Run(const std::vector<std::string>& argv) {

@@ -56,6 +56,10 @@ class FakeRunAs : public RunAs {
                                        const std::string& target,
                                        const boost::json::array& target_roots) override;
 
+  // Opens the file in this process with the worker's own code (open_inside.h).
+  Result<UserFile> OpenFile(const UnixIdentity& who, const std::string& path,
+                            const boost::json::array& roots, bool part) override;
+
   std::vector<CallRecord> calls() const;
   std::vector<std::string> commands() const;
   std::vector<ProgramRecord> programs() const;

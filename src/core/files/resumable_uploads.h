@@ -1,0 +1,76 @@
+// Resumable uploads of files of any size (sfapid extension, docs/large-files.md), as the user:
+// start with the path and the size; PUT chunks at offsets in any order, any number of times;
+// finish with the SHA-256 the file must have. The bytes go into a hidden part file beside the
+// target, opened by a worker as the user (RunAs::OpenFile) and written by the server through that
+// descriptor; the part is renamed onto the target only when every byte is there and the checksum
+// holds. What is written is recorded in the store, so an upload survives a restart and its chunks
+// may reach any node; an unfinished one is removed [utilities] upload_expiry_hours after its last
+// chunk.
+#pragma once
+
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backends/runas/run_as.h"
+#include "config/config.h"
+#include "store/upload_store.h"
+#include "util/interval_gate.h"
+
+namespace sfapid {
+
+struct UploadState {
+  UploadRecord record;
+  std::vector<ByteSpan> received;  // merged, in order
+  int64_t received_bytes() const;
+};
+
+class ResumableUploads {
+ public:
+  ResumableUploads(const std::vector<SystemConfig>& systems, const UtilitiesConfig& utilities,
+                   RunAs& runas, UploadStore& store);
+
+  // InvalidArgument: a bad path or size; NotFound/PermissionDenied: the folder the file goes in.
+  Result<UploadState> Start(const std::string& user, const std::string& system,
+                            const std::string& path, int64_t size);
+  // NotFound for an id that is not the user's (another user's is not told apart).
+  Result<UploadState> Get(const std::string& user, const std::string& id);
+  // InvalidArgument: outside [0, size); FailedPrecondition: already complete.
+  Result<UploadState> WriteChunk(const std::string& user, const std::string& id, int64_t offset,
+                                 std::string_view data);
+  // FailedPrecondition: bytes missing (the message lists them); InvalidField "sha256": the
+  // checksum differs (the upload stays open); a complete upload with the same checksum answers
+  // again.
+  Result<UploadState> Complete(const std::string& user, const std::string& id,
+                               const std::string& sha256);
+  // Removes the part file and forgets the upload.
+  Status Abort(const std::string& user, const std::string& id);
+  // Removes uploads whose time ran out; at most once per purge interval unless forced. How many.
+  int PurgeExpired(bool force = false);
+
+ private:
+  Result<UploadRecord> Owned(const std::string& user, const std::string& id);
+  // The part file's descriptor, kept open for the next chunks (a few per node, least recently
+  // used closed first); opened again by a worker after a restart or on another node.
+  Result<std::shared_ptr<UserFile>> PartFile(const UploadRecord& upload);
+  void ForgetPartFile(const std::string& id);
+  Result<WorkerReply> AskWorker(const UploadRecord& upload, boost::json::object request);
+  int64_t ExpiryFrom(int64_t now_ms) const;
+
+  const std::vector<SystemConfig>& systems_;
+  const UtilitiesConfig& utilities_;
+  RunAs& runas_;
+  UploadStore& store_;
+  IntervalGate purge_gate_;  // a minute, or the expiry time when that is shorter
+
+  std::mutex open_mu_;
+  std::list<std::string> recent_;  // ids, most recently used first
+  std::map<std::string, std::shared_ptr<UserFile>> open_;
+  static constexpr std::size_t kOpenParts = 32;
+};
+
+}  // namespace sfapid
