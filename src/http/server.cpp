@@ -114,6 +114,12 @@ struct HttpServer::Impl {
   // other connections on this thread get their turn. False when the client went away or stalled
   // for request_timeout_seconds.
   asio::awaitable<bool> SendFileBody(Connection& conn, FileBody& file);
+  // Reads the rest of a request's body. Beast's own read takes 64 KiB per wake-up, which on a
+  // virtual machine caps a large upload at ~65 MiB/s; this takes up to 1 MiB of a long body at
+  // once, and gives the memory back afterwards.
+  asio::awaitable<boost::system::error_code> ReadBody(
+      Connection& conn, beast::flat_buffer& buffer,
+      bhttp::request_parser<bhttp::string_body>& parser);
   asio::awaitable<void> DrainThenStop();
   asio::awaitable<void> UnreadyThenStopAccepting();
   void BeginShutdown();
@@ -367,6 +373,40 @@ asio::awaitable<bool> HttpServer::Impl::SendFileBody(Connection& conn, FileBody&
   co_return true;
 }
 
+asio::awaitable<boost::system::error_code> HttpServer::Impl::ReadBody(
+    Connection& conn, beast::flat_buffer& buffer,
+    bhttp::request_parser<bhttp::string_body>& parser) {
+  constexpr std::size_t kSmall = 64 << 10, kLarge = 1 << 20;
+  boost::system::error_code ec;
+  while (!parser.is_done()) {
+    if (buffer.size() > 0) {
+      const std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+      } else if (ec) {
+        break;
+      }
+      if (parser.is_done() || used > 0) continue;
+    }
+    const auto left = parser.content_length_remaining();
+    const std::size_t want =
+        left && *left > kSmall ? std::min<std::uint64_t>(*left, kLarge) : kSmall;
+    auto [read_ec, n] = co_await conn.stream.async_read_some(buffer.prepare(want), kNoThrow);
+    buffer.commit(n);
+    if (read_ec == asio::error::eof) {
+      parser.put_eof(ec);
+      break;
+    }
+    if (read_ec) {
+      ec = read_ec;
+      break;
+    }
+  }
+  if (buffer.capacity() > kSmall && buffer.size() <= kSmall) buffer.shrink_to_fit();
+  co_return ec;
+}
+
 asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn) {
   beast::flat_buffer buffer;
   const std::string& peer = conn->peer;
@@ -445,8 +485,7 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
             bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
             co_await bhttp::async_write(conn->stream, cont, kNoThrow);
           }
-          auto [body_ec, body_n] =
-              co_await bhttp::async_read(conn->stream, buffer, parser, kNoThrow);
+          const auto body_ec = co_await ReadBody(*conn, buffer, parser);
           if (body_ec == bhttp::error::body_limit) {
             response = too_large();
           } else if (body_ec) {

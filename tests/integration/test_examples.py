@@ -3,13 +3,16 @@ run it, against the real server with the embedded default's project setup, as a 
 (needs root), and does what it says: its exit code and what it prints are checked, and so are
 the files it leaves on the system."""
 
+import hashlib
+import json
 import os
 import re
 import subprocess
+import tempfile
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from harness import DEFAULT_SYSTEMS, ModuleUsers, Server, client_key
+from harness import DEFAULT_SYSTEMS, PREFIX, ModuleUsers, Server, client_key, fetch_token
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.join(HERE, "..", "..", "examples")
@@ -151,6 +154,46 @@ class ExampleTest(unittest.TestCase):
                 self.assertIn("transfer SUCCEEDED: 19 bytes", out)
                 with open(f"{folder}/archive/results.csv") as f:
                     self.assertEqual(f.read(), "step,energy\n1,-3.5\n")
+
+    def test_large_file_upload_and_download_resume(self):
+        """Python only (the bash side is curl -C -, shown in docs/large-files.md)."""
+        local = tempfile.mkdtemp()
+        self.addCleanup(subprocess.run, ["rm", "-rf", local])
+        data = os.urandom(20 * 1024 * 1024 + 12345)  # two whole 8 MiB chunks and a short one
+        source = os.path.join(local, "big.bin")
+        with open(source, "wb") as f:
+            f.write(data)
+        remote = os.path.join(self.folder("large"), "big.bin")
+        token = {"Authorization": f"Bearer {fetch_token(self.server, self.key)}"}
+        # An upload cut after its first chunk: the example finds it and sends the rest.
+        r = self.server.request("POST", PREFIX + "/utilities/uploads", headers=token, body=json.dumps(
+            {"machine": "perlmutter", "path": remote, "size": len(data)}).encode())
+        self.assertEqual(r.status, 201, r)
+        upload_id = r.json()["upload_id"]
+        r = self.server.request("PUT", f"{PREFIX}/utilities/uploads/{upload_id}?offset=0",
+                                headers=token, body=data[:8 << 20])
+        self.assertEqual(r.status, 200, r)
+        with open(source + ".upload-id", "w") as f:
+            f.write(upload_id)
+        out = self.run_example("python", "large_file", "upload", source, remote)
+        self.assertIn(f"uploaded {remote}: {len(data)} bytes ({len(data) - (8 << 20)} sent this "
+                      f"time), sha256 {hashlib.sha256(data).hexdigest()}", out)
+        with open(remote, "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertFalse(os.path.exists(source + ".upload-id"))
+        # A download cut after 5 MiB continues from there.
+        target = os.path.join(local, "back.bin")
+        with open(target, "wb") as f:
+            f.write(data[:5 << 20])
+        etag = self.server.request("HEAD", f"{PREFIX}/utilities/files/perlmutter{remote}",
+                                   headers=token).headers["etag"]
+        with open(target + ".etag", "w") as f:
+            f.write(etag)
+        out = self.run_example("python", "large_file", "download", remote, target)
+        self.assertIn(f"downloaded {remote} to {target}: {len(data)} bytes "
+                      f"({len(data) - (5 << 20)} fetched this time)", out)
+        with open(target, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), hashlib.sha256(data).hexdigest())
 
     def test_project_hours(self):
         for (kind,) in self.each():

@@ -19,6 +19,7 @@
 #include "backends/runas/run_as.h"
 #include "config/config.h"
 #include "store/upload_store.h"
+#include "util/file_digest.h"
 #include "util/interval_gate.h"
 
 namespace sfapid {
@@ -53,10 +54,23 @@ class ResumableUploads {
   int PurgeExpired(bool force = false);
 
  private:
+  // An upload's part file as this node has it open, and the SHA-256 of its bytes [0, hashed) as
+  // they came in order: completing then reads only what is not hashed yet. Any chunk that lands
+  // inside the hashed bytes starts the hash over (it may have changed them).
+  struct OpenPart {
+    UserFile file;
+    std::mutex mu;
+    int64_t hashed = 0;
+    Sha256Stream hash;
+  };
+
   Result<UploadRecord> Owned(const std::string& user, const std::string& id);
-  // The part file's descriptor, kept open for the next chunks (a few per node, least recently
-  // used closed first); opened again by a worker after a restart or on another node.
-  Result<std::shared_ptr<UserFile>> PartFile(const UploadRecord& upload);
+  // The part file, kept open for the next chunks (a few per node, least recently used closed
+  // first); opened again by a worker after a restart or on another node.
+  Result<std::shared_ptr<OpenPart>> PartFile(const UploadRecord& upload);
+  // The file's SHA-256: the running hash carried on to the end; when that disagrees with
+  // `expected` (chunks written through another node), the whole file read again.
+  Result<std::string> ChecksumOf(OpenPart& part, int64_t size, const std::string& expected);
   void ForgetPartFile(const std::string& id);
   Result<WorkerReply> AskWorker(const UploadRecord& upload, boost::json::object request);
   int64_t ExpiryFrom(int64_t now_ms) const;
@@ -69,7 +83,7 @@ class ResumableUploads {
 
   std::mutex open_mu_;
   std::list<std::string> recent_;  // ids, most recently used first
-  std::map<std::string, std::shared_ptr<UserFile>> open_;
+  std::map<std::string, std::shared_ptr<OpenPart>> open_;
   static constexpr std::size_t kOpenParts = 32;
 };
 
