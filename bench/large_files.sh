@@ -14,7 +14,6 @@ size_mib="${SIZE_MIB:-3072}"
 chunk_mib="${CHUNK_MIB:-8}"
 
 bench_user
-as_user() { if [[ $(id -u) -eq 0 ]]; then su -s /bin/bash -c "$1" "$user"; else bash -c "$1"; fi; }
 
 bench_config
 bench_start_sfapid

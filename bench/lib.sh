@@ -127,6 +127,9 @@ bench_user() {
   home="$(getent passwd "$user" | cut -d: -f6)"
 }
 
+# Runs a shell command as $user (bench_user).
+as_user() { if [[ $(id -u) -eq 0 ]]; then su -s /bin/bash -c "$1" "$user"; else bash -c "$1"; fi; }
+
 # A client for $user at the given level and a token for it: sets token.
 bench_token() {
   "$sfapid" --config "$work/sfapid.toml" client create --user "$user" --level "$1" --out "$work/client.pem" 2>/dev/null

@@ -10,7 +10,6 @@ rounds="${ROUNDS:-3}"
 size_mib="${SIZE_MIB:-2048}"
 
 bench_user
-as_user() { if [[ $(id -u) -eq 0 ]]; then su -s /bin/bash -c "$1" "$user"; else bash -c "$1"; fi; }
 
 bench_config
 bench_start_sfapid

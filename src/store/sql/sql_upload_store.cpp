@@ -64,14 +64,16 @@ Result<std::vector<ByteSpan>> SqlUploadStore::UploadSpans(const std::string& id)
   return MergeSpans(std::move(*rows));
 }
 
+Status SqlUploadStore::DeleteSpans(const std::string& id) {
+  return db_.Run("DELETE FROM upload_spans WHERE upload_id = ?1",
+                 [&](Statement& st) { st.Bind(1, id); });
+}
+
 Status SqlUploadStore::CompleteUpload(const std::string& id, const std::string& sha256,
                                       int64_t expires_ms) {
   std::lock_guard lock(pool_);
   return db_.InTransaction([&]() -> Status {
-    if (Status s = db_.Run("DELETE FROM upload_spans WHERE upload_id = ?1",
-                           [&](Statement& st) { st.Bind(1, id); });
-        !s.ok())
-      return s;
+    if (Status s = DeleteSpans(id); !s.ok()) return s;
     return db_.Run(
         "UPDATE uploads SET state = 'complete', sha256 = ?2, expires_ms = ?3 WHERE id = ?1",
         [&](Statement& st) { st.Bind(1, id).Bind(2, sha256).Bind(3, expires_ms); });
@@ -81,10 +83,7 @@ Status SqlUploadStore::CompleteUpload(const std::string& id, const std::string& 
 Status SqlUploadStore::DeleteUpload(const std::string& id) {
   std::lock_guard lock(pool_);
   return db_.InTransaction([&]() -> Status {
-    if (Status s = db_.Run("DELETE FROM upload_spans WHERE upload_id = ?1",
-                           [&](Statement& st) { st.Bind(1, id); });
-        !s.ok())
-      return s;
+    if (Status s = DeleteSpans(id); !s.ok()) return s;
     return db_.Run("DELETE FROM uploads WHERE id = ?1", [&](Statement& st) { st.Bind(1, id); });
   });
 }

@@ -19,6 +19,7 @@ class SqlUploadStore : public UploadStore {
   Result<std::vector<UploadRecord>> ExpiredUploads(int64_t now_ms) override;
 
  private:
+  Status DeleteSpans(const std::string& id);  // inside a caller's transaction
   Database& db_;
   ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };
