@@ -136,4 +136,4 @@ class IdempotencyKey(ComputeTest):
         self.assertEqual(with_key, sorted([
             "POST /compute/jobs/{machine}", "POST /compute/reservations/{machine}",
             "PUT /utilities/upload/{machine}/{path}", "POST /utilities/command/{machine}",
-            "POST /storage/globus/transfer"]))
+            "POST /storage/globus/transfer", "POST /utilities/uploads"]))

@@ -340,6 +340,21 @@ class Upload(LargeFilesTest):
                 self.assertEqual(self.call(method, path, self.bob, body=body).status, 404)
         self.assertEqual(self.call("GET", f"/utilities/uploads/{uid}").status, 200)
 
+    def test_a_start_sent_again_with_its_idempotency_key_is_the_same_upload(self):
+        path, key = self.target("up-idem.bin"), "start-" + os.urandom(6).hex()
+        body = json.dumps({"machine": "dtns", "path": path, "size": 10}).encode()
+        first = self.call("POST", "/utilities/uploads", body=body,
+                          headers={"Content-Type": "application/json", "Idempotency-Key": key})
+        self.assertEqual(first.status, 201, first)
+        self.addCleanup(self.call, "DELETE", f"/utilities/uploads/{first.json()['upload_id']}")
+        again = self.call("POST", "/utilities/uploads", body=body,
+                          headers={"Content-Type": "application/json", "Idempotency-Key": key})
+        self.assertEqual((again.status, again.json()["upload_id"],
+                          again.headers.get("idempotency-key-reply")),
+                         (201, first.json()["upload_id"], "hit"))
+        parts = [n for n in os.listdir(USERS.home("alice")) if n.startswith(".up-idem.bin.")]
+        self.assertEqual(len(parts), 1, parts)
+
     def test_abort_removes_the_part_file(self):
         path = self.target("up-abort.bin")
         uid = self.started(path, 10)["upload_id"]
