@@ -322,6 +322,9 @@ class Upload(LargeFilesTest):
         self.assertEqual(self.start(path, 10, machine="nosuch").status, 404)
         uid = self.started(path, 10)["upload_id"]
         self.assertEqual(self.put(uid, 5, b"123456").status, 400)  # past the end
+        r = self.put(uid, 10**17, b"x" * 1000)  # far past the end: 400, nothing written
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("is outside the upload's 10 bytes", r.json()["detail"])
         self.assertEqual(self.put(uid, 0, b"").status, 400)
         self.assertEqual(self.call("PUT", f"/utilities/uploads/{uid}?offset=-1",
                                    body=b"x").status, 422)

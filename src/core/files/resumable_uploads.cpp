@@ -144,10 +144,10 @@ Result<UploadState> ResumableUploads::WriteChunk(const std::string& user, const 
   if (upload->state == "complete")
     return Status::FailedPrecondition("upload " + id + " is complete");
   const auto length = static_cast<int64_t>(data.size());
-  if (offset < 0 || offset + length > upload->size)
-    return Status::InvalidArgument(
-        "bytes " + std::to_string(offset) + "-" + std::to_string(offset + length - 1) +
-        " are outside the upload's " + std::to_string(upload->size) + " bytes");
+  if (offset < 0 || offset > upload->size - length)  // (offset + length could overflow)
+    return Status::InvalidArgument("a chunk of " + std::to_string(length) + " bytes at offset " +
+                                   std::to_string(offset) + " is outside the upload's " +
+                                   std::to_string(upload->size) + " bytes");
   if (length == 0) return Status::InvalidArgument("the chunk is empty");
   auto part = PartFile(*upload);
   if (!part) return part.status();
