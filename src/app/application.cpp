@@ -179,6 +179,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 Application::~Application() {
   if (reservation_lifecycle_) reservation_lifecycle_->Stop();
   if (compute_) compute_->Stop();
+  if (uploads_) uploads_->Stop();
   if (callbacks_) callbacks_->Stop();
   if (tasks_) tasks_->Stop();
   if (status_) status_->Stop();
@@ -202,6 +203,7 @@ int Application::Serve() {
   status_->Start();
   clients_->Start();
   transfers_->Recover();
+  uploads_->Start();
   if (Status s = callbacks_->Start(); !s.ok()) {
     spdlog::error("{}", s.message());
     return 1;

@@ -253,6 +253,10 @@ struct RunAsConfig {
   int64_t max_uid = -1;
   bool login_shell_required = true;
   std::vector<std::string> deny_accounts{"nobody"};
+  // A worker (acting as a user for one file operation, script write or submit) that has not
+  // answered after this long is killed and the request fails with 503: the user owns the worker
+  // and could stop it, and no server thread may wait on it for ever.
+  double worker_timeout_seconds = 300;
 };
 
 // Accounts (users, projects, groups): operators manage them with `sfapid user` / `sfapid project`;

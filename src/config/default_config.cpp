@@ -159,6 +159,9 @@ accounts = {}               # e.g. { "alice" = "alice2" }
 # max_uid = 60000
 login_shell_required = true
 deny_accounts = ["nobody"]
+# A worker acting as a user (one file operation, script write or submit) that has not answered
+# after this long is killed and the request answered 503: the user owns it and could stop it.
+worker_timeout_seconds = 300
 
 [accounts]
 # Project groups (POST /account/groups): when sfapid runs as root they are real Unix groups

@@ -23,6 +23,10 @@ struct UploadRecord {
   int64_t expires_ms = 0;      // an unfinished upload is removed after this; renewed by each chunk
   std::string state = "open";  // open | complete
   std::string sha256;          // once complete
+  int64_t writes = 0;          // chunks recorded so far, from any node
+  // While a node checks and commits the file (until this time, a lease, so that a node that dies
+  // meanwhile does not keep it for ever), no chunk is recorded and no other node completes it.
+  int64_t completing_until_ms = 0;
 };
 
 struct ByteSpan {
@@ -37,8 +41,14 @@ class UploadStore {
   virtual Status CreateUpload(const UploadRecord& upload) = 0;
   virtual Result<std::optional<UploadRecord>> GetUpload(const std::string& id) = 0;
   // Records that [offset, offset + length) is written (a retried chunk again: the longer stays)
-  // and keeps the upload until expires_ms.
-  virtual Status AddUploadSpan(const std::string& id, ByteSpan span, int64_t expires_ms) = 0;
+  // and keeps the upload until expires_ms. The upload's writes after this one; FailedPrecondition
+  // when it is gone, complete, or being completed at now_ms.
+  virtual Result<int64_t> AddUploadSpan(const std::string& id, ByteSpan span, int64_t expires_ms,
+                                        int64_t now_ms) = 0;
+  // Takes the upload for completing until until_ms: false when it is not open or another node
+  // holds it at now_ms. ReleaseCompleting gives it back (the checksum did not hold).
+  virtual Result<bool> BeginCompleting(const std::string& id, int64_t now_ms, int64_t until_ms) = 0;
+  virtual Status ReleaseCompleting(const std::string& id) = 0;
   // The written spans, merged where they touch or overlap, in order.
   virtual Result<std::vector<ByteSpan>> UploadSpans(const std::string& id) = 0;
   // Marks it complete with the checksum the file had; kept until expires_ms for a repeated call.

@@ -178,6 +178,12 @@ class Download(LargeFilesTest):
         self.assertNotEqual(r.headers["etag"], etag)
         self.assertEqual(self.call("GET", self.files_url(path),
                                    headers={"If-None-Match": r.headers["etag"]}).status, 304)
+        # A cache holding several versions names them all; a weak tag matches too.
+        listed = self.call("GET", self.files_url(path),
+                           headers={"If-None-Match": f'{etag}, W/{r.headers["etag"]}'})
+        self.assertEqual((listed.status, listed.body), (304, b""))
+        self.assertEqual(self.call("GET", self.files_url(path),
+                                   headers={"If-None-Match": etag}).status, 200)
 
     def test_a_file_the_user_cannot_read_is_refused(self):
         path = self.user_file("dl-private.bin", b"secret", user=self.bob, mode=0o600)
@@ -305,6 +311,53 @@ class Upload(LargeFilesTest):
         self.assertEqual(self.complete(uid, good).status, 200)
         self.assertTrue(os.path.exists(path))
 
+    def part_of(self, name):
+        """The hidden part file of an upload to `name` in alice's home."""
+        home = USERS.home("alice")
+        parts = [n for n in os.listdir(home) if n.startswith(f".{name}.sfapid-upload-")]
+        self.assertEqual(len(parts), 1, parts)
+        return os.path.join(home, parts[0])
+
+    def test_what_is_put_in_the_part_files_place_is_never_committed(self):
+        """The user swaps the part file for a FIFO (which once hung the worker for ever) or a
+        hard link to another of their files: completing refuses, quickly, and leaves both alone."""
+        uid_of_alice = int(subprocess.run(["id", "-u", self.alice], capture_output=True,
+                                          text=True).stdout)
+        for kind, expected in (("fifo", 400), ("hard link", 403)):
+            with self.subTest(kind):
+                name = f"up-swapped-{kind[0]}.bin"
+                path = self.target(name)
+                uid = self.started(path, 4)["upload_id"]
+                self.assertEqual(self.put(uid, 0, b"data").status, 200)
+                part = self.part_of(name)
+                os.remove(part)
+                if kind == "fifo":
+                    os.mkfifo(part, 0o600)
+                else:
+                    other = self.user_file(f"other-{kind[0]}.txt", b"keep")
+                    os.link(other, part)
+                os.chown(part, uid_of_alice, -1, follow_symlinks=False)
+                self.addCleanup(lambda p=part: os.path.lexists(p) and os.remove(p))
+                r = self.complete(uid, hashlib.sha256(b"data").hexdigest())
+                self.assertEqual(r.status, expected, r)
+                self.assertFalse(os.path.exists(path))
+                if kind == "hard link":
+                    with open(other, "rb") as f:
+                        self.assertEqual(f.read(), b"keep")
+                # Still open: the user may put things right and complete again.
+                self.assertEqual(self.call("GET", f"/utilities/uploads/{uid}").json()["state"],
+                                 "open")
+
+    def test_a_part_file_the_user_removed_is_404_when_completing(self):
+        name = "up-removed.bin"
+        path = self.target(name)
+        uid = self.started(path, 2)["upload_id"]
+        self.assertEqual(self.put(uid, 0, b"ok").status, 200)
+        os.remove(self.part_of(name))
+        r = self.complete(uid, hashlib.sha256(b"ok").hexdigest())
+        self.assertEqual(r.status, 404, r)
+        self.assertFalse(os.path.exists(path))
+
     def test_bad_input_changes_nothing(self):
         path = self.target("up-bad.bin")
         for body in [b"not json", b"[]", json.dumps({"machine": "dtns", "path": path}).encode(),
@@ -413,6 +466,18 @@ class SmallChunks(LargeFilesTest):
         self.started(os.path.join(home, "up-expire-2.bin"), 10)
         self.assertEqual(self.call("GET", f"/utilities/uploads/{uid}").status, 404)
         self.assertEqual([n for n in os.listdir(home) if n.startswith(".up-expire.bin.")], [])
+
+    def test_an_unfinished_upload_is_removed_on_time_with_no_other_request(self):
+        home = USERS.home("alice")
+        uid = self.started(os.path.join(home, "up-timer.bin"), 10)["upload_id"]
+        self.assertEqual(self.put(uid, 0, b"x").status, 200)
+        # 0.0005 h = 1.8 s to expire, then a purge pass every 1.8 s: gone within a few seconds.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(
+                n.startswith(".up-timer.bin.") for n in os.listdir(home)):
+            time.sleep(0.2)
+        self.assertEqual([n for n in os.listdir(home) if n.startswith(".up-timer.bin.")], [])
+        self.assertEqual(self.call("GET", f"/utilities/uploads/{uid}").status, 404)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 #include "api/sfapi/sfapi_api.h"
 #include "core/files/file_stream.h"
 #include "http/byte_range.h"
+#include "http/etag_match.h"
 #include "util/time_format.h"
 
 namespace sfapid::sfapi {
@@ -83,7 +84,7 @@ http::Response FileResponse(const http::Request& req, UserFile file) {
   r.content_type = "application/octet-stream";
   r.headers = {{"ETag", etag}, {"Accept-Ranges", "bytes"}};
   if (const std::string* none_match = req.Header("if-none-match");
-      none_match && (*none_match == etag || *none_match == "*")) {
+      none_match && http::NoneMatchNames(*none_match, etag)) {
     r.status = 304;
     return r;
   }

@@ -110,6 +110,8 @@ Status CheckRoots(const std::string& path, const std::vector<std::string>& roots
   // component that does not exist cannot be a symlink.
   std::error_code ec;
   const std::string resolved = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec == std::errc::filename_too_long)
+    return Status::InvalidArgument(path + ": " + ec.message());
   if (ec) return Status::PermissionDenied("cannot resolve " + path + ": " + ec.message());
   if (InsideRoots(resolved, roots)) return Status::Ok();
   return Status::PermissionDenied(path + " is outside the folders this system exposes");

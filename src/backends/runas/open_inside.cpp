@@ -24,22 +24,62 @@ Status OpenError(const std::string& path, int err) {
   const std::string why = path + ": " + std::strerror(err);
   if (err == ENOENT || err == ENOTDIR) return Status::NotFound(why);
   if (err == EACCES || err == EPERM || err == ELOOP) return Status::PermissionDenied(why);
+  if (err == ENAMETOOLONG || err == EFBIG || err == EISDIR) return Status::InvalidArgument(why);
   return Status::Unavailable(why);
+}
+
+// A part file is only ever the regular file this user's worker made for the upload: a FIFO, a
+// hard link to another file, or a file someone else made under that name is refused.
+Status CheckPart(const std::string& path, const struct stat& st) {
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
+  if (st.st_uid != ::geteuid() || st.st_nlink != 1)
+    return Status::PermissionDenied(path + " is no longer the upload's own part file");
+  return Status::Ok();
+}
+
+int FlagsFor(OpenIntent intent) {
+  // O_NONBLOCK: opening a FIFO must not hang the worker; it is refused as not regular.
+  constexpr int kAlways = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  switch (intent) {
+    case OpenIntent::kRead:
+      return O_RDONLY | kAlways;
+    case OpenIntent::kNewPart:
+      return O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | kAlways;
+    case OpenIntent::kPart:
+      return O_RDWR | O_NOFOLLOW | kAlways;
+  }
+  return O_RDONLY | kAlways;
 }
 
 }  // namespace
 
+const char* IntentName(OpenIntent intent) {
+  switch (intent) {
+    case OpenIntent::kRead:
+      return "read";
+    case OpenIntent::kNewPart:
+      return "new_part";
+    case OpenIntent::kPart:
+      return "part";
+  }
+  return "read";
+}
+
+OpenIntent IntentNamed(const std::string& name) {
+  if (name == "new_part") return OpenIntent::kNewPart;
+  if (name == "part") return OpenIntent::kPart;
+  return OpenIntent::kRead;
+}
+
 Result<OpenedFile> OpenInside(const std::string& path, const std::vector<std::string>& roots,
                               OpenIntent intent) {
   if (Status s = CheckRoots(path, roots); !s.ok()) return s;  // the early, friendly refusal
-  // O_NONBLOCK: opening a FIFO must not hang the worker; it is refused below as not regular.
-  const int flags = intent == OpenIntent::kRead
-                        ? O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK
-                        : O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  OpenedFile f{UniqueFd(::open(path.c_str(), flags, 0600)), {}};
+  OpenedFile f{UniqueFd(::open(path.c_str(), FlagsFor(intent), 0600)), {}};
   if (!f.fd.valid()) return OpenError(path, errno);
   if (::fstat(f.fd.get(), &f.st) != 0) return OpenError(path, errno);
   if (!S_ISREG(f.st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
+  if (intent != OpenIntent::kRead)
+    if (Status s = CheckPart(path, f.st); !s.ok()) return s;
   // The check that counts: where the opened file really is.
   const std::string real = PathOfFd(f.fd.get());
   if (real.empty() || !InsideRoots(real, roots))
@@ -54,12 +94,12 @@ Status CommitPart(const std::string& part, const std::string& target,
   if (Status s = CheckRoots(target, roots); !s.ok()) return s;
   const mode_t mask = ::umask(022);
   ::umask(mask);
-  const int fd = ::open(part.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return OpenError(part, errno);
-  const int chmod_result = ::fchmod(fd, 0666 & ~mask);
-  const int chmod_errno = errno;
-  ::close(fd);
-  if (chmod_result != 0) return OpenError(part, chmod_errno);
+  const UniqueFd fd(::open(part.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.valid()) return OpenError(part, errno);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return OpenError(part, errno);
+  if (Status s = CheckPart(part, st); !s.ok()) return s;
+  if (::fchmod(fd.get(), 0666 & ~mask) != 0) return OpenError(part, errno);
   if (::rename(part.c_str(), target.c_str()) != 0) return OpenError(target, errno);
   return Status::Ok();
 }

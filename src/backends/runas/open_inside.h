@@ -15,9 +15,15 @@
 namespace sfapid::fileops {
 
 enum class OpenIntent {
-  kRead,  // an existing regular file, read-only
-  kPart,  // the hidden part file of an upload: read-write, created 0600 if missing, never a symlink
+  kRead,     // an existing regular file, read-only
+  kNewPart,  // an upload's hidden part file, made now (0600; it must not exist), read-write
+  kPart,     // that part file again: read-write, never a symlink, and still the one made for the
+             // upload (owned by the user, one link), not something put in its place
 };
+
+// The worker protocol's word for each intent, and back (kRead for anything else).
+const char* IntentName(OpenIntent intent);
+OpenIntent IntentNamed(const std::string& name);
 
 struct OpenedFile {
   UniqueFd fd;
@@ -28,7 +34,8 @@ Result<OpenedFile> OpenInside(const std::string& path, const std::vector<std::st
                               OpenIntent intent);
 
 // Renames a finished part file onto its target (both checked against the roots), with the mode a
-// new file of the user's gets (0666 less their umask), replacing what was there.
+// new file gets through the API (0666 less the worker's umask, 022: 0644), replacing what was
+// there. The part must still be the user's own regular file with one link.
 Status CommitPart(const std::string& part, const std::string& target,
                   const std::vector<std::string>& roots);
 

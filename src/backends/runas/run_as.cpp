@@ -4,6 +4,15 @@
 
 namespace sfapid {
 
+Status WorkerReply::ToStatus() const {
+  if (ok()) return Status::Ok();
+  const auto* code = header.if_contains("code");
+  if (code && *code == "not_found") return Status::NotFound(error());
+  if (code && *code == "permission_denied") return Status::PermissionDenied(error());
+  if (code && *code == "invalid_argument") return Status::InvalidArgument(error());
+  return Status::Unavailable(error());
+}
+
 void RunAs::Signal(pid_t pid, int signal) {
   if (pid <= 0) return;
   ::kill(-pid, signal);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backends/runas/open_inside.h"
 #include "backends/runas/unix_identity.h"
 #include "util/status.h"
 #include "util/unique_fd.h"
@@ -31,6 +32,9 @@ struct WorkerReply {
     const auto* e = header.if_contains("error");
     return e && e->is_string() ? std::string(e->as_string()) : "the operation failed";
   }
+  // What a refusal means (the worker's "code"), with its words: NotFound, PermissionDenied,
+  // InvalidArgument, else Unavailable. Ok for a reply that is ok().
+  Status ToStatus() const;
 };
 
 // A user's command, running in its own session (process group = pid).
@@ -77,10 +81,11 @@ class RunAs {
                                                const boost::json::array& target_roots) = 0;
 
   // Opens a file as the user once it is found inside the roots: an existing regular file to read,
-  // or (part) an upload's part file to write, created if missing. NotFound, PermissionDenied and
-  // InvalidArgument (not a regular file) carry the worker's words.
+  // or an upload's part file to write (made now, or opened again; open_inside.h). NotFound,
+  // PermissionDenied and InvalidArgument (not a regular file) carry the worker's words.
   virtual Result<UserFile> OpenFile(const UnixIdentity& who, const std::string& path,
-                                    const boost::json::array& roots, bool part) = 0;
+                                    const boost::json::array& roots,
+                                    fileops::OpenIntent intent) = 0;
 
   // Signals a command's whole process group (and the process itself, in case it had not made its
   // group yet). Only while the process is not reaped, so its pid cannot have been reused.

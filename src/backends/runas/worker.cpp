@@ -180,8 +180,7 @@ void MakePrivateParents(const std::string& path) {
 // descriptor over stdout, which the server made a Unix socket for this.
 void OpenFileOp(const json::object& req, const std::string& path) {
   const std::string intent = Need(StringField(req, "intent"));
-  auto opened = fileops::OpenInside(
-      path, Roots(req), intent == "part" ? fileops::OpenIntent::kPart : fileops::OpenIntent::kRead);
+  auto opened = fileops::OpenInside(path, Roots(req), fileops::IntentNamed(intent));
   if (!opened) return ReplyStatus(opened.status());
   const json::object header{
       {"ok", true},

@@ -1,8 +1,10 @@
 #include "backends/runas/worker_run_as.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "backends/runas/worker_exchange.h"
 #include "util/fd_passing.h"
 #include "util/spawn.h"
 #include "util/write_all.h"
@@ -41,6 +44,17 @@ struct Pipe {
 
 }  // namespace
 
+WorkerDeadline WorkerRunAs::Deadline() const {
+  return std::chrono::steady_clock::now() +
+         std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds_ * 1000));
+}
+
+Status WorkerRunAs::TimedOut() const {
+  return Status::Unavailable(
+      fmt::format("the worker acting as the user did not answer within {} s and was stopped",
+                  timeout_seconds_));
+}
+
 Result<pid_t> WorkerRunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd,
                                  int stderr_fd) {
   auto pid = sfapid::Spawn({.argv = {worker_binary_, "worker", "--account", who.account},
@@ -71,29 +85,18 @@ Result<WorkerReply> WorkerRunAs::Call(const UnixIdentity& who, const json::objec
     out.Close();
     return pid.status();
   }
-  // The worker reads all of its input before it answers, so writing first cannot deadlock.
-  const std::string line = json::serialize(request) + "\n";
-  const bool sent = WriteAll(in.write, line) && WriteAll(in.write, input);
-  ::close(in.write);
-  in.write = -1;
-
-  std::string received;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(out.read, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    received.append(buf, static_cast<size_t>(n));
-    if (received.size() > body_size_limit + 65536) break;  // a worker never sends more than asked
-  }
-  out.Close();
-  int wstatus = 0;
-  while (::waitpid(*pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
+  const WorkerDeadline deadline = Deadline();
+  const std::string sent = json::serialize(request) + "\n" + std::string(input);
+  WorkerExchange ex = ExchangeWithWorker(UniqueFd(std::exchange(in.write, -1)),
+                                         UniqueFd(std::exchange(out.read, -1)), sent,
+                                         body_size_limit + 65536, deadline);
+  ReapWorker(*pid, deadline, ex.timed_out);
+  if (ex.timed_out) return TimedOut();
+  const std::string& received = ex.received;
   const size_t eol = received.find('\n');
   if (eol == std::string::npos)
-    return Status::Unavailable(sent ? "the worker ended without an answer"
-                                    : "the worker did not take the request");
+    return Status::Unavailable(ex.sent_all ? "the worker ended without an answer"
+                                           : "the worker did not take the request");
   boost::system::error_code ec;
   json::value header = json::parse(std::string_view(received).substr(0, eol), ec);
   if (ec || !header.is_object())
@@ -133,7 +136,7 @@ Result<RunningCommand> WorkerRunAs::StartFileCopy(const UnixIdentity& who,
 }
 
 Result<UserFile> WorkerRunAs::OpenFile(const UnixIdentity& who, const std::string& path,
-                                       const json::array& roots, bool part) {
+                                       const json::array& roots, fileops::OpenIntent intent) {
   Pipe in;
   if (Status s = in.Open(); !s.ok()) return s;
   int sockets[2];
@@ -151,33 +154,30 @@ Result<UserFile> WorkerRunAs::OpenFile(const UnixIdentity& who, const std::strin
     return pid.status();
   }
   const json::object request{
-      {"op", "open"}, {"path", path}, {"roots", roots}, {"intent", part ? "part" : "read"}};
-  WriteAll(in.write, json::serialize(request) + "\n");
+      {"op", "open"}, {"path", path}, {"roots", roots}, {"intent", fileops::IntentName(intent)}};
+  WriteAll(in.write, json::serialize(request) + "\n");  // a few hundred bytes: the pipe takes them
   in.Close();
-  auto received = ReceiveWithFd(ours.get(), 65536);
-  int wstatus = 0;
-  while (::waitpid(*pid, &wstatus, 0) < 0 && errno == EINTR) {
+  const WorkerDeadline deadline = Deadline();
+  if (!WaitReadable(ours.get(), deadline)) {
+    ReapWorker(*pid, deadline, true);
+    return TimedOut();
   }
+  auto received = ReceiveWithFd(ours.get(), 65536);
+  ReapWorker(*pid, deadline);
   if (!received) return received.status();
   boost::system::error_code ec;
   const json::value header = json::parse(received->message, ec);
   if (ec || !header.is_object()) return Status::Unavailable("the worker ended without an answer");
   const json::object& h = header.as_object();
-  if (const json::value* ok = h.if_contains("ok"); !ok || !ok->is_bool() || !ok->as_bool()) {
-    const WorkerReply refused{h, ""};
-    const json::value* code = h.if_contains("code");
-    if (code && *code == "not_found") return Status::NotFound(refused.error());
-    if (code && *code == "permission_denied") return Status::PermissionDenied(refused.error());
-    if (code && *code == "invalid_argument") return Status::InvalidArgument(refused.error());
-    return Status::Unavailable(refused.error());
-  }
+  if (Status refused = WorkerReply{h, ""}.ToStatus(); !refused.ok()) return refused;
   if (!received->fd.valid()) return Status::Unavailable("the worker sent no file");
-  auto number = [&h](const char* key) {
-    const json::value* v = h.if_contains(key);
-    return v && v->is_int64() ? v->as_int64() : 0;
-  };
-  return UserFile{std::move(received->fd), number("size"), number("dev"), number("ino"),
-                  number("mtime_ns")};
+  // What the file is, from the descriptor itself rather than from the worker's words.
+  struct stat st;
+  if (::fstat(received->fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return Status::Unavailable("the worker sent something other than a regular file");
+  return UserFile{std::move(received->fd), static_cast<int64_t>(st.st_size),
+                  static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
+                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "backends/runas/run_as.h"
+#include "backends/runas/worker_exchange.h"
 #include "config/config.h"
 
 namespace sfapid {
@@ -11,7 +12,9 @@ namespace sfapid {
 class WorkerRunAs final : public RunAs {
  public:
   WorkerRunAs(std::string worker_binary, const RunAsConfig& config)
-      : worker_binary_(std::move(worker_binary)), users_(config) {}
+      : worker_binary_(std::move(worker_binary)),
+        users_(config),
+        timeout_seconds_(config.worker_timeout_seconds) {}
 
   Result<UnixIdentity> Resolve(const std::string& api_user) const override {
     return users_.Resolve(api_user);
@@ -27,13 +30,16 @@ class WorkerRunAs final : public RunAs {
                                        const std::string& target,
                                        const boost::json::array& target_roots) override;
   Result<UserFile> OpenFile(const UnixIdentity& who, const std::string& path,
-                            const boost::json::array& roots, bool part) override;
+                            const boost::json::array& roots, fileops::OpenIntent intent) override;
 
  private:
   Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd);
   Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
+  WorkerDeadline Deadline() const;
+  Status TimedOut() const;
   std::string worker_binary_;
   UserMap users_;
+  double timeout_seconds_;
 };
 
 }  // namespace sfapid

@@ -32,7 +32,7 @@ Result<UserFile> FileStreams::OpenForReading(const std::string& user, const std:
     return Status::InvalidArgument("the path contains a NUL byte");
   auto who = runas_.Resolve(user);
   if (!who) return who.status();
-  return runas_.OpenFile(*who, path, *roots, false);
+  return runas_.OpenFile(*who, path, *roots, fileops::OpenIntent::kRead);
 }
 
 }  // namespace sfapid

@@ -1,6 +1,8 @@
 #include "core/files/resumable_uploads.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include "core/files/file_stream.h"
 #include "util/file_digest.h"
 #include "util/secret_tokens.h"
+#include "util/thread_capability.h"
 #include "util/time_format.h"
 
 namespace sfapid {
@@ -69,10 +72,16 @@ ResumableUploads::ResumableUploads(const std::vector<SystemConfig>& systems,
       utilities_(utilities),
       runas_(runas),
       store_(store),
-      purge_gate_(std::min<std::chrono::steady_clock::duration>(
+      purge_interval_(std::min<std::chrono::steady_clock::duration>(
           std::chrono::minutes(1),
-          std::chrono::milliseconds(static_cast<int64_t>(utilities.upload_expiry_hours * 3.6e6)))) {
+          std::chrono::milliseconds(static_cast<int64_t>(utilities.upload_expiry_hours * 3.6e6)))),
+      purge_gate_(purge_interval_) {}
+
+void ResumableUploads::Start() {
+  purger_.Start(purge_interval_, [this] { PurgeExpired(true); });
 }
+
+void ResumableUploads::Stop() { purger_.Stop(); }
 
 int64_t UploadState::received_bytes() const {
   int64_t n = 0;
@@ -105,8 +114,9 @@ Result<UploadState> ResumableUploads::Start(const std::string& user, const std::
                       ExpiryFrom(now), "open", ""};
   upload.part_path = PartPathFor(path, upload.id);
   // Made now, as the user: a folder they cannot write is refused before any byte is sent.
-  auto part = PartFile(upload);
+  auto part = PartFile(upload, fileops::OpenIntent::kNewPart);
   if (!part) return part.status();
+  const WithoutCapability as_the_user(CAP_SYS_RESOURCE);
   if (::ftruncate((*part)->file.fd.get(), size) != 0) {
     const std::string why = std::strerror(errno);
     ForgetPartFile(upload.id);
@@ -152,31 +162,36 @@ Result<UploadState> ResumableUploads::WriteChunk(const std::string& user, const 
   auto part = PartFile(*upload);
   if (!part) return part.status();
   OpenPart& open = **part;
-  for (size_t done = 0; done < data.size();) {
-    const ssize_t n = ::pwrite((*part)->file.fd.get(), data.data() + done, data.size() - done,
-                               offset + static_cast<int64_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ForgetPartFile(id);
-      return Status::Unavailable(std::string("writing the upload: ") + std::strerror(err));
+  std::lock_guard lock(open.mu);
+  {
+    // Without CAP_SYS_RESOURCE the kernel holds these bytes to the user's quota and keeps the
+    // filesystem's reserved blocks for root, as when the user writes them (docs/security.md).
+    const WithoutCapability as_the_user(CAP_SYS_RESOURCE);
+    for (size_t done = 0; done < data.size();) {
+      const ssize_t n = ::pwrite(open.file.fd.get(), data.data() + done, data.size() - done,
+                                 offset + static_cast<int64_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        ForgetPartFile(id);
+        return Status::Unavailable(std::string("writing the upload: ") + std::strerror(err));
+      }
+      done += static_cast<size_t>(n);
     }
-    done += static_cast<size_t>(n);
   }
   // Write-back starts now rather than at the final sync, so the disk works while bytes arrive.
   ::sync_file_range(open.file.fd.get(), offset, length, SYNC_FILE_RANGE_WRITE);
-  {
-    std::lock_guard lock(open.mu);
-    if (offset < open.hashed) {
-      open.hashed = 0;
-      open.hash.Reset();
-    } else if (offset == open.hashed) {
-      open.hash.Update(data);
-      open.hashed += length;
-    }
+  if (offset < open.hashed) {
+    open.hashed = 0;
+    open.hash.Reset();
+  } else if (offset == open.hashed) {
+    open.hash.Update(data);
+    open.hashed += length;
   }
-  if (Status s = store_.AddUploadSpan(id, {offset, length}, ExpiryFrom(NowUnixMs())); !s.ok())
-    return s;
+  auto writes = store_.AddUploadSpan(id, {offset, length}, ExpiryFrom(NowUnixMs()), NowUnixMs());
+  if (!writes) return writes.status();
+  // Every write so far was this node's only when the count moved by exactly this one.
+  open.writes_seen = open.writes_seen >= 0 && *writes == open.writes_seen + 1 ? *writes : -1;
   return Get(user, id);
 }
 
@@ -195,21 +210,45 @@ Result<UploadState> ResumableUploads::Complete(const std::string& user, const st
   if (state->received_bytes() < upload.size)
     return Status::FailedPrecondition("upload " + id + " is missing bytes " +
                                       MissingSpans(state->received, upload.size));
+  // Held by this request (a lease in the store, across nodes): no chunk is recorded meanwhile,
+  // and a second complete waits for this one's answer rather than racing it.
+  const int64_t now = NowUnixMs();
+  auto held = store_.BeginCompleting(id, now, now + 60'000 + upload.size / 50'000);
+  if (!held) return held.status();
+  if (!*held) {
+    auto again = Get(user, id);
+    if (again && again->record.state == "complete" && again->record.sha256 == sha256) return again;
+    return Status::FailedPrecondition("upload " + id +
+                                      " is being completed by another request; ask again later");
+  }
+  auto committed = CommitHeld(user, id, sha256);
+  if (!committed) (void)store_.ReleaseCompleting(id);
+  return committed;
+}
+
+Result<UploadState> ResumableUploads::CommitHeld(const std::string& user, const std::string& id,
+                                                 const std::string& sha256) {
+  auto held = Owned(user, id);  // as it is now that no chunk can be recorded
+  if (!held) return held.status();
+  const UploadRecord& upload = *held;
   auto part = PartFile(upload);
   if (!part) return part.status();
-  auto actual = ChecksumOf(**part, upload.size, sha256);
+  auto actual = ChecksumOf(**part, upload.size, upload.writes, sha256);
   if (!actual) return actual.status();
   if (*actual != sha256)
     return Status::InvalidField("sha256", "the uploaded bytes have SHA-256 " + *actual + ", not " +
                                               sha256 +
                                               "; send the chunks again and complete once more");
-  if (::fdatasync((*part)->file.fd.get()) != 0)
-    return Status::Unavailable(std::string("saving the upload: ") + std::strerror(errno));
+  {
+    const WithoutCapability as_the_user(CAP_SYS_RESOURCE);
+    if (::fdatasync((*part)->file.fd.get()) != 0)
+      return Status::Unavailable(std::string("saving the upload: ") + std::strerror(errno));
+  }
   ForgetPartFile(id);
-  auto committed = AskWorker(
+  auto renamed = AskWorker(
       upload, {{"op", "commit_part"}, {"path", upload.part_path}, {"target", upload.path}});
-  if (!committed) return committed.status();
-  if (!committed->ok()) return Status::PermissionDenied(committed->error());
+  if (!renamed) return renamed.status();
+  if (Status s = renamed->ToStatus(); !s.ok()) return s;
   // Kept a while, so that a client whose answer was lost can ask again.
   if (Status s = store_.CompleteUpload(id, sha256, ExpiryFrom(NowUnixMs())); !s.ok()) return s;
   return Get(user, id);
@@ -222,7 +261,7 @@ Status ResumableUploads::Abort(const std::string& user, const std::string& id) {
   if (upload->state == "open") {
     auto removed = AskWorker(*upload, {{"op", "remove_part"}, {"path", upload->part_path}});
     if (!removed) return removed.status();
-    if (!removed->ok()) return Status::PermissionDenied(removed->error());
+    if (Status s = removed->ToStatus(); !s.ok()) return s;
   }
   return store_.DeleteUpload(id);
 }
@@ -235,15 +274,20 @@ int ResumableUploads::PurgeExpired(bool force) {
   for (const UploadRecord& upload : *expired) {
     ForgetPartFile(upload.id);
     if (upload.state == "open") {
+      // No answer (the worker could not start): tried again at the next purge. A refusal (the
+      // folder went, or the user took away their own permission) will not change: forgotten.
       auto removed = AskWorker(upload, {{"op", "remove_part"}, {"path", upload.part_path}});
-      if (!removed || !removed->ok()) continue;  // tried again at the next purge
+      if (!removed) continue;
+      if (Status s = removed->ToStatus(); !s.ok())
+        spdlog::warn("upload {}: its part file {} could not be removed: {}", upload.id,
+                     upload.part_path, s.message());
     }
     if (store_.DeleteUpload(upload.id).ok()) ++purged;
   }
   return purged;
 }
 
-Result<std::string> ResumableUploads::ChecksumOf(OpenPart& part, int64_t size,
+Result<std::string> ResumableUploads::ChecksumOf(OpenPart& part, int64_t size, int64_t writes,
                                                  const std::string& expected) {
   std::lock_guard lock(part.mu);
   if (part.hashed < size) {
@@ -255,12 +299,12 @@ Result<std::string> ResumableUploads::ChecksumOf(OpenPart& part, int64_t size,
     part.hashed = size;
   }
   const std::string running = part.hash.Hex();
-  if (running == expected) return running;
+  if (running == expected && part.writes_seen == writes) return running;
   return Sha256OfFile(part.file.fd.get(), size);
 }
 
 Result<std::shared_ptr<ResumableUploads::OpenPart>> ResumableUploads::PartFile(
-    const UploadRecord& upload) {
+    const UploadRecord& upload, fileops::OpenIntent intent) {
   {
     std::lock_guard lock(open_mu_);
     if (auto it = open_.find(upload.id); it != open_.end()) {
@@ -273,10 +317,11 @@ Result<std::shared_ptr<ResumableUploads::OpenPart>> ResumableUploads::PartFile(
   if (!roots) return roots.status();
   auto who = runas_.Resolve(upload.user);
   if (!who) return who.status();
-  auto opened = runas_.OpenFile(*who, upload.part_path, *roots, true);
+  auto opened = runas_.OpenFile(*who, upload.part_path, *roots, intent);
   if (!opened) return opened.status();
   auto file = std::make_shared<OpenPart>();
   file->file = std::move(*opened);
+  file->writes_seen = upload.writes;  // any write since then comes out as someone else's
   std::lock_guard lock(open_mu_);
   auto [it, fresh] = open_.emplace(upload.id, file);
   if (!fresh) return it->second;  // another chunk opened it meanwhile: one descriptor is enough

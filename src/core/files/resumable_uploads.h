@@ -21,6 +21,7 @@
 #include "store/upload_store.h"
 #include "util/file_digest.h"
 #include "util/interval_gate.h"
+#include "util/periodic_thread.h"
 
 namespace sfapid {
 
@@ -52,25 +53,37 @@ class ResumableUploads {
   Status Abort(const std::string& user, const std::string& id);
   // Removes uploads whose time ran out; at most once per purge interval unless forced. How many.
   int PurgeExpired(bool force = false);
+  // Purges on a timer too, so that expired part files go even when nobody starts an upload.
+  void Start();
+  void Stop();
 
  private:
   // An upload's part file as this node has it open, and the SHA-256 of its bytes [0, hashed) as
   // they came in order: completing then reads only what is not hashed yet. Any chunk that lands
-  // inside the hashed bytes starts the hash over (it may have changed them).
+  // inside the hashed bytes starts the hash over (it may have changed them). `mu` is held from a
+  // chunk's write to its hashing, so the hash is of the bytes as they are on disk.
   struct OpenPart {
     UserFile file;
     std::mutex mu;
     int64_t hashed = 0;
     Sha256Stream hash;
+    // The upload's write count in the store when this node had seen every write (-1: some chunk
+    // went through another node, so a running hash that agrees is not proof: the file is read).
+    int64_t writes_seen = 0;
   };
 
   Result<UploadRecord> Owned(const std::string& user, const std::string& id);
   // The part file, kept open for the next chunks (a few per node, least recently used closed
   // first); opened again by a worker after a restart or on another node.
-  Result<std::shared_ptr<OpenPart>> PartFile(const UploadRecord& upload);
+  Result<std::shared_ptr<OpenPart>> PartFile(
+      const UploadRecord& upload, fileops::OpenIntent intent = fileops::OpenIntent::kPart);
   // The file's SHA-256: the running hash carried on to the end; when that disagrees with
-  // `expected` (chunks written through another node), the whole file read again.
-  Result<std::string> ChecksumOf(OpenPart& part, int64_t size, const std::string& expected);
+  // `expected`, or another node wrote chunks too, the whole file read again.
+  Result<std::string> ChecksumOf(OpenPart& part, int64_t size, int64_t writes,
+                                 const std::string& expected);
+  // The checksum taken and the part renamed onto the target, once this request holds the upload.
+  Result<UploadState> CommitHeld(const std::string& user, const std::string& id,
+                                 const std::string& sha256);
   void ForgetPartFile(const std::string& id);
   Result<WorkerReply> AskWorker(const UploadRecord& upload, boost::json::object request);
   int64_t ExpiryFrom(int64_t now_ms) const;
@@ -79,7 +92,9 @@ class ResumableUploads {
   const UtilitiesConfig& utilities_;
   RunAs& runas_;
   UploadStore& store_;
-  IntervalGate purge_gate_;  // a minute, or the expiry time when that is shorter
+  const std::chrono::steady_clock::duration purge_interval_;  // a minute, or the expiry if shorter
+  IntervalGate purge_gate_;
+  PeriodicThread purger_;
 
   std::mutex open_mu_;
   std::list<std::string> recent_;  // ids, most recently used first

@@ -429,6 +429,12 @@ const std::vector<std::string>& Migrations() {
         PRIMARY KEY(upload_id, offset_bytes)
       );
       )sql",
+      // 18: how many chunks each upload has had (a node trusts its running checksum only when it
+      // wrote them all) and the completing lease (no chunk lands while the checksum is taken).
+      R"sql(
+      ALTER TABLE uploads ADD COLUMN writes INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE uploads ADD COLUMN completing_until_ms INTEGER NOT NULL DEFAULT 0;
+      )sql",
   };
   return m;
 }

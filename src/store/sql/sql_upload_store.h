@@ -11,7 +11,10 @@ class SqlUploadStore : public UploadStore {
   explicit SqlUploadStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
   Status CreateUpload(const UploadRecord& upload) override;
   Result<std::optional<UploadRecord>> GetUpload(const std::string& id) override;
-  Status AddUploadSpan(const std::string& id, ByteSpan span, int64_t expires_ms) override;
+  Result<int64_t> AddUploadSpan(const std::string& id, ByteSpan span, int64_t expires_ms,
+                                int64_t now_ms) override;
+  Result<bool> BeginCompleting(const std::string& id, int64_t now_ms, int64_t until_ms) override;
+  Status ReleaseCompleting(const std::string& id) override;
   Result<std::vector<ByteSpan>> UploadSpans(const std::string& id) override;
   Status CompleteUpload(const std::string& id, const std::string& sha256,
                         int64_t expires_ms) override;

@@ -75,12 +75,11 @@ Result<RunningCommand> FakeRunAs::StartFileCopy(const UnixIdentity& who, const s
 }
 
 Result<UserFile> FakeRunAs::OpenFile(const UnixIdentity&, const std::string& path,
-                                     const json::array& roots, bool part) {
+                                     const json::array& roots, fileops::OpenIntent intent) {
   std::vector<std::string> root_paths;
   for (const auto& r : roots)
     if (r.is_string()) root_paths.emplace_back(r.as_string());
-  auto opened = fileops::OpenInside(path, root_paths,
-                                    part ? fileops::OpenIntent::kPart : fileops::OpenIntent::kRead);
+  auto opened = fileops::OpenInside(path, root_paths, intent);
   if (!opened) return opened.status();
   const auto& st = opened->st;
   return UserFile{std::move(opened->fd), static_cast<int64_t>(st.st_size),

@@ -58,7 +58,7 @@ class FakeRunAs : public RunAs {
 
   // Opens the file in this process with the worker's own code (open_inside.h).
   Result<UserFile> OpenFile(const UnixIdentity& who, const std::string& path,
-                            const boost::json::array& roots, bool part) override;
+                            const boost::json::array& roots, fileops::OpenIntent intent) override;
 
   std::vector<CallRecord> calls() const;
   std::vector<std::string> commands() const;

@@ -34,11 +34,11 @@ TEST_F(UploadStoreTest, AnUploadReadsBackAsCreated) {
 
 TEST_F(UploadStoreTest, SpansMergeAndARetriedChunkKeepsTheLongerAndRenewsTheExpiry) {
   Make("u1");
-  ASSERT_TRUE(uploads().AddUploadSpan("u1", {500, 100}, 20'000).ok());
-  ASSERT_TRUE(uploads().AddUploadSpan("u1", {0, 100}, 20'000).ok());
-  ASSERT_TRUE(uploads().AddUploadSpan("u1", {100, 50}, 20'000).ok());
-  ASSERT_TRUE(uploads().AddUploadSpan("u1", {100, 200}, 30'000).ok());
-  ASSERT_TRUE(uploads().AddUploadSpan("u1", {100, 20}, 30'000).ok());  // a shorter retry
+  ASSERT_TRUE(uploads().AddUploadSpan("u1", {500, 100}, 20'000, 1).ok());
+  ASSERT_TRUE(uploads().AddUploadSpan("u1", {0, 100}, 20'000, 1).ok());
+  ASSERT_TRUE(uploads().AddUploadSpan("u1", {100, 50}, 20'000, 1).ok());
+  ASSERT_TRUE(uploads().AddUploadSpan("u1", {100, 200}, 30'000, 1).ok());
+  ASSERT_TRUE(uploads().AddUploadSpan("u1", {100, 20}, 30'000, 1).ok());  // a shorter retry
   auto spans = uploads().UploadSpans("u1");
   ASSERT_TRUE(spans);
   EXPECT_EQ(*spans, (std::vector<ByteSpan>{{0, 300}, {500, 100}}));
@@ -47,13 +47,46 @@ TEST_F(UploadStoreTest, SpansMergeAndARetriedChunkKeepsTheLongerAndRenewsTheExpi
 
 TEST_F(UploadStoreTest, CompletingKeepsTheChecksumAndDropsTheSpans) {
   Make("u1");
-  ASSERT_TRUE(uploads().AddUploadSpan("u1", {0, 1000}, 20'000).ok());
+  ASSERT_TRUE(uploads().AddUploadSpan("u1", {0, 1000}, 20'000, 1).ok());
   ASSERT_TRUE(uploads().CompleteUpload("u1", "ab", 50'000).ok());
   auto got = *uploads().GetUpload("u1");
   EXPECT_EQ((got->state), "complete");
   EXPECT_EQ((got->sha256), "ab");
   EXPECT_EQ((got->expires_ms), 50'000);
   EXPECT_TRUE(uploads().UploadSpans("u1")->empty());
+}
+
+TEST_F(UploadStoreTest, EachRecordedChunkCountsAsAWrite) {
+  Make("u1");
+  EXPECT_EQ(*uploads().AddUploadSpan("u1", {0, 10}, 20'000, 1), 1);
+  EXPECT_EQ(*uploads().AddUploadSpan("u1", {0, 10}, 20'000, 1), 2);  // a retry is a write too
+  EXPECT_EQ((*uploads().GetUpload("u1"))->writes, 2);
+}
+
+TEST_F(UploadStoreTest, NoChunkIsRecordedWhileTheUploadIsBeingCompletedOrForOneThatIsGone) {
+  Make("u1");
+  ASSERT_TRUE(*uploads().BeginCompleting("u1", 1'000, 5'000));
+  EXPECT_FALSE(*uploads().BeginCompleting("u1", 2'000, 9'000));  // held by the first
+  auto refused = uploads().AddUploadSpan("u1", {0, 10}, 20'000, 2'000);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(uploads().UploadSpans("u1")->empty());
+  EXPECT_EQ((*uploads().GetUpload("u1"))->writes, 0);
+  // A lease that ran out (the node died) is taken again; a released one at once.
+  EXPECT_TRUE(*uploads().BeginCompleting("u1", 6'000, 9'000));
+  ASSERT_TRUE(uploads().ReleaseCompleting("u1").ok());
+  EXPECT_TRUE(uploads().AddUploadSpan("u1", {0, 10}, 20'000, 7'000).ok());
+  EXPECT_EQ(uploads().AddUploadSpan("gone", {0, 10}, 20'000, 7'000).status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_TRUE(uploads().UploadSpans("gone")->empty());
+}
+
+TEST_F(UploadStoreTest, ACompleteUploadIsNotTakenForCompletingAgain) {
+  Make("u1");
+  ASSERT_TRUE(*uploads().BeginCompleting("u1", 1'000, 5'000));
+  ASSERT_TRUE(uploads().CompleteUpload("u1", "ab", 50'000).ok());
+  EXPECT_EQ((*uploads().GetUpload("u1"))->completing_until_ms, 0);
+  EXPECT_FALSE(*uploads().BeginCompleting("u1", 9'000, 19'000));
 }
 
 TEST_F(UploadStoreTest, ExpiredUploadsAreThoseWhoseTimeRanOut) {
