@@ -12,6 +12,7 @@
 #include "store/account_store.h"
 #include "store/auth_store.h"
 #include "store/compute_store.h"
+#include "store/event_store.h"
 #include "store/idempotency_store.h"
 #include "store/job_spec_store.h"
 #include "store/reservation_store.h"
@@ -48,6 +49,7 @@ class Store {
   virtual JobSpecStore& job_specs() = 0;
   // Resumable uploads (store/upload_store.h).
   virtual UploadStore& uploads() = 0;
+  virtual EventStore& events() = 0;
 
   // Cheap liveness check for /readyz: the database answers a query.
   virtual Status Ping() = 0;

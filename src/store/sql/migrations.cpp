@@ -435,6 +435,19 @@ const std::vector<std::string>& Migrations() {
       ALTER TABLE uploads ADD COLUMN writes INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE uploads ADD COLUMN completing_until_ms INTEGER NOT NULL DEFAULT 0;
       )sql",
+      // 19: events of users' tasks, jobs, reservations and transfers (store/event_store.h).
+      R"sql(
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_ms INTEGER NOT NULL,
+        owner TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        object_id TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX events_by_owner ON events(owner, id);
+      CREATE INDEX events_by_time ON events(created_ms);
+      )sql",
   };
   return m;
 }

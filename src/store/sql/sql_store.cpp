@@ -10,6 +10,7 @@
 #include "store/sql/sql_account_store.h"
 #include "store/sql/sql_auth_store.h"
 #include "store/sql/sql_compute_store.h"
+#include "store/sql/sql_event_store.h"
 #include "store/sql/sql_idempotency_store.h"
 #include "store/sql/sql_job_spec_store.h"
 #include "store/sql/sql_reservation_store.h"
@@ -30,7 +31,7 @@ namespace {
 
 class SqlStore : public Store {
  public:
-  explicit SqlStore(std::unique_ptr<sql::ConnectionPool> pool)
+  SqlStore(std::unique_ptr<sql::ConnectionPool> pool, std::string listen_url)
       : pool_(std::move(pool)),
         status_(*pool_),
         auth_(*pool_),
@@ -45,7 +46,8 @@ class SqlStore : public Store {
         watched_(*pool_),
         idempotency_(*pool_),
         job_specs_(*pool_),
-        uploads_(*pool_) {}
+        uploads_(*pool_),
+        events_(*pool_, std::move(listen_url)) {}
 
   StatusStore& status() override { return status_; }
   AuthStore& auth() override { return auth_; }
@@ -61,6 +63,7 @@ class SqlStore : public Store {
   IdempotencyStore& idempotency() override { return idempotency_; }
   JobSpecStore& job_specs() override { return job_specs_; }
   UploadStore& uploads() override { return uploads_; }
+  EventStore& events() override { return events_; }
 
   Status Ping() override {
     std::lock_guard lock(*pool_);
@@ -93,6 +96,7 @@ class SqlStore : public Store {
   sql::SqlIdempotencyStore idempotency_;
   sql::SqlJobSpecStore job_specs_;
   sql::SqlUploadStore uploads_;
+  sql::SqlEventStore events_;
 };
 
 }  // namespace
@@ -114,7 +118,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     return Status::Unavailable("SQLite keeps one connection");
   };
   return std::unique_ptr<Store>(
-      new SqlStore(std::make_unique<sql::ConnectionPool>(std::move(db).value(), no_second, 1)));
+      new SqlStore(std::make_unique<sql::ConnectionPool>(std::move(db).value(), no_second, 1), ""));
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int connections) {
@@ -127,7 +131,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, int con
     return std::unique_ptr<sql::Database>(std::move(more).value());
   };
   return std::unique_ptr<Store>(new SqlStore(
-      std::make_unique<sql::ConnectionPool>(std::move(db).value(), connect, connections)));
+      std::make_unique<sql::ConnectionPool>(std::move(db).value(), connect, connections), url));
 }
 
 }  // namespace sfapid
