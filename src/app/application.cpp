@@ -80,6 +80,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
 
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, node);
+  app->events_ = std::make_unique<EventHub>(app->store_->events(), c.events);
   app->files_ = std::make_unique<FileService>(c.systems, c.utilities, *app->runas_);
   app->file_streams_ = std::make_unique<FileStreams>(c.systems, *app->runas_);
   app->uploads_ = std::make_unique<ResumableUploads>(c.systems, c.utilities, *app->runas_,
@@ -101,9 +102,9 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
 
   app->callbacks_ = std::make_unique<CallbackService>(c.callbacks, app->store_->compute(),
                                                       SigningKeyDir(c), CallbackOutboxDir(c));
-  app->compute_ =
-      std::make_unique<ComputeService>(c.systems, *app->runas_, *app->tasks_, scheduler_views,
-                                       *app->callbacks_, *app->accounts_, app->store_->auth());
+  app->compute_ = std::make_unique<ComputeService>(
+      c.systems, *app->runas_, *app->tasks_, scheduler_views, *app->callbacks_, *app->accounts_,
+      app->store_->auth(), app->store_->events());
   app->reservations_ = std::make_unique<ReservationService>(c.systems, app->store_->reservations(),
                                                             app->store_->accounts(),
                                                             *app->accounts_, scheduler_views);
@@ -138,7 +139,9 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                         *app->accounts_,
                         *app->groups_,
                         *app->reservations_,
-                        *app->reservation_lifecycle_};
+                        *app->reservation_lifecycle_,
+                        *app->events_,
+                        c.events};
   sfapi::AddSfapiRoutes(ctx);
   app->paths_ =
       std::make_unique<PathOperations>(c.systems, c.utilities, *app->runas_, *app->files_);
@@ -180,6 +183,7 @@ Application::~Application() {
   if (reservation_lifecycle_) reservation_lifecycle_->Stop();
   if (compute_) compute_->Stop();
   if (uploads_) uploads_->Stop();
+  if (events_) events_->Stop();
   if (callbacks_) callbacks_->Stop();
   if (tasks_) tasks_->Stop();
   if (status_) status_->Stop();
@@ -204,6 +208,7 @@ int Application::Serve() {
   clients_->Start();
   transfers_->Recover();
   uploads_->Start();
+  events_->Start();
   if (Status s = callbacks_->Start(); !s.ok()) {
     spdlog::error("{}", s.message());
     return 1;

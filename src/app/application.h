@@ -25,6 +25,7 @@
 #include "core/callbacks/callback_service.h"
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
+#include "core/events/event_hub.h"
 #include "core/files/file_service.h"
 #include "core/files/file_stream.h"
 #include "core/files/resumable_uploads.h"
@@ -73,6 +74,7 @@ class Application {
   std::unique_ptr<FileService> files_;
   std::unique_ptr<FileStreams> file_streams_;
   std::unique_ptr<ResumableUploads> uploads_;
+  std::unique_ptr<EventHub> events_;
   std::unique_ptr<CommandService> commands_;
   std::unique_ptr<TransferService> transfers_;
   std::unique_ptr<UserDirectory> user_directory_;

@@ -102,6 +102,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   ReadUtilities(r, c.utilities);
   ReadCallbacks(r, c.callbacks);
   ReadTasks(r, c.tasks);
+  ReadEvents(r, c.events);
   const std::vector<EndpointAt> endpoints = ReadTransfers(r, c.transfers);
   ReadRunAs(r, c.runas);
   ReadAccounts(r, c.accounts);

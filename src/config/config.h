@@ -192,6 +192,18 @@ struct UtilitiesConfig {
   double upload_expiry_hours = 24;
 };
 
+// [events]: the event stream and long-poll (docs/events.md).
+struct EventsConfig {
+  double retention_hours = 24;    // events are kept this long for resuming streams
+  double heartbeat_seconds = 15;  // a comment line on an idle stream, below proxies' idle timeouts
+  int queue_events = 1000;  // buffered per stream: a client further behind is told and dropped
+  int max_streams_per_user = 16;
+  double max_wait_seconds = 300;  // the longest long-poll `wait`
+  // The store is read this often without a wake-up (SQLite: another process, such as the CLI,
+  // appended; PostgreSQL: while the LISTEN connection is lost).
+  double poll_interval_seconds = 1;
+};
+
 struct TasksConfig {
   int workers = 4;  // commands, transfers and other long work
   // One user's share of those; kept below workers (at most workers - 1, at least 1) so that
@@ -308,6 +320,7 @@ struct Config {
   WebConfig web;
   UtilitiesConfig utilities;
   TasksConfig tasks;
+  EventsConfig events;
   RunAsConfig runas;
   TransfersConfig transfers;
   CallbacksConfig callbacks;

@@ -119,6 +119,15 @@ job_workers = 4             # job submissions and cancellations: never queued be
 retention_days = 7          # finished tasks are forgotten after this
 lease_seconds = 30          # a dead node's unfinished tasks are ended this long after it died
 
+[events]
+# GET /api/v1.2/events (Server-Sent Events) and long-poll (wait=): see docs/events.md.
+retention_hours = 24        # kept this long for streams that resume (Last-Event-ID)
+heartbeat_seconds = 15      # a comment line on an idle stream (below proxies' idle timeouts)
+queue_events = 1000         # buffered per stream; a client further behind is told and dropped
+max_streams_per_user = 16   # more at once are refused (429)
+max_wait_seconds = 300      # the longest long-poll wait
+poll_interval_seconds = 1   # the store is read this often without a wake-up
+
 [transfers]
 max_active_per_user = 4     # transfers running at once for one user; more are refused
 max_active = 16             # transfers running at once in all

@@ -18,6 +18,8 @@ void ReadWeb(TableReader& root, WebConfig& out);
 void ReadUtilities(TableReader& root, UtilitiesConfig& out);
 void ReadCallbacks(TableReader& root, CallbacksConfig& out);
 void ReadTasks(TableReader& root, TasksConfig& out);
+// [events]
+void ReadEvents(TableReader& root, EventsConfig& out);
 // [facility] and [facility.site].
 void ReadFacility(TableReader& root, FacilityConfig& out);
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,12 +53,49 @@ struct FileBody {
   int64_t length = 0;
 };
 
+// Called from any thread, at any time (also after the connection ended): "look again".
+using Wake = std::function<void()>;
+
+// A body produced over time (Server-Sent Events): the server sends the header, then each piece
+// of text as the source has it, with chunked transfer encoding, without holding a thread while it
+// waits. Every call but Start's wake comes on the connection's thread and must not block.
+class StreamBody {
+ public:
+  virtual ~StreamBody() = default;
+  // Once, before the first Next: `wake` says there is more to take.
+  virtual void Start(Wake wake) = 0;
+  // The text ready now ("" when none yet), or nullopt when the body is complete.
+  virtual std::optional<std::string> Next() = 0;
+  // Sent when nothing was sent for heartbeat_interval(), so that proxies keep an idle stream.
+  virtual std::string Heartbeat() const = 0;
+  virtual std::chrono::milliseconds heartbeat_interval() const = 0;
+  // The stream ended (complete, the client went away, the server stops): stop producing.
+  virtual void Close() = 0;
+};
+
+struct Response;
+
+// An answer that comes later (long-poll): the server waits without holding a thread, and calls
+// Check on the blocking pool each time it is woken, and a last time (final) at the deadline or
+// when the server stops.
+class DeferredResponse {
+ public:
+  virtual ~DeferredResponse() = default;
+  virtual void Start(Wake wake) = 0;
+  virtual std::chrono::steady_clock::time_point deadline() const = 0;
+  // The answer, when it is ready (always when final); nullopt to wait on.
+  virtual std::optional<Response> Check(bool final) = 0;
+  virtual void Close() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   Params headers;  // extra headers
   std::string body;
-  std::shared_ptr<FileBody> file;  // when set, the body (`body` is unused)
+  std::shared_ptr<FileBody> file;              // when set, the body (`body` is unused)
+  std::shared_ptr<StreamBody> stream;          // when set, the body, sent as it comes
+  std::shared_ptr<DeferredResponse> deferred;  // when set, the whole answer comes from it
 
   // By value: callers move their documents in instead of copying them.
   static Response Json(int status, boost::json::value v);

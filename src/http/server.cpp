@@ -61,13 +61,45 @@ std::string PeerAddress(const tcp::socket& socket) {
   return peer;
 }
 
+// What a session waiting for a stream's next piece or a deferred answer sleeps on: a timer that a
+// wake (posted to the connection's strand from any thread) cancels. `woken` keeps a wake that
+// came while the session was busy writing.
+struct Waker {
+  explicit Waker(const asio::any_io_executor& ex) : timer(ex) {}
+  asio::steady_timer timer;
+  bool woken = false;  // on the strand only
+};
+
 struct Connection {
   Connection(tcp::socket s, std::string peer_address)
       : stream(std::move(s)), peer(std::move(peer_address)) {}
   beast::tcp_stream stream;
   const std::string peer;        // the TCP peer, counted against max_connections_per_address
   std::atomic<bool> idle{true};  // waiting for the first byte of a request
+  std::shared_ptr<Waker> waker;  // while it waits on a stream or a deferred answer (strand only)
+
+  // A Wake for the API layer: safe from any thread, and after the connection is gone.
+  Wake MakeWake() {
+    waker = std::make_shared<Waker>(stream.get_executor());
+    return [ex = stream.get_executor(), w = std::weak_ptr<Waker>(waker)] {
+      asio::post(ex, [w] { WakeUp(w.lock()); });
+    };
+  }
+  static void WakeUp(const std::shared_ptr<Waker>& w) {
+    if (!w) return;
+    w->woken = true;
+    w->timer.cancel();
+  }
 };
+
+// Sleeps until woken or `until`.
+asio::awaitable<void> Sleep(Waker& w, std::chrono::steady_clock::time_point until) {
+  if (!w.woken) {
+    w.timer.expires_at(until);
+    co_await w.timer.async_wait(kNoThrow);
+  }
+  w.woken = false;
+}
 
 }  // namespace
 
@@ -114,6 +146,12 @@ struct HttpServer::Impl {
   // other connections on this thread get their turn. False when the client went away or stalled
   // for request_timeout_seconds.
   asio::awaitable<bool> SendFileBody(Connection& conn, FileBody& file);
+  // Sends a stream's pieces as chunks until it completes, the client goes or the server drains
+  // (then the client reconnects, to this node or another). Adds what it sent to `bytes`.
+  asio::awaitable<bool> SendStream(Connection& conn, StreamBody& body, std::size_t& bytes);
+  // Waits for a deferred answer: Check on the pool when woken, and at the deadline.
+  asio::awaitable<Response> AwaitDeferred(Connection& conn, DeferredResponse& deferred,
+                                          const std::string& request_id);
   // Reads the rest of a request's body. Beast's own read takes 64 KiB per wake-up, which on a
   // virtual machine caps a large upload at ~65 MiB/s; this takes up to 1 MiB of a long body at
   // once, and gives the memory back afterwards.
@@ -179,6 +217,12 @@ void HttpServer::Stop() {
 void HttpServer::Impl::BeginShutdown() {
   if (draining.exchange(true)) return;
   if (readiness) readiness->BeginDraining();
+  {
+    // Streams and long-polls end now (their clients resume elsewhere) rather than hold the drain.
+    std::lock_guard lock(connections_mu);
+    for (const auto& c : connections)
+      asio::post(c->stream.get_executor(), [c] { Connection::WakeUp(c->waker); });
+  }
   if (config.drain_seconds <= 0) return StopAccepting();
   spdlog::info("draining: /readyz answers 503 for {} s before this node stops accepting",
                config.drain_seconds);
@@ -373,6 +417,76 @@ asio::awaitable<bool> HttpServer::Impl::SendFileBody(Connection& conn, FileBody&
   co_return true;
 }
 
+asio::awaitable<bool> HttpServer::Impl::SendStream(Connection& conn, StreamBody& body,
+                                                   std::size_t& bytes) {
+  body.Start(conn.MakeWake());
+  const auto beat = body.heartbeat_interval();
+  auto last_sent = std::chrono::steady_clock::now();
+  bool ok = true;
+  for (;;) {
+    std::string out;
+    bool complete = draining;
+    while (!complete && out.size() < (256u << 10)) {
+      std::optional<std::string> piece = body.Next();
+      if (!piece) complete = true;
+      if (!piece || piece->empty()) break;
+      out += *piece;
+    }
+    if (out.empty() && !complete && std::chrono::steady_clock::now() - last_sent >= beat)
+      out = body.Heartbeat();
+    if (!out.empty()) {
+      // A client that reads nothing for request_timeout is cut: its queue cannot grow for ever.
+      conn.stream.expires_after(Millis(config.request_timeout_seconds));
+      auto [ec, n] =
+          co_await asio::async_write(conn.stream, bhttp::make_chunk(asio::buffer(out)), kNoThrow);
+      if (ec) {
+        ok = false;
+        break;
+      }
+      bytes += out.size();
+      last_sent = std::chrono::steady_clock::now();
+      continue;  // more may have come while writing
+    }
+    if (complete) {
+      conn.stream.expires_after(Millis(config.request_timeout_seconds));
+      auto [ec, n] = co_await asio::async_write(conn.stream, bhttp::make_chunk_last(), kNoThrow);
+      ok = !ec;
+      break;
+    }
+    co_await Sleep(*conn.waker, last_sent + beat);
+  }
+  body.Close();
+  conn.waker.reset();
+  co_return ok;
+}
+
+asio::awaitable<Response> HttpServer::Impl::AwaitDeferred(Connection& conn,
+                                                          DeferredResponse& deferred,
+                                                          const std::string& request_id) {
+  deferred.Start(conn.MakeWake());
+  std::optional<Response> answer;
+  while (!answer) {
+    co_await Sleep(*conn.waker, deferred.deadline());
+    const bool final = draining || std::chrono::steady_clock::now() >= deferred.deadline();
+    answer = co_await asio::co_spawn(
+        pool,
+        [&deferred, final, &request_id]() -> asio::awaitable<std::optional<Response>> {
+          try {
+            auto r = deferred.Check(final);
+            if (r || !final) co_return r;
+          } catch (const std::exception& e) {
+            spdlog::error("request {}: a long-poll check failed: {}", request_id, e.what());
+          }
+          co_return DetailError(
+              500, "Internal server error; quote request id " + request_id + " to the operators");
+        },
+        asio::use_awaitable);
+  }
+  deferred.Close();
+  conn.waker.reset();
+  co_return std::move(*answer);
+}
+
 asio::awaitable<boost::system::error_code> HttpServer::Impl::ReadBody(
     Connection& conn, beast::flat_buffer& buffer,
     bhttp::request_parser<bhttp::string_body>& parser) {
@@ -493,6 +607,10 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
           }
         }
         if (!close_after) response = co_await Dispatch(match, parser.get(), peer, request_id);
+        if (response.deferred) {
+          auto deferred = std::move(response.deferred);
+          response = co_await AwaitDeferred(*conn, *deferred, request_id);
+        }
       }
       if (!parser.get().keep_alive()) close_after = true;
     }
@@ -509,7 +627,21 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
     std::size_t bytes = 0;
     bool sent = true, keep_alive = true;
     conn->stream.expires_after(Millis(config.request_timeout_seconds));
-    if (response.file) {
+    if (response.stream) {
+      close_after = true;  // the stream's end is the connection's
+      bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), 11};
+      decorate(res);
+      res.set(bhttp::field::cache_control, "no-cache");
+      res.set("X-Accel-Buffering", "no");  // nginx in front: pass each event on at once
+      res.chunked(true);
+      keep_alive = false;
+      bhttp::response_serializer<bhttp::empty_body> header(res);
+      auto [header_ec, header_n] =
+          co_await bhttp::async_write_header(conn->stream, header, kNoThrow);
+      sent = !header_ec && !head_only && co_await SendStream(*conn, *response.stream, bytes);
+      if (header_ec || head_only) response.stream->Close();
+      response.stream.reset();
+    } else if (response.file) {
       bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), 11};
       decorate(res);
       res.content_length(response.file->length);

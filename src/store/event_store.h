@@ -42,6 +42,8 @@ class EventStore {
   // Returns when an event may have been appended since the last call — by this process, or on
   // PostgreSQL by any node (LISTEN/NOTIFY) — or when `timeout` passed. May return early.
   virtual void WaitForEvents(std::chrono::milliseconds timeout) = 0;
+  // Makes a WaitForEvents in progress (or the next one) return at once: stopping its thread.
+  virtual void Wake() = 0;
 };
 
 }  // namespace sfapid

@@ -59,6 +59,7 @@ const Entry kTable[] = {
     {"POST", "/storage/globus/transfer", kYellow, kCreates},
     {"GET", "/storage/globus/transfer/{id}", kGreen},
     {"DELETE", "/storage/globus/transfer/{id}", kYellow},
+    {"GET", "/events", kGreen},
 };
 
 }  // namespace

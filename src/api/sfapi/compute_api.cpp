@@ -5,9 +5,11 @@
 
 #include "api/openapi/operation.h"
 #include "api/request_model.h"
+#include "api/sfapi/long_poll.h"
 #include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
 #include "backends/scheduler/job_fields.h"
+#include "domain/job_state.h"
 
 namespace sfapid::sfapi {
 
@@ -106,6 +108,28 @@ http::Response JobsReply(const Result<JobsAnswer>& answer) {
   return http::Response::Text(200, std::move(body), "application/json");
 }
 
+// The state a long-poll waits on: every row's state (an array has one per task), and whether all
+// have ended. An error answer has none (nothing to wait on).
+struct JobsState {
+  std::string states;
+  bool ended = true;
+};
+JobsState StateOfJobs(const Result<JobsAnswer>& answer) {
+  JobsState out;
+  if (!answer || !answer->ok || answer->rows.empty()) return out;
+  for (const auto& row : answer->rows) {
+    boost::system::error_code ec;
+    const json::value v = json::parse(*row, ec);
+    const json::value* state = !ec && v.is_object() ? v.as_object().if_contains("state") : nullptr;
+    const std::string text = state && state->is_string() ? std::string(state->as_string()) : "";
+    const auto parsed = ParseSacctJobState(text);
+    const std::string name = parsed ? std::string(JobStateName(*parsed)) : text;
+    out.states += (out.states.empty() ? "" : ",") + name;
+    out.ended = out.ended && parsed && IsTerminal(*parsed);
+  }
+  return out;
+}
+
 // kwargs=name=value, each item exactly one '=' with something on both sides (spec §3).
 std::optional<http::Response> ReadFilters(const http::Request& req, JobQuery& q) {
   for (const auto& kv : http::AllParams(req.query, "kwargs")) {
@@ -139,6 +163,8 @@ void AddComputeRoutes(ApiContext& ctx) {
   AddSchemas(ctx.schemas);
   const std::string p = std::string(kPrefix) + "/compute/jobs/{machine}";
   ComputeService& compute = ctx.compute;
+  EventHub& events = ctx.events;
+  const EventsConfig& events_config = ctx.events_config;
 
   ctx.router.Add(
       {.method = "GET",
@@ -180,21 +206,36 @@ void AddComputeRoutes(ApiContext& ctx) {
       {.method = "GET",
        .pattern = p + "/{jobid}",
        .handler =
-           [&compute](http::Request& req) {
+           [&compute, &events, &events_config](http::Request& req) {
              JobQuery q;
              if (auto bad = ReadViewFlags(req, q)) return *bad;
-             return JobsReply(compute.Jobs(req.principal->user, req.PathParam("machine"), q,
-                                           req.PathParam("jobid")));
+             auto poll = ReadLongPoll(req, events_config.max_wait_seconds);
+             if (auto* bad = std::get_if<http::Response>(&poll)) return std::move(*bad);
+             const std::string user = req.principal->user;
+             const std::string machine = req.PathParam("machine");
+             const std::string jobid = req.PathParam("jobid");
+             auto read = [&compute, user, machine, jobid, q]() -> PollSnapshot {
+               auto answer = compute.Jobs(user, machine, q, jobid);
+               const JobsState state = StateOfJobs(answer);
+               return {JobsReply(answer), state.states, state.ended};
+             };
+             const auto& params = std::get<std::optional<LongPollParams>>(poll);
+             if (!params) return read().response;
+             // A job's events name it machine/jobid; an array task's are its array's.
+             return LongPoll(events, user, "job", machine + "/" + jobid.substr(0, jobid.find('_')),
+                             *params, read);
            },
        .execution = http::Execution::kBlocking,
-       .operation = JobsOp("Read Job", "read_job_compute_jobs__machine___jobid__get")
-                        .PathParam("jobid", "The job id, e.g. 123 or 123_4 (an array task)")
-                        .QueryParam("sacct", {{"type", "boolean"}, {"default", false}},
-                                    "If true, use sacct, otherwise squeue")
-                        .QueryParam("cached", {{"type", "boolean"}, {"default", true}},
-                                    "If false, nothing older than the request is returned")
-                        .Returns(Ref("QueueOutput"))
-                        .Build()});
+       .operation =
+           WithLongPoll(JobsOp("Read Job", "read_job_compute_jobs__machine___jobid__get")
+                            .PathParam("jobid", "The job id, e.g. 123 or 123_4 (an array task)")
+                            .QueryParam("sacct", {{"type", "boolean"}, {"default", false}},
+                                        "If true, use sacct, otherwise squeue")
+                            .QueryParam("cached", {{"type", "boolean"}, {"default", true}},
+                                        "If false, nothing older than the request is returned"),
+                        "a Slurm state name such as RUNNING or COMPLETED")
+               .Returns(Ref("QueueOutput"))
+               .Build()});
 
   ctx.router.Add(
       {.method = "POST",

@@ -142,6 +142,7 @@ void AddSfapiRoutes(ApiContext& ctx) {
   AddReservationRoutes(ctx);
   AddTasksRoutes(ctx);
   AddStorageRoutes(ctx);
+  AddEventRoutes(ctx);
   ApplyAccessLevels(ctx);
   AddDocumentationRoutes(ctx);  // last: it documents what came before
 }

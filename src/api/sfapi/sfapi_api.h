@@ -15,6 +15,7 @@
 #include "core/accounts/group_service.h"
 #include "core/commands/command_service.h"
 #include "core/compute/compute_service.h"
+#include "core/events/event_hub.h"
 #include "core/files/file_service.h"
 #include "core/files/file_stream.h"
 #include "core/files/resumable_uploads.h"
@@ -54,6 +55,8 @@ struct ApiContext {
   GroupService& groups;
   ReservationService& reservations;
   ReservationLifecycle& reservation_lifecycle;  // woken when a request needs it at once
+  EventHub& events;                             // the event stream and long-poll (sfapid extension)
+  const EventsConfig& events_config;
 };
 
 void AddStatusRoutes(ApiContext& ctx);
@@ -68,6 +71,8 @@ void AddStorageRoutes(ApiContext& ctx);
 void AddComputeRoutes(ApiContext& ctx);
 // sfapid extension: advance reservations under /compute/reservations (docs/reservations.md).
 void AddReservationRoutes(ApiContext& ctx);
+// sfapid extension: the caller's events as Server-Sent Events (docs/events.md).
+void AddEventRoutes(ApiContext& ctx);
 // The OpenAPI document of everything registered before it, and Swagger UI over it.
 void AddDocumentationRoutes(ApiContext& ctx);
 

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 
 #include "api/openapi/operation.h"
+#include "api/sfapi/long_poll.h"
 #include "api/sfapi/sfapi_api.h"
 #include "http/errors.h"
 
@@ -39,6 +40,8 @@ void AddTasksRoutes(ApiContext& ctx) {
                                       {"required", json::array{"tasks"}},
                                       {"properties", {{"tasks", openapi::ArrayOf(Ref("Task"))}}}};
   TaskEngine& tasks = ctx.tasks;
+  EventHub& events = ctx.events;
+  const EventsConfig& events_config = ctx.events_config;
   const std::string p = std::string(kPrefix) + "/tasks";
 
   ctx.router.Add(
@@ -56,22 +59,33 @@ void AddTasksRoutes(ApiContext& ctx) {
        .operation =
            Operation("Read Tasks", "tasks", "read_tasks_tasks_get").Returns(Ref("Tasks")).Build()});
 
-  ctx.router.Add({.method = "GET",
-                  .pattern = p + "/{id}",
-                  .handler =
-                      [&tasks](http::Request& req) {
-                        auto t = tasks.Get(req.PathParam("id"), req.principal->user);
-                        if (!t)
-                          return t.status().code() == Code::kNotFound
-                                     ? TaskNotFound(req.PathParam("id"))
-                                     : http::FromStatus(t.status());
-                        return http::Response::Json(TaskJson(*t));
-                      },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Read Task", "tasks", "read_task_tasks__id__get")
-                                   .PathParam("id", "The task id")
-                                   .Returns(Ref("Task"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "GET",
+       .pattern = p + "/{id}",
+       .handler =
+           [&tasks, &events, &events_config](http::Request& req) {
+             auto poll = ReadLongPoll(req, events_config.max_wait_seconds);
+             if (auto* bad = std::get_if<http::Response>(&poll)) return std::move(*bad);
+             const std::string id = req.PathParam("id");
+             const std::string user = req.principal->user;
+             auto read = [&tasks, id, user]() -> PollSnapshot {
+               auto t = tasks.Get(id, user);
+               if (!t)
+                 return {t.status().code() == Code::kNotFound ? TaskNotFound(id)
+                                                              : http::FromStatus(t.status()),
+                         "", true};
+               return {http::Response::Json(TaskJson(*t)), t->status, t->status != "new"};
+             };
+             const auto& params = std::get<std::optional<LongPollParams>>(poll);
+             if (!params) return read().response;
+             return LongPoll(events, user, "task", id, *params, read);
+           },
+       .execution = http::Execution::kBlocking,
+       .operation = WithLongPoll(Operation("Read Task", "tasks", "read_task_tasks__id__get")
+                                     .PathParam("id", "The task id"),
+                                 "new, completed, failed or cancelled")
+                        .Returns(Ref("Task"))
+                        .Build()});
 
   ctx.router.Add(
       {.method = "DELETE",

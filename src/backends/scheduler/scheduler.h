@@ -96,9 +96,19 @@ struct PlacedReservation {
   std::vector<std::string> unix_users;
 };
 
+// A job's state as it moves before its end (PENDING, RUNNING, ...): for the event stream. Ends
+// are reported as FinishedJob, once.
+struct JobStateChange {
+  std::string system;
+  std::string jobid;  // "123", or "123_4" for an array task
+  std::string user;   // the API user who submitted it
+  std::string state;  // Slurm's name
+};
+
 class Scheduler {
  public:
   using JobEndedHandler = std::function<void(const FinishedJob&)>;
+  using JobStateHandler = std::function<void(const JobStateChange&)>;
 
   virtual ~Scheduler() = default;
   // "local" or "slurm": for messages.
@@ -109,6 +119,9 @@ class Scheduler {
   // Called once for every job that ends (at least once, also for jobs that ended while sfapid was
   // down). Set before Start().
   virtual void SetJobEndedHandler(JobEndedHandler handler) = 0;
+  // Called when a job's state changes before it ends, as far as the backend sees it (at least
+  // once: a restart may report a state again). Set before Start(). Optional for a backend.
+  virtual void SetJobStateHandler(JobStateHandler) {}
   virtual void Start() = 0;
   virtual void Stop() = 0;
 

@@ -12,6 +12,7 @@
 #include "core/compute/job_changes.h"
 #include "core/compute/job_task_result.h"
 #include "core/compute/submission_takeover.h"
+#include "store/job_events.h"
 #include "util/one_line.h"
 
 namespace sfapid {
@@ -72,6 +73,13 @@ void ComputeService::Start() {
       if (Status s = callbacks_.JobEnded(job); !s.ok())
         spdlog::error("job {} on {} ended but could not be recorded: {}", job.jobid, job.system,
                       s.message());
+    });
+    scheduler->SetJobStateHandler([this](const JobStateChange& change) {
+      auto appended =
+          events_.AppendEvent(JobEvent(change.system, change.jobid, change.user, change.state, ""));
+      if (!appended)
+        spdlog::warn("job {} on {} is {}, but its event was not recorded: {}", change.jobid,
+                     change.system, change.state, appended.status().message());
     });
     scheduler->Start();
   }

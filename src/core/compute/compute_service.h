@@ -16,6 +16,7 @@
 #include "core/compute/batch_job_spec.h"
 #include "core/tasks/task_engine.h"
 #include "store/auth_store.h"
+#include "store/event_store.h"
 
 namespace sfapid {
 
@@ -43,16 +44,18 @@ class ComputeService {
   // audit: where refused submissions are recorded (`sfapid audit`, outcome "job-refused").
   ComputeService(const std::vector<SystemConfig>& systems, RunAs& runas, TaskEngine& tasks,
                  std::map<std::string, Scheduler*> schedulers, CallbackService& callbacks,
-                 AccountService& accounts, AuthStore& audit)
+                 AccountService& accounts, AuthStore& audit, EventStore& events)
       : systems_(systems),
         runas_(runas),
         tasks_(tasks),
         schedulers_(std::move(schedulers)),
         callbacks_(callbacks),
         accounts_(accounts),
-        audit_(audit) {}
+        audit_(audit),
+        events_(events) {}
 
-  // Starts every scheduler, reporting ended jobs to the callback service.
+  // Starts every scheduler, reporting ended jobs to the callback service (which records each end
+  // and its event once) and job state changes to the event stream.
   void Start();
   void Stop();
 
@@ -99,6 +102,7 @@ class ComputeService {
   CallbackService& callbacks_;
   AccountService& accounts_;
   AuthStore& audit_;
+  EventStore& events_;
 };
 
 }  // namespace sfapid

@@ -1,5 +1,7 @@
 #include "store/sql/sql_compute_store.h"
 
+#include "store/job_events.h"
+#include "store/sql/sql_event_store.h"
 #include "store/sql/time_columns.h"
 
 namespace sfapid::sql {
@@ -72,18 +74,30 @@ CallbackDelivery DeliveryRow(const Statement& s) {
 Result<bool> SqlComputeStore::RecordUsage(const FinishedJob& j) {
   // Whole node-seconds, so that sums are exact (NodeHours() is the same charge in hours).
   const auto node_seconds = static_cast<int64_t>(j.NodeHours() * 3600.0 + 0.5);
-  std::lock_guard lock(pool_);
-  // Nothing on the (system, jobid) key: schedulers report an end at least once, we charge once.
-  auto stmt = db_.Prepare(std::string("INSERT INTO finished_jobs(") + kJobColumns +
-                          ", node_seconds, recorded_at) "
-                          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                          "ON CONFLICT DO NOTHING");
-  if (!stmt) return stmt.status();
-  stmt->Bind(1, j.system).Bind(2, j.jobid).Bind(3, j.user).Bind(4, j.account).Bind(5, j.state);
-  stmt->Bind(6, j.exit_code).Bind(7, j.submit_time).Bind(8, j.start_time).Bind(9, j.end_time);
-  stmt->Bind(10, static_cast<int64_t>(j.nodes)).Bind(11, node_seconds).Bind(12, ToUnix(Now()));
-  if (Status s = stmt->Run(); !s.ok()) return s;
-  return db_.Changes() > 0;
+  bool recorded = false;
+  {
+    std::lock_guard lock(pool_);
+    // The end and its event commit together, once: schedulers report an end at least once, the
+    // (system, jobid) key lets one insert through, and only that one appends the event.
+    Status done = db_.InTransaction([&]() -> Status {
+      auto stmt = db_.Prepare(std::string("INSERT INTO finished_jobs(") + kJobColumns +
+                              ", node_seconds, recorded_at) "
+                              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                              "ON CONFLICT DO NOTHING");
+      if (!stmt) return stmt.status();
+      stmt->Bind(1, j.system).Bind(2, j.jobid).Bind(3, j.user).Bind(4, j.account);
+      stmt->Bind(5, j.state).Bind(6, j.exit_code).Bind(7, j.submit_time);
+      stmt->Bind(8, j.start_time).Bind(9, j.end_time).Bind(10, static_cast<int64_t>(j.nodes));
+      stmt->Bind(11, node_seconds).Bind(12, ToUnix(Now()));
+      if (Status s = stmt->Run(); !s.ok()) return s;
+      recorded = db_.Changes() > 0;
+      if (!recorded) return Status::Ok();
+      return AppendEventIn(db_, JobEvent(j.system, j.jobid, j.user, j.state, j.exit_code)).status();
+    });
+    if (!done.ok()) return done;
+  }
+  if (recorded) NoteEventAppended();
+  return recorded;
 }
 
 Result<std::optional<FinishedJob>> SqlComputeStore::GetFinishedJob(const std::string& system,

@@ -19,38 +19,53 @@ EventRecord ReadEvent(const Statement& s) {
 
 }  // namespace
 
+// One per process: every store's appends wake the waiter (more than one store in a process is
+// only seen in tests, where a spurious wake-up costs a read).
+static int AppendedFd() {
+  static const UniqueFd fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  return fd.get();
+}
+
+Result<int64_t> AppendEventIn(Database& db, const EventRecord& e) {
+  if (IsPostgres(db)) {
+    // One append at a time across nodes, so that ids commit in order and a reader that saw id N
+    // never later finds a smaller one (an identity column alone does not promise that). A
+    // transaction-scoped advisory lock: it does not wait behind VACUUM as a table lock would.
+    if (Status s = db.Exec("SELECT pg_advisory_xact_lock(7261627)"); !s.ok()) return s;
+  }
+  auto stmt = db.Prepare(
+      "INSERT INTO events(created_ms, owner, kind, object_id, data) "
+      "VALUES(?1, ?2, ?3, ?4, ?5) RETURNING id");
+  if (!stmt) return stmt.status();
+  stmt->Bind(1, NowUnixMs()).Bind(2, e.owner).Bind(3, e.kind).Bind(4, e.object_id);
+  stmt->Bind(5, e.data);
+  auto id = stmt->RunReturningId();
+  if (!id) return id;
+  // Delivered to every listening node when the transaction commits.
+  if (IsPostgres(db))
+    if (Status s = db.Exec(std::string("NOTIFY ") + SqlEventStore::kChannel); !s.ok()) return s;
+  return id;
+}
+
+void NoteEventAppended() {
+  const uint64_t one = 1;
+  (void)!::write(AppendedFd(), &one, sizeof one);
+}
+
 SqlEventStore::SqlEventStore(ConnectionPool& pool, std::string listen_url)
-    : db_(pool),
-      pool_(pool),
-      listen_url_(std::move(listen_url)),
-      appended_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+    : db_(pool), pool_(pool), listen_url_(std::move(listen_url)) {}
 
 Result<int64_t> SqlEventStore::AppendEvent(const EventRecord& e) {
   Result<int64_t> id = Status::Internal("not appended");
   {
     std::lock_guard lock(pool_);
-    const bool postgres = IsPostgres(db_);
     Status done = db_.InTransaction([&]() -> Status {
-      // One append at a time across nodes, so that ids commit in order and a reader that saw id N
-      // can never later find a smaller one (an identity column alone does not promise that).
-      if (postgres)
-        if (Status s = db_.Exec("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE"); !s.ok()) return s;
-      auto stmt = db_.Prepare(
-          "INSERT INTO events(created_ms, owner, kind, object_id, data) "
-          "VALUES(?1, ?2, ?3, ?4, ?5) RETURNING id");
-      if (!stmt) return stmt.status();
-      stmt->Bind(1, NowUnixMs()).Bind(2, e.owner).Bind(3, e.kind).Bind(4, e.object_id);
-      stmt->Bind(5, e.data);
-      id = stmt->RunReturningId();
-      if (!id) return id.status();
-      // Delivered to every listening node when this transaction commits.
-      if (postgres) return db_.Exec(std::string("NOTIFY ") + kChannel);
-      return Status::Ok();
+      id = AppendEventIn(db_, e);
+      return id.status();
     });
     if (!done.ok()) return done;
   }
-  const uint64_t one = 1;
-  (void)!::write(appended_.get(), &one, sizeof one);
+  NoteEventAppended();
   return id;
 }
 
@@ -113,11 +128,11 @@ void SqlEventStore::WaitForEvents(std::chrono::milliseconds timeout) {
       next_listen_try_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     }
   }
-  pollfd fds[2] = {{appended_.get(), POLLIN, 0}, {listener_ ? listener_->socket() : -1, POLLIN, 0}};
+  pollfd fds[2] = {{AppendedFd(), POLLIN, 0}, {listener_ ? listener_->socket() : -1, POLLIN, 0}};
   if (::poll(fds, listener_ ? 2 : 1, static_cast<int>(timeout.count())) <= 0) return;
   if (fds[0].revents) {
     uint64_t count;
-    (void)!::read(appended_.get(), &count, sizeof count);
+    (void)!::read(AppendedFd(), &count, sizeof count);
   }
   if (listener_ && fds[1].revents && !listener_->Consume()) {
     spdlog::warn("events: the LISTEN connection to PostgreSQL was lost; reconnecting");

@@ -13,6 +13,14 @@
 
 namespace sfapid::sql {
 
+// Appends inside the caller's transaction, so that a change and its event commit together (or
+// neither does): takes the append-order lock, inserts, and on PostgreSQL NOTIFYs. It must be the
+// transaction's last statement (the lock is held to its end, so keep that short), and the caller
+// calls NoteEventAppended() once the transaction committed.
+Result<int64_t> AppendEventIn(Database& db, const EventRecord& event);
+// Wakes this process's waiter (WaitForEvents) after an append committed.
+void NoteEventAppended();
+
 class SqlEventStore : public EventStore {
  public:
   // listen_url: the PostgreSQL database to LISTEN on; "" on SQLite (one node; the waiter also
@@ -26,6 +34,7 @@ class SqlEventStore : public EventStore {
   Result<int64_t> FirstEventId() override;
   Result<int> PurgeEventsBefore(int64_t before_ms) override;
   void WaitForEvents(std::chrono::milliseconds timeout) override;
+  void Wake() override { NoteEventAppended(); }
 
   static constexpr const char* kChannel = "sfapid_events";
 
@@ -34,7 +43,6 @@ class SqlEventStore : public EventStore {
   Database& db_;
   ConnectionPool& pool_;
   const std::string listen_url_;
-  UniqueFd appended_;   // eventfd: this process appended
   std::mutex wait_mu_;  // one waiter at a time (the event hub)
   std::unique_ptr<PostgresListener> listener_;
   std::chrono::steady_clock::time_point next_listen_try_{};

@@ -1,5 +1,8 @@
 #include "store/sql/sql_task_store.h"
 
+#include <boost/json.hpp>
+
+#include "store/sql/sql_event_store.h"
 #include "store/sql/time_columns.h"
 
 namespace sfapid::sql {
@@ -35,24 +38,73 @@ std::optional<int64_t> ParseId(const std::string& id) {
   return v;
 }
 
+// What a task's event says: the state it reached and what kind of task it is.
+EventRecord TaskEvent(const std::string& id, const std::string& owner, const std::string& kind,
+                      const std::string& system, const std::string& status) {
+  return {0,
+          0,
+          owner,
+          "task",
+          id,
+          boost::json::serialize(boost::json::object{
+              {"task_id", id}, {"status", status}, {"task_kind", kind}, {"system", system}})};
+}
+
+struct Changed {
+  std::string owner, kind, system;
+};
+
+Changed ChangedRow(const Statement& s) { return {s.Text(0), s.Text(1), s.Text(2)}; }
+
 }  // namespace
+
+Result<bool> SqlTaskStore::EndWithEvent(const std::string& update,
+                                        const std::function<void(Statement&)>& bind,
+                                        const std::string& id, const std::string& status) {
+  bool ended = false;
+  {
+    std::lock_guard lock(pool_);
+    // The change and its event commit together: a crash cannot keep one and lose the other.
+    Status done = db_.InTransaction([&]() -> Status {
+      auto changed =
+          db_.Query<Changed>(update + " RETURNING owner, kind, system", bind, &ChangedRow);
+      if (!changed) return changed.status();
+      ended = changed->size() == 1;
+      if (!ended) return Status::Ok();
+      const Changed& c = changed->front();
+      return AppendEventIn(db_, TaskEvent(id, c.owner, c.kind, c.system, status)).status();
+    });
+    if (!done.ok()) return done;
+  }
+  if (ended) NoteEventAppended();
+  return ended;
+}
 
 Result<std::string> SqlTaskStore::CreateTask(const std::string& owner, const std::string& kind,
                                              const std::string& system, const std::string& node,
                                              TimePoint lease_until) {
-  std::lock_guard lock(pool_);
-  auto stmt = db_.Prepare(
-      "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at, node, "
-      "lease_until) VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4, ?5, ?6) RETURNING id");
-  if (!stmt) return stmt.status();
-  auto id = stmt->Bind(1, owner)
-                .Bind(2, kind)
-                .Bind(3, system)
-                .Bind(4, ToUnix(Now()))
-                .Bind(5, node)
-                .Bind(6, ToUnix(lease_until))
-                .RunReturningId();
-  if (!id) return id.status();
+  Result<int64_t> id = Status::Internal("not created");
+  {
+    std::lock_guard lock(pool_);
+    Status done = db_.InTransaction([&]() -> Status {
+      auto stmt = db_.Prepare(
+          "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at, node, "
+          "lease_until) VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4, ?5, ?6) RETURNING id");
+      if (!stmt) return stmt.status();
+      id = stmt->Bind(1, owner)
+               .Bind(2, kind)
+               .Bind(3, system)
+               .Bind(4, ToUnix(Now()))
+               .Bind(5, node)
+               .Bind(6, ToUnix(lease_until))
+               .RunReturningId();
+      if (!id) return id.status();
+      return AppendEventIn(db_, TaskEvent(std::to_string(*id), owner, kind, system, "new"))
+          .status();
+    });
+    if (!done.ok()) return done;
+  }
+  NoteEventAppended();
   return std::to_string(*id);
 }
 
@@ -60,16 +112,17 @@ Result<bool> SqlTaskStore::UpdateTask(const std::string& id, const std::string& 
                                       const std::optional<std::string>& result) {
   auto n = ParseId(id);
   if (!n) return Status::NotFound("no task " + id);
-  std::lock_guard lock(pool_);
-  auto stmt = db_.Prepare(
-      "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4 WHERE id = ?1 AND status = "
-      "'new'");
-  if (!stmt) return stmt.status();
-  if (Status s =
-          stmt->Bind(1, *n).Bind(2, status).BindOptional(3, result).Bind(4, ToUnix(Now())).Run();
-      !s.ok())
-    return s;
-  return db_.Changes() == 1;
+  const std::string sql =
+      "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'new'";
+  auto bind = [&](Statement& st) {
+    st.Bind(1, *n).Bind(2, status).BindOptional(3, result).Bind(4, ToUnix(Now()));
+  };
+  if (status == "new") {  // a partial result: no state change, no event
+    std::lock_guard lock(pool_);
+    if (Status s = db_.Run(sql, bind); !s.ok()) return s;
+    return db_.Changes() == 1;
+  }
+  return EndWithEvent(sql, bind, id, status);
 }
 
 Result<TaskRecord> SqlTaskStore::GetTask(const std::string& id) {
@@ -122,17 +175,15 @@ Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::st
                                            const std::string& result) {
   auto n = ParseId(task.id);
   if (!n) return Status::NotFound("no task " + task.id);
-  std::lock_guard lock(pool_);
   // Conditional on what was read: a node that renewed in between keeps its task.
-  if (Status s = db_.Run("UPDATE tasks SET status = ?6, result = ?4, updated_at = ?5 "
-                         "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3",
-                         [&](Statement& st) {
-                           st.Bind(1, *n).Bind(2, task.node).Bind(3, ToUnix(task.lease_until));
-                           st.Bind(4, result).Bind(5, ToUnix(Now())).Bind(6, status);
-                         });
-      !s.ok())
-    return s;
-  return db_.Changes() == 1;
+  return EndWithEvent(
+      "UPDATE tasks SET status = ?6, result = ?4, updated_at = ?5 "
+      "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3",
+      [&](Statement& st) {
+        st.Bind(1, *n).Bind(2, task.node).Bind(3, ToUnix(task.lease_until));
+        st.Bind(4, result).Bind(5, ToUnix(Now())).Bind(6, status);
+      },
+      task.id, status);
 }
 
 Result<int> SqlTaskStore::PurgeTasks(TimePoint ended_before) {

@@ -25,6 +25,10 @@ class SqlTaskStore : public TaskStore {
   Result<int> PurgeTasks(TimePoint ended_before) override;
 
  private:
+  // Runs a conditional UPDATE that ends a task and, when it changed the row, appends the task's
+  // event in the same transaction. Whether it changed the row.
+  Result<bool> EndWithEvent(const std::string& update, const std::function<void(Statement&)>& bind,
+                            const std::string& id, const std::string& status);
   Database& db_;
   ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it
 };

@@ -175,6 +175,7 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   next_id_ = first + static_cast<int64_t>(jobs.size());
   for (auto& job : jobs) {
     active_.insert(job.id);
+    NoteState(job);
     jobs_.emplace(job.id, std::move(job));
   }
   wake_flag_ = true;

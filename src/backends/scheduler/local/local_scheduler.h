@@ -20,6 +20,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "backends/scheduler/local/job_factory.h"
@@ -43,6 +44,7 @@ class LocalScheduler : public Scheduler {
   Status Health() override;
 
   void SetJobEndedHandler(JobEndedHandler handler) override { on_end_ = std::move(handler); }
+  void SetJobStateHandler(JobStateHandler handler) override { on_state_ = std::move(handler); }
   // Loads the jobs of earlier runs and starts the scheduling loop. Jobs that ended while sfapid was
   // down are recorded now.
   void Start() override;
@@ -108,6 +110,13 @@ class LocalScheduler : public Scheduler {
   std::thread loop_;
   int lock_fd_ = -1;  // flock on the spool: one server per spool
   JobEndedHandler on_end_;
+  JobStateHandler on_state_;
+  // States to report (under mu_; reported by the loop outside it), and the last reported state of
+  // each job not ended yet, so that a change of reason alone is not reported.
+  std::vector<JobStateChange> state_changes_;
+  std::unordered_map<int64_t, JobState> reported_state_;
+  void NoteState(const local::LocalJob& job);  // under mu_
+  void ReportStates();
 };
 
 }  // namespace sfapid

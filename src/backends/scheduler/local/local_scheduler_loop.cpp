@@ -35,8 +35,10 @@ void LocalScheduler::Loop() {
       Tick(NowSeconds(), changed);
       if (Status s = table_->Update(changed); !s.ok())
         spdlog::error("{}: local scheduler cannot save job state: {}", system_.name, s.message());
+      for (const LocalJob* job : changed) NoteState(*job);
       PurgeIfDue(NowSeconds());
     }
+    ReportStates();
     ReportEnded();
   }
 }
@@ -182,6 +184,28 @@ bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
   job.start_time = now;
   if (job.eligible_time == 0) job.eligible_time = now;
   return true;
+}
+
+void LocalScheduler::NoteState(const local::LocalJob& job) {
+  if (IsTerminal(job.state)) {  // its end is reported as such
+    reported_state_.erase(job.id);
+    return;
+  }
+  auto [it, fresh] = reported_state_.try_emplace(job.id, job.state);
+  if (!fresh && it->second == job.state) return;
+  it->second = job.state;
+  state_changes_.push_back(
+      {system_.name, job.DisplayId(), job.user, std::string(JobStateName(job.state))});
+}
+
+void LocalScheduler::ReportStates() {
+  std::vector<JobStateChange> changes;
+  {
+    std::unique_lock lock(mu_);
+    changes.swap(state_changes_);
+  }
+  if (on_state_)
+    for (const auto& c : changes) on_state_(c);
 }
 
 void LocalScheduler::ReportEnded() {

@@ -111,8 +111,8 @@ class ComputeServiceTest : public ::testing::Test {
   UnixGroupDirectory groups_directory_;
   GroupService groups_{config_.accounts, store_->accounts(), users_, groups_directory_, false};
   AccountService accounts_{config_.accounts, store_->accounts(), users_, groups_};
-  ComputeService compute_{systems_,   runas_,    tasks_,        {{"perlmutter", &scheduler_}},
-                          callbacks_, accounts_, store_->auth()};
+  ComputeService compute_{systems_,   runas_,    tasks_,         {{"perlmutter", &scheduler_}},
+                          callbacks_, accounts_, store_->auth(), store_->events()};
 };
 
 TEST_F(ComputeServiceTest, AnInlineScriptIsWrittenAsTheUserThenSubmitted) {

@@ -3,6 +3,7 @@
 // waiter by an append.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <limits>
 #include <thread>
@@ -59,8 +60,37 @@ TEST_F(EventStoreTest, PurgedEventsAreGoneAndTheirIdsNeverComeBack) {
   ASSERT_TRUE(purged);
   EXPECT_EQ(*purged, 2);
   EXPECT_EQ(*events().FirstEventId(), 0);
-  EXPECT_EQ(*events().LastEventId(), last);  // the counter stays: a resume can tell it lost some
-  EXPECT_GT(Append("alice", "t3"), last);
+  const int64_t next = Append("alice", "t3");
+  EXPECT_GT(next, last);
+  EXPECT_EQ(*events().FirstEventId(), next);  // a resume from `last - 1` can tell it lost one
+}
+
+TEST_F(EventStoreTest, ATaskIsAnEventWhenMadeAndWhenItEndsOnlyOnce) {
+  auto id = store_->tasks().CreateTask("alice", "command", "perlmutter", "node-a", Now());
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(*store_->tasks().UpdateTask(*id, "new", std::string("partial")));
+  ASSERT_TRUE(*store_->tasks().UpdateTask(*id, "completed", std::string("{}")));
+  EXPECT_FALSE(*store_->tasks().UpdateTask(*id, "failed", std::string("{}")));  // already ended
+  auto got = events().EventsOfAfter("alice", 0, 10);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].kind, "task");
+  EXPECT_EQ((*got)[0].object_id, *id);
+  EXPECT_EQ(boost::json::parse((*got)[0].data),
+            boost::json::parse(R"({"task_id":")" + *id +
+                               R"(","status":"new","task_kind":"command","system":"perlmutter"})"));
+  EXPECT_EQ(boost::json::parse((*got)[1].data).at("status"), "completed");
+}
+
+TEST_F(EventStoreTest, WakeEndsAWaitAtOnce) {
+  std::thread waker([this] {
+    std::this_thread::sleep_for(50ms);
+    events().Wake();
+  });
+  const auto before = std::chrono::steady_clock::now();
+  events().WaitForEvents(60s);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);
+  waker.join();
 }
 
 TEST_F(EventStoreTest, AnAppendWakesTheWaiter) {
