@@ -195,6 +195,14 @@ class ExampleTest(unittest.TestCase):
         with open(target, "rb") as f:
             self.assertEqual(hashlib.sha256(f.read()).hexdigest(), hashlib.sha256(data).hexdigest())
 
+    def test_watch_job_with_the_event_stream(self):
+        """Python only: the stream is an sfapid extension the bash examples leave out."""
+        out = self.run_example("python", "watch_job", "sleep 1; echo done")
+        jobid = re.search(r"submitted job (\d+)", out).group(1)
+        self.assertEqual([line for line in out.splitlines() if line.startswith("job ")],
+                         [f"job {jobid} PENDING", f"job {jobid} RUNNING",
+                          f"job {jobid} COMPLETED (exit code 0:0)"])
+
     def test_project_hours(self):
         for (kind,) in self.each():
             with self.subTest(kind):
