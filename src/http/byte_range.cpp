@@ -2,15 +2,11 @@
 
 #include <charconv>
 
+#include "http/header_value.h"
+
 namespace sfapid::http {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Digits only (no sign, no space): what the RFC's 1*DIGIT allows.
 std::optional<int64_t> Number(std::string_view s) {
@@ -33,8 +29,8 @@ bool UnitIsBytes(std::string_view unit) {
 RangeAnswer ParseRange(std::string_view header, int64_t size) {
   const RangeAnswer whole;
   const size_t eq = header.find('=');
-  if (eq == std::string_view::npos || !UnitIsBytes(Trim(header.substr(0, eq)))) return whole;
-  const std::string_view spec = Trim(header.substr(eq + 1));
+  if (eq == std::string_view::npos || !UnitIsBytes(TrimOws(header.substr(0, eq)))) return whole;
+  const std::string_view spec = TrimOws(header.substr(eq + 1));
   if (spec.find(',') != std::string_view::npos) return whole;  // several ranges: the whole file
   const size_t dash = spec.find('-');
   if (dash == std::string_view::npos) return whole;
