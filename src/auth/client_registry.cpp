@@ -168,26 +168,15 @@ Status ClientRegistry::Reload() {
 
 void ClientRegistry::Start() {
   if (Status s = Reload(); !s.ok()) spdlog::warn("loading API clients failed: {}", s.message());
-  thread_ = std::thread([this] {
-    std::unique_lock lock(wake_mu_);
-    const auto every = std::chrono::duration<double>(config_.client_refresh_seconds);
-    while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
-      lock.unlock();
-      if (Status s = Reload(); !s.ok())
-        spdlog::warn("refreshing API clients failed: {}", s.message());
-      lock.lock();
-    }
-  });
+  refresher_.Start(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(config_.client_refresh_seconds)),
+                   [this] {
+                     if (Status s = Reload(); !s.ok())
+                       spdlog::warn("refreshing API clients failed: {}", s.message());
+                   });
 }
 
-void ClientRegistry::Stop() {
-  {
-    std::lock_guard lock(wake_mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void ClientRegistry::Stop() { refresher_.Stop(); }
 
 std::shared_ptr<const RegisteredClient> ClientRegistry::Find(const std::string& client_id) const {
   std::lock_guard lock(mu_);

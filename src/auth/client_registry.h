@@ -4,19 +4,18 @@
 // by another process reaches live tokens within seconds.
 #pragma once
 
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "auth/key.h"
 #include "config/config.h"
 #include "store/auth_store.h"
 #include "util/cidr.h"
+#include "util/periodic_thread.h"
 
 namespace sfapid {
 
@@ -82,10 +81,7 @@ class ClientRegistry {
   AuthStore& store_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const RegisteredClient>> clients_;
-  std::mutex wake_mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread refresher_;
 };
 
 }  // namespace sfapid

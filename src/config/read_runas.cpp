@@ -11,9 +11,6 @@ void ReadRunAs(TableReader& root, RunAsConfig& out) {
     s.Read("login_shell_required", out.login_shell_required);
     s.ReadStrings("deny_accounts", out.deny_accounts);
     s.Read("worker_timeout_seconds", out.worker_timeout_seconds);
-    if (const toml::node* n = t->get("worker_timeout_seconds");
-        n && out.worker_timeout_seconds == 0)
-      s.Fail(*n, "worker_timeout_seconds", "must be more than 0 seconds");
     if (const toml::table* accounts = s.Table("accounts")) {
       for (const auto& [k, v] : *accounts) {
         if (!v.is_string())
@@ -22,6 +19,8 @@ void ReadRunAs(TableReader& root, RunAsConfig& out) {
       }
     }
     s.RejectUnknown();
+    s.Require(out.worker_timeout_seconds > 0, "worker_timeout_seconds",
+              "must be more than 0 seconds");
   }
 }
 

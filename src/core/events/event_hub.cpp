@@ -65,15 +65,7 @@ void EventHub::Dispatch(const EventRecord& e) {
   std::vector<std::shared_ptr<EventWatch>> watches;
   {
     std::lock_guard lock(mu_);
-    for (auto [it, end] = subscriptions_.equal_range(e.owner); it != end;) {
-      auto sub = it->second.lock();
-      if (!sub || sub->closed()) {
-        it = subscriptions_.erase(it);
-        continue;
-      }
-      subs.push_back(std::move(sub));
-      ++it;
-    }
+    subs = LiveSubscriptions(e.owner);
     for (auto [it, end] = watches_.equal_range({e.owner, e.kind, e.object_id}); it != end;) {
       if (auto w = it->second.lock()) watches.push_back(std::move(w));
       it = watches_.erase(it);  // a watch fires once
@@ -81,6 +73,21 @@ void EventHub::Dispatch(const EventRecord& e) {
   }
   for (auto& sub : subs) sub->Deliver(e);
   for (auto& w : watches) w->Fire();
+}
+
+std::vector<std::shared_ptr<EventSubscription>> EventHub::LiveSubscriptions(
+    const std::string& owner) {
+  std::vector<std::shared_ptr<EventSubscription>> live;
+  for (auto [it, end] = subscriptions_.equal_range(owner); it != end;) {
+    auto sub = it->second.lock();
+    if (!sub || sub->closed()) {
+      it = subscriptions_.erase(it);  // its stream ended
+      continue;
+    }
+    live.push_back(std::move(sub));
+    ++it;
+  }
+  return live;
 }
 
 void EventHub::Purge() {
@@ -98,17 +105,8 @@ Result<std::shared_ptr<EventSubscription>> EventHub::Subscribe(const std::string
                                                  static_cast<std::size_t>(config_.queue_events));
   {
     std::lock_guard lock(mu_);
-    int held = 0;
-    for (auto [it, end] = subscriptions_.equal_range(owner); it != end;) {
-      auto live = it->second.lock();
-      if (!live || live->closed()) {
-        it = subscriptions_.erase(it);
-        continue;
-      }
-      ++held;
-      ++it;
-    }
-    if (held >= config_.max_streams_per_user)
+    const auto held = LiveSubscriptions(owner).size();
+    if (held >= static_cast<std::size_t>(config_.max_streams_per_user))
       return Status::FailedPrecondition(
           "user " + owner + " has " + std::to_string(held) +
           " event streams open already (the most allowed); close one first");

@@ -65,6 +65,8 @@ class EventHub {
   void Loop();
   void Dispatch(const EventRecord& e);
   void Purge();
+  // The owner's subscriptions whose streams are still open (the others forgotten); under mu_.
+  std::vector<std::shared_ptr<EventSubscription>> LiveSubscriptions(const std::string& owner);
 
   EventStore& store_;
   const EventsConfig& config_;
