@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -67,7 +68,8 @@ std::string PeerAddress(const tcp::socket& socket) {
 struct Waker {
   explicit Waker(const asio::any_io_executor& ex) : timer(ex) {}
   asio::steady_timer timer;
-  bool woken = false;  // on the strand only
+  bool woken = false;     // on the strand only
+  bool readable = false;  // the hang-up watch fired (strand only)
 };
 
 struct Connection {
@@ -91,6 +93,42 @@ struct Connection {
     w->timer.cancel();
   }
 };
+
+// A stream or a long-poll reads nothing more from its client, so its socket turning readable
+// means the client hung up (or sent its next request early). The watch wakes the waiter, so that
+// a client gone is noticed at once, not at the next write: its stream no longer counts against
+// [events] max_streams_per_user, its long-poll no longer waits.
+void WatchForHangUp(Connection& conn) {
+  conn.stream.socket().async_wait(tcp::socket::wait_read, [w = std::weak_ptr<Waker>(conn.waker)](
+                                                              const boost::system::error_code& ec) {
+    auto waker = w.lock();
+    if (!waker || ec) return;
+    waker->readable = true;
+    Connection::WakeUp(waker);
+  });
+}
+
+// After a wake: whether the watch saw the client hang up. Bytes from the client (an early next
+// request) stay for the next read and end the watch; a spurious wake re-arms it.
+bool ClientHungUp(Connection& conn) {
+  if (!conn.waker->readable) return false;
+  conn.waker->readable = false;
+  char byte;
+  const ssize_t n = ::recv(conn.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return false;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    WatchForHangUp(conn);
+    return false;
+  }
+  return true;  // end of stream, or the connection failed
+}
+
+// Ends the watch before the session reads or closes the socket again.
+void EndHangUpWatch(Connection& conn) {
+  boost::system::error_code ignored;
+  conn.stream.socket().cancel(ignored);
+  conn.waker.reset();
+}
 
 // Sleeps until woken or `until`.
 asio::awaitable<void> Sleep(Waker& w, std::chrono::steady_clock::time_point until) {
@@ -420,6 +458,7 @@ asio::awaitable<bool> HttpServer::Impl::SendFileBody(Connection& conn, FileBody&
 asio::awaitable<bool> HttpServer::Impl::SendStream(Connection& conn, StreamBody& body,
                                                    std::size_t& bytes) {
   body.Start(conn.MakeWake());
+  WatchForHangUp(conn);
   const auto beat = body.heartbeat_interval();
   auto last_sent = std::chrono::steady_clock::now();
   bool ok = true;
@@ -454,9 +493,13 @@ asio::awaitable<bool> HttpServer::Impl::SendStream(Connection& conn, StreamBody&
       break;
     }
     co_await Sleep(*conn.waker, last_sent + beat);
+    if (ClientHungUp(conn)) {
+      ok = false;
+      break;
+    }
   }
   body.Close();
-  conn.waker.reset();
+  EndHangUpWatch(conn);
   co_return ok;
 }
 
@@ -464,9 +507,14 @@ asio::awaitable<Response> HttpServer::Impl::AwaitDeferred(Connection& conn,
                                                           DeferredResponse& deferred,
                                                           const std::string& request_id) {
   deferred.Start(conn.MakeWake());
+  WatchForHangUp(conn);
   std::optional<Response> answer;
   while (!answer) {
     co_await Sleep(*conn.waker, deferred.deadline());
+    if (ClientHungUp(conn)) {
+      answer = DetailError(499, "The client closed the connection before the answer");
+      break;
+    }
     const bool final = draining || std::chrono::steady_clock::now() >= deferred.deadline();
     answer = co_await asio::co_spawn(
         pool,
@@ -483,7 +531,7 @@ asio::awaitable<Response> HttpServer::Impl::AwaitDeferred(Connection& conn,
         asio::use_awaitable);
   }
   deferred.Close();
-  conn.waker.reset();
+  EndHangUpWatch(conn);
   co_return std::move(*answer);
 }
 
