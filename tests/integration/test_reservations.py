@@ -13,6 +13,7 @@ import threading
 import time
 
 from compute_helpers import ComputeTest, script
+from event_stream import EventStream
 from test_compute_callbacks import Receiver
 from harness import ModuleUsers, client_key, fetch_token
 
@@ -44,6 +45,10 @@ POLICY = {"enabled": True, "min_lead_hours": 0, "max_nodes": 2, "max_duration_ho
           "cancellation_notice_hours": 1, "charge_factor": 2}
 
 
+# Heartbeats often: a stream that has nothing more shows it within a second.
+EVENTS = "[events]\nheartbeat_seconds = 0.5\n"
+
+
 class ReservationTest(ComputeTest):
     """A 2-node cluster with POLICY, and projects: proj (PI alice, member bob), small (1 hour,
     PI alice), other (PI carol)."""
@@ -64,7 +69,7 @@ class ReservationTest(ComputeTest):
             f'pis = ["{USERS.accounts[pi]}"]\n'
             f'members = {json.dumps([USERS.accounts[m] for m in members])}\n'
             'admit_client_users = false\n'
-            for name, hours, pi, members in cls.projects) + cls.more_config
+            for name, hours, pi, members in cls.projects) + EVENTS + cls.more_config
         cls.systems = systems(cls.policy, cls.scheduler_lines)
         super().setUpClass()
         carol = USERS.accounts["carol"]
@@ -321,6 +326,33 @@ class Reservations(ReservationTest):
         r = self.call("GET", BASE + "?state=bogus")
         self.assertEqual(r.status, 422, r)
         self.assertEqual(r.json()["detail"][0]["loc"], ["query", "state"])
+
+    def test_each_change_is_an_event_for_the_requester_and_the_users_named(self):
+        mine = self.created(start=iso(6000), duration="0:30:00", users=f"{self.alice},{self.bob}")
+        self.wait_resv(mine["id"], "scheduled")
+        self.assertEqual(self.call("DELETE", f"{BASE}/{mine['id']}").status, 200)
+        rid = str(mine["id"])
+        for user in ("alice", "bob"):
+            s = EventStream(self.server, self.tokens[self.user(user)],
+                            query=f"kind=reservation&id={rid}", last_event_id=0)
+            self.addCleanup(s.close)
+            events = s.events_of("reservation", rid, lambda d: d["state"] == "cancelled")
+            self.assertIsNotNone(events, user)
+            self.assertEqual([(e["data"]["action"], e["data"]["state"]) for e in events],
+                             [("request", "approved"), ("schedule", "scheduled"),
+                              ("cancel", "cancelled")])
+            first = events[0]["data"]
+            self.assertEqual({k: first[k] for k in ("kind", "machine", "id", "name", "user")},
+                             {"kind": "reservation", "machine": "perlmutter", "id": mine["id"],
+                              "name": mine["name"], "user": self.user(user)})
+        # carol, in neither, hears nothing of it however she asks.
+        s = EventStream(self.server, self.tokens[self.user("carol")], query=f"id={rid}",
+                        last_event_id=0)
+        self.addCleanup(s.close)
+        e = s.next()
+        while e is not None and "retry" in e:
+            e = s.next()
+        self.assertEqual(e, {"comment": "heartbeat"})
 
     def test_non_member_and_policy_refusals_store_nothing(self):
         before = self.reservations()

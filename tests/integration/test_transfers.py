@@ -8,6 +8,7 @@ import time
 import unittest
 import urllib.parse
 
+from event_stream import EventStream
 from harness import PREFIX, ModuleUsers, Server, client_token
 
 USERS = ModuleUsers("alice", "bob")
@@ -109,6 +110,18 @@ class TransferTest(unittest.TestCase):
             self.assertEqual(f.read(), "hello transfer\n")
         st = os.stat(f"{self.home}/out/b.txt")
         self.assertEqual(st.st_uid, int(subprocess.check_output(["id", "-u", USERS.accounts["alice"]])))
+
+    def test_start_and_end_are_events_of_the_owner(self):
+        as_user("alice", f"printf 'x' > {self.home}/e.txt")
+        tid = self.start(f"{self.home}/e.txt", f"{self.home}/e-copy.txt")["transfer_id"]
+        self.assertEqual(self.wait(tid)["globus_status"], "SUCCEEDED")
+        s = EventStream(self.server, self.tokens["alice"], query="kind=transfer", last_event_id=0)
+        self.addCleanup(s.close)
+        events = s.events_of("transfer", tid, lambda d: d["status"] != "ACTIVE")
+        self.assertEqual([e["data"]["status"] for e in events], ["ACTIVE", "SUCCEEDED"])
+        self.assertEqual({k: events[0]["data"][k] for k in ("kind", "transfer_id", "user")},
+                         {"kind": "transfer", "transfer_id": tid,
+                          "user": USERS.accounts["alice"]})
 
     def test_folder_to_folder(self):
         as_user("alice", f"mkdir -p {self.home}/tree/sub && echo 1 > {self.home}/tree/one && "

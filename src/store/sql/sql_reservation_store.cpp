@@ -1,5 +1,9 @@
 #include "store/sql/sql_reservation_store.h"
 
+#include <boost/json.hpp>
+#include <set>
+
+#include "store/sql/sql_event_store.h"
 #include "store/sql/time_columns.h"
 #include "util/split.h"
 
@@ -90,6 +94,26 @@ void BindFields(Statement& s, const Reservation& r) {
   s.Bind(32, int64_t{NameHeld(r)}).Bind(33, r.created_at).Bind(34, r.updated_at);
 }
 
+// The stream event of a history line (kind "reservation"), for each person it concerns: who asked
+// for it and the users it names (an operator's maintenance reservation has no requester to tell).
+// Who acted is left out: an operator's name is not the user's business.
+std::vector<EventRecord> StreamEvents(const Reservation& r, int64_t id, const ReservationEvent& e) {
+  boost::json::object data{{"machine", r.machine},
+                           {"id", std::to_string(id)},
+                           {"name", r.name},
+                           {"state", e.state},
+                           {"action", e.action}};
+  if (!e.note.empty()) data["note"] = e.note;
+  const std::string text = boost::json::serialize(data);
+  std::set<std::string> people(r.users.begin(), r.users.end());
+  people.insert(r.requested_by);
+  std::vector<EventRecord> out;
+  for (const std::string& person : people)
+    if (!person.empty() && !person.starts_with("operator:"))
+      out.push_back({0, 0, person, "reservation", std::to_string(id), text});
+  return out;
+}
+
 constexpr const char* kHolding = "('approved', 'scheduled', 'active')";
 constexpr const char* kUnfinished = "('requested', 'approved', 'scheduled', 'active')";
 
@@ -130,14 +154,21 @@ Status SqlReservationStore::CheckLimits(const Reservation& r, const ReservationL
   return Status::Ok();
 }
 
-Status SqlReservationStore::AppendEvent(int64_t id, const ReservationEvent& e) {
-  return db_.Run(
+Status SqlReservationStore::AppendEvent(const Reservation& r, int64_t id,
+                                        const ReservationEvent& e) {
+  Status s = db_.Run(
       "INSERT INTO reservation_events(reservation_id, at, actor, action, state, note) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-      [&](Statement& s) {
-        s.Bind(1, id).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.state);
-        s.Bind(6, e.note);
+      [&](Statement& st) {
+        st.Bind(1, id).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.state);
+        st.Bind(6, e.note);
       });
+  // Last in the transaction, as AppendEventIn asks: the stream's events commit with the line.
+  for (const EventRecord& event : StreamEvents(r, id, e)) {
+    if (!s.ok()) break;
+    s = AppendEventIn(db_, event).status();
+  }
+  return s;
 }
 
 Result<std::vector<ReservationEvent>> SqlReservationStore::ReservationHistory(int64_t id) {
@@ -194,9 +225,10 @@ Result<int64_t> SqlReservationStore::AddReservation(const Reservation& r,
     auto inserted = stmt->RunReturningId();
     if (!inserted) return inserted.status();
     id = *inserted;
-    return AppendEvent(id, event);
+    return AppendEvent(r, id, event);
   });
   if (!s.ok()) return s;
+  NoteEventAppended();
   return id;
 }
 
@@ -266,8 +298,9 @@ Result<bool> SqlReservationStore::UpdateReservation(const Reservation& r, Reserv
     stmt->Bind(35, r.id).Bind(36, ReservationStateName(expected));
     if (Status run = stmt->Run(); !run.ok()) return run;
     written = db_.Changes() == 1;
-    return written ? AppendEvent(r.id, event) : Status::Ok();
+    return written ? AppendEvent(r, r.id, event) : Status::Ok();
   });
+  if (s.ok() && written) NoteEventAppended();
   if (!s.ok()) {
     if (s.code() == Code::kAlreadyExists)
       return Status::AlreadyExists("name: a reservation named '" + r.name + "' exists on " +

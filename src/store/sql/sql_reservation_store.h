@@ -27,7 +27,8 @@ class SqlReservationStore : public ReservationStore {
   // Under pool_, inside a transaction: FailedPrecondition when writing `r` would break `limits`.
   Status CheckLimits(const Reservation& r, const ReservationLimits& limits, bool adding);
   Result<std::vector<Reservation>> Select(const ReservationFilter& f);  // under pool_
-  Status AppendEvent(int64_t id, const ReservationEvent& e);            // under pool_
+  // The history line and its stream events (kind "reservation"), in the caller's transaction.
+  Status AppendEvent(const Reservation& r, int64_t id, const ReservationEvent& e);  // under pool_
 
   Database& db_;
   ConnectionPool& pool_;  // locked: a connection leased to this thread, db_ uses it

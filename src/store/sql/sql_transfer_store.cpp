@@ -1,25 +1,62 @@
 #include "store/sql/sql_transfer_store.h"
 
+#include <boost/json.hpp>
 #include <functional>
 
+#include "store/sql/sql_event_store.h"
 #include "store/sql/time_columns.h"
 
 namespace sfapid::sql {
 
+namespace {
+
+// A transfer's stream event (kind "transfer"): made ACTIVE, then its end with the reason.
+EventRecord TransferEvent(const std::string& id, const std::string& owner,
+                          const std::string& status, const std::string& reason) {
+  boost::json::object data{{"transfer_id", id}, {"status", status}};
+  if (!reason.empty()) data["reason"] = reason;
+  return {0, 0, owner, "transfer", id, boost::json::serialize(data)};
+}
+
+struct Ended {
+  std::string id, owner;
+};
+
+}  // namespace
+
+// The change and its events commit together; then this process's event hub is woken.
+Status SqlTransferStore::WithEvents(const std::function<Status()>& change) {
+  bool appended = false;
+  {
+    std::lock_guard lock(pool_);
+    Status done = db_.InTransaction([&] {
+      Status s = change();
+      appended = s.ok();
+      return s;
+    });
+    if (!done.ok()) return done;
+  }
+  if (appended) NoteEventAppended();
+  return Status::Ok();
+}
+
 Status SqlTransferStore::CreateTransfer(const TransferRecord& t) {
-  return Exec(
-      "INSERT INTO transfers(id, owner, label, source_endpoint, source_path, target_endpoint, "
-      "target_path, "
-      "task_id, status, reason, bytes_transferred, bytes_per_second, created_at, completed_at) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, '', 'ACTIVE', '', 0, 0, ?8, NULL)",
-      [&](Statement& s) {
-        s.Bind(1, t.id)
-            .Bind(2, t.owner)
-            .Bind(3, t.label)
-            .Bind(4, t.source_endpoint)
-            .Bind(5, t.source_path);
-        s.Bind(6, t.target_endpoint).Bind(7, t.target_path).Bind(8, ToUnix(t.created_at));
-      });
+  return WithEvents([&]() -> Status {
+    Status s = db_.Run(
+        "INSERT INTO transfers(id, owner, label, source_endpoint, source_path, target_endpoint, "
+        "target_path, task_id, status, reason, bytes_transferred, bytes_per_second, created_at, "
+        "completed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, '', 'ACTIVE', '', 0, 0, ?8, NULL)",
+        [&](Statement& st) {
+          st.Bind(1, t.id)
+              .Bind(2, t.owner)
+              .Bind(3, t.label)
+              .Bind(4, t.source_endpoint)
+              .Bind(5, t.source_path);
+          st.Bind(6, t.target_endpoint).Bind(7, t.target_path).Bind(8, ToUnix(t.created_at));
+        });
+    if (!s.ok()) return s;
+    return AppendEventIn(db_, TransferEvent(t.id, t.owner, "ACTIVE", "")).status();
+  });
 }
 
 Status SqlTransferStore::SetTransferTask(const std::string& id, const std::string& task_id) {
@@ -36,10 +73,35 @@ Status SqlTransferStore::UpdateProgress(const std::string& id, int64_t bytes, in
 
 Status SqlTransferStore::FinishTransfer(const std::string& id, const std::string& status,
                                         const std::string& reason) {
-  return Exec(
-      "UPDATE transfers SET status = ?2, reason = ?3, completed_at = ?4 WHERE id = ?1 AND status = "
-      "'ACTIVE'",
-      [&](Statement& s) { s.Bind(1, id).Bind(2, status).Bind(3, reason).Bind(4, ToUnix(Now())); });
+  return EndTransfers(
+             "UPDATE transfers SET status = ?2, reason = ?3, completed_at = ?4 WHERE id = ?1 AND "
+             "status = "
+             "'ACTIVE'",
+             [&](Statement& s) {
+               s.Bind(1, id).Bind(2, status).Bind(3, reason).Bind(4, ToUnix(Now()));
+             },
+             status, reason)
+      .status();
+}
+
+Result<int> SqlTransferStore::EndTransfers(const std::string& update,
+                                           const std::function<void(Statement&)>& bind,
+                                           const std::string& status, const std::string& reason) {
+  int ended = 0;
+  Status s = WithEvents([&]() -> Status {
+    auto rows = db_.Query<Ended>(
+        update + " RETURNING id, owner", bind, +[](const Statement& st) {
+          return Ended{st.Text(0), st.Text(1)};
+        });
+    if (!rows) return rows.status();
+    ended = static_cast<int>(rows->size());
+    for (const Ended& e : *rows)
+      if (auto a = AppendEventIn(db_, TransferEvent(e.id, e.owner, status, reason)); !a)
+        return a.status();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return ended;
 }
 
 Result<TransferRecord> SqlTransferStore::GetTransfer(const std::string& id) {
@@ -73,18 +135,15 @@ Result<int> SqlTransferStore::CountActive(const std::string& owner) {
 
 Result<int> SqlTransferStore::FailTransfersWithoutTask(const std::string& reason,
                                                        TimePoint created_before) {
-  std::lock_guard lock(pool_);
   // task_id is text ("" until the task is made, a moment after the transfer); tasks.id a number.
-  if (Status s = db_.Run(
-          "UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 "
-          "WHERE status = 'ACTIVE' AND (task_id <> '' OR created_at < ?3) AND task_id NOT IN "
-          "(SELECT CAST(id AS TEXT) FROM tasks WHERE status = 'new')",
-          [&](Statement& st) {
-            st.Bind(1, reason).Bind(2, ToUnix(Now())).Bind(3, ToUnix(created_before));
-          });
-      !s.ok())
-    return s;
-  return db_.Changes();
+  return EndTransfers(
+      "UPDATE transfers SET status = 'FAILED', reason = ?1, completed_at = ?2 "
+      "WHERE status = 'ACTIVE' AND (task_id <> '' OR created_at < ?3) AND task_id NOT IN "
+      "(SELECT CAST(id AS TEXT) FROM tasks WHERE status = 'new')",
+      [&](Statement& st) {
+        st.Bind(1, reason).Bind(2, ToUnix(Now())).Bind(3, ToUnix(created_before));
+      },
+      "FAILED", reason);
 }
 
 }  // namespace sfapid::sql

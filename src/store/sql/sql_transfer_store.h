@@ -23,6 +23,11 @@ class SqlTransferStore : public TransferStore {
                                        TimePoint created_before) override;
 
  private:
+  // Runs `change` and the events it appends in one transaction, then wakes the event hub.
+  Status WithEvents(const std::function<Status()>& change);
+  // Ends the ACTIVE transfers `update` (an UPDATE without RETURNING) ends, each with its event.
+  Result<int> EndTransfers(const std::string& update, const std::function<void(Statement&)>& bind,
+                           const std::string& status, const std::string& reason);
   Status Exec(std::string_view sql, const std::function<void(Statement&)>& bind) {
     std::lock_guard lock(pool_);
     return db_.Run(sql, bind);
