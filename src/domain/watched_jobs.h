@@ -20,6 +20,9 @@ struct WatchedJob {
   std::string user;         // the API user who submitted it
   int64_t submitted = 0;    // Unix seconds
   std::string reservation;  // #SBATCH --reservation of its script ("" = none)
+  // The states last reported to the event stream, "jobid=STATE" joined by ';' (an array has a
+  // pair per task or pending range the queue shows; neither '=' nor ';' is in a job id).
+  std::string states;
 };
 
 class WatchedJobs {

@@ -448,6 +448,10 @@ const std::vector<std::string>& Migrations() {
       CREATE INDEX events_by_owner ON events(owner, id);
       CREATE INDEX events_by_time ON events(created_ms);
       )sql",
+      // 20: the states of a watched Slurm job last reported to the event stream.
+      R"sql(
+      ALTER TABLE slurm_watched_jobs ADD COLUMN states TEXT NOT NULL DEFAULT '';
+      )sql",
   };
   return m;
 }

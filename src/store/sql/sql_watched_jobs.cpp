@@ -5,7 +5,7 @@ namespace sfapid::sql {
 namespace {
 
 WatchedJob WatchedRow(const Statement& s) {
-  return WatchedJob{s.Text(0), s.Text(1), s.Int(2), s.Text(3)};
+  return WatchedJob{s.Text(0), s.Text(1), s.Int(2), s.Text(3), s.Text(4)};
 }
 
 }  // namespace
@@ -13,19 +13,21 @@ WatchedJob WatchedRow(const Statement& s) {
 Status SqlWatchedJobs::Watch(const std::string& cluster, const WatchedJob& job) {
   std::lock_guard lock(pool_);
   return db_.Run(
-      "INSERT INTO slurm_watched_jobs(cluster, jobid, user, submitted, reservation) "
-      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(cluster, jobid) DO UPDATE SET user = excluded.user, "
-      "submitted = excluded.submitted, reservation = excluded.reservation",
+      "INSERT INTO slurm_watched_jobs(cluster, jobid, user, submitted, reservation, states) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(cluster, jobid) DO UPDATE SET user = "
+      "excluded.user, submitted = excluded.submitted, reservation = excluded.reservation, "
+      "states = excluded.states",
       [&](Statement& st) {
         st.Bind(1, cluster).Bind(2, job.jobid).Bind(3, job.user).Bind(4, job.submitted);
-        st.Bind(5, job.reservation);
+        st.Bind(5, job.reservation).Bind(6, job.states);
       });
 }
 
 Result<std::vector<WatchedJob>> SqlWatchedJobs::Watched(const std::string& cluster) {
   std::lock_guard lock(pool_);
   return db_.Query<WatchedJob>(
-      "SELECT jobid, user, submitted, reservation FROM slurm_watched_jobs WHERE cluster = ?1 "
+      "SELECT jobid, user, submitted, reservation, states FROM slurm_watched_jobs WHERE cluster = "
+      "?1 "
       "ORDER BY jobid",
       [&](Statement& st) { st.Bind(1, cluster); }, WatchedRow);
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <set>
 
 #include "backends/scheduler/job_fields.h"
@@ -16,6 +17,33 @@
 namespace sfapid::slurm {
 
 namespace json = boost::json;
+
+namespace {
+
+// WatchedJob::states: "jobid=STATE" joined by ';'.
+std::string JoinStates(const std::map<std::string, std::string>& states) {
+  std::string out;
+  for (const auto& [id, state] : states) {
+    if (!out.empty()) out += ';';
+    out += id + '=' + state;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> SplitStates(const std::string& text) {
+  std::map<std::string, std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find(';', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string pair = text.substr(at, end - at);
+    if (const std::size_t eq = pair.find('='); eq != std::string::npos)
+      out[pair.substr(0, eq)] = pair.substr(eq + 1);
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 JobWatcher::JobWatcher(std::string cluster, WatchedJobs& list)
     : cluster_(std::move(cluster)), list_(list) {}
@@ -68,8 +96,9 @@ Status JobWatcher::ImportFile(const std::string& state_dir) {
 }
 
 Status JobWatcher::Watch(const std::string& jobid, const std::string& user, int64_t submitted,
-                         const std::string& reservation) {
-  if (Status s = Counted(list_.Watch(cluster_, WatchedJob{jobid, user, submitted, reservation}));
+                         const std::string& reservation, const std::string& states) {
+  if (Status s =
+          Counted(list_.Watch(cluster_, WatchedJob{jobid, user, submitted, reservation, states}));
       !s.ok())
     return s;
   ++size_;
@@ -85,14 +114,33 @@ Result<JobWatcher::Look> JobWatcher::Check(const Sources& slurm, int64_t now) {
   std::map<std::string, const WatchedJob*> candidates;
   auto queue = slurm.queue();
   if (!queue) return look;
-  std::set<std::string> active, ended;
+  // The queue's rows that have not ended, by job (an array's tasks and ranges under its id).
+  std::map<std::string, std::map<std::string, std::string>> active;
+  std::set<std::string> ended;
   for (const Row& row : **queue) {
     const std::string id = RowField(row.fields, "jobid");
-    (IsTerminalState(RowField(row.fields, "state")) ? ended : active)
-        .insert(id.substr(0, id.find('_')));
+    const std::string state = RowField(row.fields, "state");
+    const std::string job = id.substr(0, id.find('_'));
+    if (IsTerminalState(state))
+      ended.insert(job);
+    else
+      active[job][id] = state;
   }
-  for (const WatchedJob& w : *watched)
-    if (!active.count(w.jobid)) candidates.emplace(w.jobid, &w);
+  for (const WatchedJob& w : *watched) {
+    auto rows = active.find(w.jobid);
+    if (rows == active.end()) {
+      candidates.emplace(w.jobid, &w);
+      continue;
+    }
+    if (std::string now_states = JoinStates(rows->second); now_states != w.states) {
+      const std::map<std::string, std::string> before = SplitStates(w.states);
+      for (const auto& [id, state] : rows->second)
+        if (auto b = before.find(id); b == before.end() || b->second != state)
+          look.changed.push_back(JobStateChange{cluster_, id, w.user, state});
+      look.restated.push_back(w);
+      look.restated.back().states = std::move(now_states);
+    }
+  }
   if (candidates.empty()) return look;
   auto accounting = slurm.accounting();
   if (!accounting) return look;
@@ -138,6 +186,12 @@ Result<JobWatcher::Look> JobWatcher::Check(const Sources& slurm, int64_t now) {
     done.push_back(id);
   }
   return look;
+}
+
+Status JobWatcher::SaveStates(const std::vector<WatchedJob>& restated) {
+  for (const WatchedJob& w : restated)
+    if (Status s = Counted(list_.Watch(cluster_, w)); !s.ok()) return s;
+  return Status::Ok();
 }
 
 Status JobWatcher::Forget(const std::vector<std::string>& jobids) {

@@ -150,9 +150,15 @@ Result<std::string> SlurmScheduler::Submit(const JobScript& script) {
   // The job runs whatever happens here; a watch the store could not record is logged and
   // counted (sfapid_slurm_watch_save_failures_total).
   const std::string reservation = DirectiveValue(script.text, '\0', "reservation").value_or("");
-  if (Status s = watcher_.Watch(*jobid, script.who.api_user, NowSeconds(), reservation); !s.ok())
+  // Every job starts PENDING in Slurm: said now, as the local scheduler does, not at the next
+  // look (which a job that starts at once would pass as RUNNING).
+  if (Status s = watcher_.Watch(*jobid, script.who.api_user, NowSeconds(), reservation,
+                                *jobid + "=PENDING");
+      !s.ok())
     spdlog::error("{}: job {} will not be reported to callbacks and usage when it ends: {}",
                   system_.name, *jobid, s.message());
+  else if (on_state_)
+    on_state_(JobStateChange{system_.name, *jobid, script.who.api_user, "PENDING"});
   return jobid;
 }
 
@@ -322,6 +328,11 @@ void SlurmScheduler::CheckWatched() {
   if (!look) {
     spdlog::error("{}: cannot read the watched jobs: {}", system_.name, look.status().message());
   } else {
+    for (const JobStateChange& change : look->changed)
+      if (on_state_) on_state_(change);
+    if (Status s = watcher_.SaveStates(look->restated); !s.ok())
+      spdlog::error("{}: cannot keep the states of watched jobs (they will be reported again): {}",
+                    system_.name, s.message());
     for (const FinishedJob& f : look->ended)
       if (on_end_) on_end_(f);
     if (Status s = watcher_.Forget(look->done); !s.ok())

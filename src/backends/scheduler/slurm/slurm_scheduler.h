@@ -44,6 +44,7 @@ class SlurmScheduler : public Scheduler {
   // `scontrol ping`: Unavailable with its words when slurmctld does not answer.
   Status Health() override;
   void SetJobEndedHandler(JobEndedHandler handler) override { on_end_ = std::move(handler); }
+  void SetJobStateHandler(JobStateHandler handler) override { on_state_ = std::move(handler); }
   void Start() override;
   void Stop() override;
 
@@ -117,6 +118,7 @@ class SlurmScheduler : public Scheduler {
   bool stopping_ = false;
   std::thread watch_thread_;
   JobEndedHandler on_end_;
+  JobStateHandler on_state_;
 };
 
 }  // namespace sfapid

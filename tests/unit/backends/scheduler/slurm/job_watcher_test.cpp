@@ -178,6 +178,51 @@ TEST_F(JobWatcherTest, EndedJobsAreReportedAndForgottenOnlyWhenAsked) {
   EXPECT_EQ(look.ended[2].state, "FAILED");
 }
 
+std::vector<std::string> Changes(const JobWatcher::Look& look) {
+  std::vector<std::string> out;
+  for (const JobStateChange& c : look.changed)
+    out.push_back(c.system + " " + c.jobid + " " + c.user + " " + c.state);
+  return out;
+}
+
+TEST_F(JobWatcherTest, StatesBeforeTheEndAreReportedOnceAndKeptAcrossARestart) {
+  {
+    JobWatcher watcher("perlmutter", store_->watched());
+    ASSERT_TRUE(watcher.Watch("40", "alice", kNow).ok());
+    ASSERT_TRUE(watcher.Watch("41", "bob", kNow).ok());
+    // 40 pends; 41 is an array: task 0 runs, 1-3 pend as one range. Another user's 42 is no
+    // watched job's.
+    const Rows queue = Accounting({JobRow{{"jobid", "40"}, {"state", "PENDING"}},
+                                   JobRow{{"jobid", "41_0"}, {"state", "RUNNING"}},
+                                   JobRow{{"jobid", "41_[1-3]"}, {"state", "PENDING"}},
+                                   JobRow{{"jobid", "42"}, {"state", "RUNNING"}}});
+    JobWatcher::Look look = watcher.Check(From(queue, {}), kNow + 1).value();
+    EXPECT_EQ(Changes(look), (std::vector<std::string>{"perlmutter 40 alice PENDING",
+                                                       "perlmutter 41_0 bob RUNNING",
+                                                       "perlmutter 41_[1-3] bob PENDING"}));
+    EXPECT_TRUE(look.ended.empty());
+    // Not saved: the same look again reports the same (a crash before saving repeats them).
+    EXPECT_EQ(Changes(watcher.Check(From(queue, {}), kNow + 2).value()), Changes(look));
+    ASSERT_TRUE(watcher.SaveStates(look.restated).ok());
+    look = watcher.Check(From(queue, {}), kNow + 3).value();
+    EXPECT_TRUE(look.changed.empty());
+    EXPECT_TRUE(look.restated.empty());
+  }
+  auto after = Reopen();  // the states were kept in the store
+  ASSERT_TRUE(after);
+  JobWatcher watcher("perlmutter", after->watched());
+  const Rows queue = Accounting({JobRow{{"jobid", "40"}, {"state", "RUNNING"}},
+                                 JobRow{{"jobid", "41_0"}, {"state", "RUNNING"}},
+                                 JobRow{{"jobid", "41_1"}, {"state", "RUNNING"}},
+                                 JobRow{{"jobid", "41_[2-3]"}, {"state", "PENDING"}}});
+  JobWatcher::Look look = watcher.Check(From(queue, {}), kNow + 4).value();
+  EXPECT_EQ(Changes(look),
+            (std::vector<std::string>{"perlmutter 40 alice RUNNING", "perlmutter 41_1 bob RUNNING",
+                                      "perlmutter 41_[2-3] bob PENDING"}));
+  ASSERT_EQ(look.restated.size(), 2u);
+  EXPECT_EQ(look.restated[1].states, "41_0=RUNNING;41_1=RUNNING;41_[2-3]=PENDING");
+}
+
 TEST_F(JobWatcherTest, AJobKeepsItsReservationWhenSacctHasForgottenIt) {
   {
     JobWatcher watcher("perlmutter", store_->watched());
