@@ -15,6 +15,7 @@ import signal
 import time
 import urllib.parse
 
+from event_stream import EventStream
 from harness import (PREFIX, SFAPID, ModuleUsers, Server, client_key, fetch_token, share_store,
                      wait_until)
 
@@ -96,6 +97,42 @@ class PostgresStore(unittest.TestCase):
         self.assertIn("cannot reach PostgreSQL", r.stderr + r.stdout)
         self.assertIn("([store] url)", r.stderr + r.stdout)
         self.assertNotIn("secret-pw", r.stderr + r.stdout)  # the password stays out of logs
+
+
+@unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),
+                     "needs PostgreSQL: run through tests/run-on-postgres (make test does, as root)")
+class EventsAcrossNodes(unittest.TestCase):
+    """An event made on one node reaches a stream and a long-poll on the other at once: the store
+    NOTIFYs and the other node LISTENs. Both nodes read the store only every 60 s without a
+    wake-up, so nothing else could bring it in time."""
+
+    def setUp(self):
+        self.a, self.b, _ = two_nodes("[events]\npoll_interval_seconds = 60\n"
+                                      "heartbeat_seconds = 0.5\n")
+        self.addCleanup(self.a.cleanup)
+        self.addCleanup(self.b.cleanup)
+        self.key = client_key(self.a, USERS.accounts["alice"])[0]
+        self.token = fetch_token(self.a, self.key)
+
+    def test_a_task_made_through_one_node_is_an_event_on_the_other(self):
+        stream = EventStream(self.b, self.token, query="kind=task")
+        self.addCleanup(stream.close)
+        self.assertEqual(stream.resp.status, 200)
+        headers = {"Authorization": "Bearer " + self.token,
+                   "Content-Type": "application/x-www-form-urlencoded"}
+        r = self.a.request("POST", PREFIX + "/utilities/command/perlmutter",
+                           body=b"executable=sleep+1", headers=headers)
+        self.assertEqual(r.status, 200, r)
+        task_id = r.json()["task_id"]
+        started = time.monotonic()
+        # A long-poll through b on the task a runs answers when it ends.
+        polled = self.b.request("GET", PREFIX + f"/tasks/{task_id}?wait=30&until=completed",
+                                headers={"Authorization": "Bearer " + self.token}, timeout=40)
+        self.assertEqual((polled.status, polled.json()["status"]), (200, "completed"), polled)
+        self.assertLess(time.monotonic() - started, 20)
+        events = stream.events_of("task", task_id, lambda d: d["status"] != "new")
+        self.assertEqual([e["data"]["status"] for e in events], ["new", "completed"])
+        self.assertLess(time.monotonic() - started, 20)
 
 
 @unittest.skipUnless(os.environ.get("SFAPID_TEST_PG_URL"),
