@@ -125,7 +125,10 @@ void LocalScheduler::Start() {
       unreported_.insert(job.id);
     // Only jobs still running hold nodes (ended ones keep node_ids for sacct's NodeList).
     if (job.supervisor > 0) nodes_.Hold(job.node_ids, job.CpusPerNode(), job.mem_mb);
-    if (job.supervisor > 0) ++running;
+    if (job.supervisor > 0) {
+      ++running;
+      supervisor_exits_.Add(job.supervisor);
+    }
     jobs_.emplace(job.id, std::move(job));
   }
   started_ = true;
@@ -135,7 +138,16 @@ void LocalScheduler::Start() {
       system_.name, nodes_.size(), nodes_.cpus_per_node(), nodes_.memory_mb_per_node(),
       jobs_.size(), running);
   lock.unlock();
+  supervisor_exits_.Start();
   loop_ = std::thread([this] { Loop(); });
+}
+
+void LocalScheduler::Wake() {
+  {
+    std::unique_lock lock(mu_);
+    wake_flag_ = true;
+  }
+  wake_.notify_all();
 }
 
 void LocalScheduler::Stop() {
@@ -145,6 +157,7 @@ void LocalScheduler::Stop() {
     wake_flag_ = true;
   }
   wake_.notify_all();
+  supervisor_exits_.Stop();
   if (loop_.joinable()) loop_.join();
   if (lock_fd_ >= 0) {
     ::close(lock_fd_);  // releases the flock

@@ -31,6 +31,7 @@
 #include "backends/scheduler/local/node_pool.h"
 #include "backends/scheduler/local/reservation_book.h"
 #include "backends/scheduler/scheduler.h"
+#include "util/process_exit_watch.h"
 
 namespace sfapid {
 
@@ -108,6 +109,10 @@ class LocalScheduler : public Scheduler {
   bool wake_flag_ = false;
   std::condition_variable_any wake_;
   std::thread loop_;
+  // Wakes the loop when a job's supervisor ends, so that the end is recorded (and its event
+  // sent) at once rather than at the next tick.
+  ProcessExitWatch supervisor_exits_{[this] { Wake(); }};
+  void Wake();
   int lock_fd_ = -1;  // flock on the spool: one server per spool
   JobEndedHandler on_end_;
   JobStateHandler on_state_;

@@ -179,6 +179,7 @@ bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
   }
   nodes_.Hold(*chosen, job.CpusPerNode(), job.mem_mb);
   job.supervisor = *pid;
+  supervisor_exits_.Add(*pid);
   job.state = JobState::kRunning;
   job.reason = "None";
   job.start_time = now;
