@@ -4,12 +4,17 @@
 
 namespace sfapid::cmd {
 
-// Internal: the server starts `sfapid worker --account NAME` to act as a user. Not for people.
+// Internal: the server starts `sfapid worker --account NAME [--cgroup PATH]` to act as a user.
+// Not for people.
 void AddWorkerCommand(CLI::App& app, CommandContext& ctx) {
   auto* worker = app.add_subcommand("worker", "");  // an empty description hides it from --help
   auto account = std::make_shared<std::string>();
+  auto cgroup = std::make_shared<std::string>();
   worker->add_option("--account", *account)->required();
-  worker->callback([&ctx, account] { ctx.run = [account] { return RunWorker(*account); }; });
+  worker->add_option("--cgroup", *cgroup);
+  worker->callback([&ctx, account, cgroup] {
+    ctx.run = [account, cgroup] { return RunWorker(*account, *cgroup); };
+  });
 
   // Internal: the local scheduler starts `sfapid job-supervisor DIR` for each job it runs.
   auto* supervisor = app.add_subcommand("job-supervisor", "");

@@ -156,6 +156,34 @@ class Commands(UtilitiesTest):
             self.assertNotEqual(subprocess.run(["pgrep", "-u", self.alice, "-f", pattern]).returncode, 0,
                                 f"{pattern} still runs")
 
+    def wait_no_process(self, pattern, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if subprocess.run(["pgrep", "-u", self.alice, "-f", pattern],
+                              capture_output=True).returncode != 0:
+                return
+            time.sleep(0.1)
+        self.fail(f"{pattern} still runs as {self.alice}")
+
+    def test_what_a_command_leaves_running_ends_with_it(self):
+        # setsid leaves the command's process group, the redirections its output: only the
+        # task's cgroup still holds it (as root, with cgroup v2), as a Slurm job's does.
+        task_id = self.command("setsid sleep 3031 >/dev/null 2>&1 </dev/null & "
+                               "sleep 0.5; echo started")
+        t = self.wait_task(task_id)
+        self.assertEqual(t["status"], "completed", t)
+        self.assertEqual(json.loads(t["result"])["output"], "started\n")
+        self.wait_no_process("sleep 3031")
+
+    def test_cancel_ends_what_left_the_process_group(self):
+        task_id = self.command("setsid sleep 3032 >/dev/null 2>&1 </dev/null & sleep 3033")
+        self.wait_for_process("sleep 3032")
+        self.wait_for_process("sleep 3033")
+        r = self.call("DELETE", f"/tasks/{task_id}")
+        self.assertEqual((r.status, r.json()["status"]), (200, "cancelled"), r)
+        self.wait_no_process("sleep 3033")
+        self.wait_no_process("sleep 3032")
+
     def wait_for_process(self, pattern):
         deadline = time.time() + 5
         while time.time() < deadline:

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include "util/process_cgroup.h"
+
 namespace sfapid {
 
 Status WorkerReply::ToStatus() const {
@@ -17,6 +19,16 @@ void RunAs::Signal(pid_t pid, int signal) {
   if (pid <= 0) return;
   ::kill(-pid, signal);
   ::kill(pid, signal);
+}
+
+void RunAs::Signal(const RunningCommand& command, int signal) {
+  Signal(command.pid, signal);
+  if (!command.cgroup.empty()) ProcessCgroup::Existing(command.cgroup).Signal(signal);
+}
+
+void RunAs::EndAll(const RunningCommand& command) {
+  Signal(command.pid, SIGKILL);
+  if (!command.cgroup.empty()) ProcessCgroup::Existing(command.cgroup).KillAndRemove();
 }
 
 }  // namespace sfapid

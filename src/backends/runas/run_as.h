@@ -42,6 +42,9 @@ struct RunningCommand {
   pid_t pid = -1;
   int out_fd = -1;  // its stdout, non-blocking
   int err_fd = -1;  // its stderr, non-blocking
+  // The cgroup every process it starts is in (util/process_cgroup.h); "" when not tracked so
+  // (no cgroup v2): then its process group is what a signal reaches.
+  std::string cgroup;
 };
 
 // A file the user opened (open_inside.h), handed to the server to stream through.
@@ -90,6 +93,10 @@ class RunAs {
   // Signals a command's whole process group (and the process itself, in case it had not made its
   // group yet). Only while the process is not reaped, so its pid cannot have been reused.
   static void Signal(pid_t pid, int signal);
+  // The same for a command, and every process in its cgroup (those that left its group too).
+  static void Signal(const RunningCommand& command, int signal);
+  // Kills whatever of the command still runs and removes its cgroup: at its end.
+  static void EndAll(const RunningCommand& command);
 };
 
 }  // namespace sfapid

@@ -24,6 +24,7 @@
 #include "backends/runas/open_inside.h"
 #include "util/fd_passing.h"
 #include "util/json_fields.h"
+#include "util/process_cgroup.h"
 #include "util/write_all.h"
 
 namespace sfapid {
@@ -194,7 +195,7 @@ void OpenFileOp(const json::object& req, const std::string& path) {
 
 }  // namespace
 
-int RunWorker(const std::string& account) {
+int RunWorker(const std::string& account, const std::string& cgroup) {
   const pid_t server = ::getppid();
   const passwd* found = ::getpwnam(account.c_str());
   if (!found) Die("worker: no account " + account);
@@ -206,6 +207,9 @@ int RunWorker(const std::string& account) {
   self.pw_dir = const_cast<char*>(dir.c_str());
   self.pw_shell = const_cast<char*>(shell.c_str());
   self.pw_name = const_cast<char*>(name.c_str());
+  // While still root: everything the command starts, also with setsid, stays in its cgroup, so
+  // the server ends it all with the task. Without one (no cgroup v2) the process group does.
+  if (!cgroup.empty()) ProcessCgroup::Existing(cgroup).Enter();
   DropTo(self);
   // If sfapid dies, so does what it started for the user: a task it can no longer watch must not
   // go on writing (a transfer would finish while its record says FAILED). Set after the uid

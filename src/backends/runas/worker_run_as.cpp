@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <spawn.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 
 #include "backends/runas/worker_exchange.h"
 #include "util/fd_passing.h"
+#include "util/process_cgroup.h"
 #include "util/spawn.h"
 #include "util/write_all.h"
 
@@ -55,9 +57,16 @@ Status WorkerRunAs::TimedOut() const {
                   timeout_seconds_));
 }
 
+void WorkerRunAs::EndOrphanedTaskCgroups() {
+  if (const int n = ProcessCgroup::EndOrphans("task-"); n > 0)
+    spdlog::warn("ended what {} command(s) of a server that stopped left running", n);
+}
+
 Result<pid_t> WorkerRunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd,
-                                 int stderr_fd) {
-  auto pid = sfapid::Spawn({.argv = {worker_binary_, "worker", "--account", who.account},
+                                 int stderr_fd, const std::string& cgroup) {
+  std::vector<std::string> argv = {worker_binary_, "worker", "--account", who.account};
+  if (!cgroup.empty()) argv.insert(argv.end(), {"--cgroup", cgroup});
+  auto pid = sfapid::Spawn({.argv = std::move(argv),
                             .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"},
                             .stdin_fd = stdin_fd,
                             .stdout_fd = stdout_fd,
@@ -193,7 +202,10 @@ Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,
     out.Close();
     return s;
   }
-  auto pid = Spawn(who, in.read, out.write, err.write);
+  // A cgroup of its own (as root, with cgroup v2): what it starts cannot outlive the task.
+  const ProcessCgroup cgroup = ProcessCgroup::Create("task-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(++started_));
+  auto pid = Spawn(who, in.read, out.write, err.write, cgroup.path());
   ::close(in.read);
   ::close(out.write);
   ::close(err.write);
@@ -201,13 +213,14 @@ Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,
     ::close(in.write);
     ::close(out.read);
     ::close(err.read);
+    cgroup.KillAndRemove();
     return pid.status();
   }
   WriteAll(in.write, json::serialize(request) + "\n");
   ::close(in.write);
   ::fcntl(out.read, F_SETFL, O_NONBLOCK);
   ::fcntl(err.read, F_SETFL, O_NONBLOCK);
-  return RunningCommand{*pid, out.read, err.read};
+  return RunningCommand{*pid, out.read, err.read, cgroup.path()};
 }
 
 }  // namespace sfapid

@@ -3,6 +3,9 @@
 // never touches user files (docs/security.md, "Acting as users").
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+
 #include "backends/runas/run_as.h"
 #include "backends/runas/worker_exchange.h"
 #include "config/config.h"
@@ -14,7 +17,9 @@ class WorkerRunAs final : public RunAs {
   WorkerRunAs(std::string worker_binary, const RunAsConfig& config)
       : worker_binary_(std::move(worker_binary)),
         users_(config),
-        timeout_seconds_(config.worker_timeout_seconds) {}
+        timeout_seconds_(config.worker_timeout_seconds) {
+    EndOrphanedTaskCgroups();
+  }
 
   Result<UnixIdentity> Resolve(const std::string& api_user) const override {
     return users_.Resolve(api_user);
@@ -33,13 +38,18 @@ class WorkerRunAs final : public RunAs {
                             const boost::json::array& roots, fileops::OpenIntent intent) override;
 
  private:
-  Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd);
+  Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd,
+                      const std::string& cgroup = "");
   Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
+  // What the commands of an earlier server that crashed left running in their cgroups ends now
+  // (their tasks are failed as orphans).
+  static void EndOrphanedTaskCgroups();
   WorkerDeadline Deadline() const;
   Status TimedOut() const;
   std::string worker_binary_;
   UserMap users_;
   double timeout_seconds_;
+  std::atomic<uint64_t> started_{0};  // names the commands' cgroups
 };
 
 }  // namespace sfapid

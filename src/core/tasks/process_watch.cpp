@@ -21,19 +21,19 @@ WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task,
   auto stop = [&](WatchOutcome::Reason why) {
     if (kill_at) return;
     outcome.reason = why;
-    RunAs::Signal(process.pid, SIGTERM);
+    RunAs::Signal(process, SIGTERM);
     kill_at = Clock::now() + limits.term_grace;
   };
 
   pollfd fds[2] = {{process.out_fd, POLLIN, 0}, {process.err_fd, POLLIN, 0}};
   std::size_t total = 0;
   char buf[65536];
-  bool exited = false;
+  bool exited = false, leftovers_killed = false;
   useconds_t idle_wait = 1000;  // after the pipes close: 1 ms, growing to 50 ms
   while (!exited) {
     if (task.cancelled()) stop(WatchOutcome::kCancelled);
     if (limits.timeout && Clock::now() - started > *limits.timeout) stop(WatchOutcome::kTimedOut);
-    if (kill_at && Clock::now() >= *kill_at) RunAs::Signal(process.pid, SIGKILL);
+    if (kill_at && Clock::now() >= *kill_at) RunAs::Signal(process, SIGKILL);
 
     const bool pipes_open = fds[0].fd >= 0 || fds[1].fd >= 0;
     if (pipes_open) {
@@ -59,16 +59,22 @@ WatchOutcome WatchProcess(const RunningCommand& process, TaskContext& task,
     // Has it exited (and said all it will)? Look without reaping, so the pid stays ours until the
     // loop is done signalling.
     siginfo_t info{};
-    if (fds[0].fd < 0 && fds[1].fd < 0 &&
+    const bool main_exited =
         ::waitid(P_PID, static_cast<id_t>(process.pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-        info.si_pid == process.pid)
-      exited = true;
+        info.si_pid == process.pid;
+    // What it left running in its cgroup ends with it (also what holds its output open), as a
+    // Slurm job's processes end with the job.
+    if (main_exited && !leftovers_killed && !process.cgroup.empty()) {
+      RunAs::Signal(process, SIGKILL);
+      leftovers_killed = true;
+    }
+    if (fds[0].fd < 0 && fds[1].fd < 0 && main_exited) exited = true;
     on_tick();
   }
   for (auto& f : fds)
     if (f.fd >= 0) ::close(f.fd);
-  // Whatever its children still do in its group, they go with it.
-  RunAs::Signal(process.pid, SIGKILL);
+  // Whatever its children still do in its group or its cgroup, they go with it.
+  RunAs::EndAll(process);
   int status = 0;
   while (::waitpid(process.pid, &status, 0) < 0 && errno == EINTR) {
   }

@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "backends/runas/drop_privileges.h"
-#include "backends/scheduler/local/job_cgroup.h"
 #include "backends/scheduler/local/launch_spec.h"
 #include "backends/scheduler/slurm_time.h"
 #include "domain/job_state.h"
+#include "util/process_cgroup.h"
 #include "util/write_all.h"
 
 namespace sfapid::local {
@@ -73,7 +73,7 @@ int OpenOutput(const std::string& path, bool append) {
 }
 
 // The job process: becomes the user, wires its outputs, enters its folder and runs the script.
-[[noreturn]] void RunJob(const LaunchSpec& spec, int script_fd, const JobCgroup& cgroup) {
+[[noreturn]] void RunJob(const LaunchSpec& spec, int script_fd, const ProcessCgroup& cgroup) {
   ::setpgid(0, 0);
   cgroup.Enter();  // while still root: the cgroup is root's
   sigset_t none;
@@ -189,7 +189,7 @@ int RunJobSupervisor(const std::string& job_dir) {
   ::sigprocmask(SIG_BLOCK, &waited, nullptr);
 
   const int script_fd = MakeScriptFd(spec.script);
-  const JobCgroup cgroup = JobCgroup::Create("job-" + std::to_string(::getpid()));
+  const ProcessCgroup cgroup = ProcessCgroup::Create("job-" + std::to_string(::getpid()));
   if (!cgroup.usable())
     std::fprintf(stderr, "job-supervisor: no cgroup; the job is tracked by its process group\n");
   const int64_t start = Now();

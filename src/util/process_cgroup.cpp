@@ -1,15 +1,19 @@
-#include "backends/scheduler/local/job_cgroup.h"
+#include "util/process_cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
-namespace sfapid::local {
+namespace sfapid {
 
 namespace {
 
@@ -42,8 +46,8 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
-JobCgroup JobCgroup::Create(const std::string& name) {
-  JobCgroup g;
+ProcessCgroup ProcessCgroup::Create(const std::string& name) {
+  ProcessCgroup g;
   if (::geteuid() != 0) return g;
   const std::string root = Root();
   if (root.empty()) return g;
@@ -55,15 +59,45 @@ JobCgroup JobCgroup::Create(const std::string& name) {
   return g;
 }
 
-bool JobCgroup::Enter() const { return usable() && WriteFile(path_ + "/cgroup.procs", "0"); }
+ProcessCgroup ProcessCgroup::Existing(const std::string& path) {
+  ProcessCgroup g;
+  const std::string root = Root();
+  const std::string parent = root + "/sfapid/";
+  if (root.empty() || path.size() <= parent.size() || path.compare(0, parent.size(), parent) != 0 ||
+      path.find('/', parent.size()) != std::string::npos || path.find("..") != std::string::npos)
+    return g;
+  if (Exists(path + "/cgroup.procs")) g.path_ = path;
+  return g;
+}
 
-void JobCgroup::Signal(int signal) const {
+int ProcessCgroup::EndOrphans(const std::string& prefix) {
+  const std::string root = Root();
+  if (root.empty() || ::geteuid() != 0) return 0;
+  const std::string parent = root + "/sfapid";
+  DIR* dir = ::opendir(parent.c_str());
+  if (!dir) return 0;
+  std::vector<std::string> orphans;
+  while (const dirent* e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    if (name.rfind(prefix, 0) != 0) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      orphans.push_back(parent + "/" + name);
+  }
+  ::closedir(dir);
+  for (const std::string& path : orphans) Existing(path).KillAndRemove();
+  return static_cast<int>(orphans.size());
+}
+
+bool ProcessCgroup::Enter() const { return usable() && WriteFile(path_ + "/cgroup.procs", "0"); }
+
+void ProcessCgroup::Signal(int signal) const {
   if (!usable()) return;
   std::istringstream pids(ReadFile(path_ + "/cgroup.procs"));
   for (pid_t pid; pids >> pid;) ::kill(pid, signal);
 }
 
-void JobCgroup::KillAndRemove() const {
+void ProcessCgroup::KillAndRemove() const {
   if (!usable()) return;
   // cgroup.kill (Linux 5.14) kills atomically, also processes forking meanwhile.
   if (!WriteFile(path_ + "/cgroup.kill", "1")) Signal(SIGKILL);
@@ -74,4 +108,4 @@ void JobCgroup::KillAndRemove() const {
   ::rmdir(path_.c_str());
 }
 
-}  // namespace sfapid::local
+}  // namespace sfapid
