@@ -355,6 +355,39 @@ class Roots(UtilitiesTest):
         # perlmutter exposes "/": the same paths are allowed there (Unix permissions decide).
         self.assertEqual(self.ls("/etc/hostname")["status"], "OK")
 
+    def test_a_symlink_flipped_during_requests_never_leads_out_of_the_roots(self):
+        # A folder outside the roots that alice may read and write: only the roots keep her out.
+        # Her link flips between it and a folder in her home as fast as a process can; the old
+        # check-then-open let ~40% of reads through to the outside file.
+        home = USERS.home("alice")
+        self.run_ok("mkdir -p race-in && echo inside > race-in/secret")
+        outside = f"/tmp/sfapid-outside-{os.getpid()}"
+        os.makedirs(outside, exist_ok=True)
+        os.chmod(outside, 0o777)
+        with open(f"{outside}/secret", "w") as f:
+            f.write("outside\n")
+        os.chmod(f"{outside}/secret", 0o644)
+        flipper = subprocess.Popen(["python3", "-c", (
+            "import os,sys\n"
+            "link, a, b = sys.argv[1:]\n"
+            "while True:\n"
+            "    for t in (a, b):\n"
+            "        try: os.unlink(link + '.next')\n"
+            "        except FileNotFoundError: pass\n"
+            "        os.symlink(t, link + '.next'); os.replace(link + '.next', link)\n"),
+            f"{home}/race", f"{home}/race-in", outside])
+        try:
+            reads = [self.download(f"{home}/race/secret", machine="dtns") for _ in range(60)]
+            writes = [self.upload(f"{home}/race/written", b"w", machine="dtns") for _ in range(30)]
+        finally:
+            flipper.kill()
+            flipper.wait()
+        self.assertEqual({r["file"] for r in reads if r["status"] == "OK"}, {"inside\n"})
+        self.assertTrue(any(r["status"] == "OK" for r in reads))
+        self.assertTrue(any(r["status"] == "OK" for r in writes))
+        self.assertEqual(sorted(os.listdir(outside)), ["secret"])
+        subprocess.run(["rm", "-rf", outside], check=True)
+
 
 class Limits(UtilitiesTest):
     extra = ("[utilities]\ncommand_timeout_seconds = 1\ncommand_output_max_bytes = 1000\n"

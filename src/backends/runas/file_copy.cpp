@@ -1,6 +1,7 @@
 #include "backends/runas/file_copy.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,19 +10,51 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
 #include <thread>
+
+#include "backends/runas/held_name.h"
 
 namespace sfapid::fileops {
 
 namespace {
 
-// The temporary file, for the SIGTERM handler (a cancelled copy leaves nothing behind).
-char g_temp_path[4096];
+// The temporary file, for the SIGTERM handler (a cancelled copy leaves nothing behind): its name
+// in the held target folder.
+char g_temp_name[NAME_MAX + 1];
+int g_temp_folder = -1;
 
 void RemoveTempAndExit(int) {
-  if (g_temp_path[0]) ::unlink(g_temp_path);
+  if (g_temp_name[0]) ::unlinkat(g_temp_folder, g_temp_name, 0);
   ::_exit(143);
+}
+
+std::string FileName(const std::string& path) {
+  std::string s = path;
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s.substr(s.find_last_of('/') + 1);
+}
+
+std::string FolderOf(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+// Where the copy goes: the held folder and the file's name in it. A target that is a folder
+// (existing, or ending in "/") takes the source's name; missing folders on the way are made.
+Result<HeldName> HoldTarget(const std::string& source, const std::string& target,
+                            const std::vector<std::string>& roots) {
+  bool into_folder = target.back() == '/';
+  if (!into_folder) {
+    auto held = HoldName(target, roots);
+    struct stat st;
+    into_folder = held && ::fstatat(held->folder.get(), held->name.c_str(), &st, 0) == 0 &&
+                  S_ISDIR(st.st_mode);
+  }
+  const std::string folder = into_folder ? target : FolderOf(target);
+  auto at = HoldFolderMaking(folder, roots);
+  if (!at) return at.status();
+  const std::string name = FileName(into_folder ? source : target);
+  return HeldName{std::move(*at), name, folder + (folder.back() == '/' ? "" : "/") + name};
 }
 
 Status Errno(const std::string& what) {
@@ -30,45 +63,39 @@ Status Errno(const std::string& what) {
 
 }  // namespace
 
-Status CopyFile(const std::string& source, const std::string& target_in,
+Status CopyFile(const std::string& source, const std::vector<std::string>& source_roots,
+                const std::string& target_in, const std::vector<std::string>& target_roots,
                 const std::function<void(int64_t)>& on_progress) {
   // Non-blocking so that a FIFO cannot hang the copy; cleared below once it is a regular file.
-  const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (in < 0) return Errno("cannot open " + source);
+  int err = 0;
+  auto from = HoldName(source, source_roots, &err);
+  Result<UniqueFd> opened =
+      from ? OpenFollowing(*from, O_RDONLY | O_NOCTTY | O_NONBLOCK, source_roots, &err)
+           : Result<UniqueFd>(from.status());
+  if (!opened && err)
+    return Status::Unavailable("cannot open " + source + ": " + std::strerror(err));
+  if (!opened) return opened.status();
+  const int in = opened->get();
   struct stat st;
-  if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(in);
+  if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode))
     return Status::InvalidArgument(source + " is not a regular file");
-  }
   ::fcntl(in, F_SETFL, ::fcntl(in, F_GETFL) & ~O_NONBLOCK);
-  std::string target = target_in;
-  struct stat tst;
-  if (target.back() == '/' || (::stat(target.c_str(), &tst) == 0 && S_ISDIR(tst.st_mode)))
-    target = (target.back() == '/' ? target : target + "/") +
-             std::filesystem::path(source).filename().string();
-  const std::filesystem::path parent = std::filesystem::path(target).parent_path();
-  std::error_code ec;
-  std::filesystem::create_directories(parent, ec);
-  if (ec) {
-    ::close(in);
-    return Status::PermissionDenied("cannot create " + parent.string() + ": " + ec.message());
-  }
-  std::string temp =
-      parent.string() + "/." + std::filesystem::path(target).filename().string() + ".sfapid-XXXXXX";
+  auto to = HoldTarget(source, target_in, target_roots);
+  if (!to) return to.status();
+  const std::string& target = to->real;
+  const int folder = to->folder.get();
   struct sigaction sa {};
   sa.sa_handler = RemoveTempAndExit;
   ::sigaction(SIGTERM, &sa, nullptr);
-  const int out = ::mkstemp(temp.data());
-  if (out < 0) {
-    ::close(in);
-    return Errno("cannot write in " + parent.string());
-  }
-  std::strncpy(g_temp_path, temp.c_str(), sizeof g_temp_path - 1);
+  std::string temp;
+  g_temp_folder = folder;
+  const UniqueFd made = MakeTempBeside(*to, ".sfapid-", temp);
+  if (!made.valid()) return Errno("cannot write in " + FolderOf(target));
+  std::strncpy(g_temp_name, temp.c_str(), sizeof g_temp_name - 1);
+  const int out = made.get();
   auto fail = [&](Status s) {
-    ::close(in);
-    ::close(out);
-    ::unlink(temp.c_str());
-    g_temp_path[0] = 0;
+    ::unlinkat(folder, temp.c_str(), 0);
+    g_temp_name[0] = 0;
     return s;
   };
   int64_t done = 0;
@@ -113,11 +140,9 @@ Status CopyFile(const std::string& source, const std::string& target_in,
   const timespec times[2] = {st.st_atim, st.st_mtim};
   if (::fchmod(out, st.st_mode & 07777) != 0 || ::futimens(out, times) != 0)
     return fail(Errno("cannot set mode or times of " + target));
-  if (::rename(temp.c_str(), target.c_str()) != 0)
+  if (::renameat(folder, temp.c_str(), folder, to->name.c_str()) != 0)
     return fail(Errno("cannot rename into " + target));
-  g_temp_path[0] = 0;
-  ::close(in);
-  ::close(out);
+  g_temp_name[0] = 0;
   return Status::Ok();
 }
 

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "backends/runas/held_name.h"
 #include "util/time_format.h"
 
 namespace sfapid::fileops {
@@ -29,13 +30,6 @@ std::string ParentOf(const std::string& p) {
   const auto slash = p.find_last_of('/');
   if (slash == std::string::npos || slash == 0) return "/";
   return p.substr(0, slash);
-}
-
-std::string BaseName(const std::string& p) {
-  std::string s = p;
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  const auto slash = s.find_last_of('/');
-  return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
 bool Under(const std::string& resolved, const std::string& root) {
@@ -73,9 +67,9 @@ std::string GroupName(gid_t gid) {
   return gr ? gr->gr_name : std::to_string(gid);
 }
 
-std::string LinkTarget(const std::string& p) {
+std::string LinkTarget(int folder, const std::string& name) {
   char buf[PATH_MAX];
-  const ssize_t n = ::readlink(p.c_str(), buf, sizeof buf);
+  const ssize_t n = ::readlinkat(folder, name.c_str(), buf, sizeof buf);
   return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
 }
 
@@ -117,62 +111,74 @@ Status CheckRoots(const std::string& path, const std::vector<std::string>& roots
   return Status::PermissionDenied(path + " is outside the folders this system exposes");
 }
 
-Result<std::vector<DirectoryEntry>> List(const std::string& path) {
+Result<std::vector<DirectoryEntry>> List(const std::string& path,
+                                         const std::vector<std::string>& roots) {
+  const auto cannot_access = [&](int err) {
+    return Status::NotFound("ls: cannot access '" + path + "': " + std::strerror(err));
+  };
+  int err = 0;
+  auto held = HoldName(path, roots, &err);
+  if (!held) return err ? cannot_access(err) : held.status();
+  const int folder = held->folder.get();
   struct stat st;
-  if (::lstat(path.c_str(), &st) != 0)
-    return Status::NotFound("ls: cannot access '" + path + "': " + std::strerror(errno));
+  if (::fstatat(folder, held->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return cannot_access(errno);
   std::vector<DirectoryEntry> entries;
   if (S_ISLNK(st.st_mode)) {
-    entries.push_back(Entry(st, path + " -> " + LinkTarget(path)));
+    // A link that leads out of the roots is not shown (a dangling one is).
+    auto target = OpenFollowing(*held, O_PATH, roots, &err);
+    if (!target && err == 0) return target.status();
+    entries.push_back(Entry(st, path + " -> " + LinkTarget(folder, held->name)));
   } else if (!S_ISDIR(st.st_mode)) {
     entries.push_back(Entry(st, path));
   } else {
-    DIR* dir = ::opendir(path.c_str());
+    UniqueFd opened = OpenHere(*held, O_RDONLY | O_DIRECTORY);
+    DIR* dir = opened.valid() ? ::fdopendir(opened.get()) : nullptr;
     if (!dir)
       return Status::PermissionDenied("ls: cannot open directory '" + path +
                                       "': " + std::strerror(errno));
+    opened.Release();  // the DIR owns it now
+    const int at = ::dirfd(dir);
     std::vector<std::string> names;
     while (const dirent* d = ::readdir(dir)) {
       const std::string n = d->d_name;
       if (n != "." && n != "..") names.push_back(n);
     }
-    ::closedir(dir);
     std::sort(names.begin(), names.end());
     entries.push_back(Entry(st, "."));
     struct stat parent;
-    const std::string up = path + (path.back() == '/' ? ".." : "/..");
-    entries.push_back(Entry(::stat(up.c_str(), &parent) == 0 ? parent : st, ".."));
-    const std::string prefix = path.back() == '/' ? path : path + "/";
+    entries.push_back(Entry(::fstatat(at, "..", &parent, 0) == 0 ? parent : st, ".."));
     for (const auto& n : names) {
       struct stat child;
-      const std::string full = prefix + n;
-      if (::lstat(full.c_str(), &child) != 0) continue;  // vanished meanwhile
-      entries.push_back(Entry(child, S_ISLNK(child.st_mode) ? n + " -> " + LinkTarget(full) : n));
+      if (::fstatat(at, n.c_str(), &child, AT_SYMLINK_NOFOLLOW) != 0) continue;  // vanished
+      entries.push_back(Entry(child, S_ISLNK(child.st_mode) ? n + " -> " + LinkTarget(at, n) : n));
     }
+    ::closedir(dir);
   }
   return entries;
 }
 
-Result<std::string> Read(const std::string& path, std::size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0)
-    return Status::NotFound("download: cannot open '" + path + "': " + std::strerror(errno));
+Result<std::string> Read(const std::string& path, const std::vector<std::string>& roots,
+                         std::size_t max_bytes) {
+  int err = 0;
+  auto held = HoldName(path, roots, &err);
+  Result<UniqueFd> opened =
+      held ? OpenFollowing(*held, O_RDONLY | O_NONBLOCK | O_NOCTTY, roots, &err)
+           : Result<UniqueFd>(held.status());
+  if (!opened && err == 0) return opened.status();
+  if (!opened)
+    return Status::NotFound("download: cannot open '" + path + "': " + std::strerror(err));
+  const int fd = opened->get();
   struct stat st;
   ::fstat(fd, &st);
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
+  if (S_ISDIR(st.st_mode))
     return Status::InvalidArgument("download: '" + path + "' is a directory");
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (!S_ISREG(st.st_mode))
     return Status::InvalidArgument("download: '" + path + "' is not a regular file");
-  }
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    ::close(fd);
+  if (static_cast<std::size_t>(st.st_size) > max_bytes)
     return Status::InvalidArgument("download: '" + path + "' is " + std::to_string(st.st_size) +
                                    " bytes; downloads are limited to " + std::to_string(max_bytes) +
                                    " bytes (use a transfer for large files)");
-  }
   std::string data;
   data.resize(static_cast<size_t>(st.st_size));
   size_t got = 0;
@@ -182,49 +188,71 @@ Result<std::string> Read(const std::string& path, std::size_t max_bytes) {
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  ::close(fd);
   data.resize(got);
   return data;
 }
 
-Status Write(const std::string& path, const std::string& content) {
-  // Through a symlink, the file written is its target.
-  std::string target = path;
+namespace {
+
+// Through a symlink, the file written is its target: the target's own folder is held instead,
+// and it must still hold the file the link led to when it was opened.
+Status FollowLink(HeldName& held, const std::string& path, const std::vector<std::string>& roots) {
+  int err = 0;
+  auto target = OpenFollowing(held, O_PATH, roots, &err);
+  if (!target) return err == ENOENT ? Status::Ok() : target.status();  // dangling: replaced
+  auto there = HoldName(PathOfFd(target->get()), roots);
+  if (!there) return there.status();
+  struct stat want, have;
+  if (::fstat(target->get(), &want) != 0 ||
+      ::fstatat(there->folder.get(), there->name.c_str(), &have, AT_SYMLINK_NOFOLLOW) != 0 ||
+      want.st_dev != have.st_dev || want.st_ino != have.st_ino)
+    return Status::Unavailable("upload: '" + path + "' changed while it was written; try again");
+  held = std::move(*there);
+  return Status::Ok();
+}
+
+mode_t NewFileMode() {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+}  // namespace
+
+Status Write(const std::string& path, const std::string& content,
+             const std::vector<std::string>& roots, std::optional<mode_t> mode) {
+  auto held = HoldName(path, roots);
+  if (!held) return held.status();
   struct stat st;
-  const bool exists = ::lstat(path.c_str(), &st) == 0;
-  if (exists && S_ISLNK(st.st_mode)) {
-    const std::string r = Realpath(path);
-    if (!r.empty()) target = r;
-  }
+  if (::fstatat(held->folder.get(), held->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISLNK(st.st_mode))
+    if (Status s = FollowLink(*held, path, roots); !s.ok()) return s;
   struct stat existing;
-  const bool had = ::stat(target.c_str(), &existing) == 0;
-  if (had && S_ISDIR(existing.st_mode))
+  const bool had =
+      ::fstatat(held->folder.get(), held->name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
+  if (held->name == "." || (had && S_ISDIR(existing.st_mode)))
     return Status::InvalidArgument("upload: '" + path +
                                    "' is a directory; give the full path of the file");
-  const std::string dir = ParentOf(target);
-  std::string tmp = dir + "/." + BaseName(target) + ".sfapid-upload-XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0)
-    return Status::PermissionDenied("upload: cannot write in '" + dir +
+  std::string temp;
+  const UniqueFd fd = MakeTempBeside(*held, ".sfapid-upload-", temp);
+  if (!fd.valid())
+    return Status::PermissionDenied("upload: cannot write in '" + ParentOf(held->real) +
                                     "': " + std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  const mode_t mode = had ? (existing.st_mode & 07777) : (0666 & ~[] {
-    mode_t u = ::umask(0);
-    ::umask(u);
-    return u;
-  }());
-  const bool ok = done == content.size() && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+  const mode_t new_mode = mode ? *mode : had ? (existing.st_mode & 07777) : NewFileMode();
+  const bool ok =
+      done == content.size() && ::fchmod(fd.get(), new_mode) == 0 && ::fsync(fd.get()) == 0;
   const int saved = errno;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), target.c_str()) != 0) {
+  const int folder = held->folder.get();
+  if (!ok || ::renameat(folder, temp.c_str(), folder, held->name.c_str()) != 0) {
     const int e = ok ? errno : saved;
-    ::unlink(tmp.c_str());
+    ::unlinkat(folder, temp.c_str(), 0);
     return Status::Unavailable("upload: cannot write '" + path + "': " + std::strerror(e));
   }
   return Status::Ok();

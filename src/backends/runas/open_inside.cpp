@@ -8,25 +8,11 @@
 #include <cstring>
 
 #include "backends/runas/file_ops.h"
+#include "backends/runas/held_name.h"
 
 namespace sfapid::fileops {
 
 namespace {
-
-std::string PathOfFd(int fd) {
-  char buf[PATH_MAX];
-  const std::string link = "/proc/self/fd/" + std::to_string(fd);
-  const ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
-  return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
-}
-
-Status OpenError(const std::string& path, int err) {
-  const std::string why = path + ": " + std::strerror(err);
-  if (err == ENOENT || err == ENOTDIR) return Status::NotFound(why);
-  if (err == EACCES || err == EPERM || err == ELOOP) return Status::PermissionDenied(why);
-  if (err == ENAMETOOLONG || err == EFBIG || err == EISDIR) return Status::InvalidArgument(why);
-  return Status::Unavailable(why);
-}
 
 // A part file is only ever the regular file this user's worker made for the upload: a FIFO, a
 // hard link to another file, or a file someone else made under that name is refused.
@@ -74,15 +60,24 @@ OpenIntent IntentNamed(const std::string& name) {
 Result<OpenedFile> OpenInside(const std::string& path, const std::vector<std::string>& roots,
                               OpenIntent intent) {
   if (Status s = CheckRoots(path, roots); !s.ok()) return s;  // the early, friendly refusal
-  OpenedFile f{UniqueFd(::open(path.c_str(), FlagsFor(intent), 0600)), {}};
-  if (!f.fd.valid()) return OpenError(path, errno);
-  if (::fstat(f.fd.get(), &f.st) != 0) return OpenError(path, errno);
+  int err = 0;
+  auto held = HoldName(path, roots, &err);
+  if (!held) return err ? ErrnoStatus(path, err) : held.status();
+  OpenedFile f;
+  if (intent == OpenIntent::kRead) {
+    auto opened = OpenFollowing(*held, FlagsFor(intent), roots, &err);
+    if (!opened) return err ? ErrnoStatus(path, err) : opened.status();
+    f.fd = std::move(*opened);
+  } else {
+    f.fd = OpenHere(*held, FlagsFor(intent), 0600);
+    if (!f.fd.valid()) return ErrnoStatus(path, errno);
+  }
+  if (::fstat(f.fd.get(), &f.st) != 0) return ErrnoStatus(path, errno);
   if (!S_ISREG(f.st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
   if (intent != OpenIntent::kRead)
     if (Status s = CheckPart(path, f.st); !s.ok()) return s;
-  // The check that counts: where the opened file really is.
-  const std::string real = PathOfFd(f.fd.get());
-  if (real.empty() || !InsideRoots(real, roots))
+  // Where the opened file really is (OpenFollowing checked a read already; a part is never a link).
+  if (!FdInsideRoots(f.fd.get(), roots))
     return Status::PermissionDenied(path + " is outside the folders this system exposes");
   ::fcntl(f.fd.get(), F_SETFL, ::fcntl(f.fd.get(), F_GETFL) & ~O_NONBLOCK);
   return f;
@@ -90,26 +85,34 @@ Result<OpenedFile> OpenInside(const std::string& path, const std::vector<std::st
 
 Status CommitPart(const std::string& part, const std::string& target,
                   const std::vector<std::string>& roots) {
-  if (Status s = CheckRoots(part, roots); !s.ok()) return s;
-  if (Status s = CheckRoots(target, roots); !s.ok()) return s;
+  int err = 0;
+  auto from = HoldName(part, roots, &err);
+  if (!from) return err ? ErrnoStatus(part, err) : from.status();
+  auto to = HoldName(target, roots, &err);
+  if (!to) return err ? ErrnoStatus(target, err) : to.status();
   const mode_t mask = ::umask(022);
   ::umask(mask);
-  const UniqueFd fd(::open(part.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  if (!fd.valid()) return OpenError(part, errno);
+  const UniqueFd fd = OpenHere(*from, O_RDONLY | O_NONBLOCK);
+  if (!fd.valid()) return ErrnoStatus(part, errno);
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return OpenError(part, errno);
+  if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(part, errno);
   if (Status s = CheckPart(part, st); !s.ok()) return s;
-  if (::fchmod(fd.get(), 0666 & ~mask) != 0) return OpenError(part, errno);
-  if (::rename(part.c_str(), target.c_str()) != 0) return OpenError(target, errno);
+  if (::fchmod(fd.get(), 0666 & ~mask) != 0) return ErrnoStatus(part, errno);
+  if (::renameat(from->folder.get(), from->name.c_str(), to->folder.get(), to->name.c_str()) != 0)
+    return ErrnoStatus(target, errno);
   return Status::Ok();
 }
 
 Status RemovePart(const std::string& part, const std::vector<std::string>& roots) {
-  if (Status s = CheckRoots(part, roots); !s.ok()) return s;
+  int err = 0;
+  auto held = HoldName(part, roots, &err);
+  if (!held) return err == ENOENT ? Status::Ok() : err ? ErrnoStatus(part, err) : held.status();
   struct stat st;
-  if (::lstat(part.c_str(), &st) != 0) return Status::Ok();
+  const int folder = held->folder.get();
+  if (::fstatat(folder, held->name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Status::Ok();
   if (!S_ISREG(st.st_mode)) return Status::Ok();
-  if (::unlink(part.c_str()) != 0 && errno != ENOENT) return OpenError(part, errno);
+  if (::unlinkat(folder, held->name.c_str(), 0) != 0 && errno != ENOENT)
+    return ErrnoStatus(part, errno);
   return Status::Ok();
 }
 

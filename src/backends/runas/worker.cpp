@@ -71,9 +71,9 @@ void ReplyStatus(const Status& s) {
   Reply({{"ok", false}, {"code", code}, {"error", s.message()}});
 }
 
-std::vector<std::string> Roots(const json::object& req) {
+std::vector<std::string> Roots(const json::object& req, const char* field = "roots") {
   std::vector<std::string> roots;
-  if (auto* r = req.if_contains("roots"); r && r->is_array())
+  if (auto* r = req.if_contains(field); r && r->is_array())
     for (const auto& v : r->as_array())
       if (v.is_string()) roots.emplace_back(v.as_string());
   return roots;  // empty: nothing is inside (config validation never lets it be empty)
@@ -151,15 +151,16 @@ std::vector<std::string> Roots(const json::object& req) {
 [[noreturn]] void CopyFileOp(const json::object& req) {
   const std::string source = Need(StringField(req, "source"));
   const std::string target = Need(StringField(req, "target"));
-  for (auto [path, roots] : {std::pair{&source, "source_roots"}, {&target, "target_roots"}}) {
-    json::object r{{"roots", *Need(ArrayField(req, roots))}};
-    if (Status s = fileops::CheckRoots(*path, Roots(r)); !s.ok()) {
+  const auto source_roots = Roots(req, "source_roots");
+  const auto target_roots = Roots(req, "target_roots");
+  for (auto [path, roots] : {std::pair{&source, &source_roots}, {&target, &target_roots}}) {
+    if (Status s = fileops::CheckRoots(*path, *roots); !s.ok()) {
       std::fprintf(stderr, "sfapid: %s\n", s.message().c_str());
       std::_Exit(126);
     }
   }
   ::setsid();
-  Status s = fileops::CopyFile(source, target, [](int64_t bytes) {
+  Status s = fileops::CopyFile(source, source_roots, target, target_roots, [](int64_t bytes) {
     const std::string line = "progress " + std::to_string(bytes) + "\n";
     (void)!::write(1, line.data(), line.size());
   });
@@ -251,13 +252,14 @@ int RunWorker(const std::string& account, const std::string& cgroup) {
     else
       Reply({{"ok", true}});
   } else if (op == "ls") {
-    auto entries = fileops::List(path);
+    auto entries = fileops::List(path, Roots(req));
     if (!entries)
       ReplyStatus(entries.status());
     else
       Reply({{"ok", true}, {"entries", EncodeListing(*entries)}});
   } else if (op == "read") {
-    auto data = fileops::Read(path, static_cast<size_t>(Need(SizeField(req, "max_bytes"))));
+    auto data =
+        fileops::Read(path, Roots(req), static_cast<size_t>(Need(SizeField(req, "max_bytes"))));
     if (!data)
       ReplyStatus(data.status());
     else
@@ -267,9 +269,10 @@ int RunWorker(const std::string& account, const std::string& cgroup) {
     std::string content(size, '\0');
     std::cin.read(content.data(), static_cast<std::streamsize>(size));
     if (static_cast<size_t>(std::cin.gcount()) != size) Die("worker: upload content was cut short");
-    Status s = fileops::Write(path, content);
-    if (s.ok() && op == "write_script" && ::chmod(path.c_str(), 0700) != 0)
-      s = Status::PermissionDenied("cannot make " + path + " executable");
+    // A job script is the user's alone and executable.
+    const Status s =
+        fileops::Write(path, content, Roots(req),
+                       op == "write_script" ? std::optional<mode_t>(0700) : std::nullopt);
     if (!s.ok())
       ReplyStatus(s);
     else
