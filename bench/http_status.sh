@@ -42,13 +42,15 @@ pids=()
 trap bench_cleanup EXIT
 
 # The default configuration (so /status lists the usual systems) on a kernel-chosen loopback
-# port, with its data in the temporary folder and (unless ACCESS_LOG=true) no access log.
+# port, with its data in the temporary folder, (unless ACCESS_LOG=true) no access log, and no rate
+# limits (one loopback address would be held to them).
 "$sfapid" config default |
   sed -e "s|^data_dir = .*|data_dir = \"$work/data\"|" \
       -e 's|^listen = [^#]*|listen = "127.0.0.1" |' \
       -e 's|^port = [^#]*|port = 0 |' \
       -e "s|^threads = [^#]*|threads = $threads |" \
-      -e "s|^access_log = [^#]*|access_log = $access_log |" >"$work/sfapid.toml"
+      -e "s|^access_log = [^#]*|access_log = $access_log |" \
+      -e 's/^\([a-z]*_per_\(client\|address\)\) = [^#]*/\1 = 0 /' >"$work/sfapid.toml"
 for key in "data_dir = \"$work/data\"" 'listen = "127.0.0.1"' 'port = 0' "threads = $threads" \
   "access_log = $access_log"; do
   if ! grep -qF "$key" "$work/sfapid.toml"; then

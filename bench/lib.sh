@@ -22,7 +22,8 @@ bench_cleanup() {
   rm -rf "$work"
 }
 
-# The default configuration on a kernel-chosen loopback port, data in $work, no access log, plus
+# The default configuration on a kernel-chosen loopback port, data in $work, no access log, no
+# rate limits (a benchmark measures capacity, which one loopback address would be held to), plus
 # any extra TOML given as arguments: "[table] key = value" replaces the key in that table (it must
 # be there), "+[table] key = value" adds it at the end of the table's first occurrence. Writes
 # $work/sfapid.toml.
@@ -31,7 +32,8 @@ bench_config() {
     sed -e "s|^data_dir = .*|data_dir = \"$work/data\"|" \
         -e 's|^port = [^#]*|port = 0 |' \
         -e "s|^threads = [^#]*|threads = ${THREADS:-2} |" \
-        -e 's|^access_log = [^#]*|access_log = false |' >"$work/sfapid.toml"
+        -e 's|^access_log = [^#]*|access_log = false |' \
+        -e 's/^\([a-z]*_per_\(client\|address\)\) = [^#]*/\1 = 0 /' >"$work/sfapid.toml"
   local extra
   for extra in "$@"; do
     python3 - "$work/sfapid.toml" "$extra" <<'PY'

@@ -1,5 +1,7 @@
 #include "api/auth_guard.h"
 
+#include <memory>
+
 #include "http/errors.h"
 
 namespace sfapid::api {
@@ -57,12 +59,23 @@ std::optional<http::Response> AuthGuard::Check(http::Request& req, std::optional
   return std::nullopt;
 }
 
-void AuthGuard::Protect(http::Route& route, std::optional<Level> need, http::ErrorShape shape) {
-  route.precheck = [this, need, shape](http::Request& req) {
-    return Check(req, need, shape ? &shape : nullptr);
-  };
-  route.handler = [this, need, shape, inner = std::move(route.handler)](http::Request& req) {
-    if (auto refused = Check(req, need, shape ? &shape : nullptr)) return std::move(*refused);
+std::optional<http::Response> AuthGuard::Admit(http::Request& req, const Admission& a, bool spend) {
+  const http::ErrorShape* shape = a.shape ? &a.shape : nullptr;
+  const RateGuard::Ask ask{a.rate_class, spend, shape, a.limited_status};
+  if (rates_)
+    if (auto limited = rates_->CheckAddress(req, ask)) return limited;
+  if (auto refused = Check(req, a.need, shape)) return refused;
+  if (rates_) return rates_->CheckClient(req, ask);
+  return std::nullopt;
+}
+
+void AuthGuard::Protect(http::Route& route, std::optional<Level> need, http::ErrorShape shape,
+                        int limited_status) {
+  auto a = std::make_shared<const Admission>(
+      Admission{need, std::move(shape), RateClassOf(route.method, route.pattern), limited_status});
+  route.precheck = [this, a](http::Request& req) { return Admit(req, *a, false); };
+  route.handler = [this, a, inner = std::move(route.handler)](http::Request& req) {
+    if (auto refused = Admit(req, *a, true)) return std::move(*refused);
     return inner(req);
   };
 }

@@ -74,10 +74,12 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                                                      c.auth.access_token_lifetime_seconds);
   if (Status s = app->signing_keys_->LoadOrCreate(); !s.ok()) return s;
   app->tokens_ = std::make_unique<TokenService>(c.auth, c.server, *app->clients_,
-                                                *app->signing_keys_, app->store_->auth());
+                                                *app->signing_keys_, app->store_->auth(),
+                                                c.rate_limits.token, c.rate_limits.burst_seconds);
   app->verifier_ =
       std::make_unique<AccessTokenVerifier>(c.auth, c.server, *app->clients_, *app->signing_keys_);
-  app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_);
+  app->rates_ = std::make_unique<api::RateGuard>(c.rate_limits);
+  app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_, app->rates_.get());
 
   app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, node);
   app->events_ = std::make_unique<EventHub>(app->store_->events(), c.events);
@@ -115,7 +117,7 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
       app->reservation_notifier_.get());
 
   site::AddHealthRoutes(app->router_, *app->store_, app->readiness_);
-  site::AddMetricsRoutes(app->router_, app->schedulers_);
+  site::AddMetricsRoutes(app->router_, app->schedulers_, *app->rates_, *app->tokens_);
   oauth::AddTokenRoutes(app->router_, c.server, c.auth, *app->tokens_, *app->signing_keys_);
   app->idempotent_routes_ = std::make_unique<api::IdempotentRoutes>(app->store_->idempotency(),
                                                                     c.server.idempotency_hours);

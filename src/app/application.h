@@ -67,6 +67,7 @@ class Application {
   std::unique_ptr<SigningKeys> signing_keys_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<AccessTokenVerifier> verifier_;
+  std::unique_ptr<api::RateGuard> rates_;
   std::unique_ptr<api::AuthGuard> guard_;
   std::unique_ptr<api::IdempotentRoutes> idempotent_routes_;
   std::unique_ptr<RunAs> runas_;

@@ -40,6 +40,13 @@ std::string SignedPartDigest(const std::string& jwt) {
   return out;
 }
 
+OAuthError TooFast(const std::string& who, int64_t wait) {
+  return OAuthError{429, "temporarily_unavailable",
+                    "too many token requests from " + who + "; try again in " +
+                        std::to_string(wait) + " s (rate_limits)",
+                    wait};
+}
+
 bool AudienceMatches(const json::value* aud, const std::string& url) {
   auto same = [&](json::string_view a) {
     std::string_view x = a, y = url;
@@ -58,13 +65,16 @@ bool AudienceMatches(const json::value* aud, const std::string& url) {
 }  // namespace
 
 TokenService::TokenService(const AuthConfig& auth, const ServerConfig& server,
-                           ClientRegistry& clients, SigningKeys& keys, AuthStore& store)
+                           ClientRegistry& clients, SigningKeys& keys, AuthStore& store,
+                           const RateLimit& limit, double burst_seconds)
     : auth_(auth),
       server_(server),
       clients_(clients),
       keys_(keys),
       store_(store),
-      refusals_(auth.max_refusals_per_address, auth.refusal_window_seconds) {
+      refusals_(auth.max_refusals_per_address, auth.refusal_window_seconds),
+      client_rate_(limit.per_client, limit.per_client * burst_seconds),
+      address_rate_(limit.per_address, limit.per_address * burst_seconds) {
   PruneAudit();
 }
 
@@ -76,8 +86,19 @@ std::variant<IssuedToken, OAuthError> TokenService::Issue(const TokenRequest& re
                       "too many refused token requests from " + request.ip + "; try again in " +
                           std::to_string(wait) + " s",
                       wait};
+  // Over the address's rate: answered before any check, like the refusals above (unaudited).
+  if (const int64_t wait = address_rate_.Take(request.ip); wait > 0) {
+    limited_addresses_.fetch_add(1, std::memory_order_relaxed);
+    return TooFast("address " + request.ip, wait);
+  }
   std::string client_id, user;
   auto result = Check(request, client_id, user);
+  // A verified client over its rate gets no token (audited: it is a real client's request).
+  if (std::holds_alternative<IssuedToken>(result))
+    if (const int64_t wait = client_rate_.Take(client_id); wait > 0) {
+      limited_clients_.fetch_add(1, std::memory_order_relaxed);
+      result = TooFast("client " + client_id, wait);
+    }
   Record(request, client_id, user, result);
   return result;
 }
@@ -90,7 +111,10 @@ void TokenService::Record(const TokenRequest& request, const std::string& client
     audit.outcome = "refused";
     // The description may quote the request (a claimed client id): one line in the logs.
     audit.reason = OneLine(e->error + ": " + e->description);
-    const auto counted = refusals_.CountRefusal(request.ip);
+    // A client over its rate limit was not guessing: it does not count toward the address's
+    // refusals.
+    const auto counted =
+        e->http_status == 429 ? RefusalLimiter::Counted{} : refusals_.CountRefusal(request.ip);
     int64_t suppressed = 0;
     if (refusal_log_.Allow(suppressed))
       spdlog::warn("token refused: client={} user={} ip={} reason=\"{}\"{}",

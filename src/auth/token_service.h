@@ -3,6 +3,7 @@
 // signed by the server. Every outcome is written to the audit trail.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -16,6 +17,7 @@
 #include "store/auth_store.h"
 #include "util/interval_gate.h"
 #include "util/log_sampler.h"
+#include "util/token_buckets.h"
 
 namespace sfapid {
 
@@ -46,10 +48,17 @@ struct OAuthError {
 class TokenService {
  public:
   // server: where the server listens, which names the token URL and issuer unless auth does.
+  // limit: [rate_limits] for the token endpoint (by address before any check, by client once its
+  // assertion is verified); burst_seconds of either at once.
   TokenService(const AuthConfig& auth, const ServerConfig& server, ClientRegistry& clients,
-               SigningKeys& keys, AuthStore& store);
+               SigningKeys& keys, AuthStore& store, const RateLimit& limit = {},
+               double burst_seconds = 10);
 
   std::variant<IssuedToken, OAuthError> Issue(const TokenRequest& request);
+
+  // Token requests answered 429 by the rate limits, by client and by address.
+  uint64_t rate_limited_clients() const { return limited_clients_.load(); }
+  uint64_t rate_limited_addresses() const { return limited_addresses_.load(); }
 
  private:
   std::variant<IssuedToken, OAuthError> Check(const TokenRequest& request, std::string& client_id,
@@ -69,6 +78,8 @@ class TokenService {
   SigningKeys& keys_;
   AuthStore& store_;
   RefusalLimiter refusals_;
+  TokenBuckets client_rate_, address_rate_;
+  std::atomic<uint64_t> limited_clients_{0}, limited_addresses_{0};
   LogSampler refusal_log_{20};
   IntervalGate prune_gate_{std::chrono::hours(1)};
   std::mutex used_mu_;

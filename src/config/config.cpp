@@ -103,6 +103,7 @@ Config ReadConfig(const toml::table& root, const std::string& source) {
   ReadCallbacks(r, c.callbacks);
   ReadTasks(r, c.tasks);
   ReadEvents(r, c.events);
+  ReadRateLimits(r, c.rate_limits);
   const std::vector<EndpointAt> endpoints = ReadTransfers(r, c.transfers);
   ReadRunAs(r, c.runas);
   ReadAccounts(r, c.accounts);

@@ -192,6 +192,20 @@ struct UtilitiesConfig {
   double upload_expiry_hours = 24;
 };
 
+// [rate_limits]: requests per second, on average, that one API client and one source address may
+// make in each class of routes; up to burst_seconds of that rate at once. 0: no limit.
+struct RateLimit {
+  double per_client = 0;
+  double per_address = 0;
+};
+struct RateLimitsConfig {
+  double burst_seconds = 10;
+  RateLimit reads{50, 200};   // GET and HEAD of the APIs
+  RateLimit submits{10, 40};  // other changes: jobs, cancels, uploads, transfers, reservations
+  RateLimit commands{5, 20};  // a command, or a file operation that runs a program as the user
+  RateLimit token{2, 10};     // POST to the token endpoint (a client: counted once verified)
+};
+
 // [events]: the event stream and long-poll (docs/events.md).
 struct EventsConfig {
   double retention_hours = 24;    // events are kept this long for resuming streams
@@ -321,6 +335,7 @@ struct Config {
   UtilitiesConfig utilities;
   TasksConfig tasks;
   EventsConfig events;
+  RateLimitsConfig rate_limits;
   RunAsConfig runas;
   TransfersConfig transfers;
   CallbacksConfig callbacks;

@@ -128,6 +128,20 @@ max_streams_per_user = 16   # more at once are refused (429)
 max_wait_seconds = 300      # the longest long-poll wait
 poll_interval_seconds = 1   # the store is read this often without a wake-up
 
+[rate_limits]
+# Requests per second, on average, one API client and one source address may make in each class
+# of routes; up to burst_seconds of that rate at once. Beyond it: 429 with Retry-After (the SFAPI
+# clients wait and retry), counted in /metrics. 0: no limit. See docs/security.md.
+burst_seconds = 10
+reads_per_client = 50       # GET and HEAD
+reads_per_address = 200
+submits_per_client = 10     # other changes: jobs, cancels, uploads, transfers, reservations
+submits_per_address = 40
+commands_per_client = 5     # commands, and file operations that run a program as the user
+commands_per_address = 20
+token_per_client = 2        # the token endpoint (a client is counted once its assertion checks)
+token_per_address = 10
+
 [transfers]
 max_active_per_user = 4     # transfers running at once for one user; more are refused
 max_active = 16             # transfers running at once in all

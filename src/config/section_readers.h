@@ -20,6 +20,8 @@ void ReadCallbacks(TableReader& root, CallbacksConfig& out);
 void ReadTasks(TableReader& root, TasksConfig& out);
 // [events]
 void ReadEvents(TableReader& root, EventsConfig& out);
+// [rate_limits]
+void ReadRateLimits(TableReader& root, RateLimitsConfig& out);
 // [facility] and [facility.site].
 void ReadFacility(TableReader& root, FacilityConfig& out);
 

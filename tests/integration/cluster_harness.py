@@ -128,8 +128,8 @@ def auth(token):
 class RetryingClient:
     """Requests through the balancer with a token; a retryable failure (502/503/504 or a broken
     connection) is tried again, up to 10 times, and a 409 with Retry-After (a keyed request still
-    in flight) after that wait, for up to 2 minutes. Counts what was answered, retried and
-    failed."""
+    in flight) or a 429 (over a rate limit, as NERSC's client retries it) after that wait, for up to
+    2 minutes. Counts what was answered, retried and failed."""
 
     def __init__(self, lb, token):
         self.lb = lb
@@ -155,9 +155,10 @@ class RetryingClient:
             wait = 0.2
             try:
                 r = self.lb.request(method, PREFIX + path, body=body, headers=headers, timeout=30)
-                if r.status == 409 and r.headers.get("retry-after"):
+                if r.status in (409, 429) and r.headers.get("retry-after"):
                     # A keyed request still held by the node that took it (if that node died,
-                    # until its lock runs out): come back when told, without counting a try.
+                    # until its lock runs out), or a client over its rate limit: come back when
+                    # told, without counting a try.
                     tries, wait = tries - 1, float(r.headers["retry-after"])
                 elif r.status not in (502, 503, 504):
                     with self.lock:

@@ -278,9 +278,9 @@ class ModuleUsers:
         return self.created.home(name)
 
 
-def fetch_token(server, key_path, audience=None):
-    """A token for a key file, with a minimal RS256/ES256 assertion (for `audience`, default the
-    server's own token URL; behind a balancer, the balancer's)."""
+def token_request(server, key_path, audience=None):
+    """POSTs a minimal RS256/ES256 assertion for a key file to the token endpoint (for `audience`,
+    default the server's own token URL; behind a balancer, the balancer's); the reply."""
     import urllib.parse
     from jose_helpers import load_private_key, make_jwt, minimal_claims
     client_id, key = load_private_key(key_path)
@@ -292,8 +292,13 @@ def fetch_token(server, key_path, audience=None):
         # A jti, so that two tokens fetched within one second are two assertions, not a replay.
         "client_assertion": make_jwt({**minimal_claims(client_id, url),
                                       "jti": os.urandom(8).hex()}, key, alg)}).encode()
-    r = server.request("POST", "/oauth2/token", body=body,
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    return server.request("POST", "/oauth2/token", body=body,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def fetch_token(server, key_path, audience=None):
+    """A token for a key file (token_request, which must succeed)."""
+    r = token_request(server, key_path, audience)
     assert r.status == 200, r
     return r.json()["access_token"]
 

@@ -75,6 +75,8 @@ class OpenApiDocument(ServerTest):
                 ids.add(op["operationId"])
                 self.assertIn("200", op["responses"], path)
                 self.assertIn("422", op["responses"], path)
+                # Every operation is rate-limited: its 429 and the Retry-After it carries.
+                self.assertIn("Retry-After", op["responses"]["429"]["headers"], path)
                 # Every path parameter in the path is declared, and every $ref resolves.
                 declared = {p["name"] for p in op["parameters"] if p["in"] == "path"}
                 self.assertEqual(declared, set(re.findall(r"{(\w+)}", path)), path)

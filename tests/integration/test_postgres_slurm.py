@@ -19,7 +19,9 @@ from harness import PREFIX, ModuleUsers, Server, share_store, wait_until
 from test_compute_slurm import metric
 
 USERS = ModuleUsers("alice", "bob")
-ISSUER = '[auth]\nissuer = "http://sfapid.cluster.test"\n'
+# The test polls as fast as threads can to count squeue runs: no rate limit may slow the pollers.
+ISSUER = ('[auth]\nissuer = "http://sfapid.cluster.test"\n'
+          "[rate_limits]\nreads_per_client = 0\nreads_per_address = 0\n")
 
 
 def setUpModule():

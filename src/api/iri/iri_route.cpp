@@ -41,7 +41,8 @@ const char* Describe(int status) {
     case 501:
       return "Not Implemented";
     case 503:
-      return "Service Unavailable";
+      return "Service Unavailable: the scheduler does not answer, or the caller is over a rate "
+             "limit (Retry-After)";
     default:
       return "Gateway Timeout";
   }
@@ -90,7 +91,7 @@ json::object OperationDoc(const IriRoute& r, Access access) {
     if (status == 405)
       e["headers"] =
           json::object{{"Allow", json::object{{"schema", json::object{{"type", "string"}}}}}};
-    if (status == 409)
+    if (status == 409 || status == 503)
       e["headers"] = json::object{
           {"Retry-After", json::object{{"schema", json::object{{"type", "integer"}}}}}};
     responses[std::to_string(status)] = std::move(e);
@@ -138,10 +139,13 @@ void AddRoute(IriContext& ctx, Access access, IriRoute r) {
   std::optional<Level> need;
   if (access == Access::kRead) need = Level::kGreen;
   if (access == Access::kChange) need = Level::kYellow;
-  ctx.guard.Protect(route, need,
-                    [](const http::Request& req, int status, const std::string& detail) {
-                      return Problem(req, status, detail);
-                    });
+  // Over a rate limit: 503 with Retry-After, as the spec allows no 429 (§1 "Errors").
+  ctx.guard.Protect(
+      route, need,
+      [](const http::Request& req, int status, const std::string& detail) {
+        return Problem(req, status, detail);
+      },
+      503);
 }
 
 }  // namespace sfapid::iri

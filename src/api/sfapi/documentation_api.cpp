@@ -103,6 +103,22 @@ void DocumentIdempotencyKey(json::object& operation) {
       {"schema", json::object{{"type", "string"}, {"maxLength", 255}}}});
 }
 
+// Every route is rate-limited ([rate_limits], docs/security.md): its 429 in the document.
+void DocumentRateLimit(json::object& operation) {
+  json::value& responses = operation["responses"];
+  if (!responses.is_object()) responses = json::object{};
+  responses.as_object()["429"] = json::object{
+      {"description",
+       "Too Many Requests: the client or its address is over a rate limit for this kind of "
+       "request; wait Retry-After seconds"},
+      {"headers",
+       json::object{{"Retry-After", json::object{{"schema", json::object{{"type", "integer"}}}}}}},
+      {"content", json::object{{"application/json",
+                                json::object{{"schema", json::object{{"$ref",
+                                                                      "#/components/schemas/"
+                                                                      "HTTPError"}}}}}}}};
+}
+
 // Puts every documented route behind the guard at its level from the one table, and shows the level
 // in the OpenAPI document. A documented route missing from the table stops start-up.
 void ApplyAccessLevels(ApiContext& ctx) {
@@ -126,6 +142,7 @@ void ApplyAccessLevels(ApiContext& ctx) {
       ctx.idempotent.Wrap(route, SfapiIdempotencyErrors());
       DocumentIdempotencyKey(route.operation);
     }
+    DocumentRateLimit(route.operation);
     ctx.guard.Protect(route, rule.level);  // outside: the key is the caller's, known first
   }
 }

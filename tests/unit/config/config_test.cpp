@@ -99,5 +99,24 @@ TEST(Config, ContainerRuntimeIsNoneUnlessNamedAndPyxisNeedsSlurm) {
   EXPECT_EQ(d->FindSystem("perlmutter")->scheduler.container_runtime, ContainerRuntime::kNone);
 }
 
+TEST(Config, RateLimitsAreReadPerClassAndNegativeOnesRefused) {
+  auto c = ParseConfig(
+      "[rate_limits]\nburst_seconds = 3\nreads_per_client = 7.5\ncommands_per_address = 0\n"
+      "[[systems]]\nname = \"x\"\n",
+      "f");
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->rate_limits.burst_seconds, 3);
+  EXPECT_EQ(c->rate_limits.reads.per_client, 7.5);
+  EXPECT_EQ(c->rate_limits.reads.per_address, 200);  // the default where the file is silent
+  EXPECT_EQ(c->rate_limits.commands.per_address, 0);
+  c = ParseConfig("[rate_limits]\nsubmits_per_client = -1\n[[systems]]\nname = \"x\"\n", "f");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(), "f:2: 'rate_limits.submits_per_client': must not be negative");
+  c = ParseConfig("[rate_limits]\nburst_seconds = 0.5\n[[systems]]\nname = \"x\"\n", "f");
+  ASSERT_FALSE(c);
+  c = ParseConfig("[rate_limits]\nreads = 5\n[[systems]]\nname = \"x\"\n", "f");
+  ASSERT_FALSE(c);  // an unknown key
+}
+
 }  // namespace
 }  // namespace sfapid
