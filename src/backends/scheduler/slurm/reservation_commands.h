@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backends/scheduler/scheduler.h"
+#include "backends/scheduler/slurm/reservation_text.h"
 #include "backends/scheduler/slurm/slurm_command.h"
 
 namespace sfapid::slurm {
@@ -25,16 +26,8 @@ Result<std::vector<std::string>> UpdateReservationArgs(const ReservationSpec& sp
                                                        const PlacedReservation& current,
                                                        int64_t now);
 
-// One line of `scontrol -o show reservation`; nullopt for "Reservation NAME not found".
-Result<std::optional<PlacedReservation>> ParseReservationLine(std::string_view line, int64_t now);
-
 // Is the reservation Slurm holds the one `spec` asked for (same account, users and end)?
 bool IsMadeFrom(const PlacedReservation& placed, const ReservationSpec& spec);
-
-// Every reservation Slurm holds, by name: `scontrol -o show reservation` ("No reservations in
-// the system" is none).
-using ReservationMap = std::map<std::string, PlacedReservation>;
-Result<ReservationMap> ParseReservationList(std::string_view text, int64_t now);
 
 // What a failed scontrol said, as the Status the Scheduler interface promises: AlreadyExists for
 // a name in use, Unavailable when slurmctld did not answer, InvalidArgument with Slurm's words.

@@ -133,11 +133,4 @@ CommandResult SlurmCommands::AsUser(const UnixIdentity& who, const std::string& 
   return Collect(*p, std::chrono::milliseconds(static_cast<int64_t>(timeout_ * 1000)));
 }
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
-  size_t start = 0;
-  while (start < s.size() && (s[start] == '\n' || s[start] == ' ')) ++start;
-  return s.substr(start);
-}
-
 }  // namespace sfapid::slurm

@@ -52,8 +52,14 @@ class SlurmCommands {
       other_runs_{0};
 };
 
-// A command's output without the line ends and spaces around it.
-std::string Trim(std::string s);
+// A command's output without the line ends and spaces around it. Inline: the output parsers use it
+// without the code that runs commands.
+inline std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  size_t start = 0;
+  while (start < s.size() && (s[start] == '\n' || s[start] == ' ')) ++start;
+  return s.substr(start);
+}
 
 // Reads a started process's stdout and stderr to the end (killing its group at the deadline) and
 // reaps it.
