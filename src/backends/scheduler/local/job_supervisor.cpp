@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "backends/runas/drop_privileges.h"
+#include "backends/scheduler/local/launch_record.h"
 #include "backends/scheduler/local/launch_spec.h"
 #include "backends/scheduler/slurm_time.h"
 #include "domain/job_state.h"
@@ -158,6 +159,11 @@ int MakeScriptFd(const std::string& script) {
 }  // namespace
 
 int RunJobSupervisor(const std::string& job_dir) {
+  // The job's folder is this supervisor's alone, or the job is another one's (launch_record.h).
+  if (!ClaimLaunch(job_dir)) {
+    std::fprintf(stderr, "job-supervisor: another supervisor holds %s\n", job_dir.c_str());
+    return 3;
+  }
   std::string text;
   {
     // Closed before the job is forked: the job must not inherit a descriptor of the spool.
@@ -194,6 +200,7 @@ int RunJobSupervisor(const std::string& job_dir) {
     std::fprintf(stderr, "job-supervisor: no cgroup; the job is tracked by its process group\n");
   const int64_t start = Now();
   const int64_t start_ms = NowMs();
+  if (script_fd >= 0) MarkJobStarted(job_dir);
   const pid_t job = script_fd < 0 ? -1 : ::fork();
   if (job == 0) RunJob(spec, script_fd, cgroup);
   std::optional<JobState> state;  // set when the job is stopped (cancelled, timed out)

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -130,6 +131,16 @@ void LocalScheduler::Start() {
       supervisor_exits_.Add(job.supervisor);
     }
     jobs_.emplace(job.id, std::move(job));
+  }
+  // Folders of ended jobs (a crash after their end was saved, before they were removed).
+  for (const auto& entry : fs::directory_iterator(spool_dir_ + "/jobs", ec)) {
+    const std::string name = entry.path().filename().string();
+    char* end = nullptr;
+    const int64_t id = std::strtoll(name.c_str(), &end, 10);
+    if (end && *end == '\0' && !name.empty())
+      if (auto it = jobs_.find(id);
+          it != jobs_.end() && it->second.Ended() && it->second.supervisor == 0)
+        local::RemoveJobDir(entry.path().string());
   }
   started_ = true;
   stopping_ = false;

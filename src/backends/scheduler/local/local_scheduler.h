@@ -80,6 +80,8 @@ class LocalScheduler : public Scheduler {
   void Collect(Job& job, int64_t now, std::vector<const Job*>& changed);
   // Starts the job if it fits (true also when it failed to start: it then ended FAILED).
   bool TryStart(Job& job, int64_t now);
+  // Records a job as running under `supervisor` on `nodes`.
+  void Started(Job& job, const std::vector<int>& nodes, pid_t supervisor, int64_t now);
   void ReportEnded();
   std::string JobDir(int64_t id) const;
   local::ClusterView View(int64_t now) const;
@@ -119,6 +121,8 @@ class LocalScheduler : public Scheduler {
   // States to report (under mu_; reported by the loop outside it), and the last reported state of
   // each job not ended yet, so that a change of reason alone is not reported.
   std::vector<JobStateChange> state_changes_;
+  // Folders of jobs whose end was read this pass: removed once that end is saved.
+  std::vector<std::string> collected_dirs_;
   std::unordered_map<int64_t, JobState> reported_state_;
   void NoteState(const local::LocalJob& job);  // under mu_
   void ReportStates();

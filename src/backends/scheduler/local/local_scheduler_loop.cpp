@@ -9,6 +9,7 @@
 #include "backends/scheduler/local/job_end_report.h"
 #include "backends/scheduler/local/job_environment.h"
 #include "backends/scheduler/local/job_launch.h"
+#include "backends/scheduler/local/launch_record.h"
 #include "backends/scheduler/local/local_scheduler.h"
 #include "backends/scheduler/local/pending_reason.h"
 #include "backends/scheduler/slurm_time.h"
@@ -33,8 +34,13 @@ void LocalScheduler::Loop() {
       if (stopping_) return;
       std::vector<const LocalJob*> changed;
       Tick(NowSeconds(), changed);
-      if (Status s = table_->Update(changed); !s.ok())
+      if (Status s = table_->Update(changed); !s.ok()) {
         spdlog::error("{}: local scheduler cannot save job state: {}", system_.name, s.message());
+      } else {
+        // Only now: until its end is saved, a job's result must stay readable after a crash.
+        for (const std::string& dir : collected_dirs_) local::RemoveJobDir(dir);
+        collected_dirs_.clear();
+      }
       for (const LocalJob* job : changed) NoteState(*job);
       PurgeIfDue(NowSeconds());
     }
@@ -134,7 +140,7 @@ void LocalScheduler::Collect(LocalJob& job, int64_t now, std::vector<const Local
   nodes_.Release(job.node_ids, job.CpusPerNode(), job.mem_mb);
   job.supervisor = 0;
   job.releasing = false;
-  local::RemoveJobDir(dir);
+  collected_dirs_.push_back(dir);  // removed once the end is saved (Loop)
   changed.push_back(&job);
 }
 
@@ -143,6 +149,18 @@ bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
   const auto chosen = nodes_.Find(job.nodes, job.CpusPerNode(), job.mem_mb, &usable);
   if (!chosen) return false;
 
+  // Started before a crash that came before it was recorded: adopted, never started twice.
+  const local::EarlierLaunch earlier = local::FindEarlierLaunch(JobDir(job.id));
+  if (earlier.kind == local::EarlierLaunch::kWait) return false;
+  if (earlier.kind == local::EarlierLaunch::kAdopt) {
+    spdlog::warn(
+        "{}: job {} was started before sfapid stopped, unrecorded; its supervisor {} is "
+        "taken over",
+        system_.name, job.DisplayId(), earlier.supervisor);
+    job.node_ids = *chosen;
+    Started(job, *chosen, earlier.supervisor, now);
+    return true;
+  }
   auto script = table_->Script(job.id);
   const std::string node = nodes_.names()[static_cast<size_t>(chosen->front())];
   job.node_ids = *chosen;
@@ -177,14 +195,19 @@ bool LocalScheduler::TryStart(LocalJob& job, int64_t now) {
     job.start_time = job.end_time = now;
     return true;
   }
-  nodes_.Hold(*chosen, job.CpusPerNode(), job.mem_mb);
-  job.supervisor = *pid;
-  supervisor_exits_.Add(*pid);
+  Started(job, *chosen, *pid, now);
+  return true;
+}
+
+void LocalScheduler::Started(LocalJob& job, const std::vector<int>& nodes, pid_t supervisor,
+                             int64_t now) {
+  nodes_.Hold(nodes, job.CpusPerNode(), job.mem_mb);
+  job.supervisor = supervisor;
+  supervisor_exits_.Add(supervisor);
   job.state = JobState::kRunning;
   job.reason = "None";
   job.start_time = now;
   if (job.eligible_time == 0) job.eligible_time = now;
-  return true;
 }
 
 void LocalScheduler::NoteState(const local::LocalJob& job) {

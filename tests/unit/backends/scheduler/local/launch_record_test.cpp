@@ -1,0 +1,85 @@
+// A job's folder tells a restarted scheduler what an earlier launch did: nothing (launch), a
+// supervisor still running or one that let the job start and ended (adopt, never run twice), or
+// one starting up (wait). A second supervisor never takes a folder another holds.
+#include "backends/scheduler/local/launch_record.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace sfapid::local {
+namespace {
+
+class LaunchRecordTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/launch-record-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A supervisor stand-in in a child process: claims the folder (and marks the job started if
+  // asked), tells us, then waits to be killed or exits at once.
+  pid_t Supervisor(bool mark_started, bool stay) {
+    int ready[2];
+    EXPECT_EQ(::pipe(ready), 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const bool claimed = ClaimLaunch(dir_);
+      if (claimed && mark_started) MarkJobStarted(dir_);
+      const char c = claimed ? 'y' : 'n';
+      (void)!::write(ready[1], &c, 1);
+      if (stay) ::pause();
+      ::_exit(0);
+    }
+    ::close(ready[1]);
+    char c = 0;
+    EXPECT_EQ(::read(ready[0], &c, 1), 1);
+    ::close(ready[0]);
+    claimed_ = c == 'y';
+    return pid;
+  }
+  static void End(pid_t pid) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  std::string dir_;
+  bool claimed_ = false;
+};
+
+TEST_F(LaunchRecordTest, AFolderNoSupervisorClaimedIsLaunched) {
+  EXPECT_EQ(FindEarlierLaunch(dir_).kind, EarlierLaunch::kNone);
+  EXPECT_EQ(FindEarlierLaunch(dir_ + "/missing").kind, EarlierLaunch::kNone);
+}
+
+TEST_F(LaunchRecordTest, ARunningSupervisorIsAdoptedAndASecondOneRefused) {
+  const pid_t first = Supervisor(/*mark_started=*/true, /*stay=*/true);
+  ASSERT_TRUE(claimed_);
+  const EarlierLaunch found = FindEarlierLaunch(dir_);
+  EXPECT_EQ(found.kind, EarlierLaunch::kAdopt);
+  EXPECT_EQ(found.supervisor, first);
+  const pid_t second = Supervisor(true, false);
+  EXPECT_FALSE(claimed_);  // the job is the first one's
+  ::waitpid(second, nullptr, 0);
+  End(first);
+}
+
+TEST_F(LaunchRecordTest, ASupervisorThatLetTheJobStartAndEndedIsAdoptedNotRelaunched) {
+  const pid_t pid = Supervisor(/*mark_started=*/true, /*stay=*/false);
+  ::waitpid(pid, nullptr, 0);
+  const EarlierLaunch found = FindEarlierLaunch(dir_);
+  EXPECT_EQ(found.kind, EarlierLaunch::kAdopt);
+  EXPECT_EQ(found.supervisor, pid);
+}
+
+TEST_F(LaunchRecordTest, ASupervisorThatEndedBeforeTheJobStartedLeavesItToBeLaunched) {
+  const pid_t pid = Supervisor(/*mark_started=*/false, /*stay=*/false);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_EQ(FindEarlierLaunch(dir_).kind, EarlierLaunch::kNone);
+}
+
+}  // namespace
+}  // namespace sfapid::local
