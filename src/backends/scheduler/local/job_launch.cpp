@@ -111,11 +111,14 @@ bool SupervisorAlive(pid_t pid, const std::string& job_dir) {
   return cmdline.find(std::string(1, '\0') + job_dir + '\0') != std::string::npos;
 }
 
-void ReapSupervisor(pid_t pid) {
-  if (pid <= 0) return;
+SupervisorWait ReapSupervisor(pid_t pid) {
+  if (pid <= 0) return SupervisorWait::kNotChild;
   int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) < 0 && errno == EINTR) {
+  pid_t got;
+  while ((got = ::waitpid(pid, &status, WNOHANG)) < 0 && errno == EINTR) {
   }
+  if (got == 0) return SupervisorWait::kRunning;
+  return got == pid ? SupervisorWait::kEnded : SupervisorWait::kNotChild;
 }
 
 void SignalSupervisor(pid_t pid, const std::string& job_dir) {

@@ -34,8 +34,11 @@ std::optional<JobResult> ReadJobResult(const std::string& job_dir);
 // zombie and is the supervisor of this folder: after a reboot the pid may belong to another).
 bool SupervisorAlive(pid_t pid, const std::string& job_dir);
 
-// Reaps the supervisor if it is a child of this process that has exited (no zombies).
-void ReapSupervisor(pid_t pid);
+// Reaps the supervisor if it is a child of this process that has exited (no zombies), and says
+// what it found. A child still running counts as alive even before it has exec'd (its command
+// line is not the supervisor's yet, so SupervisorAlive cannot tell).
+enum class SupervisorWait { kRunning, kEnded, kNotChild };
+SupervisorWait ReapSupervisor(pid_t pid);
 
 // Asks the supervisor to stop the job (SIGTERM; it kills the job's processes).
 void SignalSupervisor(pid_t pid, const std::string& job_dir);

@@ -208,6 +208,23 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   return std::to_string(first);
 }
 
+Result<std::vector<std::string>> LocalScheduler::FindSubmitted(const JobScript& script,
+                                                               int64_t since,
+                                                               const std::string& reservation) {
+  (void)reservation;  // the job keeps the reservation it names; nothing else to take over
+  std::shared_lock lock(mu_);
+  if (!started_) return Status::Unavailable("the local scheduler is not running");
+  std::vector<std::string> ids;
+  for (const auto& [id, job] : jobs_) {
+    if (job.uid != script.who.uid || job.script_path != script.path || job.submit_time < since)
+      continue;
+    // An array is one submission: its tasks are jobs of one array id.
+    const std::string shown = std::to_string(job.array_job_id != 0 ? job.array_job_id : job.id);
+    if (std::find(ids.begin(), ids.end(), shown) == ids.end()) ids.push_back(shown);
+  }
+  return ids;
+}
+
 Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
   const int64_t now = NowSeconds();
   std::shared_lock lock(mu_);

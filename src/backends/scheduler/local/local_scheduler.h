@@ -52,6 +52,10 @@ class LocalScheduler : public Scheduler {
   void Stop() override;
 
   Result<std::string> Submit(const JobScript& script) override;
+  // The user's jobs from that script file submitted since then (a submission whose sfapid was
+  // killed before it recorded the job it made); every local job's end is reported anyway.
+  Result<std::vector<std::string>> FindSubmitted(const JobScript& script, int64_t since,
+                                                 const std::string& reservation) override;
   Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
   // A pending job of who's changes in its record (every task of an array, all or none); the

@@ -119,10 +119,14 @@ void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
 
 void LocalScheduler::Collect(LocalJob& job, int64_t now, std::vector<const LocalJob*>& changed) {
   const std::string dir = JobDir(job.id);
-  local::ReapSupervisor(job.supervisor);
+  const local::SupervisorWait wait = local::ReapSupervisor(job.supervisor);
   auto result = local::ReadJobResult(dir);
   if (!result) {
-    if (local::SupervisorAlive(job.supervisor, dir)) return;
+    // Our own child is alive until it is reaped (it may not have exec'd yet); one started by an
+    // earlier sfapid is asked through /proc.
+    if (wait == local::SupervisorWait::kRunning) return;
+    if (wait == local::SupervisorWait::kNotChild && local::SupervisorAlive(job.supervisor, dir))
+      return;
     result = local::ReadJobResult(dir);  // it may have finished between the two looks
     if (!result) {
       // The supervisor vanished without a word (killed, or the machine rebooted).

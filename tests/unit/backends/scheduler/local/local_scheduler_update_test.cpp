@@ -153,5 +153,24 @@ TEST_F(LocalSchedulerUpdateTest, OnlyThePendingJobsOfTheUserChange) {
   EXPECT_EQ(scheduler_->UpdateJob(who_, "1", {}).code(), Code::kFailedPrecondition);
 }
 
+TEST_F(LocalSchedulerUpdateTest, ASubmissionsJobIsFoundByItsScriptSinceItsStart) {
+  const int64_t before = ::time(nullptr);
+  const std::string id = SubmitHeld();
+  JobScript script;
+  script.who = who_;
+  script.path = dir_ / "run.sh";
+  auto found = scheduler_->FindSubmitted(script, before, "");
+  ASSERT_TRUE(found) << found.status().message();
+  EXPECT_EQ(*found, std::vector<std::string>{id});
+  // Not from another script, another user, or before the submission.
+  script.path = dir_ / "other.sh";
+  EXPECT_TRUE(scheduler_->FindSubmitted(script, before, "")->empty());
+  script.path = dir_ / "run.sh";
+  script.who.uid += 1;
+  EXPECT_TRUE(scheduler_->FindSubmitted(script, before, "")->empty());
+  script.who = who_;
+  EXPECT_TRUE(scheduler_->FindSubmitted(script, before + 3600, "")->empty());
+}
+
 }  // namespace
 }  // namespace sfapid
