@@ -1,0 +1,278 @@
+"""Crash: a steady mix of command tasks, job submissions and uploads while sfapid is killed with
+SIGKILL at random moments and restarted on the same data (needs root: real Unix users).
+
+Asserted after the last restart, as a user depends on it:
+- every request was answered, or failed only retryably (connection refused or cut while sfapid was
+  down; 502/503/504) and then answered on retry — the client retries creating requests with the
+  same Idempotency-Key, as docs/api-behaviour.md tells clients to;
+- every accepted task ends, once, with a truthful status: a completed command ran exactly once (its
+  line is in its log once, and in its output), a failed one says sfapid restarted and ran at most
+  once; no command, job or upload ran twice;
+- every job a completed submission names ends COMPLETED and ran once; no other job exists;
+- an upload answered OK holds exactly what was sent; no file is ever torn;
+- the SQLite store passes PRAGMA integrity_check.
+
+Not covered: a keyed request whose sfapid was killed between its effect and storing its reply
+holds its key (409) until the lock runs out (60 s) and then runs again when retried; the test's
+client stops waiting on such a key after 5 s (counted "left in flight"), so it does not see that
+re-run (a known hole, in docs/api-behaviour.md; to be closed by linking the reply to the effect).
+
+The short form (make test) kills 5 times; SFAPID_RELIABILITY_ROUNDS=N runs N (the long form, with
+its figures printed for docs/benchmarks.md)."""
+
+import collections
+import json
+import os
+import pwd
+import random
+import signal
+import sqlite3
+import sys
+import threading
+import time
+import unittest
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+
+from cluster_harness import RetryingClient  # noqa: E402
+from compute_helpers import compute_systems, script  # noqa: E402
+from harness import ModuleUsers, Server, client_key, fetch_token  # noqa: E402
+
+USERS = ModuleUsers("alice")
+setUpModule = USERS.create
+tearDownModule = USERS.remove
+
+ROUNDS = int(os.environ.get("SFAPID_RELIABILITY_ROUNDS", "5"))
+# What a task the restart ended says (a submission says what it found in the scheduler).
+FAILED_BY_RESTART = ("sfapid restarted while this task ran", "sfapid stopped",
+                     "stopped while it submitted the job")
+
+
+class Crash(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # No rate limits: the load is one client as fast as it can go. A fixed issuer: the port,
+        # which names the server otherwise, changes at each restart, and tokens must outlive it.
+        cls.server = Server(extra="[auth]\nissuer = \"http://sfapid.crash.test\"\n[rate_limits]\ncommands_per_client = 0\nsubmits_per_client = 0\n"
+                                  "reads_per_client = 0\ncommands_per_address = 0\n"
+                                  "submits_per_address = 0\nreads_per_address = 0\n",
+                            systems=compute_systems(nodes=1, cpus_per_node=8)).start()
+        cls.alice = USERS.accounts["alice"]
+        cls.home = USERS.home("alice")
+        cls.key = client_key(cls.server, cls.alice)[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def run_load(self, client, stop, errors):
+        """Three workers, one per kind, until `stop`; returns them and what each had accepted. A
+        worker's failed assertion goes to `errors` (and stops it)."""
+        accepted = {"command": [], "job": [], "upload": []}
+        lock = threading.Lock()
+
+        def submit(kind, tag, path, fields):
+            """POSTs with a key of its own; the task id when it was accepted."""
+            r = client.call("POST", path, fields, idempotency_key=str(uuid.uuid4()))
+            if r is None or self.left_in_flight(r):
+                return None
+            self.assertEqual(r.status, 200, r)
+            task_id = r.json()["task_id"]
+            with lock:
+                accepted[kind].append((task_id, tag))
+            return task_id
+
+        def commands():
+            n = 0
+            while not stop.is_set():
+                n += 1
+                tag = f"c{n}"
+                task_id = submit("command", tag, "/utilities/command/perlmutter",
+                                 {"executable": f"echo {tag} >> {self.home}/commands.log; echo {tag}"})
+                if task_id is not None:
+                    # As a client does: look at the task a while before the next command.
+                    deadline = time.time() + 1
+                    while time.time() < deadline and not stop.is_set():
+                        t = client.call("GET", f"/tasks/{task_id}")
+                        if t is None or t.json()["status"] != "new":
+                            break
+                        time.sleep(0.05)
+
+        def jobs():
+            n = 0
+            while not stop.is_set():
+                n += 1
+                tag = f"j{n}"
+                submit("job", tag, "/compute/jobs/perlmutter",
+                       {"job": script(f"echo {tag} >> {self.home}/jobs.log", "-o /dev/null"),
+                        "isPath": "false"})
+                time.sleep(0.05)
+
+        def uploads():
+            n = 0
+            while not stop.is_set():
+                n += 1
+                content = (f"u{n}-" * 20000).encode()  # ~100 KB: long enough to be cut mid-way
+                boundary = "crashboundary"
+                body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                        f"filename=\"f\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
+                body += content + f"\r\n--{boundary}--\r\n".encode()
+                path = f"{self.home}/uploads/u{n % 7}"
+                r = client.call("PUT", f"/utilities/upload/perlmutter/{path}", body,
+                                content_type=f"multipart/form-data; boundary={boundary}")
+                if r is not None and r.status == 200 and r.json()["status"] == "OK":
+                    with lock:
+                        accepted["upload"].append((path, content))
+
+        def guarded(work):
+            def run():
+                try:
+                    work()
+                except Exception as e:  # noqa: BLE001 - reported by the test, not the thread
+                    errors.append(f"{work.__name__}: {e!r}")
+            return run
+
+        threads = [threading.Thread(target=guarded(f)) for f in (commands, jobs, uploads)]
+        for t in threads:
+            t.start()
+        return threads, accepted
+
+    def test_killed_at_random_moments_nothing_is_lost_or_done_twice(self):
+        self.in_flight = 0
+        os.makedirs(f"{self.home}/uploads", exist_ok=True)
+        account = pwd.getpwnam(self.alice)
+        os.chown(f"{self.home}/uploads", account.pw_uid, account.pw_gid)
+        token = fetch_token(self.server, self.key)
+        # A request whose key a killed sfapid still holds (409 until its lock runs out, 60 s) is
+        # left in flight after 5 s, not waited out: see the module's docstring.
+        stop, errors = threading.Event(), []
+        client = RetryingClient(self.server, token, patience=5)
+        threads, accepted = self.run_load(client, stop, errors)
+        rng = random.Random(os.environ.get("SFAPID_RELIABILITY_SEED", "1"))
+        kills = 0
+        started = time.time()
+        try:
+            for _ in range(ROUNDS):
+                time.sleep(rng.uniform(0.5, 2.5))
+                self.server.stop(signal.SIGKILL)
+                kills += 1
+                time.sleep(rng.uniform(0, 0.5))
+                self.server.start()
+            time.sleep(2)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(180)
+        load_seconds = time.time() - started
+        self.assertEqual(errors, [])
+        self.assertEqual(client.outcomes["failed"], [], "requests that failed even on retry")
+        for kind in ("command", "job"):
+            self.assertGreaterEqual(len(accepted[kind]), 3, f"too few {kind}s to mean anything")
+
+        tasks = {task_id: self.wait_end(client, task_id) for task_id, _ in
+                 accepted["command"] + accepted["job"]}
+        counts = collections.Counter()
+
+        # Commands: completed ones ran exactly once and said so; failed ones name the restart.
+        ran = collections.Counter(self.lines(f"{self.home}/commands.log"))
+        for task_id, tag in accepted["command"]:
+            t = tasks[task_id]
+            counts[f"command {t['status']}"] += 1
+            self.assertLessEqual(ran[tag], 1, f"{tag} ran twice")
+            if t["status"] == "completed":
+                self.assertEqual(ran[tag], 1, t)
+                self.assertEqual(json.loads(t["result"])["output"], f"{tag}\n", t)
+            else:
+                self.assertTrue(any(w in t["result"] for w in FAILED_BY_RESTART), t)
+        self.assertEqual(sum(ran.values()), len(set(ran)), "a command ran twice")
+
+        # Jobs: each accepted submission made at most one job, and a job that was made ends
+        # COMPLETED having run once; no job exists that no accepted submission made.
+        job_ids, job_tags = set(), set()
+        for task_id, tag in accepted["job"]:
+            t = tasks[task_id]
+            counts[f"job-submit {t['status']}"] += 1
+            if t["status"] == "completed":
+                result = json.loads(t["result"])
+                self.assertEqual(result["status"], "ok", t)
+                self.assertNotIn(result["jobid"], job_ids, "two submissions answered one job id")
+                job_ids.add(result["jobid"])
+                job_tags.add(tag)
+            else:
+                self.assertTrue(any(w in t["result"] for w in FAILED_BY_RESTART), t)
+        rows = self.all_jobs(client)
+        self.assertEqual(sorted({r["jobid"] for r in rows} - job_ids), [],
+                         "jobs no accepted submission made")
+        self.assertEqual(sorted(job_ids - {r["jobid"] for r in rows}), [], "jobs the queue lost")
+        deadline = time.time() + 60
+        while time.time() < deadline and any(r["state"] != "COMPLETED" for r in rows):
+            time.sleep(0.5)
+            rows = self.all_jobs(client)
+        self.assertEqual({r["jobid"]: r["state"] for r in rows if r["state"] != "COMPLETED"}, {})
+        job_ran = collections.Counter(self.lines(f"{self.home}/jobs.log"))
+        twice = {tag: n for tag, n in job_ran.items() if n > 1}
+        self.assertEqual(twice, {}, "jobs that ran twice")
+        failed = {tag: tasks[t]["result"] for t, tag in accepted["job"] if tag in set(job_ran) - job_tags}
+        self.assertEqual(set(job_ran), job_tags,
+                         f"jobs that ran without a submission saying so: {failed}")
+
+        # Uploads: every file is whole: the content of an upload that was answered OK or of one
+        # whose answer was lost, never a torn mix; the last one answered OK per path is there
+        # unless a later, unanswered one replaced it whole.
+        for path in {p for p, _ in accepted["upload"]}:
+            with open(path, "rb") as f:
+                data = f.read()
+            n = data[1:data.index(b"-")]
+            self.assertEqual(data, (b"u" + n + b"-") * 20000, f"{path} is torn")
+        counts["upload ok"] = len(accepted["upload"])
+
+        self.server.stop()
+        db = sqlite3.connect(os.path.join(self.server.data_dir, "sfapid.db"))
+        self.assertEqual(db.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
+        db.close()
+        self.server.start()
+        print(f"\n  crash: {kills} SIGKILLs in {load_seconds:.0f} s; requests answered "
+              f"{client.outcomes['answered']}, retried {client.outcomes['retried']}, failed "
+              f"{len(client.outcomes['failed'])}, left in flight {self.in_flight}; "
+              f"{dict(sorted(counts.items()))}; lost 0, "
+              f"duplicated 0", file=sys.stderr)
+
+    def left_in_flight(self, r):
+        """A keyed request a killed sfapid still holds (409 past the client's patience): counted;
+        its command or job must have run at most once (checked with the rest)."""
+        if r.status != 409:
+            return False
+        self.in_flight += 1
+        return True
+
+    def wait_end(self, client, task_id, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            r = client.call("GET", f"/tasks/{task_id}")
+            self.assertIsNotNone(r)
+            self.assertEqual(r.status, 200, r)
+            t = r.json()
+            if t["status"] != "new":
+                return t
+            time.sleep(0.1)
+        self.fail(f"task {task_id} never ended")
+
+    def all_jobs(self, client):
+        r = client.call("GET", "/compute/jobs/perlmutter?sacct=true&kwargs=user=" + self.alice)
+        self.assertEqual(r.status, 200, r)
+        body = r.json()
+        self.assertEqual(body["status"], "OK", body)
+        return body["output"]
+
+    @staticmethod
+    def lines(path):
+        try:
+            with open(path) as f:
+                return [line.strip() for line in f if line.strip()]
+        except FileNotFoundError:
+            return []
+
+
+if __name__ == "__main__":
+    unittest.main()
