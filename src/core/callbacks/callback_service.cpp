@@ -296,8 +296,13 @@ bool CallbackService::Attempt(const CallbackDelivery& pending) {
   d.attempts += 1;
   d.body = WithSentAt(pending.body, ToTimePoint(started));
   const AttemptOutcome out = Send(d, started);
-  // Cut short by Stop(): nothing is recorded, the next run tries again.
-  if (out.kind == AttemptOutcome::kInterrupted) return true;
+  // Cut short by Stop(): nothing is recorded but the claim is let go, so that the next run (or
+  // another node) tries again at once rather than when the claim runs out.
+  if (out.kind == AttemptOutcome::kInterrupted) {
+    if (Status s = store_.UpdateDelivery(pending); !s.ok())
+      spdlog::warn("callback {}: letting go of it at stop failed: {}", pending.id, s.message());
+    return true;
+  }
   const int64_t now = NowMs();
   const std::string what =
       fmt::format("callback {} for {} {} on {} to {}", d.id,
