@@ -33,16 +33,16 @@ RateGuard::RateGuard(const RateLimitsConfig& config)
               std::make_unique<Limits>(config.commands, config.burst_seconds)} {}
 
 std::optional<http::Response> RateGuard::Check(TokenBuckets& buckets,
-                                               std::atomic<uint64_t>& refused,
-                                               const std::string& key, const std::string& who,
-                                               const http::Request& req, const Ask& ask) {
+                                               std::atomic<uint64_t>& refused, const char* by,
+                                               const std::string& key, const http::Request& req,
+                                               const Ask& ask) {
   if (!buckets.limited()) return std::nullopt;
   const int64_t wait = ask.spend ? buckets.Take(key) : buckets.Peek(key);
   if (wait == 0) return std::nullopt;
   refused.fetch_add(1, std::memory_order_relaxed);
   const std::string why = std::string("too many ") + RateClassName(ask.rate_class) +
-                          " requests from " + who + "; try again in " + std::to_string(wait) +
-                          " s (rate_limits)";
+                          " requests from " + by + " " + key + "; try again in " +
+                          std::to_string(wait) + " s (rate_limits)";
   http::Response r =
       ask.shape ? (*ask.shape)(req, ask.status, why) : http::DetailError(ask.status, why);
   r.headers.emplace_back("Retry-After", std::to_string(wait));
@@ -51,14 +51,13 @@ std::optional<http::Response> RateGuard::Check(TokenBuckets& buckets,
 
 std::optional<http::Response> RateGuard::CheckAddress(const http::Request& req, const Ask& ask) {
   Limits& l = For(ask.rate_class);
-  return Check(l.address, l.refused_address, req.remote_ip, "address " + req.remote_ip, req, ask);
+  return Check(l.address, l.refused_address, "address", req.remote_ip, req, ask);
 }
 
 std::optional<http::Response> RateGuard::CheckClient(const http::Request& req, const Ask& ask) {
   if (!req.principal) return std::nullopt;
   Limits& l = For(ask.rate_class);
-  const std::string& id = req.principal->client_id;
-  return Check(l.client, l.refused_client, id, "client " + id, req, ask);
+  return Check(l.client, l.refused_client, "client", req.principal->client_id, req, ask);
 }
 
 std::string RateGuard::Metrics(uint64_t token_clients, uint64_t token_addresses) const {

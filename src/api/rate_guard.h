@@ -49,8 +49,9 @@ class RateGuard {
     TokenBuckets client, address;
     std::atomic<uint64_t> refused_client{0}, refused_address{0};
   };
+  // `by` and `key` name who is over the limit ("client", its id): the message is built only then.
   std::optional<http::Response> Check(TokenBuckets& buckets, std::atomic<uint64_t>& refused,
-                                      const std::string& key, const std::string& who,
+                                      const char* by, const std::string& key,
                                       const http::Request& req, const Ask& ask);
   Limits& For(RateClass c) { return *limits_[static_cast<size_t>(c)]; }
 

@@ -11,9 +11,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "backends/scheduler/local/spool_file.h"
 #include "util/json_fields.h"
 #include "util/spawn.h"
 
@@ -21,37 +20,6 @@ namespace sfapid::local {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
-
-namespace {
-
-Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0) return Status::Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return Status::Unavailable("cannot write " + tmp + ": " + std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return Status::Unavailable("cannot rename " + tmp + ": " + std::strerror(errno));
-  return Status::Ok();
-}
-
-std::string ReadSmallFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
 
 Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec) {
   std::error_code ec;

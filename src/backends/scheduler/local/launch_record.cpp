@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "backends/scheduler/local/spool_file.h"
 #include "util/unique_fd.h"
-#include "util/write_all.h"
 
 namespace sfapid::local {
 
@@ -21,11 +21,7 @@ std::string StartedPath(const std::string& dir) { return dir + "/started"; }
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 pid_t ReadPid(const std::string& dir) {
-  const UniqueFd fd(::open(PidPath(dir).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd.valid()) return 0;
-  char buf[32] = {};
-  const ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
-  return n > 0 ? static_cast<pid_t>(std::atol(buf)) : 0;
+  return static_cast<pid_t>(std::atol(ReadSmallFile(PidPath(dir)).c_str()));
 }
 
 }  // namespace
@@ -33,12 +29,7 @@ pid_t ReadPid(const std::string& dir) {
 bool ClaimLaunch(const std::string& job_dir) {
   const int fd = ::open(LockPath(job_dir).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) return false;  // fd kept: the lock is held
-  const std::string pid = std::to_string(::getpid());
-  const std::string tmp = PidPath(job_dir) + ".tmp";
-  const UniqueFd out(
-      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  return out.valid() && WriteAll(out.get(), pid) &&
-         ::rename(tmp.c_str(), PidPath(job_dir).c_str()) == 0;
+  return WriteFileAtomically(PidPath(job_dir), std::to_string(::getpid()), 0600).ok();
 }
 
 void MarkJobStarted(const std::string& job_dir) {
