@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/log_status.h"
 #include "util/secret_tokens.h"
 #include "util/time_format.h"
+#include "util/uuid.h"
 
 namespace sfapid::api {
 
@@ -52,12 +54,12 @@ std::string IdempotentRoutes::Fingerprint(const http::Request& req) {
 }
 
 void IdempotentRoutes::Wrap(http::Route& route, IdempotencyErrors errors,
-                            IdempotencyIdentity identity) {
+                            IdempotencyIdentity identity, AfterInterruption after) {
   // The operation a key belongs to: by default the method and the route's pattern (not the
   // route itself, which moves when the router grows).
   route.handler = [this, route_operation = route.method + " " + route.pattern,
                    inner = std::move(route.handler), errors = std::move(errors),
-                   identity = std::move(identity)](http::Request& req) {
+                   identity = std::move(identity), after](http::Request& req) {
     const std::string* header = req.Header("idempotency-key");
     if (!header || header->empty() || !req.principal) return inner(req);
     std::string fingerprint;
@@ -69,19 +71,20 @@ void IdempotentRoutes::Wrap(http::Route& route, IdempotencyErrors errors,
       fingerprint = Fingerprint(req);
     }
     return Handle(req, identity.operation ? identity.operation(req) : route_operation, fingerprint,
-                  inner, errors);
+                  inner, errors, after);
   };
 }
 
 http::Response IdempotentRoutes::Handle(http::Request& req, const std::string& operation,
                                         const std::string& fingerprint, const http::Handler& inner,
-                                        const IdempotencyErrors& errors) {
+                                        const IdempotencyErrors& errors, AfterInterruption after) {
   const std::string& key = *req.Header("idempotency-key");
   if (key.size() > kMaxKeyBytes || !PrintableAscii(key))
     return errors.bad_key(req, "Idempotency-Key must be at most 255 printable ASCII characters");
   const int64_t now = NowUnixMs();
   if (purge_gate_.Due())
-    if (auto purged = store_.PurgeIdempotency(now); !purged)
+    // A lock that ran out stays as long as a reply would: its request's retry needs its token.
+    if (auto purged = store_.PurgeIdempotency(now, now - keep_ms_); !purged)
       spdlog::warn("idempotency keys: purging expired ones: {}", purged.status().message());
   std::string scope_text = req.principal->user;
   scope_text += '\n';
@@ -89,8 +92,8 @@ http::Response IdempotentRoutes::Handle(http::Request& req, const std::string& o
   scope_text += '\n';
   scope_text += key;
   const std::string scope = Sha256Hex(scope_text);
-  auto claim =
-      store_.Claim(scope, req.principal->user, fingerprint, now, now + kLockSeconds * 1000);
+  auto claim = store_.Claim(scope, req.principal->user, fingerprint, now, now + kLockSeconds * 1000,
+                            NewUuid());
   if (!claim) return errors.store(req, "idempotency keys: " + claim.status().message());
   switch (claim->state) {
     case IdempotencyClaim::State::kInFlight:
@@ -110,6 +113,23 @@ http::Response IdempotentRoutes::Handle(http::Request& req, const std::string& o
     case IdempotencyClaim::State::kStarted:
       break;
   }
+  if (claim->interrupted && after == AfterInterruption::kRefuse) {
+    // Kept like a reply: every later retry with the key hears the same.
+    http::Response refused = errors.interrupted(
+        req,
+        "the first request with this Idempotency-Key was interrupted (sfapid stopped) before it "
+        "answered and may have taken effect; look whether it did, and send it again with a new "
+        "key if not");
+    Status kept = store_.Complete(scope, {refused.status, refused.content_type, refused.body},
+                                  NowUnixMs() + keep_ms_);
+    LogIfFailed(kept, "idempotency key of " + req.principal->user + ": keeping its refusal");
+    refused.headers.emplace_back("Idempotency-Key-Reply", "miss");
+    return refused;
+  }
+  if (claim->interrupted)
+    spdlog::info("idempotency key of {}: its first request was interrupted; running it again",
+                 req.principal->user);
+  req.idempotency_token = claim->token;
   http::Response reply = inner(req);
   if (reply.status >= 200 && reply.status < 300) {
     if (Status s = store_.Complete(scope, {reply.status, reply.content_type, reply.body},

@@ -6,6 +6,13 @@
 // kLockSeconds. Keys are per user and operation (method and route), kept `keep_hours`, in the
 // store: they survive restarts and hold across nodes. Without the header a request runs as ever.
 //
+// A request whose sfapid died after its effect and before its reply was kept: its retry (after
+// the lock ran out) runs again under the first try's token (http::Request::idempotency_token).
+// A route that makes a task hands the token to it, and the retry gets the task the first try
+// made (TaskEngine::Submit) — its reply, and nothing run twice. A route whose effect is neither
+// linked so nor the same when done twice says so (AfterInterruption::kRefuse): such a retry is
+// answered 409 "look before sending again", kept like a reply.
+//
 // What counts as "the same request": method, path, query, content type and body, with a
 // multipart boundary taken out (a client that rebuilds a retried upload picks a new one).
 #pragma once
@@ -23,10 +30,20 @@ namespace sfapid::api {
 // How an API words the key's refusals in its own error shape.
 struct IdempotencyErrors {
   using Render = std::function<http::Response(const http::Request& req, const std::string& why)>;
-  Render in_flight;  // 409
-  Render mismatch;   // 422
-  Render bad_key;    // 422 (too long, control chars)
-  Render store;      // 503: the store failed
+  Render in_flight;    // 409
+  Render mismatch;     // 422
+  Render bad_key;      // 422 (too long, control chars)
+  Render store;        // 503: the store failed
+  Render interrupted;  // 409 without Retry-After: AfterInterruption::kRefuse
+};
+
+// What the retry of a request interrupted by its sfapid's death (no reply kept) may do.
+enum class AfterInterruption {
+  // Run again: the route finds what the first try made by the request's idempotency token (a
+  // task), or its effect is the same when done twice (an upload of the same bytes).
+  kRunAgain,
+  // Refuse (409): the effect may have happened and would happen again.
+  kRefuse,
 };
 
 // What makes two requests "the same" for an API whose spec says so itself (IRI v2 §6: the
@@ -48,7 +65,8 @@ class IdempotentRoutes {
       : store_(store), keep_ms_(static_cast<int64_t>(keep_hours * 3600 * 1000)) {}
 
   // Wraps the route's handler (before authentication wraps it: the user must be known).
-  void Wrap(http::Route& route, IdempotencyErrors errors, IdempotencyIdentity identity = {});
+  void Wrap(http::Route& route, IdempotencyErrors errors, IdempotencyIdentity identity = {},
+            AfterInterruption after = AfterInterruption::kRunAgain);
 
   // The request's fingerprint (for tests).
   static std::string Fingerprint(const http::Request& req);
@@ -56,7 +74,7 @@ class IdempotentRoutes {
  private:
   http::Response Handle(http::Request& req, const std::string& operation,
                         const std::string& fingerprint, const http::Handler& inner,
-                        const IdempotencyErrors& errors);
+                        const IdempotencyErrors& errors, AfterInterruption after);
 
   IdempotencyStore& store_;
   const int64_t keep_ms_;

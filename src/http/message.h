@@ -37,6 +37,9 @@ struct Request {
   bool via_trusted_proxy = false;
   std::string request_id;
   std::optional<Principal> principal;  // set when a valid access token came with the request
+  // Names this request's effects across its retries under one Idempotency-Key
+  // (api/idempotency.h); "" without a key. A route hands it to the task it makes.
+  std::string idempotency_token;
 
   const std::string* Header(std::string_view lower_name) const {
     return FindParam(headers, lower_name);

@@ -3,9 +3,11 @@ for real Unix users, and helpers that submit, query, wait for and cancel jobs th
 Every queue answer that passes through `jobs()` is checked for the exact key set of spec §3 and
 for string values, so each test checks the output shape as a side effect."""
 
+import hashlib
 import json
 import os
 import pwd
+import signal
 import textwrap
 import time
 import unittest
@@ -196,6 +198,21 @@ class ComputeTest(unittest.TestCase):
         h = {"Authorization": f"Bearer {token or self.tokens[self.user(user)]}"}
         h.update(headers or {})
         return self.server.request(method, PREFIX + path, body=body, headers=h)
+
+    def interrupt_keyed_request(self, user, operation, key):
+        """Makes the key's record what a crash between a request's effect and the keeping of its
+        reply leaves (sfapid SIGKILLed there): a lock that ran out, no reply. The window is
+        microseconds wide, so the test makes the state rather than aiming a kill at it."""
+        self.server.stop(signal.SIGKILL)
+        scope = hashlib.sha256(f"{user}\n{operation}\n{key}".encode()).hexdigest()
+        ran_out = int(time.time() * 1000) - 1000
+        self.server.query(f"UPDATE idempotency_keys SET state = 'locked', lock_until_ms = {ran_out}, "
+                          f"expires_ms = 0, status = 0, content_type = '', body = '' "
+                          f"WHERE scope = '{scope}'")
+        self.assertEqual(self.server.query(
+            f"SELECT state FROM idempotency_keys WHERE scope = '{scope}'"), [("locked",)])
+        self.server.start()
+        self.refresh_tokens()
 
     def post_form(self, path, fields, user=None, token=None):
         """POST of an urlencoded form; `fields` is a list of pairs (repeated keys allowed)."""

@@ -5,11 +5,13 @@ between changes nothing; a rebuilt upload (new multipart boundary) is the same r
 OpenAPI document names the header. Runs on SQLite and, through tests/run-on-postgres, PostgreSQL."""
 
 import concurrent.futures
+import signal
+import subprocess
 import urllib.parse
 import uuid
 
 from compute_helpers import FORM, ComputeTest, script
-from harness import PREFIX, ModuleUsers, client_token
+from harness import PREFIX, ModuleUsers, client_token, wait_until
 
 USERS = ModuleUsers("alice", "bob")
 
@@ -117,6 +119,68 @@ class IdempotencyKey(ComputeTest):
                                               "Idempotency-Key": key}))
         self.assertEqual([r.headers.get("idempotency-key-reply") for r in replies], ["miss", "hit"])
         self.assertEqual(replies[1].json(), replies[0].json())
+
+    def test_a_retry_after_a_crash_between_effect_and_reply_gets_the_same_task(self):
+        key = str(uuid.uuid4())
+        marks = f"{self.home()}/idem-crash-marks.txt"
+        fields = [("executable", f"echo ran >> {marks}")]
+        red = client_token(self.server, self.alice, "red")
+        first = self.post("/utilities/command/perlmutter", fields, key, token=red)
+        self.assertEqual(first.status, 200, first)
+        self.wait_task(first.json()["task_id"])
+        self.interrupt_keyed_request(self.alice, "POST /api/v1.2/utilities/command/{machine}", key)
+        red = client_token(self.server, self.alice, "red")
+        retry = self.post("/utilities/command/perlmutter", fields, key, token=red)
+        # Run again under the first try's token: it finds that try's task, not a new one.
+        self.assertEqual((retry.status, retry.headers.get("idempotency-key-reply")), (200, "miss"))
+        self.assertEqual(retry.json(), first.json())
+        self.assertEqual(self.wait_task(retry.json()["task_id"])["status"], "ok")
+        with open(marks) as f:
+            self.assertEqual(f.read(), "ran\n")  # the command ran once
+        again = self.post("/utilities/command/perlmutter", fields, key, token=red)
+        self.assertEqual((again.json(), again.headers.get("idempotency-key-reply")),
+                         (first.json(), "hit"))
+        # The same for a job submission: one job.
+        key, job = str(uuid.uuid4()), script("sleep 300", "--hold", "-J idem-crash")
+        first = self.submit_with(key, job)
+        jobid = self.wait_task(first.json()["task_id"])["jobid"]
+        self.interrupt_keyed_request(self.alice, "POST /api/v1.2/compute/jobs/{machine}", key)
+        retry = self.submit_with(key, job)
+        self.assertEqual(retry.json(), first.json())
+        self.assertEqual([r["jobid"] for r in self.my_jobs("idem-crash")], [jobid])
+        self.cancel(jobid)
+
+    def test_a_submission_queued_at_a_crash_runs_after_the_restart(self):
+        """A task accepted but not yet started when sfapid died runs when it comes back, once,
+        under its first task id (its request is kept with it)."""
+        marks = f"{self.home()}/queued-marks.txt"
+        red = client_token(self.server, self.alice, "red")
+        # More commands than alice may run at once ([tasks] max_running_per_user): some queue.
+        ids = []
+        for i in range(12):
+            r = self.post("/utilities/command/perlmutter",
+                          [("executable", f"sleep 2 && echo {i} >> {marks}")], None, token=red)
+            self.assertEqual(r.status, 200, r)
+            ids.append(r.json()["task_id"])
+        self.server.stop(signal.SIGKILL)
+        subprocess.run(["pkill", "-KILL", "-u", self.alice, "-f", "sleep 2"])
+        queued = [t for (t,) in self.server.query(
+            "SELECT id FROM tasks WHERE status = 'new' AND checkpoint = '' AND request != ''")]
+        self.assertTrue(queued, "no task was still queued at the kill")
+        self.server.start()
+        self.refresh_tokens()
+        for task_id in ids:
+            self.assertTrue(wait_until(lambda: self.task(task_id)["status"] != "new", timeout=60))
+        ends = {t: self.task(t) for t in ids}
+        for t in queued:
+            self.assertEqual(ends[t]["status"], "completed", ends[t])
+        started = [t for t in ids if t not in queued]
+        for t in started:  # these had begun: they end failed, saying so, and never run twice
+            self.assertEqual(ends[t]["status"], "failed", ends[t])
+            self.assertIn("sfapid restarted while this task ran", ends[t]["result"])
+        with open(marks) as f:
+            lines = sorted(int(x) for x in f.read().split())
+        self.assertEqual(lines, sorted(ids.index(t) for t in queued))
 
     def test_bad_keys_are_refused_and_no_key_runs_as_ever(self):
         r = self.submit_with("k" * 256, script("true", "--hold"))

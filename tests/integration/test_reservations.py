@@ -11,8 +11,10 @@ import json
 import os
 import threading
 import time
+import urllib.parse
+import uuid
 
-from compute_helpers import ComputeTest, script
+from compute_helpers import FORM, ComputeTest, script
 from event_stream import EventStream
 from test_compute_callbacks import Receiver
 from harness import ModuleUsers, client_key, fetch_token
@@ -149,6 +151,32 @@ class ReservationTest(ComputeTest):
 
 class Reservations(ReservationTest):
     # --- lifecycle -----------------------------------------------------------------------------
+
+    def test_a_retry_of_an_interrupted_reservation_request_is_refused_not_run_again(self):
+        """A reservation is not linked to its key as a task is: after a crash between its
+        creation and its reply, running the request again could make a second one. The retry is
+        told so (409) and nothing is made; a new key is a new request."""
+        key = str(uuid.uuid4())
+        fields = [("account", self.account), ("nodes", "1"), ("start", "now"),
+                  ("duration", "0:10:00"), ("name", "idem-resv")]
+        headers = dict(FORM, **{"Idempotency-Key": key})
+        post = lambda: self.call("POST", BASE, body=urllib.parse.urlencode(fields).encode(),  # noqa: E731
+                                 headers=headers)
+        first = post()
+        self.assertEqual(first.status, 201, first)
+        self.interrupt_keyed_request(self.alice, "POST /api/v1.2/compute/reservations/{machine}", key)
+        for reply in ("miss", "hit"):
+            retry = post()
+            self.assertEqual((retry.status, retry.headers.get("idempotency-key-reply")),
+                             (409, reply))
+            self.assertNotIn("retry-after", retry.headers)
+            self.assertEqual(retry.json(), {"detail": (
+                "the first request with this Idempotency-Key was interrupted (sfapid stopped) "
+                "before it answered and may have taken effect; look whether it did, and send it "
+                "again with a new key if not")})
+        self.assertEqual([r["id"] for r in self.reservations(self.alice) if r["name"] == "idem-resv"],
+                         [first.json()["id"]])
+
 
     def test_now_reservation_becomes_active_and_its_jobs_run_inside(self):
         body = self.created(name="inside", duration="0:30:00")

@@ -83,7 +83,9 @@ api::IdempotencyErrors IriIdempotencyErrors() {
               [](const http::Request& req, const std::string& why) {
                 return InvalidParams(req, {{"Idempotency-Key", why}});
               },
-          .store = problem(503)};
+          .store = problem(503),
+          // launchJob finds its task again and updateJob sets the same values: neither refuses.
+          .interrupted = problem(409)};
 }
 
 // A scheduler's refusal of a submission: it could not be run as written (422), or the scheduler
@@ -188,7 +190,8 @@ http::Response Launch(IriContext& ctx, http::Request& req) {
                        .client_id = req.principal->client_id,
                        .system = system,
                        .client_ip = req.remote_ip,
-                       .job = std::move(*script)};
+                       .job = std::move(*script),
+                       .idempotency_token = req.idempotency_token};
   auto task_id = ctx.compute.Submit(submit);
   if (!task_id) return FromStatus(req, task_id.status());
   auto task = ctx.tasks.WaitForEnd(*task_id, req.principal->user, kSubmitWait);

@@ -11,6 +11,7 @@ struct Entry {
   const char* path;  // a trailing '*' matches any rest
   std::optional<Level> level;
   bool creates = false;
+  api::AfterInterruption after_interruption = api::AfterInterruption::kRunAgain;
 };
 
 constexpr std::optional<Level> kPublic = std::nullopt;
@@ -19,6 +20,7 @@ constexpr std::optional<Level> kYellow =
     Level::kYellow;                                 // changes: jobs, uploads, groups, transfers
 constexpr std::optional<Level> kRed = Level::kRed;  // running commands
 constexpr bool kCreates = true;
+constexpr api::AfterInterruption kRefusedAfterInterruption = api::AfterInterruption::kRefuse;
 
 const Entry kTable[] = {
     {"GET", "/status*", kPublic},
@@ -40,7 +42,7 @@ const Entry kTable[] = {
     {"GET", "/compute/reservations/{machine}", kGreen},
     {"GET", "/compute/reservations/{machine}/{id}", kGreen},
     {"GET", "/compute/reservations/{machine}/{id}/history", kGreen},
-    {"POST", "/compute/reservations/{machine}", kYellow, kCreates},
+    {"POST", "/compute/reservations/{machine}", kYellow, kCreates, kRefusedAfterInterruption},
     {"PATCH", "/compute/reservations/{machine}/{id}", kYellow},
     {"DELETE", "/compute/reservations/{machine}/{id}", kYellow},
     {"GET", "/utilities/ls/{machine}/{path:path}", kGreen},
@@ -56,7 +58,7 @@ const Entry kTable[] = {
     {"GET", "/tasks", kGreen},
     {"GET", "/tasks/{id}", kGreen},
     {"DELETE", "/tasks/{id}", kYellow},
-    {"POST", "/storage/globus/transfer", kYellow, kCreates},
+    {"POST", "/storage/globus/transfer", kYellow, kCreates, kRefusedAfterInterruption},
     {"GET", "/storage/globus/transfer/{id}", kGreen},
     {"DELETE", "/storage/globus/transfer/{id}", kYellow},
     {"GET", "/events", kGreen},
@@ -73,7 +75,7 @@ AccessRule AccessRuleFor(const std::string& method, const std::string& path) {
     const bool prefix = !pattern.empty() && pattern.back() == '*';
     if (prefix ? p.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1)
                : p == pattern)
-      return {true, e.level, e.creates};
+      return {true, e.level, e.creates, e.after_interruption};
   }
   return {};
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "api/idempotency.h"
 #include "domain/level.h"
 
 namespace sfapid::sfapi {
@@ -14,6 +15,10 @@ struct AccessRule {
   bool known = false;
   std::optional<Level> level;  // empty: public
   bool creates = false;        // a job, command, upload, transfer, reservation: Idempotency-Key
+  // What a retry does when the request it repeats was interrupted by sfapid's death: jobs and
+  // commands find their task again, uploads write the same bytes again; a transfer or a
+  // reservation would be made twice, so such a retry is refused.
+  api::AfterInterruption after_interruption = api::AfterInterruption::kRunAgain;
 };
 
 // method "GET", path as registered relative to the API prefix, e.g. "/compute/jobs/{machine}".

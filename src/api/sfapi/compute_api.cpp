@@ -250,6 +250,7 @@ void AddComputeRoutes(ApiContext& ctx) {
              r.client_id = req.principal->client_id;
              r.system = req.PathParam("machine");
              r.client_ip = req.remote_ip;
+             r.idempotency_token = req.idempotency_token;
              r.job = form->String("job");
              r.is_path = form->Bool("isPath").value_or(false);
              r.args = form->Strings("args");

@@ -82,7 +82,9 @@ api::IdempotencyErrors SfapiIdempotencyErrors() {
           .mismatch = header_error,
           .bad_key = header_error,
           .store = [](const http::Request&,
-                      const std::string& why) { return http::DetailError(503, why); }};
+                      const std::string& why) { return http::DetailError(503, why); },
+          .interrupted = [](const http::Request&,
+                            const std::string& why) { return http::DetailError(409, why); }};
 }
 
 void DocumentIdempotencyKey(json::object& operation) {
@@ -139,7 +141,7 @@ void ApplyAccessLevels(ApiContext& ctx) {
     else
       route.operation["security"] = json::array{};
     if (rule.creates) {
-      ctx.idempotent.Wrap(route, SfapiIdempotencyErrors());
+      ctx.idempotent.Wrap(route, SfapiIdempotencyErrors(), {}, rule.after_interruption);
       DocumentIdempotencyKey(route.operation);
     }
     DocumentRateLimit(route.operation);

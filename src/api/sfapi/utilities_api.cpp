@@ -147,7 +147,7 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
                         auto form = RunCommandForm().Parse(req);
                         if (!form) return form.refusal();
                         auto task = commands.Run(req.principal->user, req.PathParam("machine"),
-                                                 form->String("executable"));
+                                                 form->String("executable"), req.idempotency_token);
                         if (!task) return http::FromStatus(task.status());
                         return http::Response::Json(
                             json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});

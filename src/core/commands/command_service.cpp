@@ -10,22 +10,63 @@
 
 namespace sfapid {
 
+namespace {
+
+// A command task's request (TaskRecord::request): {"command": "..."}; user and system are the
+// task's own.
+std::string CommandRequest(const std::string& command) {
+  return boost::json::serialize(boost::json::object{{"command", command}});
+}
+
+Result<std::string> CommandOf(const TaskRecord& task) {
+  boost::system::error_code ec;
+  boost::json::value request = boost::json::parse(task.request, ec);
+  const boost::json::value* command =
+      ec || !request.is_object() ? nullptr : request.as_object().if_contains("command");
+  if (!command || !command->is_string())
+    return Status::Internal("its stored request is not a command's");
+  return std::string(command->as_string());
+}
+
+}  // namespace
+
+CommandService::CommandService(const std::vector<SystemConfig>& systems,
+                               const UtilitiesConfig& utilities, RunAs& runas, TaskEngine& tasks)
+    : systems_(systems), utilities_(utilities), runas_(runas), tasks_(tasks) {
+  tasks_.OnResume("command", [this](const TaskRecord& task) -> Result<TaskWork> {
+    if (auto system = SystemWithFiles(systems_, task.system); !system) return system.status();
+    auto command = CommandOf(task);
+    if (!command) return command.status();
+    return WorkFor(task.owner, *command);
+  });
+}
+
 Result<std::string> CommandService::Run(const std::string& user, const std::string& system,
-                                        const std::string& command) {
+                                        const std::string& command,
+                                        const std::string& idempotency_token) {
   auto s = SystemWithFiles(systems_, system);
   if (!s) return s.status();
   if (command.empty()) return Status::InvalidArgument("executable must not be empty");
   if (command.find('\0') != std::string::npos)
     return Status::InvalidArgument("executable contains a NUL byte");
+  auto work = WorkFor(user, command);
+  if (!work) return work.status();
+  return tasks_.Submit(user, "command", system, std::move(*work),
+                       {CommandRequest(command), idempotency_token});
+}
+
+Result<TaskWork> CommandService::WorkFor(const std::string& user, const std::string& command) {
   auto who = runas_.Resolve(user);
   if (!who) return who.status();
-  return tasks_.Submit(user, "command", system, [this, who = *who, command](TaskContext& ctx) {
-    return Execute(who, command, ctx);
-  });
+  return TaskWork(
+      [this, who = *who, command](TaskContext& ctx) { return Execute(who, command, ctx); });
 }
 
 TaskOutcome CommandService::Execute(const UnixIdentity& who, const std::string& command,
                                     TaskContext& ctx) {
+  // From here on it must not run again after a restart: it may have run.
+  if (Status noted = ctx.Checkpoint("started"); !noted.ok())
+    return {"failed", CommandTaskResult(false, "", "sfapid: " + noted.message(), std::nullopt)};
   auto started = runas_.Start(who, command);
   if (!started)
     return {"failed", CommandTaskResult(false, "", started.status().message(), std::nullopt)};

@@ -15,16 +15,19 @@ namespace sfapid {
 class CommandService {
  public:
   // systems: where commands may run; utilities: their time limit and output cap.
+  // Tells the task engine how to run a command again that a restart stopped before it started.
   CommandService(const std::vector<SystemConfig>& systems, const UtilitiesConfig& utilities,
-                 RunAs& runas, TaskEngine& tasks)
-      : systems_(systems), utilities_(utilities), runas_(runas), tasks_(tasks) {}
+                 RunAs& runas, TaskEngine& tasks);
 
   // The task id. NotFound: unknown system; InvalidArgument: a system without a shell, or an empty
-  // command; PermissionDenied: the user cannot be acted as.
+  // command; PermissionDenied: the user cannot be acted as. idempotency_token: the HTTP
+  // request's (TaskLaunch).
   Result<std::string> Run(const std::string& user, const std::string& system,
-                          const std::string& command);
+                          const std::string& command, const std::string& idempotency_token = "");
 
  private:
+  // The work of a command task of user's; PermissionDenied when the user cannot be acted as.
+  Result<TaskWork> WorkFor(const std::string& user, const std::string& command);
   TaskOutcome Execute(const UnixIdentity& who, const std::string& command, TaskContext& ctx);
   const std::vector<SystemConfig>& systems_;
   const UtilitiesConfig& utilities_;

@@ -68,6 +68,16 @@ std::optional<TaskOutcome> ComputeService::EndOrphanedSubmit(const TaskRecord& t
 
 void ComputeService::Start() {
   tasks_.OnOrphan("submit_job", [this](const TaskRecord& task) { return EndOrphanedSubmit(task); });
+  tasks_.OnResume("submit_job", [this](const TaskRecord& task) -> Result<TaskWork> {
+    auto request = SubmitRequestFrom(task.owner, task.system, task.request);
+    if (!request) return request.status();
+    return SubmitWork(*request);
+  });
+  tasks_.OnResume("cancel_job", [this](const TaskRecord& task) -> Result<TaskWork> {
+    auto jobid = CancelJobIdFrom(task.request);
+    if (!jobid) return jobid.status();
+    return CancelWork(task.owner, task.system, *jobid);
+  });
   for (auto& [name, scheduler] : schedulers_) {
     scheduler->SetJobEndedHandler([this](const FinishedJob& job) {
       if (Status s = callbacks_.JobEnded(job); !s.ok())
@@ -107,6 +117,13 @@ Result<std::string> ComputeService::Submit(const SubmitRequest& r) {
 }
 
 Result<std::string> ComputeService::SubmitTask(const SubmitRequest& r) {
+  auto work = SubmitWork(r);
+  if (!work) return work.status();
+  return tasks_.Submit(r.user, "submit_job", r.system, std::move(*work),
+                       {StoredSubmitRequest(r), r.idempotency_token});
+}
+
+Result<TaskWork> ComputeService::SubmitWork(const SubmitRequest& r) {
   // The callback first: a bad one is the submitter's mistake whatever the machine.
   auto callback = callbacks_.Validate(r.callback);
   if (!callback) return callback.status();
@@ -114,8 +131,7 @@ Result<std::string> ComputeService::SubmitTask(const SubmitRequest& r) {
   if (!scheduler) return scheduler.status();
   auto who = runas_.Resolve(r.user);
   if (!who) return who.status();
-  return tasks_.Submit(
-      r.user, "submit_job", r.system,
+  return TaskWork(
       [this, who = *who, scheduler = *scheduler, r, callback = *callback](TaskContext& task) {
         TaskOutcome outcome = RunSubmit(task, who, *scheduler, r, callback);
         if (const json::object* result = outcome.result.if_object())
@@ -233,19 +249,33 @@ TaskOutcome ComputeService::RunSubmit(TaskContext& task, const UnixIdentity& who
 }
 
 Result<std::string> ComputeService::Cancel(const std::string& user, const std::string& system,
-                                           const std::string& jobid) {
+                                           const std::string& jobid,
+                                           const std::string& idempotency_token) {
+  auto work = CancelWork(user, system, jobid);
+  if (!work) return work.status();
+  return tasks_.Submit(user, "cancel_job", system, std::move(*work),
+                       {StoredCancelRequest(jobid), idempotency_token});
+}
+
+Result<TaskWork> ComputeService::CancelWork(const std::string& user, const std::string& system,
+                                            const std::string& jobid) {
   auto scheduler = SchedulerFor(system);
   if (!scheduler) return scheduler.status();
   auto who = runas_.Resolve(user);
   if (!who) return who.status();
-  return tasks_.Submit(
-      user, "cancel_job", system, [who = *who, scheduler = *scheduler, jobid](TaskContext&) {
-        // Only a job id reaches scancel: "--user=x" would be an option, not a job.
-        Status s = IsJobId(jobid)
-                       ? scheduler->Cancel(who, jobid)
-                       : Status::InvalidArgument("scancel: error: Invalid job id " + jobid);
-        return TaskOutcome{"completed", CancelTaskResult(jobid, s)};
-      });
+  return TaskWork([who = *who, scheduler = *scheduler, jobid](TaskContext& task) {
+    // Only a job id reaches scancel: "--user=x" would be an option, not a job.
+    if (!IsJobId(jobid))
+      return TaskOutcome{"completed",
+                         CancelTaskResult(jobid, Status::InvalidArgument(
+                                                     "scancel: error: Invalid job id " + jobid))};
+    // A second scancel after a restart would report a job it ended as already ended.
+    if (Status noted = task.Checkpoint("cancelling"); !noted.ok())
+      return TaskOutcome{
+          "completed",
+          CancelTaskResult(jobid, Status::Unavailable("scancel: error: " + noted.message()))};
+    return TaskOutcome{"completed", CancelTaskResult(jobid, scheduler->Cancel(who, jobid))};
+  });
 }
 
 Result<JobsAnswer> ComputeService::Jobs(const std::string& user, const std::string& system,

@@ -14,22 +14,12 @@
 #include "core/accounts/account_service.h"
 #include "core/callbacks/callback_service.h"
 #include "core/compute/batch_job_spec.h"
+#include "core/compute/submit_request.h"
 #include "core/tasks/task_engine.h"
 #include "store/auth_store.h"
 #include "store/event_store.h"
 
 namespace sfapid {
-
-struct SubmitRequest {
-  std::string user;
-  std::string client_id;
-  std::string system;
-  std::string client_ip;  // for the audit log
-  std::string job;        // a path, or the script itself
-  bool is_path = false;
-  std::vector<std::string> args;
-  CallbackRequest callback;  // as the submitter wrote it; Submit has the callback service check it
-};
 
 // Queue and accounting answers are in-band (QueueOutput): {"status","output","error"}.
 struct JobsAnswer {
@@ -64,7 +54,7 @@ class ComputeService {
   // acted as.
   Result<std::string> Submit(const SubmitRequest& request);
   Result<std::string> Cancel(const std::string& user, const std::string& system,
-                             const std::string& jobid);
+                             const std::string& jobid, const std::string& idempotency_token = "");
   // `single`: the job endpoint, where squeue's "Invalid job id" is an error, as with squeue -j.
   Result<JobsAnswer> Jobs(const std::string& user, const std::string& system, JobQuery query,
                           const std::string& single_jobid = "");
@@ -86,6 +76,11 @@ class ComputeService {
  private:
   Result<Scheduler*> SchedulerFor(const std::string& system) const;
   Result<std::string> SubmitTask(const SubmitRequest& request);
+  // A submission's work, checked as at its request (callback, system, user); run again from its
+  // stored request after a restart stopped it before its checkpoint.
+  Result<TaskWork> SubmitWork(const SubmitRequest& request);
+  Result<TaskWork> CancelWork(const std::string& user, const std::string& system,
+                              const std::string& jobid);
   TaskOutcome RunSubmit(TaskContext& task, const UnixIdentity& who, Scheduler& scheduler,
                         const SubmitRequest& r, const ValidCallbackRequest& callback);
   // One line in the audit log for a submission that made no job, and why.

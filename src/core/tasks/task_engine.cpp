@@ -25,11 +25,22 @@ void TaskContext::SetPartial(const json::value& result) {
     if (cancelled_) return;
     last_result_ = text;
   }
-  LogIfFailed(store_.UpdateTask(id_, "new", text), "task " + id_ + ": storing its partial result");
+  LogIfFailed(store_.UpdateTask(id_, "new", text, node_),
+              "task " + id_ + ": storing its partial result");
 }
 
 Status TaskContext::Checkpoint(const std::string& checkpoint) {
-  return store_.SetCheckpoint(id_, checkpoint);
+  auto set = store_.SetCheckpoint(id_, node_, checkpoint);
+  if (!set) return set.status();
+  if (*set) return Status::Ok();
+  std::lock_guard lock(mu_);
+  lost_ = true;
+  return Status::FailedPrecondition("the task ended or another sfapid node took it over");
+}
+
+bool TaskContext::lost() const {
+  std::lock_guard lock(mu_);
+  return lost_;
 }
 
 void TaskContext::Cancel(bool shutting_down) {
@@ -69,8 +80,13 @@ void TaskEngine::EndOrphans(bool restarted) {
     LogIfFailed(orphans.status(), "tasks: looking for tasks no node runs");
     return;
   }
-  int ended = 0;
+  int ended = 0, resumed = 0;
   for (const TaskRecord& task : *orphans) {
+    // Nothing done that may not be done twice: it runs again.
+    if (task.checkpoint.empty() && Resume(task)) {
+      ++resumed;
+      continue;
+    }
     // Work that noted an effect it cannot take back: what happened is found out, not guessed.
     if (auto handler = orphan_handlers_.find(task.kind);
         !task.checkpoint.empty() && handler != orphan_handlers_.end())
@@ -83,7 +99,10 @@ void TaskEngine::EndOrphans(bool restarted) {
     std::string why;
     // A task without a node was left by a version before leases: its sfapid was restarted.
     if (task.node == node_ || task.node.empty()) {
-      why = "sfapid restarted while this task ran; it did not finish.";
+      // Without a checkpoint (a kind that notes none) it may never have started.
+      why = task.checkpoint.empty()
+                ? "sfapid restarted before this task finished; it did not finish."
+                : "sfapid restarted while this task ran; it did not finish.";
     } else {
       why = "the sfapid node that ran this task (";
       why += task.node;
@@ -96,10 +115,38 @@ void TaskEngine::EndOrphans(bool restarted) {
     if (done && *done) ++ended;
     LogIfFailed(done, "task " + task.id + ": ending it (its node is gone)");
   }
+  if (resumed > 0) {
+    spdlog::info("{} task(s) that had not started when {} queued again", resumed,
+                 restarted ? "this node's previous run stopped" : "their node stopped");
+    wake_.notify_all();
+  }
   if (ended == 0) return;
   spdlog::warn("{} task(s) left unfinished by {} now failed", ended,
                restarted ? "this node's previous run or a stopped node" : "a stopped node");
   if (orphans_ended_) orphans_ended_();
+}
+
+bool TaskEngine::Resume(const TaskRecord& task) {
+  auto resumer = resumers_.find(task.kind);
+  if (resumer == resumers_.end() || task.request.empty()) return false;
+  auto adopted = store_.AdoptOrphanedTask(task, node_, Now() + Lease());
+  if (!adopted) {
+    LogIfFailed(adopted.status(), "task " + task.id + ": taking it over to run it again");
+    return true;  // the next sweep tries again
+  }
+  if (!*adopted) return true;  // ended meanwhile, or another node took it
+  auto work = resumer->second(task);
+  if (!work) {
+    RecordEnd(task.id, "failed",
+              TaskFailure("sfapid restarted before this task started, and it cannot be run "
+                          "again: " +
+                          work.status().message()));
+    return true;
+  }
+  std::lock_guard lock(mu_);
+  if (stopping_) return true;  // still this node's: the next start finds it
+  queue_.push_back({task.id, task.owner, LaneOf(task.kind), std::move(*work), true});
+  return true;
 }
 
 void TaskEngine::LeaseLoop() {
@@ -148,8 +195,13 @@ void TaskEngine::Stop() {
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
     for (auto& [id, ctx] : running_) running.push_back(ctx);
+    int kept = 0;
     for (auto& q : queue_)
-      RecordEnd(q.id, "failed", TaskFailure("sfapid stopped before this task started"));
+      if (q.resumable)
+        ++kept;  // stays "new" with its request: the next start (or another node) runs it
+      else
+        RecordEnd(q.id, "failed", TaskFailure("sfapid stopped before this task started"));
+    if (kept > 0) spdlog::info("{} queued task(s) left for the next start", kept);
     queue_.clear();
   }
   wake_.notify_all();
@@ -172,21 +224,27 @@ void TaskEngine::PurgeOld() {
 }
 
 Result<std::string> TaskEngine::Submit(const std::string& owner, const std::string& kind,
-                                       const std::string& system, TaskWork work) {
+                                       const std::string& system, TaskWork work,
+                                       TaskLaunch launch) {
   PurgeOld();  // cheap: a clock check, and a DELETE once an hour
-  auto id = store_.CreateTask(owner, kind, system, node_, Now() + Lease());
-  if (!id) return id.status();
+  const bool resumable = !launch.request.empty() && resumers_.count(kind) > 0;
+  auto created = store_.AddTask({owner, kind, system, node_, Now() + Lease(),
+                                 resumable ? std::move(launch.request) : std::string(),
+                                 std::move(launch.idempotency_token)});
+  if (!created) return created.status();
+  // Made by this request's first try, whose sfapid died: it runs (or ran) as that one's.
+  if (created->existed) return created->id;
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
-      RecordEnd(*id, "failed", TaskFailure("sfapid is stopping"));
+      RecordEnd(created->id, "failed", TaskFailure("sfapid is stopping"));
       return Status::Unavailable("sfapid is stopping; try again shortly");
     }
-    queue_.push_back({*id, owner, LaneOf(kind), std::move(work)});
+    queue_.push_back({created->id, owner, LaneOf(kind), std::move(work), resumable});
   }
   // Every worker looks: the one woken must be of the task's lane.
   wake_.notify_all();
-  return id;
+  return created->id;
 }
 
 TaskEngine::Lane TaskEngine::LaneOf(const std::string& kind) {
@@ -233,7 +291,7 @@ void TaskEngine::WorkerLoop(Lane lane) {
 }
 
 void TaskEngine::Run(Queued item) {
-  auto ctx = std::make_shared<TaskContext>(item.id, store_);
+  auto ctx = std::make_shared<TaskContext>(item.id, node_, store_);
   {
     std::lock_guard lock(mu_);
     running_[item.id] = ctx;
@@ -249,6 +307,10 @@ void TaskEngine::Run(Queued item) {
     std::lock_guard lock(mu_);
     running_.erase(item.id);
   }
+  if (ctx->lost()) {
+    spdlog::warn("task {}: another sfapid node took it over before it started here", item.id);
+    return;
+  }
   // A cancelled task already ended "cancelled"; this update then changes nothing.
   RecordEnd(item.id, outcome.status, outcome.result);
 }
@@ -261,7 +323,8 @@ void TaskEngine::RecordEnd(const std::string& id, const std::string& status,
   Result<bool> done = Status::Internal("not tried");
   for (int attempt = 0; attempt < 4; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
-    done = store_.UpdateTask(id, status, text);
+    // Only while this node runs it: another that took it over ends it.
+    done = store_.UpdateTask(id, status, text, node_);
     if (done) {
       std::lock_guard lock(ended_mu_);
       ended_.notify_all();

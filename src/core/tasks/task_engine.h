@@ -1,6 +1,12 @@
 // Runs slow work as tasks: a request stores a task and returns its id at once; a pool of worker
-// threads runs it; the result (JSON) is stored, partial results while it runs. Tasks survive a
-// restart as records: those that were running end "failed" with a result that says so.
+// threads runs it; the result (JSON) is stored, partial results while it runs.
+//
+// Restarts: a task of a resumable kind (OnResume: commands, job submissions and cancels) is stored
+// with its request, and its work notes a checkpoint just before its first effect that must not
+// happen twice. A task left without a checkpoint — queued, or stopped before that effect — runs
+// again from its request after a restart (or on another node); one with a checkpoint never runs
+// twice: it ends as its orphan handler finds out (a submission's job) or "failed" saying so.
+// Tasks of other kinds that a restart interrupts end "failed" with a result that says so.
 //
 // Several nodes on one store: a task is run by the node that accepted it (its work lives in that
 // node's memory) and is marked with the node's name under a lease the node renews every
@@ -35,7 +41,8 @@ namespace sfapid {
 
 class TaskContext {
  public:
-  explicit TaskContext(std::string id, TaskStore& store) : id_(std::move(id)), store_(store) {}
+  TaskContext(std::string id, std::string node, TaskStore& store)
+      : id_(std::move(id)), node_(std::move(node)), store_(store) {}
 
   const std::string& id() const { return id_; }
   bool cancelled() const;
@@ -44,8 +51,12 @@ class TaskContext {
   // Stores a result while the task is still running ("new").
   void SetPartial(const boost::json::value& result);
   // Notes, durably, what the work is about to do that it cannot take back (TaskRecord::
-  // checkpoint), for whoever must end the task if this node dies (TaskEngine::OnOrphan).
+  // checkpoint), for whoever must end the task if this node dies (TaskEngine::OnOrphan); from
+  // then on the task is never run again. Not ok: the work must stop without that effect (the
+  // store failed, or another node took the task over while this one seemed dead: lost()).
   Status Checkpoint(const std::string& checkpoint);
+  // Another node runs this task now: this node's outcome is not recorded.
+  bool lost() const;
 
  private:
   friend class TaskEngine;
@@ -53,8 +64,10 @@ class TaskContext {
   void Cancel(bool shutting_down = false);
 
   std::string id_;
+  std::string node_;
   TaskStore& store_;
   mutable std::mutex mu_;
+  bool lost_ = false;
   bool cancelled_ = false;
   bool shutting_down_ = false;
   std::optional<std::string> last_result_;
@@ -66,6 +79,14 @@ struct TaskOutcome {
 };
 
 using TaskWork = std::function<TaskOutcome(TaskContext&)>;
+
+// What a task is besides its work: its request as the kind's JSON (TaskRecord::request; "" for a
+// kind that cannot run again) and the idempotency token of the HTTP request that asked for it
+// (NewTask::idempotency_token).
+struct TaskLaunch {
+  std::string request;
+  std::string idempotency_token;
+};
 
 // The result of a task the engine itself ends (sfapid stopped or restarted, an unexpected
 // error): {"status": "error", "error": why}, the generic shape every task kind's result shares.
@@ -89,14 +110,22 @@ class TaskEngine {
   void OnOrphan(const std::string& kind, OrphanHandler handler) {
     orphan_handlers_[kind] = std::move(handler);
   }
+  // How a task of `kind` left without a checkpoint is run again: its work, rebuilt from the
+  // record (owner, system, request), or why it cannot be (it then ends "failed" saying so). Set
+  // before Start.
+  using Resumer = std::function<Result<TaskWork>(const TaskRecord&)>;
+  void OnResume(const std::string& kind, Resumer resumer) { resumers_[kind] = std::move(resumer); }
   // Waits up to `within` for queued and running tasks to end (a graceful stop lets short work
   // finish rather than fail it); true when none is left.
   bool WaitIdle(std::chrono::milliseconds within);
   // Stops taking work, cancels what runs (its tasks end "failed": the server stopped) and joins.
+  // Queued tasks of resumable kinds stay for the next start (or another node); others fail.
   void Stop();
 
+  // The task's id; with an idempotency token already used, the id of the task made under it,
+  // without running anything.
   Result<std::string> Submit(const std::string& owner, const std::string& kind,
-                             const std::string& system, TaskWork work);
+                             const std::string& system, TaskWork work, TaskLaunch launch = {});
   // Another user's task is NotFound, exactly like a missing one.
   Result<TaskRecord> Get(const std::string& id, const std::string& owner);
   Result<std::vector<TaskRecord>> List(const std::string& owner);
@@ -116,7 +145,11 @@ class TaskEngine {
     std::string owner;
     Lane lane = Lane::kGeneral;
     TaskWork work;
+    bool resumable = false;  // stored with its request: a stop leaves it queued
   };
+  // Queues an orphan that never reached its checkpoint again, on this node; false when it
+  // cannot be (no resumer for its kind, no request), and the caller ends it.
+  bool Resume(const TaskRecord& task);
   void WorkerLoop(Lane lane);
   // The oldest queued task of the lane whose user is under the cap; queue_.end() if none. Under
   // mu_.
@@ -141,6 +174,7 @@ class TaskEngine {
   const std::string node_;
   std::function<void()> orphans_ended_;
   std::map<std::string, OrphanHandler> orphan_handlers_;  // by kind
+  std::map<std::string, Resumer> resumers_;               // by kind
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Queued> queue_;

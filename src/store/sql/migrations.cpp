@@ -452,6 +452,16 @@ const std::vector<std::string>& Migrations() {
       R"sql(
       ALTER TABLE slurm_watched_jobs ADD COLUMN states TEXT NOT NULL DEFAULT '';
       )sql",
+      // 21: a task's request, to run it again when its sfapid died before it started; the
+      // idempotency token of the request that made it, so that a retry after such a death finds
+      // it; and per idempotency key the token its retries share.
+      R"sql(
+      ALTER TABLE tasks ADD COLUMN request TEXT NOT NULL DEFAULT '';
+      ALTER TABLE tasks ADD COLUMN idempotency_token TEXT NOT NULL DEFAULT '';
+      CREATE UNIQUE INDEX tasks_by_idempotency_token ON tasks(idempotency_token)
+        WHERE idempotency_token != '';
+      ALTER TABLE idempotency_keys ADD COLUMN token TEXT NOT NULL DEFAULT '';
+      )sql",
   };
   return m;
 }

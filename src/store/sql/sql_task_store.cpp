@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, owner, kind, system, status, result, created_at, updated_at, node, lease_until, "
-    "checkpoint";
+    "checkpoint, request";
 
 TaskRecord Row(const Statement& s) {
   return {std::to_string(s.Int(0)),
@@ -24,7 +24,8 @@ TaskRecord Row(const Statement& s) {
           FromUnix(s.Int(7)),
           s.Text(8),
           FromUnix(s.Int(9)),
-          s.Text(10)};
+          s.Text(10),
+          s.Text(11)};
 }
 
 // Task ids are decimal integers on the wire ("task_id": "42"); anything else names no task.
@@ -80,49 +81,68 @@ Result<bool> SqlTaskStore::EndWithEvent(const std::string& update,
   return ended;
 }
 
-Result<std::string> SqlTaskStore::CreateTask(const std::string& owner, const std::string& kind,
-                                             const std::string& system, const std::string& node,
-                                             TimePoint lease_until) {
-  Result<int64_t> id = Status::Internal("not created");
+Result<CreatedTask> SqlTaskStore::AddTask(const NewTask& task) {
+  CreatedTask created;
   {
     std::lock_guard lock(pool_);
     Status done = db_.InTransaction([&]() -> Status {
+      if (!task.idempotency_token.empty()) {
+        auto made = db_.Query<int64_t>(
+            "SELECT id FROM tasks WHERE idempotency_token = ?1",
+            [&](Statement& st) { st.Bind(1, task.idempotency_token); },
+            [](const Statement& st) { return st.Int(0); });
+        if (!made) return made.status();
+        if (!made->empty()) {
+          created = CreatedTask{std::to_string(made->front()), true};
+          return Status::Ok();
+        }
+      }
       auto stmt = db_.Prepare(
           "INSERT INTO tasks(owner, kind, system, status, result, created_at, updated_at, node, "
-          "lease_until) VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4, ?5, ?6) RETURNING id");
+          "lease_until, request, idempotency_token) "
+          "VALUES(?1, ?2, ?3, 'new', NULL, ?4, ?4, ?5, ?6, ?7, ?8) RETURNING id");
       if (!stmt) return stmt.status();
-      id = stmt->Bind(1, owner)
-               .Bind(2, kind)
-               .Bind(3, system)
-               .Bind(4, ToUnix(Now()))
-               .Bind(5, node)
-               .Bind(6, ToUnix(lease_until))
-               .RunReturningId();
+      auto id = stmt->Bind(1, task.owner)
+                    .Bind(2, task.kind)
+                    .Bind(3, task.system)
+                    .Bind(4, ToUnix(Now()))
+                    .Bind(5, task.node)
+                    .Bind(6, ToUnix(task.lease_until))
+                    .Bind(7, task.request)
+                    .Bind(8, task.idempotency_token)
+                    .RunReturningId();
       if (!id) return id.status();
-      return AppendEventIn(db_, TaskEvent(std::to_string(*id), owner, kind, system, "new"))
+      created = CreatedTask{std::to_string(*id), false};
+      return AppendEventIn(db_, TaskEvent(created.id, task.owner, task.kind, task.system, "new"))
           .status();
     });
     if (!done.ok()) return done;
   }
-  NoteEventAppended();
-  return std::to_string(*id);
+  if (!created.existed) NoteEventAppended();
+  return created;
 }
 
 Result<bool> SqlTaskStore::UpdateTask(const std::string& id, const std::string& status,
-                                      const std::optional<std::string>& result) {
+                                      const std::optional<std::string>& result,
+                                      const std::string& node) {
   auto n = ParseId(id);
   if (!n) return Status::NotFound("no task " + id);
-  const std::string sql =
-      "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4 WHERE id = ?1 AND status = 'new'";
   auto bind = [&](Statement& st) {
-    st.Bind(1, *n).Bind(2, status).BindOptional(3, result).Bind(4, ToUnix(Now()));
+    st.Bind(1, *n).Bind(2, status).BindOptional(3, result).Bind(4, ToUnix(Now())).Bind(5, node);
   };
+  const std::string unfinished = " WHERE id = ?1 AND status = 'new' AND (?5 = '' OR node = ?5)";
   if (status == "new") {  // a partial result: no state change, no event
     std::lock_guard lock(pool_);
-    if (Status s = db_.Run(sql, bind); !s.ok()) return s;
+    if (Status s = db_.Run(
+            "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4" + unfinished, bind);
+        !s.ok())
+      return s;
     return db_.Changes() == 1;
   }
-  return EndWithEvent(sql, bind, id, status);
+  // An ended task is never run again: its request (an inline script can be megabytes) goes.
+  return EndWithEvent(
+      "UPDATE tasks SET status = ?2, result = ?3, updated_at = ?4, request = ''" + unfinished, bind,
+      id, status);
 }
 
 Result<TaskRecord> SqlTaskStore::GetTask(const std::string& id) {
@@ -163,12 +183,34 @@ Result<std::vector<TaskRecord>> SqlTaskStore::OrphanedTasks(const std::string& n
       [&](Statement& s) { s.Bind(1, node).Bind(2, ToUnix(now)); }, &Row);
 }
 
-Status SqlTaskStore::SetCheckpoint(const std::string& id, const std::string& checkpoint) {
+Result<bool> SqlTaskStore::SetCheckpoint(const std::string& id, const std::string& node,
+                                         const std::string& checkpoint) {
   auto n = ParseId(id);
   if (!n) return Status::NotFound("no task " + id);
   std::lock_guard lock(pool_);
-  return db_.Run("UPDATE tasks SET checkpoint = ?2 WHERE id = ?1 AND status = 'new'",
-                 [&](Statement& st) { st.Bind(1, *n).Bind(2, checkpoint); });
+  if (Status s =
+          db_.Run("UPDATE tasks SET checkpoint = ?3 WHERE id = ?1 AND node = ?2 AND status = 'new'",
+                  [&](Statement& st) { st.Bind(1, *n).Bind(2, node).Bind(3, checkpoint); });
+      !s.ok())
+    return s;
+  return db_.Changes() == 1;
+}
+
+Result<bool> SqlTaskStore::AdoptOrphanedTask(const TaskRecord& task, const std::string& node,
+                                             TimePoint lease_until) {
+  auto n = ParseId(task.id);
+  if (!n) return Status::NotFound("no task " + task.id);
+  std::lock_guard lock(pool_);
+  if (Status s = db_.Run(
+          "UPDATE tasks SET node = ?4, lease_until = ?5 WHERE id = ?1 AND status = 'new' AND "
+          "node = ?2 AND lease_until = ?3 AND checkpoint = ''",
+          [&](Statement& st) {
+            st.Bind(1, *n).Bind(2, task.node).Bind(3, ToUnix(task.lease_until));
+            st.Bind(4, node).Bind(5, ToUnix(lease_until));
+          });
+      !s.ok())
+    return s;
+  return db_.Changes() == 1;
 }
 
 Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::string& status,
@@ -177,7 +219,7 @@ Result<bool> SqlTaskStore::EndOrphanedTask(const TaskRecord& task, const std::st
   if (!n) return Status::NotFound("no task " + task.id);
   // Conditional on what was read: a node that renewed in between keeps its task.
   return EndWithEvent(
-      "UPDATE tasks SET status = ?6, result = ?4, updated_at = ?5 "
+      "UPDATE tasks SET status = ?6, result = ?4, updated_at = ?5, request = '' "
       "WHERE id = ?1 AND status = 'new' AND node = ?2 AND lease_until = ?3",
       [&](Statement& st) {
         st.Bind(1, *n).Bind(2, task.node).Bind(3, ToUnix(task.lease_until));

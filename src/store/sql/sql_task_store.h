@@ -10,16 +10,18 @@ class SqlTaskStore : public TaskStore {
  public:
   explicit SqlTaskStore(ConnectionPool& pool) : db_(pool), pool_(pool) {}
 
-  Result<std::string> CreateTask(const std::string& owner, const std::string& kind,
-                                 const std::string& system, const std::string& node,
-                                 TimePoint lease_until) override;
+  Result<CreatedTask> AddTask(const NewTask& task) override;
   Result<bool> UpdateTask(const std::string& id, const std::string& status,
-                          const std::optional<std::string>& result) override;
+                          const std::optional<std::string>& result,
+                          const std::string& node = "") override;
   Result<TaskRecord> GetTask(const std::string& id) override;
   Result<std::vector<TaskRecord>> ListTasks(const std::string& owner) override;
   Result<int> RenewLeases(const std::string& node, TimePoint until) override;
   Result<std::vector<TaskRecord>> OrphanedTasks(const std::string& node, TimePoint now) override;
-  Status SetCheckpoint(const std::string& id, const std::string& checkpoint) override;
+  Result<bool> SetCheckpoint(const std::string& id, const std::string& node,
+                             const std::string& checkpoint) override;
+  Result<bool> AdoptOrphanedTask(const TaskRecord& task, const std::string& node,
+                                 TimePoint lease_until) override;
   Result<bool> EndOrphanedTask(const TaskRecord& task, const std::string& status,
                                const std::string& result) override;
   Result<int> PurgeTasks(TimePoint ended_before) override;

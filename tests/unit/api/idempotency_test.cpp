@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "support/test_store.h"
+#include "util/secret_tokens.h"
+#include "util/time_format.h"
 
 namespace sfapid::api {
 namespace {
@@ -19,10 +21,12 @@ class IdempotencyStoreTest : public ::testing::Test {
  protected:
   IdempotencyStore& keys() { return store_->idempotency(); }
   State Claim(const std::string& fingerprint, int64_t now = kNow) {
-    auto claim = keys().Claim("scope", "alice", fingerprint, now, now + 60'000);
+    auto claim = keys().Claim("scope", "alice", fingerprint, now, now + 60'000, "t-" + fingerprint);
     EXPECT_TRUE(claim) << claim.status().message();
+    if (claim) last_ = *claim;
     return claim ? claim->state : State::kStarted;
   }
+  IdempotencyClaim last_;
   testing::TestStore store_;
 };
 
@@ -34,7 +38,7 @@ TEST_F(IdempotencyStoreTest, AKeyRunsOnceThenReplaysItsReplyForTheSameRequestOnl
       keys()
           .Complete("scope", {200, "application/json", R"({"task_id":"7"})"}, kNow + 3'600'000)
           .ok());
-  auto again = keys().Claim("scope", "alice", "fp1", kNow + 1000, kNow + 61'000);
+  auto again = keys().Claim("scope", "alice", "fp1", kNow + 1000, kNow + 61'000, "t");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->state, State::kDone);
   EXPECT_EQ(again->reply->status, 200);
@@ -54,15 +58,46 @@ TEST_F(IdempotencyStoreTest, AReleasedOrRunOutLockLetsTheNextRequestRun) {
   EXPECT_EQ(Claim("fp1", kNow + 60'001), State::kStarted);
 }
 
+TEST_F(IdempotencyStoreTest, TheRetryOfARequestWhoseHolderDiedKeepsItsToken) {
+  ASSERT_EQ(Claim("fp1"), State::kStarted);
+  EXPECT_EQ(last_.token, "t-fp1");
+  EXPECT_FALSE(last_.interrupted);
+  // Its holder died: the same request after the lock ran out goes on under the same token.
+  auto retry = keys().Claim("scope", "alice", "fp1", kNow + 60'001, kNow + 120'001, "t-new");
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->state, State::kStarted);
+  EXPECT_EQ(retry->token, "t-fp1");
+  EXPECT_TRUE(retry->interrupted);
+  // Another request with the key after a run-out lock is a new request, with a token of its own.
+  auto other = keys().Claim("scope", "alice", "fp2", kNow + 180'002, kNow + 240'002, "t-other");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->token, "t-other");
+  EXPECT_FALSE(other->interrupted);
+  // A failed request lets its key go: the next one is new too.
+  ASSERT_TRUE(keys().Release("scope").ok());
+  EXPECT_EQ(Claim("fp2", kNow + 240'003), State::kStarted);
+  EXPECT_EQ(last_.token, "t-fp2");
+  EXPECT_FALSE(last_.interrupted);
+}
+
 TEST_F(IdempotencyStoreTest, PurgeForgetsWhatExpired) {
   ASSERT_EQ(Claim("fp1"), State::kStarted);
   ASSERT_TRUE(keys().Complete("scope", {200, "text/plain", "x"}, kNow + 10).ok());
-  auto kept = keys().PurgeIdempotency(kNow + 5);
+  auto kept = keys().PurgeIdempotency(kNow + 5, kNow + 5);
   ASSERT_TRUE(kept);
   EXPECT_EQ(*kept, 0);
-  auto purged = keys().PurgeIdempotency(kNow + 10);
+  auto purged = keys().PurgeIdempotency(kNow + 10, kNow + 10);
   ASSERT_TRUE(purged);
   EXPECT_EQ(*purged, 1);
+  // A lock that ran out is kept until the time given for locks: its retry needs its token.
+  auto lock = keys().Claim("held", "alice", "fp", kNow, kNow + 60'000, "t");
+  ASSERT_TRUE(lock);
+  auto still = keys().PurgeIdempotency(kNow + 120'000, kNow + 59'000);
+  ASSERT_TRUE(still);
+  EXPECT_EQ(*still, 0);
+  auto gone = keys().PurgeIdempotency(kNow + 120'000, kNow + 60'000);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(*gone, 1);
 }
 
 TEST_F(IdempotencyStoreTest, OfManyRacingForOneKeyExactlyOneStarts) {
@@ -73,7 +108,7 @@ TEST_F(IdempotencyStoreTest, OfManyRacingForOneKeyExactlyOneStarts) {
   for (int i = 0; i < 8; ++i)
     racers.emplace_back([&, i] {
       IdempotencyStore& store = i % 2 ? (*other)->idempotency() : keys();
-      auto claim = store.Claim("race", "alice", "fp", kNow, kNow + 60'000);
+      auto claim = store.Claim("race", "alice", "fp", kNow, kNow + 60'000, "t");
       if (!claim)
         ++failed;
       else if (claim->state == State::kStarted)
@@ -92,23 +127,41 @@ class IdempotentRoutesTest : public ::testing::Test {
     route_.pattern = "/api/v1.2/compute/jobs/{machine}";
     route_.handler = [this](http::Request& req) {
       ++runs_;
+      tokens_.push_back(req.idempotency_token);
       if (req.body == "fail") return http::Response::Text(500, "boom", "text/plain");
       return http::Response::Text(200, R"({"task_id":")" + std::to_string(runs_) + R"("})",
                                   "application/json");
     };
-    routes_.Wrap(route_, {.in_flight = Refusal(409),
-                          .mismatch = Refusal(422),
-                          .bad_key = Refusal(400),
-                          .store = Refusal(503)});
+    refusing_ = route_;
+    routes_.Wrap(route_, Errors());
+    refusing_.pattern = "/api/v1.2/compute/reservations/{machine}";
+    routes_.Wrap(refusing_, Errors(), {}, AfterInterruption::kRefuse);
+  }
+  static IdempotencyErrors Errors() {
+    return {.in_flight = Refusal(409),
+            .mismatch = Refusal(422),
+            .bad_key = Refusal(400),
+            .store = Refusal(503),
+            .interrupted = Refusal(410)};
+  }
+  // What a request that held the key and died left: a lock that ran out, with its token.
+  void LeaveInterruptedLock(const std::string& operation, const std::string& key) {
+    const std::string scope = Sha256Hex("alice\n" + operation + "\n" + key);
+    const int64_t then = NowUnixMs() - 120'000;
+    auto claim = store_->idempotency().Claim(scope, "alice",
+                                             IdempotentRoutes::Fingerprint(Request("job=x", key)),
+                                             then, then + 60'000, "first-try");
+    ASSERT_TRUE(claim);
+    ASSERT_EQ(claim->state, State::kStarted);
   }
   static IdempotencyErrors::Render Refusal(int status) {
     return [status](const http::Request&, const std::string& why) {
       return http::Response::Text(status, why, "x");
     };
   }
-  http::Response Post(const std::string& body, const std::string& key = "k1",
-                      const std::string& user = "alice",
-                      const std::string& type = "application/x-www-form-urlencoded") {
+  static http::Request Request(const std::string& body, const std::string& key = "k1",
+                               const std::string& user = "alice",
+                               const std::string& type = "application/x-www-form-urlencoded") {
     http::Request req;
     req.method = "POST";
     req.target = "/api/v1.2/compute/jobs/perlmutter";
@@ -116,6 +169,12 @@ class IdempotentRoutesTest : public ::testing::Test {
     req.headers = {{"content-type", type}};
     if (!key.empty()) req.headers.emplace_back("idempotency-key", key);
     req.principal = Principal{user, "abcdefghijklm", Level::kRed};
+    return req;
+  }
+  http::Response Post(const std::string& body, const std::string& key = "k1",
+                      const std::string& user = "alice",
+                      const std::string& type = "application/x-www-form-urlencoded") {
+    http::Request req = Request(body, key, user, type);
     return route_.handler(req);
   }
   static std::string ReplyHeader(const http::Response& r) {
@@ -126,7 +185,9 @@ class IdempotentRoutesTest : public ::testing::Test {
   testing::TestStore store_;
   IdempotentRoutes routes_{store_->idempotency(), 24};
   http::Route route_;
+  http::Route refusing_;
   int runs_ = 0;
+  std::vector<std::string> tokens_;  // each run's req.idempotency_token
 };
 
 TEST_F(IdempotentRoutesTest, TheSameRequestRunsOnceAndGetsTheSameReply) {
@@ -143,6 +204,46 @@ TEST_F(IdempotentRoutesTest, TheSameRequestRunsOnceAndGetsTheSameReply) {
   EXPECT_EQ(Post("job=x", "k1", "bob").body, R"({"task_id":"2"})");  // keys are per user
   EXPECT_EQ(Post("job=x", "").body, R"({"task_id":"3"})");           // no key: runs as ever
   EXPECT_EQ(runs_, 3);
+}
+
+TEST_F(IdempotentRoutesTest, EachNewRequestRunsUnderATokenOfItsOwnAndNoKeyUnderNone) {
+  Post("job=x", "k1");
+  Post("job=x", "k2");
+  Post("job=x", "");
+  ASSERT_EQ(tokens_.size(), 3u);
+  EXPECT_FALSE(tokens_[0].empty());
+  EXPECT_FALSE(tokens_[1].empty());
+  EXPECT_NE(tokens_[0], tokens_[1]);
+  EXPECT_EQ(tokens_[2], "");
+}
+
+TEST_F(IdempotentRoutesTest, ARetryAfterItsHolderDiedRunsUnderTheFirstTrysToken) {
+  LeaveInterruptedLock("POST /api/v1.2/compute/jobs/{machine}", "k1");
+  const http::Response retry = Post("job=x", "k1");
+  EXPECT_EQ(retry.status, 200);
+  ASSERT_EQ(tokens_.size(), 1u);
+  EXPECT_EQ(tokens_[0], "first-try");  // so the route finds the task that try made
+  EXPECT_EQ(ReplyHeader(Post("job=x", "k1")), "hit");
+  EXPECT_EQ(runs_, 1);
+}
+
+TEST_F(IdempotentRoutesTest, ARouteThatWouldActTwiceRefusesTheRetryOfAnInterruptedRequest) {
+  LeaveInterruptedLock("POST /api/v1.2/compute/reservations/{machine}", "k1");
+  http::Request req = Request("job=x", "k1");
+  const http::Response refused = refusing_.handler(req);
+  EXPECT_EQ(refused.status, 410);  // the route's `interrupted` answer
+  EXPECT_NE(refused.body.find("interrupted"), std::string::npos);
+  EXPECT_EQ(runs_, 0);
+  // Kept: the next retry hears the same, and the route still never ran.
+  http::Request again = Request("job=x", "k1");
+  const http::Response kept = refusing_.handler(again);
+  EXPECT_EQ(kept.status, 410);
+  EXPECT_EQ(ReplyHeader(kept), "hit");
+  EXPECT_EQ(runs_, 0);
+  // A new key is a new request.
+  http::Request fresh = Request("job=x", "k2");
+  EXPECT_EQ(refusing_.handler(fresh).status, 200);
+  EXPECT_EQ(runs_, 1);
 }
 
 TEST_F(IdempotentRoutesTest, AFailureIsNotKeptSoARetryRuns) {

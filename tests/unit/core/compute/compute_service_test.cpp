@@ -368,8 +368,9 @@ class OrphanedSubmitTest : public ComputeServiceTest {
     auto id = store_->tasks().CreateTask("alice", "submit_job", "perlmutter", "node-b",
                                          Now() - std::chrono::seconds(60));
     EXPECT_TRUE(id);
-    EXPECT_TRUE(
-        store_->tasks().SetCheckpoint(*id, SubmissionCheckpoint(script, request, kSince)).ok());
+    auto set =
+        store_->tasks().SetCheckpoint(*id, "node-b", SubmissionCheckpoint(script, request, kSince));
+    EXPECT_TRUE(set && *set);
     return store_->tasks().GetTask(*id).value();
   }
   std::optional<TaskOutcome> TakeOver(const TaskRecord& task, int64_t now = kSince + 60) {

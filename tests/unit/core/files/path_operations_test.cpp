@@ -104,7 +104,7 @@ class PathOperationsTest : public ::testing::Test {
   FileService files_{systems_, utilities_, runas_};
   PathOperations ops_{systems_, utilities_, runas_, files_};
   testing::TestStore store_;
-  TaskContext task_{"task-1", store_->tasks()};
+  TaskContext task_{"task-1", "node-a", store_->tasks()};
 };
 
 TEST_F(PathOperationsTest, SystemAndUserAreRefusedBeforeAnyProgram) {

@@ -23,7 +23,7 @@ class UserProgramTest : public ::testing::Test {
   }
 
   testing::TestStore store_;
-  TaskContext task_{"task-1", store_->tasks()};
+  TaskContext task_{"task-1", "node-a", store_->tasks()};
   testing::FakeRunAs runas_;
 };
 

@@ -277,13 +277,152 @@ TEST_F(TaskEngineTest, StopEndsRunningAndQueuedTasksFailed) {
 TEST_F(TaskEngineTest, StartEndsWhatThisNodesPreviousRunLeftUnfinished) {
   auto left = store_->tasks().CreateTask("alice", "command", "p", "node-a:8080",
                                          Now() + std::chrono::hours(1));
-  ASSERT_TRUE(left);
+  auto begun = store_->tasks().CreateTask("alice", "command", "p", "node-a:8080",
+                                          Now() + std::chrono::hours(1));
+  ASSERT_TRUE(left && begun);
+  ASSERT_TRUE(*store_->tasks().SetCheckpoint(*begun, "node-a:8080", "started"));
   engine_.Start();
   const TaskRecord task = *engine_.Get(*left, "alice");
   EXPECT_EQ(task.status, "failed");
+  // Nothing says whether it had begun (a kind that is not run again notes no checkpoint).
   EXPECT_EQ(ResultOf(task).at("error"),
+            "sfapid restarted before this task finished; it did not finish. Check its effects "
+            "and run it again if needed.");
+  EXPECT_EQ(ResultOf(*engine_.Get(*begun, "alice")).at("error"),
             "sfapid restarted while this task ran; it did not finish. Check its effects and run "
             "it again if needed.");
+}
+
+// Work rebuilt from a stored request: it records what it was asked and ends completed.
+TaskEngine::Resumer RecordingResumer(std::vector<std::string>& ran) {
+  return [&ran](const TaskRecord& task) -> Result<TaskWork> {
+    if (task.request == "broken") return Status::Internal("its stored request is not a command's");
+    return TaskWork([&ran, request = task.request](TaskContext& ctx) {
+      if (Status s = ctx.Checkpoint("started"); !s.ok())
+        return TaskOutcome{"failed", TaskFailure(s.message())};
+      ran.push_back(request);
+      return TaskOutcome{"completed", json::object{{"ran", request}}};
+    });
+  };
+}
+
+TEST_F(TaskEngineTest, ATaskARestartLeftBeforeItsCheckpointRunsAgainOnceFromItsRequest) {
+  auto queued = store_->tasks().AddTask(
+      {"alice", "command", "p", "node-a:8080", Now() + std::chrono::hours(1), "echo 1", ""});
+  auto begun = store_->tasks().AddTask(
+      {"alice", "command", "p", "node-a:8080", Now() + std::chrono::hours(1), "echo 2", ""});
+  auto broken = store_->tasks().AddTask(
+      {"alice", "command", "p", "node-a:8080", Now() + std::chrono::hours(1), "broken", ""});
+  ASSERT_TRUE(queued && begun && broken);
+  ASSERT_TRUE(*store_->tasks().SetCheckpoint(begun->id, "node-a:8080", "started"));
+  std::vector<std::string> ran;
+  engine_.OnResume("command", RecordingResumer(ran));
+  engine_.Start();
+  const TaskRecord again = WaitForTask(engine_, queued->id, "alice");
+  EXPECT_EQ(again.status, "completed");
+  EXPECT_EQ(ResultOf(again), (json::object{{"ran", "echo 1"}}));
+  // Past its checkpoint it may have run: never again.
+  const TaskRecord failed = *engine_.Get(begun->id, "alice");
+  EXPECT_EQ(failed.status, "failed");
+  EXPECT_EQ(ResultOf(failed).at("error"),
+            "sfapid restarted while this task ran; it did not finish. Check its effects and run "
+            "it again if needed.");
+  const TaskRecord unbuildable = *engine_.Get(broken->id, "alice");
+  EXPECT_EQ(unbuildable.status, "failed");
+  EXPECT_EQ(ResultOf(unbuildable).at("error"),
+            "sfapid restarted before this task started, and it cannot be run again: its stored "
+            "request is not a command's");
+  engine_.Stop();
+  EXPECT_EQ(ran, std::vector<std::string>{"echo 1"});
+}
+
+TEST_F(TaskEngineTest, AStopLeavesQueuedTasksThatCanRunAgainForTheNextStart) {
+  config_.workers = 1;
+  std::vector<std::string> ran;
+  engine_.OnResume("command", RecordingResumer(ran));
+  engine_.Start();
+  auto running = engine_.Submit("alice", "command", "p", gate_.Work("running"));
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  auto resumable =
+      engine_.Submit("bob", "command", "p", gate_.Work("never here"), {"echo kept", ""});
+  auto plain = engine_.Submit("bob", "transfer", "p", gate_.Work("plain"));
+  ASSERT_TRUE(running && resumable && plain);
+  engine_.Stop();
+  EXPECT_EQ(engine_.Get(*resumable, "bob")->status, "new");
+  EXPECT_EQ(engine_.Get(*plain, "bob")->status, "failed");
+  // The next run of this node runs it from its request.
+  TaskEngine next(store_->tasks(), config_, "node-a:8080");
+  next.OnResume("command", RecordingResumer(ran));
+  next.Start();
+  EXPECT_EQ(WaitForTask(next, *resumable, "bob").status, "completed");
+  next.Stop();
+  EXPECT_EQ(ran, std::vector<std::string>{"echo kept"});
+  EXPECT_EQ(gate_.started(), std::vector<std::string>{"running"});
+}
+
+TEST_F(TaskEngineTest, ADeadNodesTaskThatHadNotStartedRunsHere) {
+  config_.lease_seconds = 3;  // swept every half second
+  auto left = store_->tasks().AddTask(
+      {"alice", "command", "p", "node-b:8080", Now() + std::chrono::seconds(1), "echo b", ""});
+  ASSERT_TRUE(left);
+  std::vector<std::string> ran;
+  engine_.OnResume("command", RecordingResumer(ran));
+  engine_.Start();
+  const TaskRecord task = WaitForTask(engine_, left->id, "alice");
+  EXPECT_EQ(task.status, "completed");
+  EXPECT_EQ(task.node, "node-a:8080");
+  engine_.Stop();
+  EXPECT_EQ(ran, std::vector<std::string>{"echo b"});
+}
+
+TEST_F(TaskEngineTest, WorkWhoseTaskAnotherNodeTookOverStopsAndRecordsNothing) {
+  std::vector<std::string> ran;
+  engine_.OnResume("command", RecordingResumer(ran));
+  engine_.Start();
+  std::atomic<bool> go{false};
+  auto id = engine_.Submit("alice", "command", "p",
+                           [&](TaskContext& ctx) {
+                             while (!go) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                             if (Status s = ctx.Checkpoint("started"); !s.ok())
+                               return TaskOutcome{"failed", TaskFailure(s.message())};
+                             ran.push_back("here");
+                             return TaskOutcome{"completed", json::object{}};
+                           },
+                           {"echo x", ""});
+  ASSERT_TRUE(id);
+  // This node looked dead (a long pause) and node-b took the task over.
+  auto record = store_->tasks().GetTask(*id);
+  ASSERT_TRUE(record);
+  ASSERT_TRUE(
+      *store_->tasks().AdoptOrphanedTask(*record, "node-b:8080", Now() + std::chrono::hours(1)));
+  go = true;
+  engine_.Stop();
+  EXPECT_TRUE(ran.empty());
+  const TaskRecord task = *store_->tasks().GetTask(*id);
+  EXPECT_EQ(task.status, "new");  // node-b's to run and to end
+  EXPECT_EQ(task.node, "node-b:8080");
+}
+
+TEST_F(TaskEngineTest, ATaskAskedForAgainWithItsIdempotencyTokenIsTheFirstOne) {
+  std::vector<std::string> ran;
+  engine_.OnResume("command", RecordingResumer(ran));
+  engine_.Start();
+  std::atomic<int> runs{0};
+  auto work = [&](TaskContext&) {
+    ++runs;
+    return TaskOutcome{"completed", json::object{}};
+  };
+  auto first = engine_.Submit("alice", "command", "p", work, {"echo 1", "token-1"});
+  ASSERT_TRUE(first);
+  WaitForTask(engine_, *first, "alice");
+  auto again = engine_.Submit("alice", "command", "p", work, {"echo 1", "token-1"});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, *first);
+  auto other = engine_.Submit("alice", "command", "p", work, {"echo 1", "token-2"});
+  ASSERT_TRUE(other);
+  EXPECT_NE(*other, *first);
+  WaitForTask(engine_, *other, "alice");
+  EXPECT_EQ(runs, 2);
 }
 
 TEST_F(TaskEngineTest, ATaskFromBeforeLeasesEndsAsARestartedOne) {
@@ -292,8 +431,8 @@ TEST_F(TaskEngineTest, ATaskFromBeforeLeasesEndsAsARestartedOne) {
   ASSERT_TRUE(old);
   engine_.Start();
   EXPECT_EQ(ResultOf(*engine_.Get(*old, "alice")).at("error"),
-            "sfapid restarted while this task ran; it did not finish. Check its effects and run "
-            "it again if needed.");
+            "sfapid restarted before this task finished; it did not finish. Check its effects "
+            "and run it again if needed.");
 }
 
 TEST_F(TaskEngineTest, StartLeavesTheTasksOfAnotherLiveNodeAlone) {
@@ -329,8 +468,8 @@ TEST_F(TaskEngineTest, AnOrphanWithACheckpointEndsAsItsKindsHandlerFoundOut) {
   auto no_handler = store_->tasks().CreateTask("alice", "command", "p", "node-a:8080",
                                                Now() + std::chrono::hours(1));
   ASSERT_TRUE(noted && unnoted && no_handler);
-  ASSERT_TRUE(store_->tasks().SetCheckpoint(*noted, "script x").ok());
-  ASSERT_TRUE(store_->tasks().SetCheckpoint(*no_handler, "script y").ok());
+  ASSERT_TRUE(*store_->tasks().SetCheckpoint(*noted, "node-a:8080", "script x"));
+  ASSERT_TRUE(*store_->tasks().SetCheckpoint(*no_handler, "node-a:8080", "script y"));
   std::vector<std::string> asked;
   engine_.OnOrphan("submit_job", [&](const TaskRecord& task) -> std::optional<TaskOutcome> {
     asked.push_back(task.id + " " + task.checkpoint);

@@ -97,7 +97,8 @@ TEST_F(TaskStoreTest, ANodeThatRenewedAfterTheSweepReadKeepsItsTask) {
 
 TEST_F(TaskStoreTest, ACheckpointReachesTheSweeperWhichMayEndTheTaskCompleted) {
   const std::string id = Create("dead", Now() - seconds(1));
-  ASSERT_TRUE(tasks().SetCheckpoint(id, R"({"script":"/home/a/s.sh"})").ok());
+  auto set = tasks().SetCheckpoint(id, "dead", R"({"script":"/home/a/s.sh"})");
+  ASSERT_TRUE(set && *set);
   auto orphans = tasks().OrphanedTasks("", Now());
   ASSERT_TRUE(orphans);
   ASSERT_EQ(orphans->size(), 1u);
@@ -108,8 +109,73 @@ TEST_F(TaskStoreTest, ACheckpointReachesTheSweeperWhichMayEndTheTaskCompleted) {
   EXPECT_EQ(task->status, "completed");
   EXPECT_EQ(task->result, R"({"jobid":"7"})");
   // An ended task's checkpoint no longer changes.
-  ASSERT_TRUE(tasks().SetCheckpoint(id, "later").ok());
+  auto later = tasks().SetCheckpoint(id, "dead", "later");
+  ASSERT_TRUE(later);
+  EXPECT_FALSE(*later);
   EXPECT_EQ(tasks().GetTask(id)->checkpoint, R"({"script":"/home/a/s.sh"})");
+}
+
+TEST_F(TaskStoreTest, ATaskKeepsItsRequestUntilItEnds) {
+  auto made = tasks().AddTask(
+      {"alice", "command", "perlmutter", "a", Now() + seconds(30), R"({"command":"true"})", ""});
+  ASSERT_TRUE(made);
+  EXPECT_FALSE(made->existed);
+  EXPECT_EQ(tasks().GetTask(made->id)->request, R"({"command":"true"})");
+  ASSERT_TRUE(*tasks().UpdateTask(made->id, "new", R"({"partial":1})"));
+  EXPECT_EQ(tasks().GetTask(made->id)->request, R"({"command":"true"})");
+  ASSERT_TRUE(*tasks().UpdateTask(made->id, "completed", "{}"));
+  EXPECT_EQ(tasks().GetTask(made->id)->request, "");  // never run again: not kept
+}
+
+TEST_F(TaskStoreTest, OneIdempotencyTokenMakesOneTask) {
+  const NewTask task{"alice", "submit_job", "perlmutter", "a", Now() + seconds(30), "{}", "tok-1"};
+  auto first = tasks().AddTask(task);
+  auto again = tasks().AddTask(task);
+  auto other = tasks().AddTask({"alice", "submit_job", "perlmutter", "a", Now(), "{}", "tok-2"});
+  auto untokened = tasks().AddTask({"alice", "command", "perlmutter", "a", Now(), "{}", ""});
+  auto untokened_too = tasks().AddTask({"alice", "command", "perlmutter", "a", Now(), "{}", ""});
+  ASSERT_TRUE(first && again && other && untokened && untokened_too);
+  EXPECT_FALSE(first->existed);
+  EXPECT_TRUE(again->existed);
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_NE(other->id, first->id);
+  EXPECT_NE(untokened->id, untokened_too->id);
+  auto listed = tasks().ListTasks("alice");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), 4u);
+}
+
+TEST_F(TaskStoreTest, AnOrphanWithoutACheckpointIsAdoptedOnceAndItsFirstNodeCanNoLongerStartIt) {
+  const std::string id = Create("stalled", Now() - seconds(1));
+  auto orphans = tasks().OrphanedTasks("", Now());
+  ASSERT_TRUE(orphans);
+  ASSERT_EQ(orphans->size(), 1u);
+  auto first = tasks().AdoptOrphanedTask(orphans->front(), "b", Now() + seconds(30));
+  auto second = tasks().AdoptOrphanedTask(orphans->front(), "c", Now() + seconds(30));
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(*first);
+  EXPECT_FALSE(*second);
+  EXPECT_EQ(tasks().GetTask(id)->node, "b");
+  EXPECT_EQ(tasks().GetTask(id)->status, "new");
+  // The stalled node wakes and tries to begin its effect: refused, so only b runs it.
+  auto stalled = tasks().SetCheckpoint(id, "stalled", "started");
+  ASSERT_TRUE(stalled);
+  EXPECT_FALSE(*stalled);
+  auto adopter = tasks().SetCheckpoint(id, "b", "started");
+  ASSERT_TRUE(adopter);
+  EXPECT_TRUE(*adopter);
+}
+
+TEST_F(TaskStoreTest, AnOrphanPastItsCheckpointIsNeverAdopted) {
+  const std::string id = Create("dead", Now() - seconds(1));
+  ASSERT_TRUE(*tasks().SetCheckpoint(id, "dead", "started"));
+  auto orphans = tasks().OrphanedTasks("", Now());
+  ASSERT_TRUE(orphans);
+  ASSERT_EQ(orphans->size(), 1u);
+  auto adopted = tasks().AdoptOrphanedTask(orphans->front(), "b", Now() + seconds(30));
+  ASSERT_TRUE(adopted);
+  EXPECT_FALSE(*adopted);
+  EXPECT_EQ(tasks().GetTask(id)->node, "dead");
 }
 
 }  // namespace
