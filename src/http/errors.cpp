@@ -35,6 +35,8 @@ int HttpStatusFor(Code code) {
       return 401;
     case Code::kUnavailable:
       return 503;
+    case Code::kDeadlineExceeded:
+      return 504;
     case Code::kInternal:
       return 500;
   }

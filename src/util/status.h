@@ -19,6 +19,9 @@ enum class Code {
   kPermissionDenied,
   kUnauthenticated,
   kUnavailable,
+  // An outside command was stopped at its time limit: what it was doing may still happen (a
+  // hung slurmctld makes the job it was sent when it wakes).
+  kDeadlineExceeded,
   kInternal
 };
 
@@ -35,6 +38,7 @@ class [[nodiscard]] Status {
   static Status PermissionDenied(std::string m) { return {Code::kPermissionDenied, std::move(m)}; }
   static Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
+  static Status DeadlineExceeded(std::string m) { return {Code::kDeadlineExceeded, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
   // An InvalidArgument about one field of the caller's input, named as the caller wrote it (e.g.
   // "callbackUrl"): the service that validates says which field is wrong, so an API can point at

@@ -96,6 +96,7 @@ http::Response FromStatus(const http::Request& req, const Status& s) {
     case Code::kAlreadyExists:
       return Problem(req, 409, s.message());
     case Code::kUnavailable:
+    case Code::kDeadlineExceeded:  // the spec's error set has no 504
       return Problem(req, 503, s.message());
     default:
       return Problem(req, 500, s.message());

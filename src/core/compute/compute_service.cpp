@@ -12,6 +12,7 @@
 #include "core/compute/job_changes.h"
 #include "core/compute/job_task_result.h"
 #include "core/compute/submission_takeover.h"
+#include "core/compute/uncertain_submission.h"
 #include "store/job_events.h"
 #include "util/one_line.h"
 
@@ -228,17 +229,27 @@ TaskOutcome ComputeService::RunSubmit(TaskContext& task, const UnixIdentity& who
             SubmitTaskResult(Status::InvalidArgument("sbatch: error: Batch script is too large"))};
   // Past this point the submission cannot be taken back: should this node die before the end is
   // recorded, whoever ends the task finds out from the scheduler what became of it.
-  if (Status s =
-          task.Checkpoint(SubmissionCheckpoint(*script, r, Now().time_since_epoch().count()));
-      !s.ok())
+  const int64_t since = Now().time_since_epoch().count();
+  if (Status s = task.Checkpoint(SubmissionCheckpoint(*script, r, since)); !s.ok())
     return {"completed", SubmitTaskResult(Status::Unavailable(
                              "sbatch: error: Batch job submission failed: " + s.message()))};
   auto jobid = scheduler.Submit(*script);
+  if (!jobid && jobid.status().code() == Code::kDeadlineExceeded) {
+    const auto timeout =
+        static_cast<int64_t>(FindSystem(systems_, r.system)->scheduler.command_timeout_seconds);
+    jobid = AwaitUncertainSubmission(
+        task, scheduler,
+        {.script = &*script,
+         .reservation = DirectiveValue(script->text, '\0', "reservation").value_or(""),
+         .since = since,
+         .timed_out = jobid.status(),
+         .settle = std::chrono::seconds(timeout + 5)});
+  }
   if (!jobid) {
-    if (jobid.status().code() != Code::kInvalidArgument)
-      return {"completed",
-              SubmitTaskResult(Status::Unavailable("sbatch: error: Batch job submission failed: " +
-                                                   jobid.status().message()))};
+    const std::string& why = jobid.status().message();
+    if (jobid.status().code() != Code::kInvalidArgument && why.rfind("sbatch: error:", 0) != 0)
+      return {"completed", SubmitTaskResult(Status::Unavailable(
+                               "sbatch: error: Batch job submission failed: " + why))};
     return {"completed", SubmitTaskResult(jobid)};
   }
   if (Status s = callbacks_.Register(r.system, *jobid, r.client_id, r.user, callback); !s.ok())

@@ -82,6 +82,9 @@ void TaskEngine::EndOrphans(bool restarted) {
   }
   int ended = 0, resumed = 0;
   for (const TaskRecord& task : *orphans) {
+    // This node's own, alive here: its lease lapsed only because the store took no writes (a
+    // full disk); the next renewal puts it right.
+    if (!restarted && task.node == node_ && HoldsHere(task.id)) continue;
     // Nothing done that may not be done twice: it runs again.
     if (task.checkpoint.empty() && Resume(task)) {
       ++resumed;
@@ -149,12 +152,42 @@ bool TaskEngine::Resume(const TaskRecord& task) {
   return true;
 }
 
+bool TaskEngine::HoldsHere(const std::string& id) {
+  {
+    std::lock_guard lock(unrecorded_mu_);
+    if (unrecorded_ends_.count(id) > 0) return true;
+  }
+  std::lock_guard lock(mu_);
+  if (running_.count(id) > 0) return true;
+  return std::any_of(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.id == id; });
+}
+
+void TaskEngine::RecordUnrecordedEnds() {
+  std::map<std::string, UnrecordedEnd> ends;
+  {
+    std::lock_guard lock(unrecorded_mu_);
+    ends.swap(unrecorded_ends_);
+  }
+  for (auto& [id, end] : ends) {
+    auto done = store_.UpdateTask(id, end.status, end.result, node_);
+    if (done) {
+      spdlog::info("task {}: its end ({}) is stored now", id, end.status);
+      std::lock_guard lock(ended_mu_);
+      ended_.notify_all();
+      continue;
+    }
+    std::lock_guard lock(unrecorded_mu_);
+    unrecorded_ends_.emplace(id, std::move(end));
+  }
+}
+
 void TaskEngine::LeaseLoop() {
   const auto every = std::chrono::duration_cast<std::chrono::milliseconds>(Lease()) / 6;
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, every, [&] { return stopping_; })) {
     lock.unlock();
     LogIfFailed(store_.RenewLeases(node_, Now() + Lease()), "tasks: renewing this node's leases");
+    RecordUnrecordedEnds();
     PassOnRemoteCancels();
     EndOrphans(/*restarted=*/false);
     lock.lock();
@@ -213,6 +246,7 @@ void TaskEngine::Stop() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  RecordUnrecordedEnds();  // a last try; what is left ends at the next start
 }
 
 void TaskEngine::PurgeOld() {
@@ -331,7 +365,10 @@ void TaskEngine::RecordEnd(const std::string& id, const std::string& status,
       return;
     }
   }
-  LogIfFailed(done, "task " + id + ": storing its end (" + status + ")");
+  LogIfFailed(done, "task " + id + ": storing its end (" + status + "); kept to store later");
+  // Not lost: the lease loop stores it once the store takes writes again (a full disk freed).
+  std::lock_guard lock(unrecorded_mu_);
+  unrecorded_ends_[id] = {status, text};
 }
 
 Result<TaskRecord> TaskEngine::Get(const std::string& id, const std::string& owner) {

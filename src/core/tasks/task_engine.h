@@ -155,11 +155,15 @@ class TaskEngine {
   // mu_.
   std::deque<Queued>::iterator NextFor(Lane lane);
   void Run(Queued item);
-  // Stores a task's end, retried briefly; a failure that persists is logged.
+  // Stores a task's end, retried briefly; one the store keeps refusing is kept in memory and
+  // stored by the lease loop once it can be (RecordUnrecordedEnds).
   void RecordEnd(const std::string& id, const std::string& status,
                  const boost::json::value& result);
   // Forgets tasks that ended more than retention_days ago; at start and then at most hourly.
   void PurgeOld();
+  void RecordUnrecordedEnds();
+  // The task is this node's and alive here: queued, running, or ended with its end not stored.
+  bool HoldsHere(const std::string& id);
   std::chrono::seconds Lease() const;
   // Renews this node's leases, hands cancels made through other nodes to running work and ends
   // orphaned tasks, every lease / 6 until Stop.
@@ -180,6 +184,13 @@ class TaskEngine {
   std::deque<Queued> queue_;
   std::map<std::string, std::shared_ptr<TaskContext>> running_;
   std::map<std::pair<Lane, std::string>, int> running_per_user_;  // under mu_
+  struct UnrecordedEnd {
+    std::string status;
+    std::string result;  // JSON text
+  };
+  // Its own lock: RecordEnd is called with mu_ held (Stop) and without.
+  std::mutex unrecorded_mu_;
+  std::map<std::string, UnrecordedEnd> unrecorded_ends_;  // by task id
   std::mutex ended_mu_;
   std::condition_variable ended_;  // a task's end was stored
   bool stopping_ = false;

@@ -13,6 +13,7 @@
 #include "backends/scheduler/local/local_scheduler.h"
 #include "backends/scheduler/local/pending_reason.h"
 #include "backends/scheduler/slurm_time.h"
+#include "util/process_cgroup.h"
 
 namespace sfapid {
 
@@ -129,9 +130,14 @@ void LocalScheduler::Collect(LocalJob& job, int64_t now, std::vector<const Local
       return;
     result = local::ReadJobResult(dir);  // it may have finished between the two looks
     if (!result) {
-      // The supervisor vanished without a word (killed, or the machine rebooted).
-      spdlog::warn("{}: job {} lost its supervisor; recorded as NODE_FAIL", system_.name,
-                   job.DisplayId());
+      // The supervisor vanished without a word (killed, or the machine rebooted). What the job
+      // still runs is ended with it, as slurmd's death ends a node's jobs: its CPUs are given
+      // back now, and nothing of it may run on beside the next job.
+      const int ended = ProcessCgroup::EndOrphans("job-");
+      spdlog::warn(
+          "{}: job {} lost its supervisor; recorded as NODE_FAIL ({} orphaned job "
+          "cgroup(s) ended)",
+          system_.name, job.DisplayId(), ended);
       result = local::JobResult{JobState::kNodeFail, 0, 0, job.start_time, now};
     }
   }

@@ -30,7 +30,7 @@ Result<Rows> AccountingView::Sacct(const std::vector<std::string>& selection) {
                                 "--format=ALL"};
   args.insert(args.end(), selection.begin(), selection.end());
   auto r = commands_.AsServer("sacct", args);
-  if (r.exit_code != 0) return Status::Unavailable(Trim(r.err.empty() ? "sacct failed" : r.err));
+  if (r.exit_code != 0) return Status::Unavailable(ReadFailure(r, "sacct"));
   auto rows = ParseSacctText(r.out);
   if (!rows) return rows.status();
   ListPendingArrayTasks(*rows);

@@ -30,7 +30,8 @@ Result<std::string> SubmitJob(SlurmCommands& commands, const JobScript& script,
     std::string err = Trim(r.err);
     if (err.empty())
       err = "sbatch: error: Batch job submission failed (exit " + std::to_string(r.exit_code) + ")";
-    if (r.timed_out) return Status::Unavailable(err + " (timed out)");
+    // slurmctld may still make the job from what it was sent, once it answers again.
+    if (r.timed_out) return Status::DeadlineExceeded(err + " (timed out)");
     return Status::InvalidArgument(err);
   }
   return out.substr(0, out.find(';'));

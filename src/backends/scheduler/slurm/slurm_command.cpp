@@ -133,4 +133,11 @@ CommandResult SlurmCommands::AsUser(const UnixIdentity& who, const std::string& 
   return Collect(*p, std::chrono::milliseconds(static_cast<int64_t>(timeout_ * 1000)));
 }
 
+std::string ReadFailure(const CommandResult& r, const std::string& command) {
+  std::string why = Trim(r.err);
+  if (why.empty()) why = command + " failed";
+  if (r.timed_out) why += " (timed out: slurmctld did not answer)";
+  return why;
+}
+
 }  // namespace sfapid::slurm

@@ -20,6 +20,11 @@ struct CommandResult {
   bool timed_out = false;
 };
 
+// Why a read (squeue, sacct) failed, for the user: its own error, or that it gave none; and when
+// it was stopped at the command timeout, that slurmctld did not answer in time (a hung
+// controller holds connections open without a word).
+std::string ReadFailure(const CommandResult& r, const std::string& command);
+
 class SlurmCommands {
  public:
   // `cluster`: passed as --clusters to every command when not empty.

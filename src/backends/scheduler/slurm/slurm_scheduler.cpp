@@ -68,8 +68,7 @@ Status SlurmScheduler::Health() { return slurm::PingController(commands_); }
 
 Result<std::string> SlurmScheduler::ReadQueue() {
   auto r = commands_.AsServer("squeue", {"--json"});
-  if (r.exit_code != 0)
-    return Status::Unavailable(slurm::Trim(r.err.empty() ? "squeue failed" : r.err));
+  if (r.exit_code != 0) return Status::Unavailable(slurm::ReadFailure(r, "squeue"));
   return std::move(r.out);
 }
 

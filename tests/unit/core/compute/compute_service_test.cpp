@@ -171,6 +171,31 @@ TEST_F(ComputeServiceTest, TheSchedulersRefusalIsPassedOnAndItsAbsenceExplained)
             "sbatch: error: Batch job submission failed: slurmctld is down");
 }
 
+TEST_F(ComputeServiceTest, ASubmissionWhoseSbatchTimedOutIsFoundOutInTheScheduler) {
+  // slurmctld hung: sbatch gave up, but slurmctld made the job from what it was sent.
+  scheduler_.submit_answer = Status::DeadlineExceeded(
+      "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation "
+      "(timed out)");
+  scheduler_.found = std::vector<std::string>{"77"};
+  const json::object made = Submitted({.user = "alice", .system = "perlmutter", .job = "x"});
+  EXPECT_EQ(made, (json::object{{"status", "ok"}, {"jobid", "77"}, {"error", nullptr}}));
+  ASSERT_EQ(scheduler_.looked_for.size(), 1u);
+  EXPECT_EQ(scheduler_.submitted.size(), 1u);  // never submitted again
+  // Several of the user's jobs from that script since: said so, not guessed.
+  scheduler_.found = std::vector<std::string>{"78", "79"};
+  const std::string why = Submitted({.user = "alice", .system = "perlmutter", .job = "x"})
+                              .at("error")
+                              .as_string()
+                              .c_str();
+  EXPECT_NE(why.find("sbatch: error: Batch job submission failed: Socket timed out on send/recv "
+                     "operation (timed out); jobs 78, 79 of yours from "),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("one of them may be this submission: check them before submitting again"),
+            std::string::npos)
+      << why;
+}
+
 TEST_F(ComputeServiceTest, OnlyComputeSystemsTakeJobsAndOnlyKnownUsers) {
   auto unknown = compute_.Submit({.user = "alice", .system = "cori", .job = "x"});
   ASSERT_FALSE(unknown);
