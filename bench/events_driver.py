@@ -20,16 +20,10 @@ import time
 import urllib.parse
 import http.client
 
+from proc_stats import rss_mb
+
 PREFIX = "/api/v1.2"
 COMPLETED = re.compile(rb'data: (\{[^\n]*"state":"COMPLETED"[^\n]*\})\n')
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class Stream:

@@ -6,7 +6,9 @@
 # Environment: ROUNDS (clean rounds wanted, default 3), MAX_BUSY (the CPU share, %, that other
 # processes may use in a clean round, 5), DURATION (seconds measured per round, 10), WARMUP (2),
 # CONNECTIONS (64), THREADS (server threads, 2), WRK_THREADS (2), TARGET (/api/v1.2/status),
-# ACCESS_LOG (false; true writes sfapid's access log to a file in the temporary folder).
+# ACCESS_LOG (false; true writes sfapid's access log to a file in the temporary folder),
+# RATE_LIMIT (0: rate limits off; N: every [rate_limits] rate set to N per second, so the guard's
+# buckets are consulted on every request but never refuse: its cost).
 #
 # Each round warms up and measures both servers back to back (the order alternates between
 # rounds); the table shows the medians over the clean rounds, those in which other processes left
@@ -29,6 +31,7 @@ threads="${THREADS:-2}"
 wrk_threads="${WRK_THREADS:-2}"
 target="${TARGET:-/api/v1.2/status}"
 access_log="${ACCESS_LOG:-false}"
+rate_limit="${RATE_LIMIT:-0}"
 
 for tool in wrk curl "$sfapid" "$hello"; do
   if ! command -v "$tool" >/dev/null; then
@@ -43,14 +46,14 @@ trap bench_cleanup EXIT
 
 # The default configuration (so /status lists the usual systems) on a kernel-chosen loopback
 # port, with its data in the temporary folder, (unless ACCESS_LOG=true) no access log, and no rate
-# limits (one loopback address would be held to them).
+# limits (one loopback address would be held to them) unless RATE_LIMIT says how high.
 "$sfapid" config default |
   sed -e "s|^data_dir = .*|data_dir = \"$work/data\"|" \
       -e 's|^listen = [^#]*|listen = "127.0.0.1" |' \
       -e 's|^port = [^#]*|port = 0 |' \
       -e "s|^threads = [^#]*|threads = $threads |" \
       -e "s|^access_log = [^#]*|access_log = $access_log |" \
-      -e 's/^\([a-z]*_per_\(client\|address\)\) = [^#]*/\1 = 0 /' >"$work/sfapid.toml"
+      -e "s/^\([a-z]*_per_\(client\|address\)\) = [^#]*/\1 = $rate_limit /" >"$work/sfapid.toml"
 for key in "data_dir = \"$work/data\"" 'listen = "127.0.0.1"' 'port = 0' "threads = $threads" \
   "access_log = $access_log"; do
   if ! grep -qF "$key" "$work/sfapid.toml"; then

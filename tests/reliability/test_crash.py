@@ -1,5 +1,6 @@
-"""Crash: a steady mix of command tasks, job submissions and uploads while sfapid is killed with
-SIGKILL at random moments and restarted on the same data (needs root: real Unix users).
+"""Crash: a steady mix of command tasks, job submissions with callbacks, uploads and transfers
+while sfapid is killed with SIGKILL at random moments and restarted on the same data (needs root:
+real Unix users).
 
 Asserted after the last restart, as a user depends on it:
 - every request was answered, or failed only retryably (connection refused or cut while sfapid was
@@ -10,6 +11,11 @@ Asserted after the last restart, as a user depends on it:
   once; no command, job or upload ran twice;
 - every job a completed submission names ends COMPLETED and ran once; no other job exists;
 - an upload answered OK holds exactly what was sent; no file is ever torn;
+- every job that ran has its callback delivered (at least once, always with one delivery id), and
+  no callback names a job that did not run;
+- every accepted transfer ends once: SUCCEEDED with its target identical to its source, or FAILED
+  saying sfapid restarted, its target whole or absent; a keyed transfer request interrupted before
+  its reply is answered "look whether it did" (409), never run twice;
 - the SQLite store passes PRAGMA integrity_check.
 
 A task accepted but not started when sfapid died (queued, or before the point where its work
@@ -37,6 +43,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
 from cluster_harness import RetryingClient  # noqa: E402
+from test_compute_callbacks import Receiver  # noqa: E402
 from compute_helpers import compute_systems, script  # noqa: E402
 from harness import ModuleUsers, Server, client_key, fetch_token  # noqa: E402
 
@@ -55,7 +62,9 @@ class Crash(unittest.TestCase):
     def setUpClass(cls):
         # No rate limits: the load is one client as fast as it can go. A fixed issuer: the port,
         # which names the server otherwise, changes at each restart, and tokens must outlive it.
-        cls.server = Server(extra="[auth]\nissuer = \"http://sfapid.crash.test\"\n[rate_limits]\ncommands_per_client = 0\nsubmits_per_client = 0\n"
+        cls.server = Server(extra="[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
+                                  "blocked_networks = []\n"  # the receiver is on loopback
+                                  "[auth]\nissuer = \"http://sfapid.crash.test\"\n[rate_limits]\ncommands_per_client = 0\nsubmits_per_client = 0\n"
                                   "reads_per_client = 0\ncommands_per_address = 0\n"
                                   "submits_per_address = 0\nreads_per_address = 0\n",
                             systems=compute_systems(nodes=1, cpus_per_node=8)).start()
@@ -70,7 +79,7 @@ class Crash(unittest.TestCase):
     def run_load(self, client, stop, errors):
         """Three workers, one per kind, until `stop`; returns them and what each had accepted. A
         worker's failed assertion goes to `errors` (and stops it)."""
-        accepted = {"command": [], "job": [], "upload": []}
+        accepted = {"command": [], "job": [], "upload": [], "transfer": [], "transfer told": 0}
         lock = threading.Lock()
 
         def submit(kind, tag, path, fields):
@@ -107,7 +116,7 @@ class Crash(unittest.TestCase):
                 tag = f"j{n}"
                 submit("job", tag, "/compute/jobs/perlmutter",
                        {"job": script(f"echo {tag} >> {self.home}/jobs.log", "-o /dev/null"),
-                        "isPath": "false"})
+                        "isPath": "false", "callbackUrl": self.receiver.url(f"/{tag}")})
                 time.sleep(0.05)
 
         def uploads():
@@ -126,6 +135,27 @@ class Crash(unittest.TestCase):
                     with lock:
                         accepted["upload"].append((path, content))
 
+        def transfers():
+            n = 0
+            while not stop.is_set():
+                n += 1
+                source, target = f"{self.home}/tsrc/s{n % 5}", f"{self.home}/tdst/t{n}"
+                r = client.call("POST", "/storage/globus/transfer",
+                                {"source_uuid": "dtn", "target_uuid": "perlmutter",
+                                 "source_dir": source, "target_dir": target, "label": f"t{n}"},
+                                idempotency_key=str(uuid.uuid4()))
+                if r is None:
+                    continue
+                if r.status == 409 and "interrupted" in r.json()["detail"]:
+                    # Its first try may have made the transfer: the client is told to look.
+                    with lock:
+                        accepted["transfer told"] += 1
+                    continue
+                self.assertEqual(r.status, 200, r)
+                with lock:
+                    accepted["transfer"].append((r.json()["transfer_id"], source, target))
+                time.sleep(0.2)
+
         def guarded(work):
             def run():
                 try:
@@ -134,16 +164,24 @@ class Crash(unittest.TestCase):
                     errors.append(f"{work.__name__}: {e!r}")
             return run
 
-        threads = [threading.Thread(target=guarded(f)) for f in (commands, jobs, uploads)]
+        threads = [threading.Thread(target=guarded(f))
+                   for f in (commands, jobs, uploads, transfers)]
         for t in threads:
             t.start()
         return threads, accepted
 
     def test_killed_at_random_moments_nothing_is_lost_or_done_twice(self):
         self.in_flight = 0
-        os.makedirs(f"{self.home}/uploads", exist_ok=True)
         account = pwd.getpwnam(self.alice)
-        os.chown(f"{self.home}/uploads", account.pw_uid, account.pw_gid)
+        for folder in ("uploads", "tsrc", "tdst"):
+            os.makedirs(f"{self.home}/{folder}", exist_ok=True)
+            os.chown(f"{self.home}/{folder}", account.pw_uid, account.pw_gid)
+        for i in range(5):  # ~200 KB each, distinct: a copy is checked byte for byte
+            with open(f"{self.home}/tsrc/s{i}", "wb") as f:
+                f.write((f"s{i}-" * 50000).encode())
+            os.chown(f"{self.home}/tsrc/s{i}", account.pw_uid, account.pw_gid)
+        self.receiver = Receiver()
+        self.addCleanup(self.receiver.close)
         token = fetch_token(self.server, self.key)
         # A request whose key a killed sfapid still holds (409 until its lock runs out, 60 s) is
         # waited out: its retry must find what the first try made.
@@ -229,6 +267,39 @@ class Crash(unittest.TestCase):
             self.assertEqual(data, (b"u" + n + b"-") * 20000, f"{path} is torn")
         counts["upload ok"] = len(accepted["upload"])
 
+        # Callbacks: every job that ran is told once or more (deliveries are at least once:
+        # docs/callbacks.md), always with the same delivery id; none for a job that did not run.
+        deadline = time.time() + 60
+        while time.time() < deadline and not job_tags <= {p[1:] for p, _, _ in self.receiver.requests}:
+            time.sleep(0.5)
+        called = collections.defaultdict(set)
+        for path, _, body in list(self.receiver.requests):
+            called[path[1:]].add(json.loads(body).get("delivery_id"))
+        self.assertEqual(sorted(job_tags - set(called)), [], "jobs whose callback never came")
+        self.assertEqual(sorted(set(called) - job_tags), [], "callbacks for jobs that did not run")
+        self.assertEqual({t: ids for t, ids in called.items() if len(ids) != 1}, {},
+                         "a job told with two delivery ids")
+        counts["callback delivered"] = len(called)
+        counts["callback repeated"] = len(self.receiver.requests) - len(called)
+
+        # Transfers: each ends, once: SUCCEEDED with the target identical to its source, or
+        # FAILED saying sfapid restarted; a target is whole or absent, never torn.
+        for transfer_id, source, target in accepted["transfer"]:
+            t = self.transfer_end(client, transfer_id)
+            counts[f"transfer {t['globus_status']}"] += 1
+            with open(source, "rb") as f:
+                want = f.read()
+            if t["globus_status"] == "SUCCEEDED":
+                with open(target, "rb") as f:
+                    self.assertEqual(f.read(), want, f"{target} differs from {source}")
+            else:
+                self.assertEqual(t["globus_status"], "FAILED", t)
+                self.assertIn("sfapid restarted", t["reason"], t)
+                if os.path.exists(target):
+                    with open(target, "rb") as f:
+                        self.assertEqual(f.read(), want, f"{target} is torn")
+        counts["transfer told to look"] = accepted["transfer told"]
+
         self.server.stop()
         db = sqlite3.connect(os.path.join(self.server.data_dir, "sfapid.db"))
         self.assertEqual(db.execute("PRAGMA integrity_check").fetchall(), [("ok",)])
@@ -259,6 +330,17 @@ class Crash(unittest.TestCase):
                 return t
             time.sleep(0.1)
         self.fail(f"task {task_id} never ended")
+
+    def transfer_end(self, client, transfer_id, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            r = client.call("GET", f"/storage/globus/transfer/{transfer_id}")
+            self.assertIsNotNone(r)
+            self.assertEqual(r.status, 200, r)
+            if r.json()["globus_status"] != "ACTIVE":
+                return r.json()
+            time.sleep(0.2)
+        self.fail(f"transfer {transfer_id} never ended")
 
     def all_jobs(self, client):
         r = client.call("GET", "/compute/jobs/perlmutter?sacct=true&kwargs=user=" + self.alice)

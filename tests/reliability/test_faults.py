@@ -8,6 +8,7 @@ itself, once the fault is gone.
 - The store locked by another process past its busy timeout: 503, then served again.
 - A job's supervisor killed: the job ends NODE_FAIL, what it still ran is ended with it, and its
   CPUs go to the next job.
+- A command's process killed: its task ends with the signal in its exit status.
 
 slurmctld hanging is in test_faults_slurm.py (it needs the Slurm cluster)."""
 
@@ -185,6 +186,19 @@ class KilledSupervisor(FaultTest):
         self.assertIn(f"job {jobid} lost its supervisor; recorded as NODE_FAIL",
                       self.server.read_log())
 
+
+
+class KilledCommand(FaultTest):
+    def test_a_killed_command_ends_its_task_with_the_signal(self):
+        self.start_server()
+        r = self.command("sleep+419")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(wait_until(lambda: subprocess.run(
+            ["pkill", "-KILL", "-u", self.alice, "-f", "sleep 419"]).returncode == 0, 10))
+        t = self.ended(r.json()["task_id"])
+        self.assertEqual(t["status"], "completed", t)
+        result = json.loads(t["result"])
+        self.assertEqual((result["status"], result["exit_code"]), ("error", 128 + 9), result)
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,9 +1,9 @@
 """slurmctld hanging (SIGSTOP: it holds its connections and answers nothing, as a controller
 stuck on a slow disk or a lock does), against the real single-node Slurm of scripts/slurm-up
-(needs root): the system goes unavailable with a note, queue queries and submissions answer within
-the configured command timeout with errors that say so, nothing is submitted behind the user's back
-once slurmctld wakes (a submission sbatch gave up on is found out, not reported failed), and all
-recovers by itself."""
+(needs root): the system goes unavailable with a note; queue queries answer within the configured
+command timeout with errors that say so (in-band in the SFAPI's queue, as NERSC's does; 503 in the
+IRI API); a submission whose sbatch timed out waits and is found out once slurmctld wakes (its job,
+not a failure the user would answer with a second submission); all recovers by itself."""
 
 import os
 import signal
@@ -53,6 +53,12 @@ class SlurmctldHanging(OnSlurm, ComputeTest):
             self.assertLess(time.time() - started, TIMEOUT + 10)  # bounded by the timeout
             self.assertEqual((body["status"], body["output"]), ("ERROR", []), body)
             self.assertIn("timed out", body["error"])
+            # The IRI API says it with its status code (the SFAPI's queue answers in-band).
+            token = self.tokens[self.alice]
+            r = self.server.request("GET", "/api/v2/compute/status/perlmutter/1",
+                                    headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            self.assertEqual(r.status, 503, r)
+            self.assertIn("timed out", r.json()["detail"])
             # A submission now: sbatch times out, but slurmctld holds what it was sent and may
             # make the job when it wakes. The task waits to be told rather than report a failure
             # the user would answer with a second submission.

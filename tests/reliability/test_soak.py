@@ -1,6 +1,6 @@
 """Soak: 1,000 concurrent keep-alive connections for a bounded time, each sending a mix of
-requests one after another (the public status, the user's tasks, the job queue, the account's
-projects, and now and then a command), as one client's many workers or a notebook farm would
+requests one after another (the public status, a task, the job queue, the account's projects,
+and now and then a command), as one client's many workers or a notebook farm would
 (needs root: a real Unix user).
 
 Asserted: every request answered 200 (0 errors, 0 connections dropped); sfapid's memory (RSS)
@@ -18,10 +18,13 @@ import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 
 from compute_helpers import compute_systems  # noqa: E402
 from harness import PREFIX, ModuleUsers, Server, client_key, fetch_token  # noqa: E402
+from proc_stats import rss_mb  # noqa: E402
 
 USERS = ModuleUsers("alice")
 setUpModule = USERS.create
@@ -34,17 +37,11 @@ SECONDS = float(os.environ.get("SFAPID_SOAK_SECONDS", "30"))
 MAX_GROWTH_MB = 24
 
 
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def mix(i, n):
     """The n-th request of connection i: mostly reads, a command once in a while."""
-    reads = ["/status/perlmutter", "/tasks", "/compute/jobs/perlmutter?kwargs=user%3D{user}",
+    # One task by id, not the whole list: the commands add tasks all along, and a list that grows
+    # would measure the data set rather than the server.
+    reads = ["/status/perlmutter", "/tasks/{task}", "/compute/jobs/perlmutter?kwargs=user%3D{user}",
              "/account/projects", "/status"]
     if n % 50 == 49 and i % 10 == 0:
         return "POST", "/utilities/command/perlmutter", b"executable=true"
@@ -56,13 +53,20 @@ class Soak(unittest.TestCase):
         # No rate limits and no per-address share: the load is one address on purpose.
         server = Server(
             server_options=f"max_connections = {CONNECTIONS + 64}\nmax_connections_per_address = 0",
+            # One token for the whole run (the long form outlasts the default 10 minutes).
             extra="[rate_limits]\nreads_per_client = 0\nreads_per_address = 0\n"
-                  "commands_per_client = 0\ncommands_per_address = 0\n",
+                  "commands_per_client = 0\ncommands_per_address = 0\n"
+                  f"[auth]\naccess_token_lifetime_seconds = {int(SECONDS) + 600}\n",
             systems=compute_systems(nodes=1, cpus_per_node=2))
         server.start()
         self.addCleanup(server.cleanup)
         alice = USERS.accounts["alice"]
         token = fetch_token(server, client_key(server, alice, "red")[0])
+        first = server.request("POST", PREFIX + "/utilities/command/perlmutter", body=b"executable=true",
+                               headers={"Authorization": f"Bearer {token}",
+                                        "Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(first.status, 200, first)
+        self.task_id = first.json()["task_id"]
         stats = asyncio.run(self.load(server.port, token, alice, server.proc.pid))
         self.assertEqual(stats["errors"], [], stats["errors"][:5])
         self.assertEqual(stats["dropped"], 0)
@@ -102,7 +106,7 @@ class Soak(unittest.TestCase):
             try:
                 while time.time() < deadline:
                     method, path, body = mix(i, n)
-                    path = path.replace("{user}", user)
+                    path = path.replace("{user}", user).replace("{task}", self.task_id)
                     head = (f"{method} {PREFIX}{path} HTTP/1.1\r\nHost: soak\r\n"
                             f"Authorization: Bearer {token}\r\n")
                     if body is not None:
