@@ -55,8 +55,9 @@ class SlurmctldHanging(OnSlurm, ComputeTest):
             self.assertIn("timed out", body["error"])
             # The IRI API says it with its status code (the SFAPI's queue answers in-band).
             token = self.tokens[self.alice]
-            r = self.server.request("GET", "/api/v2/compute/status/perlmutter/1",
-                                    headers={"Authorization": f"Bearer {token}"}, timeout=30)
+            r = self.server.request("POST", "/api/v2/compute/status/perlmutter", body=b"{}",
+                                    headers={"Authorization": f"Bearer {token}",
+                                             "Content-Type": "application/json"}, timeout=30)
             self.assertEqual(r.status, 503, r)
             self.assertIn("timed out", r.json()["detail"])
             # A submission now: sbatch times out, but slurmctld holds what it was sent and may

@@ -257,7 +257,12 @@ http::Response List(IriContext& ctx, http::Request& req, const QueryValues& q) {
   const Caller caller = CallerOf(ctx, req);
   auto answer = ctx.compute.Jobs(caller.user, req.PathParam("resource_id"), query);
   if (!answer) return FromStatus(req, answer.status());
-  if (!answer->ok) return Problem(req, 400, answer->error);
+  if (!answer->ok) {
+    // A scheduler that does not answer is not the caller's fault.
+    if (answer->error_code == Code::kUnavailable || answer->error_code == Code::kDeadlineExceeded)
+      return Problem(req, 503, answer->error);
+    return Problem(req, 400, answer->error);
+  }
   std::vector<json::object> jobs;
   const bool include_spec = q.Bool("include_spec", false);
   for (const auto& text : answer->rows) {

@@ -296,9 +296,10 @@ Result<JobsAnswer> ComputeService::Jobs(const std::string& user, const std::stri
   query.requester = user;
   if (!single_jobid.empty()) query.filters.push_back({"jobid", single_jobid});
   auto rows = (*scheduler)->Query(query);
-  if (!rows) return JobsAnswer{false, {}, rows.status().message()};
+  if (!rows) return JobsAnswer{false, {}, rows.status().message(), rows.status().code()};
   if (!single_jobid.empty() && !query.sacct && rows->empty())
-    return JobsAnswer{false, {}, "slurm_load_jobs error: Invalid job id specified"};
+    return JobsAnswer{
+        false, {}, "slurm_load_jobs error: Invalid job id specified", Code::kInvalidArgument};
   return JobsAnswer{true, std::move(*rows), ""};
 }
 

@@ -26,6 +26,9 @@ struct JobsAnswer {
   bool ok = true;
   std::vector<SerializedRow> rows;
   std::string error;
+  // Why not ok: the query's fault (kInvalidArgument, as an unknown job id), or the scheduler's
+  // (kUnavailable: it does not answer), for an API that answers with a status code.
+  Code error_code = Code::kOk;
 };
 
 class ComputeService {
