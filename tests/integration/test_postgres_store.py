@@ -145,6 +145,7 @@ class TaskOwnership(unittest.TestCase):
         self.a, self.b, _ = two_nodes("[tasks]\nlease_seconds = 3\n")
         self.alice = USERS.accounts["alice"]
         self.key = client_key(self.a, self.alice)[0]
+        self.tokens = {}
 
     def tearDown(self):
         self.a.cleanup()
@@ -152,7 +153,12 @@ class TaskOwnership(unittest.TestCase):
         subprocess.run(["pkill", "-u", self.alice, "-f", "sleep 30[0-9]"], capture_output=True)
 
     def call(self, node, method, path, body=None):
-        headers = {"Authorization": "Bearer " + fetch_token(node, self.key)}
+        # One token per node run (a restarted node is a new issuer): a token per call would run
+        # into the token endpoint's rate limit while a test polls.
+        run = (id(node), node.port)
+        if run not in self.tokens:
+            self.tokens[run] = fetch_token(node, self.key)
+        headers = {"Authorization": "Bearer " + self.tokens[run]}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urllib.parse.urlencode(body).encode()

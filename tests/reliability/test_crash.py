@@ -319,28 +319,24 @@ class Crash(unittest.TestCase):
         self.in_flight += 1
         return True
 
-    def wait_end(self, client, task_id, timeout=120):
+    def ended(self, client, path, field, running, timeout=120):
+        """The body at `path` once its `field` is no longer `running`."""
         deadline = time.time() + timeout
         while time.time() < deadline:
-            r = client.call("GET", f"/tasks/{task_id}")
+            r = client.call("GET", path)
             self.assertIsNotNone(r)
             self.assertEqual(r.status, 200, r)
-            t = r.json()
-            if t["status"] != "new":
-                return t
-            time.sleep(0.1)
-        self.fail(f"task {task_id} never ended")
-
-    def transfer_end(self, client, transfer_id, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            r = client.call("GET", f"/storage/globus/transfer/{transfer_id}")
-            self.assertIsNotNone(r)
-            self.assertEqual(r.status, 200, r)
-            if r.json()["globus_status"] != "ACTIVE":
+            if r.json()[field] != running:
                 return r.json()
-            time.sleep(0.2)
-        self.fail(f"transfer {transfer_id} never ended")
+            time.sleep(0.1)
+        self.fail(f"{path} never ended")
+
+    def wait_end(self, client, task_id):
+        return self.ended(client, f"/tasks/{task_id}", "status", "new")
+
+    def transfer_end(self, client, transfer_id):
+        return self.ended(client, f"/storage/globus/transfer/{transfer_id}", "globus_status",
+                          "ACTIVE")
 
     def all_jobs(self, client):
         r = client.call("GET", "/compute/jobs/perlmutter?sacct=true&kwargs=user=" + self.alice)
