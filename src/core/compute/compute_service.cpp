@@ -56,15 +56,20 @@ std::string InlineScriptPath(const std::string& home) {
   return home + "/.sfapid/jobs/sfapi-" + stamp + "-" + tag + ".sh";
 }
 
+// How long after a submission began "no job from it" can be believed: sbatch may run (and the
+// scheduler still read what it sent) until the system's command timeout, and a margin.
+int64_t SubmissionSettleSeconds(const SystemConfig& system) {
+  return static_cast<int64_t>(system.scheduler.command_timeout_seconds) + 5;
+}
+
 }  // namespace
 
 std::optional<TaskOutcome> ComputeService::EndOrphanedSubmit(const TaskRecord& task) {
   auto scheduler = SchedulerFor(task.system);
   const SystemConfig* system = FindSystem(systems_, task.system);
   if (!scheduler || !system) return std::nullopt;
-  const auto settle = static_cast<int64_t>(system->scheduler.command_timeout_seconds) + 5;
   return TakeOverSubmission(task, **scheduler, runas_, callbacks_, Now().time_since_epoch().count(),
-                            settle);
+                            SubmissionSettleSeconds(*system));
 }
 
 void ComputeService::Start() {
@@ -235,15 +240,13 @@ TaskOutcome ComputeService::RunSubmit(TaskContext& task, const UnixIdentity& who
                              "sbatch: error: Batch job submission failed: " + s.message()))};
   auto jobid = scheduler.Submit(*script);
   if (!jobid && jobid.status().code() == Code::kDeadlineExceeded) {
-    const auto timeout =
-        static_cast<int64_t>(FindSystem(systems_, r.system)->scheduler.command_timeout_seconds);
     jobid = AwaitUncertainSubmission(
         task, scheduler,
         {.script = &*script,
          .reservation = DirectiveValue(script->text, '\0', "reservation").value_or(""),
          .since = since,
          .timed_out = jobid.status(),
-         .settle = std::chrono::seconds(timeout + 5)});
+         .settle = std::chrono::seconds(SubmissionSettleSeconds(*FindSystem(systems_, r.system)))});
   }
   if (!jobid) {
     const std::string& why = jobid.status().message();

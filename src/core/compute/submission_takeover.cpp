@@ -19,7 +19,9 @@ std::string Text(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-std::string Ids(const std::vector<std::string>& ids) {
+}  // namespace
+
+std::string JoinedJobIds(const std::vector<std::string>& ids) {
   std::string out;
   for (const std::string& id : ids) {
     if (!out.empty()) out += ", ";
@@ -27,8 +29,6 @@ std::string Ids(const std::vector<std::string>& ids) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string SubmissionCheckpoint(const JobScript& script, const SubmitRequest& request,
                                  int64_t now) {
@@ -94,9 +94,10 @@ std::optional<TaskOutcome> TakeOverSubmission(const TaskRecord& task, Scheduler&
         "failed", TaskFailure(why + ", and it did not reach the scheduler (no job of" + " yours" +
                               from + "): submit it again.")};
   }
-  return TaskOutcome{"failed", TaskFailure(why + "; jobs " + Ids(*found) + " of yours" + from +
-                                           " are in the scheduler and one of them may be this" +
-                                           " submission: check them before submitting again.")};
+  return TaskOutcome{"failed",
+                     TaskFailure(why + "; jobs " + JoinedJobIds(*found) + " of yours" + from +
+                                 " are in the scheduler and one of them may be this" +
+                                 " submission: check them before submitting again.")};
 }
 
 }  // namespace sfapid

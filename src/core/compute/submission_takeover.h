@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backends/runas/run_as.h"
 #include "backends/scheduler/scheduler.h"
@@ -18,6 +19,9 @@
 #include "core/tasks/task_engine.h"
 
 namespace sfapid {
+
+// "1, 2, 3": job ids as the messages about a submission's candidates list them.
+std::string JoinedJobIds(const std::vector<std::string>& ids);
 
 // The checkpoint a submission writes before sbatch (JSON text).
 std::string SubmissionCheckpoint(const JobScript& script, const SubmitRequest& request,

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "core/compute/submission_takeover.h"
 #include "util/time_format.h"
 
 namespace sfapid {
@@ -11,12 +12,6 @@ namespace sfapid {
 namespace {
 
 constexpr auto kLookEvery = std::chrono::seconds(2);
-
-std::string Joined(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + id;
-  return out;
-}
 
 }  // namespace
 
@@ -40,7 +35,7 @@ Result<std::string> AwaitUncertainSubmission(TaskContext& task, Scheduler& sched
       return found->front();
     }
     if (found && found->size() > 1)
-      return Status::Unavailable(lead + "jobs " + Joined(*found) + " of yours" + from +
+      return Status::Unavailable(lead + "jobs " + JoinedJobIds(*found) + " of yours" + from +
                                  " are in the scheduler and one of them may be this submission: "
                                  "check them before submitting again");
     if (found) {
