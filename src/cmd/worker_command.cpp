@@ -4,16 +4,19 @@
 
 namespace sfapid::cmd {
 
-// Internal: the server starts `sfapid worker --account NAME [--cgroup PATH]` to act as a user.
+// Internal: the server starts `sfapid worker --account NAME [--cgroup PATH] [--serve]` to act as
+// a user.
 // Not for people.
 void AddWorkerCommand(CLI::App& app, CommandContext& ctx) {
   auto* worker = app.add_subcommand("worker", "");  // an empty description hides it from --help
   auto account = std::make_shared<std::string>();
   auto cgroup = std::make_shared<std::string>();
+  auto serve = std::make_shared<bool>(false);
   worker->add_option("--account", *account)->required();
   worker->add_option("--cgroup", *cgroup);
-  worker->callback([&ctx, account, cgroup] {
-    ctx.run = [account, cgroup] { return RunWorker(*account, *cgroup); };
+  worker->add_flag("--serve", *serve);
+  worker->callback([&ctx, account, cgroup, serve] {
+    ctx.run = [account, cgroup, serve] { return RunWorker(*account, *cgroup, *serve); };
   });
 
   // Internal: the local scheduler starts `sfapid job-supervisor DIR` for each job it runs.

@@ -11,6 +11,11 @@ void ReadRunAs(TableReader& root, RunAsConfig& out) {
     s.Read("login_shell_required", out.login_shell_required);
     s.ReadStrings("deny_accounts", out.deny_accounts);
     s.Read("worker_timeout_seconds", out.worker_timeout_seconds);
+    s.Read("workers", out.workers);
+    s.Read("worker_idle_seconds", out.worker_idle_seconds);
+    s.Read("worker_max_age_seconds", out.worker_max_age_seconds);
+    s.Read("max_workers", out.max_workers);
+    s.Read("workers_per_user", out.workers_per_user);
     if (const toml::table* accounts = s.Table("accounts")) {
       for (const auto& [k, v] : *accounts) {
         if (!v.is_string())
@@ -21,6 +26,13 @@ void ReadRunAs(TableReader& root, RunAsConfig& out) {
     s.RejectUnknown();
     s.Require(out.worker_timeout_seconds > 0, "worker_timeout_seconds",
               "must be more than 0 seconds");
+    s.Require(out.workers == "per_user" || out.workers == "per_operation", "workers",
+              "must be \"per_user\" or \"per_operation\"");
+    s.Require(out.worker_idle_seconds > 0, "worker_idle_seconds", "must be more than 0 seconds");
+    s.Require(out.worker_max_age_seconds > 0, "worker_max_age_seconds",
+              "must be more than 0 seconds");
+    s.Require(out.max_workers >= 1, "max_workers", "must be at least 1");
+    s.Require(out.workers_per_user >= 1, "workers_per_user", "must be at least 1");
   }
 }
 

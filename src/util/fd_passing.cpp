@@ -56,23 +56,32 @@ Status SendWithFd(int socket, std::string_view message, int fd) {
   return Status::Ok();
 }
 
-Result<MessageWithFd> ReceiveWithFd(int socket, std::size_t max_bytes) {
-  MessageWithFd out;
-  char buf[16384];
+Result<std::size_t> ReceiveSomeWithFd(int socket, char* buf, std::size_t capacity, UniqueFd& fd,
+                                      int flags) {
   for (;;) {
-    iovec iov{buf, sizeof buf};
+    iovec iov{buf, capacity};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
-    const ssize_t n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
+    const ssize_t n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC | flags);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::Unavailable(std::string("recvmsg: ") + std::strerror(errno));
-    CloseAttached(msg, out.fd);
-    if (n == 0) break;
-    out.message.append(buf, static_cast<std::size_t>(n));
+    CloseAttached(msg, fd);
+    return static_cast<std::size_t>(n);
+  }
+}
+
+Result<MessageWithFd> ReceiveWithFd(int socket, std::size_t max_bytes) {
+  MessageWithFd out;
+  char buf[16384];
+  for (;;) {
+    auto n = ReceiveSomeWithFd(socket, buf, sizeof buf, out.fd);
+    if (!n) return n.status();
+    if (*n == 0) break;
+    out.message.append(buf, *n);
     if (out.message.size() > max_bytes)
       return Status::Unavailable("the peer sent more than " + std::to_string(max_bytes) + " bytes");
   }

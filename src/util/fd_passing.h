@@ -19,6 +19,12 @@ struct MessageWithFd {
   UniqueFd fd;          // the descriptor that came with it, if any
 };
 
+// One read (recvmsg with `flags`, e.g. MSG_DONTWAIT) of at most `capacity` bytes; a descriptor
+// that comes along goes into `fd` when that is still empty (any other is closed). 0: the peer
+// closed its end.
+Result<std::size_t> ReceiveSomeWithFd(int socket, char* buf, std::size_t capacity, UniqueFd& fd,
+                                      int flags = 0);
+
 // Reads until the peer closes its end (at most max_bytes), keeping the first descriptor sent
 // along; any further ones are closed.
 Result<MessageWithFd> ReceiveWithFd(int socket, std::size_t max_bytes);

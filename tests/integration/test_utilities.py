@@ -9,7 +9,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import PREFIX, ModuleUsers, Server, client_token
+from harness import PREFIX, ModuleUsers, Server, client_token, wait_until
 
 USERS = ModuleUsers("alice", "bob")
 setUpModule = USERS.create
@@ -377,6 +377,8 @@ class Roots(UtilitiesTest):
             "        os.symlink(t, link + '.next'); os.replace(link + '.next', link)\n"),
             f"{home}/race", f"{home}/race-in", outside])
         try:
+            # Reads take about a millisecond: the flipping must have begun before they do.
+            self.assertTrue(wait_until(lambda: os.path.islink(f"{home}/race"), timeout=10))
             reads = [self.download(f"{home}/race/secret", machine="dtns") for _ in range(60)]
             writes = [self.upload(f"{home}/race/written", b"w", machine="dtns") for _ in range(30)]
         finally:

@@ -35,7 +35,14 @@ struct WorkerReply {
   // What a refusal means (the worker's "code"), with its words: NotFound, PermissionDenied,
   // InvalidArgument, else Unavailable. Ok for a reply that is ok().
   Status ToStatus() const;
+  // A reply from the worker's header line and the body after it: Unavailable when the line is not
+  // a JSON object with a boolean "ok"; Internal (the worker's words) for a request it refused
+  // whole ("code": "internal").
+  static Result<WorkerReply> Parse(std::string_view header_line, std::string body);
 };
+
+// A request as the worker reads it: the JSON line with "input_size", then the input's bytes.
+std::string FramedRequest(boost::json::object request, std::string_view input);
 
 // A user's command, running in its own session (process group = pid).
 struct RunningCommand {

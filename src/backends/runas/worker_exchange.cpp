@@ -14,16 +14,15 @@ namespace sfapid {
 
 namespace {
 
-// Milliseconds left until the deadline, for poll(2): at least 0.
+void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+}  // namespace
+
 int MsUntil(WorkerDeadline deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
   return static_cast<int>(std::clamp<int64_t>(left.count() + 1, 0, 1 << 30));
 }
-
-void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
-
-}  // namespace
 
 bool WaitReadable(int fd, WorkerDeadline deadline) {
   for (;;) {

@@ -27,6 +27,9 @@ WorkerExchange ExchangeWithWorker(UniqueFd to_worker, UniqueFd from_worker,
                                   std::string_view request, std::size_t limit,
                                   WorkerDeadline deadline);
 
+// Milliseconds left until the deadline, for poll(2): at least 0.
+int MsUntil(WorkerDeadline deadline);
+
 // Waits until `fd` can be read, at most until `deadline`. False when time ran out.
 bool WaitReadable(int fd, WorkerDeadline deadline);
 

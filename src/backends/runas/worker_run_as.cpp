@@ -79,6 +79,13 @@ Result<pid_t> WorkerRunAs::Spawn(const UnixIdentity& who, int stdin_fd, int stdo
 
 Result<WorkerReply> WorkerRunAs::Call(const UnixIdentity& who, const json::object& request,
                                       std::string_view input, std::size_t body_size_limit) {
+  if (pool_)
+    if (auto reply = pool_->Call(who, request, input, body_size_limit)) return std::move(*reply);
+  return CallOnce(who, request, input, body_size_limit);
+}
+
+Result<WorkerReply> WorkerRunAs::CallOnce(const UnixIdentity& who, const json::object& request,
+                                          std::string_view input, std::size_t body_size_limit) {
   Pipe in, out;
   if (Status s = in.Open(); !s.ok()) return s;
   if (Status s = out.Open(); !s.ok()) {
@@ -95,7 +102,7 @@ Result<WorkerReply> WorkerRunAs::Call(const UnixIdentity& who, const json::objec
     return pid.status();
   }
   const WorkerDeadline deadline = Deadline();
-  const std::string sent = json::serialize(request) + "\n" + std::string(input);
+  const std::string sent = FramedRequest(request, input);
   WorkerExchange ex = ExchangeWithWorker(UniqueFd(std::exchange(in.write, -1)),
                                          UniqueFd(std::exchange(out.read, -1)), sent,
                                          body_size_limit + 65536, deadline);
@@ -106,16 +113,7 @@ Result<WorkerReply> WorkerRunAs::Call(const UnixIdentity& who, const json::objec
   if (eol == std::string::npos)
     return Status::Unavailable(ex.sent_all ? "the worker ended without an answer"
                                            : "the worker did not take the request");
-  boost::system::error_code ec;
-  json::value header = json::parse(std::string_view(received).substr(0, eol), ec);
-  if (ec || !header.is_object())
-    return Status::Unavailable("the worker answered something unreadable");
-  WorkerReply reply{std::move(header.as_object()), received.substr(eol + 1)};
-  if (const json::value* ok = reply.header.if_contains("ok"); !ok || !ok->is_bool())
-    return Status::Unavailable("the worker's answer has no \"ok\"");
-  if (const json::value* code = reply.header.if_contains("code"); code && *code == "internal")
-    return Status::Internal(reply.error());
-  return reply;
+  return WorkerReply::Parse(std::string_view(received).substr(0, eol), received.substr(eol + 1));
 }
 
 Result<RunningCommand> WorkerRunAs::Start(const UnixIdentity& who, const std::string& command) {
@@ -146,6 +144,26 @@ Result<RunningCommand> WorkerRunAs::StartFileCopy(const UnixIdentity& who,
 
 Result<UserFile> WorkerRunAs::OpenFile(const UnixIdentity& who, const std::string& path,
                                        const json::array& roots, fileops::OpenIntent intent) {
+  const json::object request{
+      {"op", "open"}, {"path", path}, {"roots", roots}, {"intent", fileops::IntentName(intent)}};
+  UniqueFd fd;
+  std::optional<Result<WorkerReply>> pooled;
+  if (pool_) pooled = pool_->Call(who, request, "", 0, &fd);
+  Result<WorkerReply> reply = pooled ? std::move(*pooled) : OpenOnce(who, request, fd);
+  if (!reply) return reply.status();
+  if (Status refused = reply->ToStatus(); !refused.ok()) return refused;
+  if (!fd.valid()) return Status::Unavailable("the worker sent no file");
+  // What the file is, from the descriptor itself rather than from the worker's words.
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return Status::Unavailable("the worker sent something other than a regular file");
+  return UserFile{std::move(fd), static_cast<int64_t>(st.st_size), static_cast<int64_t>(st.st_dev),
+                  static_cast<int64_t>(st.st_ino),
+                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+Result<WorkerReply> WorkerRunAs::OpenOnce(const UnixIdentity& who, const json::object& request,
+                                          UniqueFd& fd) {
   Pipe in;
   if (Status s = in.Open(); !s.ok()) return s;
   int sockets[2];
@@ -162,9 +180,7 @@ Result<UserFile> WorkerRunAs::OpenFile(const UnixIdentity& who, const std::strin
     in.Close();
     return pid.status();
   }
-  const json::object request{
-      {"op", "open"}, {"path", path}, {"roots", roots}, {"intent", fileops::IntentName(intent)}};
-  WriteAll(in.write, json::serialize(request) + "\n");  // a few hundred bytes: the pipe takes them
+  WriteAll(in.write, FramedRequest(request, ""));  // a few hundred bytes: the pipe takes them
   in.Close();
   const WorkerDeadline deadline = Deadline();
   if (!WaitReadable(ours.get(), deadline)) {
@@ -174,19 +190,10 @@ Result<UserFile> WorkerRunAs::OpenFile(const UnixIdentity& who, const std::strin
   auto received = ReceiveWithFd(ours.get(), 65536);
   ReapWorker(*pid, deadline);
   if (!received) return received.status();
-  boost::system::error_code ec;
-  const json::value header = json::parse(received->message, ec);
-  if (ec || !header.is_object()) return Status::Unavailable("the worker ended without an answer");
-  const json::object& h = header.as_object();
-  if (Status refused = WorkerReply{h, ""}.ToStatus(); !refused.ok()) return refused;
-  if (!received->fd.valid()) return Status::Unavailable("the worker sent no file");
-  // What the file is, from the descriptor itself rather than from the worker's words.
-  struct stat st;
-  if (::fstat(received->fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-    return Status::Unavailable("the worker sent something other than a regular file");
-  return UserFile{std::move(received->fd), static_cast<int64_t>(st.st_size),
-                  static_cast<int64_t>(st.st_dev), static_cast<int64_t>(st.st_ino),
-                  static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  const std::size_t eol = received->message.find('\n');
+  if (eol == std::string::npos) return Status::Unavailable("the worker ended without an answer");
+  fd = std::move(received->fd);
+  return WorkerReply::Parse(std::string_view(received->message).substr(0, eol), "");
 }
 
 Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,

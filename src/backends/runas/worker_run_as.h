@@ -1,12 +1,16 @@
-// The production RunAs: every request runs in a fresh `sfapid worker --account NAME` (worker.h),
-// which drops to the user's uid, gid and groups before it reads the request, so the server itself
-// never touches user files (docs/security.md, "Acting as users").
+// The production RunAs: every request runs in an `sfapid worker --account NAME` (worker.h), which
+// drops to the user's uid, gid and groups before it reads a request, so the server itself never
+// touches user files (docs/security.md, "Acting as users"). File requests go to the user's
+// long-lived worker (user_worker_pool.h) unless [runas] workers = "per_operation"; commands,
+// programs and copies always get a fresh worker that becomes them.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "backends/runas/run_as.h"
+#include "backends/runas/user_worker_pool.h"
 #include "backends/runas/worker_exchange.h"
 #include "config/config.h"
 
@@ -19,6 +23,14 @@ class WorkerRunAs final : public RunAs {
         users_(config),
         timeout_seconds_(config.worker_timeout_seconds) {
     EndOrphanedTaskCgroups();
+    if (config.workers == "per_user")
+      pool_ = std::make_unique<UserWorkerPool>(
+          worker_binary_,
+          WorkerPoolLimits{.timeout_seconds = config.worker_timeout_seconds,
+                           .idle_seconds = config.worker_idle_seconds,
+                           .max_age_seconds = config.worker_max_age_seconds,
+                           .max_workers = static_cast<std::size_t>(config.max_workers),
+                           .per_user = static_cast<std::size_t>(config.workers_per_user)});
   }
 
   Result<UnixIdentity> Resolve(const std::string& api_user) const override {
@@ -41,6 +53,11 @@ class WorkerRunAs final : public RunAs {
   Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd,
                       const std::string& cgroup = "");
   Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
+  // A file request in a fresh worker: its reply, and the descriptor it sent (when `fd`).
+  Result<WorkerReply> CallOnce(const UnixIdentity& who, const boost::json::object& request,
+                               std::string_view input, std::size_t body_size_limit);
+  Result<WorkerReply> OpenOnce(const UnixIdentity& who, const boost::json::object& request,
+                               UniqueFd& fd);
   // What the commands of an earlier server that crashed left running in their cgroups ends now
   // (their tasks are failed as orphans).
   static void EndOrphanedTaskCgroups();
@@ -49,7 +66,8 @@ class WorkerRunAs final : public RunAs {
   std::string worker_binary_;
   UserMap users_;
   double timeout_seconds_;
-  std::atomic<uint64_t> started_{0};  // names the commands' cgroups
+  std::atomic<uint64_t> started_{0};      // names the commands' cgroups
+  std::unique_ptr<UserWorkerPool> pool_;  // null: a fresh worker for every request
 };
 
 }  // namespace sfapid

@@ -1,0 +1,210 @@
+"""Long-lived per-user workers (backends/runas/user_worker_pool.h) through the real server, as real
+Unix users (needs root): each user's file requests run in a worker of their own uid, also with
+two users interleaved under load; a killed or stopped worker is replaced; idle workers end; the
+cap holds; and the older per-operation workers still serve."""
+
+import concurrent.futures
+import os
+import signal
+import time
+import unittest
+
+from harness import PREFIX, ModuleUsers, Server, client_token, wait_until
+
+USERS = ModuleUsers("alice", "bob")
+setUpModule = USERS.create
+tearDownModule = USERS.remove
+
+SYSTEMS = """
+[[systems]]
+name = "perlmutter"
+system_type = "compute"
+"""
+
+
+def serving_workers(server):
+    """{pid: (account, uid)} of the server's long-lived workers, read from /proc."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().decode().split("\0")
+            with open(f"/proc/{pid}/status") as f:
+                uid = next(int(line.split()[1]) for line in f if line.startswith("Uid:"))
+        except (OSError, StopIteration, IndexError):
+            continue  # ended meanwhile
+        if ppid == server.proc.pid and "--serve" in argv and "worker" in argv:
+            found[int(pid)] = (argv[argv.index("--account") + 1], uid)
+    return found
+
+
+class WorkersTest(unittest.TestCase):
+    runas = ""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra=f"[runas]\n{cls.runas}\n", systems=SYSTEMS).start()
+        cls.alice = USERS.accounts["alice"]
+        cls.bob = USERS.accounts["bob"]
+        cls.tokens = {u: client_token(cls.server, u) for u in (cls.alice, cls.bob)}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def call(self, method, path, user, body=None, headers=None):
+        h = {"Authorization": f"Bearer {self.tokens[user]}", **(headers or {})}
+        return self.server.request(method, PREFIX + path, body=body, headers=h, timeout=30)
+
+    def ls(self, user, path):
+        r = self.call("GET", f"/utilities/ls/perlmutter/{path}", user)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def upload(self, user, path, content):
+        boundary = "sfapidworkers"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"f\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
+        body += content + f"\r\n--{boundary}--\r\n".encode()
+        r = self.call("PUT", f"/utilities/upload/perlmutter/{path}", user, body=body,
+                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def download(self, user, path):
+        r = self.call("GET", f"/utilities/download/perlmutter/{path}", user)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def uid(self, name):
+        return os.stat(USERS.home(name)).st_uid
+
+    def wait_workers(self, predicate, timeout=10):
+        return wait_until(lambda: predicate(serving_workers(self.server)), timeout)
+
+
+class PerUserWorkers(WorkersTest):
+    runas = "worker_timeout_seconds = 3\nworker_idle_seconds = 2\nworkers_per_user = 2"
+
+    def test_two_users_interleaved_under_load_each_get_only_their_own_workers(self):
+        users = [("alice", self.alice), ("bob", self.bob)]
+
+        def round_trip(name, account, i):
+            home = USERS.home(name)
+            content = f"{account} {i} ".encode() + os.urandom(8).hex().encode()
+            self.assertEqual(self.upload(account, f"{home}/f{i}.txt", content)["status"], "OK")
+            got = self.download(account, f"{home}/f{i}.txt")
+            listing = self.ls(account, f"{home}/f{i}.txt")
+            st = os.stat(f"{home}/f{i}.txt")
+            return name, got, content, listing, st.st_uid, serving_workers(self.server)
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda a: round_trip(*a),
+                                    [(*users[i % 2], i) for i in range(120)]))
+        seen = {}
+        for name, got, content, listing, owner, workers in results:
+            self.assertEqual(got["status"], "OK", got)
+            self.assertEqual(got["file"], content.decode())
+            self.assertEqual(listing["entries"][0]["user"], USERS.accounts[name])
+            self.assertEqual(owner, self.uid(name))  # written as the user, by their worker
+            seen.update(workers)
+        # Every long-lived worker seen during the load ran as the account it serves, and both
+        # users' workers were alive at once, at most workers_per_user each.
+        uids = {USERS.accounts[n]: self.uid(n) for n in ("alice", "bob")}
+        self.assertTrue(seen)
+        for pid, (account, uid) in seen.items():
+            self.assertEqual(uid, uids[account], f"worker {pid} for {account}")
+        self.assertEqual({a for a, _ in seen.values()}, set(uids))
+        for workers in (r[5] for r in results):
+            for account in uids:
+                self.assertLessEqual(sum(a == account for a, _ in workers.values()), 2)
+
+    def test_a_warm_worker_of_another_user_lends_no_access(self):
+        bob_home = USERS.home("bob")
+        self.assertEqual(self.upload(self.bob, f"{bob_home}/private.txt", b"bob's")["status"], "OK")
+        os.chmod(f"{bob_home}/private.txt", 0o600)
+        os.chmod(bob_home, 0o711)  # alice may pass through, not read bob's file
+        self.assertEqual(self.download(self.bob, f"{bob_home}/private.txt")["file"], "bob's")
+        for _ in range(5):  # bob's worker is warm and free now; alice's requests must not use it
+            r = self.download(self.alice, f"{bob_home}/private.txt")
+            self.assertEqual(r["status"], "ERROR")
+            self.assertIn("Permission denied", r["error"])
+
+    def test_a_killed_worker_is_replaced_without_a_failed_request(self):
+        home = USERS.home("alice")
+        self.assertEqual(self.ls(self.alice, home)["status"], "OK")
+        before = {p for p, (a, _) in serving_workers(self.server).items() if a == self.alice}
+        self.assertTrue(before)
+        for pid in before:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)  # dead before the next request (a request in flight may fail)
+        for _ in range(5):
+            self.assertEqual(self.ls(self.alice, home)["status"], "OK")
+            self.assertEqual(self.download(self.alice, "/etc/hostname")["status"], "OK")
+        after = {p for p, (a, _) in serving_workers(self.server).items() if a == self.alice}
+        self.assertTrue(after)
+        self.assertFalse(after & before)
+
+    def test_a_stopped_worker_is_killed_at_the_timeout_and_replaced(self):
+        home = USERS.home("alice")
+        self.assertEqual(self.ls(self.alice, home)["status"], "OK")
+        stopped = [p for p, (a, _) in serving_workers(self.server).items() if a == self.alice]
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)  # the user can do this to their own worker
+        # Every free worker of hers is stopped: the request goes to one and waits out the timeout.
+        start = time.monotonic()
+        r = self.call("GET", f"/utilities/ls/perlmutter/{home}", self.alice)
+        self.assertEqual(r.status, 503, r)
+        self.assertEqual(r.json(), {"detail": "the worker acting as the user did not answer "
+                                              "within 3 s and was stopped"})
+        self.assertLess(time.monotonic() - start, 15)
+        # The one that missed its deadline was killed; the others wake again.
+        alive = set(stopped) & set(serving_workers(self.server))
+        self.assertLess(len(alive), len(stopped))
+        for pid in alive:
+            os.kill(pid, signal.SIGCONT)
+        self.assertEqual(self.ls(self.alice, home)["status"], "OK")
+        self.assertEqual(self.ls(self.alice, home)["status"], "OK")
+
+    def test_idle_workers_end(self):
+        self.assertEqual(self.ls(self.bob, USERS.home("bob"))["status"], "OK")
+        self.assertTrue(any(a == self.bob for a, _ in serving_workers(self.server).values()))
+        # worker_idle_seconds = 2, looked at every second.
+        self.assertTrue(self.wait_workers(
+            lambda w: not any(a == self.bob for a, _ in w.values()), timeout=8))
+        self.assertEqual(self.ls(self.bob, USERS.home("bob"))["status"], "OK")  # a new one
+
+
+class OneWorkerForEveryone(WorkersTest):
+    runas = "max_workers = 1"
+
+    def test_the_cap_holds_and_the_least_recently_used_worker_makes_room(self):
+        for i in range(6):
+            account, name = [(self.alice, "alice"), (self.bob, "bob")][i % 2]
+            self.assertEqual(self.ls(account, USERS.home(name))["status"], "OK")
+            workers = serving_workers(self.server)
+            self.assertLessEqual(len(workers), 1)
+            self.assertEqual([a for a, _ in workers.values()], [account])
+        # Requests at once beyond the cap use one-request workers: none fails.
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            replies = list(pool.map(
+                lambda i: self.ls([self.alice, self.bob][i % 2], "/etc/hostname"), range(30)))
+        self.assertEqual({r["status"] for r in replies}, {"OK"})
+
+
+class PerOperationWorkers(WorkersTest):
+    runas = 'workers = "per_operation"'
+
+    def test_the_older_path_serves_without_long_lived_workers(self):
+        home = USERS.home("alice")
+        self.assertEqual(self.upload(self.alice, f"{home}/p.txt", b"per op")["status"], "OK")
+        self.assertEqual(self.download(self.alice, f"{home}/p.txt")["file"], "per op")
+        self.assertEqual(self.ls(self.alice, home)["status"], "OK")
+        self.assertEqual(os.stat(f"{home}/p.txt").st_uid, self.uid("alice"))
+        self.assertEqual(serving_workers(self.server), {})
+
+
+if __name__ == "__main__":
+    unittest.main()
