@@ -121,6 +121,17 @@ class PerUserWorkers(WorkersTest):
             for account in uids:
                 self.assertLessEqual(sum(a == account for a, _ in workers.values()), 2)
 
+    def test_a_large_listing_travels_whole(self):
+        # ~130 bytes an entry in the reply's line: 2,000 entries are far more than one read.
+        home = USERS.home("alice")
+        os.makedirs(f"{home}/many", exist_ok=True)
+        for i in range(2000):
+            open(f"{home}/many/entry-{i:05d}", "w").close()
+        listing = self.ls(self.alice, f"{home}/many")
+        self.assertEqual(listing["status"], "OK", listing)
+        names = sorted(e["name"] for e in listing["entries"])
+        self.assertEqual(names[-2000:], [f"entry-{i:05d}" for i in range(2000)])
+
     def test_a_warm_worker_of_another_user_lends_no_access(self):
         bob_home = USERS.home("bob")
         self.assertEqual(self.upload(self.bob, f"{bob_home}/private.txt", b"bob's")["status"], "OK")

@@ -32,8 +32,12 @@ Result<UnixIdentity> UserMap::Resolve(const std::string& api_user) const {
                                     "', so it acts only for API users mapped to that account; " +
                                     api_user + " maps to '" + account + "'");
   }
-  return UnixIdentity{api_user, account, found->pw_uid, found->pw_gid,
-                      found->pw_dir ? found->pw_dir : "/"};
+  return UnixIdentity{api_user,
+                      account,
+                      found->pw_uid,
+                      found->pw_gid,
+                      found->pw_dir ? found->pw_dir : "/",
+                      found->pw_shell ? found->pw_shell : ""};
 }
 
 }  // namespace sfapid

@@ -17,6 +17,7 @@ struct UnixIdentity {
   uid_t uid = 0;
   gid_t gid = 0;
   std::string home;
+  std::string shell;  // the account's login shell ("" when none is set)
 };
 
 class UserMap {

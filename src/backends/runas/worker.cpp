@@ -106,6 +106,11 @@ void OpenFileOp(const json::object& req, const std::string& path) {
 // content that came after the request line ("input_size" bytes).
 void AnswerFileRequest(const json::object& req, const std::string& op, const std::string& input) {
   const std::string path = req.contains("path") ? Need(StringField(req, "path")) : "";
+  // Before a program starts as the user (spawn_as_user.h): the paths it will be given.
+  if (op == "check_paths") {
+    const Status s = worker::CheckPaths(req);
+    return s.ok() ? Reply({{"ok", true}}) : ReplyStatus(s);
+  }
   // A job script sfapid writes for an inline submission lives in a private folder it creates.
   if (op == "write_script") MakePrivateParents(path);
   if (Status s = fileops::CheckRoots(path, Roots(req)); !s.ok()) return ReplyStatus(s);

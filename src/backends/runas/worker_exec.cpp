@@ -43,14 +43,19 @@ namespace json = boost::json;
   std::_Exit(127);
 }
 
-[[noreturn]] void ExecArgv(const passwd& pw, const json::object& req) {
+Status CheckPaths(const json::object& req) {
   for (const auto& item : *Need(ArrayField(req, "paths"))) {
     if (!item.is_object()) Die("worker: malformed request: a path is not an object");
     const json::object& p = item.as_object();
-    if (Status s = fileops::CheckRoots(Need(StringField(p, "path")), Roots(p)); !s.ok()) {
-      std::fprintf(stderr, "sfapid: %s\n", s.message().c_str());
-      std::_Exit(126);
-    }
+    if (Status s = fileops::CheckRoots(Need(StringField(p, "path")), Roots(p)); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+[[noreturn]] void ExecArgv(const passwd& pw, const json::object& req) {
+  if (Status s = CheckPaths(req); !s.ok()) {
+    std::fprintf(stderr, "sfapid: %s\n", s.message().c_str());
+    std::_Exit(126);
   }
   std::vector<std::string> args;
   for (const auto& a : *Need(ArrayField(req, "argv"))) {

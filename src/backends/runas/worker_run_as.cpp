@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "backends/runas/spawn_as_user.h"
 #include "backends/runas/worker_exchange.h"
 #include "util/fd_passing.h"
 #include "util/process_cgroup.h"
@@ -117,12 +118,36 @@ Result<WorkerReply> WorkerRunAs::CallOnce(const UnixIdentity& who, const json::o
 }
 
 Result<RunningCommand> WorkerRunAs::Start(const UnixIdentity& who, const std::string& command) {
+  if (pool_) {
+    // As the worker's Exec would: bash in the user's home, with a clean environment.
+    auto started = StartDirect(who, {"/bin/bash", "-c", command},
+                               {"HOME=" + who.home, "USER=" + who.account, "LOGNAME=" + who.account,
+                                "SHELL=" + (who.shell.empty() ? "/bin/bash" : who.shell),
+                                "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"},
+                               who.home, false);
+    if (started) return started;
+  }
   return StartWorker(who, json::object{{"op", "exec"}, {"command", command}});
 }
 
 Result<RunningCommand> WorkerRunAs::StartProgram(const UnixIdentity& who,
                                                  const std::vector<std::string>& argv,
                                                  const json::array& paths, const std::string& cwd) {
+  // The paths are checked as the user by their worker, then the program starts straight away. A
+  // refusal, or a start that fails, takes the one-request worker, whose exit status 126 and words
+  // on stderr are what callers read.
+  if (pool_) {
+    std::optional<Result<WorkerReply>> checked;
+    if (!paths.empty())
+      checked = pool_->Call(who, {{"op", "check_paths"}, {"paths", paths}}, "", 0);
+    if (paths.empty() || (checked && *checked && (*checked)->ok())) {
+      auto started = StartDirect(who, argv,
+                                 {"HOME=" + who.home, "USER=" + who.account,
+                                  "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"},
+                                 cwd.empty() ? who.home : cwd, !cwd.empty());
+      if (started) return started;
+    }
+  }
   json::array args;
   for (const auto& a : argv) args.emplace_back(a);
   return StartWorker(
@@ -196,6 +221,51 @@ Result<WorkerReply> WorkerRunAs::OpenOnce(const UnixIdentity& who, const json::o
   return WorkerReply::Parse(std::string_view(received->message).substr(0, eol), "");
 }
 
+ProcessCgroup WorkerRunAs::NewTaskCgroup() {
+  // A cgroup of its own (as root, with cgroup v2): what it starts cannot outlive the task.
+  return ProcessCgroup::Create("task-" + std::to_string(::getpid()) + "-" +
+                               std::to_string(++started_));
+}
+
+Result<RunningCommand> WorkerRunAs::StartDirect(const UnixIdentity& who,
+                                                std::vector<std::string> argv,
+                                                std::vector<std::string> env,
+                                                const std::string& cwd, bool cwd_required) {
+  auto groups = GroupsOf(who.account, who.gid);
+  if (!groups) return groups.status();
+  Pipe out, err;
+  if (Status s = out.Open(); !s.ok()) return s;
+  if (Status s = err.Open(); !s.ok()) {
+    out.Close();
+    return s;
+  }
+  const ProcessCgroup cgroup = NewTaskCgroup();
+  const UniqueFd procs(cgroup.path().empty() ? -1
+                                             : ::open((cgroup.path() + "/cgroup.procs").c_str(),
+                                                      O_WRONLY | O_CLOEXEC));
+  auto pid = SpawnAsUser({.uid = who.uid,
+                          .gid = who.gid,
+                          .groups = std::move(*groups),
+                          .argv = std::move(argv),
+                          .env = std::move(env),
+                          .cwd = cwd,
+                          .cwd_required = cwd_required,
+                          .stdout_fd = out.write,
+                          .stderr_fd = err.write,
+                          .cgroup_procs_fd = procs.get()});
+  ::close(out.write);
+  ::close(err.write);
+  if (!pid) {
+    ::close(out.read);
+    ::close(err.read);
+    cgroup.KillAndRemove();
+    return pid.status();
+  }
+  ::fcntl(out.read, F_SETFL, O_NONBLOCK);
+  ::fcntl(err.read, F_SETFL, O_NONBLOCK);
+  return RunningCommand{*pid, out.read, err.read, cgroup.path()};
+}
+
 Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,
                                                 const json::object& request) {
   Pipe in, out, err;
@@ -209,9 +279,7 @@ Result<RunningCommand> WorkerRunAs::StartWorker(const UnixIdentity& who,
     out.Close();
     return s;
   }
-  // A cgroup of its own (as root, with cgroup v2): what it starts cannot outlive the task.
-  const ProcessCgroup cgroup = ProcessCgroup::Create("task-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(++started_));
+  const ProcessCgroup cgroup = NewTaskCgroup();
   auto pid = Spawn(who, in.read, out.write, err.write, cgroup.path());
   ::close(in.read);
   ::close(out.write);

@@ -1,8 +1,10 @@
-// The production RunAs: every request runs in an `sfapid worker --account NAME` (worker.h), which
-// drops to the user's uid, gid and groups before it reads a request, so the server itself never
-// touches user files (docs/security.md, "Acting as users"). File requests go to the user's
-// long-lived worker (user_worker_pool.h) unless [runas] workers = "per_operation"; commands,
-// programs and copies always get a fresh worker that becomes them.
+// The production RunAs: the server itself never touches user files (docs/security.md, "Acting as
+// users"). With [runas] workers = "per_user" (the default), file requests go to the user's
+// long-lived worker (user_worker_pool.h), and commands and programs start straight from the
+// server as the user (spawn_as_user.h), a program's paths checked first by the user's worker.
+// With "per_operation" (and whenever those cannot serve) every request runs in a fresh
+// `sfapid worker --account NAME` (worker.h), which drops to the user's uid, gid and groups
+// before it reads the request; file copies always do.
 #pragma once
 
 #include <atomic>
@@ -13,6 +15,7 @@
 #include "backends/runas/user_worker_pool.h"
 #include "backends/runas/worker_exchange.h"
 #include "config/config.h"
+#include "util/process_cgroup.h"
 
 namespace sfapid {
 
@@ -53,6 +56,12 @@ class WorkerRunAs final : public RunAs {
   Result<pid_t> Spawn(const UnixIdentity& who, int stdin_fd, int stdout_fd, int stderr_fd,
                       const std::string& cgroup = "");
   Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
+  // A program started straight from the server as the user (spawn_as_user.h), in a cgroup of its
+  // own: no worker process in between.
+  Result<RunningCommand> StartDirect(const UnixIdentity& who, std::vector<std::string> argv,
+                                     std::vector<std::string> env, const std::string& cwd,
+                                     bool cwd_required);
+  ProcessCgroup NewTaskCgroup();
   // A file request in a fresh worker: its reply, and the descriptor it sent (when `fd`).
   Result<WorkerReply> CallOnce(const UnixIdentity& who, const boost::json::object& request,
                                std::string_view input, std::size_t body_size_limit);

@@ -13,6 +13,9 @@ namespace sfapid {
 
 namespace {
 
+// What a reply may hold beyond the body asked for, as for a one-request worker.
+constexpr std::size_t kHeaderSlack = 65536;
+
 // The "body_size" of a reply's header line: 0 when absent; nullopt when the line is unreadable
 // (WorkerReply::Parse then says why) or the size is not a count.
 std::optional<std::size_t> BodySize(std::string_view line) {
@@ -68,15 +71,17 @@ SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_
     received.append(buf, *got);
     if (header_end == std::string::npos) {
       header_end = received.find('\n');
+      // The line itself may be long (a listing travels in it): the whole reply is bounded.
       if (header_end == std::string::npos) {
-        if (received.size() > 65536) {
+        if (received.size() > limit + kHeaderSlack) {
           ex.error = "the worker's answer has no end of line";
           return ex;
         }
         continue;
       }
       auto size = BodySize(std::string_view(received).substr(0, header_end));
-      if (!size || *size > limit) {
+      if (!size || header_end > limit + kHeaderSlack ||
+          *size > limit + kHeaderSlack - header_end) {
         ex.error = "the worker announced more than was asked for";
         return ex;
       }

@@ -23,7 +23,8 @@ struct SocketExchange {
   std::string error;          // why no reply came, when not timed out
 };
 
-// Sends `request` (FramedRequest) while reading one framed reply of at most `limit` body bytes.
+// Sends `request` (FramedRequest) while reading one framed reply of at most `limit` bytes and
+// 64 KiB more (its line, which may carry data too: a listing).
 // A worker that sends more than its reply, or a reply before it took the whole request, has left
 // the protocol: `error` says so and the caller ends it.
 SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_t limit,
