@@ -80,8 +80,7 @@ SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_
         continue;
       }
       auto size = BodySize(std::string_view(received).substr(0, header_end));
-      if (!size || header_end > limit + kHeaderSlack ||
-          *size > limit + kHeaderSlack - header_end) {
+      if (!size || header_end > limit + kHeaderSlack || *size > limit + kHeaderSlack - header_end) {
         ex.error = "the worker announced more than was asked for";
         return ex;
       }
