@@ -143,6 +143,16 @@ class PerUserWorkers(WorkersTest):
             self.assertEqual(r["status"], "ERROR")
             self.assertIn("Permission denied", r["error"])
 
+    def test_its_user_cannot_trace_or_read_their_worker(self):
+        # Changing credentials from root made it non-dumpable: its /proc files stay root's, so
+        # the user can neither ptrace it nor read its memory.
+        self.assertEqual(self.ls(self.alice, USERS.home("alice"))["status"], "OK")
+        pids = [p for p, (a, _) in serving_workers(self.server).items() if a == self.alice]
+        self.assertTrue(pids)
+        for pid in pids:
+            self.assertEqual(os.stat(f"/proc/{pid}/mem").st_uid, 0)
+            self.assertEqual(os.stat(f"/proc/{pid}/environ").st_uid, 0)
+
     def test_a_killed_worker_is_replaced_without_a_failed_request(self):
         home = USERS.home("alice")
         self.assertEqual(self.ls(self.alice, home)["status"], "OK")
