@@ -278,6 +278,16 @@ class ModuleUsers:
         return self.created.home(name)
 
 
+def upload_form(content, boundary="sfapidtestboundary", filename="upload",
+                content_type="application/octet-stream"):
+    """A multipart/form-data body with one field "file" holding `content` (bytes), and the
+    Content-Type header that goes with it: (body, header value)."""
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").encode()
+    body += content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def token_request(server, key_path, audience=None):
     """POSTs a minimal RS256/ES256 assertion for a key file to the token endpoint (for `audience`,
     default the server's own token URL; behind a balancer, the balancer's); the reply."""

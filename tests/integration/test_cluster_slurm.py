@@ -17,7 +17,7 @@ import unittest
 
 import slurm_cluster
 from cluster_harness import Cluster, RetryingClient, require_cluster
-from harness import ModuleUsers, client_key, fetch_token, wait_until
+from harness import ModuleUsers, client_key, fetch_token, upload_form, wait_until
 
 PORT = 18480  # the balancer; nodes on 18481-18483
 USERS = ModuleUsers("alice")
@@ -102,12 +102,9 @@ class KillUnderLoad(unittest.TestCase):
                     self.assertEqual(r.status, 200, r)
                     commands.append((r.json()["task_id"], name))
                     wait_task(r.json()["task_id"])
-                boundary = "sfapidclusterboundary"
-                body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                        f"filename=\"u\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                        f"{name}\r\n--{boundary}--\r\n").encode()
+                body, content_type = upload_form(name.encode(), filename="u")
                 r = call("PUT", f"/utilities/upload/perlmutter/{home}/{name}.up", body,
-                         content_type=f"multipart/form-data; boundary={boundary}")
+                         content_type=content_type)
                 if r is not None:
                     self.assertEqual(r.status, 200, r)
                     uploads.append(name)

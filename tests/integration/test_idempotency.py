@@ -11,7 +11,7 @@ import urllib.parse
 import uuid
 
 from compute_helpers import FORM, ComputeTest, script
-from harness import PREFIX, ModuleUsers, client_token, wait_until
+from harness import PREFIX, ModuleUsers, client_token, upload_form, wait_until
 
 USERS = ModuleUsers("alice", "bob")
 
@@ -110,12 +110,9 @@ class IdempotencyKey(ComputeTest):
         path = f"{self.home()}/idem-upload.txt"
         replies = []
         for boundary in ("firstboundary1", "secondboundary2"):  # a client that rebuilds the body
-            body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                    f"filename=\"f\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
-                    f"--{boundary}--\r\n").encode()
+            body, content_type = upload_form(b"hello", boundary, "f", "text/plain")
             replies.append(self.call("PUT", f"/utilities/upload/perlmutter/{path}", body=body,
-                                     headers={"Content-Type":
-                                              f"multipart/form-data; boundary={boundary}",
+                                     headers={"Content-Type": content_type,
                                               "Idempotency-Key": key}))
         self.assertEqual([r.headers.get("idempotency-key-reply") for r in replies], ["miss", "hit"])
         self.assertEqual(replies[1].json(), replies[0].json())

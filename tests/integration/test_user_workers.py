@@ -9,7 +9,7 @@ import signal
 import time
 import unittest
 
-from harness import PREFIX, ModuleUsers, Server, client_token, wait_until
+from harness import PREFIX, ModuleUsers, Server, client_token, upload_form, wait_until
 
 USERS = ModuleUsers("alice", "bob")
 setUpModule = USERS.create
@@ -64,12 +64,9 @@ class WorkersTest(unittest.TestCase):
         return r.json()
 
     def upload(self, user, path, content):
-        boundary = "sfapidworkers"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                f"filename=\"f\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
-        body += content + f"\r\n--{boundary}--\r\n".encode()
+        body, content_type = upload_form(content)
         r = self.call("PUT", f"/utilities/upload/perlmutter/{path}", user, body=body,
-                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                      headers={"Content-Type": content_type})
         self.assertEqual(r.status, 200, r)
         return r.json()
 

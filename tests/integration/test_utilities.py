@@ -9,7 +9,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import PREFIX, ModuleUsers, Server, client_token, wait_until
+from harness import PREFIX, ModuleUsers, Server, client_token, upload_form, wait_until
 
 USERS = ModuleUsers("alice", "bob")
 setUpModule = USERS.create
@@ -88,12 +88,9 @@ class UtilitiesTest(unittest.TestCase):
         return json.loads(t["result"])
 
     def upload(self, path, content, user=None, machine="perlmutter", filename="upload"):
-        boundary = "sfapidtestboundary"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
-        body += content + f"\r\n--{boundary}--\r\n".encode()
+        body, content_type = upload_form(content, filename=filename)
         r = self.call("PUT", f"/utilities/upload/{machine}/{path}", user, body=body,
-                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                      headers={"Content-Type": content_type})
         self.assertEqual(r.status, 200, r)
         return r.json()
 
