@@ -6,6 +6,7 @@ cap holds; and the older per-operation workers still serve."""
 import concurrent.futures
 import os
 import signal
+import subprocess
 import time
 import unittest
 
@@ -100,17 +101,16 @@ class PerUserWorkers(WorkersTest):
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             results = list(pool.map(lambda a: round_trip(*a),
                                     [(*users[i % 2], i) for i in range(120)]))
-        seen = {}
         for name, got, content, listing, owner, workers in results:
             self.assertEqual(got["status"], "OK", got)
             self.assertEqual(got["file"], content.decode())
             self.assertEqual(listing["entries"][0]["user"], USERS.accounts[name])
             self.assertEqual(owner, self.uid(name))  # written as the user, by their worker
-            seen.update(workers)
-        # Every long-lived worker seen during the load ran as the account it serves, and both
-        # users' workers were alive at once, at most workers_per_user each.
+        # Every long-lived worker left after the load runs as the account it serves (one seen
+        # during it may still have been starting, as root, before it dropped privileges), both
+        # users' are there, and there were never more than workers_per_user of one user's.
         uids = {USERS.accounts[n]: self.uid(n) for n in ("alice", "bob")}
-        self.assertTrue(seen)
+        seen = serving_workers(self.server)
         for pid, (account, uid) in seen.items():
             self.assertEqual(uid, uids[account], f"worker {pid} for {account}")
         self.assertEqual({a for a, _ in seen.values()}, set(uids))
@@ -185,6 +185,36 @@ class PerUserWorkers(WorkersTest):
             os.kill(pid, signal.SIGCONT)
         self.assertEqual(self.ls(self.alice, home)["status"], "OK")
         self.assertEqual(self.ls(self.alice, home)["status"], "OK")
+
+    def test_a_change_to_the_accounts_groups_reaches_the_next_request(self):
+        bob = self.bob
+        self.assertEqual(self.ls(bob, USERS.home("bob"))["status"], "OK")
+        before = {p for p, (a, _) in serving_workers(self.server).items() if a == bob}
+        group = f"sfw{os.getpid() % 100000}"
+        subprocess.run(["groupadd", group], check=True)
+        try:
+            subprocess.run(["usermod", "-aG", group, bob], check=True)
+            gid = int(subprocess.run(["getent", "group", group], capture_output=True, text=True,
+                                     check=True).stdout.split(":")[2])
+            shared = f"/tmp/sfapid-group-{os.getpid()}"
+            os.makedirs(shared, exist_ok=True)
+            os.chown(shared, 0, gid)
+            os.chmod(shared, 0o770)  # only the group may enter
+            self.assertEqual(self.ls(bob, shared)["status"], "OK")  # a new worker, with the group
+            after = {p for p, (a, _) in serving_workers(self.server).items() if a == bob}
+            self.assertFalse(after & before)
+            for pid in after:
+                with open(f"/proc/{pid}/status") as f:
+                    groups = next(line for line in f if line.startswith("Groups:")).split()[1:]
+                self.assertIn(str(gid), groups)
+            # Taken out of the group: refused at once, not after the worker's maximum age.
+            subprocess.run(["gpasswd", "-d", bob, group], check=True, capture_output=True)
+            r = self.ls(bob, shared)
+            self.assertEqual(r["status"], "ERROR", r)
+            self.assertIn("Permission denied", r["error"])
+        finally:
+            subprocess.run(["groupdel", group], capture_output=True)
+            subprocess.run(["rm", "-rf", f"/tmp/sfapid-group-{os.getpid()}"])
 
     def test_idle_workers_end(self):
         self.assertEqual(self.ls(self.bob, USERS.home("bob"))["status"], "OK")

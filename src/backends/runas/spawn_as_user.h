@@ -1,7 +1,9 @@
 // Starting a program as a user straight from the server, without an intermediate process: a
 // clone(CLONE_VM | CLONE_VFORK) child (as posix_spawn makes) that enters the task's cgroup, drops
-// to the user's groups, gid and uid with raw system calls and execs the program. Starting the
-// sfapid binary to do the same costs several milliseconds (its shared libraries and static
+// to the user's groups and gid, enters the folder with the user's filesystem uid, and only then
+// takes the user's uid (from then on the user could signal it) and execs the program. Only
+// safe with fs.suid_dumpable = 0 (docs/security.md, "Direct starts"); the caller checks. Starting
+// the sfapid binary to do the same costs several milliseconds (its shared libraries and static
 // initialisation) before the program even starts: this is what a command or an sbatch waited for.
 //
 // The child shares the server's memory until it execs, so it does nothing but system calls: no
@@ -21,8 +23,9 @@ namespace sfapid {
 struct UserSpawn {
   uid_t uid = 0;
   gid_t gid = 0;
-  std::vector<gid_t> groups;      // supplementary groups (getgrouplist: GroupsOf)
-  std::vector<std::string> argv;  // argv[0]: the program's full path
+  std::vector<gid_t> groups;  // supplementary groups (getgrouplist: GroupsOf)
+  std::string program;        // its full path; "" for argv[0]
+  std::vector<std::string> argv;
   std::vector<std::string> env;
   std::string cwd;            // entered as the user
   bool cwd_required = false;  // false: "/" when cwd cannot be entered; true: the start fails

@@ -5,11 +5,13 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "backends/runas/spawn_as_user.h"
 #include "backends/runas/worker_socket_exchange.h"
 #include "util/spawn.h"
 
@@ -19,11 +21,18 @@ namespace json = boost::json;
 
 namespace {
 
-// Requests a worker may take again after one that failed before it answered: they change nothing
-// (opening an upload's part file opens the same one again).
+// Requests a worker may take again after one that failed before it answered: they change nothing.
 bool Repeatable(const json::object& request) {
   const json::value* op = request.if_contains("op");
-  return op && (*op == "ls" || *op == "read" || *op == "open");
+  const json::value* intent = request.if_contains("intent");
+  // Opening a new upload part creates it (O_EXCL): a second try would find the first one's.
+  return op && (*op == "ls" || *op == "read" || (*op == "open" && intent && *intent == "read"));
+}
+
+std::vector<gid_t> Sorted(std::vector<gid_t> groups) {
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  return groups;
 }
 
 std::chrono::milliseconds Seconds(double s) {
@@ -81,7 +90,7 @@ std::unique_ptr<UserWorkerPool::Worker> UserWorkerPool::Remove(Worker* w) {
 }
 
 Result<std::unique_ptr<UserWorkerPool::Worker>> UserWorkerPool::Start(
-    const UnixIdentity& who) const {
+    const UnixIdentity& who, const std::vector<gid_t>& groups) const {
   int sockets[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0)
     return Status::Unavailable(std::string("socketpair: ") + std::strerror(errno));
@@ -97,8 +106,8 @@ Result<std::unique_ptr<UserWorkerPool::Worker>> UserWorkerPool::Start(
   w->account = who.account;
   w->started = w->last_used = Clock::now();
   w->busy = true;
-  // It says who it became before it takes a request; anything but the account's uid and gid and
-  // it never serves (a changed account, a wrong binary).
+  // It says who it became before it takes a request; anything but the account's uid, gid and
+  // groups and it never serves (a changed account, a wrong binary).
   auto hello = ExchangeOnSocket(w->socket.get(), "", 4096,
                                 Clock::now() + Seconds(std::min(limits_.timeout_seconds, 10.0)));
   Status wrong;
@@ -111,12 +120,19 @@ Result<std::unique_ptr<UserWorkerPool::Worker>> UserWorkerPool::Start(
     const json::object& h = (*hello.reply)->header;
     const json::value* uid = h.if_contains("uid");
     const json::value* gid = h.if_contains("gid");
+    std::vector<gid_t> became;
+    if (const json::value* g = h.if_contains("groups"); g && g->is_array())
+      for (const auto& v : g->as_array())
+        if (v.is_int64()) became.push_back(static_cast<gid_t>(v.as_int64()));
     if (!uid || !gid || *uid != static_cast<int64_t>(who.uid) ||
-        *gid != static_cast<int64_t>(who.gid))
+        *gid != static_cast<int64_t>(who.gid) ||
+        // Without root the worker keeps the server's own groups (it serves that account alone).
+        (::geteuid() == 0 && Sorted(became) != groups))
       wrong = Status::Unavailable("it did not become uid " + std::to_string(who.uid) + " gid " +
-                                  std::to_string(who.gid));
+                                  std::to_string(who.gid) + " with the account's groups");
     w->uid = who.uid;
     w->gid = who.gid;
+    w->groups = groups;
   }
   if (!wrong.ok()) {
     End(std::move(w));
@@ -126,6 +142,11 @@ Result<std::unique_ptr<UserWorkerPool::Worker>> UserWorkerPool::Start(
 }
 
 UserWorkerPool::Worker* UserWorkerPool::Take(const UnixIdentity& who, bool& fresh) {
+  // The account's groups now: a worker started before they changed (a project group joined or
+  // left) no longer fits and ends, so a change reaches the next request.
+  auto looked_up = GroupsOf(who.account, who.gid);
+  if (!looked_up) return nullptr;
+  const std::vector<gid_t> groups = Sorted(std::move(*looked_up));
   std::vector<std::unique_ptr<Worker>> ending;
   Worker* placeholder = nullptr;
   {
@@ -140,7 +161,8 @@ UserWorkerPool::Worker* UserWorkerPool::Take(const UnixIdentity& who, bool& fres
         ++i;
         continue;
       }
-      if (!Quiet(*w)) {  // died or left the protocol while free
+      // Died or left the protocol while free, or was started with other groups.
+      if (!Quiet(*w) || w->groups != groups) {
         ending.push_back(Remove(w));
         continue;
       }
@@ -169,7 +191,7 @@ UserWorkerPool::Worker* UserWorkerPool::Take(const UnixIdentity& who, bool& fres
   }
   for (auto& w : ending) End(std::move(w));
   if (!placeholder || !fresh) return placeholder;
-  auto started = Start(who);
+  auto started = Start(who, groups);
   std::lock_guard lock(mu_);
   if (!started) {
     spdlog::warn("{}; using a one-request worker", started.status().message());

@@ -6,11 +6,12 @@
 //
 // What keeps users apart (docs/security.md, "Long-lived workers"): a worker is started for one
 // account and drops to its uid, gid and groups before it reads anything; it says which uid and
-// gid it became and is ended unless they are the account's; the pool hands a worker only to
-// requests of the account it was started for. The worker holds nothing of the server's but its
+// gid and groups it became and is ended unless they are the account's; the pool hands a worker
+// only to requests of the account it was started for, and only while the account's groups are
+// still those it started with. The worker holds nothing of the server's but its
 // end of the socket. A worker that misses its deadline, leaves the protocol or dies is ended and
 // a new one started for the next request; an unused one ends after the idle time, any after the
-// maximum age (so changes to an account's groups reach it), and past the cap the least recently
+// maximum age, and past the cap the least recently
 // used idle worker of any user ends first. When none of the user's workers is free and no more
 // may start, the caller falls back to a one-request worker: nobody waits for another's request.
 #pragma once
@@ -67,6 +68,7 @@ class UserWorkerPool {
     std::string account;
     uid_t uid = 0;
     gid_t gid = 0;
+    std::vector<gid_t> groups;  // sorted: the account's groups when it started
     pid_t pid = -1;
     UniqueFd socket;
     std::chrono::steady_clock::time_point started, last_used;
@@ -77,7 +79,8 @@ class UserWorkerPool {
   // A free, healthy worker of the account's, marked busy, or a new one; nullptr when none may
   // start. `fresh` says which.
   Worker* Take(const UnixIdentity& who, bool& fresh);
-  Result<std::unique_ptr<Worker>> Start(const UnixIdentity& who) const;
+  Result<std::unique_ptr<Worker>> Start(const UnixIdentity& who,
+                                        const std::vector<gid_t>& groups) const;
   // Back to the free ones, or ended when it cannot serve again.
   void Release(Worker* w, bool reusable);
   // Takes `w` out of workers_ (mu_ held); the caller ends it outside the lock.

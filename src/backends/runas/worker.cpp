@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <optional>
@@ -193,21 +194,30 @@ int RunWorker(const std::string& account, const std::string& cgroup, bool serve)
   self.pw_name = const_cast<char*>(name.c_str());
   // While still root: everything the command starts, also with setsid, stays in its cgroup, so
   // the server ends it all with the task. Without one (no cgroup v2) the process group does.
-  if (!cgroup.empty()) ProcessCgroup::Existing(cgroup).Enter();
+  if (!cgroup.empty() && !ProcessCgroup::Existing(cgroup).Enter())
+    Die("worker: cannot enter the cgroup " + cgroup);
   if (Status s = DropPrivileges(self); !s.ok()) Die("worker: " + s.message());
   // If sfapid dies, so does what it started for the user: a task it can no longer watch must not
   // go on writing (a transfer would finish while its record says FAILED). Set after the uid
-  // change, which clears it.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // change, which clears it. Not for a serving worker: the signal follows the server *thread*
+  // that started it, which is not the one that ends it; it ends when the server's end of its
+  // socket closes, as it does when the server dies.
+  if (!serve) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != server) std::_Exit(5);
 
   FdReader in(0);
   if (serve) {
     // A long-lived worker (user_worker_pool.h) says who it became, then answers file requests one
     // after another until the server closes its end.
+    std::vector<gid_t> groups(static_cast<std::size_t>(std::max(::getgroups(0, nullptr), 0)));
+    groups.resize(static_cast<std::size_t>(
+        std::max(::getgroups(static_cast<int>(groups.size()), groups.data()), 0)));
+    json::array group_list;
+    for (gid_t g : groups) group_list.emplace_back(static_cast<int64_t>(g));
     Reply({{"ok", true},
            {"uid", static_cast<int64_t>(::getuid())},
-           {"gid", static_cast<int64_t>(::getgid())}});
+           {"gid", static_cast<int64_t>(::getgid())},
+           {"groups", std::move(group_list)}});
     while (auto r = ReadRequest(in)) {
       if (r->op == "exec" || r->op == "exec_argv" || r->op == "copy_file")
         Die("worker: '" + r->op + "' needs a worker of its own");

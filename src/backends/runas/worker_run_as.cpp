@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "backends/runas/spawn_as_user.h"
 #include "backends/runas/worker_exchange.h"
@@ -56,6 +57,17 @@ Status WorkerRunAs::TimedOut() const {
   return Status::Unavailable(
       fmt::format("the worker acting as the user did not answer within {} s and was stopped",
                   timeout_seconds_));
+}
+
+bool WorkerRunAs::DirectStartsAreSafe() {
+  std::ifstream in("/proc/sys/fs/suid_dumpable");
+  int value = -1;
+  if (in >> value && value == 0) return true;
+  spdlog::warn(
+      "fs.suid_dumpable is {}, not 0: commands and programs start through a worker process "
+      "(slower) rather than straight from the server, whose memory a user could then trace",
+      value);
+  return false;
 }
 
 void WorkerRunAs::EndOrphanedTaskCgroups() {
@@ -118,9 +130,9 @@ Result<WorkerReply> WorkerRunAs::CallOnce(const UnixIdentity& who, const json::o
 }
 
 Result<RunningCommand> WorkerRunAs::Start(const UnixIdentity& who, const std::string& command) {
-  if (pool_) {
+  if (direct_starts_) {
     // As the worker's Exec would: bash in the user's home, with a clean environment.
-    auto started = StartDirect(who, {"/bin/bash", "-c", command},
+    auto started = StartDirect(who, "/bin/bash", {"bash", "-c", command},
                                {"HOME=" + who.home, "USER=" + who.account, "LOGNAME=" + who.account,
                                 "SHELL=" + (who.shell.empty() ? "/bin/bash" : who.shell),
                                 "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"},
@@ -136,12 +148,12 @@ Result<RunningCommand> WorkerRunAs::StartProgram(const UnixIdentity& who,
   // The paths are checked as the user by their worker, then the program starts straight away. A
   // refusal, or a start that fails, takes the one-request worker, whose exit status 126 and words
   // on stderr are what callers read.
-  if (pool_) {
+  if (direct_starts_ && pool_) {
     std::optional<Result<WorkerReply>> checked;
     if (!paths.empty())
       checked = pool_->Call(who, {{"op", "check_paths"}, {"paths", paths}}, "", 0);
     if (paths.empty() || (checked && *checked && (*checked)->ok())) {
-      auto started = StartDirect(who, argv,
+      auto started = StartDirect(who, "", argv,
                                  {"HOME=" + who.home, "USER=" + who.account,
                                   "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"},
                                  cwd.empty() ? who.home : cwd, !cwd.empty());
@@ -227,7 +239,7 @@ ProcessCgroup WorkerRunAs::NewTaskCgroup() {
                                std::to_string(++started_));
 }
 
-Result<RunningCommand> WorkerRunAs::StartDirect(const UnixIdentity& who,
+Result<RunningCommand> WorkerRunAs::StartDirect(const UnixIdentity& who, std::string program,
                                                 std::vector<std::string> argv,
                                                 std::vector<std::string> env,
                                                 const std::string& cwd, bool cwd_required) {
@@ -243,9 +255,17 @@ Result<RunningCommand> WorkerRunAs::StartDirect(const UnixIdentity& who,
   const UniqueFd procs(cgroup.path().empty() ? -1
                                              : ::open((cgroup.path() + "/cgroup.procs").c_str(),
                                                       O_WRONLY | O_CLOEXEC));
+  if (!cgroup.path().empty() && !procs.valid()) {
+    out.Close();
+    err.Close();
+    cgroup.KillAndRemove();
+    return Status::Unavailable("cannot open the task's cgroup: " +
+                               std::string(std::strerror(errno)));
+  }
   auto pid = SpawnAsUser({.uid = who.uid,
                           .gid = who.gid,
                           .groups = std::move(*groups),
+                          .program = std::move(program),
                           .argv = std::move(argv),
                           .env = std::move(env),
                           .cwd = cwd,

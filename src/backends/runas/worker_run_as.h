@@ -26,6 +26,7 @@ class WorkerRunAs final : public RunAs {
         users_(config),
         timeout_seconds_(config.worker_timeout_seconds) {
     EndOrphanedTaskCgroups();
+    if (config.workers == "per_user") direct_starts_ = DirectStartsAreSafe();
     if (config.workers == "per_user")
       pool_ = std::make_unique<UserWorkerPool>(
           worker_binary_,
@@ -58,9 +59,9 @@ class WorkerRunAs final : public RunAs {
   Result<RunningCommand> StartWorker(const UnixIdentity& who, const boost::json::object& request);
   // A program started straight from the server as the user (spawn_as_user.h), in a cgroup of its
   // own: no worker process in between.
-  Result<RunningCommand> StartDirect(const UnixIdentity& who, std::vector<std::string> argv,
-                                     std::vector<std::string> env, const std::string& cwd,
-                                     bool cwd_required);
+  Result<RunningCommand> StartDirect(const UnixIdentity& who, std::string program,
+                                     std::vector<std::string> argv, std::vector<std::string> env,
+                                     const std::string& cwd, bool cwd_required);
   ProcessCgroup NewTaskCgroup();
   // A file request in a fresh worker: its reply, and the descriptor it sent (when `fd`).
   Result<WorkerReply> CallOnce(const UnixIdentity& who, const boost::json::object& request,
@@ -77,6 +78,11 @@ class WorkerRunAs final : public RunAs {
   double timeout_seconds_;
   std::atomic<uint64_t> started_{0};      // names the commands' cgroups
   std::unique_ptr<UserWorkerPool> pool_;  // null: a fresh worker for every request
+  bool direct_starts_ = false;            // commands and programs start from the server itself
+  // Whether a direct start's child, which shares the server's memory from its uid change to its
+  // exec, is safe from its user: only when fs.suid_dumpable is 0 (the kernel then makes that
+  // memory non-dumpable, so the user cannot trace the child); logs why not otherwise.
+  static bool DirectStartsAreSafe();
 };
 
 }  // namespace sfapid

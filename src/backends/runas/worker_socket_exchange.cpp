@@ -56,6 +56,10 @@ SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_
       // A worker that is gone cannot take the rest: what it read says what became of it.
       if (w < 0 && errno != EAGAIN && errno != EINTR) written = request.size();
     }
+    if (p.revents & POLLNVAL) {
+      ex.error = "the worker's socket is closed";
+      return ex;
+    }
     if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
     auto got = ReceiveSomeWithFd(socket, buf, sizeof buf, ex.fd, MSG_DONTWAIT);
     if (!got) {  // poll said it was readable: not EAGAIN

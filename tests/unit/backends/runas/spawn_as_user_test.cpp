@@ -121,6 +121,13 @@ TEST_F(SpawnAsUserTest, AProgramThatCannotRunIsReported) {
   EXPECT_EQ(ran.err, "cannot run /nonexistent/program: No such file or directory");
 }
 
+TEST_F(SpawnAsUserTest, RunsTheProgramNamedWithTheArgvGiven) {
+  // A command's $0 is "bash", as from a shell, while /bin/bash is what runs.
+  const Ran ran = RunAsNobody("", {.program = "/bin/sh", .argv = {"bash", "-c", "echo $0"}});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "bash\n");
+}
+
 TEST_F(SpawnAsUserTest, RefusesRoot) {
   auto pid = SpawnAsUser({.uid = 0, .gid = 0, .argv = {"/bin/true"}});
   ASSERT_FALSE(pid);
