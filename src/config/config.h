@@ -283,12 +283,14 @@ struct RunAsConfig {
   // answered after this long is killed and the request fails with 503: the user owns the worker
   // and could stop it, and no server thread may wait on it for ever.
   double worker_timeout_seconds = 300;
-  // How file operations and script writes reach the user's account: "per_user" keeps one
-  // long-lived privilege-dropped worker per active user (backends/runas/user_worker_pool.h);
-  // "per_operation" starts a fresh worker for each (the older path, kept as a baseline).
+  // How file operations, script writes, commands and programs reach the user's account:
+  // "per_user" keeps one long-lived privilege-dropped worker per active user for file requests
+  // (backends/runas/user_worker_pool.h) and starts commands and programs straight from the server
+  // (spawn_as_user.h); "per_operation" starts a fresh worker for each (the older path, kept as a
+  // baseline).
   std::string workers = "per_user";
   double worker_idle_seconds = 60;      // an unused long-lived worker ends after this
-  double worker_max_age_seconds = 600;  // and any, once idle, after this (group changes reach it)
+  double worker_max_age_seconds = 600;  // and any, once idle, after this
   int64_t max_workers = 64;             // long-lived workers of all users together (LRU ends)
   int64_t workers_per_user = 8;         // at once; more requests at once use one-request workers
 };

@@ -185,12 +185,13 @@ deny_accounts = ["nobody"]
 # A worker acting as a user (one file operation, script write or submit) that has not answered
 # after this long is killed and the request answered 503: the user owns it and could stop it.
 worker_timeout_seconds = 300
-# File operations and script writes run in one long-lived worker per active user ("per_user":
-# started on first use as that user, never serving another) or in a fresh worker each
-# ("per_operation", slower: a process start per request). Commands and jobs always get their own.
+# "per_user": file operations and script writes run in one long-lived worker per active user
+# (started on first use as that user, never serving another), and commands and programs start
+# straight from sfapid as the user (each still its own process). "per_operation": a fresh worker
+# process for each (slower: the sfapid binary starts every time).
 workers = "per_user"
 worker_idle_seconds = 60       # a user's unused worker ends after this
-worker_max_age_seconds = 600   # any worker ends once idle after this: account changes reach it
+worker_max_age_seconds = 600   # any worker ends once idle after this
 max_workers = 64               # all users together; the least recently used idle one ends first
 workers_per_user = 8           # one user's requests at once; more use a one-request worker
 
