@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -76,8 +77,13 @@ int ChildMain(void* arg) {
   // run here, and an ignored SIGPIPE would carry over to the program.
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
+  // glibc refuses the two signals it keeps for itself (32, 33), which an ignoring parent of the
+  // server may have passed down ignored: those go to the kernel directly. An all-zero kernel
+  // sigaction is SIG_DFL with no flags and no mask, whatever the field order.
+  const uint64_t zero_action[4] = {};
   for (int sig = 1; sig < NSIG; ++sig)
-    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+    if (sig != SIGKILL && sig != SIGSTOP && ::sigaction(sig, &dfl, nullptr) != 0)
+      ::syscall(SYS_rt_sigaction, sig, zero_action, nullptr, sizeof(uint64_t));
   if (s.cgroup_procs_fd >= 0 && ::write(s.cgroup_procs_fd, "0", 1) != 1) Fail(plan, kCgroup);
   if (::setsid() < 0) Fail(plan, kSession);
   if (::dup2(plan.devnull, 0) < 0 || ::dup2(s.stdout_fd >= 0 ? s.stdout_fd : plan.devnull, 1) < 0 ||

@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <string>
 
 #include "util/process_cgroup.h"
@@ -81,10 +83,15 @@ TEST_F(SpawnAsUserTest, TakesNothingOfTheServersBeyondWhatItIsGiven) {
   sigaddset(&block, SIGTERM);
   ::pthread_sigmask(SIG_BLOCK, &block, &old);
   auto old_pipe = ::signal(SIGPIPE, SIG_IGN);
+  // Signal 32 is glibc's own (sigaction refuses it); one that came ignored must not stay so.
+  const uint64_t ignore_action[4] = {reinterpret_cast<uint64_t>(SIG_IGN), 0, 0, 0};
+  uint64_t old_32[4] = {};
+  ::syscall(SYS_rt_sigaction, 32, ignore_action, old_32, sizeof(uint64_t));
   const Ran ran = RunAsNobody(
       "ls /proc/self/fd | tr '\\n' ' '; grep -E '^Sig(Blk|Ign)' /proc/self/status; "
       "pwd; [ \"$(ps -o sid= -p $$)\" -eq $$ ] && echo own-session");
   ::signal(SIGPIPE, old_pipe);
+  ::syscall(SYS_rt_sigaction, 32, old_32, nullptr, sizeof(uint64_t));
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   ::close(leaked);
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
