@@ -22,14 +22,9 @@ void AddWorkerCommand(CLI::App& app, CommandContext& ctx) {
   // Internal: the local scheduler starts `sfapid job-supervisor DIR` for each job it runs.
   auto* supervisor = app.add_subcommand("job-supervisor", "");
   auto job_dir = std::make_shared<std::string>();
-  auto launched_by = std::make_shared<int64_t>(0);
   supervisor->add_option("job_dir", *job_dir)->required();
-  supervisor->add_option("--launched-by", *launched_by);
-  supervisor->callback([&ctx, job_dir, launched_by] {
-    ctx.run = [job_dir, launched_by] {
-      return local::RunJobSupervisor(*job_dir, static_cast<pid_t>(*launched_by));
-    };
-  });
+  supervisor->callback(
+      [&ctx, job_dir] { ctx.run = [job_dir] { return local::RunJobSupervisor(*job_dir); }; });
 }
 
 }  // namespace sfapid::cmd

@@ -34,8 +34,7 @@ Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec) {
   const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   // Its own session: a signal to sfapid's process group (Ctrl-C, a service manager) must not
   // reach the jobs, which keep running while sfapid restarts.
-  auto pid = Spawn({.argv = {"/proc/self/exe", "job-supervisor", job_dir, "--launched-by",
-                             std::to_string(::getpid())},
+  auto pid = Spawn({.argv = {"/proc/self/exe", "job-supervisor", job_dir},
                     .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"},
                     .stdout_fd = log_fd,
                     .stderr_fd = kSameAsStdout,

@@ -158,17 +158,7 @@ int MakeScriptFd(const std::string& script) {
 
 }  // namespace
 
-int RunJobSupervisor(const std::string& job_dir, pid_t launched_by) {
-  // An sfapid killed between starting this supervisor and recording the launch leaves the job
-  // pending; the next sfapid launches it again when it finds no claim (launch_record.h). A
-  // supervisor that starts slowly (process starts take tens of milliseconds on a loaded host)
-  // could claim after that look and run the job a second time: one whose launcher is gone
-  // before it claims leaves the job to the next launch instead.
-  if (launched_by > 0 && ::getppid() != launched_by) {
-    std::fprintf(stderr, "job-supervisor: the sfapid that launched %s is gone; not claimed\n",
-                 job_dir.c_str());
-    return 4;
-  }
+int RunJobSupervisor(const std::string& job_dir) {
   // The job's folder is this supervisor's alone, or the job is another one's (launch_record.h).
   if (!ClaimLaunch(job_dir)) {
     std::fprintf(stderr, "job-supervisor: another supervisor holds %s\n", job_dir.c_str());

@@ -5,14 +5,11 @@
 // only to do those things; the job never is.
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
 
 namespace sfapid::local {
 
-// The supervisor's main; returns its exit code. `launched_by`: the sfapid that started it (0:
-// not checked); a supervisor whose launcher died before it could claim the job exits unclaimed.
-int RunJobSupervisor(const std::string& job_dir, pid_t launched_by = 0);
+// The supervisor's main; returns its exit code.
+int RunJobSupervisor(const std::string& job_dir);
 
 }  // namespace sfapid::local
