@@ -75,7 +75,17 @@ void AuthGuard::Protect(http::Route& route, std::optional<Level> need, http::Err
       Admission{need, std::move(shape), RateClassOf(route.method, route.pattern), limited_status});
   route.precheck = [this, a](http::Request& req) { return Admit(req, *a, false); };
   route.handler = [this, a, inner = std::move(route.handler)](http::Request& req) {
-    if (auto refused = Admit(req, *a, true)) return std::move(*refused);
+    if (!req.admitted)
+      if (auto refused = Admit(req, *a, true)) return std::move(*refused);
+    return inner(req);
+  };
+  if (!route.at_once) return;
+  // Tried first, so admitted (and counted) here, once: the handler, when it declines, does not
+  // count the request again.
+  route.at_once = [this, a, inner = std::move(route.at_once)](
+                      http::Request& req) -> std::optional<http::Response> {
+    if (auto refused = Admit(req, *a, true)) return refused;
+    req.admitted = true;
     return inner(req);
   };
 }

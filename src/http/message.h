@@ -37,6 +37,9 @@ struct Request {
   bool via_trusted_proxy = false;
   std::string request_id;
   std::optional<Principal> principal;  // set when a valid access token came with the request
+  // The route's guard (authentication, rate limits) let it through already: a route's at_once
+  // answer that declined hands the request to its handler, which must not count it again.
+  bool admitted = false;
   // Names this request's effects across its retries under one Idempotency-Key
   // (api/idempotency.h); "" without a key. A route hands it to the task it makes.
   std::string idempotency_token;

@@ -26,6 +26,10 @@ struct Route {
   std::string pattern;  // e.g. "/status/{name}"
   Handler handler;
   Execution execution = Execution::kInline;
+  // For a kBlocking route: tried first on the I/O thread, an answer it can give at once (from
+  // memory, taking no lock another holds), or nullopt: the handler then runs on the pool. The
+  // hop to the pool and back costs two thread wake-ups, as much as a small request's own work.
+  std::function<std::optional<Response>(Request&)> at_once;
   std::size_t max_body_bytes = 0;  // 0: the server's default
   boost::json::object operation;   // OpenAPI operation object (summary, tags, parameters, ...)
   bool documented = true;          // false for routes outside the API document (assets, probes)

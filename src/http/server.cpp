@@ -405,9 +405,11 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
   if (m.bad_escape) co_return router.Error(req, 400, "Malformed %-escape in the request path");
   req.body = std::move(msg.body());
 
-  auto run = [this, &req, route = m.route]() -> Response {
+  // A handler's failure is logged and answered 500 (the same for an at_once answer).
+  const Route* route = m.route;
+  auto guarded = [this, &req, route](auto&& work) -> std::optional<Response> {
     try {
-      return route->handler(req);
+      return work();
     } catch (const std::exception& e) {
       spdlog::error("request {}: handler for {} {} failed: {}", req.request_id, route->method,
                     route->pattern, e.what());
@@ -419,7 +421,12 @@ asio::awaitable<Response> HttpServer::Impl::Dispatch(const Match& m,
         req, 500,
         "Internal server error; quote request id " + req.request_id + " to the operators");
   };
-  if (m.route->execution == Execution::kInline) co_return run();
+  auto run = [&guarded, &req, route]() -> Response {
+    return *guarded([&]() -> std::optional<Response> { return route->handler(req); });
+  };
+  if (route->execution == Execution::kInline) co_return run();
+  if (route->at_once)
+    if (auto answer = guarded([&] { return route->at_once(req); })) co_return std::move(*answer);
   co_return co_await asio::co_spawn(
       pool, [&run]() -> asio::awaitable<Response> { co_return run(); }, asio::use_awaitable);
 }

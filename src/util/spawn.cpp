@@ -28,7 +28,9 @@ Result<pid_t> Spawn(const SpawnSpec& spec) {
     posix_spawn_file_actions_adddup2(&actions, spec.stderr_fd, 2);
   else
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  // dup2 clears close-on-exec on the copy (also when pass_fd is 3 itself: glibc >= 2.29).
+  if (spec.pass_fd >= 0) posix_spawn_file_actions_adddup2(&actions, spec.pass_fd, kPassedFd);
+  posix_spawn_file_actions_addclosefrom_np(&actions, spec.pass_fd >= 0 ? kPassedFd + 1 : 3);
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);

@@ -1,7 +1,7 @@
 // Starting a child program with nothing of the server's: every descriptor above 2 closed (the
-// database, keys and listening sockets stay with the server), every signal back to its default
-// and none blocked (the server ignores SIGPIPE and blocks signals in its threads). One place for
-// what every process sfapid starts needs.
+// database, keys and listening sockets stay with the server; one may be passed on purpose), every
+// signal back to its default and none blocked (the server ignores SIGPIPE and blocks signals in its
+// threads). One place for what every process sfapid starts needs.
 #pragma once
 
 #include <sys/types.h>
@@ -21,7 +21,9 @@ struct SpawnSpec {
   int stderr_fd = -1;             // -1: /dev/null; kSameAsStdout: the stdout descriptor
   bool new_session = false;       // its own session and process group (setsid)
   bool search_path = false;       // look argv[0] up in PATH
+  int pass_fd = -1;               // given to the child as descriptor 3 (kPassedFd)
 };
+inline constexpr int kPassedFd = 3;
 inline constexpr int kSameAsStdout = -2;
 
 // The child's pid; Unavailable with the reason when it cannot start.

@@ -152,6 +152,20 @@ std::optional<http::Response> ReadViewFlags(const http::Request& req, JobQuery& 
   return bad;
 }
 
+// The list endpoint's query: view flags, kwargs filters, index and limit.
+std::optional<http::Response> ReadJobsQuery(const http::Request& req, JobQuery& q) {
+  if (auto bad = ReadViewFlags(req, q)) return bad;
+  if (auto bad = ReadFilters(req, q)) return bad;
+  std::optional<http::Response> bad;
+  auto index = QueryInt(req, "index", 0, bad);
+  if (bad) return bad;
+  auto limit = QueryInt(req, "limit", 0, bad);
+  if (bad) return bad;
+  q.index = static_cast<std::size_t>(index.value_or(0));
+  if (limit) q.limit = static_cast<std::size_t>(*limit);
+  return std::nullopt;
+}
+
 Operation JobsOp(const char* summary, const char* id) {
   return Operation(summary, "compute", id)
       .PathParam("machine", "The compute system, e.g. perlmutter");
@@ -172,18 +186,19 @@ void AddComputeRoutes(ApiContext& ctx) {
        .handler =
            [&compute](http::Request& req) {
              JobQuery q;
-             if (auto bad = ReadViewFlags(req, q)) return *bad;
-             if (auto bad = ReadFilters(req, q)) return *bad;
-             std::optional<http::Response> bad;
-             auto index = QueryInt(req, "index", 0, bad);
-             if (bad) return *bad;
-             auto limit = QueryInt(req, "limit", 0, bad);
-             if (bad) return *bad;
-             q.index = static_cast<std::size_t>(index.value_or(0));
-             if (limit) q.limit = static_cast<std::size_t>(*limit);
+             if (auto bad = ReadJobsQuery(req, q)) return *bad;
              return JobsReply(compute.Jobs(req.principal->user, req.PathParam("machine"), q));
            },
        .execution = http::Execution::kBlocking,
+       // Bad input is the handler's to answer; a query the scheduler has in memory is answered
+       // here, without the hop to the pool.
+       .at_once = [&compute](http::Request& req) -> std::optional<http::Response> {
+         JobQuery q;
+         if (!req.principal || ReadJobsQuery(req, q)) return std::nullopt;
+         auto answer = compute.JobsAtOnce(req.principal->user, req.PathParam("machine"), q);
+         if (!answer) return std::nullopt;
+         return JobsReply(*answer);
+       },
        .operation =
            JobsOp("Read Jobs", "read_jobs_compute_jobs__machine__get")
                .Description("The queue (squeue) or, with sacct=true, accounting (sacct) rows of "
@@ -226,6 +241,18 @@ void AddComputeRoutes(ApiContext& ctx) {
                              *params, read);
            },
        .execution = http::Execution::kBlocking,
+       // A plain read (no long poll) of a job the scheduler has in memory: answered here.
+       .at_once = [&compute, &events_config](http::Request& req) -> std::optional<http::Response> {
+         JobQuery q;
+         if (!req.principal || ReadViewFlags(req, q)) return std::nullopt;
+         auto poll = ReadLongPoll(req, events_config.max_wait_seconds);
+         const auto* params = std::get_if<std::optional<LongPollParams>>(&poll);
+         if (!params || *params) return std::nullopt;
+         auto answer = compute.JobsAtOnce(req.principal->user, req.PathParam("machine"), q,
+                                          req.PathParam("jobid"));
+         if (!answer) return std::nullopt;
+         return JobsReply(*answer);
+       },
        .operation =
            WithLongPoll(JobsOp("Read Job", "read_job_compute_jobs__machine___jobid__get")
                             .PathParam("jobid", "The job id, e.g. 123 or 123_4 (an array task)")

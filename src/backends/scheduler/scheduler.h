@@ -130,6 +130,11 @@ class Scheduler {
   virtual Result<std::string> Submit(const JobScript& script) = 0;
   // Rows sorted by job id. InvalidArgument carries the command's error text.
   virtual Result<std::vector<SerializedRow>> Query(const JobQuery& query) = 0;
+  // Query's answer when it can be given at once, on a thread that must not wait (no process, no
+  // store read, no lock another holds, little work), else nullopt: then ask Query.
+  virtual std::optional<Result<std::vector<SerializedRow>>> QueryAtOnce(const JobQuery&) {
+    return std::nullopt;
+  }
   // Cancels a job (every task of an array) as `who`. InvalidArgument carries scancel's error text.
   virtual Status Cancel(const UnixIdentity& who, const std::string& jobid) = 0;
   // Changes a pending job of `who`'s (every task of an array) in one step. NotFound: no such job

@@ -292,18 +292,44 @@ Result<TaskWork> ComputeService::CancelWork(const std::string& user, const std::
   });
 }
 
-Result<JobsAnswer> ComputeService::Jobs(const std::string& user, const std::string& system,
-                                        JobQuery query, const std::string& single_jobid) {
-  auto scheduler = SchedulerFor(system);
-  if (!scheduler) return scheduler.status();
-  query.requester = user;
-  if (!single_jobid.empty()) query.filters.push_back({"jobid", single_jobid});
-  auto rows = (*scheduler)->Query(query);
+namespace {
+
+// The scheduler's rows as the API answers them: squeue's "Invalid job id" for one job it does not
+// list (the job endpoint, as squeue -j), the scheduler's refusal as an error answer.
+Result<JobsAnswer> AnswerOf(Result<std::vector<SerializedRow>> rows, const JobQuery& query,
+                            const std::string& single_jobid) {
   if (!rows) return JobsAnswer{false, {}, rows.status().message(), rows.status().code()};
   if (!single_jobid.empty() && !query.sacct && rows->empty())
     return JobsAnswer{
         false, {}, "slurm_load_jobs error: Invalid job id specified", Code::kInvalidArgument};
   return JobsAnswer{true, std::move(*rows), ""};
+}
+
+void Complete(JobQuery& query, const std::string& user, const std::string& single_jobid) {
+  query.requester = user;
+  if (!single_jobid.empty()) query.filters.push_back({"jobid", single_jobid});
+}
+
+}  // namespace
+
+Result<JobsAnswer> ComputeService::Jobs(const std::string& user, const std::string& system,
+                                        JobQuery query, const std::string& single_jobid) {
+  auto scheduler = SchedulerFor(system);
+  if (!scheduler) return scheduler.status();
+  Complete(query, user, single_jobid);
+  return AnswerOf((*scheduler)->Query(query), query, single_jobid);
+}
+
+std::optional<Result<JobsAnswer>> ComputeService::JobsAtOnce(const std::string& user,
+                                                             const std::string& system,
+                                                             JobQuery query,
+                                                             const std::string& single_jobid) {
+  auto scheduler = SchedulerFor(system);
+  if (!scheduler) return Result<JobsAnswer>(scheduler.status());
+  Complete(query, user, single_jobid);
+  auto rows = (*scheduler)->QueryAtOnce(query);
+  if (!rows) return std::nullopt;
+  return AnswerOf(std::move(*rows), query, single_jobid);
 }
 
 Result<std::string> ComputeService::BatchScript(const std::string& system,

@@ -61,6 +61,10 @@ class ComputeService {
   // `single`: the job endpoint, where squeue's "Invalid job id" is an error, as with squeue -j.
   Result<JobsAnswer> Jobs(const std::string& user, const std::string& system, JobQuery query,
                           const std::string& single_jobid = "");
+  // Jobs' answer when the scheduler can give it at once (Scheduler::QueryAtOnce), else nullopt.
+  std::optional<Result<JobsAnswer>> JobsAtOnce(const std::string& user, const std::string& system,
+                                               JobQuery query,
+                                               const std::string& single_jobid = "");
 
   // --- IRI facility API v2 jobs (batch_job_spec.h) ---
   // The batch script the spec makes on that system (batch_script.h: its container runtime).

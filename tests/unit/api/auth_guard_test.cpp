@@ -98,5 +98,56 @@ TEST_F(AuthGuardTest, PrincipalIsSetForTheHandler) {
   EXPECT_EQ(req.principal->level, Level::kGreen);
 }
 
+// A route answered at once on the I/O thread is guarded like its handler: no token, no answer;
+// and when the at-once answer declines, the handler runs with the request admitted once.
+TEST_F(AuthGuardTest, AnAtOnceAnswerIsGuardedAndItsHandlerIsNotAdmittedTwice) {
+  int at_once_calls = 0, handler_calls = 0;
+  bool decline = false;
+  http::Route route{.method = "GET",
+                    .pattern = "/x",
+                    .handler =
+                        [&](http::Request& req) {
+                          ++handler_calls;
+                          return http::Response::Text(
+                              200, req.principal ? req.principal->user : "-", "text/plain");
+                        },
+                    .execution = http::Execution::kBlocking,
+                    .at_once = [&](http::Request& req) -> std::optional<http::Response> {
+                      ++at_once_calls;
+                      if (decline) return std::nullopt;
+                      return http::Response::Text(200, "at once " + req.principal->user,
+                                                  "text/plain");
+                    }};
+  guard_->Protect(route, Level::kGreen);
+
+  http::Request anonymous;
+  anonymous.remote_ip = "127.0.0.1";
+  auto refused = route.at_once(anonymous);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(at_once_calls, 0);
+  EXPECT_FALSE(anonymous.admitted);
+
+  http::Request req;
+  req.remote_ip = "127.0.0.1";
+  req.headers.emplace_back("authorization", "Bearer " + TokenAt(Level::kGreen));
+  auto answered = route.at_once(req);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->body, "at once alice");
+
+  decline = true;
+  http::Request declined;
+  declined.remote_ip = "127.0.0.1";
+  declined.headers.emplace_back("authorization", "Bearer not-a-token");
+  EXPECT_EQ(route.at_once(declined)->status, 401);  // refused before it could decline
+  declined.headers.back().second = "Bearer " + TokenAt(Level::kGreen);
+  EXPECT_FALSE(route.at_once(declined));
+  EXPECT_TRUE(declined.admitted);
+  // The handler does not admit it again: a header changed after admission is not looked at.
+  declined.headers.back().second = "Bearer not-a-token";
+  EXPECT_EQ(route.handler(declined).body, "alice");
+  EXPECT_EQ(handler_calls, 1);
+}
+
 }  // namespace
 }  // namespace sfapid

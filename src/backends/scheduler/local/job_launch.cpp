@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "backends/scheduler/local/launch_record.h"
 #include "backends/scheduler/local/spool_file.h"
 #include "util/json_fields.h"
 #include "util/spawn.h"
@@ -30,6 +31,11 @@ Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec) {
       !s.ok())
     return s;
 
+  // Held from before the supervisor exists until it ends (launch_record.h): a restarted sfapid
+  // never takes a folder whose supervisor is still starting up for one nobody launched.
+  const UniqueFd lock = HoldLaunchLock(job_dir);
+  if (!lock.valid())
+    return Status::Unavailable("cannot lock " + job_dir + ": " + std::strerror(errno));
   const std::string log = job_dir + "/supervisor.log";
   const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   // Its own session: a signal to sfapid's process group (Ctrl-C, a service manager) must not
@@ -38,7 +44,8 @@ Result<pid_t> LaunchJob(const std::string& job_dir, const LaunchSpec& spec) {
                     .env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"},
                     .stdout_fd = log_fd,
                     .stderr_fd = kSameAsStdout,
-                    .new_session = true});
+                    .new_session = true,
+                    .pass_fd = lock.get()});
   if (log_fd >= 0) ::close(log_fd);
   if (!pid)
     return Status::Unavailable("cannot start the job supervisor: " + pid.status().message());

@@ -25,6 +25,7 @@
 #include "backends/scheduler/slurm_time.h"
 #include "domain/job_state.h"
 #include "util/process_cgroup.h"
+#include "util/spawn.h"
 #include "util/write_all.h"
 
 namespace sfapid::local {
@@ -160,8 +161,8 @@ int MakeScriptFd(const std::string& script) {
 
 int RunJobSupervisor(const std::string& job_dir) {
   // The job's folder is this supervisor's alone, or the job is another one's (launch_record.h).
-  if (!ClaimLaunch(job_dir)) {
-    std::fprintf(stderr, "job-supervisor: another supervisor holds %s\n", job_dir.c_str());
+  if (!ClaimLaunch(job_dir, kPassedFd)) {
+    std::fprintf(stderr, "job-supervisor: %s is not held for this launch\n", job_dir.c_str());
     return 3;
   }
   std::string text;

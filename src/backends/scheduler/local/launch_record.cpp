@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -26,9 +27,25 @@ pid_t ReadPid(const std::string& dir) {
 
 }  // namespace
 
-bool ClaimLaunch(const std::string& job_dir) {
-  const int fd = ::open(LockPath(job_dir).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) return false;  // fd kept: the lock is held
+UniqueFd HoldLaunchLock(const std::string& job_dir) {
+  UniqueFd fd(::open(LockPath(job_dir).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd.valid() || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return UniqueFd();
+  return fd;
+}
+
+bool ClaimLaunch(const std::string& job_dir, int lock_fd) {
+  // The passed descriptor must be this folder's lock file: a folder replaced since (it cannot
+  // be while the lock is held, but a stray descriptor could be anything) is not this launch's.
+  struct stat passed {
+  }, on_disk{};
+  if (::fstat(lock_fd, &passed) != 0 || ::lstat(LockPath(job_dir).c_str(), &on_disk) != 0 ||
+      !S_ISREG(passed.st_mode) || passed.st_dev != on_disk.st_dev ||
+      passed.st_ino != on_disk.st_ino)
+    return false;
+  // Held by the launcher through this same open file, so this succeeds for the launch it was
+  // passed to and fails for any other holder. Kept open (not across the job's exec): held.
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) return false;
+  ::fcntl(lock_fd, F_SETFD, FD_CLOEXEC);
   return WriteFileAtomically(PidPath(job_dir), std::to_string(::getpid()), 0600).ok();
 }
 

@@ -57,6 +57,7 @@ class LocalScheduler : public Scheduler {
   Result<std::vector<std::string>> FindSubmitted(const JobScript& script, int64_t since,
                                                  const std::string& reservation) override;
   Result<std::vector<SerializedRow>> Query(const JobQuery& query) override;
+  std::optional<Result<std::vector<SerializedRow>>> QueryAtOnce(const JobQuery& query) override;
   Status Cancel(const UnixIdentity& who, const std::string& jobid) override;
   // A pending job of who's changes in its record (every task of an array, all or none); the
   // factory checks the new values against the cluster as at submission.
