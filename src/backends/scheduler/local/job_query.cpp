@@ -24,7 +24,7 @@ bool InView(const LocalJob& job, const JobQuery& q, int64_t now, double min_job_
 }  // namespace
 
 std::vector<SerializedRow> QueryJobs(const JobMap& jobs, const JobQuery& q, const ClusterView& view,
-                                     double min_job_age_seconds) {
+                                     double min_job_age_seconds, RowCache* cache, RowStamp stamp) {
   const RowFilter filter(q.filters, q.sacct);
   std::vector<const LocalJob*> candidates;
   if (filter.has_job_ids()) {
@@ -68,7 +68,12 @@ std::vector<SerializedRow> QueryJobs(const JobMap& jobs, const JobQuery& q, cons
       ++skipped;
       continue;
     }
-    rows.push_back(Serialize(row()));
+    SerializedRow text = cache ? cache->Find(j->id, q.sacct, stamp) : nullptr;
+    if (!text) {
+      text = Serialize(row());
+      if (cache) cache->Keep(j->id, q.sacct, stamp, text);
+    }
+    rows.push_back(std::move(text));
   }
   return rows;
 }

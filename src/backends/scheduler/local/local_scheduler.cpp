@@ -113,7 +113,7 @@ void LocalScheduler::Start() {
                   reservations.status().message());
     return;
   }
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   for (const auto& record : *reservations) reservations_.Put(local::ReservationFromJson(record));
   table_ = std::move(table).value();
   if (next_id) next_id_ = std::max(next_id_, *next_id);
@@ -155,7 +155,7 @@ void LocalScheduler::Start() {
 
 void LocalScheduler::Wake() {
   {
-    std::unique_lock lock(mu_);
+    auto lock = Exclusive();
     wake_flag_ = true;
   }
   wake_.notify_all();
@@ -163,7 +163,7 @@ void LocalScheduler::Wake() {
 
 void LocalScheduler::Stop() {
   {
-    std::unique_lock lock(mu_);
+    auto lock = Exclusive();
     stopping_ = true;
     wake_flag_ = true;
   }
@@ -182,7 +182,7 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   auto made = factory_.Make(script, now);
   if (!made) return made.status();
   std::vector<LocalJob>& jobs = *made;
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   if (!started_ || !table_) return Status::Unavailable("the local scheduler is not running");
   local::DropUnknownDependencies(jobs, jobs_);
   if (Status s = CheckReservation(jobs.front()); !s.ok()) return s;
@@ -225,11 +225,18 @@ Result<std::vector<std::string>> LocalScheduler::FindSubmitted(const JobScript& 
   return ids;
 }
 
+std::unique_lock<std::shared_mutex> LocalScheduler::Exclusive() {
+  std::unique_lock lock(mu_);
+  ++generation_;
+  return lock;
+}
+
 Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
   const int64_t now = NowSeconds();
   std::shared_lock lock(mu_);
   if (!started_) return Status::Unavailable("the local scheduler is not running");
-  return local::QueryJobs(jobs_, q, View(now), system_.scheduler.min_job_age_seconds);
+  return local::QueryJobs(jobs_, q, View(now), system_.scheduler.min_job_age_seconds, &rows_,
+                          {generation_, now});
 }
 
 std::optional<Result<std::vector<SerializedRow>>> LocalScheduler::QueryAtOnce(const JobQuery& q) {
@@ -244,11 +251,12 @@ std::optional<Result<std::vector<SerializedRow>>> LocalScheduler::QueryAtOnce(co
   std::shared_lock lock(mu_, std::try_to_lock);
   if (!lock.owns_lock()) return std::nullopt;
   if (!started_) return std::nullopt;
-  return local::QueryJobs(jobs_, q, View(now), system_.scheduler.min_job_age_seconds);
+  return local::QueryJobs(jobs_, q, View(now), system_.scheduler.min_job_age_seconds, &rows_,
+                          {generation_, now});
 }
 
 Status LocalScheduler::Cancel(const UnixIdentity& who, const std::string& jobid) {
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   if (!started_) return Status::Unavailable("the local scheduler is not running");
   const int64_t now = NowSeconds();
   std::vector<LocalJob*> targets = local::ResolveJobId(jobs_, jobid);
@@ -286,7 +294,7 @@ Status LocalScheduler::Cancel(const UnixIdentity& who, const std::string& jobid)
 
 Status LocalScheduler::UpdateJob(const UnixIdentity& who, const std::string& jobid,
                                  const JobChanges& changes) {
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   if (!started_ || !table_) return Status::Unavailable("the local scheduler is not running");
   const int64_t now = NowSeconds();
   std::vector<LocalJob*> targets = local::ResolveJobId(jobs_, jobid);

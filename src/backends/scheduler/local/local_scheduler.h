@@ -13,6 +13,7 @@
 // (job_end_report.h) each live in their own file.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "backends/scheduler/local/local_job.h"
 #include "backends/scheduler/local/node_pool.h"
 #include "backends/scheduler/local/reservation_book.h"
+#include "backends/scheduler/local/row_cache.h"
 #include "backends/scheduler/scheduler.h"
 #include "util/process_exit_watch.h"
 
@@ -106,6 +108,11 @@ class LocalScheduler : public Scheduler {
 
   std::unique_ptr<local::JobTable> table_;
   mutable std::shared_mutex mu_;
+  // mu_ held exclusively, for any change: bumps the generation, so rows rendered before are
+  // not answered again (row_cache.h).
+  std::unique_lock<std::shared_mutex> Exclusive();
+  std::atomic<uint64_t> generation_{0};
+  mutable local::RowCache rows_;
   local::JobMap jobs_;                    // by raw id
   std::set<int64_t> active_;              // pending, running, or still being stopped
   std::map<int64_t, int> array_running_;  // per array, during a scheduling pass

@@ -29,8 +29,9 @@ int64_t NowSeconds() { return static_cast<int64_t>(::time(nullptr)); }
 void LocalScheduler::Loop() {
   for (;;) {
     {
-      std::unique_lock lock(mu_);
+      auto lock = Exclusive();
       wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return wake_flag_; });
+      ++generation_;  // the wait let go of the lock: this pass's changes are new
       wake_flag_ = false;
       if (stopping_) return;
       std::vector<const LocalJob*> changed;
@@ -235,7 +236,7 @@ void LocalScheduler::NoteState(const local::LocalJob& job) {
 void LocalScheduler::ReportStates() {
   std::vector<JobStateChange> changes;
   {
-    std::unique_lock lock(mu_);
+    auto lock = Exclusive();
     changes.swap(state_changes_);
   }
   if (on_state_)
@@ -253,7 +254,7 @@ void LocalScheduler::ReportEnded() {
   if (ids.empty()) return;
   for (const auto& f : ended)
     if (on_end_) on_end_(f);
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   std::vector<const LocalJob*> changed;
   for (int64_t id : ids) {
     LocalJob& job = jobs_.at(id);

@@ -48,14 +48,14 @@ Result<PlacedReservation> LocalScheduler::Book(const ReservationSpec& spec,
 }
 
 Result<PlacedReservation> LocalScheduler::CreateReservation(const ReservationSpec& spec) {
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   if (reservations_.Find(spec.name))
     return Status::AlreadyExists("Error creating the reservation: Reservation name in use");
   return Book(spec, {}, "");
 }
 
 Result<PlacedReservation> LocalScheduler::UpdateReservation(const ReservationSpec& spec) {
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   const LocalReservation* current = reservations_.Find(spec.name);
   if (!current)
     return Status::InvalidArgument("Error updating the reservation: Reservation request invalid");
@@ -63,7 +63,7 @@ Result<PlacedReservation> LocalScheduler::UpdateReservation(const ReservationSpe
 }
 
 Status LocalScheduler::DeleteReservation(const std::string& name) {
-  std::unique_lock lock(mu_);
+  auto lock = Exclusive();
   if (!started_ || !table_) return Status::Unavailable("the local scheduler is not running");
   if (!reservations_.Find(name)) return Status::Ok();
   if (Status s = table_->DeleteReservation(name); !s.ok()) return s;
