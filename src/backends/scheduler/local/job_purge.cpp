@@ -6,10 +6,14 @@
 
 namespace sfapid::local {
 
-bool PurgeSchedule::Due(int64_t now) {
+bool PurgeSchedule::WouldRun(int64_t now) const {
   if (keep_seconds_ <= 0) return false;
   const double every = std::min(600.0, keep_seconds_ / 10);
-  if (last_ != 0 && now - last_ < every) return false;
+  return last_ == 0 || now - last_ >= every;
+}
+
+bool PurgeSchedule::Due(int64_t now) {
+  if (!WouldRun(now)) return false;
   last_ = now;
   return true;
 }

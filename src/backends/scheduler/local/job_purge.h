@@ -17,6 +17,8 @@ class PurgeSchedule {
   explicit PurgeSchedule(double keep_days) : keep_seconds_(keep_days * 86400) {}
   // Whether a pass should run now (it is then counted as run); never when nothing is purged.
   bool Due(int64_t now);
+  // Whether Due would say yes (nothing counted).
+  bool WouldRun(int64_t now) const;
   // The next call to Due says yes: the last pass stopped at its size limit.
   void RunAgainSoon() { last_ = 0; }
   // Jobs that ended before this are old enough to forget.

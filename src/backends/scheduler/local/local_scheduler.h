@@ -83,6 +83,8 @@ class LocalScheduler : public Scheduler {
   void Loop();
   // One pass: collects ended jobs, starts what fits, updates reasons. Under mu_.
   void Tick(int64_t now, std::vector<const Job*>& changed);
+  // Whether a pass would change anything (read-only; under mu_, shared is enough).
+  bool PassHasWork(int64_t now) const;
   void PurgeIfDue(int64_t now);  // under mu_
   void Collect(Job& job, int64_t now, std::vector<const Job*>& changed);
   // Starts the job if it fits (true also when it failed to start: it then ended FAILED).

@@ -28,10 +28,17 @@ int64_t NowSeconds() { return static_cast<int64_t>(::time(nullptr)); }
 
 void LocalScheduler::Loop() {
   for (;;) {
+    bool work = false;
     {
+      // Most passes over a queue of waiting jobs change nothing: they keep the lock shared, so
+      // that queries and submissions do not wait on them and rendered rows stay valid.
+      std::shared_lock look(mu_);
+      wake_.wait_for(look, std::chrono::milliseconds(100), [this] { return wake_flag_; });
+      if (stopping_) return;
+      work = wake_flag_ || PassHasWork(NowSeconds());
+    }
+    if (work) {
       auto lock = Exclusive();
-      wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return wake_flag_; });
-      ++generation_;  // the wait let go of the lock: this pass's changes are new
       wake_flag_ = false;
       if (stopping_) return;
       std::vector<const LocalJob*> changed;
@@ -69,22 +76,38 @@ void LocalScheduler::PurgeIfDue(int64_t now) {
                ids.size() == 1 ? "" : "s", slurm::FormatTimestamp(cutoff));
 }
 
-void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
-  std::vector<int64_t> ids(active_.begin(), active_.end());
-  // Ended jobs free their nodes before anything new is placed.
-  for (int64_t id : ids) {
-    LocalJob& job = jobs_.at(id);
-    if (job.supervisor > 0) Collect(job, now, changed);
+bool LocalScheduler::PassHasWork(int64_t now) const {
+  if (purge_.WouldRun(now)) return true;
+  for (int64_t id : active_) {
+    const LocalJob& job = jobs_.at(id);
+    // A job to collect, or one that ended and leaves the active set.
+    if (job.supervisor > 0 || job.state != JobState::kPending) return true;
+    // As Tick has it. array_running_ is the last pass's: it can only be stale after a job
+    // started or ended, and then that job made this answer true first.
+    std::string reason = reservations_.PendingReason(job, now);
+    if (reason.empty()) reason = local::PendingReason(job, jobs_, array_running_, now);
+    if (reason.empty() || reason != job.reason) return true;  // to start, or a new reason
+    if (job.eligible_time == 0 && reason == "Resources") return true;
   }
+  return false;
+}
+
+void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
+  // Each job looked up once: with 10,000 jobs waiting, lookups were most of a pass.
+  std::vector<LocalJob*> active;
+  active.reserve(active_.size());
+  for (int64_t id : active_) active.push_back(&jobs_.at(id));
+  // Ended jobs free their nodes before anything new is placed.
+  for (LocalJob* job : active)
+    if (job->supervisor > 0) Collect(*job, now, changed);
   // Running tasks per array, counted once per pass (the %N throttle), not once per pending task.
   array_running_.clear();
-  for (int64_t id : ids) {
-    const LocalJob& job = jobs_.at(id);
-    if (job.array_job_id != 0 && (job.state == JobState::kRunning || job.supervisor > 0))
-      ++array_running_[job.array_job_id];
-  }
-  for (int64_t id : ids) {
-    LocalJob& job = jobs_.at(id);
+  for (const LocalJob* job : active)
+    if (job->array_job_id != 0 && (job->state == JobState::kRunning || job->supervisor > 0))
+      ++array_running_[job->array_job_id];
+  for (LocalJob* pointer : active) {
+    LocalJob& job = *pointer;
+    const int64_t id = job.id;
     if (job.Ended() && job.supervisor == 0) {
       active_.erase(id);
       if (!job.reported) unreported_.insert(id);
@@ -236,7 +259,7 @@ void LocalScheduler::NoteState(const local::LocalJob& job) {
 void LocalScheduler::ReportStates() {
   std::vector<JobStateChange> changes;
   {
-    auto lock = Exclusive();
+    std::unique_lock lock(mu_);  // not Exclusive(): no job changes
     changes.swap(state_changes_);
   }
   if (on_state_)
