@@ -165,20 +165,6 @@ class StartWatch {
 
 }  // namespace
 
-Result<std::vector<gid_t>> GroupsOf(const std::string& account, gid_t gid) {
-  std::vector<gid_t> groups(64);
-  for (int tries = 0; tries < 8; ++tries) {
-    int n = static_cast<int>(groups.size());
-    if (::getgrouplist(account.c_str(), gid, groups.data(), &n) >= 0) {
-      groups.resize(static_cast<std::size_t>(n));
-      return groups;
-    }
-    groups.resize(static_cast<std::size_t>(n) > groups.size() ? static_cast<std::size_t>(n)
-                                                              : groups.size() * 2);
-  }
-  return Status::Unavailable("cannot read the groups of " + account);
-}
-
 Result<pid_t> SpawnAsUser(const UserSpawn& spec) {
   if (spec.uid == 0 || spec.gid == 0) return Status::PermissionDenied("refusing to act as root");
   if (spec.argv.empty()) return Status::Internal("spawn: no program");

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/runas/group_list.h"
 #include "util/status.h"
 
 namespace sfapid {
@@ -32,9 +33,6 @@ struct UserSpawn {
   int stdout_fd = -1, stderr_fd = -1;  // stdin is /dev/null
   int cgroup_procs_fd = -1;            // open for writing: the child moves itself into that cgroup
 };
-
-// The user's supplementary groups, as initgroups(3) would set them.
-Result<std::vector<gid_t>> GroupsOf(const std::string& account, gid_t gid);
 
 // The child's pid (in its own session, killed when the server dies, signals back to their
 // defaults); Unavailable with the step that failed (e.g. "cannot enter /x: Permission denied"),

@@ -199,10 +199,10 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   next_id_ = first + static_cast<int64_t>(jobs.size());
   for (auto& job : jobs) {
     active_.insert(job.id);
+    fresh_.push_back(job.id);
     NoteState(job);
     jobs_.emplace(job.id, std::move(job));
   }
-  wake_flag_ = true;
   lock.unlock();
   wake_.notify_all();
   return std::to_string(first);

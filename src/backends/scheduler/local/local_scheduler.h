@@ -14,6 +14,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -85,6 +86,11 @@ class LocalScheduler : public Scheduler {
   void Tick(int64_t now, std::vector<const Job*>& changed);
   // Whether a pass would change anything (read-only; under mu_, shared is enough).
   bool PassHasWork(int64_t now) const;
+  // A pass over the jobs submitted since the last one only: a submission changes nothing for
+  // the others (it holds no nodes yet), so it need not cost a pass over every queued job.
+  void TickFresh(int64_t now, std::vector<const Job*>& changed);
+  // The pending ones among `jobs`, in order: each started if it can, or its reason updated.
+  void Consider(const std::vector<Job*>& jobs, int64_t now, std::vector<const Job*>& changed);
   void PurgeIfDue(int64_t now);  // under mu_
   void Collect(Job& job, int64_t now, std::vector<const Job*>& changed);
   // Starts the job if it fits (true also when it failed to start: it then ended FAILED).
@@ -122,7 +128,9 @@ class LocalScheduler : public Scheduler {
   int64_t next_id_ = 1;
   bool started_ = false;
   bool stopping_ = false;
-  bool wake_flag_ = false;
+  bool wake_flag_ = false;      // a full pass is wanted
+  std::vector<int64_t> fresh_;  // submitted since the last pass: a pass over them is wanted
+  std::chrono::steady_clock::time_point last_look_{};  // the loop's, for the periodic look
   std::condition_variable_any wake_;
   std::thread loop_;
   // Wakes the loop when a job's supervisor ends, so that the end is recorded (and its event

@@ -28,21 +28,34 @@ int64_t NowSeconds() { return static_cast<int64_t>(::time(nullptr)); }
 
 void LocalScheduler::Loop() {
   for (;;) {
-    bool work = false;
+    constexpr auto kLookEvery = std::chrono::milliseconds(100);
+    bool full = false, fresh = false;
     {
       // Most passes over a queue of waiting jobs change nothing: they keep the lock shared, so
       // that queries and submissions do not wait on them and rendered rows stay valid.
       std::shared_lock look(mu_);
-      wake_.wait_for(look, std::chrono::milliseconds(100), [this] { return wake_flag_; });
+      wake_.wait_for(look, kLookEvery, [this] { return wake_flag_ || !fresh_.empty(); });
       if (stopping_) return;
-      work = wake_flag_ || PassHasWork(NowSeconds());
+      full = wake_flag_;
+      fresh = !fresh_.empty();
+      // Every 100 ms, also while submissions keep waking the loop: begin times pass, and
+      // reservations start and end, with no one to wake it.
+      const auto now = std::chrono::steady_clock::now();
+      if (!full && now - last_look_ >= kLookEvery) {
+        last_look_ = now;
+        full = PassHasWork(NowSeconds());
+      }
     }
-    if (work) {
+    if (full || fresh) {
       auto lock = Exclusive();
-      wake_flag_ = false;
       if (stopping_) return;
+      full = full || wake_flag_;  // asked for while the lock was let go
+      wake_flag_ = false;
       std::vector<const LocalJob*> changed;
-      Tick(NowSeconds(), changed);
+      if (full)
+        Tick(NowSeconds(), changed);
+      else
+        TickFresh(NowSeconds(), changed);
       if (Status s = table_->Update(changed); !s.ok()) {
         spdlog::error("{}: local scheduler cannot save job state: {}", system_.name, s.message());
       } else {
@@ -105,7 +118,22 @@ void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
   for (const LocalJob* job : active)
     if (job->array_job_id != 0 && (job->state == JobState::kRunning || job->supervisor > 0))
       ++array_running_[job->array_job_id];
-  for (LocalJob* pointer : active) {
+  fresh_.clear();  // this pass covers them
+  Consider(active, now, changed);
+}
+
+void LocalScheduler::TickFresh(int64_t now, std::vector<const LocalJob*>& changed) {
+  std::vector<LocalJob*> fresh;
+  for (int64_t id : fresh_)
+    if (auto it = jobs_.find(id); it != jobs_.end() && active_.contains(id))
+      fresh.push_back(&it->second);
+  fresh_.clear();
+  Consider(fresh, now, changed);
+}
+
+void LocalScheduler::Consider(const std::vector<LocalJob*>& jobs, int64_t now,
+                              std::vector<const LocalJob*>& changed) {
+  for (LocalJob* pointer : jobs) {
     LocalJob& job = *pointer;
     const int64_t id = job.id;
     if (job.Ended() && job.supervisor == 0) {
