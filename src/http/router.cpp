@@ -76,6 +76,13 @@ Match Router::Find(const std::string& method, std::string_view raw_path) const {
   int best_literals = -1;
 
   for (const Route& route : routes_) {
+    // Most routes fail on their length alone, with no segment compared: every request walks
+    // every route (the 405's Allow header needs all the methods of a path).
+    const size_t count = route.segments.size();
+    if (count > 0 && route.segments.back().kind == Route::Segment::kRestPath
+            ? parts.size() + 1 < count
+            : parts.size() != count)
+      continue;
     std::map<std::string, std::string> params;
     bool matched = true, bad_escape = false;
     // Offset into raw_path where the current segment starts, for the rest-of-path parameter.

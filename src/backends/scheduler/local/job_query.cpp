@@ -26,24 +26,12 @@ bool InView(const LocalJob& job, const JobQuery& q, int64_t now, double min_job_
 std::vector<SerializedRow> QueryJobs(const JobMap& jobs, const JobQuery& q, const ClusterView& view,
                                      double min_job_age_seconds, RowCache* cache, RowStamp stamp) {
   const RowFilter filter(q.filters, q.sacct);
-  std::vector<const LocalJob*> candidates;
-  if (filter.has_job_ids()) {
-    // Named jobs are looked up, not searched for among all.
-    std::set<int64_t> seen;
-    for (const auto& id : filter.job_ids())
-      for (const LocalJob* j : ResolveJobId(jobs, id))
-        if (seen.insert(j->id).second) candidates.push_back(j);
-    std::sort(candidates.begin(), candidates.end(),
-              [](const LocalJob* a, const LocalJob* b) { return a->id < b->id; });
-  } else {
-    candidates.reserve(jobs.size());
-    for (const auto& [id, job] : jobs) candidates.push_back(&job);
-  }
   std::vector<SerializedRow> rows;
   size_t skipped = 0;
-  for (const LocalJob* j : candidates) {
-    if (q.limit && rows.size() >= *q.limit) break;
-    if (!InView(*j, q, view.now, min_job_age_seconds)) continue;
+  // False once the page is full.
+  const auto consider = [&](const LocalJob* j) {
+    if (q.limit && rows.size() >= *q.limit) return false;
+    if (!InView(*j, q, view.now, min_job_age_seconds)) return true;
     // The fields filters usually name come from the job itself; the whole row is rendered only
     // when a filter names another field, and then once.
     std::optional<JobRow> rendered;
@@ -63,10 +51,10 @@ std::vector<SerializedRow> QueryJobs(const JobMap& jobs, const JobQuery& q, cons
       if (name == (q.sacct ? "jobname" : "name")) return j->name;
       return RowField(row(), name);
     };
-    if (!filter.Matches(field)) continue;
+    if (!filter.Matches(field)) return true;
     if (skipped < q.index) {
       ++skipped;
-      continue;
+      return true;
     }
     SerializedRow text = cache ? cache->Find(j->id, q.sacct, stamp) : nullptr;
     if (!text) {
@@ -74,6 +62,24 @@ std::vector<SerializedRow> QueryJobs(const JobMap& jobs, const JobQuery& q, cons
       if (cache) cache->Keep(j->id, q.sacct, stamp, text);
     }
     rows.push_back(std::move(text));
+    return true;
+  };
+  if (filter.has_job_ids()) {
+    // Named jobs are looked up, not searched for among all.
+    std::vector<const LocalJob*> named;
+    std::set<int64_t> seen;
+    for (const auto& id : filter.job_ids())
+      for (const LocalJob* j : ResolveJobId(jobs, id))
+        if (seen.insert(j->id).second) named.push_back(j);
+    std::sort(named.begin(), named.end(),
+              [](const LocalJob* a, const LocalJob* b) { return a->id < b->id; });
+    for (const LocalJob* j : named)
+      if (!consider(j)) break;
+  } else {
+    // In id order straight from the map, stopping when the page is full: a first page of 100
+    // does not walk 10,000 jobs.
+    for (const auto& [id, job] : jobs)
+      if (!consider(&job)) break;
   }
   return rows;
 }
