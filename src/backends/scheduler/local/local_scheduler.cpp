@@ -197,14 +197,18 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   }
   if (Status s = table_->Insert(jobs, script.text); !s.ok()) return s;
   next_id_ = first + static_cast<int64_t>(jobs.size());
+  // A job held or waiting for its begin time cannot start now: no pass for it (the loop's
+  // periodic look notices when that changes); the others are looked at once.
+  const size_t had_fresh = fresh_.size();
   for (auto& job : jobs) {
     active_.insert(job.id);
-    fresh_.push_back(job.id);
+    if (!job.held && job.begin_time <= now) fresh_.push_back(job.id);
     NoteState(job);
     jobs_.emplace(job.id, std::move(job));
   }
+  const bool wake = fresh_.size() > had_fresh;
   lock.unlock();
-  wake_.notify_all();
+  if (wake) wake_.notify_all();
   return std::to_string(first);
 }
 
