@@ -1,23 +1,20 @@
 #include "core/files/path_access.h"
 
-#include <grp.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <algorithm>
 #include <filesystem>
 
+#include "backends/runas/group_list.h"
+
 namespace sfapid {
 
 AccessIds AccessIdsOf(const UnixIdentity& who) {
   AccessIds ids{who.uid, who.gid, {}};
-  int count = 32;
-  std::vector<gid_t> groups(static_cast<size_t>(count));
-  // -1: the buffer was too small, and count now says how many there are.
-  while (::getgrouplist(who.account.c_str(), who.gid, groups.data(), &count) == -1)
-    groups.resize(static_cast<size_t>(count));
-  groups.resize(static_cast<size_t>(count));
-  ids.groups = std::move(groups);
+  // The groups the user's processes get (kept as group_list.h says); none but the primary one
+  // when NSS cannot say, which only narrows what is reported accessible.
+  if (auto groups = GroupsOf(who.account, who.gid)) ids.groups = std::move(*groups);
   return ids;
 }
 

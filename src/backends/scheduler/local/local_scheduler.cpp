@@ -199,14 +199,16 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   next_id_ = first + static_cast<int64_t>(jobs.size());
   // A job held or waiting for its begin time cannot start now: no pass for it (the loop's
   // periodic look notices when that changes); the others are looked at once.
-  const size_t had_fresh = fresh_.size();
+  bool wake = false;
   for (auto& job : jobs) {
     active_.insert(job.id);
-    if (!job.held && job.begin_time <= now) fresh_.push_back(job.id);
+    if (!job.held && job.begin_time <= now) {
+      fresh_.push_back(job.id);
+      wake = true;
+    }
     NoteState(job);
     jobs_.emplace(job.id, std::move(job));
   }
-  const bool wake = fresh_.size() > had_fresh;
   lock.unlock();
   if (wake) wake_.notify_all();
   return std::to_string(first);
@@ -235,12 +237,16 @@ std::unique_lock<std::shared_mutex> LocalScheduler::Exclusive() {
   return lock;
 }
 
-Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
+std::vector<SerializedRow> LocalScheduler::QueryHeld(const JobQuery& q) const {
   const int64_t now = NowSeconds();
-  std::shared_lock lock(mu_);
-  if (!started_) return Status::Unavailable("the local scheduler is not running");
   return local::QueryJobs(jobs_, q, View(now), system_.scheduler.min_job_age_seconds, &rows_,
                           {generation_, now});
+}
+
+Result<std::vector<SerializedRow>> LocalScheduler::Query(const JobQuery& q) {
+  std::shared_lock lock(mu_);
+  if (!started_) return Status::Unavailable("the local scheduler is not running");
+  return QueryHeld(q);
 }
 
 std::optional<Result<std::vector<SerializedRow>>> LocalScheduler::QueryAtOnce(const JobQuery& q) {
@@ -250,13 +256,10 @@ std::optional<Result<std::vector<SerializedRow>>> LocalScheduler::QueryAtOnce(co
   const bool named = std::any_of(q.filters.begin(), q.filters.end(),
                                  [](const JobFilter& f) { return f.name == "jobid"; });
   if (!named && (!q.limit || *q.limit > kMaxRows)) return std::nullopt;
-  const int64_t now = NowSeconds();
   // Not while a submission or the scheduler's pass holds the lock (a store write, a launch).
   std::shared_lock lock(mu_, std::try_to_lock);
-  if (!lock.owns_lock()) return std::nullopt;
-  if (!started_) return std::nullopt;
-  return local::QueryJobs(jobs_, q, View(now), system_.scheduler.min_job_age_seconds, &rows_,
-                          {generation_, now});
+  if (!lock.owns_lock() || !started_) return std::nullopt;
+  return QueryHeld(q);
 }
 
 Status LocalScheduler::Cancel(const UnixIdentity& who, const std::string& jobid) {

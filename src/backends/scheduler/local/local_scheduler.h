@@ -86,6 +86,11 @@ class LocalScheduler : public Scheduler {
   void Tick(int64_t now, std::vector<const Job*>& changed);
   // Whether a pass would change anything (read-only; under mu_, shared is enough).
   bool PassHasWork(int64_t now) const;
+  // Why a pending job cannot start now ("" when it may): a reservation first, then the job's own
+  // reasons. Under mu_.
+  std::string ReasonNow(const Job& job, int64_t now) const;
+  // Query's rows, under mu_ (shared is enough): rendered rows kept for the generation and second.
+  std::vector<SerializedRow> QueryHeld(const JobQuery& q) const;
   // A pass over the jobs submitted since the last one only: a submission changes nothing for
   // the others (it holds no nodes yet), so it need not cost a pass over every queued job.
   void TickFresh(int64_t now, std::vector<const Job*>& changed);

@@ -89,6 +89,12 @@ void LocalScheduler::PurgeIfDue(int64_t now) {
                ids.size() == 1 ? "" : "s", slurm::FormatTimestamp(cutoff));
 }
 
+std::string LocalScheduler::ReasonNow(const LocalJob& job, int64_t now) const {
+  std::string reason = reservations_.PendingReason(job, now);
+  if (reason.empty()) reason = local::PendingReason(job, jobs_, array_running_, now);
+  return reason;
+}
+
 bool LocalScheduler::PassHasWork(int64_t now) const {
   if (purge_.WouldRun(now)) return true;
   for (int64_t id : active_) {
@@ -97,8 +103,7 @@ bool LocalScheduler::PassHasWork(int64_t now) const {
     if (job.supervisor > 0 || job.state != JobState::kPending) return true;
     // As Tick has it. array_running_ is the last pass's: it can only be stale after a job
     // started or ended, and then that job made this answer true first.
-    std::string reason = reservations_.PendingReason(job, now);
-    if (reason.empty()) reason = local::PendingReason(job, jobs_, array_running_, now);
+    const std::string reason = ReasonNow(job, now);
     if (reason.empty() || reason != job.reason) return true;  // to start, or a new reason
     if (job.eligible_time == 0 && reason == "Resources") return true;
   }
@@ -125,8 +130,7 @@ void LocalScheduler::Tick(int64_t now, std::vector<const LocalJob*>& changed) {
 void LocalScheduler::TickFresh(int64_t now, std::vector<const LocalJob*>& changed) {
   std::vector<LocalJob*> fresh;
   for (int64_t id : fresh_)
-    if (auto it = jobs_.find(id); it != jobs_.end() && active_.contains(id))
-      fresh.push_back(&it->second);
+    if (active_.contains(id)) fresh.push_back(&jobs_.at(id));  // not cancelled since
   fresh_.clear();
   Consider(fresh, now, changed);
 }
@@ -142,8 +146,7 @@ void LocalScheduler::Consider(const std::vector<LocalJob*>& jobs, int64_t now,
       continue;
     }
     if (job.state != JobState::kPending) continue;
-    std::string reason = reservations_.PendingReason(job, now);
-    if (reason.empty()) reason = local::PendingReason(job, jobs_, array_running_, now);
+    const std::string reason = ReasonNow(job, now);
     bool started = false;
     try {
       started = reason.empty() && TryStart(job, now);
