@@ -14,8 +14,9 @@ namespace {
 
 class SqliteStatement : public StatementImpl {
  public:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, SqliteStatementCache& cache, std::string sql)
+      : db_(db), stmt_(stmt), cache_(cache), sql_(std::move(sql)) {}
+  ~SqliteStatement() override { cache_.Give(std::move(sql_), stmt_); }
 
   void BindText(int index, std::string_view text) override {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -68,6 +69,8 @@ class SqliteStatement : public StatementImpl {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  SqliteStatementCache& cache_;
+  std::string sql_;  // what stmt_ was compiled from: its key in the cache
 };
 
 }  // namespace
@@ -95,16 +98,24 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(db));
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close(db_); }
+SqliteDatabase::~SqliteDatabase() {
+  statements_.reset();  // an open statement would keep the connection from closing
+  sqlite3_close(db_);
+}
 
 Status SqliteDatabase::InTransaction(const std::function<Status()>& body) {
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  // Through Prepare, so that the three statements are compiled once per connection.
+  const auto run = [this](std::string_view sql) {
+    auto stmt = Prepare(sql);
+    return stmt ? stmt->Run() : stmt.status();
+  };
+  if (Status s = run("BEGIN IMMEDIATE"); !s.ok()) return s;
   Status s = body();
   if (!s.ok()) {
-    (void)Exec("ROLLBACK");
+    (void)run("ROLLBACK");
     return s;
   }
-  return Exec("COMMIT");
+  return run("COMMIT");
 }
 
 Status SqliteDatabase::Exec(const std::string& sql) {
@@ -118,11 +129,12 @@ Status SqliteDatabase::Exec(const std::string& sql) {
 }
 
 Result<Statement> SqliteDatabase::Prepare(std::string_view sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-      SQLITE_OK)
+  std::string text(sql);
+  sqlite3_stmt* stmt = statements_->Take(text);
+  if (stmt == nullptr && sqlite3_prepare_v2(db_, text.data(), static_cast<int>(text.size()), &stmt,
+                                            nullptr) != SQLITE_OK)
     return Status::Internal(std::string("database: ") + sqlite3_errmsg(db_));
-  return Statement(std::make_unique<SqliteStatement>(db_, stmt));
+  return Statement(std::make_unique<SqliteStatement>(db_, stmt, *statements_, std::move(text)));
 }
 
 }  // namespace sfapid::sql

@@ -1,10 +1,14 @@
 // The SQLite driver: one connection (serialized mode), a busy timeout for the CLI and the server
-// sharing the file, and a private (0600) file from its first byte.
+// sharing the file, a private (0600) file from its first byte, and compiled statements kept for
+// reuse (SqliteStatementCache).
 #pragma once
 
 #include <sqlite3.h>
 
+#include <memory>
+
 #include "sql/database.h"
+#include "sql/sqlite_statement_cache.h"
 
 namespace sfapid::sql {
 
@@ -20,8 +24,10 @@ class SqliteDatabase : public Database {
   const char* dialect() const override { return "sqlite"; }
 
  private:
-  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  explicit SqliteDatabase(sqlite3* db)
+      : db_(db), statements_(std::make_unique<SqliteStatementCache>()) {}
   sqlite3* db_;
+  std::unique_ptr<SqliteStatementCache> statements_;
 };
 
 }  // namespace sfapid::sql

@@ -1,0 +1,33 @@
+#include "sql/sqlite_statement_cache.h"
+
+#include <utility>
+
+namespace sfapid::sql {
+
+SqliteStatementCache::~SqliteStatementCache() {
+  for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+}
+
+sqlite3_stmt* SqliteStatementCache::Take(const std::string& sql) {
+  std::lock_guard lock(mu_);
+  auto it = idle_.find(sql);
+  if (it == idle_.end()) return nullptr;
+  sqlite3_stmt* stmt = it->second;
+  idle_.erase(it);
+  return stmt;
+}
+
+void SqliteStatementCache::Give(std::string sql, sqlite3_stmt* stmt) {
+  if (stmt == nullptr) return;  // SQL of only comments or spaces compiles to nothing
+  // A statement stopped between rows holds a read transaction open until it is reset.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  std::lock_guard lock(mu_);
+  if (idle_.size() >= max_idle_) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  idle_.emplace(std::move(sql), stmt);
+}
+
+}  // namespace sfapid::sql
