@@ -81,7 +81,9 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
   app->rates_ = std::make_unique<api::RateGuard>(c.rate_limits);
   app->guard_ = std::make_unique<api::AuthGuard>(*app->verifier_, app->rates_.get());
 
-  app->tasks_ = std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, node);
+  // SQLite is one node's store: nothing but this node changes the tasks it runs.
+  app->tasks_ =
+      std::make_unique<TaskEngine>(app->store_->tasks(), c.tasks, node, c.store.url.empty());
   app->events_ = std::make_unique<EventHub>(app->store_->events(), c.events);
   app->files_ = std::make_unique<FileService>(c.systems, c.utilities, *app->runas_);
   app->file_streams_ = std::make_unique<FileStreams>(c.systems, *app->runas_);

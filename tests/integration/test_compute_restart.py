@@ -41,6 +41,22 @@ class Restart(ComputeTest):
         whole = self.submit(script("echo whole", "-c 4"))
         self.wait_ended(whole, timeout=20)
 
+    def test_a_tasks_answer_from_memory_is_the_stores(self):
+        # Polls of a task this sfapid just ran are answered from its memory; after a restart the
+        # store answers: the same bytes, and another user's poll is a 404 either way.
+        task_id = self.submit_task(script("true"))
+        self.wait_task(task_id)
+        fresh = self.call("GET", f"/tasks/{task_id}")
+        foreign = self.call("GET", f"/tasks/{task_id}", "bob")
+        self.assertEqual(foreign.status, 404, foreign)
+        self.server.stop()
+        self.server.start()
+        self.refresh_tokens()
+        stored = self.call("GET", f"/tasks/{task_id}")
+        self.assertEqual((stored.status, stored.body), (fresh.status, fresh.body))
+        self.assertEqual(stored.headers.get("Content-Type"), fresh.headers.get("Content-Type"))
+        self.assertEqual(self.call("GET", f"/tasks/{task_id}", "bob").body, foreign.body)
+
     def test_jobs_survive_a_restart(self):
         home = self.home()
         ends_while_down = self.submit(script("sleep 3.01; echo a-done"))

@@ -81,6 +81,14 @@ void AddTasksRoutes(ApiContext& ctx) {
              return LongPoll(events, user, "task", id, *params, read);
            },
        .execution = http::Execution::kBlocking,
+       // A client polling its task while it waits: a task this node ran or runs is answered
+       // from memory, without the hop to the pool; the rest (a long poll too) by the handler.
+       .at_once = [&tasks](http::Request& req) -> std::optional<http::Response> {
+         if (!req.principal || req.Query("wait") || req.Query("until")) return std::nullopt;
+         auto t = tasks.GetAtOnce(req.PathParam("id"), req.principal->user);
+         if (!t) return std::nullopt;
+         return http::Response::Json(TaskJson(*t));
+       },
        .operation = WithLongPoll(Operation("Read Task", "tasks", "read_task_tasks__id__get")
                                      .PathParam("id", "The task id"),
                                  "new, completed, failed or cancelled")

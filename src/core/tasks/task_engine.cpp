@@ -58,6 +58,19 @@ json::object TaskFailure(const std::string& why) {
   return json::object{{"status", "error"}, {"error", why}};
 }
 
+TaskEngine::TaskEngine(TaskStore& store, const TasksConfig& config, std::string node,
+                       bool alone_on_store)
+    : store_(store),
+      config_(config),
+      node_(std::move(node)),
+      alone_on_store_(alone_on_store),
+      // A minute covers a client's polls; never longer than the store keeps ended tasks.
+      recent_ends_(std::min<std::chrono::steady_clock::duration>(
+                       std::chrono::seconds(60),
+                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                           std::chrono::duration<double>(config.retention_days * 86400))),
+                   10000) {}
+
 TaskEngine::~TaskEngine() { Stop(); }
 
 void TaskEngine::Start() {
@@ -121,7 +134,7 @@ void TaskEngine::EndOrphans(bool restarted) {
   if (resumed > 0) {
     spdlog::info("{} task(s) that had not started when {} queued again", resumed,
                  restarted ? "this node's previous run stopped" : "their node stopped");
-    wake_.notify_all();
+    for (auto& lane : lane_wake_) lane.notify_all();
   }
   if (ended == 0) return;
   spdlog::warn("{} task(s) left unfinished by {} now failed", ended,
@@ -236,8 +249,10 @@ void TaskEngine::Stop() {
         RecordEnd(q.id, "failed", TaskFailure("sfapid stopped before this task started"));
     if (kept > 0) spdlog::info("{} queued task(s) left for the next start", kept);
     queue_.clear();
+    submitted_here_.clear();
   }
   wake_.notify_all();
+  for (auto& lane : lane_wake_) lane.notify_all();
   for (auto& ctx : running) {
     RecordEnd(ctx->id(), "failed",
               TaskFailure("sfapid stopped while this task ran; it did not finish"));
@@ -275,9 +290,9 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
       return Status::Unavailable("sfapid is stopping; try again shortly");
     }
     queue_.push_back({created->id, owner, LaneOf(kind), std::move(work), resumable});
+    submitted_here_[created->id] = owner;
   }
-  // Every worker looks: the one woken must be of the task's lane.
-  wake_.notify_all();
+  WakeOf(LaneOf(kind)).notify_one();
   return created->id;
 }
 
@@ -305,7 +320,7 @@ void TaskEngine::WorkerLoop(Lane lane) {
     Queued item;
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || NextFor(lane) != queue_.end(); });
+      WakeOf(lane).wait(lock, [&] { return stopping_ || NextFor(lane) != queue_.end(); });
       if (stopping_) return;
       auto next = NextFor(lane);
       item = std::move(*next);
@@ -319,8 +334,7 @@ void TaskEngine::WorkerLoop(Lane lane) {
       std::lock_guard lock(mu_);
       if (--running_per_user_[{item_lane, owner}] <= 0) running_per_user_.erase({item_lane, owner});
     }
-    // A task that waited for this user's slot may go now.
-    wake_.notify_all();
+    // A task that waited for this user's slot may go now: this worker takes it at its next look.
   }
 }
 
@@ -340,17 +354,18 @@ void TaskEngine::Run(Queued item) {
   {
     std::lock_guard lock(mu_);
     running_.erase(item.id);
+    submitted_here_.erase(item.id);
   }
   if (ctx->lost()) {
     spdlog::warn("task {}: another sfapid node took it over before it started here", item.id);
     return;
   }
   // A cancelled task already ended "cancelled"; this update then changes nothing.
-  RecordEnd(item.id, outcome.status, outcome.result);
+  RecordEnd(item.id, outcome.status, outcome.result, &item.owner);
 }
 
 void TaskEngine::RecordEnd(const std::string& id, const std::string& status,
-                           const json::value& result) {
+                           const json::value& result, const std::string* owner) {
   // A task whose end is not stored would look running until the next restart: a busy or briefly
   // failing store gets a few tries before the operator is told.
   const std::string text = json::serialize(result);
@@ -360,6 +375,8 @@ void TaskEngine::RecordEnd(const std::string& id, const std::string& status,
     // Only while this node runs it: another that took it over ends it.
     done = store_.UpdateTask(id, status, text, node_);
     if (done) {
+      // Only an end this update wrote is the task's for good (not one cancelled meanwhile).
+      if (*done && owner != nullptr) recent_ends_.Add(id, *owner, status, text);
       std::lock_guard lock(ended_mu_);
       ended_.notify_all();
       return;
@@ -375,6 +392,25 @@ Result<TaskRecord> TaskEngine::Get(const std::string& id, const std::string& own
   auto task = store_.GetTask(id);
   if (!task) return task.status();
   if (task->owner != owner) return Status::NotFound("no task " + id);
+  return task;
+}
+
+std::optional<TaskRecord> TaskEngine::GetAtOnce(const std::string& id, const std::string& owner) {
+  if (auto ended = recent_ends_.Find(id, owner)) return ended;
+  if (!alone_on_store_) return std::nullopt;  // another node may have cancelled it
+  std::unique_lock lock(mu_, std::try_to_lock);
+  if (!lock) return std::nullopt;
+  auto here = submitted_here_.find(id);
+  if (here == submitted_here_.end() || here->second != owner) return std::nullopt;
+  TaskRecord task;
+  task.id = id;
+  task.owner = owner;
+  task.status = "new";
+  if (auto running = running_.find(id); running != running_.end()) {
+    std::lock_guard context_lock(running->second->mu_);
+    if (running->second->cancelled_) return std::nullopt;
+    task.result = running->second->last_result_;
+  }
   return task;
 }
 
@@ -401,6 +437,7 @@ Status TaskEngine::Cancel(const std::string& id, const std::string& owner) {
   std::shared_ptr<TaskContext> ctx;
   {
     std::lock_guard lock(mu_);
+    submitted_here_.erase(id);  // from now on the store says what became of it
     if (auto it = running_.find(id); it != running_.end()) ctx = it->second;
     for (auto it = queue_.begin(); it != queue_.end(); ++it)
       if (it->id == id) {

@@ -31,9 +31,11 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.h"
+#include "core/tasks/recent_ends.h"
 #include "store/task_store.h"
 #include "util/interval_gate.h"
 
@@ -94,8 +96,10 @@ boost::json::object TaskFailure(const std::string& why);
 
 class TaskEngine {
  public:
-  TaskEngine(TaskStore& store, const TasksConfig& config, std::string node)
-      : store_(store), config_(config), node_(std::move(node)) {}
+  // alone_on_store: no other node shares the store (SQLite), so what this node holds in memory
+  // about the tasks it runs is the whole truth (GetAtOnce).
+  TaskEngine(TaskStore& store, const TasksConfig& config, std::string node,
+             bool alone_on_store = false);
   ~TaskEngine();
 
   // Ends tasks a previous run left unfinished, starts the workers and the purge of old tasks.
@@ -128,6 +132,10 @@ class TaskEngine {
                              const std::string& system, TaskWork work, TaskLaunch launch = {});
   // Another user's task is NotFound, exactly like a missing one.
   Result<TaskRecord> Get(const std::string& id, const std::string& owner);
+  // The task as Get would find it, from memory, without waiting for a lock or the store: one
+  // this node ended a moment ago, or (alone on the store) one it queued or runs now. nullopt when
+  // memory cannot say for sure: Get then asks the store. For the I/O thread (http::Route::at_once).
+  std::optional<TaskRecord> GetAtOnce(const std::string& id, const std::string& owner);
   Result<std::vector<TaskRecord>> List(const std::string& owner);
   Status Cancel(const std::string& id, const std::string& owner);
   // The task once it has ended, waiting up to `within` (an API whose operation is synchronous but
@@ -157,8 +165,9 @@ class TaskEngine {
   void Run(Queued item);
   // Stores a task's end, retried briefly; one the store keeps refusing is kept in memory and
   // stored by the lease loop once it can be (RecordUnrecordedEnds).
-  void RecordEnd(const std::string& id, const std::string& status,
-                 const boost::json::value& result);
+  // With the owner given, an end this update stored is also kept for polls (RecentEnds).
+  void RecordEnd(const std::string& id, const std::string& status, const boost::json::value& result,
+                 const std::string* owner = nullptr);
   // Forgets tasks that ended more than retention_days ago; at start and then at most hourly.
   void PurgeOld();
   void RecordUnrecordedEnds();
@@ -176,13 +185,23 @@ class TaskEngine {
   TaskStore& store_;
   const TasksConfig& config_;
   const std::string node_;
+  const bool alone_on_store_;
   std::function<void()> orphans_ended_;
   std::map<std::string, OrphanHandler> orphan_handlers_;  // by kind
   std::map<std::string, Resumer> resumers_;               // by kind
   std::mutex mu_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;  // the lease loop: stopping
+  // A lane's idle workers: a queued task wakes one of its lane, not every thread (a submission
+  // used to wake all nine, each to find nothing and sleep again). A worker that ends a task looks
+  // at the queue itself before it waits.
+  std::condition_variable lane_wake_[2];
+  std::condition_variable& WakeOf(Lane lane) { return lane_wake_[lane == Lane::kJobs ? 1 : 0]; }
   std::deque<Queued> queue_;
   std::map<std::string, std::shared_ptr<TaskContext>> running_;
+  // Owners of the tasks this run's Submit queued, while they are queued or running (under mu_):
+  // nothing but this node has written them since they were stored "new" with no result.
+  std::unordered_map<std::string, std::string> submitted_here_;
+  RecentEnds recent_ends_;
   std::map<std::pair<Lane, std::string>, int> running_per_user_;  // under mu_
   struct UnrecordedEnd {
     std::string status;

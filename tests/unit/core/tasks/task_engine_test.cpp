@@ -515,6 +515,104 @@ TEST_F(TaskEngineTest, ACancelMadeThroughAnotherNodeStopsTheRunningWork) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_TRUE(stopped);
   EXPECT_EQ(engine_.Get(*id, "alice")->status, "cancelled");
+  // Its work's end changed nothing in the store, so memory does not answer for it either.
+  for (int i = 0; i < 50 && engine_.GetAtOnce(*id, "alice"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_FALSE(engine_.GetAtOnce(*id, "alice"));
+}
+
+// GetAtOnce, what a poll of GET /tasks/{id} is answered from on the I/O thread: always what the
+// store would say, or nothing.
+void ExpectSameAsStored(const TaskRecord& at_once, const TaskRecord& stored) {
+  EXPECT_EQ(at_once.id, stored.id);
+  EXPECT_EQ(at_once.status, stored.status);
+  EXPECT_EQ(at_once.result, stored.result);
+}
+
+TEST_F(TaskEngineTest, OnASharedStoreOnlyEndsThisNodeStoredAreAnsweredAtOnce) {
+  engine_.Start();
+  auto id = engine_.Submit("alice", "command", "p", gate_.Work("a"));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  // Running: another node may cancel it in the store at any moment.
+  EXPECT_FALSE(engine_.GetAtOnce(*id, "alice"));
+  gate_.Open();
+  const TaskRecord stored = WaitForTask(engine_, *id, "alice");
+  auto at_once = engine_.GetAtOnce(*id, "alice");
+  ASSERT_TRUE(at_once);
+  ExpectSameAsStored(*at_once, stored);
+  EXPECT_EQ(ResultOf(*at_once), (json::object{{"name", "a"}}));
+  EXPECT_FALSE(engine_.GetAtOnce(*id, "bob"));  // the store's NotFound answers bob
+}
+
+class TaskEngineAloneTest : public TaskEngineTest {
+ protected:
+  void TearDown() override {
+    gate_.Open();
+    alone_.Stop();
+    TaskEngineTest::TearDown();
+  }
+  TaskEngine alone_{store_->tasks(), config_, "node-a:8080", /*alone_on_store=*/true};
+};
+
+TEST_F(TaskEngineAloneTest, AQueuedRunningOrEndedTaskIsAnsweredAtOnceAsStored) {
+  config_.workers = 2;  // alice runs one task at a time: the second waits in the queue
+  alone_.Start();
+  std::atomic<bool> release{false};
+  auto running = alone_.Submit("alice", "command", "p", [&](TaskContext& ctx) {
+    ctx.SetPartial(json::object{{"output", "half"}});
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return TaskOutcome{"completed", json::object{{"output", "all"}}};
+  });
+  ASSERT_TRUE(running);
+  auto queued = alone_.Submit("alice", "command", "p", gate_.Work("queued"));
+  ASSERT_TRUE(queued);
+  while (!alone_.Get(*running, "alice")->result)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+  auto at_once = alone_.GetAtOnce(*running, "alice");
+  ASSERT_TRUE(at_once);
+  ExpectSameAsStored(*at_once, *alone_.Get(*running, "alice"));
+  EXPECT_EQ(ResultOf(*at_once), (json::object{{"output", "half"}}));
+  at_once = alone_.GetAtOnce(*queued, "alice");
+  ASSERT_TRUE(at_once);
+  ExpectSameAsStored(*at_once, *alone_.Get(*queued, "alice"));
+  EXPECT_EQ(at_once->status, "new");
+  EXPECT_FALSE(at_once->result);
+  EXPECT_FALSE(alone_.GetAtOnce(*running, "bob"));
+  EXPECT_FALSE(alone_.GetAtOnce(*queued, "bob"));
+
+  release = true;
+  gate_.Open();
+  for (const auto& id : {*running, *queued}) {
+    const TaskRecord stored = WaitForTask(alone_, id, "alice");
+    at_once = alone_.GetAtOnce(id, "alice");
+    ASSERT_TRUE(at_once);
+    ExpectSameAsStored(*at_once, stored);
+    EXPECT_EQ(at_once->status, "completed");
+  }
+}
+
+TEST_F(TaskEngineAloneTest, ACancelledTaskIsNeverAnsweredNewAtOnce) {
+  alone_.Start();
+  auto id = alone_.Submit("alice", "command", "p", gate_.Work("a"));
+  ASSERT_TRUE(id);
+  ASSERT_TRUE(gate_.WaitStarted(1));
+  ASSERT_TRUE(alone_.GetAtOnce(*id, "alice"));
+  ASSERT_TRUE(alone_.Cancel(*id, "alice").ok());
+  // From the cancel's answer on, memory defers to the store, which says cancelled.
+  auto at_once = alone_.GetAtOnce(*id, "alice");
+  EXPECT_TRUE(!at_once || at_once->status == "cancelled");
+  EXPECT_EQ(alone_.Get(*id, "alice")->status, "cancelled");
+}
+
+TEST_F(TaskEngineAloneTest, ATaskOfAnEarlierRunIsLeftToTheStore) {
+  // A task stored "new" by a run before this one (a partial result of its own, say): this run
+  // did not queue it, so memory does not answer for it.
+  auto earlier = store_->tasks().CreateTask("alice", "command", "p", "node-a:8080",
+                                            Now() + std::chrono::hours(1));
+  ASSERT_TRUE(earlier);
+  EXPECT_FALSE(alone_.GetAtOnce(*earlier, "alice"));
 }
 
 }  // namespace
