@@ -14,9 +14,17 @@ namespace {
 
 class SqliteStatement : public StatementImpl {
  public:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, SqliteStatementCache& cache, std::string sql)
-      : db_(db), stmt_(stmt), cache_(cache), sql_(std::move(sql)) {}
-  ~SqliteStatement() override { cache_.Give(std::move(sql_), stmt_); }
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::weak_ptr<SqliteStatementCache> cache,
+                  std::string sql)
+      : db_(db), stmt_(stmt), cache_(std::move(cache)), sql_(std::move(sql)) {}
+  ~SqliteStatement() override {
+    // A statement that outlives its database finalizes itself (the connection, closed with
+    // sqlite3_close_v2, goes once its last statement does).
+    if (auto cache = cache_.lock())
+      cache->Give(std::move(sql_), stmt_);
+    else
+      sqlite3_finalize(stmt_);
+  }
 
   void BindText(int index, std::string_view text) override {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -69,7 +77,7 @@ class SqliteStatement : public StatementImpl {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
-  SqliteStatementCache& cache_;
+  std::weak_ptr<SqliteStatementCache> cache_;
   std::string sql_;  // what stmt_ was compiled from: its key in the cache
 };
 
@@ -99,8 +107,8 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
 }
 
 SqliteDatabase::~SqliteDatabase() {
-  statements_.reset();  // an open statement would keep the connection from closing
-  sqlite3_close(db_);
+  statements_.reset();  // finalizes the idle ones
+  sqlite3_close_v2(db_);
 }
 
 Status SqliteDatabase::InTransaction(const std::function<Status()>& body) {
@@ -134,7 +142,7 @@ Result<Statement> SqliteDatabase::Prepare(std::string_view sql) {
   if (stmt == nullptr && sqlite3_prepare_v2(db_, text.data(), static_cast<int>(text.size()), &stmt,
                                             nullptr) != SQLITE_OK)
     return Status::Internal(std::string("database: ") + sqlite3_errmsg(db_));
-  return Statement(std::make_unique<SqliteStatement>(db_, stmt, *statements_, std::move(text)));
+  return Statement(std::make_unique<SqliteStatement>(db_, stmt, statements_, std::move(text)));
 }
 
 }  // namespace sfapid::sql

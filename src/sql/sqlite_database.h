@@ -25,9 +25,9 @@ class SqliteDatabase : public Database {
 
  private:
   explicit SqliteDatabase(sqlite3* db)
-      : db_(db), statements_(std::make_unique<SqliteStatementCache>()) {}
+      : db_(db), statements_(std::make_shared<SqliteStatementCache>()) {}
   sqlite3* db_;
-  std::unique_ptr<SqliteStatementCache> statements_;
+  std::shared_ptr<SqliteStatementCache> statements_;  // statements hold it weakly
 };
 
 }  // namespace sfapid::sql

@@ -24,8 +24,10 @@ void SqliteStatementCache::Give(std::string sql, sqlite3_stmt* stmt) {
   sqlite3_clear_bindings(stmt);
   std::lock_guard lock(mu_);
   if (idle_.size() >= max_idle_) {
-    sqlite3_finalize(stmt);
-    return;
+    // Full (SQL built per call fills it): make room by dropping whichever comes first, so the
+    // statements in use keep coming back rather than being finalized on every return.
+    sqlite3_finalize(idle_.begin()->second);
+    idle_.erase(idle_.begin());
   }
   idle_.emplace(std::move(sql), stmt);
 }

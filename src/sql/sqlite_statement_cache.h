@@ -23,9 +23,9 @@ class SqliteStatementCache {
 
   // An idle statement compiled from exactly `sql`, taken out of the cache; null when none is.
   sqlite3_stmt* Take(const std::string& sql);
-  // Resets the statement compiled from `sql` and keeps it for the next Take of that SQL
-  // (finalizes it instead when max_idle are kept already: SQL built by hand must not grow the
-  // cache without bound).
+  // Resets the statement compiled from `sql` and keeps it for the next Take of that SQL; with
+  // max_idle kept already, one of those is finalized to make room (SQL built per call must not
+  // grow the cache without bound).
   void Give(std::string sql, sqlite3_stmt* stmt);
 
  private:

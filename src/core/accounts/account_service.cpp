@@ -184,23 +184,15 @@ Result<std::vector<RoleReport>> AccountService::Roles(const std::string& user) {
 }
 
 Status AccountService::CheckCanCharge(const std::string& user, const std::string& account) {
-  auto any = store_.HasProjects();
-  if (!any) return any.status();
+  auto facts = store_.ChargeFactsFor(user, account);
+  if (!facts) return facts.status();
   // A site that never set up projects keeps accepting every job, charged to whatever account it
   // names: accounts are enforced once the first project exists.
-  if (!*any) return Status::Ok();
-  auto project = store_.GetProject(account);
-  if (!project) return project.status();
-  if (!*project) return Status::InvalidArgument(kInvalidAccountError);
-  auto members = store_.MembersOf((*project)->id);
-  if (!members) return members.status();
-  bool member = false;
-  for (const auto& m : *members) member = member || m.user == user;
-  if (!member) return Status::InvalidArgument(kInvalidAccountError);
-  auto usage = Usage(account);
-  if (!usage) return usage.status();
-  const double given = (*project)->cpu_hours_given + (*project)->gpu_hours_given;
-  if (usage->hours >= given) return Status::InvalidArgument(kAllocationUsedError);
+  if (!facts->any_project) return Status::Ok();
+  if (!facts->project_exists || !facts->member)
+    return Status::InvalidArgument(kInvalidAccountError);
+  if (static_cast<double>(facts->node_seconds_charged) / 3600.0 >= facts->hours_given)
+    return Status::InvalidArgument(kAllocationUsedError);
   return Status::Ok();
 }
 

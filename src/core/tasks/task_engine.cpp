@@ -25,8 +25,12 @@ void TaskContext::SetPartial(const json::value& result) {
     if (cancelled_) return;
     last_result_ = text;
   }
-  LogIfFailed(store_.UpdateTask(id_, "new", text, node_),
-              "task " + id_ + ": storing its partial result");
+  auto stored = store_.UpdateTask(id_, "new", text, node_);
+  LogIfFailed(stored, "task " + id_ + ": storing its partial result");
+  if (stored && *stored) {
+    std::lock_guard lock(mu_);
+    stored_partial_ = std::make_shared<const std::string>(std::move(text));
+  }
 }
 
 Status TaskContext::Checkpoint(const std::string& checkpoint) {
@@ -64,12 +68,12 @@ TaskEngine::TaskEngine(TaskStore& store, const TasksConfig& config, std::string 
       config_(config),
       node_(std::move(node)),
       alone_on_store_(alone_on_store),
-      // A minute covers a client's polls; never longer than the store keeps ended tasks.
-      recent_ends_(std::min<std::chrono::steady_clock::duration>(
-                       std::chrono::seconds(60),
-                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                           std::chrono::duration<double>(config.retention_days * 86400))),
-                   10000) {}
+      // A minute covers a client's polls; never longer than the store keeps ended tasks (the
+      // comparison in seconds as doubles: retention_days may be huge).
+      recent_ends_(
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(std::clamp(config.retention_days * 86400, 0.0, 60.0))),
+          10000) {}
 
 TaskEngine::~TaskEngine() { Stop(); }
 
@@ -276,6 +280,11 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
                                        const std::string& system, TaskWork work,
                                        TaskLaunch launch) {
   PurgeOld();  // cheap: a clock check, and a DELETE once an hour
+  uint64_t cancels_before = 0;
+  {
+    std::lock_guard lock(mu_);
+    cancels_before = cancels_;
+  }
   const bool resumable = !launch.request.empty() && resumers_.count(kind) > 0;
   auto created = store_.AddTask({owner, kind, system, node_, Now() + Lease(),
                                  resumable ? std::move(launch.request) : std::string(),
@@ -290,7 +299,7 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
       return Status::Unavailable("sfapid is stopping; try again shortly");
     }
     queue_.push_back({created->id, owner, LaneOf(kind), std::move(work), resumable});
-    submitted_here_[created->id] = owner;
+    if (cancels_ == cancels_before) submitted_here_[created->id] = owner;
   }
   WakeOf(LaneOf(kind)).notify_one();
   return created->id;
@@ -406,10 +415,18 @@ std::optional<TaskRecord> TaskEngine::GetAtOnce(const std::string& id, const std
   task.id = id;
   task.owner = owner;
   task.status = "new";
+  std::shared_ptr<const std::string> partial;
   if (auto running = running_.find(id); running != running_.end()) {
     std::lock_guard context_lock(running->second->mu_);
-    if (running->second->cancelled_) return std::nullopt;
-    task.result = running->second->last_result_;
+    if (running->second->cancelled_ || running->second->lost_) return std::nullopt;
+    partial = running->second->stored_partial_;
+  }
+  lock.unlock();
+  if (partial) {
+    // A long partial result (a command's output so far) is the pool's to copy, not the I/O
+    // thread's.
+    if (partial->size() > RecentEnds::kMaxResultBytes) return std::nullopt;
+    task.result = *partial;
   }
   return task;
 }
@@ -438,6 +455,7 @@ Status TaskEngine::Cancel(const std::string& id, const std::string& owner) {
   {
     std::lock_guard lock(mu_);
     submitted_here_.erase(id);  // from now on the store says what became of it
+    ++cancels_;
     if (auto it = running_.find(id); it != running_.end()) ctx = it->second;
     for (auto it = queue_.begin(); it != queue_.end(); ++it)
       if (it->id == id) {

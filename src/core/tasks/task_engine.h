@@ -73,6 +73,9 @@ class TaskContext {
   bool cancelled_ = false;
   bool shutting_down_ = false;
   std::optional<std::string> last_result_;
+  // The last partial result the store took: what GetAtOnce may show (last_result_ may not have
+  // reached the store yet, or ever).
+  std::shared_ptr<const std::string> stored_partial_;
 };
 
 struct TaskOutcome {
@@ -201,6 +204,9 @@ class TaskEngine {
   // Owners of the tasks this run's Submit queued, while they are queued or running (under mu_):
   // nothing but this node has written them since they were stored "new" with no result.
   std::unordered_map<std::string, std::string> submitted_here_;
+  // Cancels so far (under mu_): a task that a cancel may have reached between its insert and
+  // its queueing (its id was already out: the event stream) is not answered from memory.
+  uint64_t cancels_ = 0;
   RecentEnds recent_ends_;
   std::map<std::pair<Lane, std::string>, int> running_per_user_;  // under mu_
   struct UnrecordedEnd {

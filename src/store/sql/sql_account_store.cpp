@@ -242,6 +242,32 @@ Result<std::vector<ChargeRow>> SqlAccountStore::ChargesTo(const std::string& acc
       [&](Statement& s) { s.Bind(1, account); }, &ChargeRowOf);
 }
 
+Result<ChargeFacts> SqlAccountStore::ChargeFactsFor(const std::string& user,
+                                                    const std::string& account) {
+  // One row whether or not the project exists (the LEFT JOIN on a one-row table); the charges
+  // are those ChargesTo lists, summed over users.
+  auto rows = Rows<ChargeFacts>(
+      "SELECT (SELECT COUNT(*) FROM projects), p.id, p.cpu_hours_given + p.gpu_hours_given, "
+      "(SELECT COUNT(*) FROM project_members m WHERE m.project_id = p.id AND m.user = ?2), "
+      "(SELECT COALESCE(SUM(f.node_seconds), 0) FROM finished_jobs f WHERE f.account = ?1) + "
+      "(SELECT COALESCE(SUM(r.charged_node_seconds), 0) FROM reservations r "
+      "WHERE r.account = ?1 AND r.charged = 1) "
+      "FROM (SELECT 1 AS one) AS one_row LEFT JOIN projects p ON p.repo_name = ?1",
+      [&](Statement& s) { s.Bind(1, account).Bind(2, user); },
+      +[](const Statement& s) {
+        ChargeFacts f;
+        f.any_project = s.Int(0) > 0;
+        f.project_exists = s.OptionalText(1).has_value();
+        f.hours_given = s.Real(2);
+        f.member = s.Int(3) > 0;
+        f.node_seconds_charged = s.Int(4);
+        return f;
+      });
+  if (!rows) return rows.status();
+  if (rows->size() != 1) return Status::Internal("database: the charge check read no row");
+  return rows->front();
+}
+
 // --- groups ---
 
 Status SqlAccountStore::AddGroup(const GroupRecord& g) {

@@ -29,6 +29,7 @@ class SqlAccountStore : public AccountStore {
   Result<std::vector<Membership>> MembersOf(int64_t project_id) override;
   Result<std::vector<Membership>> ProjectsOf(const std::string& user) override;
   Result<std::vector<ChargeRow>> ChargesTo(const std::string& account) override;
+  Result<ChargeFacts> ChargeFactsFor(const std::string& user, const std::string& account) override;
 
   Status AddGroup(const GroupRecord& g) override;
   Result<std::optional<GroupRecord>> GetGroup(const std::string& name) override;

@@ -33,6 +33,16 @@ TEST(RecentEndsTest, TheOldestGoFirstBeyondTheMaximum) {
   for (const char* id : {"3", "4", "5"}) EXPECT_TRUE(ends.Find(id, "alice")) << id;
 }
 
+TEST(RecentEndsTest, ALongResultIsLeftToTheStoreAndTheBytesKeptAreBounded) {
+  RecentEnds ends(60s, 100, 3 * 1000);
+  ends.Add("big", "alice", "completed", std::string(RecentEnds::kMaxResultBytes + 1, 'x'));
+  EXPECT_FALSE(ends.Find("big", "alice"));
+  for (int i = 1; i <= 4; ++i)
+    ends.Add(std::to_string(i), "alice", "completed", std::string(1000, 'x'));
+  EXPECT_FALSE(ends.Find("1", "alice"));  // the fourth's bytes pushed the first out
+  for (const char* id : {"2", "3", "4"}) EXPECT_TRUE(ends.Find(id, "alice")) << id;
+}
+
 TEST(RecentEndsTest, AnEndIsForgottenAfterTheWindow) {
   RecentEnds ends(50ms, 10);
   ends.Add("1", "alice", "completed", "{}");

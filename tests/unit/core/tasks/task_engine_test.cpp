@@ -593,6 +593,22 @@ TEST_F(TaskEngineAloneTest, AQueuedRunningOrEndedTaskIsAnsweredAtOnceAsStored) {
   }
 }
 
+TEST_F(TaskEngineAloneTest, ALongPartialResultIsLeftToTheStore) {
+  alone_.Start();
+  std::atomic<bool> release{false};
+  auto id = alone_.Submit("alice", "command", "p", [&](TaskContext& ctx) {
+    ctx.SetPartial(json::object{{"output", std::string(RecentEnds::kMaxResultBytes, 'x')}});
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return TaskOutcome{"completed", json::object{}};
+  });
+  ASSERT_TRUE(id);
+  while (!alone_.Get(*id, "alice")->result)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_FALSE(alone_.GetAtOnce(*id, "alice"));
+  release = true;
+  WaitForTask(alone_, *id, "alice");
+}
+
 TEST_F(TaskEngineAloneTest, ACancelledTaskIsNeverAnsweredNewAtOnce) {
   alone_.Start();
   auto id = alone_.Submit("alice", "command", "p", gate_.Work("a"));
