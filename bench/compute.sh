@@ -76,7 +76,7 @@ while read -r n n_rate n_p50 n_p99 n_count; do
 done <<<"$loads"
 echo "| jobs known for the queries (submitted in ${fill_s} s) | $known |"
 echo "| GET /status (baseline, unauthenticated), wrk $conns connections | $st_rps req/s (p50 $st_p50 ms, p99 $st_p99 ms) |"
-echo "| GET /tasks/{id} (baseline, authenticated), wrk $conns connections | $tk_rps req/s (p50 $tk_p50 ms, p99 $tk_p99 ms) |"
+echo "| GET /tasks/{id} of a task that just ended (from memory), authenticated, wrk $conns connections | $tk_rps req/s (p50 $tk_p50 ms, p99 $tk_p99 ms) |"
 echo "| GET /compute/jobs kwargs=jobid=<one id>, wrk $conns connections | $id_rps req/s (p50 $id_p50 ms, p99 $id_p99 ms) |"
 echo "| GET /compute/jobs kwargs=user=<user>&limit=100 ($user_bytes bytes), wrk $conns connections | $us_rps req/s (p50 $us_p50 ms, p99 $us_p99 ms) |"
 echo "| GET /compute/jobs sacct=true kwargs=jobid=<one id>, wrk $conns connections | $sa_rps req/s (p50 $sa_p50 ms, p99 $sa_p99 ms) |"
