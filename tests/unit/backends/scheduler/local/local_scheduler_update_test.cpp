@@ -35,7 +35,7 @@ class LocalSchedulerUpdateTest : public ::testing::Test {
   void TearDown() override {
     scheduler_.reset();
     if (supervisor_ > 0) {
-      ::kill(supervisor_, SIGKILL);
+      ::kill(-supervisor_, SIGKILL);  // the shell and its sleep, which holds the test's output
       ::waitpid(supervisor_, nullptr, 0);
     }
   }
@@ -44,11 +44,13 @@ class LocalSchedulerUpdateTest : public ::testing::Test {
   void StartFakeSupervisor() {
     supervisor_ = ::fork();
     if (supervisor_ == 0) {
+      ::setpgid(0, 0);  // a group of its own, ended whole at TearDown
       const std::string dir = spool_ + "/jobs/1";
       ::execl("/bin/sh", "sh", "-c", "sleep 60", "sh", dir.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ASSERT_GT(supervisor_, 0);
+    ::setpgid(supervisor_, supervisor_);  // here too: whichever runs first
   }
   void SeedRunningJob() {
     auto table = local::JobTable::Open(spool_ + "/jobs.db");
