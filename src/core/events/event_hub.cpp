@@ -105,12 +105,9 @@ Result<std::shared_ptr<EventSubscription>> EventHub::Subscribe(const std::string
   // Without an id the stream starts now: after every event committed so far, also those the
   // hub has not dispatched yet (it may lag a moment behind the store; a client that saw a task
   // end must not then get that end as news on a stream it opened afterwards).
-  int64_t from = last_.load();
-  if (!after_id) {
+  int64_t from = after_id ? *after_id : last_.load();
+  if (!after_id)
     if (auto newest = store_.LastEventId()) from = std::max(from, *newest);
-  } else {
-    from = *after_id;
-  }
   auto sub = std::make_shared<EventSubscription>(owner, std::move(filter), from,
                                                  static_cast<std::size_t>(config_.queue_events));
   {

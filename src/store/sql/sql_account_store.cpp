@@ -231,14 +231,20 @@ Result<std::vector<Membership>> SqlAccountStore::ProjectsOf(const std::string& u
       [&](Statement& s) { s.Bind(1, user); }, &MembershipRow);
 }
 
+// What is charged to account ?1, a row per charge (user, node_seconds): finished jobs, and
+// reservations once charged. ChargesTo and ChargeFactsFor sum the same rows.
+constexpr const char* kChargesToAccount =
+    "(SELECT user, node_seconds FROM finished_jobs WHERE account = ?1 UNION ALL SELECT "
+    "requested_by, charged_node_seconds FROM reservations WHERE account = ?1 AND charged = 1) "
+    "AS charges";
+
 Result<std::vector<ChargeRow>> SqlAccountStore::ChargesTo(const std::string& account) {
   // finished_jobs is written by the callbacks module (ComputeStore::RecordUsage): every job that
   // ended, charged once, whatever scheduler ran it. A reservation's block is charged to the user
   // who requested it, once charged (ReservationStore).
   return Rows<ChargeRow>(
-      "SELECT user, SUM(node_seconds) FROM (SELECT user, node_seconds FROM finished_jobs WHERE "
-      "account = ?1 UNION ALL SELECT requested_by, charged_node_seconds FROM reservations WHERE "
-      "account = ?1 AND charged = 1) AS charges GROUP BY user ORDER BY user",
+      std::string("SELECT user, SUM(node_seconds) FROM ") + kChargesToAccount +
+          " GROUP BY user ORDER BY user",
       [&](Statement& s) { s.Bind(1, account); }, &ChargeRowOf);
 }
 
@@ -249,10 +255,9 @@ Result<ChargeFacts> SqlAccountStore::ChargeFactsFor(const std::string& user,
   auto rows = Rows<ChargeFacts>(
       "SELECT (SELECT COUNT(*) FROM projects), p.id, p.cpu_hours_given + p.gpu_hours_given, "
       "(SELECT COUNT(*) FROM project_members m WHERE m.project_id = p.id AND m.user = ?2), "
-      "(SELECT COALESCE(SUM(f.node_seconds), 0) FROM finished_jobs f WHERE f.account = ?1) + "
-      "(SELECT COALESCE(SUM(r.charged_node_seconds), 0) FROM reservations r "
-      "WHERE r.account = ?1 AND r.charged = 1) "
-      "FROM (SELECT 1 AS one) AS one_row LEFT JOIN projects p ON p.repo_name = ?1",
+      "(SELECT COALESCE(SUM(node_seconds), 0) FROM " +
+          std::string(kChargesToAccount) +
+          ") FROM (SELECT 1 AS one) AS one_row LEFT JOIN projects p ON p.repo_name = ?1",
       [&](Statement& s) { s.Bind(1, account).Bind(2, user); },
       +[](const Statement& s) {
         ChargeFacts f;
