@@ -462,6 +462,17 @@ const std::vector<std::string>& Migrations() {
         WHERE idempotency_token != '';
       ALTER TABLE idempotency_keys ADD COLUMN token TEXT NOT NULL DEFAULT '';
       )sql",
+      // 22: per account, the node-seconds of its finished jobs so far, kept with each job's end
+      // (ComputeStore::RecordUsage) so that the check at every submission reads one row instead
+      // of summing every job the project ever ran; filled from the jobs already recorded.
+      R"sql(
+      CREATE TABLE finished_job_totals (
+        account TEXT PRIMARY KEY,
+        node_seconds INTEGER NOT NULL
+      );
+      INSERT INTO finished_job_totals(account, node_seconds)
+        SELECT account, SUM(node_seconds) FROM finished_jobs GROUP BY account;
+      )sql",
   };
   return m;
 }

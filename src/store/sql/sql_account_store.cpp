@@ -232,7 +232,7 @@ Result<std::vector<Membership>> SqlAccountStore::ProjectsOf(const std::string& u
 }
 
 // What is charged to account ?1, a row per charge (user, node_seconds): finished jobs, and
-// reservations once charged. ChargesTo and ChargeFactsFor sum the same rows.
+// reservations once charged. ChargeFactsFor sums the same charges from finished_job_totals.
 constexpr const char* kChargesToAccount =
     "(SELECT user, node_seconds FROM finished_jobs WHERE account = ?1 UNION ALL SELECT "
     "requested_by, charged_node_seconds FROM reservations WHERE account = ?1 AND charged = 1) "
@@ -251,13 +251,15 @@ Result<std::vector<ChargeRow>> SqlAccountStore::ChargesTo(const std::string& acc
 Result<ChargeFacts> SqlAccountStore::ChargeFactsFor(const std::string& user,
                                                     const std::string& account) {
   // One row whether or not the project exists (the LEFT JOIN on a one-row table); the charges
-  // are those ChargesTo lists, summed over users.
+  // are those ChargesTo lists, summed over users: the finished jobs' running total (one row, not
+  // a sum over every job the project ran: this is read at every submission) and the charged
+  // reservations (few, each a block of hours).
   auto rows = Rows<ChargeFacts>(
       "SELECT (SELECT COUNT(*) FROM projects), p.id, p.cpu_hours_given + p.gpu_hours_given, "
       "(SELECT COUNT(*) FROM project_members m WHERE m.project_id = p.id AND m.user = ?2), "
-      "(SELECT COALESCE(SUM(node_seconds), 0) FROM " +
-          std::string(kChargesToAccount) +
-          ") FROM (SELECT 1 AS one) AS one_row LEFT JOIN projects p ON p.repo_name = ?1",
+      "COALESCE((SELECT node_seconds FROM finished_job_totals WHERE account = ?1), 0) + "
+      "(SELECT COALESCE(SUM(charged_node_seconds), 0) FROM reservations WHERE account = ?1 AND "
+      "charged = 1) FROM (SELECT 1 AS one) AS one_row LEFT JOIN projects p ON p.repo_name = ?1",
       [&](Statement& s) { s.Bind(1, account).Bind(2, user); },
       +[](const Statement& s) {
         ChargeFacts f;

@@ -77,8 +77,9 @@ Result<bool> SqlComputeStore::RecordUsage(const FinishedJob& j) {
   bool recorded = false;
   {
     std::lock_guard lock(pool_);
-    // The end and its event commit together, once: schedulers report an end at least once, the
-    // (system, jobid) key lets one insert through, and only that one appends the event.
+    // The end, its account's running total and its event commit together, once: schedulers
+    // report an end at least once, the (system, jobid) key lets one insert through, and only
+    // that one adds to the total and appends the event.
     Status done = db_.InTransaction([&]() -> Status {
       auto stmt = db_.Prepare(std::string("INSERT INTO finished_jobs(") + kJobColumns +
                               ", node_seconds, recorded_at) "
@@ -92,6 +93,13 @@ Result<bool> SqlComputeStore::RecordUsage(const FinishedJob& j) {
       if (Status s = stmt->Run(); !s.ok()) return s;
       recorded = db_.Changes() > 0;
       if (!recorded) return Status::Ok();
+      if (Status s =
+              db_.Run("INSERT INTO finished_job_totals(account, node_seconds) VALUES(?1, ?2) "
+                      "ON CONFLICT(account) DO UPDATE SET node_seconds = "
+                      "finished_job_totals.node_seconds + excluded.node_seconds",
+                      [&](Statement& st) { st.Bind(1, j.account).Bind(2, node_seconds); });
+          !s.ok())
+        return s;
       return AppendEventIn(db_, JobEvent(j.system, j.jobid, j.user, j.state, j.exit_code)).status();
     });
     if (!done.ok()) return done;

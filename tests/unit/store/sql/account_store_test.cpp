@@ -125,6 +125,30 @@ TEST_F(AccountStoreTest, ChargesAreTheFinishedJobsOfTheAccountPerUser) {
   EXPECT_TRUE(accounts().ChargesTo("none")->empty());
 }
 
+TEST_F(AccountStoreTest, ChargeFactsSumEveryUsersJobsOnceFromTheRunningTotal) {
+  Project("m1");
+  Charge("1", "alice", "m1", 3600, 2);
+  Charge("2", "bob", "m1", 360, 1);
+  Charge("3", "bob", "other", 3600, 1);
+  FinishedJob again;  // a scheduler reports an end at least once: the second report adds nothing
+  again.system = "perlmutter";
+  again.jobid = "1";
+  again.user = "alice";
+  again.account = "m1";
+  again.start_time = 0;
+  again.end_time = 99999;
+  again.nodes = 9;
+  auto recorded = store_->compute().RecordUsage(again);
+  ASSERT_TRUE(recorded);
+  EXPECT_FALSE(*recorded);
+  auto facts = accounts().ChargeFactsFor("bob", "m1");
+  ASSERT_TRUE(facts) << facts.status().message();
+  EXPECT_EQ(facts->node_seconds_charged, 2 * 3600 + 360);
+  EXPECT_TRUE(facts->project_exists);
+  EXPECT_EQ(accounts().ChargeFactsFor("bob", "other")->node_seconds_charged, 3600);
+  EXPECT_EQ(accounts().ChargeFactsFor("bob", "none")->node_seconds_charged, 0);
+}
+
 TEST_F(AccountStoreTest, GroupsKeepSortedMembersAndUniqueGids) {
   const int64_t m1 = Project("m1");
   GroupRecord g{"grp1", 60001, m1, "", true, "alice", Now(), {"bob", "alice"}};

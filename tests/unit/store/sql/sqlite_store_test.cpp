@@ -74,6 +74,36 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromTheFuture) {
   EXPECT_NE(store.status().message().find("newer than this sfapid knows"), std::string::npos);
 }
 
+TEST_F(SqliteStoreTest, MigrationKeepsTheChargesOfJobsRecordedBeforeRunningTotals) {
+  {
+    auto store = OpenSqliteStore(path_);
+    ASSERT_TRUE(store);
+    for (const char* id : {"1", "2"}) {
+      FinishedJob j;
+      j.system = "perlmutter";
+      j.jobid = id;
+      j.user = "alice";
+      j.account = "m1";
+      j.start_time = 1000;
+      j.end_time = 4600;
+      j.nodes = 2;
+      ASSERT_TRUE((*store)->compute().RecordUsage(j));
+    }
+  }
+  // The database as schema version 21 left it: finished jobs, no running totals.
+  sqlite3* db;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE finished_job_totals; PRAGMA user_version = 21", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteStore(path_);
+  ASSERT_TRUE(store) << store.status().message();
+  auto facts = (*store)->accounts().ChargeFactsFor("alice", "m1");
+  ASSERT_TRUE(facts);
+  EXPECT_EQ(facts->node_seconds_charged, 2 * 2 * 3600);
+}
+
 TEST_F(SqliteStoreTest, UnwritableLocationIsAClearError) {
   auto store = OpenSqliteStore("/proc/sfapid/x.db");
   ASSERT_FALSE(store);
