@@ -7,7 +7,9 @@
 # `#SBATCH --begin=now+1hour`, so none of them runs. Jobs belong to a real non-root user: as root this script
 # creates `sfapidbench` and removes it.
 # Usage: bench/compute.sh [BUILD_DIR]   Environment: DURATION (10), CLIENTS (8,16: the client
-# counts measured), JOBS (10000), CONNECTIONS (64).
+# counts measured), JOBS (10000), CONNECTIONS (64), WAIT_FOR_END_MS ([tasks] wait_for_end_ms;
+# the configuration's default unless set: 0 answers a submission's POST at once, so the clients
+# poll until the task ends, the SFAPI's usual way).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init "${1:-build}"
@@ -18,7 +20,8 @@ conns="${CONNECTIONS:-64}"
 
 bench_user
 # The bench user may charge the embedded default's project (jobs are checked against it).
-bench_config "[[projects]] members = [\"$user\"]"
+bench_config "[[projects]] members = [\"$user\"]" \
+  ${WAIT_FOR_END_MS:+"[tasks] wait_for_end_ms = $WAIT_FOR_END_MS"}
 bench_start_sfapid
 bench_token yellow
 auth="Authorization: Bearer $token"
@@ -66,7 +69,8 @@ echo
 echo "Jobs are inline scripts with \`#SBATCH --begin=now+1hour\` submitted by the non-root user $user, so none" \
   "of them runs and the $(nproc) cores stay with sfapid and the clients. Latency is from POST" \
   "/compute/jobs to GET /tasks/{id} showing the job id, polled every 1 ms alone and every 5 ms" \
-  "under load; the clients are Python threads on the same machine."
+  "under load; the clients are Python threads on the same machine. [tasks] wait_for_end_ms:" \
+  "$(sed -n 's/^wait_for_end_ms = \([0-9]*\).*/\1/p' "$work/sfapid.toml") ms."
 echo
 echo "| measurement | result |"
 echo "|---|---|"

@@ -145,7 +145,8 @@ Result<std::unique_ptr<Application>> Application::Create(Config config) {
                         *app->reservations_,
                         *app->reservation_lifecycle_,
                         *app->events_,
-                        c.events};
+                        c.events,
+                        c.tasks};
   sfapi::AddSfapiRoutes(ctx);
   app->paths_ =
       std::make_unique<PathOperations>(c.systems, c.utilities, *app->runas_, *app->files_);

@@ -230,6 +230,10 @@ struct TasksConfig {
   // A node renews the leases of the tasks it runs every lease_seconds / 6; a task whose lease
   // ran out (its node died) is ended "failed" by whichever node sweeps first.
   double lease_seconds = 30;
+  // A request that starts a task (a job's submission or cancellation, a command) answers once
+  // the task has ended or after this long, whichever is first: its client's first read of the
+  // task then finds it done (api/sfapi/task_accepted.h). 0: at once.
+  int wait_for_end_ms = 200;
 };
 
 struct TransferEndpointConfig {

@@ -118,6 +118,7 @@ max_running_per_user = 2    # one user's share of them (below workers: others al
 job_workers = 4             # job submissions and cancellations: never queued behind commands
 retention_days = 7          # finished tasks are forgotten after this
 lease_seconds = 30          # a dead node's unfinished tasks are ended this long after it died
+wait_for_end_ms = 200       # a job submit/cancel or command answers once its task ended, at most this late
 
 [events]
 # GET /api/v1.2/events (Server-Sent Events) and long-poll (wait=): see docs/events.md.

@@ -1,4 +1,5 @@
-// [tasks]: task workers, each user's share of them, and how long ended tasks are kept.
+// [tasks]: task workers, each user's share of them, how long ended tasks are kept, and how long
+// a request that starts one waits for its end.
 #include "config/section_readers.h"
 
 namespace sfapid::config_reading {
@@ -11,9 +12,12 @@ void ReadTasks(TableReader& root, TasksConfig& out) {
     s.Read("job_workers", out.job_workers);
     s.Read("retention_days", out.retention_days);
     s.Read("lease_seconds", out.lease_seconds);
+    s.Read("wait_for_end_ms", out.wait_for_end_ms);
     s.RejectUnknown();
     s.Require(out.lease_seconds >= 3 && out.lease_seconds <= 3600, "lease_seconds",
               "must be between 3 and 3600");
+    s.Require(out.wait_for_end_ms >= 0 && out.wait_for_end_ms <= 10000, "wait_for_end_ms",
+              "must be between 0 and 10000");
     s.Require(out.workers >= 1, "workers", "must be at least 1");
     s.Require(out.job_workers >= 1, "job_workers", "must be at least 1");
     s.Require(out.max_running_per_user >= 1, "max_running_per_user", "must be at least 1");

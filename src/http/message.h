@@ -99,9 +99,11 @@ struct Response {
   std::string content_type = "application/json";
   Params headers;  // extra headers
   std::string body;
-  std::shared_ptr<FileBody> file;              // when set, the body (`body` is unused)
-  std::shared_ptr<StreamBody> stream;          // when set, the body, sent as it comes
-  std::shared_ptr<DeferredResponse> deferred;  // when set, the whole answer comes from it
+  std::shared_ptr<FileBody> file;      // when set, the body (`body` is unused)
+  std::shared_ptr<StreamBody> stream;  // when set, the body, sent as it comes
+  // When set, the whole answer comes from it. An answer known now but given later (a task's
+  // acceptance, api/sfapi/task_accepted.h) is also in status and body, for what keeps replies.
+  std::shared_ptr<DeferredResponse> deferred;
 
   // By value: callers move their documents in instead of copying them.
   static Response Json(int status, boost::json::value v);

@@ -664,7 +664,10 @@ asio::awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Connection> conn
         if (!close_after) response = co_await Dispatch(match, parser.get(), peer, request_id);
         if (response.deferred) {
           auto deferred = std::move(response.deferred);
+          // Headers set beside the wait (by wrappers such as Idempotency-Key's) go with its answer.
+          Params beside = std::move(response.headers);
           response = co_await AwaitDeferred(*conn, *deferred, request_id);
+          response.headers.insert(response.headers.end(), beside.begin(), beside.end());
         }
       }
       if (!parser.get().keep_alive()) close_after = true;

@@ -4,6 +4,7 @@ sbatch gives for bad scripts and directives, form and query validation, unknown 
 access levels (needs root). Queue shape checks run on every query (compute_helpers.jobs)."""
 
 import concurrent.futures
+import json
 import os
 import pwd
 import shutil
@@ -354,6 +355,40 @@ class Submission(ComputeTest):
         self.assertEqual(len([r for r in rows if r["jobid"] == jobid]), 1)
         self.assertEqual(sorted(rows[0]), sorted(SACCT_KEYS))
         self.assertEqual((rows[0]["state"], rows[0]["jobname"]), ("PENDING", "shape"))
+
+
+class AnswerOnceEnded(ComputeTest):
+    """[tasks] wait_for_end_ms: a submission's and a cancellation's POST answer once the task has
+    ended, so the first read of the task (sfapi_client reads it right after, then every second)
+    has the job id. 10 s here, far above any machine's time for these."""
+
+    users = USERS
+    extra = "[tasks]\nwait_for_end_ms = 10000\n"
+
+    def test_the_first_read_of_a_submission_or_cancel_task_has_its_end(self):
+        for i in range(5):
+            task_id = self.submit_task(script("true", "--hold", f"-J first-read-{i}"))
+            t = self.task(task_id)
+            self.assertEqual(t["status"], "completed", t)
+            jobid = json.loads(t["result"])["jobid"]
+            self.submitted.append((jobid, self.alice))
+            self.assertIsNotNone(self.row(jobid))
+            r = self.call("DELETE", f"/compute/jobs/perlmutter/{jobid}")
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(set(r.json()), {"task_id", "status", "error"})
+            t = self.task(r.json()["task_id"])
+            self.assertEqual(t["status"], "completed", t)
+            self.assertEqual(json.loads(t["result"]), {"status": "ok", "jobid": jobid, "error": None})
+
+    def test_a_submission_sbatch_refuses_is_answered_at_its_end_too(self):
+        r = self.post_form("/compute/jobs/perlmutter", [("job", "/no/such/script"), ("isPath", "true")])
+        self.assertEqual(r.status, 200, r)
+        self.assertNotEqual(r.headers.get("x-sfapid-waited"), "timeout")  # ended within the wait
+        t = self.task(r.json()["task_id"])
+        self.assertEqual(t["status"], "completed", t)
+        result = json.loads(t["result"])
+        self.assertEqual(result["status"], "error", t)
+        self.assertIn("/no/such/script", result["error"])
 
 
 class AccountCheck(ComputeTest):

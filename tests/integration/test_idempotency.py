@@ -153,14 +153,16 @@ class IdempotencyKey(ComputeTest):
         marks = f"{self.home()}/queued-marks.txt"
         red = client_token(self.server, self.alice, "red")
         # More commands than alice may run at once ([tasks] max_running_per_user): some queue.
+        # Each answer comes [tasks] wait_for_end_ms (200 ms) after its POST (none ends that
+        # soon): the first two must still run when the last is posted.
         ids = []
         for i in range(12):
             r = self.post("/utilities/command/perlmutter",
-                          [("executable", f"sleep 2 && echo {i} >> {marks}")], None, token=red)
+                          [("executable", f"sleep 6 && echo {i} >> {marks}")], None, token=red)
             self.assertEqual(r.status, 200, r)
             ids.append(r.json()["task_id"])
         self.server.stop(signal.SIGKILL)
-        subprocess.run(["pkill", "-KILL", "-u", self.alice, "-f", "sleep 2"])
+        subprocess.run(["pkill", "-KILL", "-u", self.alice, "-f", "sleep 6"])
         queued = [t for (t,) in self.server.query(
             "SELECT id FROM tasks WHERE status = 'new' AND checkpoint = '' AND request != ''")]
         self.assertTrue(queued, "no task was still queued at the kill")

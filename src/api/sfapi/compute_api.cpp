@@ -8,6 +8,7 @@
 #include "api/sfapi/long_poll.h"
 #include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
+#include "api/sfapi/task_accepted.h"
 #include "backends/scheduler/job_fields.h"
 #include "domain/job_state.h"
 
@@ -82,12 +83,6 @@ void AddSchemas(json::object& schemas) {
                     {{"task_id", {{"type", "string"}}},
                      {"status", openapi::EnumSchema({"OK", "ERROR"})},
                      {"error", openapi::NullableString()}}}};
-}
-
-http::Response TaskAccepted(const Result<std::string>& task) {
-  if (!task) return http::FromStatus(task.status());
-  return http::Response::Json(
-      json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
 }
 
 // QueueOutput, assembled from rows the scheduler serialised (once per snapshot for Slurm).
@@ -179,6 +174,7 @@ void AddComputeRoutes(ApiContext& ctx) {
   ComputeService& compute = ctx.compute;
   EventHub& events = ctx.events;
   const EventsConfig& events_config = ctx.events_config;
+  const TaskAnswerWait answer_wait = AnswerWaitOf(ctx);
 
   ctx.router.Add(
       {.method = "GET",
@@ -268,7 +264,7 @@ void AddComputeRoutes(ApiContext& ctx) {
       {.method = "POST",
        .pattern = p,
        .handler =
-           [&compute](http::Request& req) {
+           [&compute, answer_wait](http::Request& req) {
              const api::RequestModel& model = SubmitJobForm();
              auto form = model.Parse(req);
              if (!form) return form.refusal();
@@ -287,12 +283,14 @@ void AddComputeRoutes(ApiContext& ctx) {
                r.callback.timeout_seconds = static_cast<double>(*t);
              auto task = compute.Submit(r);
              if (!task) return model.Refusal(task.status());
-             return TaskAccepted(task);
+             return TaskAccepted(answer_wait, r.user, task);
            },
        .execution = http::Execution::kBlocking,
        .operation = JobsOp("Submit Job", "submit_job_compute_jobs__machine__post")
-                        .Description("Submits a batch script as the user (sbatch); the task's "
-                                     "result is {\"status\",\"jobid\",\"error\"}")
+                        .Description(std::string("Submits a batch script as the user (sbatch); "
+                                                 "the task's result is "
+                                                 "{\"status\",\"jobid\",\"error\"}. ") +
+                                     kAnsweredOnceEnded)
                         .FormBody(SubmitJobForm().name())
                         .Returns(Ref("SubmitJobResponse"))
                         .Build()});
@@ -326,15 +324,19 @@ void AddComputeRoutes(ApiContext& ctx) {
       {.method = "DELETE",
        .pattern = p + "/{jobid}",
        .handler =
-           [&compute](http::Request& req) {
-             return TaskAccepted(compute.Cancel(req.principal->user, req.PathParam("machine"),
-                                                req.PathParam("jobid")));
+           [&compute, answer_wait](http::Request& req) {
+             const std::string& user = req.principal->user;
+             return TaskAccepted(
+                 answer_wait, user,
+                 compute.Cancel(user, req.PathParam("machine"), req.PathParam("jobid")));
            },
        .execution = http::Execution::kBlocking,
        .operation = JobsOp("Cancel Job", "cancel_job_compute_jobs__machine___jobid__delete")
                         .PathParam("jobid", "The job id, e.g. 123 or 123_4 (an array task)")
-                        .Description("Cancels the job as the user (scancel); the task's result "
-                                     "is {\"status\",\"jobid\",\"error\"}")
+                        .Description(std::string("Cancels the job as the user (scancel); the "
+                                                 "task's result is "
+                                                 "{\"status\",\"jobid\",\"error\"}. ") +
+                                     kAnsweredOnceEnded)
                         .Returns(Ref("SubmitJobResponse"))
                         .Build()});
 }

@@ -57,6 +57,7 @@ struct ApiContext {
   ReservationLifecycle& reservation_lifecycle;  // woken when a request needs it at once
   EventHub& events;                             // the event stream and long-poll (sfapid extension)
   const EventsConfig& events_config;
+  const TasksConfig& tasks_config;  // how long a request that starts a task waits for its end
 };
 
 void AddStatusRoutes(ApiContext& ctx);

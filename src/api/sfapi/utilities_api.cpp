@@ -6,6 +6,7 @@
 #include "api/sfapi/file_replies.h"
 #include "api/sfapi/params.h"
 #include "api/sfapi/sfapi_api.h"
+#include "api/sfapi/task_accepted.h"
 
 namespace sfapid::sfapi {
 
@@ -81,6 +82,7 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
   const std::string p = std::string(kPrefix) + "/utilities";
   FileService& files = ctx.files;
   CommandService& commands = ctx.commands;
+  const TaskAnswerWait answer_wait = AnswerWaitOf(ctx);
   // A service's typed result in its wire shape, or the HTTP error of its Status.
   auto render = [](const auto& r, auto&& to_json) {
     return r ? http::Response::Json(to_json(*r)) : http::FromStatus(r.status());
@@ -140,25 +142,26 @@ void AddUtilitiesRoutes(ApiContext& ctx) {
                         .Returns(Ref("UploadResult"))
                         .Build()});
 
-  ctx.router.Add({.method = "POST",
-                  .pattern = p + "/command/{machine}",
-                  .handler =
-                      [&commands](http::Request& req) {
-                        auto form = RunCommandForm().Parse(req);
-                        if (!form) return form.refusal();
-                        auto task = commands.Run(req.principal->user, req.PathParam("machine"),
-                                                 form->String("executable"), req.idempotency_token);
-                        if (!task) return http::FromStatus(task.status());
-                        return http::Response::Json(
-                            json::object{{"task_id", *task}, {"status", "OK"}, {"error", nullptr}});
-                      },
-                  .execution = http::Execution::kBlocking,
-                  .operation = Operation("Run Command", "utilities",
-                                         "run_command_utilities_command__machine__post")
-                                   .PathParam("machine", "The system, e.g. perlmutter")
-                                   .FormBody(RunCommandForm().name())
-                                   .Returns(Ref("CommandOutput"))
-                                   .Build()});
+  ctx.router.Add(
+      {.method = "POST",
+       .pattern = p + "/command/{machine}",
+       .handler =
+           [&commands, answer_wait](http::Request& req) {
+             auto form = RunCommandForm().Parse(req);
+             if (!form) return form.refusal();
+             const std::string& user = req.principal->user;
+             return TaskAccepted(answer_wait, user,
+                                 commands.Run(user, req.PathParam("machine"),
+                                              form->String("executable"), req.idempotency_token));
+           },
+       .execution = http::Execution::kBlocking,
+       .operation =
+           Operation("Run Command", "utilities", "run_command_utilities_command__machine__post")
+               .PathParam("machine", "The system, e.g. perlmutter")
+               .Description(kAnsweredOnceEnded)
+               .FormBody(RunCommandForm().name())
+               .Returns(Ref("CommandOutput"))
+               .Build()});
 }
 
 }  // namespace sfapid::sfapi

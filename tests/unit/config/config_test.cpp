@@ -29,6 +29,7 @@ TEST(Config, DefaultsFillWhatAFileLeavesOut) {
   EXPECT_EQ(c->systems[0].scheduler.spool_dir, "spool/x");
   EXPECT_EQ(c->systems[0].full_name, "x");
   EXPECT_EQ(c->server.max_body_bytes, 1024u * 1024u);
+  EXPECT_EQ(c->tasks.wait_for_end_ms, 200);
 }
 
 TEST(Config, ErrorsNameSourceLineAndKey) {
@@ -61,6 +62,9 @@ TEST(Config, ErrorsNameSourceLineAndKey) {
   c = ParseConfig("[store]\nconnections = 0\n[[systems]]\nname = \"x\"\n", "f");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.status().message(), "f:2: 'store.connections': must be between 1 and 64");
+  c = ParseConfig("[tasks]\nwait_for_end_ms = 10001\n[[systems]]\nname = \"x\"\n", "f");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().message(), "f:2: 'tasks.wait_for_end_ms': must be between 0 and 10000");
   c = ParseConfig("[server]\n", "f");
   ASSERT_FALSE(c);
   EXPECT_NE(c.status().message().find("at least one [[systems]] entry is needed"),
