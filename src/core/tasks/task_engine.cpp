@@ -280,11 +280,7 @@ Result<std::string> TaskEngine::Submit(const std::string& owner, const std::stri
                                        const std::string& system, TaskWork work,
                                        TaskLaunch launch) {
   PurgeOld();  // cheap: a clock check, and a DELETE once an hour
-  uint64_t cancels_before = 0;
-  {
-    std::lock_guard lock(mu_);
-    cancels_before = cancels_;
-  }
+  const uint64_t cancels_before = cancels_.load();
   const bool resumable = !launch.request.empty() && resumers_.count(kind) > 0;
   auto created = store_.AddTask({owner, kind, system, node_, Now() + Lease(),
                                  resumable ? std::move(launch.request) : std::string(),

@@ -20,6 +20,7 @@
 // worker. A queued task waits for a worker its user may take; others' tasks pass it meanwhile.
 #pragma once
 
+#include <atomic>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -204,9 +205,10 @@ class TaskEngine {
   // Owners of the tasks this run's Submit queued, while they are queued or running (under mu_):
   // nothing but this node has written them since they were stored "new" with no result.
   std::unordered_map<std::string, std::string> submitted_here_;
-  // Cancels so far (under mu_): a task that a cancel may have reached between its insert and
-  // its queueing (its id was already out: the event stream) is not answered from memory.
-  uint64_t cancels_ = 0;
+  // Cancels so far (counted under mu_; read without it): a task that a cancel may have reached
+  // between its insert and its queueing (its id was already out: the event stream) is not
+  // answered from memory.
+  std::atomic<uint64_t> cancels_ = 0;
   RecentEnds recent_ends_;
   std::map<std::pair<Lane, std::string>, int> running_per_user_;  // under mu_
   struct UnrecordedEnd {
