@@ -209,6 +209,10 @@ int Application::Serve() {
   // Unix groups as the store says (a crash or an operator may have left them otherwise).
   if (Status s = groups_->Reconcile(); !s.ok())
     spdlog::error("project groups are not all in step: {}", s.message());
+  // Each account's charges as its recorded jobs sum them (the check at every submission reads the
+  // running total; a node of the previous version during a roll recorded jobs without it).
+  if (Status s = store_->compute().RecountUsageTotals(); !s.ok())
+    spdlog::error("accounts: recounting the charges of finished jobs: {}", s.message());
   status_->Start();
   clients_->Start();
   transfers_->Recover();

@@ -517,7 +517,8 @@ asio::awaitable<Response> HttpServer::Impl::AwaitDeferred(Connection& conn,
   WatchForHangUp(conn);
   std::optional<Response> answer;
   while (!answer) {
-    co_await Sleep(*conn.waker, deferred.deadline());
+    // A drain that began before this wait did not wake it: answer now, not at the deadline.
+    if (!draining) co_await Sleep(*conn.waker, deferred.deadline());
     if (ClientHungUp(conn)) {
       answer = DetailError(499, "The client closed the connection before the answer");
       break;

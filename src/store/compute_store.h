@@ -63,6 +63,10 @@ class ComputeStore {
                                                             const std::string& jobid) = 0;
   // Jobs and node-hours per (system, account), sorted; account empty: every account's.
   virtual Result<std::vector<UsageRow>> UsageByAccount(const std::string& account) = 0;
+  // Sets each account's running total of finished-job charges (what the check at every
+  // submission reads) to the sum of its recorded jobs: RecordUsage keeps the total, but a node
+  // of the previous version during a rolling upgrade records jobs without it. Run at start.
+  virtual Status RecountUsageTotals() = 0;
 
   // --- callbacks ---
   // Stores a job's registration, replacing an earlier one for the same (system, jobid).

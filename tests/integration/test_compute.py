@@ -375,8 +375,9 @@ class AnswerOnceEnded(ComputeTest):
             self.assertIsNotNone(self.row(jobid))
             r = self.call("DELETE", f"/compute/jobs/perlmutter/{jobid}")
             self.assertEqual(r.status, 200, r)
-            self.assertEqual(set(r.json()), {"task_id", "status", "error"})
-            t = self.task(r.json()["task_id"])
+            task_id = r.json()["task_id"]
+            self.assertEqual(r.json(), {"task_id": task_id, "status": "OK", "error": None})
+            t = self.task(task_id)
             self.assertEqual(t["status"], "completed", t)
             self.assertEqual(json.loads(t["result"]), {"status": "ok", "jobid": jobid, "error": None})
 

@@ -128,6 +128,17 @@ Result<std::vector<UsageRow>> SqlComputeStore::UsageByAccount(const std::string&
       [&](Statement& s) { s.Bind(1, account); }, &UsageRowOf);
 }
 
+Status SqlComputeStore::RecountUsageTotals() {
+  std::lock_guard lock(pool_);
+  return db_.InTransaction([&]() -> Status {
+    return db_.Exec(
+        "INSERT INTO finished_job_totals(account, node_seconds) SELECT account, SUM(node_seconds) "
+        "FROM finished_jobs WHERE 1 = 1 GROUP BY account ON CONFLICT(account) DO UPDATE SET "
+        "node_seconds = "
+        "excluded.node_seconds");
+  });
+}
+
 Status SqlComputeStore::SaveRegistration(const CallbackRegistration& r) {
   std::lock_guard lock(pool_);
   return db_.Run(

@@ -17,6 +17,7 @@ class SqlComputeStore : public ComputeStore {
   Result<std::optional<FinishedJob>> GetFinishedJob(const std::string& system,
                                                     const std::string& jobid) override;
   Result<std::vector<UsageRow>> UsageByAccount(const std::string& account) override;
+  Status RecountUsageTotals() override;
 
   Status SaveRegistration(const CallbackRegistration& r) override;
   Result<std::optional<CallbackRegistration>> GetRegistration(const std::string& system,

@@ -104,6 +104,40 @@ TEST_F(SqliteStoreTest, MigrationKeepsTheChargesOfJobsRecordedBeforeRunningTotal
   EXPECT_EQ(facts->node_seconds_charged, 2 * 2 * 3600);
 }
 
+TEST_F(SqliteStoreTest, RecountBringsInJobsRecordedWithoutTheRunningTotal) {
+  auto store = OpenSqliteStore(path_);
+  ASSERT_TRUE(store);
+  FinishedJob j;
+  j.system = "perlmutter";
+  j.jobid = "1";
+  j.user = "alice";
+  j.account = "m1";
+  j.start_time = 1000;
+  j.end_time = 4600;
+  j.nodes = 1;
+  ASSERT_TRUE((*store)->compute().RecordUsage(j));
+  // A node of the previous version records a job's end and nothing else.
+  sqlite3* db;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "INSERT INTO finished_jobs(system, jobid, user, account, state, exit_code, "
+                   "submit_time, start_time, end_time, nodes, node_seconds, recorded_at) "
+                   "VALUES('perlmutter', '2', 'bob', 'm1', 'COMPLETED', '0:0', 0, 0, 7200, "
+                   "1, 7200, 0), ('perlmutter', '3', 'bob', 'm2', 'COMPLETED', '0:0', 0, 0, "
+                   "60, 1, 60, 0)",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  auto& accounts = (*store)->accounts();
+  EXPECT_EQ(accounts.ChargeFactsFor("alice", "m1")->node_seconds_charged, 3600);
+  ASSERT_TRUE((*store)->compute().RecountUsageTotals().ok());
+  EXPECT_EQ(accounts.ChargeFactsFor("alice", "m1")->node_seconds_charged, 3600 + 7200);
+  EXPECT_EQ(accounts.ChargeFactsFor("alice", "m2")->node_seconds_charged, 60);
+  ASSERT_TRUE((*store)->compute().RecountUsageTotals().ok());  // again: the same, not twice
+  EXPECT_EQ(accounts.ChargeFactsFor("alice", "m1")->node_seconds_charged, 3600 + 7200);
+}
+
 TEST_F(SqliteStoreTest, UnwritableLocationIsAClearError) {
   auto store = OpenSqliteStore("/proc/sfapid/x.db");
   ASSERT_FALSE(store);
