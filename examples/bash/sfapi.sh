@@ -32,7 +32,8 @@ sfapi() {
 }
 
 # sfapi_wait_task TASK_ID: prints the task's result (JSON) once it has ended. Slow work (job
-# submission and cancellation, commands) answers with a task id at once.
+# submission and cancellation, commands) answers with a task id, once the task has ended or
+# after [tasks] wait_for_end_ms (200 ms): a short one is done at the first read.
 sfapi_wait_task() {
   local task
   while task="$(sfapi GET "tasks/$1")" && [[ "$(jq -r .status <<<"$task")" == new ]]; do

@@ -73,7 +73,9 @@ def post(session, path, data):
 def wait_task(session, task_id):
     """The result of a task (a job submission or cancellation, a command) once it has ended.
 
-    Slow work answers with a task id at once; what happened is the task's result.
+    Slow work answers with a task id (sfapid waits up to [tasks] wait_for_end_ms, 200 ms, for
+    the task to end first, so a short one is done at the first read); what happened is the
+    task's result.
     """
     while True:
         task = get(session, f"tasks/{task_id}")
