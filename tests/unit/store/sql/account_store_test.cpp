@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "store/store.h"
+#include "support/finished_job.h"
 #include "support/temp_dir.h"
 #include "support/test_store.h"
 
@@ -36,17 +37,8 @@ class AccountStoreTest : public ::testing::Test {
 
   void Charge(const std::string& jobid, const std::string& user, const std::string& account,
               int64_t seconds, int nodes) {
-    FinishedJob j;
-    j.system = "perlmutter";
-    j.jobid = jobid;
-    j.user = user;
-    j.account = account;
-    j.state = "COMPLETED";
-    j.exit_code = "0:0";
-    j.start_time = 1000;
-    j.end_time = 1000 + seconds;
-    j.nodes = nodes;
-    ASSERT_TRUE(store_->compute().RecordUsage(j));
+    ASSERT_TRUE(store_->compute().RecordUsage(
+        testing::FinishedJobOf(jobid, user, account, seconds, nodes)));
   }
 
   testing::TempDir tmp_{"account-store"};
@@ -130,15 +122,9 @@ TEST_F(AccountStoreTest, ChargeFactsSumEveryUsersJobsOnceFromTheRunningTotal) {
   Charge("1", "alice", "m1", 3600, 2);
   Charge("2", "bob", "m1", 360, 1);
   Charge("3", "bob", "other", 3600, 1);
-  FinishedJob again;  // a scheduler reports an end at least once: the second report adds nothing
-  again.system = "perlmutter";
-  again.jobid = "1";
-  again.user = "alice";
-  again.account = "m1";
-  again.start_time = 0;
-  again.end_time = 99999;
-  again.nodes = 9;
-  auto recorded = store_->compute().RecordUsage(again);
+  // A scheduler reports an end at least once: the second report adds nothing.
+  auto recorded =
+      store_->compute().RecordUsage(testing::FinishedJobOf("1", "alice", "m1", 99999, 9));
   ASSERT_TRUE(recorded);
   EXPECT_FALSE(*recorded);
   auto facts = accounts().ChargeFactsFor("bob", "m1");

@@ -7,6 +7,7 @@
 
 #include "store/sql/migrations.h"
 #include "store/store.h"
+#include "support/finished_job.h"
 #include "support/temp_dir.h"
 
 namespace sfapid {
@@ -78,17 +79,9 @@ TEST_F(SqliteStoreTest, MigrationKeepsTheChargesOfJobsRecordedBeforeRunningTotal
   {
     auto store = OpenSqliteStore(path_);
     ASSERT_TRUE(store);
-    for (const char* id : {"1", "2"}) {
-      FinishedJob j;
-      j.system = "perlmutter";
-      j.jobid = id;
-      j.user = "alice";
-      j.account = "m1";
-      j.start_time = 1000;
-      j.end_time = 4600;
-      j.nodes = 2;
-      ASSERT_TRUE((*store)->compute().RecordUsage(j));
-    }
+    for (const char* id : {"1", "2"})
+      ASSERT_TRUE(
+          (*store)->compute().RecordUsage(testing::FinishedJobOf(id, "alice", "m1", 3600, 2)));
   }
   // The database as schema version 21 left it: finished jobs, no running totals.
   sqlite3* db;
@@ -107,15 +100,7 @@ TEST_F(SqliteStoreTest, MigrationKeepsTheChargesOfJobsRecordedBeforeRunningTotal
 TEST_F(SqliteStoreTest, RecountBringsInJobsRecordedWithoutTheRunningTotal) {
   auto store = OpenSqliteStore(path_);
   ASSERT_TRUE(store);
-  FinishedJob j;
-  j.system = "perlmutter";
-  j.jobid = "1";
-  j.user = "alice";
-  j.account = "m1";
-  j.start_time = 1000;
-  j.end_time = 4600;
-  j.nodes = 1;
-  ASSERT_TRUE((*store)->compute().RecordUsage(j));
+  ASSERT_TRUE((*store)->compute().RecordUsage(testing::FinishedJobOf("1", "alice", "m1", 3600, 1)));
   // A node of the previous version records a job's end and nothing else.
   sqlite3* db;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
