@@ -112,8 +112,8 @@ Result<std::vector<LocalJob>> JobFactory::Make(const JobScript& script, int64_t 
   job.stdout_pattern = o.output.value_or(o.array ? "slurm-%A_%a.out" : "slurm-%j.out");
   job.stderr_pattern = o.error.value_or(job.stdout_pattern);
   // As slurmctld at submission: a held job, and one waiting for its begin time, say so at once
-  // (the scheduling pass sets the others; a query right after the submission must not read
-  // "None" for a job that cannot start).
+  // (the scheduler's Submit adds the reasons that depend on other jobs and reservations; a
+  // query right after the submission must not read "None" for a job that cannot start).
   job.reason = job.held ? "JobHeldUser" : job.begin_time > now ? "BeginTime" : "None";
 
   std::vector<LocalJob> jobs;

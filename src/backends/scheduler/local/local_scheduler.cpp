@@ -194,6 +194,10 @@ Result<std::string> LocalScheduler::Submit(const JobScript& script) {
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].id = first + static_cast<int64_t>(i);
     if (jobs[i].array_task_id >= 0) jobs[i].array_job_id = first;
+    // As slurmctld at submission (job_independent): a job that waits on another job, or on a
+    // reservation, says so at once; a query answered right after the submission must not read
+    // "None" for a job that cannot start until a scheduling pass has looked at it.
+    if (std::string reason = ReasonNow(jobs[i], now); !reason.empty()) jobs[i].reason = reason;
   }
   if (Status s = table_->Insert(jobs, script.text); !s.ok()) return s;
   next_id_ = first + static_cast<int64_t>(jobs.size());

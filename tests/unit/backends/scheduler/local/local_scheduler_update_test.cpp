@@ -155,6 +155,26 @@ TEST_F(LocalSchedulerUpdateTest, OnlyThePendingJobsOfTheUserChange) {
   EXPECT_EQ(scheduler_->UpdateJob(who_, "1", {}).code(), Code::kFailedPrecondition);
 }
 
+// As slurmctld, which sets the reason when it accepts the job: a query answered right after
+// the submission (the API answers a submission once its task ended) reads why the job waits,
+// not "None" until the next scheduling pass. (Ten submissions: the pass that a submission wakes
+// races the query, and wins about half the time.)
+TEST_F(LocalSchedulerUpdateTest, AJobWaitingOnAnotherSaysSoFromItsSubmission) {
+  JobScript script;
+  script.who = who_;
+  script.path = dir_ / "after.sh";
+  script.submit_dir = dir_.path();
+  script.text = "#!/bin/bash\n#SBATCH -d afterok:1 -t 10\ntrue\n";
+  for (int i = 0; i < 10; ++i) {
+    auto id = scheduler_->Submit(script);
+    ASSERT_TRUE(id) << id.status().message();
+    const JobRow row = Row(*id);
+    ASSERT_EQ(RowField(row, "state"), "PENDING");
+    ASSERT_EQ(RowField(row, "reason"), "Dependency") << "submission " << i;
+    ASSERT_EQ(RowField(row, "dependency"), "afterok:1");
+  }
+}
+
 TEST_F(LocalSchedulerUpdateTest, ASubmissionsJobIsFoundByItsScriptSinceItsStart) {
   const int64_t before = ::time(nullptr);
   const std::string id = SubmitHeld();
