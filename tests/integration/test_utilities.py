@@ -389,8 +389,16 @@ class Roots(UtilitiesTest):
         try:
             # Reads take about a millisecond: the flipping must have begun before they do.
             self.assertTrue(wait_until(lambda: os.path.islink(f"{home}/race"), timeout=10))
-            reads = [self.download(f"{home}/race/secret", machine="dtns") for _ in range(60)]
-            writes = [self.upload(f"{home}/race/written", b"w", machine="dtns") for _ in range(30)]
+            # More requests while none went through the inside state yet: on a busy machine the
+            # flipper may sit descheduled on the outside one for a while.
+            def requests(count, request):
+                answers = []
+                while len(answers) < count or (not any(a["status"] == "OK" for a in answers)
+                                               and len(answers) < 10 * count):
+                    answers.append(request())
+                return answers
+            reads = requests(60, lambda: self.download(f"{home}/race/secret", machine="dtns"))
+            writes = requests(30, lambda: self.upload(f"{home}/race/written", b"w", machine="dtns"))
         finally:
             flipper.kill()
             flipper.wait()

@@ -48,7 +48,8 @@ class HeldNameTest : public ::testing::Test {
     return s.str();
   }
   // root/link points at root/in, then at outside, then back, until the test ends; each change is
-  // one atomic rename, as an attacker would do it.
+  // one atomic rename, as an attacker would do it. Returns once the link is there: on a busy
+  // machine the thread may start late, and a test's every request would find no link at all.
   void StartFlipping() {
     flipping_ = true;
     flipper_ = std::thread([this] {
@@ -59,6 +60,12 @@ class HeldNameTest : public ::testing::Test {
           ::rename(temp.c_str(), link.c_str());
       }
     });
+    while (!fs::is_symlink(root_ + "/link")) std::this_thread::yield();
+  }
+  // At least kRounds requests, and more while none went through the inside state yet (the
+  // flipper may sit descheduled on the outside state for a while): at most 100 times as many.
+  static bool MoreRounds(int done, bool through_inside) {
+    return done < kRounds || (!through_inside && done < 100 * kRounds);
   }
   static constexpr int kRounds = 3000;
   std::string base_, root_, other_root_, outside_;
@@ -70,7 +77,7 @@ class HeldNameTest : public ::testing::Test {
 TEST_F(HeldNameTest, AReadRacingAFlippedSymlinkNeverReachesOutside) {
   StartFlipping();
   int inside = 0;
-  for (int i = 0; i < kRounds; ++i) {
+  for (int i = 0; MoreRounds(i, inside > 0); ++i) {
     auto data = Read(root_ + "/link/secret", roots_, 1024);
     if (data) {
       ASSERT_EQ(*data, "inside");
@@ -94,7 +101,8 @@ TEST_F(HeldNameTest, AListingRacingAFlippedSymlinkNeverShowsOutside) {
 
 TEST_F(HeldNameTest, AWriteRacingAFlippedSymlinkNeverLandsOutside) {
   StartFlipping();
-  for (int i = 0; i < kRounds; ++i) (void)Write(root_ + "/link/written", "data", roots_);
+  for (int i = 0; MoreRounds(i, fs::exists(root_ + "/in/written")); ++i)
+    (void)Write(root_ + "/link/written", "data", roots_);
   flipping_ = false;
   flipper_.join();
   EXPECT_EQ(Get(root_ + "/in/written"), "data");
