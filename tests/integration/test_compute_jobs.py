@@ -23,6 +23,54 @@ def processes(user, pattern):
     return r.stdout.split()
 
 
+# Run by a job as its user: stop every process of the user (kill -1) until one of them is a
+# stopped child of the job's supervisor other than the job's shell, then let the others go on and
+# stay (ignoring SIGTERM) for as long as the job is not killed.
+STOP_THE_NOTICE_WRITER = r"""
+import os, signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+log = open(sys.argv[1], "a", buffering=1)
+me, uid, shell = os.getpid(), os.getuid(), os.getppid()
+def parent(pid):
+    stat = open(f"/proc/{pid}/stat").read()
+    return int(stat[stat.rfind(")") + 2:].split()[1])
+supervisor = parent(shell)
+def stopped_writer():
+    try:
+        children = open(f"/proc/{supervisor}/task/{supervisor}/children").read().split()
+    except OSError:
+        return None
+    for child in map(int, children):
+        try:
+            stat = open(f"/proc/{child}/stat").read()
+            if child != shell and stat[stat.rfind(")") + 2] == "T" and os.stat(f"/proc/{child}").st_uid == uid:
+                return child
+        except OSError:
+            pass
+    return None
+rounds = 0
+writer = None
+while writer is None:
+    try:
+        os.kill(-1, signal.SIGSTOP)
+    except OSError:
+        pass
+    rounds += 1
+    if rounds % 50 == 0:
+        writer = stopped_writer()
+log.write(f"caught the writer {writer}\n")
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    if int(pid) not in (me, writer):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                os.kill(int(pid), signal.SIGCONT)
+        except OSError:
+            pass
+while True:
+    time.sleep(1)
+"""
+
+
 class JobStates(ComputeTest):
     """A 1-node, 2-CPU cluster; KillWait 1 s."""
 
@@ -133,6 +181,45 @@ class JobStates(ComputeTest):
         notice = re.compile(rf"^slurmstepd-\S+: error: \*\*\* JOB {jobid} ON \S+ CANCELLED AT \S+ \*\*\*$")
         self.assertTrue(any(notice.match(line) for line in lines),
                         f"Slurm's cancel notice is missing or overwritten: {out!r}")
+
+    def test_a_job_that_stops_the_cancel_notice_writer_is_still_killed(self):
+        # The notice is written by a child of the supervisor that took the job user's uid, so the
+        # job may signal it. A job that ignores SIGTERM stops every process of its user until it
+        # has caught that writer stopped (its error file is reached through a chain of symlinks
+        # that makes the writer's open slow enough to catch), then lets its own go on. The
+        # supervisor once waited on the writer for ever: no SIGKILL, the job outlived its cancel
+        # and its node stayed taken.
+        home = self.home()
+        slow = f"{home}/slow"
+        os.makedirs(f"{slow}/d")
+        os.makedirs(f"{slow}/end")
+        links = 38
+        for i in range(links):
+            os.symlink("d/../" * 800 + (f"s{i + 1}" if i + 1 < links else "end"), f"{slow}/s{i}")
+        subprocess.run(["chown", "-R", f"{self.alice}:", slow], check=True)
+        self.write_file(f"{home}/stopper.py", STOP_THE_NOTICE_WRITER)
+        text = script(f"""
+            trap '' TERM
+            python3 {home}/stopper.py {home}/stopper.log &
+            while :; do sleep 1; done
+            """, f"-e {slow}/s0/err-%j.txt", "--time=10:00")
+        jobid = self.submit(text)
+        self.wait_running(jobid)
+        self.assertTrue(wait_until(lambda: os.path.exists(f"{home}/stopper.log"), timeout=10))
+        time.sleep(1)  # its loop under way
+        self.assertEqual(self.cancel(jobid)["status"], "ok")
+        self.wait_state(jobid, "CANCELLED")
+        # KillWait is 1 s and the writer has 2 s: well within the wait below.
+        try:
+            self.wait_no_process("stopper.py", timeout=20)
+        finally:
+            # Had it not caught the writer, it stopped other processes of the user for good (the
+            # user's file worker among them).
+            subprocess.run(["pkill", "-CONT", "-u", self.alice])
+        with open(f"{home}/stopper.log") as f:
+            print(f"(stopper: {f.read().strip() or 'did not catch the writer'})", end=" ")
+        # The node is free again: the next job runs.
+        self.wait_ended(self.submit(script("true", "-c 2")))
 
     def test_waiting_for_resources_and_cancel_pending_then_running(self):
         big = self.submit(script("sleep 3005 &\nsleep 3001", "-c 2", "-J big"))

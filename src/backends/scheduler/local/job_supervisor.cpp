@@ -130,8 +130,12 @@ int OpenOutput(const std::string& path, bool append) {
 
 // Writes a line to the job's error file as the user (never as root: the path is theirs). Bounded:
 // the user may have replaced the file with a FIFO or anything else, which is skipped, and the
-// writer gives up after two seconds whatever happens.
+// writer is given two seconds whatever happens. Once the writer has the user's uid the user may
+// signal it: a writer stopped with SIGSTOP ignores its alarm, and a supervisor waiting on it
+// unbounded would never send the job its SIGKILL nor end it (the job would outlive its cancel
+// and its time limit, holding its node). So the supervisor (root) kills a late writer itself.
 void TellJob(const LaunchSpec& spec, const std::string& line) {
+  constexpr int64_t kWriterMs = 2000;
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::alarm(2);
@@ -142,10 +146,18 @@ void TellJob(const LaunchSpec& spec, const std::string& line) {
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) (void)WriteAll(fd, line);
     std::_Exit(0);
   }
-  if (pid > 0) {
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  if (pid < 0) return;
+  const int64_t give_up_at = NowMs() + kWriterMs;
+  int st = 0;
+  while (::waitpid(pid, &st, WNOHANG) == 0) {
+    if (NowMs() >= give_up_at) {
+      ::kill(pid, SIGKILL);  // ends a stopped process too
+      while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+      }
+      return;
     }
+    const timespec pause{0, 2'000'000};  // the writer takes well under a millisecond
+    ::nanosleep(&pause, nullptr);
   }
 }
 
