@@ -73,8 +73,10 @@ class WebStore {
   virtual Result<int64_t> PruneSessions(TimePoint now, TimePoint idle_before) = 0;
 
   virtual Result<std::optional<TotpEnrolment>> GetTotp(const std::string& user) = 0;
-  virtual Status SetTotp(const TotpEnrolment& enrolment) = 0;  // replaces
-  virtual Status DeleteTotp(const std::string& user) = 0;      // NotFound when none
+  // Enrols the user; AlreadyExists (and nothing changes) when the user is enrolled already: an
+  // enrolment begun before another one completed must not replace it.
+  virtual Status AddTotp(const TotpEnrolment& enrolment) = 0;
+  virtual Status DeleteTotp(const std::string& user) = 0;  // NotFound when none
   // Accepts time step `step` for the user only when it is newer than every step accepted before:
   // a code is good once. False: a replay.
   virtual Result<bool> UseTotpStep(const std::string& user, int64_t step) = 0;

@@ -4,6 +4,7 @@ and used for tokens, enablement and access requests, the public status page. The
 is in test_web_browser.py."""
 
 import os
+import pwd
 import re
 import subprocess
 import time
@@ -402,6 +403,38 @@ class Enablement(WebTest):
         self.assertEqual(b.profile().json()["user"]["name"], self.account("alice"))
         again = Browser(self.server).call("POST", "/web/api/sign-in/link", {"link": m.group(1)})
         self.assertEqual(again.status, 401)
+
+
+class MappedAccounts(WebTest):
+    """[runas] accounts maps the API user named as alice's account to bob's account, and an API
+    user of a name no account has to carol's: a password proves an account and signs in as the API
+    user that acts as that account, never as the one its name is mapped to."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.api_carol = "api-" + users.accounts["carol"]
+        cls.web = (WebTest.web + "mfa = \"none\"\n[runas]\naccounts = { "
+                   f'"{users.accounts["alice"]}" = "{users.accounts["bob"]}", '
+                   f'"{cls.api_carol}" = "{users.accounts["carol"]}" }}\n')
+        super().setUpClass()
+
+    def test_an_account_whose_name_is_mapped_away_has_no_api_user(self):
+        b = Browser(self.server)
+        r = b.sign_in(self.account("alice"), PASSWORDS["alice"])
+        self.assertEqual(r.status, 401, r)
+        self.assertEqual(r.json(), {"error": "this account has no API user: [runas] accounts maps "
+                                             "its name to another account"})
+        self.assertNotIn("set-cookie", r.headers)
+        self.assertEqual(b.profile().status, 401)
+
+    def test_an_account_signs_in_as_the_api_user_mapped_to_it(self):
+        b = Browser(self.server)
+        r = b.sign_in(self.account("carol"), PASSWORDS["carol"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["stage"], "signed_in")
+        profile = b.profile().json()
+        self.assertEqual(profile["user"]["name"], self.api_carol)
+        self.assertEqual(profile["user"]["uid"], pwd.getpwnam(self.account("carol")).pw_uid)
 
 
 class SecureCookies(WebTest):

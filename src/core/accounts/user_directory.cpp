@@ -12,9 +12,10 @@ std::string UserDirectory::AccountName(const std::string& api_user) const {
   return api_user;
 }
 
-std::string UserDirectory::ApiUserFor(const std::string& account) const {
+std::optional<std::string> UserDirectory::ApiUserFor(const std::string& account) const {
   for (const auto& [user, mapped] : config_.accounts)
     if (mapped == account) return user;
+  if (AccountName(account) != account) return std::nullopt;
   return account;
 }
 

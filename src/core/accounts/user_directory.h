@@ -26,8 +26,10 @@ class UserDirectory {
 
   // The Unix account name the API user maps to (whether or not it exists).
   std::string AccountName(const std::string& api_user) const;
-  // The API user an account is: the one [runas] accounts maps to it, else the same name.
-  std::string ApiUserFor(const std::string& account) const;
+  // The API user an account is: the one [runas] accounts maps to it, else the same name unless
+  // that name is an API user mapped to another account (then the account has no API user:
+  // signing in as it must not act as the account the name is mapped to).
+  std::optional<std::string> ApiUserFor(const std::string& account) const;
   // The account, when it exists.
   virtual std::optional<UnixAccount> Lookup(const std::string& api_user) const;
   // Whether an account may be changed on a user's behalf (put in a group): never root, system or

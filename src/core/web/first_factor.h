@@ -22,8 +22,12 @@ class FirstFactor {
   virtual bool NeedsSecondFactor() const = 0;
   // The user name the attempt claims, before it is checked (for lockout per user); "" if none.
   virtual std::string Claimed(const SignInFields& fields) const = 0;
-  // The Unix account the fields prove; Unauthenticated, in words for the user, when they do not.
+  // Who the fields prove (see names()); Unauthenticated, in words for the user, when they do not.
   virtual Result<std::string> Identify(const SignInFields& fields) = 0;
+  // What Identify names: a Unix account (a password proves one) or an API user (an operator's
+  // link is made for one). [runas] accounts may map the two apart, so the service must know.
+  enum class Names { kUnixAccount, kApiUser };
+  virtual Names names() const { return Names::kUnixAccount; }
 };
 
 }  // namespace sfapid

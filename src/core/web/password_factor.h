@@ -27,6 +27,7 @@ class LinkFactor : public FirstFactor {
   bool NeedsSecondFactor() const override { return false; }
   std::string Claimed(const SignInFields&) const override { return ""; }
   Result<std::string> Identify(const SignInFields& fields) override;
+  Names names() const override { return Names::kApiUser; }
 
  private:
   class WebStore& store_;

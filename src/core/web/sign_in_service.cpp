@@ -87,20 +87,28 @@ SignInStep SignInService::Begin(FirstFactor& factor, const SignInFields& fields,
     return Failed(SignInStep::Kind::kLockedOut,
                   "other sign-ins are being checked; try again in a moment", 1);
   if (auto locked = LockedOut(claimed, ip)) return *locked;
-  auto account = factor.Identify(fields);
-  if (!account) {
-    if (account.status().code() != Code::kUnauthenticated) return Trouble(account.status());
-    return Refuse(claimed, ip, account.status().message(),
-                  factor.name() + " refused: " + account.status().message());
+  auto identified = factor.Identify(fields);
+  if (!identified) {
+    if (identified.status().code() != Code::kUnauthenticated) return Trouble(identified.status());
+    return Refuse(claimed, ip, identified.status().message(),
+                  factor.name() + " refused: " + identified.status().message());
   }
-  // The same rule as every action: sfapid never acts as root, system or daemon accounts.
+  const std::optional<std::string> api_user = factor.names() == FirstFactor::Names::kApiUser
+                                                  ? std::optional(*identified)
+                                                  : users_.ApiUserFor(*identified);
+  if (!api_user)
+    return Refuse(*identified, ip,
+                  "this account has no API user: [runas] accounts maps its name to another account",
+                  "no API user acts as " + *identified + " ([runas] accounts maps the name away)");
+  const std::string& user = *api_user;
+  // The same rule as every action, on the account the session would act as: sfapid never acts
+  // as root, system or daemon accounts.
   if (::geteuid() == 0)
-    if (auto why = policy_.RefusalFor(*account))
-      return Refuse(*account, ip,
+    if (auto why = policy_.RefusalFor(users_.AccountName(user)))
+      return Refuse(*identified, ip,
                     "this account cannot use the API: sfapid never acts as root, system or daemon "
                     "accounts",
                     *why);
-  const std::string user = users_.ApiUserFor(*account);
   if (!factor.NeedsSecondFactor() || config_.web.mfa == "none")
     return SignedIn(sessions_.Open(user, SessionStage::kSignedIn, factor.name(), ip), ip);
 
@@ -146,7 +154,13 @@ SignInStep SignInService::SecondFactor(const WebSession& half, const std::string
   const auto step = MatchTotp(secret, code, now);
   if (!step) return Refuse(user, ip, "wrong code", "TOTP code wrong");
   if (enrolling) {
-    if (Status s = store_.SetTotp({user, secret, *step, now}); !s.ok()) return Trouble(s);
+    if (Status s = store_.AddTotp({user, secret, *step, now}); !s.ok()) {
+      // Another sign-in enrolled meanwhile: its authenticator stays the one that counts.
+      if (s.code() == Code::kAlreadyExists)
+        return Refuse(user, ip, "a second factor was enrolled meanwhile; sign in again",
+                      "stale TOTP enrolment refused");
+      return Trouble(s);
+    }
     Audit(user, ip, "web-totp-enrolled", "");
   } else {
     auto fresh = store_.UseTotpStep(user, *step);

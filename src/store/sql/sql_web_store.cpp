@@ -135,19 +135,20 @@ Result<std::optional<TotpEnrolment>> SqlWebStore::GetTotp(const std::string& use
   return std::optional<TotpEnrolment>(std::move(rows->front()));
 }
 
-Status SqlWebStore::SetTotp(const TotpEnrolment& e) {
+Status SqlWebStore::AddTotp(const TotpEnrolment& e) {
   std::lock_guard lock(pool_);
-  return db_.Run(
+  Status s = db_.Run(
       "INSERT INTO totp_enrolments(user, secret_base32, last_step, enrolled_at) "
-      "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(user) DO UPDATE SET secret_base32 = "
-      "excluded.secret_base32,"
-      " last_step = excluded.last_step, enrolled_at = excluded.enrolled_at",
-      [&](Statement& s) {
-        s.Bind(1, e.user)
+      "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(user) DO NOTHING",
+      [&](Statement& st) {
+        st.Bind(1, e.user)
             .Bind(2, e.secret_base32)
             .Bind(3, e.last_step)
             .Bind(4, ToUnix(e.enrolled_at));
       });
+  if (!s.ok()) return s;
+  if (db_.Changes() == 0) return Status::AlreadyExists(e.user + " is enrolled already");
+  return Status::Ok();
 }
 
 Status SqlWebStore::DeleteTotp(const std::string& user) {

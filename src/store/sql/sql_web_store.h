@@ -18,7 +18,7 @@ class SqlWebStore : public WebStore {
   Result<int64_t> PruneSessions(TimePoint now, TimePoint idle_before) override;
 
   Result<std::optional<TotpEnrolment>> GetTotp(const std::string& user) override;
-  Status SetTotp(const TotpEnrolment& enrolment) override;
+  Status AddTotp(const TotpEnrolment& enrolment) override;
   Status DeleteTotp(const std::string& user) override;
   Result<bool> UseTotpStep(const std::string& user, int64_t step) override;
 

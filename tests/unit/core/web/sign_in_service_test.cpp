@@ -164,6 +164,49 @@ TEST_F(SignInServiceTest, RootIsNeverSignedIn) {
   EXPECT_NE(step.message.find("never acts as root"), std::string::npos);
 }
 
+// [runas] accounts maps API users to Unix accounts: a password proves an account and signs in
+// as the API user mapped to it; an account whose own name is an API user mapped elsewhere has
+// no API user (signing in as "alice" must not act as "bob", whose account alice is not).
+TEST_F(SignInServiceTest, APasswordSignsInAsTheApiUserMappedToItsAccountOnly) {
+  config_.web.mfa = "none";
+  config_.runas.accounts = {{"alice", "bob"}};
+  SignInStep refused = Password("alice", "alice-pw");
+  EXPECT_EQ(refused.kind, Kind::kRefused);
+  EXPECT_EQ(refused.message,
+            "this account has no API user: [runas] accounts maps its name to another account");
+  EXPECT_FALSE(refused.session);
+
+  config_.runas.accounts = {{"carol", "alice"}};
+  SignInStep step = Password("alice", "alice-pw");
+  ASSERT_EQ(step.kind, Kind::kSignedIn) << step.message;
+  EXPECT_EQ(step.session->session.user, "carol");
+}
+
+// A link names an API user: the account rule applies to the account that user is mapped to.
+TEST_F(SignInServiceTest, ALinkForAnApiUserMappedToRootIsRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "the account rule applies when sfapid runs as root";
+  config_.runas.accounts = {{"carol", "root"}};
+  ASSERT_TRUE(store_->web()
+                  .CreateSignInLink(Sha256Hex("the-link"), "carol", Now() + std::chrono::minutes(5))
+                  .ok());
+  SignInStep step = service_.Begin(link_factor_, {{"link", "the-link"}}, "10.0.0.1");
+  EXPECT_EQ(step.kind, Kind::kRefused);
+  EXPECT_NE(step.message.find("never acts as root"), std::string::npos) << step.message;
+}
+
+// Two enrolments begun before either completed (one of them someone holding the password): the
+// one completed first counts, the other cannot replace the authenticator afterwards.
+TEST_F(SignInServiceTest, AnEnrolmentBegunBeforeAnotherCompletedCannotReplaceIt) {
+  SignInStep stale = Password("alice", "alice-pw");
+  ASSERT_EQ(stale.kind, Kind::kEnrolmentDue);
+  const std::string secret = Enrol();
+  SignInStep late =
+      service_.SecondFactor(stale.session->session, TotpCode(stale.totp_secret, Now()), "10.0.0.2");
+  EXPECT_EQ(late.kind, Kind::kRefused);
+  EXPECT_EQ(late.message, "a second factor was enrolled meanwhile; sign in again");
+  EXPECT_EQ((*store_->web().GetTotp("alice"))->secret_base32, secret);
+}
+
 TEST_F(SignInServiceTest, AnOperatorsResetEndsSessionsAndEnrolsAgain) {
   Enrol();
   SignInStep second = Password("alice", "alice-pw");

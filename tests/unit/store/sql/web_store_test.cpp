@@ -84,7 +84,10 @@ TEST_F(WebStoreTest, EndingAUsersSessionsLeavesOthers) {
 }
 
 TEST_F(WebStoreTest, ATotpStepIsAcceptedOnceAndNeverAnOlderOne) {
-  ASSERT_TRUE(web().SetTotp({"alice", "SECRET", 100, Now()}).ok());
+  ASSERT_TRUE(web().AddTotp({"alice", "SECRET", 100, Now()}).ok());
+  // A second enrolment (one begun before the first completed) changes nothing.
+  EXPECT_EQ(web().AddTotp({"alice", "OTHER", 200, Now()}).code(), Code::kAlreadyExists);
+  EXPECT_EQ((*web().GetTotp("alice"))->secret_base32, "SECRET");
   EXPECT_TRUE(*web().UseTotpStep("alice", 101));
   EXPECT_FALSE(*web().UseTotpStep("alice", 101));  // the same code again: a replay
   EXPECT_FALSE(*web().UseTotpStep("alice", 100));  // an older one
