@@ -54,8 +54,9 @@ class ClientRegistry {
   ClientRegistry(const AuthConfig& config, AuthStore& store) : config_(config), store_(store) {}
   ~ClientRegistry();
 
-  // Refuses what the level's rules forbid with InvalidField naming the field: "ip_ranges",
-  // "lifetime", "name", "comments", "public_key".
+  // Refuses what the level's rules forbid with InvalidField naming the field: "ip_ranges"
+  // (too many, or one wider than the level allows), "lifetime", "name", "comments",
+  // "public_key"; FailedPrecondition when the owner has auth.max_clients_per_user valid ones.
   Result<CreatedClient> Create(const NewClient& request);
   Result<std::vector<ClientRecord>> ListOwnedBy(const std::string& owner) {
     return store_.ListClients(owner);
@@ -82,6 +83,8 @@ class ClientRegistry {
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const RegisteredClient>> clients_;
   PeriodicThread refresher_;
+
+  Status CheckRoomFor(const std::string& owner);
 };
 
 }  // namespace sfapid

@@ -133,10 +133,13 @@ struct StatusConfig {
   double refresh_interval_seconds = 1;  // how soon operator changes reach the API
 };
 
-// What each security level allows a client: how long it lives and how many source ranges it has.
+// What each security level allows a client: how long it lives, how many source ranges it has and
+// how wide each may be (the shortest prefix; 0: any, even 0.0.0.0/0).
 struct LevelPolicy {
   double max_lifetime_days = 60;
   int max_ip_ranges = 0;  // 0: no limit
+  int min_ipv4_prefix = 0;
+  int min_ipv6_prefix = 0;
 };
 
 struct AuthConfig {
@@ -156,7 +159,10 @@ struct AuthConfig {
   double audit_retention_days = 90;  // 0: the audit trail is kept forever
   LevelPolicy green{60, 0};
   LevelPolicy yellow{30, 0};
-  LevelPolicy red{2, 2};
+  LevelPolicy red{2, 2, 16, 48};
+  // Valid (unrevoked, unexpired) clients a user may have at once (0: no limit): each client's key
+  // is held and refreshed by every node, and a web page must not let one user grow that at will.
+  int max_clients_per_user = 50;
 
   const LevelPolicy& Policy(int level) const {
     return level == 0 ? green : level == 1 ? yellow : red;

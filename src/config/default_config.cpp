@@ -56,17 +56,25 @@ token_cache_entries = 100000        # verified access tokens remembered (a hash 
 max_refusals_per_address = 30
 refusal_window_seconds = 60
 audit_retention_days = 90           # token decisions are kept this long (0: forever)
+max_clients_per_user = 50           # valid clients a user may have at once (0: no limit)
 # Security levels: green reads; yellow also submits and cancels jobs, uploads, changes groups and
-# starts transfers; red also runs commands. max_ip_ranges = 0 means no limit.
+# starts transfers; red also runs commands. max_ip_ranges = 0 means no limit; min_ipv4_prefix and
+# min_ipv6_prefix are the widest range a client may name (0: any, even 0.0.0.0/0 and ::/0).
 [auth.green]
 max_lifetime_days = 60
 max_ip_ranges = 0
+min_ipv4_prefix = 0
+min_ipv6_prefix = 0
 [auth.yellow]
 max_lifetime_days = 30
 max_ip_ranges = 0
+min_ipv4_prefix = 0
+min_ipv6_prefix = 0
 [auth.red]
 max_lifetime_days = 2
 max_ip_ranges = 2
+min_ipv4_prefix = 16                # pinned: at most a /16 of IPv4 addresses per range
+min_ipv6_prefix = 48                # and at most a /48 of IPv6 ones
 
 # The pages at / (sign in, profile with the user's API clients) and /status (docs/web.md).
 [web]

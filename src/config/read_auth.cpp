@@ -17,14 +17,21 @@ void ReadAuth(TableReader& root, AuthConfig& a) {
     s.Read("max_refusals_per_address", a.max_refusals_per_address);
     s.Read("refusal_window_seconds", a.refusal_window_seconds);
     s.Read("audit_retention_days", a.audit_retention_days);
+    s.Read("max_clients_per_user", a.max_clients_per_user);
     for (auto [name, policy] :
          {std::pair{"green", &a.green}, {"yellow", &a.yellow}, {"red", &a.red}}) {
       if (const toml::table* lt = s.Table(name)) {
         TableReader l(*lt, root.source(), std::string("auth.") + name);
         l.Read("max_lifetime_days", policy->max_lifetime_days);
         l.Read("max_ip_ranges", policy->max_ip_ranges);
+        l.Read("min_ipv4_prefix", policy->min_ipv4_prefix);
+        l.Read("min_ipv6_prefix", policy->min_ipv6_prefix);
         l.RejectUnknown();
         l.Require(policy->max_lifetime_days > 0, "max_lifetime_days", "must be positive");
+        l.Require(policy->min_ipv4_prefix >= 0 && policy->min_ipv4_prefix <= 32, "min_ipv4_prefix",
+                  "must be 0..32");
+        l.Require(policy->min_ipv6_prefix >= 0 && policy->min_ipv6_prefix <= 128, "min_ipv6_prefix",
+                  "must be 0..128");
       }
     }
     s.RejectUnknown();
@@ -37,6 +44,7 @@ void ReadAuth(TableReader& root, AuthConfig& a) {
               "must be 0 (no limit) or more");
     s.Require(a.refusal_window_seconds > 0, "refusal_window_seconds", "must be positive");
     s.Require(a.audit_retention_days >= 0, "audit_retention_days", "must be 0 (keep) or more");
+    s.Require(a.max_clients_per_user >= 0, "max_clients_per_user", "must be 0 (no limit) or more");
   }
 }
 

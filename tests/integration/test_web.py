@@ -121,7 +121,8 @@ class SignIn(WebTest):
         self.assertEqual(p["user"]["name"], self.account("alice"))
         self.assertEqual(p["access"]["enabled"], True)
         self.assertEqual(p["clients"], [])
-        self.assertEqual(p["levels"]["red"], {"max_lifetime_days": 2.0, "max_ip_ranges": 2})
+        self.assertEqual(p["levels"]["red"], {"max_lifetime_days": 2.0, "max_ip_ranges": 2,
+                                              "min_ipv4_prefix": 16, "min_ipv6_prefix": 48})
         self.assertEqual(p["your_address"], "127.0.0.1")
         audit = self.audit()
         self.assertIn("web-totp-enrolled", audit)
@@ -283,6 +284,12 @@ class Clients(WebTest):
         self.assertEqual(r.status, 422)
         self.assertEqual(r.json(), {"error": "red clients may have at most 2 IP ranges; 3 were given",
                                     "field": "ip_ranges"})
+        # A pinned client is pinned: no catch-all range, in whatever spelling.
+        for wide in [("0.0.0.0/0", "::/0"), ("::ffff:0:0/96",), ("::/48",)]:
+            r, _ = self.create_client(b, level="red", ranges=wide)
+            self.assertEqual(r.status, 422, (wide, r))
+            self.assertEqual(r.json(), {"error": "red clients may name IPv4 ranges of /16 or narrower; "
+                                                 f"'{wide[0]}' is wider", "field": "ip_ranges"})
         key = new_key()[0]
         for body, field in [({"name": "x", "level": "purple"}, "level"),
                             ({"name": "x", "level": "green", "ip_ranges": ["nonsense"]}, "ip_ranges"),

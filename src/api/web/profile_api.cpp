@@ -52,7 +52,9 @@ json::object LevelsJson(const AuthConfig& auth) {
   for (auto level : {Level::kGreen, Level::kYellow, Level::kRed}) {
     const LevelPolicy& p = auth.Policy(static_cast<int>(level));
     out[ToString(level)] = {{"max_lifetime_days", p.max_lifetime_days},
-                            {"max_ip_ranges", p.max_ip_ranges}};
+                            {"max_ip_ranges", p.max_ip_ranges},
+                            {"min_ipv4_prefix", p.min_ipv4_prefix},
+                            {"min_ipv6_prefix", p.min_ipv6_prefix}};
   }
   return out;
 }

@@ -240,9 +240,11 @@ Result<std::vector<Reservation>> SqlReservationStore::Select(const ReservationFi
     sql += std::string(" AND (state IN ") + kHolding + " OR (state NOT IN " + kUnfinished +
            " AND released = 0))";
   if (!f.visible_to.empty()) {
-    // Users are stored comma-joined; matching ",name," in ",a,b," finds a whole name.
-    sql +=
-        " AND (requested_by = ?5 OR (',' || users || ',') LIKE ('%,' || CAST(?5 AS TEXT) || ',%')";
+    // Users are stored comma-joined; finding ",name," in ",a,b," finds a whole name. Found as a
+    // plain substring, exact: LIKE took "_" and "%" in a name as wildcards ("bo_" saw bob's
+    // reservations) and, on SQLite, ignored case.
+    sql += std::string(" AND (requested_by = ?5 OR ") + (IsPostgres(db_) ? "strpos" : "instr") +
+           "(',' || users || ',', ',' || CAST(?5 AS TEXT) || ',') > 0";
     for (size_t i = 0; i < f.visible_accounts.size(); ++i)
       sql += " OR account = ?" + std::to_string(6 + i);
     sql += ")";

@@ -110,8 +110,12 @@ function renderLevelRules() {
   if (!profile) return;
   const level = document.querySelector("input[name=level]:checked").value;
   const rule = profile.levels[level];
+  const widths = [];
+  if (rule.min_ipv4_prefix > 0) widths.push("IPv4 /" + rule.min_ipv4_prefix);
+  if (rule.min_ipv6_prefix > 0) widths.push("IPv6 /" + rule.min_ipv6_prefix);
   $("level-rules").textContent = level + " clients live " + rule.max_lifetime_days + " days" +
-      (rule.max_ip_ranges > 0 ? " and have at most " + rule.max_ip_ranges + " IP ranges." : ".");
+      (rule.max_ip_ranges > 0 ? " and have at most " + rule.max_ip_ranges + " IP ranges" : "") +
+      (widths.length ? ", each no wider than " + widths.join(" or ") : "") + ".";
 }
 
 async function loadProfile() {

@@ -273,6 +273,12 @@ TEST_F(ReservationStoreTest, VisibilityFollowsRequesterUsersAndProjects) {
   ReservationFilter alice;
   alice.visible_to = "alice";
   EXPECT_EQ(names(alice), std::vector<std::string>{"mine"});
+  // A name is matched whole and exactly: not as a pattern, not in another case.
+  for (const char* other : {"bo_", "b%", "BOB", "%"}) {
+    ReservationFilter f;
+    f.visible_to = other;
+    EXPECT_EQ(names(f), std::vector<std::string>{}) << other;
+  }
   alice.visible_accounts = {"team"};
   EXPECT_EQ(names(alice), (std::vector<std::string>{"mine", "project"}));
 }
