@@ -95,10 +95,11 @@ int ChildMain(void* arg) {
   if (plan.as_root) {
     if (::syscall(SYS_setgroups, s.groups.size(), s.groups.data()) != 0) Fail(plan, kGroups);
     if (::syscall(SYS_setresgid, s.gid, s.gid, s.gid) != 0) Fail(plan, kGid);
-    // The folder is entered with the user's file system identity: a filesystem uid other than 0
-    // also drops the capabilities that override file permissions.
-    ::syscall(SYS_setfsuid, s.uid);
-    if (static_cast<uid_t>(::syscall(SYS_setfsuid, -1)) != s.uid) Fail(plan, kFolder, EPERM);
+    // The folder is entered as the user: the effective uid (and with it the file system one)
+    // becomes theirs, which clears every effective capability. Only a file system uid (setfsuid)
+    // left CAP_SYS_PTRACE, with which /proc/<pid>/cwd of another user's process led into that
+    // user's folders. The real and saved uids stay 0 until below: the user still cannot signal.
+    if (::syscall(SYS_setresuid, -1, s.uid, -1) != 0) Fail(plan, kUid);
   }
   if (::chdir(s.cwd.c_str()) != 0 && (s.cwd_required || ::chdir("/") != 0)) Fail(plan, kFolder);
   // Nothing of the server's goes with the program: every descriptor above 2 closes at exec

@@ -122,6 +122,35 @@ TEST_F(SpawnAsUserTest, AFolderItCannotEnterFailsTheStartWhenRequired) {
   EXPECT_EQ(ran.out, "/\n");  // not required: the root folder instead
 }
 
+// Another process's working folder, reached through /proc/<pid>/cwd, is only entered where the
+// user could follow that link: a root process sits in a folder behind a 0700 parent, and a start
+// as nobody that names its cwd link is refused (entered with root's CAP_SYS_PTRACE still in
+// effect, it once went in).
+TEST_F(SpawnAsUserTest, AnotherProcesssFolderIsNotEnteredThroughItsProcLink) {
+  char tmpl[] = "/tmp/spawn-closed-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);  // 0700, root's
+  const std::string closed = tmpl, inner = closed + "/inner";
+  ASSERT_EQ(::mkdir(inner.c_str(), 0755), 0);
+  const pid_t sitter = ::fork();
+  if (sitter == 0) {
+    if (::chdir(inner.c_str()) != 0) ::_exit(1);
+    ::pause();
+    ::_exit(0);
+  }
+  ASSERT_GT(sitter, 0);
+  const std::string link = "/proc/" + std::to_string(sitter) + "/cwd";
+  char target[256] = {};
+  while (::readlink(link.c_str(), target, sizeof target - 1) <= 0 || inner != target)
+    ::usleep(1000);  // the sitter is in its folder
+  const Ran ran = RunAsNobody("pwd", {.cwd = link, .cwd_required = true});
+  ::kill(sitter, SIGKILL);
+  ::waitpid(sitter, nullptr, 0);
+  ::rmdir(inner.c_str());
+  ::rmdir(closed.c_str());
+  EXPECT_EQ(ran.exit_code, -1) << ran.out;
+  EXPECT_EQ(ran.err, "cannot enter " + link + ": Permission denied");
+}
+
 TEST_F(SpawnAsUserTest, AProgramThatCannotRunIsReported) {
   const Ran ran = RunAsNobody("", {.argv = {"/nonexistent/program"}});
   EXPECT_EQ(ran.exit_code, -1);
