@@ -131,6 +131,9 @@ class Submission(ComputeTest):
         missing = f"{self.home()}/nope/missing.sh"
         error = self.submit_error(missing, is_path=True)
         self.assertIn(f"sbatch: error: Unable to open file {missing}", error)
+        # An empty path names the home folder, which is no script.
+        self.assertIn(f"sbatch: error: Unable to open file {self.home()}/",
+                      self.submit_error("", is_path=True))
         # A script the user cannot read is refused: sbatch runs as the user, not as root.
         secret_dir = tempfile.mkdtemp(prefix="sfapid-rootonly-")
         try:

@@ -165,7 +165,7 @@ Result<JobScript> ComputeService::PrepareScript(const UnixIdentity& who, const S
   script.who = who;
   script.args = r.args;
   if (r.is_path) {
-    script.path = r.job.front() == '/' ? r.job : who.home + "/" + r.job;
+    script.path = r.job.starts_with('/') ? r.job : who.home + "/" + r.job;  // "" too
     auto reply = runas_.Call(who,
                              json::object{{"op", "read"},
                                           {"path", script.path},

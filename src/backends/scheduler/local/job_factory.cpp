@@ -84,7 +84,7 @@ Result<std::vector<LocalJob>> JobFactory::Make(const JobScript& script, int64_t 
   job.submit_dir = script.submit_dir;
   job.work_dir = script.submit_dir;
   if (o.chdir)
-    job.work_dir = o.chdir->front() == '/' ? *o.chdir : script.submit_dir + "/" + *o.chdir;
+    job.work_dir = o.chdir->starts_with('/') ? *o.chdir : script.submit_dir + "/" + *o.chdir;
   if (Status s = SettleTasks(o, job); !s.ok()) return s;
   job.cpus_per_task = o.cpus_per_task;
   job.mem_mb = o.mem_whole_node ? nodes_.memory_mb_per_node() : o.mem_mb;
