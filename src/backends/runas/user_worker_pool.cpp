@@ -108,8 +108,9 @@ Result<std::unique_ptr<UserWorkerPool::Worker>> UserWorkerPool::Start(
   w->busy = true;
   // It says who it became before it takes a request; anything but the account's uid, gid and
   // groups and it never serves (a changed account, a wrong binary).
-  auto hello = ExchangeOnSocket(w->socket.get(), "", 4096,
-                                Clock::now() + Seconds(std::min(limits_.timeout_seconds, 10.0)));
+  auto hello =
+      ExchangeOnSocket(w->socket.get(), "", 4096,
+                       Clock::now() + Seconds(std::min(limits_.timeout_seconds, 10.0)), w->pid);
   Status wrong;
   if (!hello.reply || !*hello.reply || !(*hello.reply)->ok()) {
     wrong = Status::Unavailable(
@@ -225,10 +226,13 @@ std::optional<Result<WorkerReply>> UserWorkerPool::Call(const UnixIdentity& who,
     bool fresh = false;
     Worker* w = Take(who, fresh);
     if (!w) return std::nullopt;
-    SocketExchange ex = ExchangeOnSocket(w->socket.get(), framed, body_size_limit, Deadline());
+    SocketExchange ex =
+        ExchangeOnSocket(w->socket.get(), framed, body_size_limit, Deadline(), w->pid);
     // A refusal the worker made whole ("internal") ended it; any other reply leaves it ready.
     const bool answered = ex.reply && ex.reply->ok();
+    const bool stopped = ex.timed_out && ProcessStopped(w->pid);
     Release(w, answered);
+    if (stopped) return WorkerStopped();
     if (ex.timed_out)
       return Status::Unavailable("the worker acting as the user did not answer within " +
                                  std::to_string(static_cast<int64_t>(limits_.timeout_seconds)) +

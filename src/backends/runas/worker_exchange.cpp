@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
+#include <string>
 
 namespace sfapid {
 
@@ -24,18 +26,46 @@ int MsUntil(WorkerDeadline deadline) {
   return static_cast<int>(std::clamp<int64_t>(left.count() + 1, 0, 1 << 30));
 }
 
-bool WaitReadable(int fd, WorkerDeadline deadline) {
+int PollMs(WorkerDeadline deadline, pid_t pid) {
+  constexpr int kStopCheckMs = 500;
+  const int left = MsUntil(deadline);
+  return pid > 0 ? std::min(left, kStopCheckMs) : left;
+}
+
+bool ProcessStopped(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  // "pid (comm) S ...": the name may hold anything, the state follows its last ')'.
+  const std::size_t close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return false;
+  const char state = stat[close + 2];
+  return state == 'T' || state == 't';
+}
+
+Status WorkerStopped() {
+  return Status::Unavailable(
+      "the worker acting as the user was stopped (a signal of the user's, such as SIGSTOP) and "
+      "was ended; try again");
+}
+
+bool WaitIsOver(WorkerDeadline deadline, pid_t pid) {
+  return MsUntil(deadline) == 0 || (pid > 0 && ProcessStopped(pid));
+}
+
+bool WaitReadable(int fd, WorkerDeadline deadline, pid_t pid) {
   for (;;) {
     pollfd p{fd, POLLIN, 0};
-    const int n = ::poll(&p, 1, MsUntil(deadline));
+    const int n = ::poll(&p, 1, PollMs(deadline, pid));
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0 && !WaitIsOver(deadline, pid)) continue;
     return n != 0;  // readable, closed or failed: the read that follows says which
   }
 }
 
 WorkerExchange ExchangeWithWorker(UniqueFd to_worker, UniqueFd from_worker,
                                   std::string_view request, std::size_t limit,
-                                  WorkerDeadline deadline) {
+                                  WorkerDeadline deadline, pid_t pid) {
   WorkerExchange ex;
   SetNonBlocking(to_worker.get());
   SetNonBlocking(from_worker.get());
@@ -44,8 +74,8 @@ WorkerExchange ExchangeWithWorker(UniqueFd to_worker, UniqueFd from_worker,
   char buf[65536];
   while (from_worker.valid()) {
     pollfd fds[2] = {{from_worker.get(), POLLIN, 0}, {to_worker.get(), POLLOUT, 0}};
-    const int n = ::poll(fds, to_worker.valid() ? 2 : 1, MsUntil(deadline));
-    if (n < 0 && errno == EINTR) continue;
+    const int n = ::poll(fds, to_worker.valid() ? 2 : 1, PollMs(deadline, pid));
+    if ((n < 0 && errno == EINTR) || (n == 0 && !WaitIsOver(deadline, pid))) continue;
     if (n <= 0) {
       ex.timed_out = n == 0;
       break;
@@ -75,7 +105,7 @@ void ReapWorker(pid_t pid, WorkerDeadline deadline, bool kill_now) {
   if (!kill_now) {
     // A pidfd becomes readable when the process ends: no polling loop, no sleeping.
     const UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-    if (pidfd.valid() && WaitReadable(pidfd.get(), deadline) &&
+    if (pidfd.valid() && WaitReadable(pidfd.get(), deadline, pid) &&
         ::waitpid(pid, &status, WNOHANG) == pid)
       return;
   }

@@ -118,8 +118,10 @@ Result<WorkerReply> WorkerRunAs::CallOnce(const UnixIdentity& who, const json::o
   const std::string sent = FramedRequest(request, input);
   WorkerExchange ex = ExchangeWithWorker(UniqueFd(std::exchange(in.write, -1)),
                                          UniqueFd(std::exchange(out.read, -1)), sent,
-                                         body_size_limit + 65536, deadline);
+                                         body_size_limit + 65536, deadline, *pid);
+  const bool stopped = ex.timed_out && ProcessStopped(*pid);
   ReapWorker(*pid, deadline, ex.timed_out);
+  if (stopped) return WorkerStopped();
   if (ex.timed_out) return TimedOut();
   const std::string& received = ex.received;
   const size_t eol = received.find('\n');
@@ -220,9 +222,10 @@ Result<WorkerReply> WorkerRunAs::OpenOnce(const UnixIdentity& who, const json::o
   WriteAll(in.write, FramedRequest(request, ""));  // a few hundred bytes: the pipe takes them
   in.Close();
   const WorkerDeadline deadline = Deadline();
-  if (!WaitReadable(ours.get(), deadline)) {
+  if (!WaitReadable(ours.get(), deadline, *pid)) {
+    const bool stopped = ProcessStopped(*pid);
     ReapWorker(*pid, deadline, true);
-    return TimedOut();
+    return stopped ? WorkerStopped() : TimedOut();
   }
   auto received = ReceiveWithFd(ours.get(), 65536);
   ReapWorker(*pid, deadline);

@@ -31,7 +31,7 @@ std::optional<std::size_t> BodySize(std::string_view line) {
 }  // namespace
 
 SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_t limit,
-                                WorkerDeadline deadline) {
+                                WorkerDeadline deadline, pid_t pid) {
   SocketExchange ex;
   std::string received;
   std::size_t written = 0, header_end = std::string::npos, body_size = 0;
@@ -39,8 +39,8 @@ SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_
   for (;;) {
     const bool sending = written < request.size();
     pollfd p{socket, static_cast<short>(POLLIN | (sending ? POLLOUT : 0)), 0};
-    const int n = ::poll(&p, 1, MsUntil(deadline));
-    if (n < 0 && errno == EINTR) continue;
+    const int n = ::poll(&p, 1, PollMs(deadline, pid));
+    if ((n < 0 && errno == EINTR) || (n == 0 && !WaitIsOver(deadline, pid))) continue;
     if (n == 0) {
       ex.timed_out = true;
       return ex;

@@ -26,8 +26,9 @@ struct SocketExchange {
 // Sends `request` (FramedRequest) while reading one framed reply of at most `limit` bytes and
 // 64 KiB more (its line, which may carry data too: a listing).
 // A worker that sends more than its reply, or a reply before it took the whole request, has left
-// the protocol: `error` says so and the caller ends it.
+// the protocol: `error` says so and the caller ends it. `pid`: the worker, whose being stopped
+// ends the wait as the deadline does (WaitIsOver).
 SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_t limit,
-                                WorkerDeadline deadline);
+                                WorkerDeadline deadline, pid_t pid = -1);
 
 }  // namespace sfapid
