@@ -274,10 +274,14 @@ struct CallbacksConfig {
   // Callback URLs resolving into these networks are refused (checked on the addresses connected
   // to, so DNS cannot swap them): the server's own network position must not be a user's proxy.
   // Empty: anything goes (a test or a closed site).
-  std::vector<std::string> blocked_networks{"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10",
-                                            "127.0.0.0/8",    "169.254.0.0/16", "172.16.0.0/12",
-                                            "192.168.0.0/16", "::1/128",        "64:ff9b:1::/48",
-                                            "fc00::/7",       "fe80::/10"};
+  std::vector<std::string> blocked_networks{
+      "0.0.0.0/8",      "10.0.0.0/8",    "100.64.0.0/10", "127.0.0.0/8",
+      "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",  "192.168.0.0/16",
+      "198.18.0.0/15",  "224.0.0.0/4",   "240.0.0.0/4",   "::1/128",
+      "64:ff9b:1::/48", "fc00::/7",      "fe80::/10",     "ff00::/8"};
+  // Also refuse the addresses of this host's own interfaces, whatever networks they are in (a
+  // public address of the host reaches its services bound to every address, over loopback).
+  bool block_host_addresses = true;
 };
 
 struct RunAsConfig {

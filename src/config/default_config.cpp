@@ -177,8 +177,12 @@ mail_from = "sfapid@localhost"
 # one (::ffff:, ::, 64:ff9b::, 2002::). The unspecified addresses (0.0.0.0, ::) are always refused.
 # [] allows everything else.
 blocked_networks = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-                    "172.16.0.0/12", "192.168.0.0/16", "::1/128", "64:ff9b:1::/48", "fc00::/7",
-                    "fe80::/10"]
+                    "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15",
+                    "224.0.0.0/4", "240.0.0.0/4", "::1/128", "64:ff9b:1::/48", "fc00::/7",
+                    "fe80::/10", "ff00::/8"]
+# And every address of this host's own interfaces (read when a callback connects), in whatever
+# network: a public address of the host reaches its services listening on every address.
+block_host_addresses = true
 
 [runas]
 # Every user action runs as the user's Unix account: the account of the same name unless listed

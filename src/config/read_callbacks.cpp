@@ -16,6 +16,7 @@ void ReadCallbacks(TableReader& root, CallbacksConfig& cb) {
     s.Read("outbox_dir", cb.outbox_dir);
     s.Read("mail_from", cb.mail_from);
     s.ReadStrings("blocked_networks", cb.blocked_networks);
+    s.Read("block_host_addresses", cb.block_host_addresses);
     for (const auto& n : cb.blocked_networks)
       s.Require(ParseCidr(n).has_value(), "blocked_networks", "'" + n + "' is not a CIDR");
     s.RejectUnknown();

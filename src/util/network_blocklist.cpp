@@ -1,6 +1,8 @@
 #include "util/network_blocklist.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 
 #include <cstring>
 
@@ -52,7 +54,29 @@ std::string Text(const Address& a) {
 
 }  // namespace
 
-NetworkBlocklist::NetworkBlocklist(const std::vector<std::string>& networks) {
+bool IsHostAddress(const Address& address) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return false;
+  bool found = false;
+  for (const ifaddrs* i = list; i && !found; i = i->ifa_next) {
+    if (!i->ifa_addr) continue;
+    Address mine{};
+    if (i->ifa_addr->sa_family == AF_INET) {
+      mine = Mapped(reinterpret_cast<const uint8_t*>(
+          &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr));
+    } else if (i->ifa_addr->sa_family == AF_INET6) {
+      std::memcpy(mine.data(), &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr, 16);
+    } else {
+      continue;
+    }
+    found = mine == address;
+  }
+  ::freeifaddrs(list);
+  return found;
+}
+
+NetworkBlocklist::NetworkBlocklist(const std::vector<std::string>& networks, bool host_addresses)
+    : host_addresses_(host_addresses) {
   for (const auto& n : networks)
     if (auto cidr = ParseCidr(n)) networks_.emplace_back(n, *cidr);
 }
@@ -66,6 +90,8 @@ std::optional<std::string> NetworkBlocklist::Blocks(const Address& address) cons
     if (inner && cidr.Contains(*inner))
       return "in " + text + " (as " + Text(*inner) + " carried in an IPv6 address)";
   }
+  if (host_addresses_ && (IsHostAddress(address) || (inner && IsHostAddress(*inner))))
+    return "an address of this host";
   return std::nullopt;
 }
 

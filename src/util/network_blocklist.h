@@ -18,7 +18,8 @@ namespace sfapid {
 class NetworkBlocklist {
  public:
   // CIDR texts; ones that do not parse are skipped (the config check refuses them first).
-  explicit NetworkBlocklist(const std::vector<std::string>& networks);
+  // `host_addresses`: also the addresses of this host's interfaces, read at each check.
+  explicit NetworkBlocklist(const std::vector<std::string>& networks, bool host_addresses = false);
 
   // Why the address may not be connected to ("in 127.0.0.0/8"), or nullopt when it may.
   std::optional<std::string> Blocks(const std::array<uint8_t, 16>& address) const;
@@ -26,7 +27,11 @@ class NetworkBlocklist {
 
  private:
   std::vector<std::pair<std::string, Cidr>> networks_;
+  bool host_addresses_ = false;
 };
+
+// Whether `address` (16-byte form) is an address of one of this host's interfaces.
+bool IsHostAddress(const std::array<uint8_t, 16>& address);
 
 // The address a URL host names without a DNS lookup, as the C library reads it: IPv6 literals
 // and every IPv4 spelling inet_aton accepts (127.1, 2130706433, 0x7f000001, 0177.0.0.1).

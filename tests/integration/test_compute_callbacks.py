@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import tempfile
 import threading
 import time
@@ -30,7 +31,7 @@ class Receiver:
     """A loopback HTTP server that records every POST (path, headers, body) and answers 200, or
     the statuses in `answers` first, one per request."""
 
-    def __init__(self, port=0, answers=()):
+    def __init__(self, port=0, answers=(), bind="127.0.0.1"):
         self.requests = []
         received = self.requests
         statuses = list(answers)
@@ -47,7 +48,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = http.server.ThreadingHTTPServer((bind, port), Handler)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -70,7 +71,8 @@ class Callbacks(ComputeTest):
     users = USERS
     scheduler = {"nodes": 1, "cpus_per_node": 2}
     extra = ("[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
-             "blocked_networks = []  # the test receivers are on loopback\n")
+             "blocked_networks = []  # the test receivers are on loopback\n"
+             "block_host_addresses = false\n")
 
     def secret(self, user=None):
         client_id = self.keys[self.user(user)][1]
@@ -319,3 +321,22 @@ class BlockedNetworks(ComputeTest):
             self.assertEqual(receiver.requests, [], "a callback reached a blocked network")
         finally:
             receiver.close()
+
+    def test_an_address_of_the_host_in_no_blocked_network_is_refused_too(self):
+        # The host's own addresses outside the listed networks (a public one, say; here one of
+        # TEST-NET-2 given to the loopback interface for the test) reach services listening on
+        # every address, over loopback.
+        address = "198.51.100.77"
+        subprocess.run(["ip", "addr", "add", f"{address}/32", "dev", "lo"], check=True)
+        receiver = Receiver(bind="0.0.0.0")
+        try:
+            r = self.post_form("/compute/jobs/perlmutter",
+                               [("job", script("true")), ("isPath", "false"),
+                                ("callbackUrl", f"http://{address}:{receiver.port}/hook")])
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual(r.json()["detail"][0]["loc"], ["body", "callbackUrl"])
+            self.assertIn(f"{address} is an address of this host", r.json()["detail"][0]["msg"])
+            self.assertEqual(receiver.requests, [])
+        finally:
+            receiver.close()
+            subprocess.run(["ip", "addr", "del", f"{address}/32", "dev", "lo"], check=True)

@@ -546,7 +546,8 @@ class ReservationCallbacks(ReservationTest):
     requesting client's secret, once each."""
 
     more_config = ("[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
-                   "blocked_networks = []  # the test receiver is on loopback\n")
+                   "blocked_networks = []  # the test receiver is on loopback\n"
+                   "block_host_addresses = false\n")
 
     def secret(self):
         client_id = self.keys[self.alice][1]

@@ -63,7 +63,7 @@ class Crash(unittest.TestCase):
         # No rate limits: the load is one client as fast as it can go. A fixed issuer: the port,
         # which names the server otherwise, changes at each restart, and tokens must outlive it.
         cls.server = Server(extra="[callbacks]\nfirst_retry_seconds = 0.2\nmax_retry_seconds = 1\n"
-                                  "blocked_networks = []\n"  # the receiver is on loopback
+                                  "blocked_networks = []\nblock_host_addresses = false\n"  # the receiver is on loopback
                                   "[auth]\nissuer = \"http://sfapid.crash.test\"\n[rate_limits]\ncommands_per_client = 0\nsubmits_per_client = 0\n"
                                   "reads_per_client = 0\ncommands_per_address = 0\n"
                                   "submits_per_address = 0\nreads_per_address = 0\n",

@@ -94,13 +94,14 @@ asio::awaitable<void> Run(Target t, HttpPost post, std::shared_ptr<Exchange> x) 
   auto [rec, endpoints] = co_await resolver.async_resolve(t.host, t.port, kNoThrow);
   if (rec) co_return Fail(*x, "cannot resolve " + t.host, rec);
   // Checked on the very addresses connected to below, so a second lookup cannot swap them.
-  const NetworkBlocklist blocked(post.blocked_networks);
+  const NetworkBlocklist blocked(post.blocked_networks, post.block_host_addresses);
   for (const auto& entry : endpoints) {
     // Text, then parsed: a scoped address (fe80::1%eth0) does not parse, and is refused.
     const std::string address = entry.endpoint().address().to_string();
     if (auto why = blocked.Blocks(address)) {
-      x->outcome = {AttemptOutcome::kRefused, t.host + " resolves to " + address + ", " + *why +
-                                                  " (callbacks.blocked_networks); not retried"};
+      x->outcome = {AttemptOutcome::kRefused,
+                    t.host + " resolves to " + address + ", " + *why +
+                        " (callbacks.blocked_networks, block_host_addresses); not retried"};
       x->finished = true;
       co_return;
     }

@@ -16,6 +16,7 @@ struct HttpPost {
   std::string body;
   double timeout_seconds = 10;  // the whole attempt: resolve, connect, TLS, send, answer
   std::vector<std::string> blocked_networks;  // CIDRs never connected to (see CallbacksConfig)
+  bool block_host_addresses = false;          // nor this host's own addresses
 };
 
 // Delivered on a 2xx answer. TLS verifies the peer against the system's CA store, by host name

@@ -86,7 +86,10 @@ Status ValidateEmail(const std::string& email) {
 Result<ValidCallbackRequest> ValidateCallbackRequest(CallbackRequest r,
                                                      const CallbacksConfig& config) {
   if (!r.url.empty())
-    if (Status s = ValidateUrl(r.url, NetworkBlocklist(config.blocked_networks)); !s.ok()) return s;
+    if (Status s = ValidateUrl(
+            r.url, NetworkBlocklist(config.blocked_networks, config.block_host_addresses));
+        !s.ok())
+      return s;
   if (!r.email.empty())
     if (Status s = ValidateEmail(r.email); !s.ok()) return s;
   if (r.timeout_seconds) {

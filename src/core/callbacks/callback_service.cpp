@@ -279,6 +279,7 @@ AttemptOutcome CallbackService::Send(const CallbackDelivery& d, int64_t now_ms) 
   post.body = d.body;
   post.timeout_seconds = timeout;
   post.blocked_networks = config_.blocked_networks;
+  post.block_host_addresses = config_.block_host_addresses;
   post.headers = {
       {"Content-Type", "application/json"},
       {"User-Agent", std::string("sfapid/") + SFAPID_VERSION},

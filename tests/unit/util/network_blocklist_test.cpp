@@ -1,6 +1,12 @@
 #include "util/network_blocklist.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <string>
+#include <vector>
 
 #include "config/config.h"
 
@@ -30,6 +36,38 @@ TEST(NetworkBlocklist, UnspecifiedIsBlockedEvenWithAnEmptyList) {
   EXPECT_TRUE(none.Blocks(std::string_view("0.0.0.0")));
   EXPECT_TRUE(none.Blocks(std::string_view("64:ff9b::")));
   EXPECT_FALSE(none.Blocks(std::string_view("127.0.0.1")));
+}
+
+// Every address of this host's interfaces, read from the kernel as the check runs: a public
+// address of the host reaches its services that listen on every address.
+TEST(NetworkBlocklist, TheHostsOwnAddressesAreBlockedWhenAsked) {
+  ifaddrs* list = nullptr;
+  ASSERT_EQ(::getifaddrs(&list), 0);
+  std::vector<std::string> mine;
+  for (const ifaddrs* i = list; i; i = i->ifa_next) {
+    if (!i->ifa_addr || (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+      continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw =
+        i->ifa_addr->sa_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr)
+            : &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr;
+    ::inet_ntop(i->ifa_addr->sa_family, raw, text, sizeof text);
+    mine.emplace_back(text);
+  }
+  ::freeifaddrs(list);
+  ASSERT_FALSE(mine.empty());  // loopback at least
+  const NetworkBlocklist host({}, true), open({});
+  for (const auto& ip : mine) {
+    auto why = host.Blocks(std::string_view(ip));
+    ASSERT_TRUE(why) << ip;
+    EXPECT_EQ(*why, "an address of this host") << ip;
+    EXPECT_FALSE(open.Blocks(std::string_view(ip))) << ip;
+  }
+  // And carried in an IPv6 address.
+  EXPECT_TRUE(host.Blocks(std::string_view("::ffff:127.0.0.1")));
+  // Not another address (documentation networks are no interface of a test machine's but one).
+  EXPECT_FALSE(host.Blocks(std::string_view("2001:db8:ffff::1")));
 }
 
 TEST(NetworkBlocklist, ReasonNamesTheNetworkAndTheCarriedAddress) {

@@ -205,6 +205,7 @@ class CallbackServiceTest : public ::testing::Test {
     config_.data_dir = dir_;
     // Fast retries keep the tests short; the logic is the same at any scale.
     config_.callbacks.blocked_networks.clear();  // the receivers are on loopback
+    config_.callbacks.block_host_addresses = false;
     config_.callbacks.first_retry_seconds = 0.05;
     config_.callbacks.max_retry_seconds = 0.2;
     config_.callbacks.attempt_timeout_seconds = 20;
