@@ -30,18 +30,32 @@ PathAccess ModeAccess(mode_t mode, uid_t owner, gid_t group, const AccessIds& id
   return {(bits & 04) != 0, (bits & 02) != 0, (bits & 01) != 0};
 }
 
-PathAccess AccessOf(const std::string& path, const AccessIds& ids) {
-  namespace fs = std::filesystem;
-  // Every folder on the way must let the user search it, as path resolution in the kernel asks.
-  fs::path prefix;
-  const fs::path whole(path);
+namespace {
+
+// Whether the user may search every folder above the path's last name, as path resolution in
+// the kernel asks.
+bool FoldersAboveSearchable(const std::filesystem::path& whole, const AccessIds& ids) {
+  std::filesystem::path prefix;
   for (auto it = whole.begin(); it != whole.end(); ++it) {
-    if (std::next(it) == whole.end()) break;  // the path itself, checked below
+    if (std::next(it) == whole.end()) break;  // the path itself
     prefix /= *it;
     struct stat st {};
-    if (::stat(prefix.c_str(), &st) != 0) return {};
-    if (!ModeAccess(st.st_mode, st.st_uid, st.st_gid, ids).execute) return {};
+    if (::stat(prefix.c_str(), &st) != 0) return false;
+    if (!ModeAccess(st.st_mode, st.st_uid, st.st_gid, ids).execute) return false;
   }
+  return true;
+}
+
+}  // namespace
+
+PathAccess AccessOf(const std::string& path, const AccessIds& ids) {
+  if (!FoldersAboveSearchable(path, ids)) return {};
+  // A symbolic link on the way (the user's own: ~/scratch -> /somewhere) is followed by the
+  // kernel through every folder above its target too: those must be searchable as well, or the
+  // answer (read as root) would tell about a path the user cannot reach.
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::canonical(path, ec);
+  if (ec || !FoldersAboveSearchable(real, ids)) return {};
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return {};
   PathAccess access = ModeAccess(st.st_mode, st.st_uid, st.st_gid, ids);

@@ -35,8 +35,9 @@ AccessIds AccessIdsOf(const UnixIdentity& who);
 PathAccess ModeAccess(mode_t mode, uid_t owner, gid_t group, const AccessIds& ids);
 
 // The user's access to `path` (symbolic links followed, as access(2) does). All false when the
-// path or a folder above it cannot be stat'ed or searched. ACLs are not read: with an ACL, the
-// group bits are its mask, so the answer can be narrower or wider than the kernel's.
+// path or a folder above it, or above where its links lead, cannot be stat'ed or searched. ACLs are
+// not read: with an ACL, the group bits are its mask, so the answer can be narrower or wider than
+// the kernel's.
 PathAccess AccessOf(const std::string& path, const AccessIds& ids);
 
 }  // namespace sfapid

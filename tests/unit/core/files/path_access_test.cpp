@@ -69,6 +69,22 @@ TEST_F(AccessOfTest, AFolderAboveThatCannotBeSearchedHidesThePath) {
   ASSERT_EQ(::chmod(outer.c_str(), 0700), 0);  // so that TempDir can remove it
 }
 
+// A link of the user's own into a folder they cannot search: as if missing, not the target's
+// mode read as root (which told whether any path behind a closed folder existed).
+TEST_F(AccessOfTest, ALinkIntoAFolderThatCannotBeSearchedHidesItsTarget) {
+  const std::string closed = dir_ / "closed";
+  ASSERT_EQ(::mkdir(closed.c_str(), 0700), 0);
+  const std::string target = closed + "/target";
+  ASSERT_EQ(::mkdir(target.c_str(), 0755), 0);
+  const std::string link = dir_ / "link";
+  ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+  EXPECT_EQ(AccessOf(link, me_), (PathAccess{true, true, true}));
+  ASSERT_EQ(::chmod(closed.c_str(), 0600), 0);  // readable, not searchable
+  EXPECT_EQ(AccessOf(link, me_), PathAccess{});
+  EXPECT_EQ(AccessOf(dir_ / "link/deeper", me_), PathAccess{});
+  ASSERT_EQ(::chmod(closed.c_str(), 0700), 0);  // so that TempDir can remove it
+}
+
 TEST_F(AccessOfTest, AnotherUsersFileTakesTheOthersBits) {
   const std::string file = dir_ / "data";
   std::ofstream(file) << "x";
