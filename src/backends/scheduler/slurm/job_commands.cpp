@@ -34,7 +34,20 @@ Result<std::string> SubmitJob(SlurmCommands& commands, const JobScript& script,
     if (r.timed_out) return Status::DeadlineExceeded(err + " (timed out)");
     return Status::InvalidArgument(err);
   }
-  return out.substr(0, out.find(';'));
+  // --parsable prints "<id>;<cluster>" when the job went to a cluster named with --clusters: the
+  // system's own (slurm_cluster, passed on the command line, which overrides the script), or one
+  // the script's #SBATCH -M chose when none is configured. A job on another cluster is not this
+  // system's: its id there may be another user's job here, whose end would be reported as this
+  // one's. Refused with what became of it, so that the user can find it.
+  const std::size_t semicolon = out.find(';');
+  const std::string jobid = out.substr(0, semicolon);
+  if (semicolon != std::string::npos && out.substr(semicolon + 1) != commands.cluster())
+    return Status::FailedPrecondition(
+        "sbatch: job " + jobid + " was submitted to cluster " + out.substr(semicolon + 1) +
+        ", not to this system's" +
+        (commands.cluster().empty() ? "" : " (" + commands.cluster() + ")") +
+        " (the script's --clusters or -M): it runs there, and this API does not follow it");
+  return jobid;
 }
 
 Status CancelJob(SlurmCommands& commands, const UnixIdentity& who, const std::string& jobid) {

@@ -43,6 +43,7 @@ class SlurmCommands {
                        const std::string& cwd = "");
 
   std::string Path(const std::string& command) const { return bin_dir_ + "/" + command; }
+  const std::string& cluster() const { return cluster_; }
   uint64_t runs(const std::string& command) const;
 
  private:

@@ -80,5 +80,39 @@ TEST(UpdateJob, RunsScontrolAsTheUserOnlyWhenSomethingChanges) {
   EXPECT_EQ(commands.runs("scontrol"), 2u);
 }
 
+// sbatch --parsable answers "<id>;<cluster>" for a job sent to a cluster by name: one of another
+// cluster (a script's #SBATCH -M) is not this system's job, and its id is not taken for one.
+TEST(SubmitJob, AJobOnAnotherClusterIsNotTakenForThisSystemsJob) {
+  testing::TempDir bin("slurm-bin");
+  {
+    std::ofstream out(bin / "sbatch");
+    out << "#!/bin/sh\n"
+           "for a; do case \"$a\" in */other.sh) echo '42;elsewhere'; exit 0;;\n"
+           "  */ours.sh) echo '43;perlmutter'; exit 0;; esac; done\n"
+           "echo 41\n";
+  }
+  ::chmod((bin / "sbatch").c_str(), 0755);
+  testing::FakeRunAs runas;
+  const UnixIdentity who{"alice", "alice", ::getuid(), ::getgid(), "/tmp"};
+  JobScript script;
+  script.who = who;
+  script.submit_dir = "/tmp";
+  const auto submit = [&](SlurmCommands& commands, const std::string& name) {
+    script.path = "/tmp/" + name;
+    return SubmitJob(commands, script, {"/"});
+  };
+  SlurmCommands unnamed(bin.path(), "", 10, runas);
+  EXPECT_EQ(*submit(unnamed, "plain.sh"), "41");
+  auto other = submit(unnamed, "other.sh");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(other.status().message(),
+            "sbatch: job 42 was submitted to cluster elsewhere, not to this system's (the "
+            "script's --clusters or -M): it runs there, and this API does not follow it");
+  SlurmCommands named(bin.path(), "perlmutter", 10, runas);
+  EXPECT_EQ(*submit(named, "ours.sh"), "43");
+  EXPECT_EQ(submit(named, "other.sh").status().code(), Code::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace sfapid::slurm
