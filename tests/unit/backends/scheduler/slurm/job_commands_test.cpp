@@ -16,6 +16,12 @@ namespace {
 
 using Args = std::vector<std::string>;
 
+// A shell script in place of a Slurm program.
+void StandIn(const std::string& path, const std::string& body) {
+  std::ofstream(path) << "#!/bin/sh\n" << body;
+  ::chmod(path.c_str(), 0755);
+}
+
 CommandResult Failed(const std::string& err) {
   CommandResult r;
   r.exit_code = 1;
@@ -55,14 +61,10 @@ TEST(UpdateJobRefusal, ReadsScontrolsWords) {
 // Through SlurmCommands and RunAs, with a stand-in scontrol that says what it was given.
 TEST(UpdateJob, RunsScontrolAsTheUserOnlyWhenSomethingChanges) {
   testing::TempDir bin("slurm-bin");
-  {
-    std::ofstream out(bin / "scontrol");
-    out << "#!/bin/sh\n"
-           "case \"$4\" in *refuse*) echo \"Job is no longer pending execution for job 7\" >&2; "
-           "exit 1;; esac\n"
-           "exit 0\n";
-  }
-  ::chmod((bin / "scontrol").c_str(), 0755);
+  StandIn(bin / "scontrol",
+          "case \"$4\" in *refuse*) echo \"Job is no longer pending execution for job 7\" >&2; "
+          "exit 1;; esac\n"
+          "exit 0\n");
   testing::FakeRunAs runas;
   SlurmCommands commands(bin.path(), "perlmutter", 10, runas);
   const UnixIdentity who{"alice", "alice", ::getuid(), ::getgid(), "/tmp"};
@@ -84,14 +86,10 @@ TEST(UpdateJob, RunsScontrolAsTheUserOnlyWhenSomethingChanges) {
 // cluster (a script's #SBATCH -M) is not this system's job, and its id is not taken for one.
 TEST(SubmitJob, AJobOnAnotherClusterIsNotTakenForThisSystemsJob) {
   testing::TempDir bin("slurm-bin");
-  {
-    std::ofstream out(bin / "sbatch");
-    out << "#!/bin/sh\n"
-           "for a; do case \"$a\" in */other.sh) echo '42;elsewhere'; exit 0;;\n"
-           "  */ours.sh) echo '43;perlmutter'; exit 0;; esac; done\n"
-           "echo 41\n";
-  }
-  ::chmod((bin / "sbatch").c_str(), 0755);
+  StandIn(bin / "sbatch",
+          "for a; do case \"$a\" in */other.sh) echo '42;elsewhere'; exit 0;;\n"
+          "  */ours.sh) echo '43;perlmutter'; exit 0;; esac; done\n"
+          "echo 41\n");
   testing::FakeRunAs runas;
   const UnixIdentity who{"alice", "alice", ::getuid(), ::getgid(), "/tmp"};
   JobScript script;
