@@ -182,45 +182,6 @@ class JobStates(ComputeTest):
         self.assertTrue(any(notice.match(line) for line in lines),
                         f"Slurm's cancel notice is missing or overwritten: {out!r}")
 
-    def test_a_job_that_stops_the_cancel_notice_writer_is_still_killed(self):
-        # The notice is written by a child of the supervisor that took the job user's uid, so the
-        # job may signal it. A job that ignores SIGTERM stops every process of its user until it
-        # has caught that writer stopped (its error file is reached through a chain of symlinks
-        # that makes the writer's open slow enough to catch), then lets its own go on. The
-        # supervisor once waited on the writer for ever: no SIGKILL, the job outlived its cancel
-        # and its node stayed taken.
-        home = self.home()
-        slow = f"{home}/slow"
-        os.makedirs(f"{slow}/d")
-        os.makedirs(f"{slow}/end")
-        links = 38
-        for i in range(links):
-            os.symlink("d/../" * 800 + (f"s{i + 1}" if i + 1 < links else "end"), f"{slow}/s{i}")
-        subprocess.run(["chown", "-R", f"{self.alice}:", slow], check=True)
-        self.write_file(f"{home}/stopper.py", STOP_THE_NOTICE_WRITER)
-        text = script(f"""
-            trap '' TERM
-            python3 {home}/stopper.py {home}/stopper.log &
-            while :; do sleep 1; done
-            """, f"-e {slow}/s0/err-%j.txt", "--time=10:00")
-        jobid = self.submit(text)
-        self.wait_running(jobid)
-        self.assertTrue(wait_until(lambda: os.path.exists(f"{home}/stopper.log"), timeout=10))
-        time.sleep(1)  # its loop under way
-        self.assertEqual(self.cancel(jobid)["status"], "ok")
-        self.wait_state(jobid, "CANCELLED")
-        # KillWait is 1 s and the writer has 2 s: well within the wait below.
-        try:
-            self.wait_no_process("stopper.py", timeout=20)
-        finally:
-            # Had it not caught the writer, it stopped other processes of the user for good (the
-            # user's file worker among them).
-            subprocess.run(["pkill", "-CONT", "-u", self.alice])
-        with open(f"{home}/stopper.log") as f:
-            print(f"(stopper: {f.read().strip() or 'did not catch the writer'})", end=" ")
-        # The node is free again: the next job runs.
-        self.wait_ended(self.submit(script("true", "-c 2")))
-
     def test_waiting_for_resources_and_cancel_pending_then_running(self):
         big = self.submit(script("sleep 3005 &\nsleep 3001", "-c 2", "-J big"))
         row = self.wait_running(big)
@@ -343,6 +304,55 @@ class JobStates(ComputeTest):
         orphan = self.submit(script("echo ran", "-d afterok:987654321"))
         self.assertEqual(self.row(orphan)["dependency"], "(null)")
         self.wait_ended(orphan)
+
+
+class SupervisorNotice(ComputeTest):
+    """The local scheduler's job supervisor against the job's own user (not in the suite shared
+    with Slurm: the attack is on sfapid's supervisor). 1 node, 2 CPUs, KillWait 1 s."""
+
+    users = USERS
+    scheduler = {"nodes": 1, "cpus_per_node": 2, "kill_wait_seconds": 1}
+    wait_no_process = JobStates.wait_no_process
+
+    def test_a_job_that_stops_the_cancel_notice_writer_is_still_killed(self):
+        # The notice is written by a child of the supervisor that took the job user's uid, so the
+        # job may signal it. A job that ignores SIGTERM stops every process of its user until it
+        # has caught that writer stopped (its error file is reached through a chain of symlinks
+        # that makes the writer's open slow enough to catch), then lets its own go on. The
+        # supervisor once waited on the writer for ever: no SIGKILL, the job outlived its cancel
+        # and its node stayed taken.
+        home = self.home()
+        slow = f"{home}/slow"
+        os.makedirs(f"{slow}/d")
+        os.makedirs(f"{slow}/end")
+        links = 38
+        for i in range(links):
+            os.symlink("d/../" * 800 + (f"s{i + 1}" if i + 1 < links else "end"), f"{slow}/s{i}")
+        subprocess.run(["chown", "-R", f"{self.alice}:", slow], check=True)
+        self.write_file(f"{home}/stopper.py", STOP_THE_NOTICE_WRITER)
+        text = script(f"""
+            trap '' TERM
+            python3 {home}/stopper.py {home}/stopper.log &
+            while :; do sleep 1; done
+            """, f"-e {slow}/s0/err-%j.txt", "--time=10:00")
+        jobid = self.submit(text)
+        try:
+            self.wait_running(jobid)
+            self.assertTrue(wait_until(lambda: os.path.exists(f"{home}/stopper.log"), timeout=10))
+            time.sleep(1)  # its loop under way
+            self.assertEqual(self.cancel(jobid)["status"], "ok")
+            self.wait_state(jobid, "CANCELLED")
+            # KillWait is 1 s and the writer has 2 s: well within the wait below.
+            self.wait_no_process("stopper.py", timeout=20)
+        finally:
+            # Had it not caught the writer, it stopped other processes of the user for good (the
+            # user's file worker among them).
+            subprocess.run(["pkill", "-KILL", "-u", self.alice, "-f", "stopper.py"])
+            subprocess.run(["pkill", "-CONT", "-u", self.alice])
+        with open(f"{home}/stopper.log") as f:
+            print(f"(stopper: {f.read().strip() or 'did not catch the writer'})", end=" ")
+        # The node is free again: the next job runs.
+        self.wait_ended(self.submit(script("true", "-c 2")))
 
 
 class Arrays(ComputeTest):

@@ -375,6 +375,13 @@ class Enablement(WebTest):
                                          headers={"Authorization": "Bearer " + token}).status, 200)
         out = self.server.cli("user", "disable", self.account("carol")).stdout
         self.assertIn(f"revoked {client_id}", out)
+        # Signed out too; signed in again (an operator's link: no second factor to wait for), she
+        # sees her client revoked and herself disabled.
+        self.assertEqual(carol.profile().status, 401)
+        url = self.server.cli("web", "link", "--user", self.account("carol")).stdout.strip()
+        carol = Browser(self.server)
+        r = carol.call("POST", "/web/api/sign-in/link", {"link": url.rsplit("#link=", 1)[1]})
+        self.assertEqual(r.status, 200, r)
         self.assertEqual(carol.profile().json()["clients"][0]["state"], "revoked")
         time.sleep(2.5)  # the server's view of clients refreshes every 2 s
         self.assertEqual(self.server.get(PREFIX + "/account/",

@@ -47,10 +47,14 @@ Result<std::vector<std::string>> ApiAccess::Disable(const std::string& user,
   if (user.empty()) return Status::InvalidArgument("a user name is needed");
   auto revoked = store_.DisableUser(user, by, Now());
   if (!revoked) return revoked;
+  // Signed in on the web pages no more either: a disabled user's open page must not go on.
+  auto ended = store_.DeleteUserSessions(user);
+  if (!ended) return ended.status();
   std::string ids;
   for (const auto& id : *revoked) ids += " " + id;
   Audit(user, "", "user-disabled",
-        "by " + by + "; clients revoked:" + (ids.empty() ? " none" : ids));
+        "by " + by + "; clients revoked:" + (ids.empty() ? " none" : ids) +
+            "; web sessions ended: " + std::to_string(*ended));
   return revoked;
 }
 

@@ -59,6 +59,13 @@ TEST_F(ApiAccessTest, DisablingRevokesAndIsAudited) {
   c.expires_at = Now() + std::chrono::hours(1);
   c.public_key_pem = "pem";
   ASSERT_TRUE(store_->auth().CreateClient(c).ok());
+  WebSession session;
+  session.id_hash = "h1";
+  session.user = "alice";
+  session.stage = SessionStage::kSignedIn;
+  session.created_at = session.last_seen_at = Now();
+  session.expires_at = Now() + std::chrono::hours(1);
+  ASSERT_TRUE(store_->web().CreateSession(session).ok());
   auto revoked = access_.Disable("alice", "op");
   ASSERT_TRUE(revoked);
   EXPECT_EQ(*revoked, std::vector<std::string>{"cccccccccccc1"});
@@ -66,7 +73,8 @@ TEST_F(ApiAccessTest, DisablingRevokesAndIsAudited) {
   auto audit = store_->auth().ListAudit(10);
   ASSERT_FALSE(audit->empty());
   EXPECT_EQ(audit->front().outcome, "user-disabled");
-  EXPECT_EQ(audit->front().reason, "by op; clients revoked: cccccccccccc1");
+  EXPECT_EQ(audit->front().reason, "by op; clients revoked: cccccccccccc1; web sessions ended: 1");
+  EXPECT_FALSE(store_->web().GetSession("h1"));  // signed out
 }
 
 }  // namespace
