@@ -54,25 +54,23 @@ std::string Text(const Address& a) {
 
 }  // namespace
 
-bool IsHostAddress(const Address& address) {
+std::vector<Address> HostAddresses() {
+  std::vector<Address> out;
   ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) return false;
-  bool found = false;
-  for (const ifaddrs* i = list; i && !found; i = i->ifa_next) {
+  if (::getifaddrs(&list) != 0) return out;
+  for (const ifaddrs* i = list; i; i = i->ifa_next) {
     if (!i->ifa_addr) continue;
-    Address mine{};
     if (i->ifa_addr->sa_family == AF_INET) {
-      mine = Mapped(reinterpret_cast<const uint8_t*>(
-          &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr));
+      out.push_back(Mapped(reinterpret_cast<const uint8_t*>(
+          &reinterpret_cast<const sockaddr_in*>(i->ifa_addr)->sin_addr)));
     } else if (i->ifa_addr->sa_family == AF_INET6) {
-      std::memcpy(mine.data(), &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr, 16);
-    } else {
-      continue;
+      Address a{};
+      std::memcpy(a.data(), &reinterpret_cast<const sockaddr_in6*>(i->ifa_addr)->sin6_addr, 16);
+      out.push_back(a);
     }
-    found = mine == address;
   }
   ::freeifaddrs(list);
-  return found;
+  return out;
 }
 
 NetworkBlocklist::NetworkBlocklist(const std::vector<std::string>& networks, bool host_addresses)
@@ -90,8 +88,9 @@ std::optional<std::string> NetworkBlocklist::Blocks(const Address& address) cons
     if (inner && cidr.Contains(*inner))
       return "in " + text + " (as " + Text(*inner) + " carried in an IPv6 address)";
   }
-  if (host_addresses_ && (IsHostAddress(address) || (inner && IsHostAddress(*inner))))
-    return "an address of this host";
+  if (host_addresses_)
+    for (const Address& mine : HostAddresses())
+      if (mine == address || (inner && mine == *inner)) return "an address of this host";
   return std::nullopt;
 }
 

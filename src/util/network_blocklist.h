@@ -30,8 +30,8 @@ class NetworkBlocklist {
   bool host_addresses_ = false;
 };
 
-// Whether `address` (16-byte form) is an address of one of this host's interfaces.
-bool IsHostAddress(const std::array<uint8_t, 16>& address);
+// The addresses of this host's interfaces, in the 16-byte form (IPv4 as IPv4-mapped).
+std::vector<std::array<uint8_t, 16>> HostAddresses();
 
 // The address a URL host names without a DNS lookup, as the C library reads it: IPv6 literals
 // and every IPv4 spelling inet_aton accepts (127.1, 2130706433, 0x7f000001, 0177.0.0.1).

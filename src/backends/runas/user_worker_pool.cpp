@@ -230,9 +230,8 @@ std::optional<Result<WorkerReply>> UserWorkerPool::Call(const UnixIdentity& who,
         ExchangeOnSocket(w->socket.get(), framed, body_size_limit, Deadline(), w->pid);
     // A refusal the worker made whole ("internal") ended it; any other reply leaves it ready.
     const bool answered = ex.reply && ex.reply->ok();
-    const bool stopped = ex.timed_out && ProcessStopped(w->pid);
     Release(w, answered);
-    if (stopped) return WorkerStopped();
+    if (ex.stopped) return WorkerStopped();
     if (ex.timed_out)
       return Status::Unavailable("the worker acting as the user did not answer within " +
                                  std::to_string(static_cast<int64_t>(limits_.timeout_seconds)) +

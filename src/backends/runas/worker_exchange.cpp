@@ -18,6 +18,18 @@ namespace {
 
 void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+// Whether the process is in a stopped (or traced) state.
+bool ProcessStopped(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  // "pid (comm) S ...": the name may hold anything, the state follows its last ')'.
+  const std::size_t close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return false;
+  const char state = stat[close + 2];
+  return state == 'T' || state == 't';
+}
+
 }  // namespace
 
 int MsUntil(WorkerDeadline deadline) {
@@ -30,17 +42,6 @@ int PollMs(WorkerDeadline deadline, pid_t pid) {
   constexpr int kStopCheckMs = 500;
   const int left = MsUntil(deadline);
   return pid > 0 ? std::min(left, kStopCheckMs) : left;
-}
-
-bool ProcessStopped(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  std::getline(in, stat);
-  // "pid (comm) S ...": the name may hold anything, the state follows its last ')'.
-  const std::size_t close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 >= stat.size()) return false;
-  const char state = stat[close + 2];
-  return state == 'T' || state == 't';
 }
 
 Status WorkerStopped() {
@@ -78,6 +79,7 @@ WorkerExchange ExchangeWithWorker(UniqueFd to_worker, UniqueFd from_worker,
     if ((n < 0 && errno == EINTR) || (n == 0 && !WaitIsOver(deadline, pid))) continue;
     if (n <= 0) {
       ex.timed_out = n == 0;
+      ex.stopped = ex.timed_out && std::chrono::steady_clock::now() < deadline;
       break;
     }
     if (to_worker.valid() && fds[1].revents) {

@@ -20,6 +20,7 @@ struct WorkerExchange {
   std::string received;   // what the worker wrote (up to the limit)
   bool sent_all = false;  // it took all of the request
   bool timed_out = false;
+  bool stopped = false;  // timed out before the deadline: the worker was seen stopped
 };
 
 // Writes `request` to the worker's stdin (then closes it) while reading its stdout until it
@@ -39,8 +40,6 @@ int MsUntil(WorkerDeadline deadline);
 // file requests waited). A stopped worker is as late as one past its deadline: it is killed.
 int PollMs(WorkerDeadline deadline, pid_t pid);
 bool WaitIsOver(WorkerDeadline deadline, pid_t pid);
-// Whether the process is in a stopped (or traced) state.
-bool ProcessStopped(pid_t pid);
 // What a request whose worker was stopped is answered.
 Status WorkerStopped();
 

@@ -119,9 +119,8 @@ Result<WorkerReply> WorkerRunAs::CallOnce(const UnixIdentity& who, const json::o
   WorkerExchange ex = ExchangeWithWorker(UniqueFd(std::exchange(in.write, -1)),
                                          UniqueFd(std::exchange(out.read, -1)), sent,
                                          body_size_limit + 65536, deadline, *pid);
-  const bool stopped = ex.timed_out && ProcessStopped(*pid);
   ReapWorker(*pid, deadline, ex.timed_out);
-  if (stopped) return WorkerStopped();
+  if (ex.stopped) return WorkerStopped();
   if (ex.timed_out) return TimedOut();
   const std::string& received = ex.received;
   const size_t eol = received.find('\n');
@@ -223,7 +222,7 @@ Result<WorkerReply> WorkerRunAs::OpenOnce(const UnixIdentity& who, const json::o
   in.Close();
   const WorkerDeadline deadline = Deadline();
   if (!WaitReadable(ours.get(), deadline, *pid)) {
-    const bool stopped = ProcessStopped(*pid);
+    const bool stopped = std::chrono::steady_clock::now() < deadline;  // ended early: stopped
     ReapWorker(*pid, deadline, true);
     return stopped ? WorkerStopped() : TimedOut();
   }

@@ -43,6 +43,7 @@ SocketExchange ExchangeOnSocket(int socket, std::string_view request, std::size_
     if ((n < 0 && errno == EINTR) || (n == 0 && !WaitIsOver(deadline, pid))) continue;
     if (n == 0) {
       ex.timed_out = true;
+      ex.stopped = std::chrono::steady_clock::now() < deadline;
       return ex;
     }
     if (n < 0) {

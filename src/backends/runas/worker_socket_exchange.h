@@ -19,6 +19,7 @@ struct SocketExchange {
   std::optional<Result<WorkerReply>> reply;  // a whole reply came (maybe one refusing the request)
   UniqueFd fd;                               // the descriptor that came with it
   bool timed_out = false;
+  bool stopped = false;       // timed out before the deadline: the worker was seen stopped
   bool received_any = false;  // the worker began to answer (it took the request)
   std::string error;          // why no reply came, when not timed out
 };

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "backends/runas/drop_privileges.h"
+#include "backends/runas/worker_exchange.h"
 #include "backends/scheduler/local/launch_record.h"
 #include "backends/scheduler/local/launch_spec.h"
 #include "backends/scheduler/slurm_time.h"
@@ -135,7 +136,6 @@ int OpenOutput(const std::string& path, bool append) {
 // unbounded would never send the job its SIGKILL nor end it (the job would outlive its cancel
 // and its time limit, holding its node). So the supervisor (root) kills a late writer itself.
 void TellJob(const LaunchSpec& spec, const std::string& line) {
-  constexpr int64_t kWriterMs = 2000;
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::alarm(2);
@@ -146,19 +146,7 @@ void TellJob(const LaunchSpec& spec, const std::string& line) {
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) (void)WriteAll(fd, line);
     std::_Exit(0);
   }
-  if (pid < 0) return;
-  const int64_t give_up_at = NowMs() + kWriterMs;
-  int st = 0;
-  while (::waitpid(pid, &st, WNOHANG) == 0) {
-    if (NowMs() >= give_up_at) {
-      ::kill(pid, SIGKILL);  // ends a stopped process too
-      while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-      }
-      return;
-    }
-    const timespec pause{0, 2'000'000};  // the writer takes well under a millisecond
-    ::nanosleep(&pause, nullptr);
-  }
+  if (pid > 0) ReapWorker(pid, std::chrono::steady_clock::now() + std::chrono::seconds(2));
 }
 
 int MakeScriptFd(const std::string& script) {
